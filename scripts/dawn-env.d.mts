@@ -1,0 +1,1 @@
+export function dawnEnv(base?: NodeJS.ProcessEnv): Record<string, string>;

@@ -1,0 +1,69 @@
+// Acquiring a GPUDevice step by step, with a specific message for each way it can fail.
+import type { AdapterDescription, DeviceCaps } from '../kernels/types';
+import { WANTED_FEATURES, WANTED_LIMITS, capsFromDevice, describeAdapter } from './caps';
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  caps: DeviceCaps;
+  adapter: AdapterDescription;
+}
+
+export class GpuUnavailableError extends Error {
+  constructor(
+    readonly step: 'no-api' | 'no-adapter' | 'device-request' | 'adapter-request',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GpuUnavailableError';
+  }
+}
+
+export const ENABLE_WEBGPU_HELP =
+  'WebGPU is on by default in Chrome and Edge 113+ (Windows, macOS, ChromeOS, Android), in ' +
+  'Safari 26+, and in Firefox 141+ on Windows. On Linux Chrome/Chromium, start the browser with ' +
+  '--enable-unsafe-webgpu (and --enable-features=Vulkan), or enable chrome://flags/#enable-unsafe-webgpu. ' +
+  'The page must be served from https:// or http://localhost (a secure context).';
+
+export async function acquireDevice(gpu: GPU | undefined, secureContext = true): Promise<AcquiredDevice> {
+  if (!gpu) {
+    throw new GpuUnavailableError(
+      'no-api',
+      secureContext
+        ? 'This browser does not expose WebGPU (navigator.gpu is missing). ' + ENABLE_WEBGPU_HELP
+        : 'WebGPU needs a secure context: open the app from https:// or http://localhost.',
+    );
+  }
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    throw new GpuUnavailableError('adapter-request', `requestAdapter() failed: ${errorText(e)}`);
+  }
+  if (!adapter) {
+    throw new GpuUnavailableError(
+      'no-adapter',
+      'WebGPU is present but no GPU adapter is available (the GPU may be blocklisted, or the ' +
+        'browser runs without hardware acceleration). ' + ENABLE_WEBGPU_HELP,
+    );
+  }
+  const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
+  const requiredLimits: Record<string, number> = {};
+  for (const name of WANTED_LIMITS) {
+    const value = (adapter.limits as unknown as Record<string, number>)[name];
+    if (typeof value === 'number') requiredLimits[name] = value;
+  }
+  let device: GPUDevice;
+  try {
+    device = await adapter.requestDevice({ requiredFeatures, requiredLimits, label: 'kernel-lab' });
+  } catch (e) {
+    throw new GpuUnavailableError('device-request', `requestDevice() failed: ${errorText(e)}`);
+  }
+  const info = adapter.info;
+  const isFallback = Boolean((adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter);
+  return { device, caps: capsFromDevice(device, info), adapter: describeAdapter(info, isFallback) };
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

@@ -1,0 +1,9 @@
+// The headless entry: the registry and runExperiment, usable in a page, in the worker and in
+// Node with the `webgpu` package (Dawn).
+export * from './types';
+export * from './registry';
+export * from './experiment';
+export * from './schema';
+export { runExperiment, runExperimentCpu, runSweep, ConfigurationError, APP_VERSION } from './run';
+export type { ProgressInfo, ProgressPhase, RunOptions, SweepPoint } from './run';
+export { CancelledError } from '../gpu/runner';

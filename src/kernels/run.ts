@@ -1,0 +1,193 @@
+// runExperiment: one Experiment in, one ExperimentResult out. The same function serves the
+// worker, the Node benchmark and the tests.
+import { computeMetrics, errorHeatmap, summarize } from '../numerics/metrics';
+import { CancelledError, runPlan, type CancelToken } from '../gpu/runner';
+import { variantOf } from './experiment';
+import { problemsFor } from './schema';
+import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, HostArray, KernelVariant, Provenance } from './types';
+
+export const APP_VERSION = '0.1.0';
+
+export type ProgressPhase = 'inputs' | 'compile' | 'warmup' | 'timing' | 'reference' | 'metrics';
+
+export interface ProgressInfo {
+  phase: ProgressPhase;
+  /** 0…1 within the whole experiment (or sweep point). */
+  fraction: number;
+  message: string;
+}
+
+export interface RunOptions {
+  caps: DeviceCaps;
+  adapter?: AdapterDescription | null;
+  userAgent?: string;
+  cancel?: CancelToken;
+  onProgress?: (p: ProgressInfo) => void;
+  /** Override timing targets (tests use short ones). */
+  targetSampleSeconds?: number;
+  useTimestamps?: boolean;
+}
+
+/** The configuration breaks a device limit or needs a missing feature. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'ConfigurationError';
+  }
+}
+
+export async function runExperiment(device: GPUDevice, experiment: Experiment, options: RunOptions): Promise<ExperimentResult> {
+  const variant = variantOf(experiment);
+  const problems = problemsFor(variant, experiment.params, options.caps);
+  if (problems.length) throw new ConfigurationError(problems);
+  const progress = options.onProgress ?? (() => {});
+  const checkCancel = () => {
+    if (options.cancel?.cancelled) throw new CancelledError();
+  };
+
+  progress({ phase: 'inputs', fraction: 0, message: 'generating seeded inputs' });
+  const inputs = variant.makeInputs(experiment.params, experiment.seed);
+  checkCancel();
+  const plan = variant.plan(experiment.params, inputs, options.caps);
+  const run = await runPlan(device, plan, {
+    reps: experiment.reps,
+    cancel: options.cancel,
+    targetSampleSeconds: options.targetSampleSeconds,
+    useTimestamps: options.useTimestamps,
+    onProgress: (phase, done, total) => {
+      const base = phase === 'compile' ? 0.02 : phase === 'warmup' ? 0.05 : 0.1;
+      const span = phase === 'timing' ? 0.6 : 0.03;
+      progress({ phase, fraction: base + span * (total ? done / total : 0), message: `${phase} ${done}/${total}` });
+    },
+  });
+  checkCancel();
+  progress({ phase: 'reference', fraction: 0.72, message: 'float64 reference on the CPU' });
+  const ref = variant.reference(experiment.params, inputs);
+  checkCancel();
+  progress({ phase: 'metrics', fraction: 0.95, message: 'error metrics' });
+  const provenance: Provenance = {
+    backend: 'webgpu',
+    userAgent: options.userAgent ?? (typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown'),
+    adapter: options.adapter ?? null,
+    featuresUsed: featuresUsed(plan.dispatches.map((d) => d.wgsl), run.timing.method === 'timestamp-query'),
+    timing: run.timing.method,
+    date: new Date().toISOString(),
+    appVersion: APP_VERSION,
+  };
+  return assemble(variant, experiment, run.output, ref, run.seconds, run.timing, plan.dispatches.map((d) => ({ label: d.label, source: d.wgsl })), provenance);
+}
+
+/** The CPU path for machines without WebGPU: float32 emulation in JavaScript, labelled as such. */
+export async function runExperimentCpu(
+  experiment: Experiment,
+  options: { cancel?: CancelToken; onProgress?: (p: ProgressInfo) => void; userAgent?: string } = {},
+): Promise<ExperimentResult> {
+  const variant = variantOf(experiment);
+  if (!variant.emulate) throw new ConfigurationError([`${variant.label} has no CPU emulation; it needs WebGPU`]);
+  const progress = options.onProgress ?? (() => {});
+  progress({ phase: 'inputs', fraction: 0, message: 'generating seeded inputs' });
+  const inputs = variant.makeInputs(experiment.params, experiment.seed);
+  const seconds: number[] = [];
+  let output: Float32Array = new Float32Array(0);
+  const reps = Math.min(experiment.reps, 3);
+  for (let r = 0; r < reps; r++) {
+    if (options.cancel?.cancelled) throw new CancelledError();
+    progress({ phase: 'timing', fraction: 0.1 + (0.6 * r) / reps, message: `CPU run ${r + 1}/${reps}` });
+    const t0 = performance.now();
+    output = variant.emulate(experiment.params, inputs);
+    seconds.push((performance.now() - t0) / 1000);
+    await Promise.resolve();
+  }
+  progress({ phase: 'reference', fraction: 0.72, message: 'float64 reference on the CPU' });
+  const ref = variant.reference(experiment.params, inputs);
+  const provenance: Provenance = {
+    backend: 'cpu',
+    userAgent: options.userAgent ?? (typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown'),
+    adapter: null,
+    featuresUsed: [],
+    timing: 'cpu-wall-clock',
+    date: new Date().toISOString(),
+    appVersion: APP_VERSION,
+  };
+  return assemble(variant, { ...experiment, reps }, output, ref, seconds, null, [], provenance);
+}
+
+function assemble(
+  variant: KernelVariant,
+  experiment: Experiment,
+  output: HostArray,
+  ref: ReturnType<KernelVariant['reference']>,
+  seconds: number[],
+  timing: ExperimentResult['timing'],
+  wgsl: ExperimentResult['wgsl'],
+  provenance: Provenance,
+): ExperimentResult {
+  const metrics = computeMetrics(output, ref.values, ref.bound);
+  const stats = summarize(seconds);
+  const work = variant.work(experiment.params);
+  return {
+    experiment,
+    variantLabel: variant.label,
+    shape: variant.shapeLabel(experiment.params),
+    seconds,
+    medianSeconds: stats.median,
+    spread: { min: stats.min, max: stats.max, q1: stats.q1, q3: stats.q3 },
+    gflops: work.flops / stats.median / 1e9,
+    gbps: work.bytes / stats.median / 1e9,
+    work,
+    timing,
+    metrics,
+    boundNote: ref.boundNote,
+    heatmap: errorHeatmap(output, ref.values, ref.rows, ref.cols),
+    wgsl,
+    provenance,
+  };
+}
+
+function featuresUsed(sources: string[], timestamps: boolean): string[] {
+  const used = new Set<string>();
+  for (const s of sources) {
+    for (const m of s.matchAll(/^\s*enable\s+([\w, ]+);/gm)) for (const f of m[1].split(',')) used.add(f.trim().replace('f16', 'shader-f16'));
+  }
+  if (timestamps) used.add('timestamp-query');
+  return [...used].sort();
+}
+
+export interface SweepPoint {
+  value: number;
+  result?: ExperimentResult;
+  /** Why this point was not run (a device limit), or the error it hit. */
+  error?: string;
+}
+
+/** Runs the experiment once per sweep value, reporting each point as soon as it is done. */
+export async function runSweep(
+  device: GPUDevice | null,
+  experiment: Experiment,
+  options: RunOptions & { onPoint?: (point: SweepPoint, index: number) => void },
+): Promise<SweepPoint[]> {
+  const sweep = experiment.sweep;
+  if (!sweep) throw new Error('experiment has no sweep');
+  const points: SweepPoint[] = [];
+  for (let i = 0; i < sweep.values.length; i++) {
+    if (options.cancel?.cancelled) throw new CancelledError();
+    const value = sweep.values[i];
+    const pointExperiment: Experiment = { ...experiment, params: { ...experiment.params, [sweep.param]: value } };
+    delete pointExperiment.sweep;
+    let point: SweepPoint;
+    try {
+      const onProgress = (p: ProgressInfo) =>
+        options.onProgress?.({ ...p, fraction: (i + p.fraction) / sweep.values.length, message: `point ${i + 1}/${sweep.values.length}: ${p.message}` });
+      const result = device
+        ? await runExperiment(device, pointExperiment, { ...options, onProgress })
+        : await runExperimentCpu(pointExperiment, { ...options, onProgress });
+      point = { value, result };
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      point = { value, error: e instanceof Error ? e.message : String(e) };
+    }
+    points.push(point);
+    options.onPoint?.(point, i);
+  }
+  return points;
+}

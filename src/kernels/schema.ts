@@ -1,0 +1,142 @@
+// Parameter schemas: defaults, coercion of untrusted values (URL, form) and device-limit checks
+// phrased in words a user understands.
+import type { DeviceCaps, KernelVariant, ParamDef, ParamValue, Params } from './types';
+
+export function defaultParams(defs: ParamDef[]): Params {
+  const params: Params = {};
+  for (const d of defs) params[d.key] = d.default;
+  return params;
+}
+
+export interface CoerceResult {
+  value: ParamValue;
+  /** Why the raw value was not used as given, or null when it was. */
+  problem: string | null;
+}
+
+/** Turns an untrusted value into a valid one for `def`, saying what was wrong. */
+export function coerceParam(def: ParamDef, raw: unknown): CoerceResult {
+  if (raw === undefined) return { value: def.default, problem: null };
+  switch (def.kind) {
+    case 'int': {
+      const text = String(raw).trim();
+      if (!/^-?\d+$/.test(text)) {
+        return { value: def.default, problem: `${def.label}: "${clip(text)}" is not a whole number; using ${def.default}` };
+      }
+      const n = Number(text);
+      if (n < def.min || n > def.max) {
+        return { value: def.default, problem: `${def.label}: ${clip(text)} is outside ${def.min}…${def.max}; using ${def.default}` };
+      }
+      if (def.pow2 && (n & (n - 1)) !== 0) {
+        return { value: def.default, problem: `${def.label}: ${n} is not a power of two; using ${def.default}` };
+      }
+      return { value: n, problem: null };
+    }
+    case 'enum': {
+      const text = String(raw);
+      if (def.options.some((o) => o.value === text)) return { value: text, problem: null };
+      return {
+        value: def.default,
+        problem: `${def.label}: "${clip(text)}" is not one of ${def.options.map((o) => o.value).join(', ')}; using ${def.default}`,
+      };
+    }
+    case 'bool': {
+      const text = String(raw);
+      if (text === '1' || text === 'true') return { value: true, problem: null };
+      if (text === '0' || text === 'false') return { value: false, problem: null };
+      return { value: def.default, problem: `${def.label}: "${clip(text)}" is not 0/1; using ${def.default ? 1 : 0}` };
+    }
+  }
+}
+
+export function coerceParams(defs: ParamDef[], raw: Record<string, unknown>): { params: Params; problems: string[] } {
+  const params: Params = {};
+  const problems: string[] = [];
+  for (const def of defs) {
+    const { value, problem } = coerceParam(def, raw[def.key]);
+    params[def.key] = value;
+    if (problem) problems.push(problem);
+  }
+  return { params, problems };
+}
+
+function clip(text: string): string {
+  return text.length > 24 ? `${text.slice(0, 24)}…` : text;
+}
+
+// ---- device-limit checks -----------------------------------------------------------------------
+
+export function checkWorkgroup(
+  caps: DeviceCaps,
+  size: [number, number, number],
+  workgroupStorageBytes: number,
+  what = 'this configuration',
+): string[] {
+  const l = caps.limits;
+  const problems: string[] = [];
+  const invocations = size[0] * size[1] * size[2];
+  if (invocations > l.maxComputeInvocationsPerWorkgroup) {
+    problems.push(
+      `${what} needs ${invocations} invocations per workgroup (${size.join('×')}); this device allows ` +
+        `${l.maxComputeInvocationsPerWorkgroup} (maxComputeInvocationsPerWorkgroup)`,
+    );
+  }
+  const axes: [number, number, string][] = [
+    [size[0], l.maxComputeWorkgroupSizeX, 'maxComputeWorkgroupSizeX'],
+    [size[1], l.maxComputeWorkgroupSizeY, 'maxComputeWorkgroupSizeY'],
+    [size[2], l.maxComputeWorkgroupSizeZ, 'maxComputeWorkgroupSizeZ'],
+  ];
+  for (const [value, limit, name] of axes) {
+    if (value > limit) problems.push(`${what} needs a workgroup ${value} wide on one axis; this device allows ${limit} (${name})`);
+  }
+  if (workgroupStorageBytes > l.maxComputeWorkgroupStorageSize) {
+    problems.push(
+      `${what} needs ${workgroupStorageBytes} bytes of workgroup memory; this device allows ` +
+        `${l.maxComputeWorkgroupStorageSize} (maxComputeWorkgroupStorageSize)`,
+    );
+  }
+  return problems;
+}
+
+export function checkDispatch(caps: DeviceCaps, workgroups: number[], what = 'this size'): string[] {
+  const limit = caps.limits.maxComputeWorkgroupsPerDimension;
+  const worst = Math.max(...workgroups);
+  return worst > limit
+    ? [`${what} needs ${worst} workgroups along one axis; this device allows ${limit} (maxComputeWorkgroupsPerDimension)`]
+    : [];
+}
+
+export function checkBuffers(caps: DeviceCaps, buffers: [name: string, bytes: number][]): string[] {
+  const l = caps.limits;
+  const problems: string[] = [];
+  for (const [name, bytes] of buffers) {
+    const limit = Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize);
+    if (bytes > limit) {
+      problems.push(
+        `buffer ${name} would be ${formatBytes(bytes)}; this device binds at most ${formatBytes(limit)} ` +
+          `(maxStorageBufferBindingSize / maxBufferSize)`,
+      );
+    }
+  }
+  return problems;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** All reasons a variant cannot run with these params on this device (empty when it can). */
+export function problemsFor(variant: KernelVariant, params: Params, caps: DeviceCaps): string[] {
+  const missing = variant.unavailableReason?.(caps);
+  if (missing) return [missing];
+  return variant.checkLimits(params, caps);
+}
+
+export function intParam(params: Params, key: string): number {
+  const v = params[key];
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`parameter ${key} must be an integer, got ${String(v)}`);
+  return v;
+}

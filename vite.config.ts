@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+import { dawnEnv } from './scripts/dawn-env.mjs';
+
+// base './' so that `npm run build` gives a static site that works from any host and sub-path.
+export default defineConfig({
+  base: './',
+  plugins: [react()],
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    environment: 'node',
+    // Dawn aborts inside forked children; worker threads work.
+    pool: 'threads',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Dawn (the `webgpu` package) finds SwiftShader's Vulkan through these variables.
+    env: dawnEnv(process.env),
+  },
+});
