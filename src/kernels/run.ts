@@ -74,7 +74,7 @@ export async function runExperiment(device: GPUDevice, experiment: Experiment, o
     date: new Date().toISOString(),
     appVersion: APP_VERSION,
   };
-  return assemble(variant, experiment, run.output, ref, run.seconds, run.timing, plan.dispatches.map((d) => ({ label: d.label, source: d.wgsl })), provenance);
+  return assemble(variant, experiment, inputs, run.output, ref, run.seconds, run.timing, plan.dispatches.map((d) => ({ label: d.label, source: d.wgsl })), provenance);
 }
 
 /** The CPU path for machines without WebGPU: float32 emulation in JavaScript, labelled as such. */
@@ -109,12 +109,13 @@ export async function runExperimentCpu(
     date: new Date().toISOString(),
     appVersion: APP_VERSION,
   };
-  return assemble(variant, { ...experiment, reps }, output, ref, seconds, null, [], provenance);
+  return assemble(variant, { ...experiment, reps }, inputs, output, ref, seconds, null, [], provenance);
 }
 
 function assemble(
   variant: KernelVariant,
   experiment: Experiment,
+  inputs: Record<string, HostArray>,
   output: HostArray,
   ref: ReturnType<KernelVariant['reference']>,
   seconds: number[],
@@ -125,6 +126,7 @@ function assemble(
   const metrics = computeMetrics(output, ref.values, ref.bound);
   const stats = summarize(seconds);
   const work = variant.work(experiment.params);
+  const extras = variant.extras?.(experiment.params, inputs, output, ref);
   return {
     experiment,
     variantLabel: variant.label,
@@ -141,6 +143,7 @@ function assemble(
     heatmap: errorHeatmap(output, ref.values, ref.rows, ref.cols),
     wgsl,
     provenance,
+    ...(extras ? { extras } : {}),
   };
 }
 

@@ -147,6 +147,17 @@ export interface KernelVariant {
   work(params: Params): WorkModel;
   /** Human-readable shape, e.g. "512×512×512". */
   shapeLabel(params: Params): string;
+  /**
+   * Optional plain data for the family's own views (histograms, spy plots, dataflow…), computed
+   * in the worker after the run. Must be structured-cloneable and reasonably small (< ~1 MB).
+   */
+  extras?(params: Params, inputs: Record<string, HostArray>, output: HostArray, ref: ReferenceResult): Record<string, unknown>;
+}
+
+export interface BenchCase {
+  /** Shown in the table; defaults to the variant and its parameters. */
+  label?: string;
+  experiment: Experiment;
 }
 
 export interface FamilyDef {
@@ -154,6 +165,8 @@ export interface FamilyDef {
   label: string;
   summary: string;
   variants: KernelVariant[];
+  /** The family's default `npm run bench -- <family>` suite: under five minutes on 2 CPU cores. */
+  benchSuite?(): BenchCase[];
 }
 
 // ---- Results -----------------------------------------------------------------------------------
@@ -196,4 +209,6 @@ export interface ExperimentResult {
   heatmap: { rows: number; cols: number; values: number[]; cellRows: number; cellCols: number };
   wgsl: { label: string; source: string }[];
   provenance: Provenance;
+  /** What the variant's extras() returned, for the family's own views. */
+  extras?: Record<string, unknown>;
 }

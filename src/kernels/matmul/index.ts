@@ -1,4 +1,4 @@
-import type { FamilyDef } from '../types';
+import type { BenchCase, FamilyDef } from '../types';
 import { naive } from './naive';
 import { tiled } from './tiled';
 
@@ -7,4 +7,15 @@ export const matmulFamily: FamilyDef = {
   label: 'Matrix multiplication',
   summary: 'C = A·B in float32: how tiling and data reuse change speed, checked against float64.',
   variants: [naive, tiled],
+  benchSuite() {
+    const cases: BenchCase[] = [];
+    for (const size of [256, 512]) {
+      const shape = { M: size, N: size, K: size };
+      cases.push({ experiment: { family: 'matmul', variant: 'naive', params: { ...shape, wg: 8 }, seed: 1, reps: 5 } });
+      for (const tile of [4, 8, 16]) {
+        cases.push({ experiment: { family: 'matmul', variant: 'tiled', params: { ...shape, tile }, seed: 1, reps: 5 } });
+      }
+    }
+    return cases;
+  },
 };
