@@ -7,7 +7,7 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  build: { target: 'es2022', chunkSizeWarningLimit: 5000 },
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',

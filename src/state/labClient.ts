@@ -1,0 +1,108 @@
+// The page's side of the worker: starts runs, streams progress and results into the store,
+// and cancels. A cancel that the worker cannot honour quickly (it may be inside a long float64
+// reference) ends the worker and starts a fresh one, so Cancel always returns control.
+import type { Experiment } from '../kernels/types';
+import type { FromWorker, ToWorker } from '../workers/protocol';
+import { useLab } from './store';
+
+const CANCEL_GRACE_MS = 1500;
+
+let worker: Worker | null = null;
+let nextId = 1;
+let cancelTimer: ReturnType<typeof setTimeout> | undefined;
+const runListeners = new Set<(experiment: Experiment) => void>();
+
+function startWorker(): Worker {
+  const w = new Worker(new URL('../workers/lab.worker.ts', import.meta.url), { type: 'module', name: 'kernel-lab' });
+  w.onmessage = (event: MessageEvent<FromWorker>) => handle(event.data);
+  w.onerror = (event) => {
+    useLab.setState({
+      gpu: useLab.getState().gpu ?? { available: false, step: 'worker', reason: `The lab worker failed to start: ${event.message}` },
+      job: null,
+      error: { message: `The lab worker failed: ${event.message || 'unknown error'}` },
+    });
+  };
+  w.postMessage({ type: 'init' } satisfies ToWorker);
+  return w;
+}
+
+export function ensureWorker(): Worker {
+  worker ??= startWorker();
+  return worker;
+}
+
+function handle(message: FromWorker) {
+  const state = useLab.getState();
+  const job = state.job;
+  switch (message.type) {
+    case 'ready':
+      useLab.setState({ gpu: message.gpu });
+      return;
+    case 'device-lost':
+      useLab.setState({ gpu: { available: false, step: 'device-lost', reason: message.message }, job: null, error: { message: message.message } });
+      return;
+  }
+  if (!job || message.id !== job.id) return;
+  switch (message.type) {
+    case 'progress':
+      useLab.setState({ job: { ...job, progress: message.progress } });
+      break;
+    case 'point': {
+      const points = [...state.sweepPoints];
+      points[message.index] = message.point;
+      useLab.setState({ sweepPoints: points, ...(message.point.result ? { result: message.point.result } : {}) });
+      break;
+    }
+    case 'result':
+      useLab.setState({ result: message.result });
+      break;
+    case 'done':
+      useLab.setState({ job: null });
+      break;
+    case 'error':
+      useLab.setState({ job: null, error: { message: message.message, problems: message.problems } });
+      break;
+    case 'cancelled':
+      clearTimeout(cancelTimer);
+      useLab.setState({ job: null, notice: 'Run cancelled.' });
+      break;
+  }
+}
+
+export function runCurrent(backend: 'webgpu' | 'cpu') {
+  const state = useLab.getState();
+  if (state.job) return;
+  const w = ensureWorker();
+  const id = nextId++;
+  const experiment = structuredClone(state.experiment);
+  const kind = experiment.sweep ? 'sweep' : 'single';
+  useLab.setState({
+    job: { id, kind, backend, progress: null, cancelling: false },
+    error: null,
+    notice: null,
+    ...(kind === 'sweep' ? { sweepPoints: [], sweepExperiment: experiment } : {}),
+  });
+  for (const listener of runListeners) listener(experiment);
+  w.postMessage({ type: 'run', id, experiment, backend } satisfies ToWorker);
+}
+
+export function cancelCurrent() {
+  const job = useLab.getState().job;
+  if (!job || !worker) return;
+  useLab.setState({ job: { ...job, cancelling: true } });
+  worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorker);
+  clearTimeout(cancelTimer);
+  cancelTimer = setTimeout(() => {
+    if (useLab.getState().job?.id !== job.id) return;
+    // The worker is busy in synchronous work: end it and start a fresh one.
+    worker?.terminate();
+    worker = null;
+    useLab.setState({ job: null, notice: 'Run cancelled (the worker was restarted).', gpu: null });
+    ensureWorker();
+  }, CANCEL_GRACE_MS);
+}
+
+export function onRunStart(listener: (experiment: Experiment) => void): () => void {
+  runListeners.add(listener);
+  return () => runListeners.delete(listener);
+}

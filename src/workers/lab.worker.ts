@@ -1,0 +1,90 @@
+/// <reference lib="webworker" />
+// The lab worker owns the GPUDevice and does all GPU work and all float64 reference work, so the
+// page never freezes. It never touches the DOM.
+import { SPEC_DEFAULT_CAPS } from '../gpu/caps';
+import { acquireDevice, errorText, GpuUnavailableError, type AcquiredDevice } from '../gpu/device';
+import { CancelledError, ShaderCompileError } from '../gpu/runner';
+import { ConfigurationError, runExperiment, runExperimentCpu, runSweep } from '../kernels/run';
+import { validateExperiment } from '../kernels/experiment';
+import type { FromWorker, GpuStatus, ToWorker } from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (message: FromWorker) => scope.postMessage(message);
+
+let acquired: AcquiredDevice | null = null;
+let gpuStatus: GpuStatus | null = null;
+const cancelled = new Set<number>();
+
+async function init(): Promise<GpuStatus> {
+  if (gpuStatus) return gpuStatus;
+  try {
+    // A browser can expose WebGPU on the page and not in workers: check here, step by step.
+    acquired = await acquireDevice((navigator as Navigator & { gpu?: GPU }).gpu, scope.isSecureContext);
+    gpuStatus = { available: true, adapter: acquired.adapter, caps: acquired.caps };
+    acquired.device.lost.then((info) => {
+      acquired = null;
+      gpuStatus = { available: false, step: 'device-lost', reason: `The GPU device was lost (${info.reason}): ${info.message}` };
+      post({ type: 'device-lost', message: gpuStatus.reason });
+    });
+    acquired.device.addEventListener('uncapturederror', (event) => {
+      console.warn('uncaptured WebGPU error:', (event as GPUUncapturedErrorEvent).error.message);
+    });
+  } catch (e) {
+    gpuStatus =
+      e instanceof GpuUnavailableError
+        ? { available: false, step: e.step, reason: e.message }
+        : { available: false, step: 'unknown', reason: errorText(e) };
+  }
+  return gpuStatus;
+}
+
+async function run(id: number, rawExperiment: Parameters<typeof validateExperiment>[0], backend: 'webgpu' | 'cpu') {
+  const { experiment, problems } = validateExperiment(rawExperiment);
+  if (problems.length) {
+    post({ type: 'error', id, message: 'The experiment was not valid', problems });
+    return;
+  }
+  const cancel = { get cancelled() { return cancelled.has(id); } };
+  const onProgress = (progress: Parameters<NonNullable<Parameters<typeof runExperiment>[2]['onProgress']>>[0]) =>
+    post({ type: 'progress', id, progress });
+  try {
+    const device = backend === 'webgpu' ? acquired : null;
+    if (backend === 'webgpu' && !device) throw new Error(gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device');
+    const options = {
+      caps: device?.caps ?? SPEC_DEFAULT_CAPS,
+      adapter: device?.adapter ?? null,
+      cancel,
+      onProgress,
+    };
+    if (experiment.sweep) {
+      await runSweep(device?.device ?? null, experiment, { ...options, onPoint: (point, index) => post({ type: 'point', id, index, point }) });
+    } else {
+      const result = device ? await runExperiment(device.device, experiment, options) : await runExperimentCpu(experiment, options);
+      post({ type: 'result', id, result });
+    }
+    post({ type: 'done', id });
+  } catch (e) {
+    if (e instanceof CancelledError) post({ type: 'cancelled', id });
+    else if (e instanceof ConfigurationError) post({ type: 'error', id, message: 'This configuration cannot run on this device', problems: e.problems });
+    else if (e instanceof ShaderCompileError) post({ type: 'error', id, message: e.message });
+    else post({ type: 'error', id, message: errorText(e) });
+  } finally {
+    cancelled.delete(id);
+  }
+}
+
+scope.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      post({ type: 'ready', gpu: await init() });
+      break;
+    case 'run':
+      await init();
+      await run(message.id, message.experiment, message.backend);
+      break;
+    case 'cancel':
+      cancelled.add(message.id);
+      break;
+  }
+};

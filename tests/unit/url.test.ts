@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FAMILIES, type Experiment, type ParamDef } from '../../src/kernels';
+import { LINK_VERSION, migrate, parseLink, serializeLink } from '../../src/state/url';
+
+function arbParam(def: ParamDef): fc.Arbitrary<number | string | boolean> {
+  switch (def.kind) {
+    case 'int':
+      return def.pow2
+        ? fc.integer({ min: Math.ceil(Math.log2(def.min)), max: Math.floor(Math.log2(def.max)) }).map((e) => 2 ** e)
+        : fc.integer({ min: def.min, max: def.max });
+    case 'enum':
+      return fc.constantFrom(...def.options.map((o) => o.value));
+    case 'bool':
+      return fc.boolean();
+  }
+}
+
+/** Any valid experiment of any registered variant. */
+const arbExperiment: fc.Arbitrary<Experiment> = fc
+  .constantFrom(...FAMILIES.flatMap((f) => f.variants))
+  .chain((variant) =>
+    fc.record({
+      family: fc.constant(variant.family),
+      variant: fc.constant(variant.id),
+      params: fc.record(Object.fromEntries(variant.params.map((d) => [d.key, arbParam(d)]))),
+      seed: fc.integer({ min: 0, max: 0xffffffff }),
+      reps: fc.integer({ min: 1, max: 200 }),
+    }),
+  );
+
+describe('share links', () => {
+  it('round-trip every valid experiment exactly', () => {
+    fc.assert(
+      fc.property(arbExperiment, (experiment) => {
+        const parsed = parseLink(serializeLink(experiment));
+        expect(parsed.problems).toEqual([]);
+        expect(parsed.experiment).toEqual(experiment);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('round-trip sweeps', () => {
+    const experiment: Experiment = {
+      family: 'matmul',
+      variant: 'tiled',
+      params: { M: 64, N: 32, K: 17, tile: 8 },
+      seed: 9,
+      reps: 3,
+      sweep: { param: 'tile', values: [1, 2, 4, 8, 16] },
+    };
+    const link = serializeLink(experiment);
+    expect(link).toBe('#v=1&f=matmul&k=tiled&M=64&N=32&K=17&tile=8&seed=9&reps=3&sw=tile:1,2,4,8,16');
+    expect(parseLink(link)).toMatchObject({ experiment, problems: [] });
+  });
+
+  it('never throws on arbitrary text, always yields a runnable experiment', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        const parsed = parseLink(text);
+        const variant = FAMILIES.find((f) => f.id === parsed.experiment.family)?.variants.find((v) => v.id === parsed.experiment.variant);
+        expect(variant).toBeDefined();
+        for (const def of variant!.params) expect(parsed.experiment.params[def.key]).toBeDefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws on damaged links built from real keys and hostile values', () => {
+    const keys = fc.constantFrom('v', 'f', 'k', 'M', 'N', 'K', 'tile', 'wg', 'seed', 'reps', 'sw', '__proto__', 'constructor', '%', '');
+    const values = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('%E0%A4%A', '-1', '1e9', 'NaN', '0x10', '9999999999999', 'tile:', 'tile:a,b', '<script>'));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(keys, values), { maxLength: 12 }), (pairs) => {
+        const hash = '#' + pairs.map(([k, v]) => `${k}=${v}`).join('&');
+        const parsed = parseLink(hash);
+        expect(Number.isInteger(parsed.experiment.seed)).toBe(true);
+        expect(parsed.experiment.reps).toBeGreaterThanOrEqual(1);
+        expect(Object.getPrototypeOf(parsed.experiment.params)).toBe(Object.prototype);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('says which fields were rejected and what was used', () => {
+    const parsed = parseLink('#v=1&f=matmul&k=tiled&M=-5&N=abc&tile=999&seed=x&reps=0&zzz=1&sw=tile');
+    expect(parsed.experiment).toMatchObject({ family: 'matmul', variant: 'tiled', seed: 1, reps: 5 });
+    expect(parsed.experiment.params).toMatchObject({ M: 256, N: 256, tile: 16 });
+    const text = parsed.problems.join('\n');
+    expect(text).toContain('M (rows of A and C): -5 is outside 1…8192; using 256');
+    expect(text).toContain('"abc" is not a whole number');
+    expect(text).toContain('unknown field "zzz"');
+    expect(text).toContain('seed "x"');
+    expect(text).toContain('sweep "tile" is not');
+  });
+
+  it('reads links without a version (v0) through the migration chain, and warns on newer ones', () => {
+    const old = parseLink('#f=matmul&k=naive&M=3&N=4&K=5&wg=4');
+    expect(old.problems).toEqual([]);
+    expect(old.experiment.params).toMatchObject({ M: 3, N: 4, K: 5, wg: 4 });
+    const newer = parseLink(`#v=${LINK_VERSION + 1}&f=matmul&k=naive&M=3`);
+    expect(newer.problems.join()).toContain('newer Kernel Lab');
+    expect(newer.experiment.params.M).toBe(3);
+    expect(migrate(new Map([['f', 'matmul']]), 0).get('f')).toBe('matmul');
+  });
+
+  it('passes foreign keys (lesson, mode…) through untouched', () => {
+    const parsed = parseLink('#v=1&f=matmul&k=naive&lesson=tiling&step=2');
+    expect(parsed.extra).toEqual({ lesson: 'tiling', step: '2' });
+    expect(parsed.problems).toEqual([]);
+  });
+});
