@@ -4,12 +4,15 @@
 import type { Experiment } from '../kernels/types';
 import type { FromWorker, ToWorker } from '../workers/protocol';
 import { useLab } from './store';
+import { recordResult } from './historyActions';
 
 const CANCEL_GRACE_MS = 1500;
 
 let worker: Worker | null = null;
 let nextId = 1;
 let cancelTimer: ReturnType<typeof setTimeout> | undefined;
+/** Makes sweep ids unique across page loads (job ids restart at 1). */
+const sweepStamp = Date.now().toString(36);
 const runListeners = new Set<(experiment: Experiment) => void>();
 
 function startWorker(): Worker {
@@ -51,10 +54,12 @@ function handle(message: FromWorker) {
       const points = [...state.sweepPoints];
       points[message.index] = message.point;
       useLab.setState({ sweepPoints: points, ...(message.point.result ? { result: message.point.result } : {}) });
+      if (message.point.result) void recordResult(message.point.result, `sweep-${job.id}-${sweepStamp}`);
       break;
     }
     case 'result':
       useLab.setState({ result: message.result });
+      void recordResult(message.result);
       break;
     case 'done':
       useLab.setState({ job: null });

@@ -6,6 +6,9 @@ import { coerceParam, defaultParams, problemsFor } from '../kernels/schema';
 import type { Experiment, ExperimentResult, FamilyId, ParamValue, SweepSpec } from '../kernels/types';
 import type { ProgressInfo, SweepPoint } from '../kernels/run';
 import type { GpuStatus } from '../workers/protocol';
+import type { SavedRun } from './runFile';
+import { DEFAULT_CLASSROOM, type Classroom } from './classroom';
+import type { Snapshot } from './snapshot';
 
 export interface Job {
   id: number;
@@ -35,6 +38,14 @@ export interface LabState {
   notice: string | null;
   /** Problems found in the link the page was opened with. */
   linkProblems: string[];
+  /** Saved runs, newest first (mirrors IndexedDB). */
+  history: SavedRun[];
+  /** Why history cannot be read or written, if it cannot. */
+  historyError: string | null;
+  view: 'results' | 'history' | 'compare';
+  classroom: Classroom;
+  /** Results the sender of the link measured on their device, if the link carried them. */
+  snapshot: Snapshot | null;
 
   setExperiment(experiment: Experiment): void;
   setFamily(family: FamilyId): void;
@@ -56,6 +67,11 @@ export const useLab = create<LabState>()((set, get) => ({
   error: null,
   notice: null,
   linkProblems: [],
+  history: [],
+  historyError: null,
+  view: 'results',
+  classroom: DEFAULT_CLASSROOM,
+  snapshot: null,
 
   setExperiment: (experiment) => set({ experiment }),
   setFamily: (family) => {

@@ -1,9 +1,17 @@
-import { Component, Suspense, type ReactNode } from 'react';
+import { Component, Suspense, useEffect, type ReactNode } from 'react';
 import { findFamily } from '../kernels/registry';
-import { useLab } from '../state/store';
-import { DevicePanel } from './components/DevicePanel';
+import { findLesson } from '../lessons';
+import { cancelCurrent, runCurrent } from '../state/labClient';
+import { loadHistory } from '../state/historyActions';
+import { currentProblems, useLab } from '../state/store';
+import { goToLessonStep } from '../state/urlSync';
+import { ComparePanel } from './components/Compare';
 import { KernelPicker, ParamForm, RunControls, SweepControls } from './components/Controls';
+import { DevicePanel } from './components/DevicePanel';
+import { HistoryPanel } from './components/History';
+import { LessonPanel, LessonPicker } from './components/Lesson';
 import { ErrorHeatmap, ResultsTable, WgslView } from './components/Results';
+import { SnapshotCompare } from './components/SnapshotCompare';
 import { SweepChart } from './components/SweepChart';
 import { LAB_PANELS } from './labs';
 
@@ -65,64 +73,193 @@ function Banners() {
   );
 }
 
-export function App() {
+/** The measured output for the current family: sweep chart, results, heatmap, family panel. */
+function ResultsView({ compact }: { compact?: boolean }) {
   const experiment = useLab((s) => s.experiment);
   const result = useLab((s) => s.result);
   const sweepPoints = useLab((s) => s.sweepPoints);
   const sweepExperiment = useLab((s) => s.sweepExperiment);
   const job = useLab((s) => s.job);
   const gpu = useLab((s) => s.gpu);
-  const family = findFamily(experiment.family);
   const Panel = LAB_PANELS[experiment.family];
   const familyResult = result && result.experiment.family === experiment.family ? result : null;
+  const showSweep = sweepExperiment?.sweep && sweepExperiment.family === experiment.family;
   return (
-    <div className="app">
+    <>
+      {showSweep && (
+        <ViewBoundary name="sweep chart">
+          <SweepChart experiment={sweepExperiment} points={sweepPoints} running={job?.kind === 'sweep'} />
+        </ViewBoundary>
+      )}
+      {familyResult ? (
+        <ViewBoundary name="results">
+          {!(compact && showSweep) && <ResultsTable result={familyResult} />}
+          {!compact && <ErrorHeatmap result={familyResult} />}
+          {!compact && <WgslView result={familyResult} />}
+        </ViewBoundary>
+      ) : (
+        !job && <p className="empty">Press Run to measure this kernel on your device.</p>
+      )}
+      {Panel && !compact && (
+        <ViewBoundary name={`${experiment.family} lab`}>
+          <Suspense fallback={<p className="muted">Loading the lab view…</p>}>
+            <Panel experiment={experiment} result={familyResult} sweepPoints={sweepPoints} caps={gpu?.available ? gpu.caps : null} />
+          </Suspense>
+        </ViewBoundary>
+      )}
+    </>
+  );
+}
+
+function Tabs() {
+  const view = useLab((s) => s.view);
+  const historyCount = useLab((s) => s.history.length);
+  const pinned = useLab((s) => s.history.filter((r) => r.pinned).length);
+  const tabs: [typeof view, string][] = [
+    ['results', 'Results'],
+    ['history', `History (${historyCount})`],
+    ['compare', `Compare (${pinned})`],
+  ];
+  return (
+    <div className="tabs" role="tablist" aria-label="Views">
+      {tabs.map(([id, label]) => (
+        <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={view === id} aria-controls={`panel-${id}`} onClick={() => useLab.setState({ view: id })}>
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** Keyboard shortcuts a presentation clicker can drive: R run, N/→/PageDown next step,
+ * B/←/PageUp previous step, P presenter mode, Escape cancel. */
+function useShortcuts() {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target && (target.closest('input, select, textarea, [contenteditable="true"]') || event.ctrlKey || event.metaKey || event.altKey)) return;
+      const state = useLab.getState();
+      const lesson = state.classroom.lesson;
+      const key = event.key;
+      if (key === 'r' || key === 'R') {
+        if (!state.job && state.gpu?.available && (state.experiment.sweep || currentProblems(state).length === 0)) runCurrent('webgpu');
+      } else if (key === 'Escape') {
+        cancelCurrent();
+      } else if (key === 'p' || key === 'P') {
+        const mode = state.classroom.mode === 'present' ? 'normal' : 'present';
+        useLab.setState({ classroom: { ...state.classroom, mode } });
+      } else if (lesson && (key === 'n' || key === 'ArrowRight' || key === 'PageDown')) {
+        goToLessonStep(lesson.step + 1);
+      } else if (lesson && (key === 'b' || key === 'ArrowLeft' || key === 'PageUp')) {
+        goToLessonStep(lesson.step - 1);
+      } else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+function EmbedApp() {
+  const experiment = useLab((s) => s.experiment);
+  const job = useLab((s) => s.job);
+  const gpu = useLab((s) => s.gpu);
+  const family = findFamily(experiment.family);
+  const problems = currentProblems({ experiment, gpu });
+  return (
+    <div className="app embed" data-mode="embed">
+      <div className="embed-bar">
+        <strong>
+          {family?.label}: {experiment.variant}
+        </strong>
+        {!job ? (
+          <button type="button" className="primary" disabled={!gpu?.available || (!experiment.sweep && problems.length > 0)} onClick={() => runCurrent('webgpu')}>
+            Run
+          </button>
+        ) : (
+          <button type="button" className="danger" onClick={cancelCurrent}>
+            Cancel
+          </button>
+        )}
+        {gpu && !gpu.available && <span className="bad">No WebGPU here: {gpu.reason.split('.')[0]}.</span>}
+        <a href={window.location.href.replace(/&?mode=embed/, '')} target="_blank" rel="noreferrer">
+          Open in Kernel Lab
+        </a>
+      </div>
+      <Banners />
+      <ResultsView compact />
+    </div>
+  );
+}
+
+export function App() {
+  const experiment = useLab((s) => s.experiment);
+  const view = useLab((s) => s.view);
+  const classroom = useLab((s) => s.classroom);
+  useShortcuts();
+  useEffect(() => {
+    void loadHistory();
+  }, []);
+  if (classroom.mode === 'embed') return <EmbedApp />;
+  const family = findFamily(experiment.family);
+  const presenter = classroom.mode === 'present';
+  const lesson = classroom.lesson ? findLesson(classroom.lesson.id) : undefined;
+  const controls = (
+    <aside className="controls" aria-label="Experiment">
+      <KernelPicker />
+      <ParamForm />
+      <SweepControls />
+      <RunControls />
+    </aside>
+  );
+  return (
+    <div className={`app${presenter ? ' presenter' : ''}`} data-mode={classroom.mode}>
       <header>
         <h1>
           <img src="./favicon.svg" alt="" width={28} height={28} /> Kernel Lab
         </h1>
         <p className="tagline">Real GPU kernels in your browser, checked against float64.</p>
-        <DevicePanel />
+        <LessonPicker />
+        <button
+          type="button"
+          aria-pressed={presenter}
+          onClick={() => useLab.setState({ classroom: { ...classroom, mode: presenter ? 'normal' : 'present' } })}
+          title="Presenter mode (P)"
+        >
+          {presenter ? 'Leave presenter mode' : 'Presenter mode'}
+        </button>
+        {!presenter && <DevicePanel />}
       </header>
       <main>
-        <aside className="controls" aria-label="Experiment">
-          <KernelPicker />
-          <ParamForm />
-          <SweepControls />
-          <RunControls />
-        </aside>
+        {presenter ? (
+          <details className="controls-collapsed">
+            <summary>Controls</summary>
+            {controls}
+          </details>
+        ) : (
+          controls
+        )}
         <div className="output">
           <Banners />
-          {family && <p className="family-summary">{family.summary}</p>}
-          {sweepExperiment?.sweep && sweepExperiment.family === experiment.family && (
-            <ViewBoundary name="sweep chart">
-              <SweepChart experiment={sweepExperiment} points={sweepPoints} running={job?.kind === 'sweep'} />
-            </ViewBoundary>
-          )}
-          {familyResult ? (
-            <ViewBoundary name="results">
-              <ResultsTable result={familyResult} />
-              <ErrorHeatmap result={familyResult} />
-              <WgslView result={familyResult} />
-            </ViewBoundary>
-          ) : (
-            !job && <p className="empty">Press Run to measure this kernel on your device.</p>
-          )}
-          {Panel && (
-            <ViewBoundary name={`${experiment.family} lab`}>
-              <Suspense fallback={<p className="muted">Loading the lab view…</p>}>
-                <Panel experiment={experiment} result={familyResult} sweepPoints={sweepPoints} caps={gpu?.available ? gpu.caps : null} />
-              </Suspense>
-            </ViewBoundary>
-          )}
+          <LessonPanel />
+          {!lesson && family && !presenter && <p className="family-summary">{family.summary}</p>}
+          <SnapshotCompare />
+          {!presenter && <Tabs />}
+          <div role={presenter ? undefined : 'tabpanel'} id={`panel-${view}`} aria-labelledby={presenter ? undefined : `tab-${view}`}>
+            {presenter || view === 'results' ? <ResultsView compact={presenter} /> : view === 'history' ? <HistoryPanel /> : <ComparePanel />}
+          </div>
         </div>
       </main>
-      <footer>
-        <p>
-          Kernel Lab runs every kernel in a web worker on WebGPU; every result is checked against a float64 CPU reference. Timings on
-          software adapters are CPU speeds.
-        </p>
-      </footer>
+      {presenter ? (
+        <p className="shortcuts">Keys: R run · N / → next step · B / ← previous step · P leave presenter mode · Esc cancel</p>
+      ) : (
+        <footer>
+          <p>
+            Kernel Lab runs every kernel in a web worker on WebGPU; every result is checked against a float64 CPU reference. Timings on
+            software adapters are CPU speeds. Keyboard: R run, P presenter mode, N/B next/previous lesson step.
+          </p>
+        </footer>
+      )}
     </div>
   );
 }

@@ -8,6 +8,16 @@ import type { FamilyId, ParamDef } from '../../kernels/types';
 import { cancelCurrent, runCurrent } from '../../state/labClient';
 import { currentProblems, useLab } from '../../state/store';
 import { shareLink } from '../../state/urlSync';
+import { serializeLink } from '../../state/url';
+import { CONTROL_NAMES } from '../../state/classroom';
+
+/** Whether the teacher's link hid or locked a control. */
+function useControl(name: string): { hidden: boolean; locked: boolean } {
+  const classroom = useLab((s) => s.classroom);
+  return { hidden: classroom.hide.includes(name), locked: classroom.lock.includes(name) };
+}
+
+const LOCKED_NOTE = ' (locked by the teacher)';
 
 export function KernelPicker() {
   const experiment = useLab((s) => s.experiment);
@@ -16,19 +26,26 @@ export function KernelPicker() {
   const setVariant = useLab((s) => s.setVariant);
   const family = FAMILIES.find((f) => f.id === experiment.family)!;
   const variant = findVariant(experiment.family, experiment.variant);
+  const familyControl = useControl('family');
+  const variantControl = useControl('variant');
+  if (familyControl.hidden && variantControl.hidden) return variant ? <p className="hint">{variant.label}: {variant.summary}</p> : null;
   return (
     <fieldset className="picker">
       <legend>Kernel</legend>
-      <label htmlFor="family">Family</label>
-      <select id="family" value={experiment.family} onChange={(e) => setFamily(e.target.value as FamilyId)}>
+      <label htmlFor="family" hidden={familyControl.hidden}>
+        Family{familyControl.locked ? LOCKED_NOTE : ''}
+      </label>
+      <select id="family" hidden={familyControl.hidden} disabled={familyControl.locked} value={experiment.family} onChange={(e) => setFamily(e.target.value as FamilyId)}>
         {FAMILIES.map((f) => (
           <option key={f.id} value={f.id}>
             {f.label}
           </option>
         ))}
       </select>
-      <label htmlFor="variant">Variant</label>
-      <select id="variant" value={experiment.variant} onChange={(e) => setVariant(e.target.value)}>
+      <label htmlFor="variant" hidden={variantControl.hidden}>
+        Variant{variantControl.locked ? LOCKED_NOTE : ''}
+      </label>
+      <select id="variant" hidden={variantControl.hidden} disabled={variantControl.locked} value={experiment.variant} onChange={(e) => setVariant(e.target.value)}>
         {family.variants.map((v) => {
           const missing = gpu?.available ? v.unavailableReason?.(gpu.caps) : null;
           return (
@@ -63,19 +80,22 @@ function ParamField({ def }: { def: ParamDef }) {
     setProblem(null);
   }, [value]);
   const id = `param-${def.key}`;
+  const { hidden, locked } = useControl(def.key);
+  if (hidden) return null;
+  const label = def.label + (locked ? LOCKED_NOTE : '');
   if (def.kind === 'bool') {
     return (
       <div className="field check">
-        <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => setParam(def.key, e.target.checked)} />
-        <label htmlFor={id}>{def.label}</label>
+        <input id={id} type="checkbox" disabled={locked} checked={Boolean(value)} onChange={(e) => setParam(def.key, e.target.checked)} />
+        <label htmlFor={id}>{label}</label>
       </div>
     );
   }
   if (def.kind === 'enum') {
     return (
       <div className="field">
-        <label htmlFor={id}>{def.label}</label>
-        <select id={id} value={String(value)} onChange={(e) => setParam(def.key, e.target.value)}>
+        <label htmlFor={id}>{label}</label>
+        <select id={id} disabled={locked} value={String(value)} onChange={(e) => setParam(def.key, e.target.value)}>
           {def.options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -88,9 +108,10 @@ function ParamField({ def }: { def: ParamDef }) {
   const commit = () => setProblem(setParam(def.key, text));
   return (
     <div className="field">
-      <label htmlFor={id}>{def.label}</label>
+      <label htmlFor={id}>{label}</label>
       <input
         id={id}
+        disabled={locked}
         type="number"
         inputMode="numeric"
         min={def.min}
@@ -128,6 +149,8 @@ export function ParamForm() {
   const setSeed = useLab((s) => s.setSeed);
   const setReps = useLab((s) => s.setReps);
   const variant = findVariant(experiment.family, experiment.variant);
+  const seedControl = useControl('seed');
+  const repsControl = useControl('reps');
   if (!variant) return null;
   return (
     <fieldset className="params">
@@ -135,10 +158,11 @@ export function ParamForm() {
       {variant.params.map((def) => (
         <ParamField key={`${variant.id}-${def.key}`} def={def} />
       ))}
-      <div className="field">
-        <label htmlFor="seed">Seed</label>
+      <div className="field" hidden={seedControl.hidden}>
+        <label htmlFor="seed">Seed{seedControl.locked ? LOCKED_NOTE : ''}</label>
         <input
           id="seed"
+          disabled={seedControl.locked}
           type="number"
           min={0}
           step={1}
@@ -149,10 +173,11 @@ export function ParamForm() {
           }}
         />
       </div>
-      <div className="field">
-        <label htmlFor="reps">Repetitions</label>
+      <div className="field" hidden={repsControl.hidden}>
+        <label htmlFor="reps">Repetitions{repsControl.locked ? LOCKED_NOTE : ''}</label>
         <input
           id="reps"
+          disabled={repsControl.locked}
           type="number"
           min={1}
           max={MAX_REPS}
@@ -176,10 +201,11 @@ export function SweepControls() {
   const sweep = experiment.sweep;
   const [valuesText, setValuesText] = useState(sweep ? sweep.values.join(', ') : '');
   const [problem, setProblem] = useState<string | null>(null);
+  const { hidden, locked } = useControl('sweep');
   useEffect(() => {
     setValuesText(sweep ? sweep.values.join(', ') : '');
   }, [sweep]);
-  if (!variant) return null;
+  if (!variant || hidden) return null;
 
   const enable = (param: string) => {
     const def = intDefs.find((d) => d.key === param)!;
@@ -200,9 +226,10 @@ export function SweepControls() {
   return (
     <fieldset className="sweep">
       <legend>Sweep</legend>
-      <label htmlFor="sweep-param">Sweep parameter</label>
+      <label htmlFor="sweep-param">Sweep parameter{locked ? LOCKED_NOTE : ''}</label>
       <select
         id="sweep-param"
+        disabled={locked}
         value={sweep?.param ?? ''}
         onChange={(e) => (e.target.value ? enable(e.target.value) : setSweep(undefined))}
       >
@@ -218,6 +245,7 @@ export function SweepControls() {
           <label htmlFor="sweep-values">Values (comma-separated, at most {MAX_SWEEP_POINTS})</label>
           <input
             id="sweep-values"
+            disabled={locked}
             type="text"
             value={valuesText}
             onChange={(e) => setValuesText(e.target.value)}
@@ -266,6 +294,7 @@ export function RunControls() {
   const hasGpu = Boolean(gpu?.available);
   const sweepAll = Boolean(experiment.sweep);
   const progress = job?.progress;
+  const cpuControl = useControl('cpu');
   return (
     <div className="run">
       {problems.length > 0 && !sweepAll && (
@@ -288,7 +317,7 @@ export function RunControls() {
             >
               {sweepAll ? 'Run sweep on GPU' : 'Run on GPU'}
             </button>
-            <button type="button" onClick={() => runCurrent('cpu')} title="Float32 emulated in JavaScript on the CPU, checked against float64">
+            <button type="button" hidden={cpuControl.hidden} onClick={() => runCurrent('cpu')} title="Float32 emulated in JavaScript on the CPU, checked against float64">
               {sweepAll ? 'Run sweep on CPU' : 'Run on CPU (emulated)'}
             </button>
           </>
@@ -313,31 +342,108 @@ export function RunControls() {
 }
 
 function ShareButton() {
-  const [link, setLink] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
+  const [open, setOpen] = useState(false);
   return (
     <>
-      <button
-        type="button"
-        onClick={async () => {
-          const url = shareLink();
-          setLink(url);
-          try {
-            await navigator.clipboard.writeText(url);
-            setCopied(true);
-          } catch {
-            setCopied(false);
-          }
-        }}
-      >
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
         Share
       </button>
-      {link && (
-        <div className="share">
-          <label htmlFor="share-link">{copied ? 'Link copied to the clipboard' : 'Link to this experiment'}</label>
-          <input id="share-link" type="text" readOnly value={link} onFocus={(e) => e.target.select()} data-testid="share-link" />
-        </div>
-      )}
+      {open && <SharePanel />}
     </>
+  );
+}
+
+function SharePanel() {
+  const experiment = useLab((s) => s.experiment);
+  const classroom = useLab((s) => s.classroom);
+  const result = useLab((s) => s.result);
+  const sweepPoints = useLab((s) => s.sweepPoints);
+  const [withResults, setWithResults] = useState(false);
+  const [hide, setHide] = useState<string[]>(classroom.hide);
+  const [lock, setLock] = useState<string[]>(classroom.lock);
+  const [link, setLink] = useState('');
+  const [note, setNote] = useState<string | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+  const variant = findVariant(experiment.family, experiment.variant);
+  const controls = [...CONTROL_NAMES.filter((c) => c !== 'cpu'), ...(variant?.params.map((p) => p.key) ?? [])];
+
+  useEffect(() => {
+    let live = true;
+    void shareLink({ withResults, classroom: { hide, lock, mode: 'normal' } }).then(({ url, note }) => {
+      if (!live) return;
+      setLink(url);
+      setNote(note ?? null);
+      setCopied(null);
+    });
+    return () => {
+      live = false;
+    };
+  }, [experiment, withResults, hide, lock, result, sweepPoints]);
+
+  const embedUrl = link ? link.replace(/#.*/, '') + serializeLink(experiment, { mode: 'embed' }) : '';
+  const iframe = `<iframe src="${embedUrl}" width="800" height="520" title="Kernel Lab: ${variant?.label ?? experiment.variant}" allow="clipboard-write" style="border:0"></iframe>`;
+  const copy = async (text: string, what: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(what);
+    } catch {
+      setCopied(null);
+    }
+  };
+  const toggle = (list: string[], set: (v: string[]) => void, name: string) => set(list.includes(name) ? list.filter((n) => n !== name) : [...list, name]);
+  return (
+    <div className="share" role="group" aria-label="Share this experiment">
+      <label htmlFor="share-link">Link to this experiment</label>
+      <input id="share-link" type="text" readOnly value={link} onFocus={(e) => e.target.select()} data-testid="share-link" />
+      <div className="buttons">
+        <button type="button" onClick={() => copy(link, 'link')}>
+          Copy link
+        </button>
+        {copied === 'link' && <span role="status">Copied.</span>}
+      </div>
+      <div className="field check">
+        <input id="share-results" type="checkbox" checked={withResults} onChange={(e) => setWithResults(e.target.checked)} />
+        <label htmlFor="share-results">Include my results, so others see them beside their own run</label>
+      </div>
+      {note && (
+        <p className="hint warn" role="status" data-testid="share-note">
+          {note}
+        </p>
+      )}
+      <details>
+        <summary>Classroom: hide or lock controls</summary>
+        <table className="classroom-table">
+          <thead>
+            <tr>
+              <th scope="col">Control</th>
+              <th scope="col">Hide</th>
+              <th scope="col">Lock</th>
+            </tr>
+          </thead>
+          <tbody>
+            {controls.map((name) => (
+              <tr key={name}>
+                <th scope="row">{name}</th>
+                <td>
+                  <input type="checkbox" aria-label={`Hide ${name}`} checked={hide.includes(name)} onChange={() => toggle(hide, setHide, name)} />
+                </td>
+                <td>
+                  <input type="checkbox" aria-label={`Lock ${name}`} checked={lock.includes(name)} onChange={() => toggle(lock, setLock, name)} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+      <details>
+        <summary>Embed in slides or a course page</summary>
+        <label htmlFor="embed-snippet">iframe snippet (one experiment, one chart, a Run button)</label>
+        <textarea id="embed-snippet" readOnly rows={4} value={iframe} onFocus={(e) => e.target.select()} data-testid="embed-snippet" />
+        <button type="button" onClick={() => copy(iframe, 'iframe')}>
+          Copy snippet
+        </button>
+        {copied === 'iframe' && <span role="status"> Copied.</span>}
+      </details>
+    </div>
   );
 }

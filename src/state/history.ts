@@ -1,0 +1,90 @@
+// Run history in IndexedDB: every finished run is written as soon as it arrives (each sweep
+// point too), so closing the tab mid-sweep loses nothing already measured.
+import type { ExperimentResult } from '../kernels/types';
+import type { SavedRun } from './runFile';
+
+const DB_NAME = 'kernel-lab';
+const DB_VERSION = 1;
+const RUNS = 'runs';
+
+let dbPromise: Promise<IDBDatabase> | null = null;
+
+function openDb(): Promise<IDBDatabase> {
+  dbPromise ??= new Promise((resolve, reject) => {
+    if (typeof indexedDB === 'undefined') {
+      reject(new Error('This browser has no IndexedDB: runs cannot be saved (private mode?)'));
+      return;
+    }
+    const request = indexedDB.open(DB_NAME, DB_VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(RUNS)) {
+        const store = db.createObjectStore(RUNS, { keyPath: 'id' });
+        store.createIndex('savedAt', 'savedAt');
+      }
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB failed to open'));
+    request.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of Kernel Lab'));
+  });
+  dbPromise.catch(() => (dbPromise = null));
+  return dbPromise;
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+  });
+}
+
+export function newRunId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+export async function saveResult(result: ExperimentResult, sweepId?: string): Promise<SavedRun> {
+  const run: SavedRun = { id: newRunId(), savedAt: new Date().toISOString(), pinned: false, result, ...(sweepId ? { sweepId } : {}) };
+  await putRuns([run]);
+  return run;
+}
+
+export async function putRuns(runs: SavedRun[]): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(RUNS, 'readwrite');
+  const store = tx.objectStore(RUNS);
+  for (const run of runs) store.put(run);
+  await done(tx);
+}
+
+export async function listRuns(): Promise<SavedRun[]> {
+  const db = await openDb();
+  const tx = db.transaction(RUNS, 'readonly');
+  const request = tx.objectStore(RUNS).getAll();
+  await done(tx);
+  return (request.result as SavedRun[]).sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+}
+
+export async function deleteRun(id: string): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(RUNS, 'readwrite');
+  tx.objectStore(RUNS).delete(id);
+  await done(tx);
+}
+
+export async function clearRuns(): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(RUNS, 'readwrite');
+  tx.objectStore(RUNS).clear();
+  await done(tx);
+}
+
+/** Adds imported runs in one transaction (all or nothing); runs whose id exists are skipped. */
+export async function importRuns(runs: SavedRun[]): Promise<{ added: number; skipped: number }> {
+  const existing = new Set((await listRuns()).map((r) => r.id));
+  const fresh = runs.filter((r) => !existing.has(r.id));
+  await putRuns(fresh);
+  return { added: fresh.length, skipped: runs.length - fresh.length };
+}

@@ -1,0 +1,140 @@
+// Saved runs: search, open, pin for comparison, delete, clear, export (JSON, CSV), import.
+import { useMemo, useRef, useState } from 'react';
+import { adapterName } from '../../gpu/caps';
+import { clearHistory, importFile, removeRun, togglePin } from '../../state/historyActions';
+import { runsToCsv, runsToJson, type SavedRun } from '../../state/runFile';
+import { useLab } from '../../state/store';
+import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
+import { downloadText } from '../download';
+
+function matches(run: SavedRun, query: string): boolean {
+  if (!query) return true;
+  const r = run.result;
+  const text = [r.experiment.family, r.experiment.variant, r.variantLabel, r.shape, adapterName(r.provenance.adapter), r.provenance.backend].join(' ').toLowerCase();
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => text.includes(word));
+}
+
+export function HistoryPanel() {
+  const history = useLab((s) => s.history);
+  const historyError = useLab((s) => s.historyError);
+  const [query, setQuery] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const shown = useMemo(() => history.filter((r) => matches(r, query)), [history, query]);
+
+  const open = (run: SavedRun) => {
+    useLab.setState({ experiment: run.result.experiment, result: run.result, view: 'results' });
+  };
+  return (
+    <section className="history" aria-label="Run history">
+      <h2>History</h2>
+      {historyError && (
+        <p className="bad" role="alert">
+          {historyError}
+        </p>
+      )}
+      <div className="history-tools">
+        <div className="field">
+          <label htmlFor="history-search">Search runs (kernel, variant, shape, adapter)</label>
+          <input id="history-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+        </div>
+        <button type="button" disabled={!shown.length} onClick={() => downloadText('kernel-lab-runs.json', runsToJson(shown), 'application/json')}>
+          Export JSON
+        </button>
+        <button type="button" disabled={!shown.length} onClick={() => downloadText('kernel-lab-runs.csv', runsToCsv(shown), 'text/csv')}>
+          Export CSV
+        </button>
+        <button type="button" onClick={() => fileInput.current?.click()}>
+          Import JSON
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="application/json,.json"
+          aria-label="Import a runs file"
+          data-testid="import-file"
+          hidden
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (!file) return;
+            if (file.size > 50 * 1024 * 1024) {
+              setMessage(`Nothing was imported: ${file.name} is larger than 50 MB.`);
+              return;
+            }
+            setMessage(await importFile(await file.text()));
+          }}
+        />
+        <button
+          type="button"
+          className="danger"
+          disabled={!history.length}
+          onClick={() => {
+            if (window.confirm(`Delete all ${history.length} saved runs? This cannot be undone.`)) void clearHistory();
+          }}
+        >
+          Clear all
+        </button>
+      </div>
+      {message && (
+        <p role="status" data-testid="import-message" className={message.startsWith('Imported') ? 'ok' : 'bad'}>
+          {message}
+        </p>
+      )}
+      <p className="muted">
+        {history.length} saved run(s){query ? `, ${shown.length} match` : ''}. Every finished run is saved in this browser (IndexedDB).
+      </p>
+      {shown.length > 0 && (
+        <div className="scroll">
+          <table data-testid="history-table">
+            <thead>
+              <tr>
+                <th scope="col">Saved</th>
+                <th scope="col">Kernel</th>
+                <th scope="col">Shape</th>
+                <th scope="col">Device</th>
+                <th scope="col">Median</th>
+                <th scope="col">GFLOP/s</th>
+                <th scope="col">SQNR</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((run) => {
+                const r = run.result;
+                return (
+                  <tr key={run.id}>
+                    <td>{new Date(run.savedAt).toLocaleString()}</td>
+                    <td>
+                      {r.experiment.family}/{r.experiment.variant}
+                    </td>
+                    <td>{r.shape}</td>
+                    <td>{r.provenance.backend === 'cpu' ? 'CPU (emulated)' : adapterName(r.provenance.adapter)}</td>
+                    <td>{fmtSeconds(r.medianSeconds)}</td>
+                    <td>{fmtNumber(r.gflops, 4)}</td>
+                    <td>{fmtSqnr(r.metrics.sqnrDb)}</td>
+                    <td className="actions">
+                      <button type="button" onClick={() => open(run)}>
+                        Open
+                      </button>
+                      <button type="button" aria-pressed={run.pinned} onClick={() => void togglePin(run.id)}>
+                        {run.pinned ? 'Unpin' : 'Pin'}
+                      </button>
+                      <button type="button" onClick={() => void removeRun(run.id)} aria-label={`Delete run of ${r.experiment.variant} ${r.shape}`}>
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
