@@ -5,7 +5,7 @@ export async function openApp(page: Page, hash = '') {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`./${hash}`);
-  await expect(page.getByTestId('device-panel')).not.toContainText('Looking for a WebGPU device', { timeout: 60_000 });
+  await expect(page.locator('.app')).not.toHaveAttribute('data-gpu', 'probing', { timeout: 60_000 });
   return errors;
 }
 

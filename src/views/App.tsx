@@ -162,12 +162,13 @@ function useShortcuts() {
 
 function EmbedApp() {
   const experiment = useLab((s) => s.experiment);
+  const gpuState = useGpuState();
   const job = useLab((s) => s.job);
   const gpu = useLab((s) => s.gpu);
   const family = findFamily(experiment.family);
   const problems = currentProblems({ experiment, gpu });
   return (
-    <div className="app embed" data-mode="embed">
+    <div className="app embed" data-mode="embed" data-gpu={gpuState}>
       <div className="embed-bar">
         <strong>
           {family?.label}: {experiment.variant}
@@ -192,8 +193,15 @@ function EmbedApp() {
   );
 }
 
+/** 'probing' until the worker reports, then 'webgpu' or 'none' (tests and styles read it). */
+function useGpuState(): string {
+  const gpu = useLab((s) => s.gpu);
+  return !gpu ? 'probing' : gpu.available ? 'webgpu' : 'none';
+}
+
 export function App() {
   const experiment = useLab((s) => s.experiment);
+  const gpuState = useGpuState();
   const view = useLab((s) => s.view);
   const classroom = useLab((s) => s.classroom);
   useShortcuts();
@@ -213,7 +221,7 @@ export function App() {
     </aside>
   );
   return (
-    <div className={`app${presenter ? ' presenter' : ''}`} data-mode={classroom.mode}>
+    <div className={`app${presenter ? ' presenter' : ''}`} data-mode={classroom.mode} data-gpu={gpuState}>
       <header>
         <h1>
           <img src="./favicon.svg" alt="" width={28} height={28} /> Kernel Lab
