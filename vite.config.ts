@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { dawnEnv } from './scripts/dawn-env.mjs';
+import { offline } from './scripts/vite-offline.ts';
 
 // base './' so that `npm run build` gives a static site that works from any host and sub-path.
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  plugins: [react(), offline()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 5000 },
   test: {

@@ -7,6 +7,13 @@ import './views/app.css';
 
 startUrlSync();
 ensureWorker();
+// Offline support: the service worker exists only in the built site (npm run build).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('./sw.js').catch((e) => console.warn('offline mode unavailable:', e));
+  });
+}
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

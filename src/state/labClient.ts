@@ -7,6 +7,7 @@ import { useLab } from './store';
 import { recordResult } from './historyActions';
 
 const CANCEL_GRACE_MS = 1500;
+const READY_TIMEOUT_MS = 30_000;
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -26,6 +27,12 @@ function startWorker(): Worker {
     });
   };
   w.postMessage({ type: 'init' } satisfies ToWorker);
+  // A worker that never answers (blocked script, broken browser) must not leave the page waiting.
+  setTimeout(() => {
+    if (worker === w && !useLab.getState().gpu) {
+      useLab.setState({ gpu: { available: false, step: 'worker', reason: `The lab worker did not answer within ${READY_TIMEOUT_MS / 1000} s, so WebGPU could not be checked.` } });
+    }
+  }, READY_TIMEOUT_MS);
   return w;
 }
 
