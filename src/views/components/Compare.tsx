@@ -5,6 +5,7 @@ import type { ExperimentResult } from '../../kernels/types';
 import { togglePin } from '../../state/historyActions';
 import { useLab } from '../../state/store';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
+import { ChartDownload } from '../charts/ChartDownload';
 import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
 
 export interface CompareEntry {
@@ -92,6 +93,7 @@ export function CompareTable({ entries, caption }: { entries: CompareEntry[]; ca
         </table>
       </div>
       <div ref={chart} className="chart" data-testid="compare-chart" role="img" aria-label="Bar chart of GFLOP/s for the compared runs (the table above holds the data)" />
+      <ChartDownload target={chart} filename="kernel-lab-compare" />
     </>
   );
 }

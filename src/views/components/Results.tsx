@@ -3,6 +3,7 @@ import * as d3 from 'd3';
 import type { ExperimentResult } from '../../kernels/types';
 import { adapterName } from '../../gpu/caps';
 import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
+import { downloadBlob } from '../download';
 
 export function ResultsTable({ result }: { result: ExperimentResult }) {
   const m = result.metrics;
@@ -134,6 +135,26 @@ export function ErrorHeatmap({ result }: { result: ExperimentResult }) {
         aria-label={`Heatmap of |GPU − float64| over the ${h.rows * h.cellRows}×${h.cols * h.cellCols} output, max ${fmtNumber(max)}`}
         data-testid="error-heatmap"
       />
+      <div className="chart-download">
+        <button
+          type="button"
+          className="small"
+          onClick={() => {
+            if (!canvas.current) return;
+            // Scale the few-pixel heatmap up without smoothing, so the file shows crisp cells.
+            const scale = Math.max(1, Math.floor(512 / Math.max(h.cols, h.rows)));
+            const big = document.createElement('canvas');
+            big.width = h.cols * scale;
+            big.height = h.rows * scale;
+            const ctx = big.getContext('2d')!;
+            ctx.imageSmoothingEnabled = false;
+            ctx.drawImage(canvas.current, 0, 0, big.width, big.height);
+            big.toBlob((blob) => blob && downloadBlob(`kernel-lab-error-${result.experiment.variant}-${result.shape}.png`, blob), 'image/png');
+          }}
+        >
+          Download PNG
+        </button>
+      </div>
       <p className="muted">
         Each cell: the largest |result − float64| over {h.cellRows}×{h.cellCols} outputs. Colour (log scale, viridis): {fmtNumber(min)} (dark
         purple) to {fmtNumber(max)} (yellow); black = exact{h.values.some((v) => !Number.isFinite(v)) ? '; magenta = NaN/Inf' : ''}.

@@ -4,6 +4,7 @@ import { findVariant } from '../../kernels/registry';
 import type { Experiment } from '../../kernels/types';
 import type { SweepPoint } from '../../kernels/run';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
+import { ChartDownload } from '../charts/ChartDownload';
 import { fmtNumber, fmtSeconds } from '../format';
 
 export function SweepChart({ experiment, points, running }: { experiment: Experiment; points: SweepPoint[]; running: boolean }) {
@@ -65,6 +66,7 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
         Throughput against {label} {running ? <span className="muted">(filling in live…)</span> : null}
       </h3>
       <div ref={chart} className="chart" data-testid="sweep-chart" data-points={done.length} />
+      {done.length > 0 && <ChartDownload target={chart} filename={`kernel-lab-${experiment.family}-${experiment.variant}-sweep-${sweep.param}`} />}
       {chartError && <p className="bad">{chartError}</p>}
       <table className="sweep-table" data-testid="sweep-table">
         <caption>Sweep points (data behind the chart)</caption>
