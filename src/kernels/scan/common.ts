@@ -48,10 +48,10 @@ export const WG_PARAM: ParamDef = {
   label: 'Workgroup size (invocations)',
   kind: 'int',
   default: 256,
-  min: 32,
+  min: 8,
   max: 1024,
   pow2: true,
-  choices: [32, 64, 128, 256],
+  choices: [16, 32, 64, 128, 256],
 };
 
 export const ITEMS_PARAM: ParamDef = {
@@ -60,9 +60,9 @@ export const ITEMS_PARAM: ParamDef = {
   kind: 'int',
   default: 4,
   min: 1,
-  max: 16,
+  max: 64,
   pow2: true,
-  choices: [1, 2, 4, 8],
+  choices: [1, 2, 4, 8, 16, 32],
 };
 
 export interface ScanShape {
