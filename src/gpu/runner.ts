@@ -156,7 +156,8 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
       for (let p = 0; p < passCount; p++) {
         if (passPerRun) for (const b of resets) encoder.clearBuffer(b);
         const tsWrites: GPUComputePassTimestampWrites | undefined =
-          timestamps && querySet
+          // Only the first and last pass write timestamps (a pass with neither index is invalid).
+          timestamps && querySet && (p === 0 || p === passCount - 1)
             ? {
                 querySet,
                 ...(p === 0 ? { beginningOfPassWriteIndex: 0 } : {}),

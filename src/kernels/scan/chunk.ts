@@ -1,0 +1,103 @@
+// WGSL pieces shared by the multi-workgroup scans (reduce-then-scan, decoupled look-back): a
+// chunk of CHUNK = WG·ITEMS pairs is staged in workgroup memory with coalesced loads; each
+// invocation combines its ITEMS consecutive pairs (in order); a Hillis–Steele scan across the
+// workgroup gives every invocation the combine of everything before it in the chunk.
+// Expects `a`, `b`, `L`, `combine` and `IDENTITY` to be declared by the including shader.
+
+export function chunkConstants(wg: number, items: number, chunks: number): string {
+  return /* wgsl */ `
+const WG = ${wg}u;
+const ITEMS = ${items}u;
+const CHUNK = ${wg * items}u;
+const CHUNKS = ${chunks}u; // chunks per channel
+`;
+}
+
+export const CHUNK_WGSL = /* wgsl */ `
+var<workgroup> chunkPairs : array<vec2f, CHUNK>;
+var<workgroup> scanLevels : array<vec2f, 2u * WG>;
+
+// Stages pairs chunk·CHUNK … of one channel (identity past the end), WG consecutive at a time.
+fn loadChunk(channel : u32, chunk : u32, i : u32) {
+  let start = chunk * CHUNK;
+  for (var k = 0u; k < ITEMS; k++) {
+    let inChunk = k * WG + i;
+    let t = start + inChunk;
+    var pair = IDENTITY;
+    if (t < L) {
+      pair = vec2f(a[channel * L + t], b[channel * L + t]);
+    }
+    chunkPairs[inChunk] = pair;
+  }
+}
+
+// The combine of this invocation's ITEMS consecutive pairs, first to last.
+fn reduceOwnItems(i : u32) -> vec2f {
+  var acc = IDENTITY;
+  for (var k = 0u; k < ITEMS; k++) {
+    acc = combine(acc, chunkPairs[i * ITEMS + k]);
+  }
+  return acc;
+}
+
+struct WorkgroupScan {
+  before : vec2f, // combine of the values of invocations 0 … i−1
+  total : vec2f,  // combine of all WG values
+}
+
+// Hillis–Steele over one value per invocation (call from uniform control flow).
+fn workgroupScan(value : vec2f, i : u32) -> WorkgroupScan {
+  scanLevels[i] = value;
+  workgroupBarrier();
+  var src = 0u;
+  for (var offset = 1u; offset < WG; offset *= 2u) {
+    var v = scanLevels[src * WG + i];
+    if (i >= offset) {
+      v = combine(scanLevels[src * WG + i - offset], v);
+    }
+    scanLevels[(1u - src) * WG + i] = v;
+    src = 1u - src;
+    workgroupBarrier();
+  }
+  var result : WorkgroupScan;
+  result.before = IDENTITY;
+  if (i > 0u) {
+    result.before = scanLevels[src * WG + i - 1u];
+  }
+  result.total = scanLevels[src * WG + WG - 1u];
+  workgroupBarrier(); // scanLevels may be reused after this
+  return result;
+}
+`;
+
+/** Needs `h` and `EXCLUSIVE` besides what CHUNK_WGSL needs. */
+export const FINISH_CHUNK_WGSL = /* wgsl */ `
+// Runs this invocation's items from the entering state, writes the outputs into chunkPairs[·].y,
+// then stores the chunk with coalesced writes (call from uniform control flow).
+fn finishChunk(channel : u32, chunk : u32, i : u32, stateIn : f32) {
+  var state = stateIn;
+  for (var k = 0u; k < ITEMS; k++) {
+    let pair = chunkPairs[i * ITEMS + k];
+    let next = pair.x * state + pair.y;
+    if (EXCLUSIVE) {
+      chunkPairs[i * ITEMS + k] = vec2f(pair.x, state);
+    } else {
+      chunkPairs[i * ITEMS + k] = vec2f(pair.x, next);
+    }
+    state = next;
+  }
+  workgroupBarrier();
+  let start = chunk * CHUNK;
+  for (var k = 0u; k < ITEMS; k++) {
+    let t = start + k * WG + i;
+    if (t < L) {
+      h[channel * L + t] = chunkPairs[k * WG + i].y;
+    }
+  }
+}
+`;
+
+/** Workgroup memory of the chunk pieces, in bytes. */
+export function chunkSharedBytes(wg: number, items: number): number {
+  return 8 * wg * items + 16 * wg;
+}

@@ -1,0 +1,344 @@
+// Float64 references for scans, written directly from the recurrences, with float32 error bounds.
+//
+// 1. The linear recurrence h_t = a_t·h_{t−1} + b_t (h_{−1} = 0), many independent channels,
+//    stored channel-major: a[c·L + t]. Inclusive output y_t = h_t; exclusive y_t = h_{t−1}
+//    (y_0 = 0). Every parallel scan evaluates it with the associative operator on pairs
+//        (a1, b1) ∘ (a2, b2) = (a1·a2, a2·b1 + b2)      ("first, then second")
+//    which is what the Mamba CUDA kernel scans too.
+//
+// 2. The Mamba selective scan (S6), as `selective_scan_ref` in mamba_ssm
+//    (ops/selective_scan_interface.py): u, Δ (B, D, L); A (D, N); B, C (B, N, L); D (D);
+//    optional Δ bias and softplus; optional gate z (B, D, L); returns y (B, D, L) and the last
+//    state (B, D, N).
+//
+// Error bound for a float32 scan in ANY association order (derivation; used by every variant).
+// Write h_t = Σ_{s≤t} term_s with term_s = b_s·Π_{r∈(s,t]} a_r. In a tree of ∘ operations the
+// term for b_s is formed by exactly t−s multiplications (each a_r joins its product once,
+// whatever the bracketing), each rounded once. Additions: whenever the segment holding b_s is
+// the LEFT operand of ∘, the right segment brings at least one new index in (s, t], so that
+// happens at most t−s times; the number of times it is the RIGHT operand is an algorithm
+// property R (1 for the sequential loop, ~log2 of the tree size for Hillis–Steele/Blelloch, the
+// look-back walk length for decoupled look-back…). So the computed term carries a factor
+// Π(1+δ_i) with at most k_s = 2(t−s)+R roundings, |Π − 1| ≤ γ_{k_s} (Higham, Lemma 3.1), and
+//     |ĥ_t − h_t| ≤ Σ_s γ_{2(t−s)+R}·|term_s| ≤ u'·(2·W_t + R·G_t),   u' = u / (1 − (2t+R)·u)
+// with the "|terms|" scans G_t = |a_t|·G_{t−1} + |b_t| and W_t = Σ_s (t−s)|term_s| =
+// |a_t|·(W_{t−1} + G_{t−1}). FMA contraction only removes roundings. We add the float64
+// reference's own error (≤ (2t+2)·2^−53·G_t) and, because WGSL lets a GPU flush subnormals to
+// zero, an absolute (4t+8)·2^−126 (every input has |a| ≤ 1, so a flushed value is never amplified).
+
+import { F32_UNIT_ROUNDOFF as U, gamma } from './metrics';
+import { Rng, deriveSeed } from './prng';
+
+const TINY = 2 ** -126;
+const F64_U = 2 ** -53;
+
+// ---- the linear recurrence ---------------------------------------------------------------------
+
+/** How the decays a_t are drawn (every mode keeps |a| ≤ 1). */
+export type DecayMode = 'decay' | 'signed' | 'ones' | 'zeros';
+
+/**
+ * Seeded inputs. 'decay': a = 1/(1+q) with q uniform in [0.001, 0.3], i.e. a = exp(−softplus(ln q))
+ * as an SSM's exp(−Δ) gate (computed with one division, no transcendental, so the bits are the
+ * same on every JS engine); 'signed': a uniform in [−1, 1); 'ones': a = 1 (a plain prefix sum);
+ * 'zeros': a = 0 (h_t = b_t). b is uniform in [−1, 1).
+ */
+export function linearScanInputs(channels: number, length: number, seed: number, mode: DecayMode): { a: Float32Array; b: Float32Array } {
+  const n = channels * length;
+  const a = new Float32Array(n);
+  const b = new Float32Array(n);
+  const ra = new Rng(deriveSeed(seed, 10));
+  const rb = new Rng(deriveSeed(seed, 11));
+  for (let i = 0; i < n; i++) {
+    if (mode === 'decay') a[i] = 1 / (1 + (0.001 + 0.299 * ra.nextUnit()));
+    else if (mode === 'signed') a[i] = -1 + 2 * ra.nextUnit();
+    else a[i] = mode === 'ones' ? 1 : 0;
+    b[i] = -1 + 2 * rb.nextUnit();
+  }
+  return { a, b };
+}
+
+export interface ScanReference {
+  values: Float64Array;
+  bound: Float64Array;
+  /** G_t for each output (the |terms| scan), useful for relative error views. */
+  absScan: Float64Array;
+}
+
+/**
+ * Float64 truth of the linear recurrence and the float32 bound above, for an algorithm whose
+ * terms are the right operand of ∘ at most `rightDepth` times.
+ */
+export function linearScanReference(
+  a: Float32Array,
+  b: Float32Array,
+  channels: number,
+  length: number,
+  exclusive: boolean,
+  rightDepth: number,
+): ScanReference {
+  const values = new Float64Array(channels * length);
+  const bound = new Float64Array(channels * length);
+  const absScan = new Float64Array(channels * length);
+  const R = rightDepth;
+  for (let c = 0; c < channels; c++) {
+    const base = c * length;
+    let h = 0;
+    let G = 0;
+    let W = 0;
+    for (let t = 0; t < length; t++) {
+      const at = a[base + t];
+      const bt = b[base + t];
+      const absA = Math.abs(at);
+      if (exclusive) {
+        // y_t is the state after t−1; its bound is the inclusive one at t−1 (0 elements: exactly 0).
+        values[base + t] = h;
+        absScan[base + t] = G;
+        bound[base + t] = t === 0 ? TINY : scanBound(G, W, t - 1, R);
+      }
+      W = absA * (W + G);
+      G = absA * G + Math.abs(bt);
+      h = at * h + bt;
+      if (!exclusive) {
+        values[base + t] = h;
+        absScan[base + t] = G;
+        bound[base + t] = scanBound(G, W, t, R);
+      }
+    }
+  }
+  return { values, bound, absScan };
+}
+
+function scanBound(G: number, W: number, t: number, R: number): number {
+  const k = 2 * t + R;
+  const uPrime = U / (1 - k * U);
+  return uPrime * (2 * W + R * G) + (2 * t + 2) * F64_U * G + (4 * t + 8) * TINY;
+}
+
+/** The same bound, but the loose order-free form γ_{2t+R}·G_t (shown next to the tight one). */
+export function looseScanBound(G: number, t: number, R: number): number {
+  return gamma(2 * t + R) * G;
+}
+
+/** What the sequential float32 loop (no FMA) returns: the CPU emulation. */
+export function linearScanFloat32(a: Float32Array, b: Float32Array, channels: number, length: number, exclusive: boolean): Float32Array {
+  const out = new Float32Array(channels * length);
+  const fr = Math.fround;
+  for (let c = 0; c < channels; c++) {
+    const base = c * length;
+    let h = 0;
+    for (let t = 0; t < length; t++) {
+      if (exclusive) out[base + t] = h;
+      h = fr(fr(a[base + t] * h) + b[base + t]);
+      if (!exclusive) out[base + t] = h;
+    }
+  }
+  return out;
+}
+
+// ---- the Mamba selective scan (S6) ---------------------------------------------------------------
+
+export interface S6Shape {
+  batch: number;
+  /** D: channels (model width). */
+  channels: number;
+  /** N: state size per channel. */
+  state: number;
+  /** L: sequence length. */
+  length: number;
+  hasZ: boolean;
+  hasDeltaBias: boolean;
+  softplus: boolean;
+}
+
+export interface S6Inputs {
+  u: Float32Array; // (B, D, L)
+  delta: Float32Array; // (B, D, L)
+  A: Float32Array; // (D, N)
+  B: Float32Array; // (B, N, L)
+  C: Float32Array; // (B, N, L)
+  D: Float32Array; // (D)
+  z: Float32Array; // (B, D, L)
+  deltaBias: Float32Array; // (D)
+}
+
+/**
+ * Seeded S6 inputs shaped like a trained Mamba layer's: A = −(n+1) (the S4D-real initialisation
+ * A_log = log(1…N)), raw Δ uniform in [−4, −1] and Δ bias in [−1, 0.5] so that softplus(Δ + bias)
+ * lies in ≈ [0.007, 0.47]; u, B, C, D uniform in [−1, 1); z uniform in [−2, 2).
+ * Without softplus, Δ is drawn in [0.001, 0.25] (already a positive step).
+ */
+export function s6Inputs(shape: S6Shape, seed: number): S6Inputs {
+  const { batch: Bt, channels: D, state: N, length: L } = shape;
+  const unif = (count: number, stream: number, lo: number, hi: number) => {
+    const rng = new Rng(deriveSeed(seed, stream));
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i++) out[i] = lo + (hi - lo) * rng.nextUnit();
+    return out;
+  };
+  const A = new Float32Array(D * N);
+  for (let d = 0; d < D; d++) for (let n = 0; n < N; n++) A[d * N + n] = -(n + 1);
+  return {
+    u: unif(Bt * D * L, 20, -1, 1),
+    delta: shape.softplus ? unif(Bt * D * L, 21, -4, -1) : unif(Bt * D * L, 21, 0.001, 0.25),
+    A,
+    B: unif(Bt * N * L, 22, -1, 1),
+    C: unif(Bt * N * L, 23, -1, 1),
+    D: unif(D, 24, -1, 1),
+    z: unif(Bt * D * L, 25, -2, 2),
+    deltaBias: shape.softplus ? unif(D, 26, -1, 0.5) : unif(D, 26, 0, 0.05),
+  };
+}
+
+/** softplus as torch.nn.functional.softplus (β = 1, threshold 20): x above 20 is returned as is. */
+export function softplus(x: number): number {
+  return x > 20 ? x : Math.log1p(Math.exp(x));
+}
+
+export interface S6Reference {
+  /** Per channel row (b·D + d): y_0 … y_{L−1}, then the last state x_0 … x_{N−1}. */
+  values: Float64Array;
+  bound: Float64Array;
+  /** States over time for channel (b = 0, d = 0): N rows × L columns, row-major. */
+  states00: Float64Array;
+}
+
+// WGSL accuracy (WGSL spec, "Floating point accuracy", f32): x+y, x−y, x·y correctly rounded;
+// x/y 2.5 ULP; exp(x) 3 + 2·|x| ULP; log(x) absolute 2^−21 on [0.5, 2], else 3 ULP. One ULP of a
+// normal float32 v is at most 2^−23·|v|.
+const ULP = 2 ** -23;
+
+/**
+ * Float64 truth of S6 and a first-order float32 error bound for the kernels, which compute
+ *   x̃ = Δ + bias;  Δ = x̃ > 20 ? x̃ : log(1 + exp(x̃));  ΔA = exp(Δ·A);  ΔBu = (Δ·u)·B;
+ *   x ← ΔA·x + ΔBu (any bracketing with right-operand depth R, see the header);
+ *   y = Σ_n C·x + D·u (N+1 products summed in float32: γ_{N+1}·Σ|·|);  y ·= z / (1 + exp(−z)).
+ * Input errors propagate through the recurrence: with G the |terms| scan and P the bound on |x̂ − x|,
+ *   P_t = |ΔA_t|·(P_{t−1} + (ε_A,t + 2u')·G_{t−1}) + e_B,t + R·u'·|ΔBu_t|,
+ * ε_A the relative error of ΔA and e_B the absolute error of ΔBu. The perturbations are first order:
+ * the result is multiplied by 1.01, which covers the second-order terms while Σε ≤ 0.01.
+ */
+export function s6Reference(shape: S6Shape, x: S6Inputs, rightDepth: number): S6Reference {
+  const { batch: Bt, channels: D, state: N, length: L } = shape;
+  const row = L + N;
+  const values = new Float64Array(Bt * D * row);
+  const bound = new Float64Array(Bt * D * row);
+  const states00 = new Float64Array(N * L);
+  const R = rightDepth;
+  const uP = U / (1 - (2 * L + R + N + 2) * U);
+  const h = new Float64Array(N);
+  const G = new Float64Array(N);
+  const P = new Float64Array(N);
+  for (let b = 0; b < Bt; b++) {
+    for (let d = 0; d < D; d++) {
+      h.fill(0);
+      G.fill(0);
+      P.fill(0);
+      const ch = b * D + d;
+      for (let l = 0; l < L; l++) {
+        const i = ch * L + l;
+        const uv = x.u[i];
+        // Δ and its absolute error eDt.
+        let xt = x.delta[i];
+        let eX = 0;
+        if (shape.hasDeltaBias) {
+          xt += x.deltaBias[d];
+          eX = U * Math.abs(xt);
+        }
+        let dt = xt;
+        let eDt = eX;
+        if (shape.softplus && xt <= 20) {
+          dt = softplus(xt);
+          const E = Math.exp(xt);
+          const arg = 1 + E;
+          // exp's own error, the argument's error, and the rounding of 1 + exp(x̃).
+          const eArg = E * ((3 + 2 * Math.abs(xt)) * ULP + 1.01 * eX) + U * arg;
+          const logOwn = arg <= 2 ? 2 ** -21 : 3 * ULP * Math.log(arg);
+          eDt = 1.01 * (eArg / arg) + logOwn;
+        }
+        const eDtU = eDt * Math.abs(uv);
+        let yDot = 0;
+        let yAbs = 0;
+        let yErr = 0;
+        for (let n = 0; n < N; n++) {
+          const An = x.A[d * N + n];
+          const p = dt * An;
+          const eP = Math.abs(An) * eDt + U * Math.abs(p);
+          const dA = Math.exp(p);
+          const epsA = 1.01 * eP + (3 + 2 * (Math.abs(p) + eP)) * ULP + TINY / Math.max(dA, TINY);
+          const Bv = x.B[(b * N + n) * L + l];
+          const dBu = dt * uv * Bv;
+          const eB = eDtU * Math.abs(Bv) + 2 * uP * Math.abs(dBu) + TINY;
+          const absA = Math.abs(dA);
+          P[n] = absA * (P[n] + (epsA + 2 * uP) * G[n]) + eB + R * uP * Math.abs(dBu);
+          G[n] = absA * G[n] + Math.abs(dBu);
+          h[n] = dA * h[n] + dBu;
+          if (ch === 0) states00[n * L + l] = h[n];
+          const Cv = x.C[(b * N + n) * L + l];
+          yDot += Cv * h[n];
+          yAbs += Math.abs(Cv) * (Math.abs(h[n]) + P[n]);
+          yErr += Math.abs(Cv) * P[n];
+        }
+        const du = x.D[d] * uv;
+        yDot += du;
+        yAbs += Math.abs(du);
+        // The dot product's rounding (N+1 products, any order) plus the propagated state error.
+        yErr += gamma(N + 1) * yAbs;
+        let y = yDot;
+        if (shape.hasZ) {
+          const z = x.z[i];
+          const e = Math.exp(-z);
+          const g = z / (1 + e);
+          const epsG = (3 + 2 * Math.abs(z)) * ULP * (e / (1 + e)) + U + 2.5 * ULP + U;
+          y = yDot * g;
+          yErr = Math.abs(g) * yErr + (Math.abs(yDot) + yErr) * Math.abs(g) * epsG + U * Math.abs(y);
+        }
+        values[ch * row + l] = y;
+        bound[ch * row + l] = 1.01 * yErr + 1e-12 * (yAbs + Math.abs(y)) + TINY * (N + 4);
+      }
+      for (let n = 0; n < N; n++) {
+        values[ch * row + L + n] = h[n];
+        bound[ch * row + L + n] = 1.01 * P[n] + 1e-12 * G[n] + TINY * (4 * L + 8);
+      }
+    }
+  }
+  return { values, bound, states00 };
+}
+
+/** A float32 CPU emulation of the sequential S6 loop (Math.exp/log rounded to float32). */
+export function s6Float32(shape: S6Shape, x: S6Inputs): Float32Array {
+  const { batch: Bt, channels: D, state: N, length: L } = shape;
+  const fr = Math.fround;
+  const row = L + N;
+  const out = new Float32Array(Bt * D * row);
+  const h = new Float32Array(N);
+  for (let b = 0; b < Bt; b++) {
+    for (let d = 0; d < D; d++) {
+      h.fill(0);
+      const ch = b * D + d;
+      for (let l = 0; l < L; l++) {
+        const i = ch * L + l;
+        const uv = x.u[i];
+        let dt = x.delta[i];
+        if (shape.hasDeltaBias) dt = fr(dt + x.deltaBias[d]);
+        if (shape.softplus && dt <= 20) dt = fr(Math.log(fr(1 + fr(Math.exp(dt)))));
+        const dtu = fr(dt * uv);
+        let y = 0;
+        for (let n = 0; n < N; n++) {
+          const dA = fr(Math.exp(fr(dt * x.A[d * N + n])));
+          const dBu = fr(dtu * x.B[(b * N + n) * L + l]);
+          h[n] = fr(fr(dA * h[n]) + dBu);
+          y = fr(y + fr(h[n] * x.C[(b * N + n) * L + l]));
+        }
+        y = fr(y + fr(x.D[d] * uv));
+        if (shape.hasZ) {
+          const z = x.z[i];
+          y = fr(y * fr(z / fr(1 + fr(Math.exp(-z)))));
+        }
+        out[ch * row + l] = y;
+      }
+      for (let n = 0; n < N; n++) out[ch * row + L + n] = h[n];
+    }
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { nodeDevice } from '../../src/gpu/node-device';
+import { defaultExperiment, runExperiment, type Experiment, type Params } from '../../src/kernels';
+
+async function check(variant: string, params: Params) {
+  const { device, caps, adapter } = await nodeDevice();
+  const base = defaultExperiment('scan', variant);
+  const experiment: Experiment = { ...base, params: { ...base.params, ...params }, reps: 1, seed: 11 };
+  const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
+  // Every output within u'·(2·Σ(t−s)|term_s| + R·Σ|term_s|) of float64 (src/numerics/scan.ts).
+  expect(result.metrics.nonFinite).toBe(0);
+  expect(result.metrics.boundViolations, `worst error/bound ${result.metrics.worstBoundRatio}`).toBe(0);
+  return result;
+}
+
+// Small workgroups so that several tiles / chunks are exercised at test sizes.
+const SMALL: Record<string, Params> = {
+  sequential: {},
+  'hillis-steele': { wg: 32 },
+  blelloch: { wg: 32 },
+  subgroup: { wg: 64 },
+  'reduce-then-scan': { wg: 32, items: 4 },
+  lookback: { wg: 32, items: 4 },
+  copy: {},
+};
+
+describe('linear-recurrence scans on WebGPU (Dawn) against float64', () => {
+  for (const [variant, extra] of Object.entries(SMALL)) {
+    describe(variant, () => {
+      for (const length of [1, 7, 1000, 3001]) {
+        it(`inclusive, decay, 3 channels × ${length}`, async () => {
+          await check(variant, { ...extra, channels: 3, length, mode: 'inclusive', decay: 'decay' });
+        });
+      }
+      it('exclusive, signed a, 2 × 777', async () => {
+        await check(variant, { ...extra, channels: 2, length: 777, mode: 'exclusive', decay: 'signed' });
+      });
+      it('exclusive, length 1 (output is exactly 0)', async () => {
+        const r = await check(variant, { ...extra, channels: 2, length: 1, mode: 'exclusive', decay: 'decay' });
+        if (variant !== 'copy') expect(r.metrics.maxAbs).toBe(0);
+      });
+      it('a = 0 (h_t = b_t exactly)', async () => {
+        const r = await check(variant, { ...extra, channels: 2, length: 333, mode: 'inclusive', decay: 'zeros' });
+        if (variant !== 'copy') expect(r.metrics.maxAbs).toBe(0);
+      });
+      it('a = 1 (prefix sum), exclusive', async () => {
+        await check(variant, { ...extra, channels: 2, length: 1234, mode: 'exclusive', decay: 'ones' });
+      });
+    });
+  }
+
+  it('look-back with spin limit 0 takes the fallback on every step and is still right', async () => {
+    await check('lookback', { wg: 32, items: 2, channels: 2, length: 2000, spin: 0, mode: 'inclusive', decay: 'signed' });
+  });
+
+  it('a wrong result is caught: the bound is not vacuous', async () => {
+    const result = await check('blelloch', { wg: 32, channels: 1, length: 500 });
+    const { computeMetrics } = await import('../../src/numerics/metrics');
+    const { makeScanInputs } = await import('../../src/kernels/scan/common');
+    const { blelloch } = await import('../../src/kernels/scan/blelloch');
+    const params = result.experiment.params;
+    const ref = blelloch.reference(params, makeScanInputs(params, result.experiment.seed));
+    const wrong = Float32Array.from(ref.values);
+    // Dropping a single late term b_t (|b| ~ 0.5) must break the bound.
+    wrong[400] -= 1e-3;
+    expect(computeMetrics(wrong, ref.values, ref.bound).boundViolations).toBe(1);
+    expect(ref.bound![400]).toBeLessThan(1e-4);
+  });
+});
