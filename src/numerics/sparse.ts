@@ -555,3 +555,34 @@ export function spmmReference(csr: Csr, b: Float32Array, n: number): { c: Float6
   }
   return { c, absSum };
 }
+
+// ---- one seeded problem, as every sparse kernel and the lab panel build it ----------------------
+
+export type PatternName = 'random' | 'magnitude' | 'skewed' | 'block' | 'block-shuffled' | 'nm24' | 'nm14' | 'nm48';
+
+/** The pattern described by a parameter set (density in percent, pattern name, block size). */
+export function patternSpecOf(params: Record<string, unknown>): PatternSpec {
+  const name = String(params.pattern ?? 'random') as PatternName;
+  const density = Number(params.density ?? 10) / 100;
+  const block = Number(params.block ?? 8);
+  switch (name) {
+    case 'nm24':
+      return { kind: 'nm', density: 0.5, n: 2, m: 4 };
+    case 'nm14':
+      return { kind: 'nm', density: 0.25, n: 1, m: 4 };
+    case 'nm48':
+      return { kind: 'nm', density: 0.5, n: 4, m: 8 };
+    case 'block':
+    case 'block-shuffled':
+      return { kind: name, density, block };
+    default:
+      return { kind: name, density };
+  }
+}
+
+/** A (M×K, the pattern applied to non-zero uniform values) and B (K×N), both from the seed. */
+export function makeSparseProblem(M: number, N: number, K: number, spec: PatternSpec, seed: number): { a: Float32Array; b: Float32Array } {
+  const a = applyPattern(nonZeroUniformArray(M * K, deriveSeed(seed, 0)), M, K, spec, deriveSeed(seed, 1));
+  const b = nonZeroUniformArray(K * N, deriveSeed(seed, 2));
+  return { a, b };
+}
