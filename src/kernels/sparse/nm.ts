@@ -1,6 +1,8 @@
 // N:M SpMM from the compressed format: per row, every group of M columns keeps N values and N
-// small indices (4 bits each here, 8 to a u32). Each invocation owns a column of C and, for each
-// group, reads N values and decodes their positions to gather the matching rows of B.
+// small indices (4 bits each here, 8 to a u32). A workgroup owns one row of C, its invocations
+// the columns; each walks the row's slots, decodes each slot's column (group·M + 4-bit index) and
+// gathers that row of B. Same shape as the CSR row kernel, with the column index computed from
+// 4 bits instead of read as 32 (a workgroup-memory staged version was slower on SwiftShader).
 // WebGPU has no sparse tensor units: this saves the bytes of A (and skips the zero products),
 // it does not make any multiplication cheaper.
 import { denseToNM, nmBytes, packNibbles, patternSpecOf } from '../../numerics/sparse';
@@ -15,7 +17,7 @@ const M = ${M}u;
 const N = ${N}u;
 const KEEP = ${n}u;  // N of N:M: values kept per group
 const GROUP = ${m}u; // M of N:M: columns per group
-const GROUPS = ${groups}u;
+const ROW_SLOTS = ${groups * n}u; // KEEP slots per group, ${groups} groups per row
 const WG = ${wg}u;
 const GRID_X = ${gridX}u;
 
@@ -30,15 +32,14 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
   if (row >= M) {
     return;
   }
-  let rowSlots = row * GROUPS * KEEP;
+  let rowBase = row * ROW_SLOTS;
   for (var col = lid.x; col < N; col += WG) {
     var acc = 0.0;
-    for (var g = 0u; g < GROUPS; g++) {
-      for (var s = 0u; s < KEEP; s++) {
-        let slot = rowSlots + g * KEEP + s;
-        let within = (indexWords[slot >> 3u] >> ((slot & 7u) * 4u)) & 15u;
-        acc += values[slot] * b[(g * GROUP + within) * N + col];
-      }
+    for (var s = 0u; s < ROW_SLOTS; s++) {
+      // Slot s of the row belongs to group s / KEEP; its 4-bit index is its place in the group.
+      let slot = rowBase + s;
+      let within = (indexWords[slot >> 3u] >> ((slot & 7u) * 4u)) & 15u;
+      acc += values[slot] * b[((s / KEEP) * GROUP + within) * N + col];
     }
     c[row * N + col] = acc;
   }
