@@ -66,6 +66,21 @@ describe('sparse kernels on WebGPU (Dawn) against float64', () => {
     }
   }
 
+  const SKINNY: Shape[] = [
+    [1, 1, 1],
+    [17, 5, 33],
+    [70, 32, 45],
+  ];
+  for (const shape of SKINNY) {
+    for (const p of PATTERNS) {
+      it(`sparse-to-dense and dense skinny ${shape.join('×')} ${p.pattern} ${p.density}%`, async () => {
+        await check('sparse-to-dense', { ...p, tm: 32, tk: 7 }, shape);
+        await check('sparse-to-dense', { ...p, tm: 64, tk: 32 }, shape);
+        await check('dense', { ...p, kernel: 'skinny', tm: 16, tk: 16 }, shape);
+      });
+    }
+  }
+
   it('bsr with 32×32 blocks and a fully dense A; balanced with long split rows', async () => {
     await check('bsr', { pattern: 'random', density: 100, bsr: 32, tn: 32, reorder: false }, [45, 9, 70]);
     await check('csr-balanced', { pattern: 'skewed', density: 30, wg: 64, piece: 16 }, [64, 33, 200]);
@@ -121,6 +136,8 @@ describe('sparse schema and device branching', () => {
     const problems = problemsFor(bsrV, big, { ...SPEC_DEFAULT_CAPS, limits: { ...SPEC_DEFAULT_CAPS.limits, maxComputeWorkgroupStorageSize: 2048 } });
     expect(problems.join(' ')).toMatch(/workgroup memory/);
     expect(problems.join(' ')).toMatch(/buffer/);
+    const skinny = findVariant('sparse', 'sparse-to-dense')!;
+    expect(problemsFor(skinny, { ...defaultExperiment('sparse', 'sparse-to-dense').params, tm: 256, tk: 128 }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/workgroup memory/);
   });
 
   it('the balanced schedule covers every non-zero once and bounds work per workgroup', () => {

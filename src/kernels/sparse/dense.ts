@@ -1,11 +1,13 @@
 // The dense baseline of the same shape, on the same (pruned) A stored densely: zeros are
 // multiplied like any other value. 'blocked' runs the BSR variant's register-blocked
-// micro-kernel over every block; 'tiled' and 'naive' are the matmul family's kernels.
+// micro-kernel over every block; 'tiled' and 'naive' are the matmul family's kernels; 'skinny'
+// is the sparse-to-dense kernel reading its strips from dense A.
 import { naiveWgsl } from '../matmul/naive';
 import { tiledWgsl } from '../matmul/tiled';
 import { checkWorkgroup, checkDispatch, intParam } from '../schema';
 import type { KernelVariant, Params } from '../types';
 import { microKernelWgsl, blockedChecks } from './bsr';
+import { skinnyChecks, skinnyTileParams, skinnyWgsl } from './loadSparseComputeDense';
 import { gridFor, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
 
 export function denseBlockedWgsl(M: number, N: number, K: number, S: number, TN: number, gridX: number): string {
@@ -66,9 +68,9 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
 `;
 }
 
-function kernelOf(params: Params): 'blocked' | 'tiled' | 'naive' {
+function kernelOf(params: Params): 'blocked' | 'tiled' | 'naive' | 'skinny' {
   const k = String(params.kernel);
-  return k === 'tiled' || k === 'naive' ? k : 'blocked';
+  return k === 'tiled' || k === 'naive' || k === 'skinny' ? k : 'blocked';
 }
 
 export const dense: KernelVariant = {
@@ -88,16 +90,19 @@ export const dense: KernelVariant = {
         { value: 'blocked', label: 'Register-blocked (the BSR micro-kernel on every block)' },
         { value: 'tiled', label: 'Tiled 16×16 (matmul family)' },
         { value: 'naive', label: 'Naive 8×8 (matmul family)' },
+        { value: 'skinny', label: 'Skinny, N ≤ 32 (the sparse-to-dense kernel reading dense A)' },
       ],
     },
     { key: 'bsr', label: 'Block size S of the blocked kernel', kind: 'int', default: 8, min: 1, max: 32, choices: [4, 8, 16, 32] },
     { key: 'tn', label: 'Columns per workgroup (blocked kernel)', kind: 'int', default: 64, min: 1, max: 256, choices: [32, 64, 128] },
+    ...skinnyTileParams,
   ],
   checkLimits(params, caps) {
     const { M, N, K } = shapeOf(params);
     const kernel = kernelOf(params);
     const buffers = sparseBufferChecks(params, caps, [['A (dense)', 4 * M * K]]);
     if (kernel === 'tiled') return [...checkWorkgroup(caps, [16, 16, 1], 2048, 'tile 16×16'), ...checkDispatch(caps, [Math.ceil(N / 16), Math.ceil(M / 16)]), ...buffers];
+    if (kernel === 'skinny') return [...skinnyChecks(params, caps), ...buffers];
     if (kernel === 'naive') return [...checkWorkgroup(caps, [8, 8, 1], 0, 'an 8×8 workgroup'), ...checkDispatch(caps, [Math.ceil(N / 8), Math.ceil(M / 8)]), ...buffers];
     return [...blockedChecks(params, caps, intParam(params, 'bsr'), intParam(params, 'tn')), ...buffers];
   },
@@ -115,6 +120,12 @@ export const dense: KernelVariant = {
     }
     if (kernel === 'naive') {
       return { buffers, output, dispatches: [{ label: 'dense naive wg8', wgsl: naiveWgsl(M, N, K, 8), bindings: ['a', 'b', 'c'], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8)] }] };
+    }
+    if (kernel === 'skinny') {
+      const TM = intParam(params, 'tm');
+      const TK = intParam(params, 'tk');
+      const g = gridFor(Math.ceil(M / TM), caps);
+      return { buffers, output, dispatches: [{ label: `dense skinny TM${TM} TK${TK}`, wgsl: skinnyWgsl(M, N, K, TM, TK, g.gridX, 'dense'), bindings: ['a', 'b', 'c'], workgroups: g.workgroups }] };
     }
     const S = intParam(params, 'bsr');
     const TN = intParam(params, 'tn');
