@@ -586,3 +586,25 @@ export function makeSparseProblem(M: number, N: number, K: number, spec: Pattern
   const b = nonZeroUniformArray(K * N, deriveSeed(seed, 2));
   return { a, b };
 }
+
+/**
+ * The density below which a sparse kernel beats dense, from (density, seconds) points and the
+ * dense time: linear interpolation between the two measured densities that bracket the dense
+ * time. +Infinity when sparse was faster at every density measured, −Infinity when never, null
+ * when fewer than two points or the times cross more than once without a clean bracket.
+ */
+export function crossoverDensity(points: { density: number; seconds: number }[], denseSeconds: number): number | null {
+  if (points.length < 2) return null;
+  const sorted = [...points].sort((a, b) => a.density - b.density);
+  if (sorted.every((p) => p.seconds <= denseSeconds)) return Infinity;
+  if (sorted.every((p) => p.seconds > denseSeconds)) return -Infinity;
+  // The highest density still faster than dense, followed by a slower one.
+  for (let i = sorted.length - 1; i > 0; i--) {
+    const a = sorted[i - 1];
+    const b = sorted[i];
+    if (a.seconds <= denseSeconds && b.seconds > denseSeconds) {
+      return a.density + ((denseSeconds - a.seconds) / (b.seconds - a.seconds)) * (b.density - a.density);
+    }
+  }
+  return null;
+}

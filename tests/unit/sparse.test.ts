@@ -7,6 +7,7 @@ import {
   clusterPermutation,
   countNonEmptyBlocks,
   countNonZeros,
+  crossoverDensity,
   csrBytes,
   csrToDense,
   denseToBsr,
@@ -242,5 +243,20 @@ describe('float64 reference SpMM', () => {
         expect(absSum[i * n + j]).toBeCloseTo(t, 14);
       }
     }
+  });
+});
+
+describe('crossover density', () => {
+  it('interpolates where the sparse time meets the dense time', () => {
+    const pts = [
+      { density: 1, seconds: 1 },
+      { density: 10, seconds: 4 },
+      { density: 50, seconds: 20 },
+    ];
+    // Dense takes 12: between 10% (4) and 50% (20), halfway → 30%.
+    expect(crossoverDensity(pts, 12)).toBeCloseTo(30, 12);
+    expect(crossoverDensity(pts, 100)).toBe(Infinity);
+    expect(crossoverDensity(pts, 0.5)).toBe(-Infinity);
+    expect(crossoverDensity(pts.slice(0, 1), 3)).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Experiment, ExperimentResult } from '../../kernels/types';
 import type { SweepPoint } from '../../kernels/run';
-import { clusterPermutation, makeSparseProblem, patternSpecOf, permuteMatrix } from '../../numerics/sparse';
+import { clusterPermutation, crossoverDensity, makeSparseProblem, patternSpecOf, permuteMatrix } from '../../numerics/sparse';
 import type * as PlotlyTypes from 'plotly.js-dist-min';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
 import type { LabPanelProps } from './types';
@@ -26,8 +26,10 @@ interface SparseExtras {
   usefulFlops: number;
 }
 
-/** Patterns up to this many entries are regenerated here, so the spy plot can zoom to single entries. */
-const REGENERATE_LIMIT = 1 << 20;
+/** Patterns up to this many entries are regenerated here at once, so the spy plot can zoom to single entries. */
+const REGENERATE_AUTO = 1 << 20;
+/** Up to this many, on request (it takes a moment and up to 64 MB); above it, the overview grid only. */
+const REGENERATE_LIMIT = 1 << 24;
 const CANVAS_SIDE = 384;
 
 function isSparseExtras(x: unknown): x is SparseExtras {
@@ -90,7 +92,8 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: Spars
   const p = experiment.params;
   const M = Number(p.M);
   const K = Number(p.K);
-  const canRegenerate = M * K <= REGENERATE_LIMIT;
+  const [detailWanted, setDetailWanted] = useState(false);
+  const canRegenerate = M * K <= REGENERATE_AUTO || (detailWanted && M * K <= REGENERATE_LIMIT);
   const [permuted, setPermuted] = useState(false);
   const [view, setView] = useState<View>({ zoom: 1, row0: 0, col0: 0 });
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -106,10 +109,12 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: Spars
       a: permuteMatrix(a, M, K, perm.rowPerm, perm.colPerm),
       note: perm.improved ? `permuted: ${perm.blocksBefore} → ${perm.blocksAfter} non-empty ${block}×${block} blocks` : 'the permutation found no fewer blocks; shown as is',
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [M, K, p.pattern, p.density, p.block, experiment.seed, permuted, block, canRegenerate]);
 
-  useEffect(() => setView({ zoom: 1, row0: 0, col0: 0 }), [M, K]);
+  useEffect(() => {
+    setView({ zoom: 1, row0: 0, col0: 0 });
+    setDetailWanted(false);
+  }, [M, K]);
 
   const winRows = Math.max(1, Math.ceil(M / view.zoom));
   const winCols = Math.max(1, Math.ceil(K / view.zoom));
@@ -206,6 +211,11 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: Spars
         <button type="button" onClick={() => pan(0, 1)} disabled={view.col0 + winCols >= K}>
           Right
         </button>
+        {!canRegenerate && M * K <= REGENERATE_LIMIT && (
+          <button type="button" onClick={() => setDetailWanted(true)}>
+            Load the full pattern to zoom
+          </button>
+        )}
         <span className="field check">
           <input id="sparse-permuted" type="checkbox" checked={permuted} disabled={!canRegenerate} onChange={(e) => setPermuted(e.target.checked)} />
           <label htmlFor="sparse-permuted">Show after the clustering permutation ({block}×{block} blocks)</label>
@@ -215,7 +225,9 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: Spars
         {M}×{K}, zoom {view.zoom}×: rows {view.row0}–{view.row0 + winRows - 1}, columns {view.col0}–{view.col0 + winCols - 1}.{' '}
         {canRegenerate
           ? 'Click to zoom in at a point. '
-          : `A has more than ${REGENERATE_LIMIT} entries: the overview grid from the run is shown (no zoom). `}
+          : M * K <= REGENERATE_LIMIT
+            ? 'Showing the overview grid from the run; load the full pattern to zoom. '
+            : `A has more than ${REGENERATE_LIMIT} entries: the overview grid from the run is shown (no zoom). `}
         {matrix?.note}
       </figcaption>
     </figure>
@@ -354,20 +366,10 @@ function DensitySweep({ experiment, points }: { experiment: Experiment; points: 
   const done = points.filter((p): p is SweepPoint & { result: ExperimentResult } => Boolean(p?.result));
   const isDensity = experiment.sweep?.param === 'density';
   const dense = done.length ? denseSeconds.get(shapeKey(done[0].result.experiment.params)) : undefined;
-  const crossover = useMemo(() => {
-    if (dense === undefined || done.length < 2 || !isDensity) return null;
-    const sorted = [...done].sort((a, b) => a.value - b.value);
-    for (let i = 1; i < sorted.length; i++) {
-      const a = sorted[i - 1];
-      const b = sorted[i];
-      if (a.result.medianSeconds <= dense && b.result.medianSeconds > dense) {
-        // Linear interpolation of time between the two densities that bracket the dense time.
-        const f = (dense - a.result.medianSeconds) / (b.result.medianSeconds - a.result.medianSeconds);
-        return a.value + f * (b.value - a.value);
-      }
-    }
-    return sorted.every((p) => p.result.medianSeconds <= dense) ? Infinity : sorted.every((p) => p.result.medianSeconds > dense) ? -Infinity : null;
-  }, [done, dense, isDensity]);
+  const crossover = useMemo(
+    () => (dense === undefined || !isDensity ? null : crossoverDensity(done.map((p) => ({ density: p.value, seconds: p.result.medianSeconds })), dense)),
+    [done, dense, isDensity],
+  );
 
   useEffect(() => {
     if (!isDensity || done.length === 0) return;
