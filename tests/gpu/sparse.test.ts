@@ -176,3 +176,52 @@ describe('the test patterns hold what the test names say', () => {
     }
   });
 });
+
+describe('the subgroup SpMV resets its row counter every run', () => {
+  it('a second run (output cleared in between) computes every row again', async () => {
+    const { device, caps } = await nodeDevice();
+    const v = findVariant('sparse', 'spmv-subgroup')!;
+    const params = { ...defaultExperiment('sparse', 'spmv-subgroup').params, M: 45, K: 70, density: 30, workgroups: 2 };
+    const inputs = v.makeInputs(params, 3);
+    const plan = v.plan(params, inputs, caps);
+    const buffers = new Map<string, GPUBuffer>();
+    for (const spec of plan.buffers) {
+      const size = Math.max(16, Math.ceil((spec.data?.byteLength ?? spec.bytes ?? 0) / 16) * 16);
+      const buffer = device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      if (spec.data) device.queue.writeBuffer(buffer, 0, spec.data.buffer, spec.data.byteOffset, spec.data.byteLength);
+      buffers.set(spec.name, buffer);
+    }
+    const steps = [];
+    for (const d of plan.dispatches) {
+      const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code: d.wgsl }), entryPoint: 'main' } });
+      const bindGroup = device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: d.bindings.map((name, binding) => ({ binding, resource: { buffer: buffers.get(name)! } })),
+      });
+      steps.push({ pipeline, bindGroup, workgroups: d.workgroups });
+    }
+    const y = buffers.get(plan.output.buffer)!;
+    const read = device.createBuffer({ size: y.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = device.createCommandEncoder();
+    for (let run = 0; run < 2; run++) {
+      if (run === 1) encoder.clearBuffer(y);
+      const pass = encoder.beginComputePass();
+      for (const s of steps) {
+        pass.setPipeline(s.pipeline);
+        pass.setBindGroup(0, s.bindGroup);
+        pass.dispatchWorkgroups(s.workgroups[0], s.workgroups[1] ?? 1, s.workgroups[2] ?? 1);
+      }
+      pass.end();
+    }
+    encoder.copyBufferToBuffer(y, 0, read, 0, y.size);
+    device.queue.submit([encoder.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const out = new Float32Array(read.getMappedRange().slice(0, 4 * 45));
+    read.unmap();
+    const ref = v.reference(params, inputs);
+    expect(computeMetrics(out, ref.values, ref.bound).boundViolations).toBe(0);
+    expect(out.some((x) => x !== 0)).toBe(true);
+    for (const b of buffers.values()) b.destroy();
+    read.destroy();
+  });
+});

@@ -50,6 +50,16 @@ fn main(@builtin(subgroup_invocation_id) lane : u32, @builtin(subgroup_size) lan
 `;
 }
 
+/** Sets the row counter back to 0: the first dispatch of every run (dispatches in a pass are ordered). */
+export const RESET_COUNTER_WGSL = /* wgsl */ `
+@group(0) @binding(0) var<storage, read_write> nextRow : atomic<u32>;
+
+@compute @workgroup_size(1)
+fn main() {
+  atomicStore(&nextRow, 0u);
+}
+`;
+
 export const spmvSubgroup: KernelVariant = {
   ...sparseCommon,
   id: 'spmv-subgroup',
@@ -82,9 +92,12 @@ export const spmvSubgroup: KernelVariant = {
         { name: 'values', data: csr.values, usage: 'storage' },
         { name: 'x', data: inputs.b, usage: 'storage' },
         { name: 'y', bytes: 4 * M, usage: 'storage' },
-        { name: 'nextRow', bytes: 4, usage: 'storage', resetEachRun: true },
+        // Reset by a dispatch of its own rather than resetEachRun, so that many runs can share
+        // one pass between two timestamps.
+        { name: 'nextRow', bytes: 4, usage: 'storage' },
       ],
       dispatches: [
+        { label: 'spmv reset row counter', wgsl: RESET_COUNTER_WGSL, bindings: ['nextRow'], workgroups: [1] },
         {
           label: `spmv subgroup-per-row wg${wg}`,
           wgsl: spmvSubgroupWgsl(M, wg),
