@@ -1,10 +1,12 @@
 // Every kernel family and variant the app knows. A new variant is one file in its family's
 // folder plus one line in that family's index.ts.
 import { matmulFamily } from './matmul';
+import { quantFamily } from './quant';
+import { sparseFamily } from './sparse';
 import { scanFamily } from './scan';
 import type { FamilyDef, FamilyId, KernelVariant } from './types';
 
-export const FAMILIES: FamilyDef[] = [matmulFamily, scanFamily];
+export const FAMILIES: FamilyDef[] = [matmulFamily, quantFamily, sparseFamily, scanFamily];
 
 export function findFamily(id: string): FamilyDef | undefined {
   return FAMILIES.find((f) => f.id === id);

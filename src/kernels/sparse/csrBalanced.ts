@@ -1,0 +1,198 @@
+// Load-balanced CSR SpMM: rows sorted by length (longest first) and long rows split into pieces
+// of at most L non-zeros; consecutive pieces are packed into workgroups of about L non-zeros
+// each, so no workgroup waits on one long row (the row-splitting idea of merge-based and
+// nnz-split SpMM, e.g. Merrill & Garland 2016, Yang et al. 2018). A piece that is a whole row
+// writes C directly; pieces of a split row write partial rows, summed in a second dispatch.
+import { csrBytes, denseToCsr, type Csr } from '../../numerics/sparse';
+import { checkWorkgroup, intParam } from '../schema';
+import type { KernelVariant } from '../types';
+import { checkGrid, gridFor, nominalNnz, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
+
+/** Marks a piece that holds a whole row (it writes C, not a partial row). */
+export const WHOLE_ROW = 0xffffffff;
+
+export interface BalancedSchedule {
+  /** 4 u32 per piece: row, first non-zero, end non-zero, partial slot (or WHOLE_ROW). */
+  pieces: Uint32Array;
+  /** Workgroup w runs pieces wgStart[w] … wgStart[w+1]−1. */
+  wgStart: Uint32Array;
+  /** 4 u32 per split row: row, first partial slot, number of slots, 0. */
+  splits: Uint32Array;
+  partialSlots: number;
+  workgroups: number;
+}
+
+/** Builds the schedule on the CPU (it depends only on the pattern, as a library's analysis step). */
+export function balancedSchedule(csr: Csr, maxPiece: number): BalancedSchedule {
+  const rows = Array.from({ length: csr.rows }, (_, r) => r);
+  const len = (r: number) => csr.rowPtr[r + 1] - csr.rowPtr[r];
+  rows.sort((x, y) => len(y) - len(x) || x - y);
+  const pieces: number[] = [];
+  const splits: number[] = [];
+  let slots = 0;
+  for (const r of rows) {
+    const start = csr.rowPtr[r];
+    const end = csr.rowPtr[r + 1];
+    if (end - start <= maxPiece) {
+      pieces.push(r, start, end, WHOLE_ROW);
+      continue;
+    }
+    const first = slots;
+    for (let p = start; p < end; p += maxPiece) pieces.push(r, p, Math.min(end, p + maxPiece), slots++);
+    splits.push(r, first, slots - first, 0);
+  }
+  // Pack consecutive pieces: a workgroup takes pieces while their cost (non-zeros + 1 for the
+  // row write) stays within maxPiece + 1.
+  const wgStart: number[] = [0];
+  let cost = 0;
+  const count = pieces.length / 4;
+  for (let q = 0; q < count; q++) {
+    const c = pieces[4 * q + 2] - pieces[4 * q + 1] + 1;
+    if (cost > 0 && cost + c > maxPiece + 1) {
+      wgStart.push(q);
+      cost = 0;
+    }
+    cost += c;
+  }
+  if (count > 0) wgStart.push(count);
+  return {
+    pieces: Uint32Array.from(pieces),
+    wgStart: Uint32Array.from(wgStart),
+    splits: Uint32Array.from(splits),
+    partialSlots: slots,
+    workgroups: wgStart.length - 1,
+  };
+}
+
+export function csrPiecesWgsl(N: number, wg: number, workgroups: number, gridX: number): string {
+  return /* wgsl */ `
+const N = ${N}u;
+const WG = ${wg}u;
+const WORKGROUPS = ${workgroups}u;
+const GRID_X = ${gridX}u;
+const WHOLE_ROW = 0xffffffffu;
+
+@group(0) @binding(0) var<storage, read> pieces : array<vec4u>; // row, first, end, partial slot
+@group(0) @binding(1) var<storage, read> wgStart : array<u32>;
+@group(0) @binding(2) var<storage, read> colIdx : array<u32>;
+@group(0) @binding(3) var<storage, read> values : array<f32>;
+@group(0) @binding(4) var<storage, read> b : array<f32>;
+@group(0) @binding(5) var<storage, read_write> c : array<f32>;
+@group(0) @binding(6) var<storage, read_write> partial : array<f32>;
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
+  let w = wid.x + wid.y * GRID_X;
+  if (w >= WORKGROUPS) {
+    return;
+  }
+  for (var q = wgStart[w]; q < wgStart[w + 1u]; q++) {
+    let piece = pieces[q];
+    for (var col = lid.x; col < N; col += WG) {
+      var acc = 0.0;
+      for (var p = piece.y; p < piece.z; p++) {
+        acc += values[p] * b[colIdx[p] * N + col];
+      }
+      if (piece.w == WHOLE_ROW) {
+        c[piece.x * N + col] = acc;
+      } else {
+        partial[piece.w * N + col] = acc;
+      }
+    }
+  }
+}
+`;
+}
+
+export function csrSplitSumWgsl(N: number, wg: number, splitRows: number, gridX: number): string {
+  return /* wgsl */ `
+const N = ${N}u;
+const WG = ${wg}u;
+const SPLIT_ROWS = ${splitRows}u;
+const GRID_X = ${gridX}u;
+
+@group(0) @binding(0) var<storage, read> splits : array<vec4u>; // row, first slot, slots, 0
+@group(0) @binding(1) var<storage, read> partial : array<f32>;
+@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
+  let s = wid.x + wid.y * GRID_X;
+  if (s >= SPLIT_ROWS) {
+    return;
+  }
+  let split = splits[s];
+  for (var col = lid.x; col < N; col += WG) {
+    var acc = 0.0;
+    for (var i = 0u; i < split.z; i++) {
+      acc += partial[(split.y + i) * N + col];
+    }
+    c[split.x * N + col] = acc;
+  }
+}
+`;
+}
+
+export const csrBalanced: KernelVariant = {
+  ...sparseCommon,
+  id: 'csr-balanced',
+  label: 'CSR SpMM, rows sorted and split (load-balanced)',
+  summary:
+    'Rows sorted by length, long rows split into pieces of at most L non-zeros, pieces packed into workgroups of about L non-zeros; split rows are summed in a second pass.',
+  params: [
+    ...shapeParams(),
+    { key: 'wg', label: 'Workgroup size (invocations)', kind: 'int', default: 64, min: 1, max: 256, choices: [32, 64, 128, 256] },
+    { key: 'piece', label: 'Non-zeros per workgroup L', kind: 'int', default: 128, min: 1, max: 65536, choices: [32, 64, 128, 256, 512, 1024] },
+  ],
+  checkLimits(params, caps) {
+    const { M, N } = shapeOf(params);
+    const nnz = nominalNnz(params);
+    const L = intParam(params, 'piece');
+    const pieces = M + Math.ceil(nnz / L);
+    return [
+      ...checkWorkgroup(caps, [intParam(params, 'wg'), 1, 1], 0, `a workgroup of ${intParam(params, 'wg')}`),
+      ...checkGrid(pieces, caps, `${nnz} non-zeros in pieces of ${L}`),
+      ...sparseBufferChecks(params, caps, [
+        ['CSR values', 4 * nnz],
+        ['partial rows', 4 * N * Math.ceil(nnz / L)],
+      ]),
+    ];
+  },
+  plan(params, inputs, caps) {
+    const { M, N, K } = shapeOf(params);
+    const wg = intParam(params, 'wg');
+    const csr = denseToCsr(inputs.a as Float32Array, M, K);
+    const s = balancedSchedule(csr, intParam(params, 'piece'));
+    const main = gridFor(s.workgroups, caps);
+    const dispatches = [
+      {
+        label: `csr pieces wg${wg}`,
+        wgsl: csrPiecesWgsl(N, wg, s.workgroups, main.gridX),
+        bindings: ['pieces', 'wgStart', 'colIdx', 'values', 'b', 'c', 'partial'],
+        workgroups: main.workgroups,
+      },
+    ];
+    const splitRows = s.splits.length / 4;
+    if (splitRows > 0) {
+      const g = gridFor(splitRows, caps);
+      dispatches.push({ label: `csr split-row sums wg${wg}`, wgsl: csrSplitSumWgsl(N, wg, splitRows, g.gridX), bindings: ['splits', 'partial', 'c'], workgroups: g.workgroups });
+    }
+    return {
+      buffers: [
+        { name: 'pieces', data: s.pieces, usage: 'storage' },
+        { name: 'wgStart', data: s.wgStart, usage: 'storage' },
+        { name: 'colIdx', data: csr.colIdx, usage: 'storage' },
+        { name: 'values', data: csr.values, usage: 'storage' },
+        { name: 'b', data: inputs.b, usage: 'storage' },
+        { name: 'c', bytes: 4 * M * N, usage: 'storage' },
+        { name: 'partial', bytes: 4 * N * Math.max(1, s.partialSlots), usage: 'storage' },
+        { name: 'splits', data: s.splits, usage: 'storage' },
+      ],
+      dispatches,
+      output: { buffer: 'c', type: 'f32', count: M * N },
+    };
+  },
+  work(params) {
+    return sparseWork(params, csrBytes(shapeOf(params).M, nominalNnz(params)));
+  },
+};

@@ -1,0 +1,139 @@
+// The dense baseline of the same shape, on the same (pruned) A stored densely: zeros are
+// multiplied like any other value. 'blocked' runs the BSR variant's register-blocked
+// micro-kernel over every block; 'tiled' and 'naive' are the matmul family's kernels; 'skinny'
+// is the sparse-to-dense kernel reading its strips from dense A.
+import { naiveWgsl } from '../matmul/naive';
+import { tiledWgsl } from '../matmul/tiled';
+import { checkWorkgroup, checkDispatch, intParam } from '../schema';
+import type { KernelVariant, Params } from '../types';
+import { microKernelWgsl, blockedChecks } from './bsr';
+import { skinnyChecks, skinnyTileParams, skinnyWgsl } from './loadSparseComputeDense';
+import { gridFor, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
+
+export function denseBlockedWgsl(M: number, N: number, K: number, S: number, TN: number, gridX: number): string {
+  const blockRows = Math.ceil(M / S);
+  const colTiles = Math.ceil(N / TN);
+  return /* wgsl */ `
+const M = ${M}u;
+const N = ${N}u;
+const K = ${K}u;
+const S = ${S}u;
+const TN = ${TN}u;
+const BLOCK_ROWS = ${blockRows}u;
+const COL_TILES = ${colTiles}u;
+const GRID_X = ${gridX}u;
+
+@group(0) @binding(0) var<storage, read> a : array<f32>;
+@group(0) @binding(1) var<storage, read> b : array<f32>;
+@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+
+var<workgroup> blockTile : array<f32, ${S * S}>;
+${microKernelWgsl(S)}
+
+@compute @workgroup_size(${TN})
+fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
+  let index = wid.x + wid.y * GRID_X;
+  if (index >= BLOCK_ROWS * COL_TILES) {
+    return;
+  }
+  let blockRow = index / COL_TILES;
+  let col = (index % COL_TILES) * TN + lid.x;
+  var acc : array<f32, ${S}>;
+  for (var k0 = 0u; k0 < K; k0 += S) {
+    // Stage A[blockRow·S …, k0 …] (zero outside the matrix), as BSR stages a stored block.
+    for (var i = lid.x; i < S * S; i += TN) {
+      let row = blockRow * S + i / S;
+      let k = k0 + i % S;
+      var value = 0.0;
+      if (row < M && k < K) {
+        value = a[row * K + k];
+      }
+      blockTile[i] = value;
+    }
+    workgroupBarrier();
+    if (col < N) {
+      multiplyBlock(k0, col, &acc);
+    }
+    workgroupBarrier();
+  }
+  if (col < N) {
+    for (var r = 0u; r < S; r++) {
+      let row = blockRow * S + r;
+      if (row < M) {
+        c[row * N + col] = acc[r];
+      }
+    }
+  }
+}
+`;
+}
+
+function kernelOf(params: Params): 'blocked' | 'tiled' | 'naive' | 'skinny' {
+  const k = String(params.kernel);
+  return k === 'tiled' || k === 'naive' || k === 'skinny' ? k : 'blocked';
+}
+
+export const dense: KernelVariant = {
+  ...sparseCommon,
+  id: 'dense',
+  label: 'Dense matmul baseline (same A, zeros included)',
+  summary:
+    'The pruned A stored densely and multiplied in full: the baseline every sparse kernel must beat. GFLOP/s count only the useful 2·nnz·N flops, like the sparse kernels.',
+  params: [
+    ...shapeParams(),
+    {
+      key: 'kernel',
+      label: 'Dense kernel',
+      kind: 'enum',
+      default: 'blocked',
+      options: [
+        { value: 'blocked', label: 'Register-blocked (the BSR micro-kernel on every block)' },
+        { value: 'tiled', label: 'Tiled 16×16 (matmul family)' },
+        { value: 'naive', label: 'Naive 8×8 (matmul family)' },
+        { value: 'skinny', label: 'Skinny, N ≤ 32 (the sparse-to-dense kernel reading dense A)' },
+      ],
+    },
+    { key: 'bsr', label: 'Block size S of the blocked kernel', kind: 'int', default: 8, min: 1, max: 32, choices: [4, 8, 16, 32] },
+    { key: 'tn', label: 'Columns per workgroup (blocked kernel)', kind: 'int', default: 64, min: 1, max: 256, choices: [32, 64, 128] },
+    ...skinnyTileParams,
+  ],
+  checkLimits(params, caps) {
+    const { M, N, K } = shapeOf(params);
+    const kernel = kernelOf(params);
+    const buffers = sparseBufferChecks(params, caps, [['A (dense)', 4 * M * K]]);
+    if (kernel === 'tiled') return [...checkWorkgroup(caps, [16, 16, 1], 2048, 'tile 16×16'), ...checkDispatch(caps, [Math.ceil(N / 16), Math.ceil(M / 16)]), ...buffers];
+    if (kernel === 'skinny') return [...skinnyChecks(params, caps), ...buffers];
+    if (kernel === 'naive') return [...checkWorkgroup(caps, [8, 8, 1], 0, 'an 8×8 workgroup'), ...checkDispatch(caps, [Math.ceil(N / 8), Math.ceil(M / 8)]), ...buffers];
+    return [...blockedChecks(params, caps, intParam(params, 'bsr'), intParam(params, 'tn')), ...buffers];
+  },
+  plan(params, inputs, caps) {
+    const { M, N, K } = shapeOf(params);
+    const kernel = kernelOf(params);
+    const buffers = [
+      { name: 'a', data: inputs.a, usage: 'storage' as const },
+      { name: 'b', data: inputs.b, usage: 'storage' as const },
+      { name: 'c', bytes: 4 * M * N, usage: 'storage' as const },
+    ];
+    const output = { buffer: 'c', type: 'f32' as const, count: M * N };
+    if (kernel === 'tiled') {
+      return { buffers, output, dispatches: [{ label: 'dense tiled T16', wgsl: tiledWgsl(M, N, K, 16), bindings: ['a', 'b', 'c'], workgroups: [Math.ceil(N / 16), Math.ceil(M / 16)] }] };
+    }
+    if (kernel === 'naive') {
+      return { buffers, output, dispatches: [{ label: 'dense naive wg8', wgsl: naiveWgsl(M, N, K, 8), bindings: ['a', 'b', 'c'], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8)] }] };
+    }
+    if (kernel === 'skinny') {
+      const TM = intParam(params, 'tm');
+      const TK = intParam(params, 'tk');
+      const g = gridFor(Math.ceil(M / TM), caps);
+      return { buffers, output, dispatches: [{ label: `dense skinny TM${TM} TK${TK}`, wgsl: skinnyWgsl(M, N, K, TM, TK, g.gridX, 'dense'), bindings: ['a', 'b', 'c'], workgroups: g.workgroups }] };
+    }
+    const S = intParam(params, 'bsr');
+    const TN = intParam(params, 'tn');
+    const { workgroups, gridX } = gridFor(Math.ceil(M / S) * Math.ceil(N / TN), caps);
+    return { buffers, output, dispatches: [{ label: `dense blocked ${S}×${S}`, wgsl: denseBlockedWgsl(M, N, K, S, TN, gridX), bindings: ['a', 'b', 'c'], workgroups }] };
+  },
+  work(params) {
+    const { M, K } = shapeOf(params);
+    return sparseWork(params, 4 * M * K);
+  },
+};
