@@ -1,9 +1,10 @@
 // Every kernel family and variant the app knows. A new variant is one file in its family's
 // folder plus one line in that family's index.ts.
 import { matmulFamily } from './matmul';
+import { quantFamily } from './quant';
 import type { FamilyDef, FamilyId, KernelVariant } from './types';
 
-export const FAMILIES: FamilyDef[] = [matmulFamily];
+export const FAMILIES: FamilyDef[] = [matmulFamily, quantFamily];
 
 export function findFamily(id: string): FamilyDef | undefined {
   return FAMILIES.find((f) => f.id === id);
