@@ -457,38 +457,43 @@ export function intCode(x: number, scale: number, bits: number, symmetric: boole
   return Math.min(hi, Math.max(lo, q));
 }
 
+/** A set of elements sharing one scale: count elements from start, stride apart. */
+interface Group {
+  start: number;
+  count: number;
+  stride: number;
+}
+
 function quantizeInt(data: Float32Array, scheme: QuantScheme, uniform: Uniform) {
   const bits = scheme.bits ?? 8;
   if (!Number.isInteger(bits) || bits < 2 || bits > 8) throw new Error(`int bits must be 2…8, got ${bits}`);
   const symmetric = scheme.symmetric ?? true;
   const granularity = scheme.granularity ?? 'tensor';
   const [rows, cols] = shapeOf(data, scheme);
-  // Each group is a list of element indices sharing one scale.
-  let groups: number[][];
+  const groups: Group[] = [];
   let groupSize: number;
   if (granularity === 'tensor') {
-    groups = [Array.from({ length: data.length }, (_, i) => i)];
+    groups.push({ start: 0, count: data.length, stride: 1 });
     groupSize = data.length;
   } else if (granularity === 'channel') {
     const byCol = scheme.channelAxis === 'col';
-    groups = byCol
-      ? Array.from({ length: cols }, (_, c) => Array.from({ length: rows }, (_, r) => r * cols + c))
-      : Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => r * cols + c));
+    if (byCol) for (let c = 0; c < cols; c++) groups.push({ start: c, count: rows, stride: cols });
+    else for (let r = 0; r < rows; r++) groups.push({ start: r * cols, count: cols, stride: 1 });
     groupSize = byCol ? rows : cols;
   } else {
     groupSize = scheme.groupSize ?? 32;
     if (!(groupSize >= 1)) throw new Error(`group size must be ≥ 1, got ${groupSize}`);
-    groups = blocks(rows, cols, groupSize).map(([s, e]) => Array.from({ length: e - s }, (_, i) => s + i));
+    for (const [s, e] of blocks(rows, cols, groupSize)) groups.push({ start: s, count: e - s, stride: 1 });
   }
   const codes = new Int32Array(data.length);
   const dequantized = new Float32Array(data.length);
   const scales = new Float32Array(groups.length);
   const zeroPoints = new Int32Array(groups.length);
-  groups.forEach((idx, g) => {
+  groups.forEach(({ start, count, stride }, g) => {
     let amax = 0;
     let xmin = 0;
     let xmax = 0;
-    for (const i of idx) {
+    for (let j = 0, i = start; j < count; j++, i += stride) {
       const v = data[i];
       if (!Number.isFinite(v)) continue;
       amax = Math.max(amax, Math.abs(v));
@@ -501,7 +506,7 @@ function quantizeInt(data: Float32Array, scheme: QuantScheme, uniform: Uniform) 
     else ({ scale, zeroPoint: zp } = asymmetricParams(xmin, xmax, bits));
     scales[g] = scale;
     zeroPoints[g] = zp;
-    for (const i of idx) {
+    for (let j = 0, i = start; j < count; j++, i += stride) {
       const q = intCode(data[i], scale, bits, symmetric, zp, uniform());
       codes[i] = q;
       dequantized[i] = fr((q - zp) * scale);

@@ -1,13 +1,28 @@
 import type { BenchCase, FamilyDef } from '../types';
 import { codec } from './codec';
+import { gemmF32 } from './gemmF32';
+import { gemmW4 } from './gemmW4';
 
 export const quantFamily: FamilyDef = {
   id: 'quant',
   label: 'Quantization',
   summary: 'Number formats from int2 to FP8, MX and NF4: exact codecs on the GPU and quantized matmuls against float32.',
-  variants: [codec],
+  variants: [codec, gemmF32, gemmW4],
   benchSuite() {
+    // Weight-only matmul, float32 weights vs int4 weights of the same shape: the GEMV of LLM
+    // decode (M = 1, memory-bound) and a small-batch GEMM. Compare the pairs as ratios.
     const cases: BenchCase[] = [];
+    const shapes = [
+      { M: 1, N: 4096, K: 4096, TM: 1 },
+      { M: 16, N: 1024, K: 1024, TM: 8 },
+    ];
+    for (const shape of shapes) {
+      for (const strategy of ['split-k', 'row']) {
+        const common = { ...shape, strategy, dist: 'gaussian', outliers: 0, outlierScale: 20 };
+        cases.push({ label: `f32 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-f32', params: common, seed: 1, reps: 5 } });
+        cases.push({ label: `int4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-w4', params: { ...common, groupSize: 32 }, seed: 1, reps: 5 } });
+      }
+    }
     return cases;
   },
 };

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { nodeDevice } from '../../src/gpu/node-device';
+import { defaultExperiment, runExperiment, type Experiment } from '../../src/kernels';
+import { findVariant } from '../../src/kernels/registry';
+import { computeMetrics } from '../../src/numerics/metrics';
+import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
+
+// Odd shapes on purpose: M not a multiple of TM, N odd, K just one group or a few.
+const SHAPES: [number, number, number][] = [
+  [1, 64, 256],
+  [1, 7, 32],
+  [3, 17, 64],
+  [5, 33, 128],
+];
+
+async function check(variant: string, extra: Record<string, number | string>, [M, N, K]: [number, number, number]) {
+  const { device, caps, adapter } = await nodeDevice();
+  const base = defaultExperiment('quant', variant);
+  const experiment: Experiment = { ...base, params: { ...base.params, M, N, K, ...extra }, reps: 1, seed: 5 };
+  const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
+  // Within γ_{K+r}·Σ|x·w| of the float64 product with the dequantized weights (see wmatmul.ts).
+  expect(result.metrics.nonFinite).toBe(0);
+  expect(result.metrics.boundViolations).toBe(0);
+  return result;
+}
+
+describe('weight-only matmuls on WebGPU against float64 of the dequantized weights', () => {
+  for (const shape of SHAPES) {
+    for (const strategy of ['split-k', 'row']) {
+      for (const TM of [1, 4]) {
+        it(`f32 weights ${shape.join('×')} TM=${TM} ${strategy}`, async () => {
+          await check('gemm-f32', { TM, strategy }, shape);
+        });
+        it(`int4 weights ${shape.join('×')} TM=${TM} ${strategy}`, async () => {
+          await check('gemm-w4', { TM, strategy, groupSize: 32 }, shape);
+        });
+      }
+    }
+  }
+
+  it('int4 with group 128, Laplace activations and outlier channels', async () => {
+    await check('gemm-w4', { TM: 2, groupSize: 128, dist: 'laplace', outliers: 3, outlierScale: 100 }, [6, 40, 512]);
+  });
+
+  it('a wrong result is caught: perturbing one output beyond its bound fails', async () => {
+    const result = await check('gemm-w4', { TM: 1, groupSize: 32 }, [1, 16, 64]);
+    const variant = findVariant('quant', 'gemm-w4')!;
+    const inputs = variant.makeInputs(result.experiment.params, result.experiment.seed);
+    const ref = variant.reference(result.experiment.params, inputs);
+    const wrong = Float32Array.from(ref.values);
+    wrong[3] += 8 * ref.bound![3];
+    expect(computeMetrics(wrong, ref.values, ref.bound).boundViolations).toBe(1);
+    // …and the bound is far tighter than the quantization error itself (the reference is the
+    // dequantized product, not the float32-weight product).
+    const f32 = findVariant('quant', 'gemm-f32')!.reference(result.experiment.params, inputs);
+    const diff = computeMetrics(Float32Array.from(f32.values), ref.values, ref.bound);
+    expect(diff.boundViolations).toBeGreaterThan(0);
+  });
+
+  it('limits are explained in words', () => {
+    const v = findVariant('quant', 'gemm-w4')!;
+    const p = { ...defaultExperiment('quant', 'gemm-w4').params, K: 100, groupSize: 32 };
+    expect(v.checkLimits(p, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/multiple of 8/);
+    expect(v.checkLimits({ ...p, K: 80 }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/multiple of the group size 32/);
+    expect(v.checkLimits({ ...p, K: 512, groupSize: 12 }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/group size 12/);
+  });
+});
