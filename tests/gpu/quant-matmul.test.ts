@@ -38,6 +38,15 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
     }
   }
 
+  for (const variant of ['gemm-nf4', 'gemm-mxfp4']) {
+    for (const strategy of ['split-k', 'row']) {
+      it(`${variant} ${strategy} on GEMV and GEMM shapes`, async () => {
+        await check(variant, { TM: 1, strategy }, [1, 9, 128]);
+        await check(variant, { TM: 4, strategy }, [6, 21, 256]);
+      });
+    }
+  }
+
   it('int4 with group 128, Laplace activations and outlier channels', async () => {
     await check('gemm-w4', { TM: 2, groupSize: 128, dist: 'laplace', outliers: 3, outlierScale: 100 }, [6, 40, 512]);
   });

@@ -2,12 +2,14 @@ import type { BenchCase, FamilyDef } from '../types';
 import { codec } from './codec';
 import { gemmF32 } from './gemmF32';
 import { gemmW4 } from './gemmW4';
+import { gemmNf4 } from './gemmNf4';
+import { gemmMxfp4 } from './gemmMxfp4';
 
 export const quantFamily: FamilyDef = {
   id: 'quant',
   label: 'Quantization',
   summary: 'Number formats from int2 to FP8, MX and NF4: exact codecs on the GPU and quantized matmuls against float32.',
-  variants: [codec, gemmF32, gemmW4],
+  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4],
   benchSuite() {
     // Weight-only matmul, float32 weights vs int4 weights of the same shape: the GEMV of LLM
     // decode (M = 1, memory-bound) and a small-batch GEMM. Compare the pairs as ratios.
@@ -21,6 +23,10 @@ export const quantFamily: FamilyDef = {
         const common = { ...shape, strategy, dist: 'gaussian', outliers: 0, outlierScale: 20 };
         cases.push({ label: `f32 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-f32', params: common, seed: 1, reps: 5 } });
         cases.push({ label: `int4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-w4', params: { ...common, groupSize: 32 }, seed: 1, reps: 5 } });
+        if (shape.M === 1) {
+          cases.push({ label: `nf4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-nf4', params: common, seed: 1, reps: 5 } });
+          cases.push({ label: `mxfp4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-mxfp4', params: common, seed: 1, reps: 5 } });
+        }
       }
     }
     return cases;
