@@ -47,6 +47,14 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
     }
   }
 
+  for (const dot of ['builtin', 'manual']) {
+    it(`W8A8 with the ${dot} packed dot product: exact integer sums, γ_3 bound`, async () => {
+      await check('gemm-w8a8', { TM: 1, dot }, [1, 13, 64]);
+      const r = await check('gemm-w8a8', { TM: 4, dot, dist: 'student-t', outliers: 2 }, [7, 30, 256]);
+      expect(r.wgsl[0].source.includes('dot4I8Packed')).toBe(dot === 'builtin');
+    });
+  }
+
   it('int4 with group 128, Laplace activations and outlier channels', async () => {
     await check('gemm-w4', { TM: 2, groupSize: 128, dist: 'laplace', outliers: 3, outlierScale: 100 }, [6, 40, 512]);
   });

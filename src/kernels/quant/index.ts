@@ -4,12 +4,13 @@ import { gemmF32 } from './gemmF32';
 import { gemmW4 } from './gemmW4';
 import { gemmNf4 } from './gemmNf4';
 import { gemmMxfp4 } from './gemmMxfp4';
+import { gemmW8A8 } from './gemmW8A8';
 
 export const quantFamily: FamilyDef = {
   id: 'quant',
   label: 'Quantization',
   summary: 'Number formats from int2 to FP8, MX and NF4: exact codecs on the GPU and quantized matmuls against float32.',
-  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4],
+  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4, gemmW8A8],
   benchSuite() {
     // Weight-only matmul, float32 weights vs int4 weights of the same shape: the GEMV of LLM
     // decode (M = 1, memory-bound) and a small-batch GEMM. Compare the pairs as ratios.
@@ -27,6 +28,12 @@ export const quantFamily: FamilyDef = {
           cases.push({ label: `nf4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-nf4', params: common, seed: 1, reps: 5 } });
           cases.push({ label: `mxfp4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-mxfp4', params: common, seed: 1, reps: 5 } });
         }
+      }
+    }
+    for (const shape of shapes) {
+      for (const dot of ['builtin', 'manual']) {
+        const params = { ...shape, dot, dist: 'gaussian', outliers: 0, outlierScale: 20 };
+        cases.push({ label: `w8a8 ${dot}`, experiment: { family: 'quant', variant: 'gemm-w8a8', params, seed: 1, reps: 5 } });
       }
     }
     return cases;
