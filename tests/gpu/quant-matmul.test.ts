@@ -55,6 +55,17 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
     });
   }
 
+  for (const format of ['bf16', 'e4m3']) {
+    for (const mode of ['lmul', 'exact']) {
+      it(`L-Mul matmul: ${mode} products of ${format} operands`, async () => {
+        const r = await check('lmul', { TM: 2, format, mode }, [3, 20, 96]);
+        const e = r.extras as { lmul: { relFrobenius: number }; exactE4m3: { relFrobenius: number } };
+        expect(e.lmul.relFrobenius).toBeGreaterThan(0);
+        expect(e.exactE4m3.relFrobenius).toBeGreaterThan(0);
+      });
+    }
+  }
+
   it('int4 with group 128, Laplace activations and outlier channels', async () => {
     await check('gemm-w4', { TM: 2, groupSize: 128, dist: 'laplace', outliers: 3, outlierScale: 100 }, [6, 40, 512]);
   });

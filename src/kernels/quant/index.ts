@@ -5,12 +5,13 @@ import { gemmW4 } from './gemmW4';
 import { gemmNf4 } from './gemmNf4';
 import { gemmMxfp4 } from './gemmMxfp4';
 import { gemmW8A8 } from './gemmW8A8';
+import { lmulMatmul } from './lmul';
 
 export const quantFamily: FamilyDef = {
   id: 'quant',
   label: 'Quantization',
   summary: 'Number formats from int2 to FP8, MX and NF4: exact codecs on the GPU and quantized matmuls against float32.',
-  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4, gemmW8A8],
+  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4, gemmW8A8, lmulMatmul],
   benchSuite() {
     // Weight-only matmul, float32 weights vs int4 weights of the same shape: the GEMV of LLM
     // decode (M = 1, memory-bound) and a small-batch GEMM. Compare the pairs as ratios.
