@@ -5,7 +5,8 @@
 // with the sign the XOR of the signs and 0 when either operand is 0. This is the formula, not the
 // integer addition of bit patterns (they differ when x_m + y_m ≥ 1: 1.5×1.5 gives 2.0625 here,
 // 2.125 by bit addition). Mode 'exact' multiplies the same rounded operands exactly, for comparison.
-import { ELEMENT_FORMATS, decodeElement, encodeElement, type ElementFormat } from '../../numerics/formats';
+// Operands are rounded after a per-tensor power-of-two scale (see roundTo).
+import { ELEMENT_FORMATS, decodeElement, encodeElement, floorLog2, type ElementFormat } from '../../numerics/formats';
 import { computeMetrics, gamma } from '../../numerics/metrics';
 import { checkBuffers, checkDispatch } from '../schema';
 import type { KernelVariant, ParamDef, Params } from '../types';
@@ -39,8 +40,16 @@ export function lmul(x: number, y: number, m: number): number {
   return sign * (1 + xm + ym + 2 ** -lmulOffsetExponent(m)) * 2 ** (xe + ye);
 }
 
+/**
+ * Rounds to the format after a per-tensor power-of-two scale that puts the largest magnitude in
+ * [128, 256) (so narrow formats such as E4M3 are used in their normal range, not their
+ * subnormals), then undoes the scale (exact). L-Mul is unchanged by power-of-two scaling.
+ */
 function roundTo(format: ElementFormat, data: Float32Array): Float32Array {
-  return Float32Array.from(data, (v) => decodeElement(format, encodeElement(format, v)));
+  let amax = 0;
+  for (const v of data) if (Number.isFinite(v)) amax = Math.max(amax, Math.abs(v));
+  const shift = amax > 0 ? 7 - floorLog2(amax) : 0;
+  return Float32Array.from(data, (v) => decodeElement(format, encodeElement(format, v * 2 ** shift)) * 2 ** -shift);
 }
 
 export const LMUL_PARAMS: ParamDef[] = [
@@ -204,8 +213,26 @@ export const lmulMatmul: KernelVariant = {
       const metrics = computeMetrics(values, truth);
       return { relFrobenius: metrics.relFrobenius, sqnrDb: metrics.sqnrDb };
     };
+    // Per-product mean relative error (the paper's element-wise comparison), over all x·w pairs
+    // of the first row of X with the first output channel's weights … up to 64 K pairs.
+    const pairs = Math.min(K * N, 65536);
+    const x8 = roundTo('e4m3', x);
+    const w8 = roundTo('e4m3', w);
+    let lmulErr = 0;
+    let e4m3Err = 0;
+    let counted = 0;
+    for (let i = 0; i < pairs; i++) {
+      const k = i % K;
+      const n = Math.floor(i / K);
+      const exact = x[k] * w[n * K + k];
+      if (exact === 0) continue;
+      lmulErr += Math.abs(lmul(xr[k], wr[n * K + k], m) - exact) / Math.abs(exact);
+      e4m3Err += Math.abs(x8[k] * w8[n * K + k] - exact) / Math.abs(exact);
+      counted++;
+    }
     return {
       kind: 'lmul',
+      perProductMeanRelError: { lmul: lmulErr / counted, e4m3Multiply: e4m3Err / counted, pairs: counted },
       lmul: row(productSums(xr, wr, params, (a, b) => lmul(a, b, m)).values),
       exactSameFormat: row(productSums(xr, wr, params, (a, b) => a * b).values),
       exactE4m3: row(productSums(roundTo('e4m3', x), roundTo('e4m3', w), params, (a, b) => a * b).values),
