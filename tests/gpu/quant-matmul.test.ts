@@ -66,6 +66,13 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
     }
   }
 
+  for (const [wBits, aBits] of [[1, 1], [2, 4], [3, 5], [8, 8]]) {
+    it(`bit-plane W${wBits}A${aBits}: exact plane sums, γ_3 bound`, async () => {
+      await check('bitplane', { TM: 1, wBits, aBits }, [1, 11, 64]);
+      await check('bitplane', { TM: 4, wBits, aBits, dist: 'laplace' }, [6, 19, 128]);
+    });
+  }
+
   it('int4 with group 128, Laplace activations and outlier channels', async () => {
     await check('gemm-w4', { TM: 2, groupSize: 128, dist: 'laplace', outliers: 3, outlierScale: 100 }, [6, 40, 512]);
   });
