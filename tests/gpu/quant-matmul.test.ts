@@ -73,6 +73,13 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
     });
   }
 
+  for (const wBits of [1, 3, 4]) {
+    it(`LUT-GEMV with ${wBits}-bit weights`, async () => {
+      await check('lut-gemv', { wBits }, [1, 13, 64]);
+      await check('lut-gemv', { wBits, dist: 'student-t', outliers: 1 }, [3, 40, 256]);
+    });
+  }
+
   it('int4 with group 128, Laplace activations and outlier channels', async () => {
     await check('gemm-w4', { TM: 2, groupSize: 128, dist: 'laplace', outliers: 3, outlierScale: 100 }, [6, 40, 512]);
   });

@@ -7,12 +7,13 @@ import { gemmMxfp4 } from './gemmMxfp4';
 import { gemmW8A8 } from './gemmW8A8';
 import { lmulMatmul } from './lmul';
 import { bitplane } from './bitplane';
+import { lutGemv } from './lutGemv';
 
 export const quantFamily: FamilyDef = {
   id: 'quant',
   label: 'Quantization',
   summary: 'Number formats from int2 to FP8, MX and NF4: exact codecs on the GPU and quantized matmuls against float32.',
-  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4, gemmW8A8, lmulMatmul, bitplane],
+  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4, gemmW8A8, lmulMatmul, bitplane, lutGemv],
   benchSuite() {
     // Weight-only matmul, float32 weights vs int4 weights of the same shape: the GEMV of LLM
     // decode (M = 1, memory-bound) and a small-batch GEMM. Compare the pairs as ratios.
@@ -42,6 +43,10 @@ export const quantFamily: FamilyDef = {
     for (const bits of [1, 2, 4, 8]) {
       const params = { M: 1, N: 4096, K: 4096, TM: 1, wBits: bits, aBits: bits, dist: 'gaussian', outliers: 0, outlierScale: 20 };
       cases.push({ label: `bitplane W${bits}A${bits}`, experiment: { family: 'quant', variant: 'bitplane', params, seed: 1, reps: 5 } });
+    }
+    for (const bits of [2, 3, 4]) {
+      const params = { M: 1, N: 4096, K: 4096, TM: 1, wBits: bits, dist: 'gaussian', outliers: 0, outlierScale: 20 };
+      cases.push({ label: `LUT-GEMV W${bits}`, experiment: { family: 'quant', variant: 'lut-gemv', params, seed: 1, reps: 5 } });
     }
     return cases;
   },
