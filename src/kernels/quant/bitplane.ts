@@ -9,7 +9,7 @@ import { gamma } from '../../numerics/metrics';
 import { checkBuffers, checkDispatch } from '../schema';
 import type { KernelVariant, Params } from '../types';
 import { intParam } from './common';
-import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel } from './wmatmul';
+import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel, quantizedMatmulExtras } from './wmatmul';
 
 export function bitplaneWgsl(params: Params): string {
   const { M, N, K, TM } = dimsOf(params);
@@ -138,6 +138,7 @@ export const bitplane: KernelVariant = {
     const AB = intParam(params, 'aBits');
     return { flops: 2 * M * N * K, bytes: (N * WB * K + M * AB * K) / 8 + 4 * (M + N) + 4 * M * N };
   },
+  extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, intParam(params, 'wBits') + 32 / dimsOf(params).K),
   shapeLabel(params) {
     return `${matmulShapeLabel(params)} W${intParam(params, 'wBits')}A${intParam(params, 'aBits')}`;
   },

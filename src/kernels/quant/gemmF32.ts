@@ -1,7 +1,7 @@
 // Baseline: the weight-only kernel skeleton with plain float32 weights (two vec4 loads per 8
 // weights). The quantized variants are measured against this one, shape for shape.
 import type { KernelVariant } from '../types';
-import { MATMUL_SHAPE_PARAMS, dimsOf, makeActivationsAndWeights, matmulShapeLabel, weightOnlyDispatch, weightOnlyLimits, weightOnlyReference, weightOnlySkeleton } from './wmatmul';
+import { MATMUL_SHAPE_PARAMS, dimsOf, makeActivationsAndWeights, matmulShapeLabel, weightOnlyDispatch, weightOnlyLimits, weightOnlyReference, quantizedMatmulExtras, weightOnlySkeleton } from './wmatmul';
 
 export function gemmF32Wgsl(params: Parameters<typeof dimsOf>[0]): string {
   const dims = dimsOf(params);
@@ -51,4 +51,5 @@ export const gemmF32: KernelVariant = {
     return { flops: 2 * M * N * K, bytes: 4 * (M * K + N * K + M * N) };
   },
   shapeLabel: matmulShapeLabel,
+  extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, 32),
 };

@@ -6,7 +6,7 @@ import { decodeElement, quantize } from '../../numerics/formats';
 import { packNibbles } from '../../numerics/packing';
 import type { KernelVariant, Params } from '../types';
 import { f32Literal } from './wgslCodec';
-import { MATMUL_SHAPE_PARAMS, dimsOf, makeActivationsAndWeights, matmulShapeLabel, weightOnlyDispatch, weightOnlyLimits, weightOnlyReference, weightOnlySkeleton } from './wmatmul';
+import { MATMUL_SHAPE_PARAMS, dimsOf, makeActivationsAndWeights, matmulShapeLabel, weightOnlyDispatch, weightOnlyLimits, weightOnlyReference, quantizedMatmulExtras, weightOnlySkeleton } from './wmatmul';
 
 const BLOCK = 32;
 
@@ -84,4 +84,5 @@ export const gemmMxfp4: KernelVariant = {
     return { flops: 2 * M * N * K, bytes: 4 * M * K + (N * K) / 2 + (N * K) / BLOCK + 4 * M * N };
   },
   shapeLabel: matmulShapeLabel,
+  extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, 4 + 8 / BLOCK),
 };

@@ -6,7 +6,7 @@ import { quantize } from '../../numerics/formats';
 import { packInt4 } from '../../numerics/packing';
 import type { KernelVariant, Params } from '../types';
 import { intParam } from './common';
-import { MATMUL_SHAPE_PARAMS, dimsOf, makeActivationsAndWeights, matmulShapeLabel, weightOnlyDispatch, weightOnlyLimits, weightOnlyReference, weightOnlySkeleton } from './wmatmul';
+import { MATMUL_SHAPE_PARAMS, dimsOf, makeActivationsAndWeights, matmulShapeLabel, weightOnlyDispatch, weightOnlyLimits, weightOnlyReference, quantizedMatmulExtras, weightOnlySkeleton } from './wmatmul';
 
 export function gemmW4Wgsl(params: Params): string {
   const dims = dimsOf(params);
@@ -71,4 +71,5 @@ export const gemmW4: KernelVariant = {
     return { flops: 2 * M * N * K, bytes: 4 * M * K + (N * K) / 2 + (4 * N * K) / G + 4 * M * N };
   },
   shapeLabel: matmulShapeLabel,
+  extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, 4 + 32 / intParam(params, 'groupSize')),
 };

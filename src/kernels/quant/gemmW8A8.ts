@@ -9,7 +9,7 @@ import { gamma } from '../../numerics/metrics';
 import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
 import type { KernelVariant, Params } from '../types';
 import { strParam } from './common';
-import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel } from './wmatmul';
+import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel, quantizedMatmulExtras } from './wmatmul';
 
 export const PACKED_DOT_FEATURE = 'packed_4x8_integer_dot_product';
 
@@ -170,4 +170,5 @@ export const gemmW8A8: KernelVariant = {
     return { flops: 2 * M * N * K, bytes: M * K + N * K + 4 * (M + N) + 4 * M * N };
   },
   shapeLabel: matmulShapeLabel,
+  extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, 8 + 32 / dimsOf(params).K),
 };

@@ -9,7 +9,7 @@ import { gamma } from '../../numerics/metrics';
 import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
 import type { KernelVariant, Params } from '../types';
 import { intParam } from './common';
-import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel } from './wmatmul';
+import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel, quantizedMatmulExtras } from './wmatmul';
 
 export function lutTableWgsl(params: Params): string {
   const { K } = dimsOf(params);
@@ -146,6 +146,7 @@ export const lutGemv: KernelVariant = {
     const WB = intParam(params, 'wBits');
     return { flops: 2 * M * N * K, bytes: 4 * M * K + (N * WB * K) / 8 + 4 * N + 4 * M * N };
   },
+  extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, intParam(params, 'wBits') + 32 / dimsOf(params).K),
   shapeLabel(params) {
     return `${matmulShapeLabel(params)} W${intParam(params, 'wBits')}`;
   },

@@ -223,3 +223,28 @@ export function matmulShapeLabel(params: Params): string {
 }
 
 export type Inputs = Record<string, HostArray>;
+
+/**
+ * What quantization did to the matmul: the GPU output against the float64 product with the
+ * original float32 weights (and activations), for the lab panel. Skipped for very large shapes.
+ */
+export function quantizedMatmulExtras(params: Params, inputs: Inputs, output: HostArray, weightBitsPerValue: number): Record<string, unknown> {
+  const { M, N, K } = dimsOf(params);
+  const base = { kind: 'matmul', M, N, K, weightBitsPerValue, weightBytes: Math.ceil((weightBitsPerValue * N * K) / 8) };
+  if (M * N * K > 64 * 2 ** 20) return { ...base, note: 'shape too large for the CPU comparison with float32 weights' };
+  const x = inputs.x as Float32Array;
+  const w = inputs.w as Float32Array;
+  let errSq = 0;
+  let refSq = 0;
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += x[m * K + k] * w[n * K + k];
+      const e = output[m * N + n] - sum;
+      errSq += e * e;
+      refSq += sum * sum;
+    }
+  }
+  const relFrobenius = refSq > 0 ? Math.sqrt(errSq / refSq) : 0;
+  return { ...base, relFrobeniusVsF32Weights: relFrobenius, sqnrDbVsF32Weights: errSq > 0 ? 10 * Math.log10(refSq / errSq) : Infinity };
+}

@@ -38,6 +38,27 @@ const FORMAT_OPTIONS: FormatOption[] = [
 
 const DEFAULT_CHOSEN = ['int8-tensor', 'int4-tensor', 'int4-g32', 'e4m3', 'mxfp8-e4m3', 'mxfp4', 'nf4', 'codebook4'];
 
+interface MatmulExtras {
+  kind?: string;
+  M: number;
+  N: number;
+  K: number;
+  weightBytes: number;
+  relFrobeniusVsF32Weights?: number;
+}
+
+interface MatmulRun {
+  key: string;
+  shape: string;
+  variant: string;
+  label: string;
+  detail: string;
+  strategy: string;
+  ms: number;
+  weightBytes: number;
+  relFrobenius?: number;
+}
+
 interface Row {
   id: string;
   label: string;
@@ -195,6 +216,34 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
     };
   }, [table, chosen]);
 
+  // ---- quantized matmul runs seen in this session, for speed against float32 ------------------
+  const [runs, setRuns] = useState<MatmulRun[]>([]);
+  useEffect(() => {
+    const ex = result?.extras as unknown as MatmulExtras | undefined;
+    if (!result || ex?.kind !== 'matmul') return;
+    const params = result.experiment.params;
+    const detail = Object.entries(params)
+      .filter(([k]) => !['M', 'N', 'K', 'dist', 'outliers', 'outlierScale'].includes(k))
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+    const run: MatmulRun = {
+      key: `${result.experiment.variant} ${detail} ${ex.M}×${ex.N}×${ex.K}`,
+      shape: `${ex.M}×${ex.N}×${ex.K}`,
+      variant: result.experiment.variant,
+      label: result.variantLabel,
+      detail,
+      strategy: String(params.strategy ?? ''),
+      ms: result.medianSeconds * 1e3,
+      weightBytes: ex.weightBytes,
+      relFrobenius: ex.relFrobeniusVsF32Weights,
+    };
+    setRuns((list) => [...list.filter((r) => r.key !== run.key), run]);
+  }, [result]);
+  const latest = result?.extras as unknown as MatmulExtras | undefined;
+  const currentShape = latest?.kind === 'matmul' ? `${latest.M}×${latest.N}×${latest.K}` : null;
+  const sameShape = runs.filter((r) => r.shape === currentShape);
+  const baselineFor = (r: MatmulRun) => sameShape.find((b) => b.variant === 'gemm-f32' && b.strategy === r.strategy) ?? sameShape.find((b) => b.variant === 'gemm-f32');
+
   // ---- GPU result summary --------------------------------------------------------------------
   const extras = result?.extras as { kind?: string; mismatches?: number; bitsPerValue?: number; sqnrDb?: number; bytes?: { original: number; quantized: number } } | undefined;
 
@@ -294,6 +343,37 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
             ))}
         </tbody>
       </table>
+
+      {sameShape.length > 0 && (
+        <table>
+          <caption>Matmul runs at {currentShape} in this session: speed against the float32-weight kernel of the same shape (run it too for the ratio)</caption>
+          <thead>
+            <tr>
+              <th scope="col">kernel</th>
+              <th scope="col">parameters</th>
+              <th scope="col">median ms</th>
+              <th scope="col">speed-up vs float32 weights</th>
+              <th scope="col">weight bytes</th>
+              <th scope="col">rel. error vs float32 weights</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sameShape.map((r) => {
+              const base = baselineFor(r);
+              return (
+                <tr key={r.key}>
+                  <th scope="row">{r.label}</th>
+                  <td>{r.detail}</td>
+                  <td>{formatNumber(r.ms, 3)}</td>
+                  <td>{base ? `${formatNumber(base.ms / r.ms, 2)}×` : 'no float32 run yet'}</td>
+                  <td>{r.weightBytes}</td>
+                  <td>{r.relFrobenius === undefined ? 'n/a' : formatNumber(r.relFrobenius, 4)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
 
       {focusRow?.result.codebook && (
         <p>
