@@ -1,0 +1,464 @@
+// GPU quantize kernels, bit-identical to the TypeScript codec (src/numerics/formats.ts).
+// Two passes in one shader: `scales` (one invocation per group/block: absmax or min/max, the scale
+// and zero point) and `codes` (one invocation per element). The output buffer holds, as u32:
+//   [0, n)            element codes (integer codes as two's-complement i32 bits)
+//   [n, n+G)          per-group scale: float32 bits (int, NF4 absmax) or the E8M0 code (MX)
+//   [n+G, n+2G)       zero points (asymmetric int only)
+// The check is bit-exact: the reference is the TS codec's output in the same layout, bound 0.
+import { ELEMENT_FORMATS, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
+import { computeMetrics } from '../../numerics/metrics';
+import { checkBuffers, checkDispatch } from '../schema';
+import type { KernelVariant, ParamDef, Params, ReferenceResult } from '../types';
+import { DISTRIBUTION_PARAM, OUTLIER_PARAMS, bitsOf, boolParam, dispatch1d, intParam, strParam, tensorFromParams } from './common';
+import { ROUNDING_WGSL, encodeElementWgsl, f32Literal, nf4CodeWgsl } from './wgslCodec';
+
+export const CODEC_FORMATS = [
+  'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'nf4',
+] as const;
+export type CodecFormat = (typeof CODEC_FORMATS)[number];
+
+const FORMAT_LABELS: Record<CodecFormat, string> = {
+  int: 'Integer (bits, symmetric/asymmetric, granularity below)',
+  e4m3: 'FP8 E4M3',
+  e5m2: 'FP8 E5M2',
+  e3m2: 'FP6 E3M2',
+  e2m3: 'FP6 E2M3',
+  e2m1: 'FP4 E2M1',
+  bf16: 'bfloat16',
+  f16: 'float16 (bit-exact, integer rounding)',
+  'mxfp8-e4m3': 'MXFP8 E4M3 (block 32, E8M0 scale)',
+  'mxfp8-e5m2': 'MXFP8 E5M2',
+  'mxfp6-e3m2': 'MXFP6 E3M2',
+  'mxfp6-e2m3': 'MXFP6 E2M3',
+  mxfp4: 'MXFP4 (E2M1, block 32)',
+  mxint8: 'MXINT8',
+  nf4: 'NF4 (block 64 absmax)',
+};
+
+export const CODEC_PARAMS: ParamDef[] = [
+  { key: 'format', label: 'Format', kind: 'enum', default: 'int', options: CODEC_FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] })) },
+  { key: 'bits', label: 'Integer bits', kind: 'int', default: 4, min: 2, max: 8, choices: [2, 3, 4, 5, 6, 8] },
+  { key: 'symmetric', label: 'Symmetric integer range', kind: 'bool', default: true },
+  {
+    key: 'granularity',
+    label: 'Integer scale granularity',
+    kind: 'enum',
+    default: 'group',
+    options: [
+      { value: 'tensor', label: 'per tensor' },
+      { value: 'channel', label: 'per channel (row)' },
+      { value: 'group', label: 'per group along the row' },
+    ],
+  },
+  { key: 'groupSize', label: 'Integer group size', kind: 'int', default: 32, min: 1, max: 4096, choices: [32, 64, 128] },
+  { key: 'rows', label: 'Rows', kind: 'int', default: 64, min: 1, max: 8192, choices: [1, 16, 64, 256, 1024] },
+  { key: 'cols', label: 'Columns (row length; groups run along it)', kind: 'int', default: 256, min: 1, max: 8192, choices: [64, 256, 1024, 4096] },
+  DISTRIBUTION_PARAM,
+  ...OUTLIER_PARAMS,
+];
+
+export interface CodecLayout {
+  format: CodecFormat;
+  n: number;
+  rows: number;
+  cols: number;
+  /** Rows and columns of the grouping (per-tensor int and block formats see one long row). */
+  groupRows: number;
+  groupCols: number;
+  groupSize: number;
+  groups: number;
+  hasScales: boolean;
+  hasZeroPoints: boolean;
+  outputCount: number;
+}
+
+export function schemeOf(params: Params): QuantScheme {
+  const format = strParam(params, 'format') as CodecFormat;
+  if (format === 'int') {
+    return {
+      format: 'int',
+      bits: intParam(params, 'bits'),
+      symmetric: boolParam(params, 'symmetric'),
+      granularity: strParam(params, 'granularity') as 'tensor' | 'channel' | 'group',
+      groupSize: intParam(params, 'groupSize'),
+      shape: [intParam(params, 'rows'), intParam(params, 'cols')],
+    };
+  }
+  return { format, shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
+}
+
+export function codecLayout(params: Params): CodecLayout {
+  const format = strParam(params, 'format') as CodecFormat;
+  const rows = intParam(params, 'rows');
+  const cols = intParam(params, 'cols');
+  const n = rows * cols;
+  let groupRows = 1;
+  let groupCols = n;
+  let groupSize = 0;
+  if (format === 'int') {
+    const g = strParam(params, 'granularity');
+    if (g === 'tensor') groupSize = n;
+    else {
+      groupRows = rows;
+      groupCols = cols;
+      groupSize = g === 'channel' ? cols : intParam(params, 'groupSize');
+    }
+  } else if (format === 'nf4') groupSize = 64;
+  else if (format.startsWith('mx')) groupSize = 32;
+  const hasScales = groupSize > 0;
+  const groups = hasScales ? groupRows * Math.ceil(groupCols / groupSize) : 0;
+  const hasZeroPoints = format === 'int' && !boolParam(params, 'symmetric');
+  return { format, n, rows, cols, groupRows, groupCols, groupSize, groups, hasScales, hasZeroPoints, outputCount: n + groups * (hasZeroPoints ? 2 : 1) };
+}
+
+/** The TS codec's result in the GPU output layout. */
+export function expectedCodecOutput(layout: CodecLayout, q: QuantResult): Uint32Array {
+  const out = new Uint32Array(layout.outputCount);
+  for (let i = 0; i < layout.n; i++) out[i] = q.codes[i] >>> 0;
+  if (layout.hasScales) {
+    const useCodes = layout.format.startsWith('mx');
+    const scaleBits = q.scales ? new Uint32Array(Float32Array.from(q.scales).buffer) : new Uint32Array(0);
+    for (let g = 0; g < layout.groups; g++) out[layout.n + g] = useCodes ? q.scaleCodes![g] >>> 0 : scaleBits[g];
+  }
+  if (layout.hasZeroPoints) for (let g = 0; g < layout.groups; g++) out[layout.n + layout.groups + g] = q.zeroPoints![g] >>> 0;
+  return out;
+}
+
+// ---- WGSL --------------------------------------------------------------------------------------
+
+function scalesPassWgsl(layout: CodecLayout, params: Params): string {
+  const f = layout.format;
+  if (f === 'int') {
+    const bits = intParam(params, 'bits');
+    if (!layout.hasZeroPoints) {
+      const qmax = 2 ** (bits - 1) - 1;
+      return /* wgsl */ `
+// Symmetric: scale = amax / ${qmax} over the group's finite values, correctly rounded.
+@compute @workgroup_size(64)
+fn scales(@builtin(global_invocation_id) gid : vec3u) {
+  let g = gid.x + gid.y * STRIDE;
+  if (g >= G) {
+    return;
+  }
+  let range = group_range(g);
+  var amax_bits = 0u;
+  for (var i = range.x; i < range.y; i++) {
+    let b = x[i];
+    if (is_finite_bits(b)) {
+      amax_bits = max(amax_bits, b & 0x7fffffffu); // magnitudes order like their bit patterns
+    }
+  }
+  out[N + g] = div_rne(amax_bits, bitcast<u32>(${f32Literal(qmax)}));
+}
+`;
+    }
+    const qmax = 2 ** bits - 1;
+    return /* wgsl */ `
+// Asymmetric (PyTorch MinMax observer): range widened to include 0,
+// scale = (max(x_max,0) − min(x_min,0)) / ${qmax}, zero point = round(−min/scale) in [0, ${qmax}].
+@compute @workgroup_size(64)
+fn scales(@builtin(global_invocation_id) gid : vec3u) {
+  let g = gid.x + gid.y * STRIDE;
+  if (g >= G) {
+    return;
+  }
+  let range = group_range(g);
+  var lo = 0.0;
+  var hi = 0.0;
+  for (var i = range.x; i < range.y; i++) {
+    let b = x[i];
+    if (is_finite_bits(b)) {
+      lo = min(lo, bitcast<f32>(b));
+      hi = max(hi, bitcast<f32>(b));
+    }
+  }
+  let scale_bits = div_rne(bitcast<u32>(hi - lo), bitcast<u32>(${f32Literal(qmax)}));
+  var zero_point = 0u;
+  if (scale_bits != 0u) {
+    let z = round(bitcast<f32>(div_rne(bitcast<u32>(-lo), scale_bits))); // ties to even
+    zero_point = u32(clamp(z, 0.0, ${qmax}.0));
+  }
+  out[N + g] = scale_bits;
+  out[N + G + g] = zero_point;
+}
+`;
+  }
+  if (f === 'nf4') {
+    return /* wgsl */ `
+// NF4: the block's absmax (finite values) is its scale.
+@compute @workgroup_size(64)
+fn scales(@builtin(global_invocation_id) gid : vec3u) {
+  let g = gid.x + gid.y * STRIDE;
+  if (g >= G) {
+    return;
+  }
+  let range = group_range(g);
+  var amax_bits = 0u;
+  for (var i = range.x; i < range.y; i++) {
+    let b = x[i];
+    if (is_finite_bits(b)) {
+      amax_bits = max(amax_bits, b & 0x7fffffffu);
+    }
+  }
+  out[N + g] = amax_bits;
+}
+`;
+  }
+  // MX: OCP shared exponent floor(log2 amax) − emax_elem from the exponent bits, E8M0 code.
+  const emax = f === 'mxint8' ? 0 : ELEMENT_FORMATS[mxElementFormat(f)!].emax;
+  return /* wgsl */ `
+// OCP MX v1.0: X = floor(log2(amax)) − ${emax} (emax of the element format), clamped to [−127, 127],
+// stored as E8M0 (X + 127); a block holding NaN or ±Inf gets the NaN scale 0xFF.
+@compute @workgroup_size(64)
+fn scales(@builtin(global_invocation_id) gid : vec3u) {
+  let g = gid.x + gid.y * STRIDE;
+  if (g >= G) {
+    return;
+  }
+  let range = group_range(g);
+  var amax_bits = 0u;
+  var non_finite = false;
+  for (var i = range.x; i < range.y; i++) {
+    let b = x[i];
+    non_finite = non_finite || !is_finite_bits(b);
+    amax_bits = max(amax_bits, b & 0x7fffffffu);
+  }
+  var code = 0u; // an all-zero block: X = −127
+  if (non_finite) {
+    code = 255u;
+  } else if (amax_bits != 0u) {
+    let field = i32(amax_bits >> 23u);
+    var floor_log2 = field - 127;
+    if (field == 0) {
+      floor_log2 = 31 - i32(countLeadingZeros(amax_bits)) - 149; // subnormal amax
+    }
+    code = u32(clamp(floor_log2 - ${emax}, -127, 127) + 127);
+  }
+  out[N + g] = code;
+}
+`;
+}
+
+function codesPassWgsl(layout: CodecLayout, params: Params): string {
+  const f = layout.format;
+  const head = /* wgsl */ `
+@compute @workgroup_size(64)
+fn codes(@builtin(global_invocation_id) gid : vec3u) {
+  let i = gid.x + gid.y * STRIDE;
+  if (i >= N) {
+    return;
+  }
+  let b = x[i];`;
+  if (isElementFormat(f)) return `${head}\n  out[i] = encode_${f}(b, 0);\n}\n`;
+  const elem = mxElementFormat(f);
+  if (elem) {
+    return `${head}
+  let code = out[N + group_of(i)];
+  if (code == 255u) {
+    out[i] = 0u; // NaN block: the scale says NaN, the elements are 0
+    return;
+  }
+  out[i] = encode_${elem}(b, i32(code) - 127);
+}
+`;
+  }
+  if (f === 'mxint8') {
+    return `${head}
+  let code = out[N + group_of(i)];
+  let mag = b & 0x7fffffffu;
+  if (code == 255u || mag == 0u) {
+    out[i] = 0u;
+    return;
+  }
+  // |x| / 2^(X − 6) rounded to nearest even, clamped to 127 (6 fraction bits).
+  let field = i32(mag >> 23u);
+  var m = mag & 0x7fffffu;
+  var ex = -149;
+  if (field != 0) {
+    m = m | 0x800000u;
+    ex = field - 150;
+  }
+  let shift = (i32(code) - 127 - 6) - ex;
+  var q = 127u;
+  if (shift > 0) {
+    q = min(127u, rne_shift(m, u32(shift), false));
+  } else if (shift > -8) {
+    q = min(127u, m << u32(-shift));
+  }
+  var signed_q = i32(q);
+  if ((b >> 31u) == 1u) {
+    signed_q = -signed_q;
+  }
+  out[i] = bitcast<u32>(signed_q);
+}
+`;
+  }
+  if (f === 'nf4') {
+    return `${head}
+  let amax_bits = out[N + group_of(i)];
+  let mag = b & 0x7fffffffu;
+  var v = 0.0; // NaN and all-zero blocks map to the code of 0
+  if (mag == 0x7f800000u) {
+    v = select(1.0, -1.0, (b >> 31u) == 1u);
+  } else if (mag < 0x7f800000u && amax_bits != 0u) {
+    v = bitcast<f32>(div_rne(b, amax_bits));
+  }
+  out[i] = nf4_code(v);
+}
+`;
+  }
+  // Integer.
+  const bits = intParam(params, 'bits');
+  const sym = !layout.hasZeroPoints;
+  const lo = sym ? -(2 ** (bits - 1) - 1) : 0;
+  const hi = sym ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  return `${head}
+  let g = group_of(i);
+  let scale_bits = out[N + g];
+  let zero_point = ${sym ? '0' : 'i32(out[N + G + g])'};
+  var q = zero_point; // NaN, or an all-zero group (scale 0): the code of zero
+  let mag = b & 0x7fffffffu;
+  if (mag == 0x7f800000u) {
+    q = select(${hi}, ${lo}, (b >> 31u) == 1u); // ±Inf clamp to the range ends
+  } else if (mag < 0x7f800000u && scale_bits != 0u) {
+    // q = round_half_even(fl32(x / scale)) + zero point, clamped.
+    let v = bitcast<f32>(div_rne(b, scale_bits));
+    q = clamp(i32(round(v)) + zero_point, ${lo}, ${hi});
+  }
+  out[i] = bitcast<u32>(q);
+}
+`;
+}
+
+export function codecWgsl(params: Params, stride: number): string {
+  const layout = codecLayout(params);
+  const f = layout.format;
+  const elem = isElementFormat(f) ? f : mxElementFormat(f);
+  const gpr = layout.hasScales ? Math.ceil(layout.groupCols / layout.groupSize) : 1;
+  return /* wgsl */ `// Quantize ${f} (bit-exact with formats.ts). Inputs are float32 bit patterns.
+const N = ${layout.n}u;      // elements
+const G = ${layout.groups}u;      // groups / blocks
+const COLS = ${layout.groupCols}u;  // row length of the grouping
+const GS = ${Math.max(1, layout.groupSize)}u;      // group size along the row
+const GPR = ${gpr}u;    // groups per row
+const STRIDE = ${stride}u; // invocations per row of the 2-D dispatch
+
+@group(0) @binding(0) var<storage, read> x : array<u32>;
+@group(0) @binding(1) var<storage, read_write> out : array<u32>;
+
+// Element range [start, end) of group g: groups run along rows; the last one of a row may be short.
+fn group_range(g : u32) -> vec2u {
+  let row = g / GPR;
+  let start = row * COLS + (g % GPR) * GS;
+  return vec2u(start, min(row * COLS + COLS, start + GS));
+}
+
+fn group_of(i : u32) -> u32 {
+  return (i / COLS) * GPR + (i % COLS) / GS;
+}
+${ROUNDING_WGSL}${elem ? encodeElementWgsl(elem) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
+}
+
+function histogram(values: ArrayLike<number>, bins: number, lo: number, hi: number): number[] {
+  const counts = new Array<number>(bins).fill(0);
+  const width = (hi - lo) / bins || 1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    counts[Math.min(bins - 1, Math.max(0, Math.floor((v - lo) / width)))]++;
+  }
+  return counts;
+}
+
+export const codec: KernelVariant = {
+  family: 'quant',
+  id: 'codec',
+  label: 'Quantize on the GPU (bit-exact codec)',
+  summary:
+    'Quantizes a seeded tensor on the GPU into integer, FP8/FP6/FP4, bf16/f16, MX or NF4 codes with integer-only rounding; every code and scale must equal the TypeScript codec.',
+  params: CODEC_PARAMS,
+  checkLimits(params, caps) {
+    const layout = codecLayout(params);
+    const problems: string[] = [];
+    if (layout.n > 1 << 24) problems.push(`rows × columns = ${layout.n} exceeds the 16 777 216 elements this lab supports`);
+    if (layout.format === 'int' && strParam(params, 'granularity') === 'tensor' && layout.n > 1 << 20) {
+      problems.push('per-tensor scale is found by one invocation: keep rows × columns ≤ 1 048 576');
+    }
+    problems.push(...checkDispatch(caps, dispatch1d(layout.n, caps.limits.maxComputeWorkgroupsPerDimension)));
+    problems.push(...checkBuffers(caps, [['x', 4 * layout.n], ['out', 4 * layout.outputCount]]));
+    return problems;
+  },
+  makeInputs(params, seed) {
+    return { x: tensorFromParams(params, seed, intParam(params, 'rows'), intParam(params, 'cols')) };
+  },
+  reference(params, inputs): ReferenceResult {
+    const layout = codecLayout(params);
+    const q = quantize(inputs.x as Float32Array, schemeOf(params));
+    const expected = expectedCodecOutput(layout, q);
+    return {
+      values: Float64Array.from(expected),
+      bound: new Float64Array(expected.length),
+      boundNote: 'bit-exact: every code, scale and zero point must equal the TypeScript codec (bound 0)',
+      rows: 1,
+      cols: expected.length,
+    };
+  },
+  plan(params, inputs, caps) {
+    const layout = codecLayout(params);
+    // Both passes index element/group i = gid.x + gid.y·STRIDE; wide dispatches fold into 2-D.
+    const wx = Math.min(caps.limits.maxComputeWorkgroupsPerDimension, Math.ceil(Math.max(layout.n, layout.groups, 1) / 64));
+    const workgroupsFor = (count: number): [number, number] => {
+      const total = Math.max(1, Math.ceil(count / 64));
+      return [Math.min(wx, total), Math.ceil(total / wx)];
+    };
+    const wgsl = codecWgsl(params, 64 * wx);
+    const codeWorkgroups = workgroupsFor(layout.n);
+    const scaleWorkgroups = workgroupsFor(layout.groups);
+    return {
+      buffers: [
+        { name: 'x', data: bitsOf(inputs.x as Float32Array), usage: 'storage' },
+        { name: 'out', bytes: 4 * layout.outputCount, usage: 'storage' },
+      ],
+      dispatches: [
+        ...(layout.hasScales ? [{ label: `quantize ${layout.format}: scales`, wgsl, entryPoint: 'scales', bindings: ['x', 'out'], workgroups: scaleWorkgroups }] : []),
+        { label: `quantize ${layout.format}: codes`, wgsl, entryPoint: 'codes', bindings: ['x', 'out'], workgroups: codeWorkgroups },
+      ],
+      output: { buffer: 'out', type: 'u32', count: layout.outputCount },
+    };
+  },
+  work(params) {
+    const layout = codecLayout(params);
+    return { flops: layout.n, bytes: 4 * layout.n + 4 * layout.outputCount };
+  },
+  shapeLabel(params) {
+    return `${intParam(params, 'rows')}×${intParam(params, 'cols')} ${strParam(params, 'format')}`;
+  },
+  extras(params, inputs, output) {
+    const x = inputs.x as Float32Array;
+    const q = quantize(x, schemeOf(params));
+    const layout = codecLayout(params);
+    const expected = expectedCodecOutput(layout, q);
+    let mismatches = 0;
+    for (let i = 0; i < expected.length; i++) if (expected[i] !== output[i]) mismatches++;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of x) if (Number.isFinite(v)) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
+    const m = computeMetrics(q.dequantized, Float64Array.from(x));
+    const scales = q.scales ? [...q.scales.slice(0, 4096)] : [];
+    return {
+      kind: 'codec',
+      scheme: schemeOf(params),
+      bitsPerValue: q.bitsPerValue,
+      mismatches,
+      sqnrDb: m.sqnrDb,
+      relFrobenius: m.relFrobenius,
+      maxAbs: m.maxAbs,
+      histogram: { lo, hi, counts: histogram(x, 120, lo, hi), dequantized: histogram(q.dequantized, 120, lo, hi) },
+      grid: q.grid ?? [],
+      scales,
+      groupSize: q.groupSize ?? 0,
+      bytes: { original: 4 * x.length, quantized: Math.ceil((q.bitsPerValue * x.length) / 8) },
+    };
+  },
+};
+

@@ -1,0 +1,174 @@
+// W8A8: int8 activations (symmetric, one scale per row of X: per token) times int8 weights
+// (symmetric, one scale per output channel), 4 int8 packed per u32 (byte j = element 4w+j, two's
+// complement). Each invocation computes TM outputs of one column n; the integer dot product uses
+// WGSL's dot4I8Packed (language feature packed_4x8_integer_dot_product) or, for comparison, the
+// same sum from shifts and sign extension. Integer accumulation is exact (|Σ| ≤ K·127² < 2^31 for
+// K ≤ 16384); the result is y = f32(acc)·sx[m]·sw[n].
+import { quantize } from '../../numerics/formats';
+import { gamma } from '../../numerics/metrics';
+import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
+import type { KernelVariant, Params } from '../types';
+import { strParam } from './common';
+import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel, quantizedMatmulExtras } from './wmatmul';
+
+export const PACKED_DOT_FEATURE = 'packed_4x8_integer_dot_product';
+
+/** True only when the runtime reports its WGSL language features and this one is missing. */
+export function packedDotKnownMissing(): boolean {
+  const gpu = (globalThis as { navigator?: { gpu?: { wgslLanguageFeatures?: ReadonlySet<string> } } }).navigator?.gpu;
+  const features = gpu?.wgslLanguageFeatures;
+  return features !== undefined && !features.has(PACKED_DOT_FEATURE);
+}
+
+/** Packs int8 values (row-major, rows of length k, k a multiple of 4) 4 per u32, byte j = element 4w+j. */
+export function packInt8(codes: ArrayLike<number>, count: number): Uint32Array {
+  const words = new Uint32Array(Math.ceil(count / 4));
+  for (let i = 0; i < count; i++) words[i >> 2] |= (codes[i] & 0xff) << (8 * (i & 3));
+  return words;
+}
+
+export function gemmW8A8Wgsl(params: Params): string {
+  const { M, N, K, TM } = dimsOf(params);
+  const builtin = strParam(params, 'dot') === 'builtin';
+  const dot = builtin ? 'dot4I8Packed(a, b)' : 'dot_i8x4(a, b)';
+  const manual = builtin
+    ? ''
+    : /* wgsl */ `
+// Σ_j a_j·b_j over the four signed bytes, by shifting each byte to the top and back (sign extension).
+fn dot_i8x4(a : u32, b : u32) -> i32 {
+  var sum = 0;
+  for (var j = 0u; j < 4u; j++) {
+    let shift = 24u - 8u * j;
+    sum += (bitcast<i32>(a << shift) >> 24u) * (bitcast<i32>(b << shift) >> 24u);
+  }
+  return sum;
+}
+`;
+  return /* wgsl */ `${builtin ? `requires ${PACKED_DOT_FEATURE};\n` : ''}// Y = X·Wᵀ with int8 activations and weights (W8A8), ${builtin ? 'dot4I8Packed' : 'manual byte unpacking'}.
+const M = ${M}u;
+const N = ${N}u;
+const WORDS = ${K / 4}u; // 4 int8 per u32 along K
+const TM = ${TM}u;
+
+@group(0) @binding(0) var<storage, read> xq : array<u32>;  // M×K/4 packed int8 activations
+@group(0) @binding(1) var<storage, read> sx : array<f32>;  // M row scales
+@group(0) @binding(2) var<storage, read> wq : array<u32>;  // N×K/4 packed int8 weights
+@group(0) @binding(3) var<storage, read> sw : array<f32>;  // N channel scales
+@group(0) @binding(4) var<storage, read_write> y : array<f32>;
+${manual}
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) gid : vec3u) {
+  let n = gid.x;
+  let m0 = gid.y * TM;
+  if (n >= N) {
+    return;
+  }
+  var acc : array<i32, ${TM}>;
+  for (var w = 0u; w < WORDS; w++) {
+    let b = wq[n * WORDS + w];
+    for (var r = 0u; r < TM; r++) {
+      let m = min(m0 + r, M - 1u);
+      let a = xq[m * WORDS + w];
+      acc[r] += ${dot};
+    }
+  }
+  for (var r = 0u; r < TM; r++) {
+    if (m0 + r < M) {
+      y[(m0 + r) * N + n] = f32(acc[r]) * sx[m0 + r] * sw[n];
+    }
+  }
+}
+`;
+}
+
+export const gemmW8A8: KernelVariant = {
+  family: 'quant',
+  id: 'gemm-w8a8',
+  label: 'Matmul, int8 weights and activations (W8A8, dot4I8Packed)',
+  summary: 'Activations quantized per row and weights per channel to int8, multiplied four bytes at a time with the packed integer dot product; exact integer sums, one float scale at the end.',
+  params: [
+    ...MATMUL_SHAPE_PARAMS.filter((p) => p.key !== 'strategy'),
+    {
+      key: 'dot',
+      label: 'Integer dot product',
+      kind: 'enum',
+      default: 'builtin',
+      options: [
+        { value: 'builtin', label: 'dot4I8Packed builtin (needs packed_4x8_integer_dot_product)' },
+        { value: 'manual', label: 'manual: shift and sign-extend each byte' },
+      ],
+    },
+  ],
+  checkLimits(params, caps) {
+    const { M, N, K, TM } = dimsOf(params);
+    const problems: string[] = [];
+    if (strParam(params, 'dot') === 'builtin' && packedDotKnownMissing()) {
+      problems.push(`this browser's WGSL lacks the language feature ${PACKED_DOT_FEATURE} (dot4I8Packed); choose the manual dot product`);
+    }
+    if (K % 4 !== 0) problems.push(`K = ${K} must be a multiple of 4 (4 int8 per packed word)`);
+    if (K > 16384) problems.push(`K = ${K}: the int32 sum is exact only up to K = 16384 here`);
+    problems.push(...checkWorkgroup(caps, [WG, 1, 1], 0));
+    problems.push(...checkDispatch(caps, [Math.ceil(N / WG), Math.ceil(M / TM)]));
+    problems.push(...checkBuffers(caps, [['X int8', M * K], ['W int8', N * K], ['Y', 4 * M * N]]));
+    return problems;
+  },
+  makeInputs(params, seed) {
+    const { M, N, K } = dimsOf(params);
+    const { x, w } = makeActivationsAndWeights(params, seed);
+    const qx = quantize(x, { format: 'int', bits: 8, granularity: 'channel', shape: [M, K] });
+    const qw = quantize(w, { format: 'int', bits: 8, granularity: 'channel', shape: [N, K] });
+    return {
+      x,
+      w,
+      xCodes: qx.codes,
+      wCodes: qw.codes,
+      sx: qx.scales!,
+      sw: qw.scales!,
+      xq: packInt8(qx.codes, M * K),
+      wq: packInt8(qw.codes, N * K),
+    };
+  },
+  reference(params, inputs) {
+    const { M, N, K } = dimsOf(params);
+    const xc = inputs.xCodes as Int32Array;
+    const wc = inputs.wCodes as Int32Array;
+    const sx = inputs.sx as Float32Array;
+    const sw = inputs.sw as Float32Array;
+    const values = new Float64Array(M * N);
+    const bound = new Float64Array(M * N);
+    // The integer sum is exact; f32(acc) and the two scale multiplies round three times.
+    const g = gamma(3);
+    for (let m = 0; m < M; m++) {
+      for (let n = 0; n < N; n++) {
+        let acc = 0;
+        for (let k = 0; k < K; k++) acc += xc[m * K + k] * wc[n * K + k];
+        const v = acc * sx[m] * sw[n];
+        values[m * N + n] = v;
+        bound[m * N + n] = g * Math.abs(v) + 1e-30;
+      }
+    }
+    return { values, bound, boundNote: 'exact int32 sum of int8 products; |error| ≤ γ_3·|y| from f32(acc)·sx·sw', rows: M, cols: N };
+  },
+  plan(params, inputs) {
+    const { M, N, TM } = dimsOf(params);
+    return {
+      buffers: [
+        { name: 'xq', data: inputs.xq, usage: 'storage' },
+        { name: 'sx', data: inputs.sx, usage: 'storage' },
+        { name: 'wq', data: inputs.wq, usage: 'storage' },
+        { name: 'sw', data: inputs.sw, usage: 'storage' },
+        { name: 'y', bytes: 4 * M * N, usage: 'storage' },
+      ],
+      dispatches: [
+        { label: `matmul W8A8 (${strParam(params, 'dot')})`, wgsl: gemmW8A8Wgsl(params), bindings: ['xq', 'sx', 'wq', 'sw', 'y'], workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] },
+      ],
+      output: { buffer: 'y', type: 'f32', count: M * N },
+    };
+  },
+  work(params) {
+    const { M, N, K } = dimsOf(params);
+    return { flops: 2 * M * N * K, bytes: M * K + N * K + 4 * (M + N) + 4 * M * N };
+  },
+  shapeLabel: matmulShapeLabel,
+  extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, 8 + 32 / dimsOf(params).K),
+};

@@ -1,0 +1,158 @@
+// WGSL building blocks that reproduce src/numerics/formats.ts bit for bit. Inputs are read as
+// the raw float32 bit patterns (array<u32>) and every rounding is done in integer arithmetic, so
+// the result cannot depend on how a GPU rounds f32→f16, divides, or flushes subnormals.
+import { ELEMENT_FORMATS, NF4_THRESHOLDS_F32, type ElementFormat } from '../../numerics/formats';
+
+const bitsOf = new Uint32Array(1);
+const valueOf = new Float32Array(bitsOf.buffer);
+
+/** An exact float32 literal: bitcast from its bit pattern (no decimal parsing involved). */
+export function f32Literal(x: number): string {
+  valueOf[0] = x;
+  return `bitcast<f32>(0x${bitsOf[0].toString(16)}u)`;
+}
+
+/** Integer rounding helpers and a correctly rounded float32 division. */
+export const ROUNDING_WGSL = /* wgsl */ `
+// m / 2^s rounded to nearest, ties to even; 'sticky' says bits below m were non-zero.
+fn rne_shift(m : u32, s : u32, sticky : bool) -> u32 {
+  if (s == 0u) {
+    return m;
+  }
+  if (s >= 32u) {
+    return 0u; // every caller has m < 2^26, so m / 2^s < 1/2
+  }
+  let q = m >> s;
+  let rem = m & ((1u << s) - 1u);
+  let half = 1u << (s - 1u);
+  if (rem > half || (rem == half && (sticky || (q & 1u) == 1u))) {
+    return q + 1u;
+  }
+  return q;
+}
+
+struct Unpacked {
+  m : u32, // 24-bit significand with the hidden bit, in [2^23, 2^24)
+  e : i32, // value = m · 2^e
+}
+
+// A finite non-zero float32 magnitude as m·2^e, subnormals normalised.
+fn unpack_normalised(bits : u32) -> Unpacked {
+  let field = (bits >> 23u) & 0xffu;
+  var m = bits & 0x7fffffu;
+  var e = -149;
+  if (field != 0u) {
+    m = m | 0x800000u;
+    e = i32(field) - 150;
+  } else {
+    let s = countLeadingZeros(m) - 8u;
+    m = m << s;
+    e = e - i32(s);
+  }
+  return Unpacked(m, e);
+}
+
+// a / b correctly rounded to float32 (ties to even), as bit patterns; a and b finite, b ≠ 0.
+// Long division of the significands: 26 quotient bits plus a sticky bit. (WGSL's own '/' may be
+// off by 2.5 ulp, so the codec cannot use it.)
+fn div_rne(a_bits : u32, b_bits : u32) -> u32 {
+  let sign = (a_bits ^ b_bits) & 0x80000000u;
+  if ((a_bits & 0x7fffffffu) == 0u) {
+    return sign;
+  }
+  let a = unpack_normalised(a_bits & 0x7fffffffu);
+  let b = unpack_normalised(b_bits & 0x7fffffffu);
+  var r = a.m;
+  var e = a.e - b.e;
+  if (r < b.m) {
+    r = r << 1u;
+    e = e - 1;
+  }
+  // Now the quotient is (r / b.m)·2^e with r / b.m in [1, 2).
+  var q = 0u;
+  for (var i = 0u; i < 26u; i++) {
+    q = q << 1u;
+    if (r >= b.m) {
+      q = q | 1u;
+      r = r - b.m;
+    }
+    r = r << 1u;
+  }
+  // q = floor(quotient significand · 2^25); the float32 exponent of the result is e.
+  let sticky = r != 0u;
+  if (e > 127) {
+    return sign | 0x7f800000u;
+  }
+  if (e >= -126) {
+    // Normal: (exponent field − 1) << 23 plus the 24-bit significand (its carry bumps the field).
+    return sign | ((u32(e + 126) << 23u) + rne_shift(q, 2u, sticky));
+  }
+  return sign | rne_shift(q, u32(-124 - e), sticky); // subnormal result, in units of 2^-149
+}
+
+fn is_finite_bits(bits : u32) -> bool {
+  return (bits & 0x7f800000u) != 0x7f800000u;
+}
+`;
+
+/**
+ * encode_<format>(x_bits, scale_exp): the code of x·2^-scale_exp in the element format, exactly as
+ * encodeElementScaled() in formats.ts (nearest-even, gradual underflow, saturation, NaN/Inf rules).
+ */
+export function encodeElementWgsl(format: ElementFormat): string {
+  const f = ELEMENT_FORMATS[format];
+  const emin = 1 - f.bias;
+  const signShift = f.bits - 1;
+  const nanCode = f.nanCode ?? 0;
+  const infOrMax = f.infCode ?? f.maxCode;
+  return /* wgsl */ `
+// ${f.label}: ${f.exponentBits} exponent bits, ${f.mantissaBits} mantissa bits, bias ${f.bias}.
+fn encode_${format}(x_bits : u32, scale_exp : i32) -> u32 {
+  let sign = (x_bits >> 31u) << ${signShift}u;
+  let mag = x_bits & 0x7fffffffu;
+  if (mag > 0x7f800000u) {
+    return 0x${nanCode.toString(16)}u; // NaN${f.nanCode === null ? ': this format has none, so +0' : ''}
+  }
+  if (mag == 0x7f800000u) {
+    return sign | 0x${infOrMax.toString(16)}u; // ${f.infCode === null ? '±Inf saturates to ±max' : '±Inf'}
+  }
+  if (mag == 0u) {
+    return sign;
+  }
+  let field = i32(mag >> 23u);
+  var m = mag & 0x7fffffu;
+  var ex = -149; // |x| = m · 2^ex
+  if (field != 0) {
+    m = m | 0x800000u;
+    ex = field - 150;
+  }
+  ex = ex - scale_exp;
+  let p = ex + 31 - i32(countLeadingZeros(m)); // floor(log2 |x·2^-scale_exp|)
+  let e = max(p, ${emin});                      // subnormals share the smallest exponent
+  let shift = (e - ${f.mantissaBits}) - ex;      // quantum 2^(e − M) relative to 2^ex
+  var r : u32;
+  if (shift <= 0) {
+    r = m << u32(-shift);
+  } else {
+    r = rne_shift(m, u32(shift), false);
+  }
+  // ((e − emin) << M) + r: the hidden bit of r carries into the exponent field; subnormals have
+  // e = emin and r < 2^M. Finite overflow saturates to the largest finite code.
+  let code = (u32(e - ${emin}) << ${f.mantissaBits}u) + r;
+  return sign | min(code, 0x${f.maxCode.toString(16)}u);
+}
+`;
+}
+
+/** nf4_code(normalised): #{thresholds t : v > t}, thresholds as exact float32 literals. */
+export function nf4CodeWgsl(): string {
+  const terms = [...NF4_THRESHOLDS_F32].map((t) => `  code += select(0u, 1u, v > ${f32Literal(t)});`).join('\n');
+  return /* wgsl */ `
+// NF4: how many decision thresholds (midpoints of the 16 NormalFloat values) lie below v.
+fn nf4_code(v : f32) -> u32 {
+  var code = 0u;
+${terms}
+  return code;
+}
+`;
+}

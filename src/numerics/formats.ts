@@ -1,0 +1,630 @@
+// Number formats for the quantization lab: exact element codecs (f16, bf16, FP8, FP6, FP4),
+// integer quantization, OCP microscaling (MX) block formats, block floating point, NF4 and a
+// learned 4-bit codebook. This file is the single source of truth for the CPU reference; the GPU
+// kernels in src/kernels/quant must produce bit-identical codes.
+//
+// Public API (stable): encodeElement, decodeElement, quantize. Everything else is exported for the
+// kernels, the views and the tests.
+//
+// Conventions (see REFERENCE.md "Number formats"):
+// - Element conversion rounds the exact value of the input (a JS number; float32 inputs are exact)
+//   to nearest, ties to even, with gradual underflow. Finite values beyond the largest finite
+//   value saturate to ±max (overflow is judged after rounding, on the unbounded grid, so every
+//   value above max lands on max). NaN → the format's NaN code where it has one, else +0 (code 0).
+//   ±Inf → ±Inf where the format has infinities, else ±max.
+// - Integer quantization divides in float32 (x/scale rounded once to float32, as PyTorch computes
+//   torch.round(x / scale) in float32) and then rounds that quotient half to even.
+
+import { Rng } from './prng';
+
+// ---- element formats ---------------------------------------------------------------------------
+
+export type ElementFormat = 'f16' | 'bf16' | 'e4m3' | 'e5m2' | 'e3m2' | 'e2m3' | 'e2m1';
+
+export interface ElementFormatInfo {
+  name: ElementFormat;
+  label: string;
+  /** Exponent and mantissa (fraction) bits; one sign bit besides. */
+  exponentBits: number;
+  mantissaBits: number;
+  bias: number;
+  bits: number;
+  /** IEEE-like: the all-ones exponent holds Inf (mantissa 0) and NaN (otherwise). */
+  ieeeSpecials: boolean;
+  /** The largest finite magnitude's code (sign bit clear). */
+  maxCode: number;
+  /** Magnitude code of NaN (sign bit clear), or null when the format has no NaN. */
+  nanCode: number | null;
+  /** Magnitude code of Inf, or null when the format has no infinities. */
+  infCode: number | null;
+  /** floor(log2(max finite)): the emax_elem of the OCP MX spec. */
+  emax: number;
+}
+
+function info(
+  name: ElementFormat,
+  label: string,
+  exponentBits: number,
+  mantissaBits: number,
+  bias: number,
+  kind: 'ieee' | 'fn' | 'none',
+): ElementFormatInfo {
+  const bits = 1 + exponentBits + mantissaBits;
+  const allOnesExp = (1 << exponentBits) - 1;
+  let maxCode: number;
+  let nanCode: number | null = null;
+  let infCode: number | null = null;
+  if (kind === 'ieee') {
+    maxCode = ((allOnesExp - 1) << mantissaBits) | ((1 << mantissaBits) - 1);
+    infCode = allOnesExp << mantissaBits;
+    // The quiet NaN with the top mantissa bit set (f16 0x7E00, bf16 0x7FC0, E5M2 0x7E).
+    nanCode = (allOnesExp << mantissaBits) | (1 << (mantissaBits - 1));
+  } else if (kind === 'fn') {
+    // OCP E4M3 "FN": S.1111.111 is NaN, S.1111.110 is the largest finite value.
+    nanCode = (1 << (bits - 1)) - 1;
+    maxCode = nanCode - 1;
+  } else {
+    maxCode = (1 << (bits - 1)) - 1;
+  }
+  const fi: ElementFormatInfo = { name, label, exponentBits, mantissaBits, bias, bits, ieeeSpecials: kind === 'ieee', maxCode, nanCode, infCode, emax: 0 };
+  // emax_elem: floor(log2(max)); no max finite value lies near a power of two, so log2 is safe here.
+  fi.emax = Math.floor(Math.log2(decodeWith(fi, maxCode)));
+  return fi;
+}
+
+export const ELEMENT_FORMATS: Record<ElementFormat, ElementFormatInfo> = {
+  f16: info('f16', 'float16 (1-5-10)', 5, 10, 15, 'ieee'),
+  bf16: info('bf16', 'bfloat16 (1-8-7)', 8, 7, 127, 'ieee'),
+  e4m3: info('e4m3', 'FP8 E4M3 (OCP FN)', 4, 3, 7, 'fn'),
+  e5m2: info('e5m2', 'FP8 E5M2', 5, 2, 15, 'ieee'),
+  e3m2: info('e3m2', 'FP6 E3M2', 3, 2, 3, 'none'),
+  e2m3: info('e2m3', 'FP6 E2M3', 2, 3, 1, 'none'),
+  e2m1: info('e2m1', 'FP4 E2M1', 2, 1, 1, 'none'),
+};
+
+export const ELEMENT_FORMAT_NAMES = Object.keys(ELEMENT_FORMATS) as ElementFormat[];
+
+export function isElementFormat(name: string): name is ElementFormat {
+  return name in ELEMENT_FORMATS;
+}
+
+function decodeWith(f: ElementFormatInfo, code: number): number {
+  const M = f.mantissaBits;
+  const signBit = 1 << (f.bits - 1);
+  const sign = code & signBit ? -1 : 1;
+  const mag = code & (signBit - 1);
+  if (f.ieeeSpecials) {
+    // All-ones exponent: Inf when the mantissa is 0, NaN otherwise.
+    if (mag === f.infCode) return sign * Infinity;
+    if (mag > (f.infCode as number)) return NaN;
+  } else if (mag === f.nanCode) return NaN;
+  const field = mag >> M;
+  const mant = mag & ((1 << M) - 1);
+  const emin = 1 - f.bias;
+  if (field === 0) return sign * mant * 2 ** (emin - M);
+  return sign * ((1 << M) + mant) * 2 ** (field - f.bias - M);
+}
+
+const f64View = new DataView(new ArrayBuffer(8));
+
+/** floor(log2(a)) for a finite a > 0, exactly (from the exponent bits, never Math.log2). */
+export function floorLog2(a: number): number {
+  f64View.setFloat64(0, a);
+  const hi = f64View.getUint32(0);
+  const field = (hi >>> 20) & 0x7ff;
+  if (field !== 0) return field - 1023;
+  // float64 subnormal: normalise by scaling up (exact).
+  return floorLog2(a * 2 ** 64) - 64;
+}
+
+/** Rounds a non-negative number to an integer: ties to even, or stochastically with `u` ∈ [0,1). */
+export function roundToInteger(r: number, u?: number): number {
+  const fl = Math.floor(r);
+  const d = r - fl; // exact: r and fl share the binade or fl is 0
+  if (u !== undefined) return d > u ? fl + 1 : fl;
+  if (d > 0.5 || (d === 0.5 && fl % 2 !== 0)) return fl + 1;
+  return fl;
+}
+
+/**
+ * Encodes x·2^-scaleExp (exactly) into `format`. `u`, when given, is a uniform [0,1) number that
+ * turns the rounding stochastic (round up with probability equal to the discarded fraction).
+ */
+export function encodeElementScaled(format: ElementFormat, x: number, scaleExp = 0, u?: number): number {
+  const f = ELEMENT_FORMATS[format];
+  const signBit = 2 ** (f.bits - 1);
+  if (Number.isNaN(x)) return f.nanCode ?? 0;
+  const negative = x < 0 || Object.is(x, -0);
+  const sign = negative ? signBit : 0;
+  const a = Math.abs(x);
+  if (a === Infinity) return sign + (f.infCode ?? f.maxCode);
+  if (a === 0) return sign;
+  const M = f.mantissaBits;
+  const emin = 1 - f.bias;
+  const p = floorLog2(a) - scaleExp;
+  const e = Math.max(p, emin);
+  // Value / quantum, exact in float64 (scaling by a power of two).
+  const r = a * 2 ** (M - e - scaleExp);
+  const rounded = roundToInteger(r, u);
+  // Normal codes: ((e − emin) << M) + r with r ∈ [2^M, 2^(M+1)] (the hidden bit carries into the
+  // exponent field); subnormals have e = emin and r < 2^M.
+  let code = (e - emin) * 2 ** M + rounded;
+  if (code > f.maxCode) code = f.maxCode;
+  return sign + code;
+}
+
+/** The code (an unsigned integer) of x in `format`: round to nearest even, saturating. */
+export function encodeElement(format: ElementFormat, x: number): number {
+  return encodeElementScaled(format, x, 0);
+}
+
+/** The value of `code` in `format`. */
+export function decodeElement(format: ElementFormat, code: number): number {
+  return decodeWith(ELEMENT_FORMATS[format], code);
+}
+
+/** Every finite non-negative value of a ≤ 8-bit element format, ascending (for grids/histograms). */
+export function elementGrid(format: ElementFormat): number[] {
+  const f = ELEMENT_FORMATS[format];
+  const values: number[] = [];
+  for (let c = 0; c <= f.maxCode; c++) {
+    const v = decodeWith(f, c);
+    if (Number.isFinite(v)) values.push(v);
+  }
+  return values;
+}
+
+// ---- NF4 -----------------------------------------------------------------------------------------
+
+/** The 16 NormalFloat-4 values (bitsandbytes functional.py), code 0…15. */
+export const NF4_VALUES = [
+  -1, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635, -0.18477343022823334,
+  -0.09105003625154495, 0, 0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224,
+  0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1,
+];
+/** NF4 values as float32 (what dequantization multiplies by). */
+export const NF4_VALUES_F32 = Float32Array.from(NF4_VALUES);
+/**
+ * Decision thresholds between consecutive NF4 values, as float32: midpoints of the float32 values
+ * computed in float64 and rounded once to float32. A normalised value v gets the code
+ * #{thresholds t : v > t} (a value exactly on a threshold goes to the lower code).
+ */
+export const NF4_THRESHOLDS_F32 = Float32Array.from(NF4_VALUES.slice(1).map((_, i) => (NF4_VALUES_F32[i] + NF4_VALUES_F32[i + 1]) / 2));
+
+export function nf4Code(normalised: number): number {
+  let code = 0;
+  for (let i = 0; i < 15; i++) if (normalised > NF4_THRESHOLDS_F32[i]) code++;
+  return code;
+}
+
+// ---- quantize() ----------------------------------------------------------------------------------
+
+export type QuantFormat =
+  | 'int'
+  | 'mxfp8-e4m3'
+  | 'mxfp8-e5m2'
+  | 'mxfp6-e3m2'
+  | 'mxfp6-e2m3'
+  | 'mxfp4'
+  | 'mxint8'
+  | 'bfp'
+  | 'nf4'
+  | 'codebook4'
+  | ElementFormat;
+
+export const QUANT_FORMATS: QuantFormat[] = [
+  'int', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4', 'codebook4', ...ELEMENT_FORMAT_NAMES,
+];
+
+export interface QuantScheme {
+  format: QuantFormat;
+  /** Integer bits (2…8) for 'int'; mantissa bits (magnitude, besides the sign) for 'bfp'. */
+  bits?: number;
+  /** 'int' only; default true. */
+  symmetric?: boolean;
+  /** 'int' only; default 'tensor'. */
+  granularity?: 'tensor' | 'channel' | 'group';
+  /** 'int' per-group size along the rows (K), default 32; 'codebook4' normalisation group, default 128. */
+  groupSize?: number;
+  /** 'bfp' block size (default 32) and 'nf4' block size (default 64). MX blocks are always 32. */
+  blockSize?: number;
+  rounding?: 'nearest-even' | 'stochastic';
+  seed?: number;
+  /** [rows, cols] row-major; default [1, length] (one vector). Groups and blocks run along rows. */
+  shape?: [number, number];
+  /** 'int' per-channel axis: 'row' (one scale per row, default) or 'col'. */
+  channelAxis?: 'row' | 'col';
+  /** 'codebook4' Lloyd iterations (default 25). */
+  iterations?: number;
+}
+
+export interface QuantResult {
+  dequantized: Float32Array;
+  /** Storage cost including scales, zero points and tables, per element. */
+  bitsPerValue: number;
+  /** One code per element (element formats: the element code; int: the integer code, asymmetric ≥ 0). */
+  codes: Int32Array;
+  /** One scale per group / block / channel (float32; MX: the decoded E8M0 scale). */
+  scales?: Float32Array;
+  /** MX E8M0 codes (0…254; 255 = NaN) or BFP shared exponents. */
+  scaleCodes?: Int32Array;
+  zeroPoints?: Int32Array;
+  /** Elements per scale (group or block size), or the row length per channel. */
+  groupSize?: number;
+  /** NF4 values or the learned codebook, in code order. */
+  codebook?: Float32Array;
+  /** Representable values of the normalised grid (before scaling), for the histogram overlay. */
+  grid?: number[];
+  /** Elements that were NaN or ±Inf on input. */
+  nonFinite: number;
+}
+
+const fr = Math.fround;
+
+export const MX_BLOCK = 32;
+
+const MX_ELEMENT: Record<string, ElementFormat> = {
+  'mxfp8-e4m3': 'e4m3',
+  'mxfp8-e5m2': 'e5m2',
+  'mxfp6-e3m2': 'e3m2',
+  'mxfp6-e2m3': 'e2m3',
+  mxfp4: 'e2m1',
+};
+
+export function mxElementFormat(format: string): ElementFormat | undefined {
+  return MX_ELEMENT[format];
+}
+
+/** Max |x| over the finite elements, and whether any was not finite. */
+function absMax(data: Float32Array, start: number, end: number, stride = 1): { amax: number; nonFinite: boolean } {
+  let amax = 0;
+  let nonFinite = false;
+  for (let i = start; i < end; i += stride) {
+    const v = data[i];
+    if (!Number.isFinite(v)) nonFinite = true;
+    else if (Math.abs(v) > amax) amax = Math.abs(v);
+  }
+  return { amax, nonFinite };
+}
+
+/**
+ * OCP MX shared exponent for a block: floor(log2(amax)) − emax_elem, clamped to [−127, 127]
+ * (an all-zero block gets −127). Returns the E8M0 code (exponent + 127); 255 (NaN) when the block
+ * holds NaN or ±Inf.
+ */
+export function mxScaleCode(amax: number, emaxElem: number, nonFinite = false): number {
+  if (nonFinite) return 255;
+  const e = amax === 0 ? -127 : Math.min(127, Math.max(-127, floorLog2(amax) - emaxElem));
+  return e + 127;
+}
+
+export function decodeE8M0(code: number): number {
+  return code === 255 ? NaN : 2 ** (code - 127);
+}
+
+function shapeOf(data: Float32Array, scheme: QuantScheme): [number, number] {
+  const [rows, cols] = scheme.shape ?? [1, data.length];
+  if (rows * cols !== data.length) throw new Error(`shape ${rows}×${cols} does not match ${data.length} values`);
+  return [rows, cols];
+}
+
+/** Splits each row into consecutive blocks of `size` (the last one of a row may be shorter). */
+function blocks(rows: number, cols: number, size: number): [start: number, end: number][] {
+  const out: [number, number][] = [];
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c += size) out.push([r * cols + c, r * cols + Math.min(cols, c + size)]);
+  return out;
+}
+
+export function quantize(data: Float32Array, scheme: QuantScheme): QuantResult {
+  const rng = scheme.rounding === 'stochastic' ? new Rng(scheme.seed ?? 1) : null;
+  const uniform = rng ? () => rng.nextUnit() : () => undefined;
+  let nonFinite = 0;
+  for (const v of data) if (!Number.isFinite(v)) nonFinite++;
+  const format = scheme.format;
+  if (isElementFormat(format)) return { ...quantizeElements(data, format, uniform), nonFinite };
+  if (format === 'int') return { ...quantizeInt(data, scheme, uniform), nonFinite };
+  if (format in MX_ELEMENT) return { ...quantizeMxFloat(data, MX_ELEMENT[format], uniform), nonFinite };
+  if (format === 'mxint8') return { ...quantizeBlockInt(data, 32, 7, 0, uniform), nonFinite };
+  if (format === 'bfp') {
+    const m = scheme.bits ?? 7;
+    if (!(m >= 1 && m <= 23)) throw new Error(`bfp mantissa bits must be 1…23, got ${m}`);
+    return { ...quantizeBlockInt(data, scheme.blockSize ?? 32, m, m - 1, uniform), nonFinite };
+  }
+  if (format === 'nf4') return { ...quantizeNf4(data, scheme.blockSize ?? 64), nonFinite };
+  if (format === 'codebook4') return { ...quantizeCodebook4(data, scheme), nonFinite };
+  throw new Error(`unknown format ${String(format)}`);
+}
+
+type Uniform = () => number | undefined;
+
+function quantizeElements(data: Float32Array, format: ElementFormat, uniform: Uniform) {
+  const codes = new Int32Array(data.length);
+  const dequantized = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    codes[i] = encodeElementScaled(format, data[i], 0, uniform());
+    dequantized[i] = decodeElement(format, codes[i]);
+  }
+  const f = ELEMENT_FORMATS[format];
+  return { codes, dequantized, bitsPerValue: f.bits, grid: f.bits <= 8 ? elementGrid(format) : undefined };
+}
+
+function quantizeMxFloat(data: Float32Array, elem: ElementFormat, uniform: Uniform) {
+  const f = ELEMENT_FORMATS[elem];
+  const n = data.length;
+  const codes = new Int32Array(n);
+  const dequantized = new Float32Array(n);
+  const nBlocks = Math.ceil(n / MX_BLOCK);
+  const scaleCodes = new Int32Array(nBlocks);
+  const scales = new Float32Array(nBlocks);
+  for (let b = 0; b < nBlocks; b++) {
+    const start = b * MX_BLOCK;
+    const end = Math.min(n, start + MX_BLOCK);
+    const { amax, nonFinite } = absMax(data, start, end);
+    const code = mxScaleCode(amax, f.emax, nonFinite);
+    scaleCodes[b] = code;
+    scales[b] = decodeE8M0(code);
+    for (let i = start; i < end; i++) {
+      if (code === 255) {
+        codes[i] = 0;
+        dequantized[i] = NaN;
+        continue;
+      }
+      codes[i] = encodeElementScaled(elem, data[i], code - 127, uniform());
+      dequantized[i] = decodeElement(elem, codes[i]) * scales[b];
+    }
+  }
+  return { codes, dequantized, scales, scaleCodes, groupSize: MX_BLOCK, bitsPerValue: f.bits + 8 / MX_BLOCK, grid: elementGrid(elem) };
+}
+
+/**
+ * Shared-exponent block integers: scale 2^(floor(log2 amax) − fractionShift) … for MXINT8
+ * (fractionShift 0, 6 fraction bits: element = code/64 · 2^X, |code| ≤ 127) and for BFP with m
+ * magnitude bits (scale = 2^(E − (m − 1)) so that amax/scale ∈ [2^(m−1), 2^m)).
+ */
+function quantizeBlockInt(data: Float32Array, blockSize: number, magnitudeBits: number, fractionShift: number, uniform: Uniform) {
+  const n = data.length;
+  const maxCode = 2 ** magnitudeBits - 1;
+  const codes = new Int32Array(n);
+  const dequantized = new Float32Array(n);
+  const nBlocks = Math.ceil(n / blockSize);
+  const scaleCodes = new Int32Array(nBlocks);
+  const scales = new Float32Array(nBlocks);
+  const mxint = magnitudeBits === 7 && fractionShift === 0;
+  // MXINT8: value = code · 2^-6 · 2^X. BFP: value = code · 2^(E − fractionShift).
+  const fracBits = mxint ? 6 : 0;
+  for (let b = 0; b < nBlocks; b++) {
+    const start = b * blockSize;
+    const end = Math.min(n, start + blockSize);
+    const { amax, nonFinite } = absMax(data, start, end);
+    let e: number;
+    if (mxint) {
+      const code = mxScaleCode(amax, 0, nonFinite);
+      e = code === 255 ? NaN : code - 127;
+    } else e = nonFinite ? NaN : amax === 0 ? -126 : floorLog2(amax) - fractionShift;
+    scaleCodes[b] = Number.isNaN(e) ? 255 : e + 127;
+    const unit = Number.isNaN(e) ? NaN : 2 ** (e - fracBits);
+    scales[b] = mxint ? decodeE8M0(scaleCodes[b]) : unit;
+    for (let i = start; i < end; i++) {
+      if (Number.isNaN(unit)) {
+        codes[i] = 0;
+        dequantized[i] = NaN;
+        continue;
+      }
+      const x = data[i];
+      const mag = Math.min(maxCode, roundToInteger(Math.abs(x) / unit, uniform()));
+      const code = x < 0 ? -mag : mag;
+      codes[i] = code;
+      dequantized[i] = code * unit;
+    }
+  }
+  const grid: number[] = [];
+  for (let c = 0; c <= maxCode; c++) grid.push(mxint ? c / 64 : c);
+  return { codes, dequantized, scales, scaleCodes, groupSize: blockSize, bitsPerValue: 1 + magnitudeBits + 8 / blockSize, grid };
+}
+
+/** Symmetric integer scale amax / (2^(b−1) − 1), rounded once to float32. */
+export function symmetricScale(amax: number, bits: number): number {
+  return fr(amax / (2 ** (bits - 1) - 1));
+}
+
+/** Asymmetric (PyTorch MinMax observer) parameters from the finite min and max of a group. */
+export function asymmetricParams(xmin: number, xmax: number, bits: number): { scale: number; zeroPoint: number } {
+  const qmax = 2 ** bits - 1;
+  const lo = Math.min(xmin, 0);
+  const hi = Math.max(xmax, 0);
+  const scale = fr(fr(hi - lo) / qmax);
+  if (scale === 0) return { scale: 0, zeroPoint: 0 };
+  const zeroPoint = Math.min(qmax, Math.max(0, roundToInteger(Math.abs(fr(lo / scale)))));
+  return { scale, zeroPoint };
+}
+
+/**
+ * Integer code of one element given its group's scale (and zero point when asymmetric):
+ * q = round_half_even(fl32(x / scale)) (+ zero point), clamped. NaN → the code of zero; ±Inf → the
+ * clamp limits. scale 0 (an all-zero group) → the code of zero.
+ */
+export function intCode(x: number, scale: number, bits: number, symmetric: boolean, zeroPoint: number, u?: number): number {
+  const qmaxSym = 2 ** (bits - 1) - 1;
+  const lo = symmetric ? -qmaxSym : 0;
+  const hi = symmetric ? qmaxSym : 2 ** bits - 1;
+  const zp = symmetric ? 0 : zeroPoint;
+  if (Number.isNaN(x) || scale === 0) return zp;
+  if (x === Infinity) return hi;
+  if (x === -Infinity) return lo;
+  const v = fr(x / scale);
+  const mag = roundToInteger(Math.abs(v), u);
+  const q = (v < 0 ? -mag : mag) + zp;
+  return Math.min(hi, Math.max(lo, q));
+}
+
+/** A set of elements sharing one scale: count elements from start, stride apart. */
+interface Group {
+  start: number;
+  count: number;
+  stride: number;
+}
+
+function quantizeInt(data: Float32Array, scheme: QuantScheme, uniform: Uniform) {
+  const bits = scheme.bits ?? 8;
+  if (!Number.isInteger(bits) || bits < 2 || bits > 8) throw new Error(`int bits must be 2…8, got ${bits}`);
+  const symmetric = scheme.symmetric ?? true;
+  const granularity = scheme.granularity ?? 'tensor';
+  const [rows, cols] = shapeOf(data, scheme);
+  const groups: Group[] = [];
+  let groupSize: number;
+  if (granularity === 'tensor') {
+    groups.push({ start: 0, count: data.length, stride: 1 });
+    groupSize = data.length;
+  } else if (granularity === 'channel') {
+    const byCol = scheme.channelAxis === 'col';
+    if (byCol) for (let c = 0; c < cols; c++) groups.push({ start: c, count: rows, stride: cols });
+    else for (let r = 0; r < rows; r++) groups.push({ start: r * cols, count: cols, stride: 1 });
+    groupSize = byCol ? rows : cols;
+  } else {
+    groupSize = scheme.groupSize ?? 32;
+    if (!(groupSize >= 1)) throw new Error(`group size must be ≥ 1, got ${groupSize}`);
+    for (const [s, e] of blocks(rows, cols, groupSize)) groups.push({ start: s, count: e - s, stride: 1 });
+  }
+  const codes = new Int32Array(data.length);
+  const dequantized = new Float32Array(data.length);
+  const scales = new Float32Array(groups.length);
+  const zeroPoints = new Int32Array(groups.length);
+  groups.forEach(({ start, count, stride }, g) => {
+    let amax = 0;
+    let xmin = 0;
+    let xmax = 0;
+    for (let j = 0, i = start; j < count; j++, i += stride) {
+      const v = data[i];
+      if (!Number.isFinite(v)) continue;
+      amax = Math.max(amax, Math.abs(v));
+      xmin = Math.min(xmin, v);
+      xmax = Math.max(xmax, v);
+    }
+    let scale: number;
+    let zp = 0;
+    if (symmetric) scale = symmetricScale(amax, bits);
+    else ({ scale, zeroPoint: zp } = asymmetricParams(xmin, xmax, bits));
+    scales[g] = scale;
+    zeroPoints[g] = zp;
+    for (let j = 0, i = start; j < count; j++, i += stride) {
+      const q = intCode(data[i], scale, bits, symmetric, zp, uniform());
+      codes[i] = q;
+      dequantized[i] = fr((q - zp) * scale);
+    }
+  });
+  const metaBits = (symmetric ? 32 : 32 + bits) * groups.length;
+  const qmax = symmetric ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  const grid: number[] = [];
+  for (let q = symmetric ? -qmax : 0; q <= qmax; q++) grid.push(q);
+  return { codes, dequantized, scales, zeroPoints: symmetric ? undefined : zeroPoints, groupSize, bitsPerValue: bits + metaBits / data.length, grid };
+}
+
+function quantizeNf4(data: Float32Array, blockSize: number) {
+  const n = data.length;
+  const codes = new Int32Array(n);
+  const dequantized = new Float32Array(n);
+  const nBlocks = Math.ceil(n / blockSize);
+  const scales = new Float32Array(nBlocks);
+  for (let b = 0; b < nBlocks; b++) {
+    const start = b * blockSize;
+    const end = Math.min(n, start + blockSize);
+    const { amax } = absMax(data, start, end);
+    scales[b] = amax;
+    for (let i = start; i < end; i++) {
+      const x = data[i];
+      const normalised = amax === 0 || Number.isNaN(x) ? 0 : x === Infinity ? 1 : x === -Infinity ? -1 : fr(x / amax);
+      codes[i] = nf4Code(normalised);
+      dequantized[i] = fr(NF4_VALUES_F32[codes[i]] * amax);
+    }
+  }
+  return { codes, dequantized, scales, groupSize: blockSize, codebook: NF4_VALUES_F32, bitsPerValue: 4 + 32 / blockSize, grid: [...NF4_VALUES_F32] };
+}
+
+/**
+ * A learned 16-entry codebook (the any4 idea, simplified to one table per tensor): each group of
+ * `groupSize` values is normalised by its absmax to [−1, 1]; Lloyd's algorithm (k-means in 1-D)
+ * fits 16 centroids to all normalised values, initialised from 16 distinct values drawn with the
+ * seeded PRNG (sorted); 25 iterations or until no assignment changes.
+ */
+function quantizeCodebook4(data: Float32Array, scheme: QuantScheme) {
+  const n = data.length;
+  const groupSize = scheme.groupSize ?? 128;
+  const nGroups = Math.ceil(n / groupSize);
+  const scales = new Float32Array(nGroups);
+  const normalised = new Float64Array(n);
+  for (let g = 0; g < nGroups; g++) {
+    const start = g * groupSize;
+    const end = Math.min(n, start + groupSize);
+    const { amax } = absMax(data, start, end);
+    scales[g] = amax;
+    for (let i = start; i < end; i++) {
+      const x = data[i];
+      normalised[i] = amax === 0 || Number.isNaN(x) ? 0 : Math.max(-1, Math.min(1, x / amax));
+    }
+  }
+  const rng = new Rng(scheme.seed ?? 1);
+  const centroids = initialCentroids(normalised, rng);
+  const codes = new Int32Array(n);
+  const iterations = scheme.iterations ?? 25;
+  for (let it = 0; it <= iterations; it++) {
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const c = nearest(centroids, normalised[i]);
+      if (c !== codes[i] || it === 0) changed++;
+      codes[i] = c;
+    }
+    if (changed === 0 || it === iterations) break;
+    const sum = new Float64Array(16);
+    const count = new Float64Array(16);
+    for (let i = 0; i < n; i++) {
+      sum[codes[i]] += normalised[i];
+      count[codes[i]]++;
+    }
+    for (let c = 0; c < 16; c++) if (count[c] > 0) centroids[c] = sum[c] / count[c];
+    // Keep the table sorted so codes stay ordered (Lloyd preserves order in 1-D; this guards ties).
+    centroids.sort((x, y) => x - y);
+  }
+  const codebook = Float32Array.from(centroids);
+  const dequantized = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    codes[i] = nearest(codebook, normalised[i]);
+    dequantized[i] = fr(codebook[codes[i]] * scales[Math.floor(i / groupSize)]);
+  }
+  return { codes, dequantized, scales, groupSize, codebook, bitsPerValue: 4 + (32 * nGroups + 16 * 32) / n, grid: [...codebook] };
+}
+
+function initialCentroids(values: Float64Array, rng: Rng): number[] {
+  const distinct = [...new Set(values)].sort((x, y) => x - y);
+  if (distinct.length <= 16) {
+    const c = [...distinct];
+    while (c.length < 16) c.push(c[c.length - 1] ?? 0);
+    return c;
+  }
+  const chosen = new Set<number>();
+  while (chosen.size < 16) chosen.add(distinct[Math.floor(rng.nextUnit() * distinct.length)]);
+  return [...chosen].sort((x, y) => x - y);
+}
+
+function nearest(table: ArrayLike<number>, v: number): number {
+  let best = 0;
+  let bestDist = Infinity;
+  for (let c = 0; c < table.length; c++) {
+    const d = Math.abs(v - table[c]);
+    if (d < bestDist) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/** Short human labels for the formats, for menus and charts. */
+export function schemeLabel(s: QuantScheme): string {
+  if (s.format === 'int') {
+    const g = s.granularity ?? 'tensor';
+    return `int${s.bits ?? 8} ${s.symmetric === false ? 'asym' : 'sym'} per-${g}${g === 'group' ? ` ${s.groupSize ?? 32}` : ''}`;
+  }
+  if (s.format === 'bfp') return `BFP m${s.bits ?? 7} block ${s.blockSize ?? 32}`;
+  if (isElementFormat(s.format)) return ELEMENT_FORMATS[s.format].label;
+  return s.format.toUpperCase();
+}

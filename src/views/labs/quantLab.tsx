@@ -1,0 +1,385 @@
+// The quantization lab panel: what each number format does to a tensor. Everything here is
+// computed on the main thread from the pure codecs (src/numerics/formats.ts) for modest sizes; GPU
+// results (the bit-exact codec check, quantized matmul speed) come from result.extras / the shell.
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { quantize, schemeLabel, type QuantResult, type QuantScheme } from '../../numerics/formats';
+import { computeMetrics } from '../../numerics/metrics';
+import { DISTRIBUTIONS, makeTensor, outlierChannelsOf, type Distribution } from '../../numerics/quantInputs';
+import { OKABE_ITO, loadPlotly } from '../charts/plotly';
+import type { LabPanelProps } from './types';
+
+interface FormatOption {
+  id: string;
+  scheme: QuantScheme;
+}
+
+const FORMAT_OPTIONS: FormatOption[] = [
+  { id: 'int8-tensor', scheme: { format: 'int', bits: 8, granularity: 'tensor' } },
+  { id: 'int8-channel', scheme: { format: 'int', bits: 8, granularity: 'channel' } },
+  { id: 'int4-tensor', scheme: { format: 'int', bits: 4, granularity: 'tensor' } },
+  { id: 'int4-g128', scheme: { format: 'int', bits: 4, granularity: 'group', groupSize: 128 } },
+  { id: 'int4-g32', scheme: { format: 'int', bits: 4, granularity: 'group', groupSize: 32 } },
+  { id: 'int4-asym-g32', scheme: { format: 'int', bits: 4, symmetric: false, granularity: 'group', groupSize: 32 } },
+  { id: 'int3-g32', scheme: { format: 'int', bits: 3, granularity: 'group', groupSize: 32 } },
+  { id: 'int2-g32', scheme: { format: 'int', bits: 2, granularity: 'group', groupSize: 32 } },
+  { id: 'bf16', scheme: { format: 'bf16' } },
+  { id: 'f16', scheme: { format: 'f16' } },
+  { id: 'e4m3', scheme: { format: 'e4m3' } },
+  { id: 'e5m2', scheme: { format: 'e5m2' } },
+  { id: 'mxfp8-e4m3', scheme: { format: 'mxfp8-e4m3' } },
+  { id: 'mxfp6-e2m3', scheme: { format: 'mxfp6-e2m3' } },
+  { id: 'mxfp6-e3m2', scheme: { format: 'mxfp6-e3m2' } },
+  { id: 'mxfp4', scheme: { format: 'mxfp4' } },
+  { id: 'mxint8', scheme: { format: 'mxint8' } },
+  { id: 'bfp-m4', scheme: { format: 'bfp', bits: 4, blockSize: 32 } },
+  { id: 'nf4', scheme: { format: 'nf4' } },
+  { id: 'codebook4', scheme: { format: 'codebook4', groupSize: 128 } },
+];
+
+const DEFAULT_CHOSEN = ['int8-tensor', 'int4-tensor', 'int4-g32', 'e4m3', 'mxfp8-e4m3', 'mxfp4', 'nf4', 'codebook4'];
+
+interface MatmulExtras {
+  kind?: string;
+  M: number;
+  N: number;
+  K: number;
+  weightBytes: number;
+  relFrobeniusVsF32Weights?: number;
+}
+
+interface MatmulRun {
+  key: string;
+  shape: string;
+  variant: string;
+  label: string;
+  detail: string;
+  strategy: string;
+  ms: number;
+  weightBytes: number;
+  relFrobenius?: number;
+}
+
+interface Row {
+  id: string;
+  label: string;
+  result: QuantResult;
+  sqnrDb: number;
+  relFrobenius: number;
+  maxAbs: number;
+}
+
+function paramNumber(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+/** Index of the scale (group, channel or block) that element i uses, or −1 for unscaled formats. */
+function scaleIndexAt(r: QuantResult, i: number, cols: number, scheme: QuantScheme): number {
+  if (!r.scales || !r.groupSize) return -1;
+  if (scheme.format !== 'int') return Math.floor(i / r.groupSize);
+  const g = scheme.granularity ?? 'tensor';
+  if (g === 'tensor') return 0;
+  if (g === 'channel') return Math.floor(i / cols);
+  const perRow = Math.ceil(cols / r.groupSize);
+  return Math.floor(i / cols) * perRow + Math.floor((i % cols) / r.groupSize);
+}
+
+function formatNumber(v: number, digits = 3): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(digits - 1);
+  return v.toFixed(digits);
+}
+
+export default function QuantLab({ experiment, result }: LabPanelProps) {
+  const p = experiment.params;
+  const id = useId();
+  const [dist, setDist] = useState<Distribution>((DISTRIBUTIONS.find((d) => d.value === p.dist)?.value ?? 'gaussian') as Distribution);
+  const [rows, setRows] = useState(Math.min(256, paramNumber(p.rows, 64)));
+  const [cols, setCols] = useState(Math.min(1024, paramNumber(p.cols, 256)));
+  const [outliers, setOutliers] = useState(paramNumber(p.outliers, 0));
+  const [outlierScale, setOutlierScale] = useState(paramNumber(p.outlierScale, 20));
+  const [seed, setSeed] = useState(experiment.seed);
+  const [chosen, setChosen] = useState<string[]>(DEFAULT_CHOSEN);
+  const [focus, setFocus] = useState('int4-g32');
+  const [focusElement, setFocusElement] = useState(0);
+
+  const tensor = useMemo(
+    () => makeTensor({ rows, cols, distribution: dist, seed, outlierChannels: outliers, outlierScale }),
+    [rows, cols, dist, seed, outliers, outlierScale],
+  );
+  const outlierCols = useMemo(() => outlierChannelsOf({ rows, cols, distribution: dist, seed, outlierChannels: outliers }), [rows, cols, dist, seed, outliers]);
+
+  const table: Row[] = useMemo(() => {
+    const truth = Float64Array.from(tensor);
+    return FORMAT_OPTIONS.filter((o) => chosen.includes(o.id) || o.id === focus).map((o) => {
+      const scheme = { ...o.scheme, shape: [rows, cols] as [number, number], seed };
+      const r = quantize(tensor, scheme);
+      const m = computeMetrics(r.dequantized, truth);
+      return { id: o.id, label: schemeLabel(o.scheme), result: r, sqnrDb: m.sqnrDb, relFrobenius: m.relFrobenius, maxAbs: m.maxAbs };
+    });
+  }, [tensor, chosen, focus, rows, cols, seed]);
+
+  const focusRow = table.find((r) => r.id === focus);
+  const focusScheme = FORMAT_OPTIONS.find((o) => o.id === focus)?.scheme;
+
+  // ---- charts --------------------------------------------------------------------------------
+  const histRef = useRef<HTMLDivElement>(null);
+  const errRef = useRef<HTMLDivElement>(null);
+  const element = Math.min(Math.max(0, focusElement), tensor.length - 1);
+
+  useEffect(() => {
+    let cancelled = false;
+    void loadPlotly().then((Plotly) => {
+      if (cancelled || !histRef.current || !focusRow || !focusScheme) return;
+      const at = scaleIndexAt(focusRow.result, element, cols, focusScheme);
+      const scale = at < 0 ? 1 : focusRow.result.scales![at];
+      const grid = focusRow.result.grid ?? [];
+      const symmetricGrid = grid.some((g) => g < 0) || focusScheme.format === 'int' || focusScheme.format === 'nf4' || focusScheme.format === 'codebook4';
+      const points = symmetricGrid ? grid : [...grid.map((g) => -g).reverse(), ...grid];
+      const zp = focusRow.result.zeroPoints && at >= 0 ? focusRow.result.zeroPoints[at] : 0;
+      const lines = points.map((g) => (focusScheme.format === 'int' ? (g - zp) * scale : g * scale));
+      const finite = [...tensor].filter(Number.isFinite);
+      const shapes = lines.slice(0, 600).map((v) => ({
+        type: 'line' as const,
+        x0: v,
+        x1: v,
+        y0: 0,
+        y1: 1,
+        yref: 'paper' as const,
+        line: { color: OKABE_ITO[3], width: 1 },
+        opacity: 0.5,
+      }));
+      void Plotly.react(
+        histRef.current,
+        [
+          { type: 'histogram', x: finite, name: 'tensor values', marker: { color: OKABE_ITO[0] }, nbinsx: 160, opacity: 0.8 },
+          { type: 'histogram', x: [...focusRow.result.dequantized].filter(Number.isFinite), name: `after ${focusRow.label}`, marker: { color: OKABE_ITO[1] }, nbinsx: 160, opacity: 0.55 },
+        ],
+        {
+          barmode: 'overlay',
+          title: { text: `Values and the ${focusRow.label} grid (vertical lines) at the scale of element ${element}` },
+          xaxis: { title: { text: 'value' } },
+          yaxis: { title: { text: 'count' }, type: 'log' },
+          shapes,
+          margin: { t: 40, r: 10, b: 40, l: 50 },
+          height: 320,
+        },
+        { responsive: true, displaylogo: false },
+      );
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [tensor, focusRow, focusScheme, element, cols]);
+
+  useEffect(() => {
+    let cancelled = false;
+    void loadPlotly().then((Plotly) => {
+      if (cancelled || !errRef.current) return;
+      const shown = table.filter((r) => chosen.includes(r.id));
+      void Plotly.react(
+        errRef.current,
+        [
+          {
+            type: 'scatter',
+            mode: 'text+markers',
+            x: shown.map((r) => r.result.bitsPerValue),
+            y: shown.map((r) => (Number.isFinite(r.sqnrDb) ? r.sqnrDb : 150)),
+            text: shown.map((r) => r.label),
+            textposition: 'top center',
+            name: 'SQNR (dB)',
+            marker: { color: OKABE_ITO[0], size: 9 },
+          },
+          {
+            type: 'scatter',
+            mode: 'markers',
+            x: shown.map((r) => r.result.bitsPerValue),
+            y: shown.map((r) => r.relFrobenius),
+            name: 'relative Frobenius error',
+            yaxis: 'y2',
+            marker: { color: OKABE_ITO[3], symbol: 'diamond', size: 8 },
+          },
+        ],
+        {
+          title: { text: 'Error against bits per value (scales and tables included)' },
+          xaxis: { title: { text: 'bits per value' } },
+          yaxis: { title: { text: 'SQNR (dB), higher is better' } },
+          yaxis2: { title: { text: 'relative Frobenius error' }, overlaying: 'y', side: 'right', type: 'log' },
+          legend: { orientation: 'h', y: -0.25 },
+          margin: { t: 40, r: 60, b: 60, l: 60 },
+          height: 360,
+        },
+        { responsive: true, displaylogo: false },
+      );
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [table, chosen]);
+
+  // ---- quantized matmul runs seen in this session, for speed against float32 ------------------
+  const [runs, setRuns] = useState<MatmulRun[]>([]);
+  useEffect(() => {
+    const ex = result?.extras as unknown as MatmulExtras | undefined;
+    if (!result || ex?.kind !== 'matmul') return;
+    const params = result.experiment.params;
+    const detail = Object.entries(params)
+      .filter(([k]) => !['M', 'N', 'K', 'dist', 'outliers', 'outlierScale'].includes(k))
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+    const run: MatmulRun = {
+      key: `${result.experiment.variant} ${detail} ${ex.M}×${ex.N}×${ex.K}`,
+      shape: `${ex.M}×${ex.N}×${ex.K}`,
+      variant: result.experiment.variant,
+      label: result.variantLabel,
+      detail,
+      strategy: String(params.strategy ?? ''),
+      ms: result.medianSeconds * 1e3,
+      weightBytes: ex.weightBytes,
+      relFrobenius: ex.relFrobeniusVsF32Weights,
+    };
+    setRuns((list) => [...list.filter((r) => r.key !== run.key), run]);
+  }, [result]);
+  const latest = result?.extras as unknown as MatmulExtras | undefined;
+  const currentShape = latest?.kind === 'matmul' ? `${latest.M}×${latest.N}×${latest.K}` : null;
+  const sameShape = runs.filter((r) => r.shape === currentShape);
+  const baselineFor = (r: MatmulRun) => sameShape.find((b) => b.variant === 'gemm-f32' && b.strategy === r.strategy) ?? sameShape.find((b) => b.variant === 'gemm-f32');
+
+  // ---- GPU result summary --------------------------------------------------------------------
+  const extras = result?.extras as { kind?: string; mismatches?: number; bitsPerValue?: number; sqnrDb?: number; bytes?: { original: number; quantized: number } } | undefined;
+
+  const toggle = (fid: string) => setChosen((c) => (c.includes(fid) ? c.filter((x) => x !== fid) : [...c, fid]));
+
+  return (
+    <section aria-label="Quantization lab" className="quant-lab">
+      {result && extras?.kind === 'codec' && (
+        <p role="status">
+          GPU codec: {extras.mismatches === 0 ? 'every code and scale equals the TypeScript codec' : `${extras.mismatches} codes differ from the TypeScript codec`};{' '}
+          {formatNumber(extras.bitsPerValue ?? 0, 2)} bits per value, SQNR {formatNumber(extras.sqnrDb ?? 0, 1)} dB
+          {extras.bytes ? `, ${extras.bytes.original} → ${extras.bytes.quantized} bytes` : ''}.
+        </p>
+      )}
+      {result && result.experiment.variant.startsWith('gemm-') && (
+        <p role="status">
+          {result.variantLabel}: {formatNumber(result.medianSeconds * 1e3, 3)} ms, {formatNumber(result.work.bytes / 2 ** 20, 2)} MiB of compulsory traffic,{' '}
+          {formatNumber(result.gbps, 2)} GB/s. Sweep or rerun with “float32 weights” at the same shape to compare speed.
+        </p>
+      )}
+
+      <fieldset>
+        <legend>Tensor (computed here on the CPU, seeded)</legend>
+        <label htmlFor={`${id}-dist`}>Distribution</label>{' '}
+        <select id={`${id}-dist`} value={dist} onChange={(e) => setDist(e.target.value as Distribution)}>
+          {DISTRIBUTIONS.map((d) => (
+            <option key={d.value} value={d.value}>
+              {d.label}
+            </option>
+          ))}
+        </select>{' '}
+        <label htmlFor={`${id}-rows`}>Rows</label>{' '}
+        <input id={`${id}-rows`} type="number" min={1} max={256} value={rows} onChange={(e) => setRows(Math.max(1, Math.min(256, Number(e.target.value) || 1)))} />{' '}
+        <label htmlFor={`${id}-cols`}>Columns</label>{' '}
+        <input id={`${id}-cols`} type="number" min={8} max={1024} step={8} value={cols} onChange={(e) => setCols(Math.max(8, Math.min(1024, Number(e.target.value) || 8)))} />{' '}
+        <label htmlFor={`${id}-seed`}>Seed</label>{' '}
+        <input id={`${id}-seed`} type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+        <br />
+        <label htmlFor={`${id}-outliers`}>Outlier channels: {outliers}</label>{' '}
+        <input id={`${id}-outliers`} type="range" min={0} max={16} value={outliers} onChange={(e) => setOutliers(Number(e.target.value))} />{' '}
+        <label htmlFor={`${id}-oscale`}>Outlier scale ×{outlierScale}</label>{' '}
+        <input id={`${id}-oscale`} type="range" min={1} max={200} value={outlierScale} onChange={(e) => setOutlierScale(Number(e.target.value))} />
+        {outlierCols.length > 0 && <span> (columns {outlierCols.join(', ')})</span>}
+      </fieldset>
+
+      <fieldset>
+        <legend>Formats to compare</legend>
+        {FORMAT_OPTIONS.map((o) => (
+          <label key={o.id} style={{ marginRight: '0.8em', whiteSpace: 'nowrap' }}>
+            <input type="checkbox" checked={chosen.includes(o.id)} onChange={() => toggle(o.id)} /> {schemeLabel(o.scheme)}
+          </label>
+        ))}
+      </fieldset>
+
+      <fieldset>
+        <legend>Histogram</legend>
+        <label htmlFor={`${id}-focus`}>Format shown on the histogram</label>{' '}
+        <select id={`${id}-focus`} value={focus} onChange={(e) => setFocus(e.target.value)}>
+          {FORMAT_OPTIONS.map((o) => (
+            <option key={o.id} value={o.id}>
+              {schemeLabel(o.scheme)}
+            </option>
+          ))}
+        </select>{' '}
+        <label htmlFor={`${id}-element`}>Grid at the scale of element #</label>{' '}
+        <input id={`${id}-element`} type="number" min={0} max={tensor.length - 1} value={element} onChange={(e) => setFocusElement(Math.floor(Number(e.target.value) || 0))} />
+      </fieldset>
+
+      <div ref={histRef} role="img" aria-label="Histogram of the tensor and of its quantized values, with the format's grid" />
+      <div ref={errRef} role="img" aria-label="SQNR and relative Frobenius error against bits per value for the chosen formats" />
+
+      <table>
+        <caption>Quantization error of the chosen formats on this tensor (against float64)</caption>
+        <thead>
+          <tr>
+            <th scope="col">format</th>
+            <th scope="col">bits per value</th>
+            <th scope="col">SQNR (dB)</th>
+            <th scope="col">rel. Frobenius</th>
+            <th scope="col">max |error|</th>
+            <th scope="col">bytes (vs {tensor.length * 4} float32)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {table
+            .filter((r) => chosen.includes(r.id))
+            .sort((a, b) => a.result.bitsPerValue - b.result.bitsPerValue)
+            .map((r) => (
+              <tr key={r.id}>
+                <th scope="row">{r.label}</th>
+                <td>{formatNumber(r.result.bitsPerValue, 3)}</td>
+                <td>{formatNumber(r.sqnrDb, 1)}</td>
+                <td>{formatNumber(r.relFrobenius, 4)}</td>
+                <td>{formatNumber(r.maxAbs, 4)}</td>
+                <td>{Math.ceil((r.result.bitsPerValue * tensor.length) / 8)}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+
+      {sameShape.length > 0 && (
+        <table>
+          <caption>Matmul runs at {currentShape} in this session: speed against the float32-weight kernel of the same shape (run it too for the ratio)</caption>
+          <thead>
+            <tr>
+              <th scope="col">kernel</th>
+              <th scope="col">parameters</th>
+              <th scope="col">median ms</th>
+              <th scope="col">speed-up vs float32 weights</th>
+              <th scope="col">weight bytes</th>
+              <th scope="col">rel. error vs float32 weights</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sameShape.map((r) => {
+              const base = baselineFor(r);
+              return (
+                <tr key={r.key}>
+                  <th scope="row">{r.label}</th>
+                  <td>{r.detail}</td>
+                  <td>{formatNumber(r.ms, 3)}</td>
+                  <td>{base ? `${formatNumber(base.ms / r.ms, 2)}×` : 'no float32 run yet'}</td>
+                  <td>{r.weightBytes}</td>
+                  <td>{r.relFrobenius === undefined ? 'n/a' : formatNumber(r.relFrobenius, 4)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+
+      {focusRow?.result.codebook && (
+        <p>
+          {focusRow.label} table (code 0…15): {[...focusRow.result.codebook].map((v) => formatNumber(v, 3)).join(', ')}
+        </p>
+      )}
+    </section>
+  );
+}

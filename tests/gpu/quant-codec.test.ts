@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { nodeDevice } from '../../src/gpu/node-device';
+import { runPlan } from '../../src/gpu/runner';
+import { defaultExperiment, runExperiment, type Experiment } from '../../src/kernels';
+import { CODEC_FORMATS, codec, codecLayout, expectedCodecOutput, schemeOf } from '../../src/kernels/quant/codec';
+import { ELEMENT_FORMATS, decodeElement, quantize } from '../../src/numerics/formats';
+import { Rng } from '../../src/numerics/prng';
+import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
+import type { Params } from '../../src/kernels/types';
+
+async function runCodec(params: Params, x: Float32Array): Promise<{ got: Uint32Array; want: Uint32Array }> {
+  const { device, caps } = await nodeDevice();
+  const plan = codec.plan(params, { x }, caps);
+  const run = await runPlan(device, plan, { reps: 1, targetSampleSeconds: 0.001, useTimestamps: false });
+  const want = expectedCodecOutput(codecLayout(params), quantize(x, schemeOf(params)));
+  return { got: run.output as Uint32Array, want };
+}
+
+function firstMismatch(got: Uint32Array, want: Uint32Array, x: Float32Array): string {
+  for (let i = 0; i < want.length; i++) {
+    if (got[i] !== want[i]) return `index ${i}: gpu ${got[i].toString(16)} want ${want[i].toString(16)} (x = ${i < x.length ? x[i] : 'scale/zp'})`;
+  }
+  return 'none';
+}
+
+const base = defaultExperiment('quant', 'codec').params;
+
+describe('GPU quantize kernels are bit-identical to the TS codec', () => {
+  for (const format of CODEC_FORMATS) {
+    it(`${format} on a seeded Student-t tensor with outlier channels (through runExperiment)`, async () => {
+      const { device, caps, adapter } = await nodeDevice();
+      const experiment: Experiment = {
+        ...defaultExperiment('quant', 'codec'),
+        params: { ...base, format, rows: 17, cols: 200, dist: 'student-t', outliers: 2, outlierScale: 50 },
+        reps: 1,
+        seed: 3,
+      };
+      const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
+      expect(result.metrics.boundViolations).toBe(0);
+      expect(result.extras?.mismatches).toBe(0);
+    });
+  }
+
+  it('element formats on random float32 bit patterns (every exponent, subnormals, NaN, ±Inf)', async () => {
+    const rng = new Rng(21);
+    const x = new Float32Array(16384);
+    const bits = new Uint32Array(x.buffer);
+    for (let i = 0; i < bits.length; i++) bits[i] = rng.nextU32();
+    // Plus values near each format's range: random bits with small exponents.
+    for (let i = 0; i < 4096; i++) bits[i] = (rng.nextU32() & 0x80ffffff) | ((100 + (rng.nextU32() % 60)) << 23);
+    bits[5000] = 0x7f800000;
+    bits[5001] = 0xff800000;
+    bits[5002] = 0x7fc00000;
+    bits[5003] = 0x80000000;
+    bits[5004] = 0x00000001;
+    for (const format of ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16']) {
+      const params = { ...base, format, rows: 1, cols: x.length };
+      const { got, want } = await runCodec(params, x);
+      expect(firstMismatch(got, want, x), format).toBe('none');
+    }
+  });
+
+  it('element formats at every representable value and every midpoint (ties to even), both signs', async () => {
+    const rng = new Rng(4);
+    for (const format of ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16'] as const) {
+      const f = ELEMENT_FORMATS[format];
+      const codes = f.bits <= 8 ? Array.from({ length: f.maxCode }, (_, c) => c) : Array.from({ length: 3000 }, () => rng.nextU32() % f.maxCode);
+      const probes: number[] = [];
+      for (const c of codes) {
+        const lo = decodeElement(format, c);
+        const hi = decodeElement(format, c + 1);
+        probes.push(lo, (lo + hi) / 2, hi, -lo, -(lo + hi) / 2);
+      }
+      const x = Float32Array.from(probes);
+      expect([...x]).toEqual(probes); // every probe is exact in float32
+      const { got, want } = await runCodec({ ...base, format, rows: 1, cols: x.length }, x);
+      expect(firstMismatch(got, want, x), format).toBe('none');
+    }
+  });
+
+  it('MX formats: exact ties of the scaled elements', async () => {
+    // Each block: amax 6·2^k plus E2M1 midpoints 0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5 times 2^k.
+    const mids = [0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5, 6];
+    const x = new Float32Array(32 * 16);
+    for (let b = 0; b < 16; b++) for (let j = 0; j < 32; j++) x[b * 32 + j] = (j % 2 ? -1 : 1) * mids[j % mids.length] * 2 ** (b - 8);
+    for (const format of ['mxfp4', 'mxfp6-e2m3', 'mxfp6-e3m2', 'mxfp8-e4m3', 'mxint8']) {
+      const { got, want } = await runCodec({ ...base, format, rows: 1, cols: x.length }, x);
+      expect(firstMismatch(got, want, x), format).toBe('none');
+    }
+  });
+
+  it('MX formats: scales across the whole exponent range, NaN/Inf blocks, all-zero blocks, subnormal amax', async () => {
+    const rng = new Rng(5);
+    const blocks = 256;
+    const x = new Float32Array(32 * blocks);
+    const bits = new Uint32Array(x.buffer);
+    for (let b = 0; b < blocks; b++) {
+      const exponent = b % 254; // block b lives around 2^(exponent − 127)
+      for (let j = 0; j < 32; j++) bits[b * 32 + j] = (rng.nextU32() & 0x807fffff) | (Math.max(0, exponent - (rng.nextU32() % 12)) << 23);
+    }
+    x.fill(0, 32 * 7, 32 * 8);
+    x[32 * 9 + 3] = NaN;
+    x[32 * 10 + 31] = -Infinity;
+    x[32 * 11 + 4] = Math.fround(4 - 2 ** -21); // just below a power of two
+    x[32 * 11 + 5] = 0;
+    for (const format of ['mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8']) {
+      const params = { ...base, format, rows: 1, cols: x.length };
+      const { got, want } = await runCodec(params, x);
+      expect(firstMismatch(got, want, x), format).toBe('none');
+    }
+  });
+
+  it('integer and NF4 edge cases: constant groups, zero groups, NaN/Inf, ties, short last group, per-tensor, per-channel', async () => {
+    const rng = new Rng(8);
+    const rows = 6;
+    const cols = 100; // group 32 leaves a short last group of 4
+    const x = Float32Array.from({ length: rows * cols }, () => rng.uniform(-2, 2));
+    x.fill(0, 0, 32); // all-zero group
+    x.fill(-3, 32, 64); // constant negative group
+    x.fill(0.75, 100, 132); // constant positive group
+    x[140] = NaN;
+    x[141] = Infinity;
+    x[142] = -Infinity;
+    x[200] = 7; // with group amax 7 and int4: exact ties 3.5 → 4, 2.5 → 2
+    x[201] = 3.5;
+    x[202] = 2.5;
+    x[203] = -3.5;
+    x[250] = 1e-40; // a subnormal input
+    for (const bits of [2, 3, 4, 8]) {
+      for (const symmetric of [true, false]) {
+        for (const granularity of ['tensor', 'channel', 'group']) {
+          for (const groupSize of granularity === 'group' ? [32, 64] : [32]) {
+            const params = { ...base, format: 'int', bits, symmetric, granularity, groupSize, rows, cols };
+            const { got, want } = await runCodec(params, x);
+            expect(firstMismatch(got, want, x), JSON.stringify({ bits, symmetric, granularity, groupSize })).toBe('none');
+          }
+        }
+      }
+    }
+    const { got, want } = await runCodec({ ...base, format: 'nf4', rows, cols }, x);
+    expect(firstMismatch(got, want, x), 'nf4').toBe('none');
+  });
+
+  it('a wrong code is caught: the bit-exact check is not vacuous', async () => {
+    const x = Float32Array.from({ length: 64 }, (_, i) => i / 10);
+    const params = { ...base, format: 'e4m3', rows: 1, cols: 64 };
+    const { got, want } = await runCodec(params, x);
+    expect(firstMismatch(got, want, x)).toBe('none');
+    got[3] ^= 1;
+    expect(firstMismatch(got, want, x)).not.toBe('none');
+  });
+
+  it('checkLimits explains sizes beyond the lab limits', () => {
+    const big = codec.checkLimits({ ...base, format: 'int', granularity: 'tensor', rows: 8192, cols: 8192 }, SPEC_DEFAULT_CAPS);
+    expect(big.join(' ')).toMatch(/16 777 216/);
+    expect(big.join(' ')).toMatch(/1 048 576/);
+    expect(codec.checkLimits({ ...base, rows: 64, cols: 256 }, SPEC_DEFAULT_CAPS)).toEqual([]);
+  });
+});
