@@ -1,12 +1,13 @@
 import type { BenchCase, FamilyDef } from '../types';
 import { naive } from './naive';
 import { tiled } from './tiled';
+import { regblock, regblockExact } from './regblock';
 
 export const matmulFamily: FamilyDef = {
   id: 'matmul',
   label: 'Matrix multiplication',
   summary: 'C = A·B in float32: how tiling and data reuse change speed, checked against float64.',
-  variants: [naive, tiled],
+  variants: [naive, tiled, regblock, regblockExact],
   benchSuite() {
     const cases: BenchCase[] = [];
     for (const size of [256, 512]) {
