@@ -36,7 +36,7 @@ export interface RegBlockShape {
 }
 
 /** The configuration the variant starts from (measured fastest on SwiftShader; see the report). */
-export const REGBLOCK_DEFAULT: RegBlockConfig = { BM: 32, BN: 32, BK: 8, TM: 4, TN: 4, staging: 'global', vec4: false };
+export const REGBLOCK_DEFAULT: RegBlockConfig = { BM: 64, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false };
 
 export const REGBLOCK_PARAMS: ParamDef[] = [
   { key: 'BM', label: 'Workgroup tile rows BM', kind: 'int', default: REGBLOCK_DEFAULT.BM, min: 4, max: 256, pow2: true, choices: [16, 32, 64, 128] },
@@ -210,14 +210,14 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
     emit(4, `for (var t = flat; t < ${aElems}u; t += ${NT}u) {`);
     emit(6, `let r = t / ${BK / width}u;`);
     emit(6, `let kk = (t % ${BK / width}u) * ${width}u;`);
-    const aRowExpr = exact ? `tileRow + r` : `min(tileRow + r, M - 1u)`;
+    const aRowExpr = exact ? `(tileRow + r)` : `min(tileRow + r, M - 1u)`;
     const aK = exact ? `k0 + kk` : `min(k0 + kk, K - 1u)`;
     emit(6, `panelA[t] = ${kGuard('k0 + kk', `a[(${aRowExpr} * K + ${aK})${vec4 ? ' / 4u' : ''}]`)};`);
     emit(4, `}`);
     emit(4, `for (var t = flat; t < ${bElems}u; t += ${NT}u) {`);
     emit(6, `let kk = t / ${BN / width}u;`);
     emit(6, `let cc = (t % ${BN / width}u) * ${width}u;`);
-    const bK = exact ? `k0 + kk` : `min(k0 + kk, K - 1u)`;
+    const bK = exact ? `(k0 + kk)` : `min(k0 + kk, K - 1u)`;
     const bCol = exact ? `tileCol + cc` : `min(tileCol + cc, N - ${width}u)`;
     emit(6, `panelB[t] = ${kGuard('k0 + kk', `b[(${bK} * N + ${bCol})${vec4 ? ' / 4u' : ''}]`)};`);
     emit(4, `}`);
