@@ -2,12 +2,13 @@ import type { BenchCase, FamilyDef } from '../types';
 import { naive } from './naive';
 import { tiled } from './tiled';
 import { regblock, regblockExact } from './regblock';
+import { copyBandwidth, fmaPeak } from './roofline';
 
 export const matmulFamily: FamilyDef = {
   id: 'matmul',
   label: 'Matrix multiplication',
   summary: 'C = A·B in float32: how tiling and data reuse change speed, checked against float64.',
-  variants: [naive, tiled, regblock, regblockExact],
+  variants: [naive, tiled, regblock, regblockExact, fmaPeak, copyBandwidth],
   benchSuite() {
     const cases: BenchCase[] = [];
     for (const size of [256, 512]) {

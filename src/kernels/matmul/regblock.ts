@@ -42,8 +42,8 @@ export const REGBLOCK_PARAMS: ParamDef[] = [
   { key: 'BM', label: 'Workgroup tile rows BM', kind: 'int', default: REGBLOCK_DEFAULT.BM, min: 4, max: 256, pow2: true, choices: [16, 32, 64, 128] },
   { key: 'BN', label: 'Workgroup tile columns BN', kind: 'int', default: REGBLOCK_DEFAULT.BN, min: 4, max: 256, pow2: true, choices: [16, 32, 64, 128] },
   { key: 'BK', label: 'K-step BK', kind: 'int', default: REGBLOCK_DEFAULT.BK, min: 4, max: 64, pow2: true, choices: [4, 8, 16, 32] },
-  { key: 'TM', label: 'Micro-tile rows TM (per invocation)', kind: 'int', default: REGBLOCK_DEFAULT.TM, min: 1, max: 8, pow2: true, choices: [1, 2, 4, 8] },
-  { key: 'TN', label: 'Micro-tile columns TN (per invocation)', kind: 'int', default: REGBLOCK_DEFAULT.TN, min: 4, max: 8, pow2: true, choices: [4, 8] },
+  { key: 'TM', label: 'Micro-tile rows TM (per invocation)', kind: 'int', default: REGBLOCK_DEFAULT.TM, min: 1, max: 16, pow2: true, choices: [1, 2, 4, 8, 16] },
+  { key: 'TN', label: 'Micro-tile columns TN (per invocation)', kind: 'int', default: REGBLOCK_DEFAULT.TN, min: 4, max: 16, pow2: true, choices: [4, 8, 16] },
   {
     key: 'staging',
     label: 'Operand staging',
