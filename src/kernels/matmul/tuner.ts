@@ -189,7 +189,7 @@ export function compareToSweep<C>(tuned: TunerResult<C>, sweep: SweepResult<C>, 
 }
 
 /** Every combination of the given values, e.g. grid({BM: [32, 64], TM: [4, 8]}). */
-export function cartesian<T extends Record<string, unknown>>(axes: { [K in keyof T]: T[K][] }): T[] {
+export function cartesian<T extends object>(axes: { [K in keyof T]: T[K][] }): T[] {
   let out: Record<string, unknown>[] = [{}];
   for (const key of Object.keys(axes)) {
     const values = (axes as Record<string, unknown[]>)[key];
