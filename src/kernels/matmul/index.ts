@@ -3,12 +3,15 @@ import { naive } from './naive';
 import { tiled } from './tiled';
 import { regblock, regblockExact } from './regblock';
 import { copyBandwidth, fmaPeak } from './roofline';
+import { gemv } from './gemv';
+import { splitK } from './splitk';
+import { reduce, reduceSubgroup } from './reduce';
 
 export const matmulFamily: FamilyDef = {
   id: 'matmul',
   label: 'Matrix multiplication',
   summary: 'C = A·B in float32: how tiling and data reuse change speed, checked against float64.',
-  variants: [naive, tiled, regblock, regblockExact, fmaPeak, copyBandwidth],
+  variants: [naive, tiled, regblock, regblockExact, gemv, splitK, reduce, reduceSubgroup, fmaPeak, copyBandwidth],
   benchSuite() {
     const cases: BenchCase[] = [];
     for (const size of [256, 512]) {
