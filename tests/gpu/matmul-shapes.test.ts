@@ -67,3 +67,17 @@ describe('shape-specialised matmul kernels against float64', () => {
     expect(caps.features).toContain('subgroups');
   });
 });
+
+describe('f16 variants on this adapter', () => {
+  it('are refused with the missing feature named when the adapter lacks shader-f16', async () => {
+    const { device, caps } = await nodeDevice();
+    const experiment: Experiment = { family: 'matmul', variant: 'f16-acc32', params: { M: 8, N: 8, K: 8 }, seed: 1, reps: 1 };
+    if (caps.features.includes('shader-f16')) {
+      // On an adapter with f16 the kernel must run and meet its bound.
+      const r = await runExperiment(device, experiment, { caps, targetSampleSeconds: 0.001 });
+      expect(r.metrics.boundViolations).toBe(0);
+    } else {
+      await expect(runExperiment(device, experiment, { caps })).rejects.toThrow(/shader-f16/);
+    }
+  });
+});
