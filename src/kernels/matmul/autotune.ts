@@ -39,11 +39,14 @@ export interface GridPoint {
   problems: string[];
 }
 
+/**
+ * The grid's configurations with their problems. BK only matters with workgroup staging, so
+ * global-staging points are kept for the first BK only (no duplicate kernels).
+ */
 export function regBlockGrid(shape: { M: number; N: number; K: number }, caps: DeviceCaps, axes: GridAxes = DEFAULT_GRID): GridPoint[] {
-  return cartesian<RegBlockConfig>(axes as unknown as { [K in keyof RegBlockConfig]: RegBlockConfig[K][] }).map((config) => ({
-    config,
-    problems: regBlockProblems(config, shape, caps, false),
-  }));
+  return cartesian<RegBlockConfig>(axes as unknown as { [K in keyof RegBlockConfig]: RegBlockConfig[K][] })
+    .filter((config) => config.staging === 'workgroup' || config.BK === axes.BK[0])
+    .map((config) => ({ config, problems: regBlockProblems(config, shape, caps, false) }));
 }
 
 export function regBlockParams(shape: { M: number; N: number; K: number }, config: RegBlockConfig): Params {
@@ -96,6 +99,7 @@ export async function autotuneRegBlock(
     grid: valid,
     measure,
     budgetSeconds: options.budgetSeconds,
+    shuffleSeed: 1,
     onProgress: options.onProgress,
     cancelled: () => options.cancel?.cancelled === true,
   });

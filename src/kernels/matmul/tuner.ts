@@ -37,6 +37,11 @@ export interface TunerOptions<C> {
   now?: () => number;
   /** Stops the search early (e.g. a Cancel button). */
   cancelled?: () => boolean;
+  /**
+   * Seed for the order of the first round (a seeded shuffle), so that a budget too small for the
+   * whole grid samples it evenly rather than only its first rows. Omit to keep the grid order.
+   */
+  shuffleSeed?: number;
 }
 
 export interface TunerResult<C> {
@@ -55,6 +60,18 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Fisher–Yates with a small integer LCG (the same order on every machine). */
+function shuffled<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 /** Successive halving within a budget; returns the fastest configuration by median time. */
@@ -100,7 +117,7 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
     return false;
   };
 
-  let survivors = points;
+  let survivors = options.shuffleSeed === undefined ? points : shuffled(points, options.shuffleSeed);
   outer: while (true) {
     const last = survivors.length <= finalSurvivors;
     // Final round: the survivors get two more samples each to settle the order.
