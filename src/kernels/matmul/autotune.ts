@@ -8,46 +8,12 @@ import { runPlan } from '../../gpu/runner';
 import { runExperiment } from '../run';
 import type { DeviceCaps, Experiment, ExperimentResult, Params } from '../types';
 import type { Roofs } from './model';
-import { REGBLOCK_DEFAULT, regBlockConfigOf, regBlockProblems, regblock, type RegBlockConfig } from './regblock';
+import { REGBLOCK_DEFAULT, regBlockConfigOf, regblock, type RegBlockConfig } from './regblock';
 import { copyBandwidth, fmaPeak } from './roofline';
-import { cartesian, tune, type TunerProgress, type TunerResult } from './tuner';
+import { tune, type TunerProgress, type TunerResult } from './tuner';
+import { regBlockGrid, type GridAxes, type GridPoint } from './grid';
 
-export interface GridAxes {
-  BM: number[];
-  BN: number[];
-  BK: number[];
-  TM: number[];
-  TN: number[];
-  staging: ('global' | 'workgroup')[];
-  vec4: boolean[];
-}
-
-/** A grid small enough to tune in about a minute on a CPU adapter at 256³–512³. */
-export const DEFAULT_GRID: GridAxes = {
-  BM: [32, 64, 128],
-  BN: [32, 64, 128],
-  BK: [8, 16],
-  TM: [4, 8],
-  TN: [4, 8],
-  staging: ['global', 'workgroup'],
-  vec4: [false, true],
-};
-
-export interface GridPoint {
-  config: RegBlockConfig;
-  /** Empty when the configuration can run on this shape and device. */
-  problems: string[];
-}
-
-/**
- * The grid's configurations with their problems. BK only matters with workgroup staging, so
- * global-staging points are kept for the first BK only (no duplicate kernels).
- */
-export function regBlockGrid(shape: { M: number; N: number; K: number }, caps: DeviceCaps, axes: GridAxes = DEFAULT_GRID): GridPoint[] {
-  return cartesian<RegBlockConfig>(axes as unknown as { [K in keyof RegBlockConfig]: RegBlockConfig[K][] })
-    .filter((config) => config.staging === 'workgroup' || config.BK === axes.BK[0])
-    .map((config) => ({ config, problems: regBlockProblems(config, shape, caps, false) }));
-}
+export { DEFAULT_GRID, QUICK_GRID, regBlockGrid, type GridAxes, type GridPoint } from './grid';
 
 export function regBlockParams(shape: { M: number; N: number; K: number }, config: RegBlockConfig): Params {
   return { ...shape, ...config };
