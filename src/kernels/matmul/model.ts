@@ -74,6 +74,30 @@ export function trafficOf(variant: string, params: Params): Traffic | null {
     case 'gemv': {
       return { flops: 2 * M * N * K, globalBytes: 4 * (M * K + K * N) + outBytes, registerLoadBytes: 4 * 2 * M * N * K, barriers: 0 };
     }
+    case 'splitk':
+    case 'f16-acc16':
+    case 'f16-acc32': {
+      // 32×32 tiles of 4×4 micro-tiles from global memory (splitk.ts, f16.ts); split-K also
+      // writes and re-reads S partial outputs. f16 halves the bytes of A and B.
+      const elem = variant === 'splitk' ? 4 : 2;
+      const S = variant === 'splitk' ? Math.min(num(params, 'splits', 8), K) : 1;
+      const tilesM = ceilDiv(M, 32);
+      const tilesN = ceilDiv(N, 32);
+      const Mp = tilesM * 32;
+      const Np = tilesN * 32;
+      return {
+        flops: 2 * Mp * Np * K + (S > 1 ? M * N * S : 0),
+        globalBytes: elem * K * (Mp * tilesN + Np * tilesM) + (S > 1 ? 2 * S * outBytes : 0) + outBytes,
+        registerLoadBytes: elem * (Mp / 4) * (Np / 4) * K * 8 + (S > 1 ? S * outBytes : 0),
+        barriers: 0,
+      };
+    }
+    case 'reduce':
+    case 'reduce-subgroup': {
+      // One workgroup per output: each reads a row of A and a column of B once.
+      const wg = num(params, 'wg', 64);
+      return { flops: 2 * M * N * K, globalBytes: 4 * 2 * M * N * K + outBytes, registerLoadBytes: 4 * 2 * M * N * K, barriers: variant === 'reduce' ? M * N * (1 + Math.log2(wg)) : M * N };
+    }
     default:
       return null;
   }
