@@ -135,7 +135,11 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
     survivors = ranked.slice(0, Math.max(finalSurvivors, Math.ceil(ranked.length / 2)));
     round++;
   }
-  const measured = points.filter((p) => p.samples.length > 0);
+  // The pick comes from the last survivors (the most-measured points), so a point eliminated
+  // early cannot win on one lucky sample after the survivors' medians settled. If the budget cut
+  // the first round short, every measured point competes.
+  const finalists = survivors.filter((p) => p.samples.length > 0 && !p.error);
+  const measured = finalists.length ? finalists : points.filter((p) => p.samples.length > 0 && !p.error);
   const finalBest = measured.length ? measured.reduce((a, b) => (b.seconds < a.seconds ? b : a)) : null;
   return {
     best: finalBest,
