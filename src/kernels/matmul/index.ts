@@ -1,21 +1,56 @@
-import type { BenchCase, FamilyDef } from '../types';
+import type { BenchCase, FamilyDef, Params } from '../types';
 import { naive } from './naive';
 import { tiled } from './tiled';
+import { regblock, regblockExact, REGBLOCK_DEFAULT } from './regblock';
+import { copyBandwidth, fmaPeak } from './roofline';
+import { gemv } from './gemv';
+import { splitK } from './splitk';
+import { reduce, reduceSubgroup } from './reduce';
+import { f16Acc16, f16Acc32 } from './f16';
+
+/** The configuration the autotuner picked on the development machine (SwiftShader), see the bench. */
+export const REGBLOCK_TUNED_HERE = { ...REGBLOCK_DEFAULT };
+
+function bench(variant: string, params: Params, label?: string, reps = 3): BenchCase {
+  return { ...(label ? { label } : {}), experiment: { family: 'matmul', variant, params, seed: 1, reps } };
+}
 
 export const matmulFamily: FamilyDef = {
   id: 'matmul',
   label: 'Matrix multiplication',
   summary: 'C = A·B in float32: how tiling and data reuse change speed, checked against float64.',
-  variants: [naive, tiled],
+  variants: [naive, tiled, regblock, regblockExact, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth],
   benchSuite() {
     const cases: BenchCase[] = [];
-    for (const size of [256, 512]) {
+    // The two roofs first: every GFLOP/s below is a fraction of the first line.
+    cases.push(bench('roofline-fma', { workgroups: 32, iters: 4096 }, 'peak FMA', 5));
+    cases.push(bench('roofline-copy', { MiB: 32 }, 'copy', 5));
+    for (const size of [512, 1024]) {
       const shape = { M: size, N: size, K: size };
-      cases.push({ experiment: { family: 'matmul', variant: 'naive', params: { ...shape, wg: 8 }, seed: 1, reps: 5 } });
-      for (const tile of [4, 8, 16]) {
-        cases.push({ experiment: { family: 'matmul', variant: 'tiled', params: { ...shape, tile }, seed: 1, reps: 5 } });
-      }
+      cases.push(bench('naive', { ...shape, wg: 8 }, undefined, size > 512 ? 2 : 3));
+      cases.push(bench('tiled', { ...shape, tile: 16 }, undefined, size > 512 ? 2 : 3));
+      cases.push(bench('regblock', { ...shape, ...REGBLOCK_DEFAULT }, 'regblock (default)'));
+      cases.push(bench('regblock', { ...shape, ...REGBLOCK_TUNED_HERE }, 'regblock (tuned)'));
+      cases.push(bench('regblock-exact', { ...shape, ...REGBLOCK_TUNED_HERE }, 'regblock-exact (tuned)'));
     }
+    // A few configurations at 512³: micro-tile size, staging, vec4.
+    const s512 = { M: 512, N: 512, K: 512 };
+    cases.push(bench('regblock', { ...s512, ...REGBLOCK_DEFAULT, BM: 32, BN: 32, TM: 4, TN: 4 }, 'regblock 4×4'));
+    cases.push(bench('regblock', { ...s512, ...REGBLOCK_DEFAULT, vec4: true }, 'regblock vec4'));
+    cases.push(bench('regblock', { ...s512, ...REGBLOCK_DEFAULT, staging: 'workgroup', BK: 16 }, 'regblock wg-mem'));
+    cases.push(bench('regblock', { ...s512, ...REGBLOCK_DEFAULT, BM: 128, TM: 16 }, 'regblock 16×8'));
+    // Shapes where the specialised kernels should win, each next to the general kernels.
+    const decode = { M: 1, N: 4096, K: 4096 };
+    cases.push(bench('gemv', { ...decode, wg: 64, cpi: 8 }, 'gemv 1×4096×4096'));
+    cases.push(bench('naive', { ...decode, wg: 8 }, 'naive 1×4096×4096'));
+    cases.push(bench('regblock', { ...decode, ...REGBLOCK_DEFAULT }, 'regblock 1×4096×4096'));
+    const longK = { M: 32, N: 32, K: 32768 };
+    cases.push(bench('splitk', { ...longK, splits: 8 }, 'split-K 32×32×32768'));
+    cases.push(bench('regblock', { ...longK, ...REGBLOCK_DEFAULT, BM: 32, BN: 32, TM: 4, TN: 4 }, 'regblock 32×32×32768'));
+    const tiny = { M: 4, N: 4, K: 65536 };
+    cases.push(bench('reduce', { ...tiny, wg: 64 }, 'reduce 4×4×65536'));
+    cases.push(bench('reduce-subgroup', { ...tiny, wg: 64 }, 'reduce-sg 4×4×65536'));
+    cases.push(bench('naive', { ...tiny, wg: 8 }, 'naive 4×4×65536'));
     return cases;
   },
 };

@@ -1,0 +1,108 @@
+// Device-side glue for the tuner and the roofline, as plain functions the worker can call:
+//  - regBlockGrid: the candidate configurations with, for each invalid one, the reasons in words;
+//  - autotuneRegBlock: successive halving on the device within a budget, the pick re-checked
+//    against float64 and compared with the default configuration;
+//  - measureRoofs: the two roofs from the FMA and copy microbenchmarks (both checked).
+import type { CancelToken } from '../../gpu/runner';
+import { runPlan } from '../../gpu/runner';
+import { runExperiment } from '../run';
+import type { DeviceCaps, Experiment, ExperimentResult, Params } from '../types';
+import type { Roofs } from './model';
+import { REGBLOCK_DEFAULT, regBlockConfigOf, regblock, type RegBlockConfig } from './regblock';
+import { copyBandwidth, fmaPeak } from './roofline';
+import { tune, type TunerProgress, type TunerResult } from './tuner';
+import { regBlockGrid, type GridAxes, type GridPoint } from './grid';
+
+export { DEFAULT_GRID, QUICK_GRID, regBlockGrid, type GridAxes, type GridPoint } from './grid';
+
+export function regBlockParams(shape: { M: number; N: number; K: number }, config: RegBlockConfig): Params {
+  return { ...shape, ...config };
+}
+
+export interface AutotuneOptions {
+  budgetSeconds: number;
+  axes?: GridAxes;
+  onProgress?: (p: TunerProgress<RegBlockConfig>) => void;
+  cancel?: CancelToken;
+  seed?: number;
+}
+
+export interface AutotuneResult {
+  tuner: TunerResult<RegBlockConfig>;
+  invalid: GridPoint[];
+  /** The pick, run again with a float64 check (null if nothing could be measured). */
+  tuned: ExperimentResult | null;
+  /** The default configuration under the same conditions, for "how much better". */
+  baseline: ExperimentResult | null;
+  speedupOverDefault: number | null;
+}
+
+/** Seconds per run of one configuration: the runner's timing only (no float64 reference). */
+export function regBlockMeasure(device: GPUDevice, caps: DeviceCaps, shape: { M: number; N: number; K: number }, seed = 1, cancel?: CancelToken) {
+  const params0 = regBlockParams(shape, REGBLOCK_DEFAULT);
+  const inputs = regblock.makeInputs(params0, seed);
+  return async (config: RegBlockConfig): Promise<number> => {
+    const params = regBlockParams(shape, config);
+    const problems = regblock.checkLimits(params, caps);
+    if (problems.length) throw new Error(problems.join('; '));
+    const run = await runPlan(device, regblock.plan(params, inputs, caps), { reps: 3, targetSampleSeconds: 0.005, cancel });
+    const sorted = [...run.seconds].sort((a, b) => a - b);
+    return sorted[sorted.length >> 1];
+  };
+}
+
+export async function autotuneRegBlock(
+  device: GPUDevice,
+  caps: DeviceCaps,
+  shape: { M: number; N: number; K: number },
+  options: AutotuneOptions,
+): Promise<AutotuneResult> {
+  const grid = regBlockGrid(shape, caps, options.axes);
+  const valid = grid.filter((g) => g.problems.length === 0).map((g) => g.config);
+  const invalid = grid.filter((g) => g.problems.length > 0);
+  const measure = regBlockMeasure(device, caps, shape, options.seed, options.cancel);
+  const tuner = await tune({
+    grid: valid,
+    measure,
+    budgetSeconds: options.budgetSeconds,
+    shuffleSeed: 1,
+    onProgress: options.onProgress,
+    cancelled: () => options.cancel?.cancelled === true,
+  });
+  let tuned: ExperimentResult | null = null;
+  let baseline: ExperimentResult | null = null;
+  if (tuner.best) {
+    const run = (config: RegBlockConfig) => {
+      const experiment: Experiment = { family: 'matmul', variant: 'regblock', params: regBlockParams(shape, config), seed: options.seed ?? 1, reps: 5 };
+      return runExperiment(device, experiment, { caps, cancel: options.cancel });
+    };
+    tuned = await run(tuner.best.config);
+    baseline = await run(REGBLOCK_DEFAULT);
+  }
+  return { tuner, invalid, tuned, baseline, speedupOverDefault: tuned && baseline ? baseline.medianSeconds / tuned.medianSeconds : null };
+}
+
+export interface RoofMeasurement {
+  roofs: Roofs;
+  fma: ExperimentResult;
+  copy: ExperimentResult;
+}
+
+/** Both roofs, each from a checked run (FMA against its float64 recurrence, copy bit-exact). */
+export async function measureRoofs(
+  device: GPUDevice,
+  caps: DeviceCaps,
+  options: { fmaParams?: Params; copyParams?: Params; reps?: number; cancel?: CancelToken } = {},
+): Promise<RoofMeasurement> {
+  const fmaParams = options.fmaParams ?? { workgroups: 32, iters: 4096 };
+  const copyParams = options.copyParams ?? { MiB: 32 };
+  const reps = options.reps ?? 5;
+  const fma = await runExperiment(device, { family: 'matmul', variant: fmaPeak.id, params: fmaParams, seed: 1, reps }, { caps, cancel: options.cancel });
+  const copy = await runExperiment(device, { family: 'matmul', variant: copyBandwidth.id, params: copyParams, seed: 1, reps }, { caps, cancel: options.cancel });
+  for (const r of [fma, copy]) {
+    if (r.metrics.boundViolations !== 0 || r.metrics.nonFinite !== 0) throw new Error(`${r.variantLabel} returned wrong values: its figure cannot be trusted`);
+  }
+  return { roofs: { peakGflops: fma.gflops, bandwidthGBs: copy.gbps }, fma, copy };
+}
+
+export { regBlockConfigOf };

@@ -1,0 +1,220 @@
+// A pure-TypeScript autotuner: successive halving over a configuration grid within a time budget
+// (Jamieson & Talwalkar 2016, "Non-stochastic best arm identification and hyperparameter
+// optimization"). Every candidate is measured once; the faster half is measured again, and so on,
+// so noisy measurements of the leaders are averaged while slow points cost one run each.
+// No GPU here: the caller passes `measure(config) => seconds` (a real run, or a synthetic one).
+
+export interface TunerPoint<C> {
+  config: C;
+  /** Seconds of every measurement taken (lower is better). */
+  samples: number[];
+  /** The median of the samples (Infinity when none succeeded). */
+  seconds: number;
+  /** Why this point could not be measured (it threw), if so. */
+  error?: string;
+}
+
+export interface TunerProgress<C> {
+  round: number;
+  measured: number;
+  /** Measurements the plan expects (a guide for a progress bar; the budget may cut it short). */
+  planned: number;
+  elapsedSeconds: number;
+  best: TunerPoint<C> | null;
+  last: TunerPoint<C>;
+}
+
+export interface TunerOptions<C> {
+  grid: C[];
+  measure: (config: C) => Promise<number>;
+  /** Wall-clock budget for the whole search, in seconds. */
+  budgetSeconds: number;
+  /** Stop halving when this many survive (they are all measured at least `finalSamples` times). */
+  finalSurvivors?: number;
+  /** Called after every measurement. */
+  onProgress?: (p: TunerProgress<C>) => void;
+  /** A clock in seconds (injectable for tests); defaults to performance.now() / 1000. */
+  now?: () => number;
+  /** Stops the search early (e.g. a Cancel button). */
+  cancelled?: () => boolean;
+  /**
+   * Seed for the order of the first round (a seeded shuffle), so that a budget too small for the
+   * whole grid samples it evenly rather than only its first rows. Omit to keep the grid order.
+   */
+  shuffleSeed?: number;
+}
+
+export interface TunerResult<C> {
+  best: TunerPoint<C> | null;
+  points: TunerPoint<C>[];
+  measurements: number;
+  rounds: number;
+  elapsedSeconds: number;
+  /** Candidates never measured because the budget ran out in the first round. */
+  unmeasured: number;
+  stoppedBy: 'converged' | 'budget' | 'cancelled';
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return Infinity;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Fisher–Yates with a small integer LCG (the same order on every machine). */
+function shuffled<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** Successive halving within a budget; returns the fastest configuration by median time. */
+export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>> {
+  const now = options.now ?? (() => performance.now() / 1000);
+  const t0 = now();
+  const elapsed = () => now() - t0;
+  const finalSurvivors = Math.max(1, options.finalSurvivors ?? 2);
+  const points: TunerPoint<C>[] = options.grid.map((config) => ({ config, samples: [], seconds: Infinity }));
+  let measurements = 0;
+  let round = 0;
+  let stoppedBy: TunerResult<C>['stoppedBy'] = 'converged';
+  let best: TunerPoint<C> | null = null;
+  // The plan: n + n/2 + n/4 + … measurements.
+  let planned = 0;
+  for (let n = points.length; n > finalSurvivors; n = Math.ceil(n / 2)) planned += n;
+  planned += 2 * Math.min(finalSurvivors, points.length);
+
+  const measureOnce = async (p: TunerPoint<C>) => {
+    try {
+      const s = await options.measure(p.config);
+      if (!(s > 0) || !Number.isFinite(s)) throw new Error(`measurement returned ${s}`);
+      p.samples.push(s);
+      p.seconds = median(p.samples);
+    } catch (e) {
+      p.error = e instanceof Error ? e.message : String(e);
+      p.seconds = Infinity;
+    }
+    measurements++;
+    if (p.seconds < (best?.seconds ?? Infinity)) best = p;
+    else if (best) best = points.reduce((a, b) => (b.seconds < a.seconds ? b : a), best);
+    options.onProgress?.({ round, measured: measurements, planned, elapsedSeconds: elapsed(), best, last: p });
+  };
+  const stop = (): boolean => {
+    if (options.cancelled?.()) {
+      stoppedBy = 'cancelled';
+      return true;
+    }
+    if (elapsed() >= options.budgetSeconds) {
+      stoppedBy = 'budget';
+      return true;
+    }
+    return false;
+  };
+
+  let survivors = options.shuffleSeed === undefined ? points : shuffled(points, options.shuffleSeed);
+  outer: while (true) {
+    const last = survivors.length <= finalSurvivors;
+    // Final round: the survivors get two more samples each to settle the order.
+    const repeats = last ? 2 : 1;
+    for (let r = 0; r < repeats; r++) {
+      for (const p of survivors) {
+        if (p.error) continue;
+        if (stop()) break outer;
+        await measureOnce(p);
+      }
+    }
+    if (last) break;
+    const ranked = survivors.filter((p) => !p.error && p.samples.length > 0).sort((a, b) => a.seconds - b.seconds);
+    if (ranked.length === 0) break;
+    survivors = ranked.slice(0, Math.max(finalSurvivors, Math.ceil(ranked.length / 2)));
+    round++;
+  }
+  // The pick comes from the last survivors (the most-measured points), so a point eliminated
+  // early cannot win on one lucky sample after the survivors' medians settled. If the budget cut
+  // the first round short, every measured point competes.
+  const finalists = survivors.filter((p) => p.samples.length > 0 && !p.error);
+  const measured = finalists.length ? finalists : points.filter((p) => p.samples.length > 0 && !p.error);
+  const finalBest = measured.length ? measured.reduce((a, b) => (b.seconds < a.seconds ? b : a)) : null;
+  return {
+    best: finalBest,
+    points,
+    measurements,
+    rounds: round + 1,
+    elapsedSeconds: elapsed(),
+    unmeasured: points.filter((p) => p.samples.length === 0 && !p.error).length,
+    stoppedBy,
+  };
+}
+
+export interface SweepResult<C> {
+  points: TunerPoint<C>[];
+  best: TunerPoint<C> | null;
+  elapsedSeconds: number;
+}
+
+/** Measures every configuration `samples` times (the exhaustive baseline the tuner is judged by). */
+export async function exhaustiveSweep<C>(
+  grid: C[],
+  measure: (config: C) => Promise<number>,
+  samples = 1,
+  onPoint?: (p: TunerPoint<C>, index: number) => void,
+  now: () => number = () => performance.now() / 1000,
+): Promise<SweepResult<C>> {
+  const t0 = now();
+  const points: TunerPoint<C>[] = [];
+  for (let i = 0; i < grid.length; i++) {
+    const p: TunerPoint<C> = { config: grid[i], samples: [], seconds: Infinity };
+    for (let s = 0; s < samples; s++) {
+      try {
+        p.samples.push(await measure(grid[i]));
+      } catch (e) {
+        p.error = e instanceof Error ? e.message : String(e);
+        break;
+      }
+    }
+    p.seconds = p.error ? Infinity : median(p.samples);
+    points.push(p);
+    onPoint?.(p, i);
+  }
+  const ok = points.filter((p) => Number.isFinite(p.seconds));
+  return { points, best: ok.length ? ok.reduce((a, b) => (b.seconds < a.seconds ? b : a)) : null, elapsedSeconds: now() - t0 };
+}
+
+export interface TunerComparison {
+  /** Seconds of the sweep's best / seconds of the tuner's pick (1 = as good; ≥ 0.95 is the bar). */
+  ratio: number;
+  withinFivePercent: boolean;
+  tunerMeasurements: number;
+  sweepMeasurements: number;
+}
+
+/**
+ * How the tuner's pick compares with the exhaustive sweep's best. `secondsOf` re-times a config
+ * fairly (e.g. the sweep's own median for it), so both sides use the same numbers.
+ */
+export function compareToSweep<C>(tuned: TunerResult<C>, sweep: SweepResult<C>, secondsOf: (config: C) => number): TunerComparison {
+  if (!tuned.best || !sweep.best) return { ratio: 0, withinFivePercent: false, tunerMeasurements: tuned.measurements, sweepMeasurements: sweep.points.length };
+  const ratio = sweep.best.seconds / secondsOf(tuned.best.config);
+  return {
+    ratio,
+    withinFivePercent: ratio >= 0.95,
+    tunerMeasurements: tuned.measurements,
+    sweepMeasurements: sweep.points.reduce((n, p) => n + p.samples.length, 0),
+  };
+}
+
+/** Every combination of the given values, e.g. grid({BM: [32, 64], TM: [4, 8]}). */
+export function cartesian<T extends object>(axes: { [K in keyof T]: T[K][] }): T[] {
+  let out: Record<string, unknown>[] = [{}];
+  for (const key of Object.keys(axes)) {
+    const values = (axes as Record<string, unknown[]>)[key];
+    out = out.flatMap((partial) => values.map((v) => ({ ...partial, [key]: v })));
+  }
+  return out as T[];
+}

@@ -1,0 +1,139 @@
+// The matmul family's own panel: the tile visualiser, the configuration heatmap, and where the
+// latest run sits under the roofline (once both roofline microbenchmarks have been run).
+// Pure computation only (tiling geometry, limit checks, the performance model): no GPU code.
+import { useEffect, useMemo, useState } from 'react';
+import { QUICK_GRID, regBlockGrid } from '../../kernels/matmul/grid';
+import { predict, rooflineGflops, trafficOf, type Roofs } from '../../kernels/matmul/model';
+import type { ExperimentResult, Params } from '../../kernels/types';
+import ConfigHeatmap, { type HeatPoint } from './matmul/ConfigHeatmap';
+import TileView from './matmul/TileView';
+import { tilingFor } from './matmul/tiling';
+import type { LabPanelProps } from './types';
+
+const REGBLOCK = new Set(['regblock', 'regblock-exact']);
+const SHAPE_KEYS = ['M', 'N', 'K'] as const;
+const CONFIG_KEYS = ['BM', 'BN', 'BK', 'TM', 'TN', 'staging', 'vec4'] as const;
+
+function configKey(p: Params): string {
+  return JSON.stringify([...SHAPE_KEYS, ...CONFIG_KEYS].map((k) => p[k]));
+}
+
+function sameShape(a: Params, b: Params): boolean {
+  return SHAPE_KEYS.every((k) => a[k] === b[k]);
+}
+
+export default function MatmulLab({ experiment, result, sweepPoints, caps }: LabPanelProps) {
+  const variant = experiment.variant;
+  const params = experiment.params;
+  const tiling = tilingFor(variant, params);
+
+  // Every register-blocked run seen in this session, so the heatmap fills in sweep after sweep.
+  const [seen, setSeen] = useState<Map<string, HeatPoint>>(() => new Map());
+  const [roofs, setRoofs] = useState<Partial<Roofs>>({});
+  useEffect(() => {
+    const results: ExperimentResult[] = [...(result ? [result] : []), ...sweepPoints.flatMap((p) => (p.result ? [p.result] : []))];
+    const failed = sweepPoints.filter((p) => p.error && REGBLOCK.has(experiment.variant) && experiment.sweep);
+    if (results.length === 0 && failed.length === 0) return;
+    setSeen((old) => {
+      const next = new Map(old);
+      for (const r of results) {
+        if (REGBLOCK.has(r.experiment.variant)) next.set(configKey(r.experiment.params), { params: r.experiment.params, gflops: r.gflops });
+      }
+      for (const p of failed) {
+        const pointParams = { ...experiment.params, [experiment.sweep!.param]: p.value };
+        next.set(configKey(pointParams), { params: pointParams, problems: [p.error!] });
+      }
+      return next;
+    });
+    for (const r of results) {
+      if (r.experiment.variant === 'roofline-fma') setRoofs((o) => ({ ...o, peakGflops: r.gflops }));
+      if (r.experiment.variant === 'roofline-copy') setRoofs((o) => ({ ...o, bandwidthGBs: r.gbps }));
+    }
+  }, [result, sweepPoints, experiment]);
+
+  const heatPoints = useMemo(() => {
+    if (!REGBLOCK.has(variant)) return [];
+    const shape = { M: params.M as number, N: params.N as number, K: params.K as number };
+    const points = new Map<string, HeatPoint>();
+    // The grid's configurations this device cannot run (greyed with the reason)…
+    if (caps) {
+      for (const g of regBlockGrid(shape, caps, QUICK_GRID)) {
+        const p: Params = { ...shape, ...g.config };
+        if (g.problems.length) points.set(configKey(p), { params: p, problems: g.problems });
+      }
+    }
+    // …and every measured configuration of this shape.
+    for (const [k, p] of seen) if (sameShape(p.params, params)) points.set(k, p);
+    return [...points.values()];
+  }, [variant, params, caps, seen]);
+
+  const traffic = trafficOf(variant, params);
+  const haveRoofs = roofs.peakGflops !== undefined && roofs.bandwidthGBs !== undefined;
+  const matchingResult = result && result.experiment.variant === variant && sameShape(result.experiment.params, params) ? result : null;
+
+  return (
+    <div className="matmul-lab">
+      <section aria-labelledby="mm-tiling-h">
+        <h3 id="mm-tiling-h">How the work is split</h3>
+        {tiling ? (
+          <TileView tiling={tiling} params={params} variantLabel={variant} />
+        ) : (
+          <p className="hint">
+            {variant.startsWith('roofline')
+              ? 'A roofline microbenchmark has no matrix tiling: run both (peak FMA and copy) to draw the roofs under which every matmul run is placed.'
+              : 'This variant gives each output its own workgroup (a reduction over K), so there is no 2D tiling to draw.'}
+          </p>
+        )}
+      </section>
+
+      {REGBLOCK.has(variant) && (
+        <section aria-labelledby="mm-heat-h">
+          <h3 id="mm-heat-h">Configurations at {String(params.M)}×{String(params.N)}×{String(params.K)}</h3>
+          <ConfigHeatmap points={heatPoints} title="Register-blocked configurations" />
+        </section>
+      )}
+
+      {traffic && (
+        <section aria-labelledby="mm-model-h">
+          <h3 id="mm-model-h">Work, traffic and the roofs</h3>
+          <ul className="hint" data-testid="matmul-model">
+            <li>
+              Work {(traffic.flops / 1e9).toFixed(3)} GFLOP; bytes from buffers after the tile's reuse {(traffic.globalBytes / 1e6).toFixed(2)} MB (intensity{' '}
+              {(traffic.flops / traffic.globalBytes).toFixed(1)} flop/byte); loads issued by invocations {(traffic.registerLoadBytes / 1e6).toFixed(1)} MB.
+            </li>
+            {haveRoofs ? (
+              <RoofLine traffic={traffic} roofs={roofs as Roofs} result={matchingResult} />
+            ) : (
+              <li>Run the two roofline variants (peak FMA, copy) to place this run under the measured roofs.</li>
+            )}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function RoofLine({ traffic, roofs, result }: { traffic: NonNullable<ReturnType<typeof trafficOf>>; roofs: Roofs; result: ExperimentResult | null }) {
+  const intensity = traffic.flops / traffic.globalBytes;
+  const roof = rooflineGflops(intensity, roofs);
+  const pGlobal = predict(traffic, roofs, 'global', 'max');
+  const pLoads = predict(traffic, roofs, 'register', 'sum');
+  return (
+    <>
+      <li>
+        Roofs measured here: {roofs.peakGflops.toFixed(2)} GFLOP/s (FMA), {roofs.bandwidthGBs.toFixed(2)} GB/s (copy). At {intensity.toFixed(1)} flop/byte the roof is {roof.toFixed(2)} GFLOP/s (
+        {pGlobal.bound}-bound).
+      </li>
+      <li>
+        Model: classic roofline predicts {(pGlobal.seconds * 1e3).toFixed(2)} ms; counting every load an invocation issues at copy speed, plus the FMAs, predicts{' '}
+        {(pLoads.seconds * 1e3).toFixed(2)} ms.
+        {result && (
+          <>
+            {' '}
+            Measured {(result.medianSeconds * 1e3).toFixed(2)} ms = {result.gflops.toFixed(2)} GFLOP/s, {((100 * result.gflops) / roof).toFixed(1)}% of the roof.
+          </>
+        )}
+      </li>
+    </>
+  );
+}

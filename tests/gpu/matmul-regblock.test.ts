@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { nodeDevice } from '../../src/gpu/node-device';
+import { defaultExperiment, runExperiment, type Experiment } from '../../src/kernels';
+import { ConfigurationError } from '../../src/kernels/run';
+
+async function check(variant: string, extra: Record<string, number | string | boolean>, [M, N, K]: [number, number, number]) {
+  const { device, caps, adapter } = await nodeDevice();
+  const base = defaultExperiment('matmul', variant);
+  const experiment: Experiment = { ...base, params: { ...base.params, M, N, K, ...extra }, reps: 1, seed: 11 };
+  const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
+  // Every output within γ_K·Σ|a·b| (+u·|c|) of the float64 truth: any summation order of a float32
+  // dot product meets it (matmul/common.ts), so a wrong index or a dropped k fails it.
+  expect(result.metrics.nonFinite).toBe(0);
+  expect(result.metrics.boundViolations).toBe(0);
+  expect(result.medianSeconds).toBeGreaterThan(0);
+  return result;
+}
+
+// Odd shapes (non-multiples of every tile, a single row, a single column) and one exact shape.
+const ODD: [number, number, number][] = [
+  [1, 1, 1],
+  [37, 45, 19],
+  [1, 70, 33],
+  [66, 1, 9],
+];
+const GRID: Record<string, number | string | boolean>[] = [
+  { BM: 64, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false },
+  { BM: 16, BN: 32, BK: 4, TM: 2, TN: 4, staging: 'global', vec4: false },
+  { BM: 32, BN: 16, BK: 16, TM: 8, TN: 4, staging: 'workgroup', vec4: false },
+  { BM: 64, BN: 32, BK: 8, TM: 4, TN: 8, staging: 'workgroup', vec4: false },
+  { BM: 4, BN: 4, BK: 32, TM: 1, TN: 4, staging: 'workgroup', vec4: false },
+];
+const VEC4_GRID: Record<string, number | string | boolean>[] = [
+  { BM: 32, BN: 32, BK: 8, TM: 4, TN: 4, staging: 'global', vec4: true },
+  { BM: 64, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: true },
+  { BM: 32, BN: 64, BK: 16, TM: 4, TN: 8, staging: 'workgroup', vec4: true },
+];
+
+describe('register-blocked matmul against float64', () => {
+  for (const cfg of GRID) {
+    const name = `${cfg.BM}x${cfg.BN}x${cfg.BK} t${cfg.TM}x${cfg.TN} ${cfg.staging}`;
+    for (const shape of ODD) {
+      it(`${name} on ${shape.join('×')}`, async () => {
+        await check('regblock', cfg, shape);
+      });
+    }
+  }
+  for (const cfg of VEC4_GRID) {
+    const name = `${cfg.BM}x${cfg.BN}x${cfg.BK} t${cfg.TM}x${cfg.TN} ${cfg.staging} vec4`;
+    // vec4 needs N, K multiples of 4; M stays odd.
+    for (const shape of [[37, 44, 20], [3, 68, 36]] as [number, number, number][]) {
+      it(`${name} on ${shape.join('×')}`, async () => {
+        await check('regblock', cfg, shape);
+      });
+    }
+  }
+  for (const cfg of [...GRID, ...VEC4_GRID]) {
+    it(`no-bounds-check ${cfg.BM}x${cfg.BN}x${cfg.BK} t${cfg.TM}x${cfg.TN} ${cfg.staging}${cfg.vec4 ? ' vec4' : ''} on an exact multiple`, async () => {
+      await check('regblock-exact', cfg, [2 * (cfg.BM as number), 2 * (cfg.BN as number), 3 * (cfg.BK as number)]);
+    });
+  }
+
+  it('the no-bounds-check variant refuses a non-multiple shape, in words', async () => {
+    const { device, caps } = await nodeDevice();
+    const base = defaultExperiment('matmul', 'regblock-exact');
+    const experiment: Experiment = { ...base, params: { ...base.params, M: 65, N: 64, K: 64 } };
+    await expect(runExperiment(device, experiment, { caps })).rejects.toThrow(/only runs on exact tile multiples: M = 65 is not a multiple of BM = 64/);
+    await expect(runExperiment(device, experiment, { caps })).rejects.toBeInstanceOf(ConfigurationError);
+  });
+});

@@ -1,0 +1,59 @@
+import { createElement } from 'react';
+import { renderToString } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
+import { heatCells } from '../../src/views/labs/matmul/ConfigHeatmap';
+import MatmulLab from '../../src/views/labs/matmulLab';
+
+describe('config heatmap cells', () => {
+  it('keeps the best GFLOP/s per cell and greys a cell only when none of its points can run', () => {
+    const { xs, ys, cells } = heatCells(
+      [
+        { params: { BM: 32, BN: 32, TM: 4 }, gflops: 1 },
+        { params: { BM: 32, BN: 32, TM: 8 }, gflops: 3 },
+        { params: { BM: 32, BN: 64, TM: 4 }, problems: ['too many invocations'] },
+        { params: { BM: 32, BN: 64, TM: 8 }, gflops: 2 },
+        { params: { BM: 64, BN: 64, TM: 4 }, problems: ['needs 32768 bytes of workgroup memory'] },
+        { params: { BM: 64, BN: 32, TM: 4 } },
+      ],
+      'BN',
+      'BM',
+    );
+    expect(xs).toEqual([32, 64]);
+    expect(ys).toEqual([32, 64]);
+    const at = (y: number, x: number) => cells.find((c) => c.x === x && c.y === y)!;
+    expect(at(32, 32).gflops).toBe(3);
+    expect(at(32, 32).best).toMatchObject({ TM: 8 });
+    expect(at(32, 64).invalid).toBeNull();
+    expect(at(32, 64).gflops).toBe(2);
+    expect(at(64, 64).invalid).toEqual(['needs 32768 bytes of workgroup memory']);
+    expect(at(64, 32).gflops).toBeNull();
+    expect(at(64, 32).invalid).toBeNull();
+  });
+});
+
+describe('matmul lab panel (server render)', () => {
+  const base = { family: 'matmul' as const, seed: 1, reps: 3 };
+  it('renders the tile visualiser with labelled controls and the owner of C[0][0]', () => {
+    const html = renderToString(
+      createElement(MatmulLab, {
+        experiment: { ...base, variant: 'regblock', params: { M: 100, N: 100, K: 40, BM: 32, BN: 32, BK: 8, TM: 4, TN: 4, staging: 'workgroup', vec4: false } },
+        result: null,
+        sweepPoints: [],
+        caps: SPEC_DEFAULT_CAPS,
+      }),
+    );
+    for (const label of ['Output row', 'Output column', 'Rows (y axis)', 'Columns (x axis)']) expect(html).toContain(label);
+    expect(html).toMatch(/K-step (<!-- -->)?1(<!-- -->)? of (<!-- -->)?5/);
+    expect(html).toContain('is computed by invocation (x <!-- -->0<!-- -->, y <!-- -->0<!-- -->)');
+    expect(html).toContain('matmul-tile-svg');
+    // The quick grid has configurations beyond the spec's 256 invocations: greyed, with reasons.
+    expect(html).toContain('greyed cell');
+    expect(html).toMatch(/invocations per workgroup/);
+  });
+
+  it('explains why roofline variants have no tiling', () => {
+    const html = renderToString(createElement(MatmulLab, { experiment: { ...base, variant: 'roofline-fma', params: { workgroups: 4, iters: 64 } }, result: null, sweepPoints: [], caps: null }));
+    expect(html).toContain('has no matrix tiling');
+  });
+});
