@@ -35,7 +35,7 @@ test('a link to a lesson that does not exist warns visibly, never substitutes si
 });
 
 test('presenter mode: large type, controls collapsed, keyboard run', async ({ page }) => {
-  await openApp(page, '#v=1&f=matmul&k=tiled&M=32&N=32&K=32&tile=8&seed=1&reps=2&mode=present');
+  await openApp(page, '#v=1&f=matmul&k=tiled&M=32&N=32&K=32&tile=8&seed=1&reps=2&ui=present');
   const app = page.locator('.app');
   await expect(app).toHaveAttribute('data-mode', 'present');
   const fontSize = await app.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
@@ -48,7 +48,7 @@ test('presenter mode: large type, controls collapsed, keyboard run', async ({ pa
 });
 
 test('embed mode shows one experiment, one chart and a Run button', async ({ page }) => {
-  await openApp(page, '#v=1&f=matmul&k=tiled&M=32&N=32&K=32&tile=8&seed=1&reps=2&sw=tile:2,4,8&mode=embed');
+  await openApp(page, '#v=1&f=matmul&k=tiled&M=32&N=32&K=32&tile=8&seed=1&reps=2&sw=tile:2,4,8&ui=embed');
   await expect(page.locator('.app')).toHaveAttribute('data-mode', 'embed');
   await expect(page.getByLabel('M (rows of A and C)')).toHaveCount(0);
   await expect(page.getByRole('tablist')).toHaveCount(0);
@@ -64,7 +64,7 @@ test('a teacher hides and locks controls, and the link carries it', async ({ pag
   await page.getByLabel('Lock tile').check();
   await expect(page.getByTestId('share-link')).toHaveValue(/hide=seed&lock=tile/);
   const link = await page.getByTestId('share-link').inputValue();
-  await expect(page.getByTestId('embed-snippet')).toHaveValue(/<iframe src="[^"]*mode=embed"/);
+  await expect(page.getByTestId('embed-snippet')).toHaveValue(/<iframe src="[^"]*ui=embed"/);
 
   const student = await (await browser.newContext()).newPage();
   await openApp(student, link.slice(link.indexOf('#')));

@@ -22,7 +22,7 @@ test('axe finds no serious accessibility violations on the main views', async ({
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole('tab', { name: /Compare/ }).click();
   expect(await seriousViolations(page)).toEqual([]);
-  await openApp(page, '#lesson=tiling&step=2&mode=present');
+  await openApp(page, '#lesson=tiling&step=2&ui=present');
   expect(await seriousViolations(page)).toEqual([]);
 });
 

@@ -1,5 +1,5 @@
 // Classroom fields of a link: mode (present / embed), hidden and locked controls, and the lesson
-// step. They travel in the same hash as the experiment: #v=1&…&mode=present&hide=seed,reps&lesson=tiling&step=2
+// step. They travel in the same hash as the experiment: #v=1&…&ui=present&hide=seed,reps&lesson=tiling&step=2
 import { findLesson } from '../lessons';
 
 export type ViewMode = 'normal' | 'present' | 'embed';
@@ -23,9 +23,9 @@ const KEY = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 export function parseClassroom(extra: Record<string, string>): { classroom: Classroom; problems: string[] } {
   const problems: string[] = [];
   const classroom: Classroom = { ...DEFAULT_CLASSROOM, hide: [], lock: [] };
-  if (extra.mode !== undefined) {
-    if (extra.mode === 'present' || extra.mode === 'embed' || extra.mode === 'normal') classroom.mode = extra.mode;
-    else problems.push(`mode "${clip(extra.mode)}" is not present, embed or normal; using the normal view`);
+  if (extra.ui !== undefined) {
+    if (extra.ui === 'present' || extra.ui === 'embed' || extra.ui === 'normal') classroom.mode = extra.ui;
+    else problems.push(`ui "${clip(extra.ui)}" is not present, embed or normal; using the normal view`);
   }
   for (const field of ['hide', 'lock'] as const) {
     if (extra[field] === undefined) continue;
@@ -55,7 +55,7 @@ export function parseClassroom(extra: Record<string, string>): { classroom: Clas
 
 export function classroomFields(c: Classroom): Record<string, string> {
   const fields: Record<string, string> = {};
-  if (c.mode !== 'normal') fields.mode = c.mode;
+  if (c.mode !== 'normal') fields.ui = c.mode;
   if (c.hide.length) fields.hide = c.hide.join(',');
   if (c.lock.length) fields.lock = c.lock.join(',');
   if (c.lesson) {

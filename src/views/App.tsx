@@ -183,7 +183,7 @@ function EmbedApp() {
           </button>
         )}
         {gpu && !gpu.available && <span className="bad">No WebGPU here: {gpu.reason.split('.')[0]}.</span>}
-        <a href={window.location.href.replace(/&?mode=embed/, '')} target="_blank" rel="noreferrer">
+        <a href={window.location.href.replace(/&?ui=embed/, '')} target="_blank" rel="noreferrer">
           Open in Kernel Lab
         </a>
       </div>

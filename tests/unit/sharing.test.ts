@@ -93,18 +93,18 @@ describe('results snapshots in links', () => {
 
 describe('classroom fields', () => {
   it('parse and write back', () => {
-    const { classroom, problems } = parseClassroom({ mode: 'present', hide: 'seed,reps', lock: 'tile', lesson: 'tiling', step: '2' });
+    const { classroom, problems } = parseClassroom({ ui: 'present', hide: 'seed,reps', lock: 'tile', lesson: 'tiling', step: '2' });
     expect(problems).toEqual([]);
     expect(classroom).toEqual({ mode: 'present', hide: ['seed', 'reps'], lock: ['tile'], lesson: { id: 'tiling', step: 2 } });
-    expect(classroomFields(classroom)).toEqual({ mode: 'present', hide: 'seed,reps', lock: 'tile', lesson: 'tiling', step: '2' });
+    expect(classroomFields(classroom)).toEqual({ ui: 'present', hide: 'seed,reps', lock: 'tile', lesson: 'tiling', step: '2' });
   });
 
   it('explains what it could not use', () => {
-    const { classroom, problems } = parseClassroom({ mode: 'party', hide: 'seed,<b>', lesson: 'gone', step: '9' });
+    const { classroom, problems } = parseClassroom({ ui: 'party', hide: 'seed,<b>', lesson: 'gone', step: '9' });
     expect(classroom.mode).toBe('normal');
     expect(classroom.hide).toEqual(['seed']);
     expect(classroom.lesson).toBeNull();
-    expect(problems.join('\n')).toContain('mode "party"');
+    expect(problems.join('\n')).toContain('ui "party"');
     expect(problems.join('\n')).toContain('the lesson "gone" does not exist');
     const badStep = parseClassroom({ lesson: 'tiling', step: '9' });
     expect(badStep.classroom.lesson).toEqual({ id: 'tiling', step: 1 });

@@ -110,3 +110,12 @@ describe('share links', () => {
     expect(parsed.problems).toEqual([]);
   });
 });
+
+describe('link keys', () => {
+  it('no variant parameter uses a key the link reserves for itself or for classroom fields', async () => {
+    const { FOREIGN_KEYS } = await import('../../src/state/url');
+    const reserved = new Set(['v', 'f', 'k', 'seed', 'reps', 'sw', ...FOREIGN_KEYS]);
+    const clashes = FAMILIES.flatMap((f) => f.variants.flatMap((v) => v.params.filter((p) => reserved.has(p.key)).map((p) => `${f.id}/${v.id}: ${p.key}`)));
+    expect(clashes).toEqual([]);
+  });
+});

@@ -380,7 +380,7 @@ function SharePanel() {
     };
   }, [experiment, withResults, hide, lock, result, sweepPoints]);
 
-  const embedUrl = link ? link.replace(/#.*/, '') + serializeLink(experiment, { mode: 'embed' }) : '';
+  const embedUrl = link ? link.replace(/#.*/, '') + serializeLink(experiment, { ui: 'embed' }) : '';
   const iframe = `<iframe src="${embedUrl}" width="800" height="520" title="Kernel Lab: ${variant?.label ?? experiment.variant}" allow="clipboard-write" style="border:0"></iframe>`;
   const copy = async (text: string, what: string) => {
     try {
