@@ -3,7 +3,9 @@ import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { FamilyId } from '../../kernels/types';
 import type { LabPanelProps } from './types';
 
-export const LAB_PANELS: Partial<Record<FamilyId, LazyExoticComponent<ComponentType<LabPanelProps>>>> = {};
-
-// Keeps `lazy` in use until the first family panel is registered here.
-export const lazyPanel = (load: () => Promise<{ default: ComponentType<LabPanelProps> }>) => lazy(load);
+export const LAB_PANELS: Record<FamilyId, LazyExoticComponent<ComponentType<LabPanelProps>>> = {
+  matmul: lazy(() => import('./matmulLab')),
+  quant: lazy(() => import('./quantLab')),
+  sparse: lazy(() => import('./sparseLab')),
+  scan: lazy(() => import('./scanLab')),
+};
