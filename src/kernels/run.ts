@@ -8,7 +8,7 @@ import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, Host
 
 export const APP_VERSION = '0.1.0';
 
-export type ProgressPhase = 'inputs' | 'compile' | 'warmup' | 'timing' | 'reference' | 'metrics';
+export type ProgressPhase = 'inputs' | 'compile' | 'warmup' | 'timing' | 'reference' | 'metrics' | 'tuning' | 'roofline';
 
 export interface ProgressInfo {
   phase: ProgressPhase;

@@ -4,8 +4,10 @@ import type { ExperimentResult } from '../kernels/types';
 import type { SavedRun } from './runFile';
 
 const DB_NAME = 'kernel-lab';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const RUNS = 'runs';
+/** Small key-value records: tuned configurations and measured roofs, per adapter. */
+const KV = 'kv';
 
 let dbPromise: Promise<IDBDatabase> | null = null;
 
@@ -22,6 +24,7 @@ function openDb(): Promise<IDBDatabase> {
         const store = db.createObjectStore(RUNS, { keyPath: 'id' });
         store.createIndex('savedAt', 'savedAt');
       }
+      if (!db.objectStoreNames.contains(KV)) db.createObjectStore(KV, { keyPath: 'key' });
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error ?? new Error('IndexedDB failed to open'));
@@ -87,4 +90,27 @@ export async function importRuns(runs: SavedRun[]): Promise<{ added: number; ski
   const fresh = runs.filter((r) => !existing.has(r.id));
   await putRuns(fresh);
   return { added: fresh.length, skipped: runs.length - fresh.length };
+}
+
+export async function putRecord<T>(key: string, value: T): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(KV, 'readwrite');
+  tx.objectStore(KV).put({ key, value });
+  await done(tx);
+}
+
+/** Every record whose key starts with `prefix`. */
+export async function listRecords<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+  const db = await openDb();
+  const tx = db.transaction(KV, 'readonly');
+  const request = tx.objectStore(KV).getAll(IDBKeyRange.bound(prefix, `${prefix}\uffff`));
+  await done(tx);
+  return request.result as { key: string; value: T }[];
+}
+
+export async function deleteRecord(key: string): Promise<void> {
+  const db = await openDb();
+  const tx = db.transaction(KV, 'readwrite');
+  tx.objectStore(KV).delete(key);
+  await done(tx);
 }

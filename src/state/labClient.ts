@@ -5,6 +5,8 @@ import type { Experiment } from '../kernels/types';
 import type { FromWorker, ToWorker } from '../workers/protocol';
 import { useLab } from './store';
 import { recordResult } from './historyActions';
+import { loadTuning, recordRoofs, recordTuning } from './tuning';
+import type { TuneRequest } from '../workers/protocol';
 
 const CANCEL_GRACE_MS = 1500;
 const READY_TIMEOUT_MS = 30_000;
@@ -47,6 +49,7 @@ function handle(message: FromWorker) {
   switch (message.type) {
     case 'ready':
       useLab.setState({ gpu: message.gpu });
+      void loadTuning();
       return;
     case 'device-lost':
       useLab.setState({ gpu: { available: false, step: 'device-lost', reason: message.message }, job: null, error: { message: message.message } });
@@ -67,6 +70,14 @@ function handle(message: FromWorker) {
     case 'result':
       useLab.setState({ result: message.result });
       void recordResult(message.result);
+      break;
+    case 'tune-result':
+      useLab.setState({ tuning: message.summary, ...(message.summary.tuned ? { result: message.summary.tuned } : {}) });
+      void recordTuning(message.summary);
+      if (message.summary.tuned) void recordResult(message.summary.tuned);
+      break;
+    case 'roofs-result':
+      void recordRoofs(message.roofs);
       break;
     case 'done':
       useLab.setState({ job: null });
@@ -96,6 +107,24 @@ export function runCurrent(backend: 'webgpu' | 'cpu') {
   });
   for (const listener of runListeners) listener(experiment);
   w.postMessage({ type: 'run', id, experiment, backend } satisfies ToWorker);
+}
+
+function startJob(kind: 'tune' | 'roofs', message: (id: number) => ToWorker) {
+  if (useLab.getState().job) return;
+  const w = ensureWorker();
+  const id = nextId++;
+  useLab.setState({ job: { id, kind, backend: 'webgpu', progress: null, cancelling: false }, error: null, notice: null });
+  w.postMessage(message(id));
+}
+
+/** Runs the autotuner for the register-blocked kernel in the worker. */
+export function startTuning(request: TuneRequest) {
+  startJob('tune', (id) => ({ type: 'tune', id, request }));
+}
+
+/** Measures the peak-FMA and copy-bandwidth roofs in the worker. */
+export function startRoofs() {
+  startJob('roofs', (id) => ({ type: 'roofs', id }));
 }
 
 export function cancelCurrent() {

@@ -9,10 +9,12 @@ import type { GpuStatus } from '../workers/protocol';
 import type { SavedRun } from './runFile';
 import { DEFAULT_CLASSROOM, type Classroom } from './classroom';
 import type { Snapshot } from './snapshot';
+import type { RoofsRecord, TunedRecord } from './tuning';
+import type { TuneSummary } from '../workers/protocol';
 
 export interface Job {
   id: number;
-  kind: 'single' | 'sweep';
+  kind: 'single' | 'sweep' | 'tune' | 'roofs';
   backend: 'webgpu' | 'cpu';
   progress: ProgressInfo | null;
   cancelling: boolean;
@@ -46,6 +48,12 @@ export interface LabState {
   classroom: Classroom;
   /** Results the sender of the link measured on their device, if the link carried them. */
   snapshot: Snapshot | null;
+  /** The last autotuner run of this session. */
+  tuning: TuneSummary | null;
+  /** Autotuned configurations remembered for this adapter. */
+  tunedConfigs: TunedRecord[];
+  /** The roofs last measured on this adapter. */
+  savedRoofs: RoofsRecord | null;
 
   setExperiment(experiment: Experiment): void;
   setFamily(family: FamilyId): void;
@@ -72,6 +80,9 @@ export const useLab = create<LabState>()((set, get) => ({
   view: 'results',
   classroom: DEFAULT_CLASSROOM,
   snapshot: null,
+  tuning: null,
+  tunedConfigs: [],
+  savedRoofs: null,
 
   setExperiment: (experiment) => set({ experiment }),
   setFamily: (family) => {

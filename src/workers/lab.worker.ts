@@ -7,6 +7,7 @@ import { CancelledError, ShaderCompileError } from '../gpu/runner';
 import { ConfigurationError, runExperiment, runExperimentCpu, runSweep } from '../kernels/run';
 import { validateExperiment } from '../kernels/experiment';
 import type { FromWorker, GpuStatus, ToWorker } from './protocol';
+import { runRoofs, runTuning } from './tuning';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: FromWorker) => scope.postMessage(message);
@@ -73,6 +74,29 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
   }
 }
 
+/** Autotuning and roofline runs: GPU only, cancellable between measurements. */
+async function measure(message: Extract<ToWorker, { type: 'tune' | 'roofs' }>) {
+  const id = message.id;
+  const cancel = { get cancelled() { return cancelled.has(id); } };
+  const onProgress = (progress: Parameters<Parameters<typeof runTuning>[5]>[0]) => post({ type: 'progress', id, progress });
+  try {
+    if (!acquired) throw new Error(gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device');
+    if (message.type === 'tune') {
+      const summary = await runTuning(acquired.device, acquired.caps, acquired.adapter, message.request, cancel, onProgress);
+      if (cancel.cancelled && !summary.best) throw new CancelledError();
+      post({ type: 'tune-result', id, summary });
+    } else {
+      post({ type: 'roofs-result', id, roofs: await runRoofs(acquired.device, acquired.caps, acquired.adapter, cancel, onProgress) });
+    }
+    post({ type: 'done', id });
+  } catch (e) {
+    if (e instanceof CancelledError) post({ type: 'cancelled', id });
+    else post({ type: 'error', id, message: errorText(e) });
+  } finally {
+    cancelled.delete(id);
+  }
+}
+
 scope.onmessage = async (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   switch (message.type) {
@@ -82,6 +106,11 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
     case 'run':
       await init();
       await run(message.id, message.experiment, message.backend);
+      break;
+    case 'tune':
+    case 'roofs':
+      await init();
+      await measure(message);
       break;
     case 'cancel':
       cancelled.add(message.id);

@@ -9,6 +9,8 @@ import ConfigHeatmap, { type HeatPoint } from './matmul/ConfigHeatmap';
 import TileView from './matmul/TileView';
 import { tilingFor } from './matmul/tiling';
 import type { LabPanelProps } from './types';
+import { RooflinePanel, TunerPanel } from './matmul/TunerPanel';
+import { useLab } from '../../state/store';
 
 const REGBLOCK = new Set(['regblock', 'regblock-exact']);
 const SHAPE_KEYS = ['M', 'N', 'K'] as const;
@@ -68,7 +70,14 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
   }, [variant, params, caps, seen]);
 
   const traffic = trafficOf(variant, params);
-  const haveRoofs = roofs.peakGflops !== undefined && roofs.bandwidthGBs !== undefined;
+  // Roofs measured in this session's runs, else the ones saved for this device.
+  const savedRoofs = useLab((s) => s.savedRoofs);
+  const effectiveRoofs: Partial<Roofs> = {
+    peakGflops: roofs.peakGflops ?? savedRoofs?.peakGflops,
+    bandwidthGBs: roofs.bandwidthGBs ?? savedRoofs?.bandwidthGBs,
+  };
+  const haveRoofs = effectiveRoofs.peakGflops !== undefined && effectiveRoofs.bandwidthGBs !== undefined;
+  const shape = SHAPE_KEYS.every((k) => typeof params[k] === 'number') ? { M: params.M as number, N: params.N as number, K: params.K as number } : null;
   const matchingResult = result && result.experiment.variant === variant && sameShape(result.experiment.params, params) ? result : null;
 
   return (
@@ -93,6 +102,9 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
         </section>
       )}
 
+      {shape && caps && <TunerPanel shape={shape} />}
+      {caps && <RooflinePanel current={params} />}
+
       {traffic && (
         <section aria-labelledby="mm-model-h">
           <h3 id="mm-model-h">Work, traffic and the roofs</h3>
@@ -102,7 +114,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
               {(traffic.flops / traffic.globalBytes).toFixed(1)} flop/byte); loads issued by invocations {(traffic.registerLoadBytes / 1e6).toFixed(1)} MB.
             </li>
             {haveRoofs ? (
-              <RoofLine traffic={traffic} roofs={roofs as Roofs} result={matchingResult} />
+              <RoofLine traffic={traffic} roofs={effectiveRoofs as Roofs} result={matchingResult} />
             ) : (
               <li>Run the two roofline variants (peak FMA, copy) to place this run under the measured roofs.</li>
             )}

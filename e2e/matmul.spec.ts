@@ -1,0 +1,32 @@
+import { expect, test } from '@playwright/test';
+import { openApp } from './helpers';
+
+test('matmul lab: a sweep fills the configuration heatmap, the tuner finds a tuned variant, the roofs are measured', async ({ page }) => {
+  await openApp(page, '#v=1&f=matmul&k=regblock&M=64&N=64&K=64&BM=32&BN=32&BK=8&TM=4&TN=4&staging=global&vec4=0&seed=1&reps=2&sw=BM:16,32,64');
+  await page.getByRole('button', { name: 'Run sweep on GPU' }).click();
+  await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-points', '3', { timeout: 90_000 });
+  const heatmap = page.getByTestId('matmul-heatmap-svg');
+  await expect(heatmap).toBeVisible();
+  // Measured cells are drawn (one rect per measured configuration at least).
+  await expect(heatmap.locator('rect').first()).toBeVisible();
+
+  // The tuner, for a few seconds.
+  const tuner = page.getByTestId('tuner');
+  await tuner.getByLabel('Time budget (seconds)').fill('4');
+  await tuner.getByRole('button', { name: 'Run autotuner' }).click();
+  await expect(page.getByTestId('tune-result')).toBeVisible({ timeout: 110_000 });
+  await expect(page.getByTestId('tune-result')).toContainText('every output within the float64 bound');
+  await expect(page.getByTestId('tune-speedup')).toHaveText(/^\d/);
+  await expect(page.getByTestId('tuned-configs')).toContainText('Tuned variant');
+  await page.getByTestId('tuned-configs').getByRole('button', { name: 'Use the tuned configuration' }).click();
+  await expect(page.getByLabel('Variant')).toHaveValue('regblock');
+
+  // The tuned configuration is remembered for this device across reloads.
+  await page.reload();
+  await expect(page.getByTestId('tuned-configs')).toContainText('Tuned variant', { timeout: 60_000 });
+
+  // The roofs.
+  await page.getByTestId('roofline').getByRole('button', { name: /Measure the roofs/ }).click();
+  await expect(page.getByTestId('roof-fma')).toHaveText(/^\d.* GFLOP\/s$/, { timeout: 110_000 });
+  await expect(page.getByTestId('roof-bw')).toHaveText(/^\d.* GB\/s$/);
+});
