@@ -1,10 +1,16 @@
 import { FAMILIES } from '../kernels/registry';
+import { formatsLesson } from './formats';
+import { rooflineLesson } from './roofline';
+import { scansLesson } from './scans';
+import { sparsityLesson } from './sparsity';
 import { tileSweepLesson } from './tileSweep';
 import { tilingLesson } from './tiling';
 import type { Lesson } from './types';
 
 /** All lessons whose kernel family is built in, in teaching order. */
-export const LESSONS: Lesson[] = [tilingLesson, tileSweepLesson].filter((l) => FAMILIES.some((f) => f.id === l.family));
+export const LESSONS: Lesson[] = [tilingLesson, tileSweepLesson, rooflineLesson, formatsLesson, sparsityLesson, scansLesson].filter((l) =>
+  FAMILIES.some((f) => f.id === l.family),
+);
 
 export function findLesson(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);
