@@ -295,6 +295,7 @@ export function RunControls() {
   const sweepAll = Boolean(experiment.sweep);
   const progress = job?.progress;
   const cpuControl = useControl('cpu');
+  const canEmulate = Boolean(findVariant(experiment.family, experiment.variant)?.emulate);
   return (
     <div className="run">
       {problems.length > 0 && !sweepAll && (
@@ -317,7 +318,13 @@ export function RunControls() {
             >
               {sweepAll ? 'Run sweep on GPU' : 'Run on GPU'}
             </button>
-            <button type="button" hidden={cpuControl.hidden} onClick={() => runCurrent('cpu')} title="Float32 emulated in JavaScript on the CPU, checked against float64">
+            <button
+              type="button"
+              hidden={cpuControl.hidden}
+              disabled={!canEmulate}
+              onClick={() => runCurrent('cpu')}
+              title={canEmulate ? 'Float32 emulated in JavaScript on the CPU, checked against float64' : 'This variant has no CPU emulation: it needs WebGPU'}
+            >
               {sweepAll ? 'Run sweep on CPU' : 'Run on CPU (emulated)'}
             </button>
           </>
@@ -328,6 +335,7 @@ export function RunControls() {
         )}
         <ShareButton />
       </div>
+      {!hasGpu && gpu && !canEmulate && <p className="hint">This variant runs only on WebGPU; its lab panel below still works on the CPU where it can.</p>}
       {job && (
         <div className="progress" data-testid="progress">
           <progress max={1} value={progress?.fraction ?? 0} aria-label="Run progress" />
