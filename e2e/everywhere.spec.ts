@@ -43,8 +43,13 @@ test('on a phone the layout reflows and the Run button is reachable', async ({ b
   const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   await openApp(page);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBeLessThanOrEqual(375 + 1);
+  for (const family of ['matmul', 'quant', 'sparse', 'scan']) {
+    await page.getByLabel('Family').selectOption(family);
+    await page.waitForTimeout(500); // the family's lab panel loads lazily
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `page width with the ${family} lab open`).toBeLessThanOrEqual(375 + 1);
+  }
+  await page.getByLabel('Family').selectOption('matmul');
   const run = page.getByRole('button', { name: 'Run on GPU' });
   await run.scrollIntoViewIfNeeded();
   await expect(run).toBeInViewport();

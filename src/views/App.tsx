@@ -103,7 +103,9 @@ function ResultsView({ compact }: { compact?: boolean }) {
       {Panel && !compact && (
         <ViewBoundary name={`${experiment.family} lab`}>
           <Suspense fallback={<p className="muted">Loading the lab view…</p>}>
-            <Panel experiment={experiment} result={familyResult} sweepPoints={sweepPoints} caps={gpu?.available ? gpu.caps : null} />
+            <div className="lab-panel-wrap">
+              <Panel experiment={experiment} result={familyResult} sweepPoints={sweepPoints} caps={gpu?.available ? gpu.caps : null} />
+            </div>
           </Suspense>
         </ViewBoundary>
       )}

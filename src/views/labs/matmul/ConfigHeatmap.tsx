@@ -125,7 +125,7 @@ export default function ConfigHeatmap({ points, title }: { points: HeatPoint[]; 
       {cells.length === 0 ? (
         <p className="hint">No configurations yet: run register-blocked configurations (a sweep over BM, BN, TM…) and they appear here.</p>
       ) : (
-        <svg ref={svgRef} width={width} height={height} role="img" aria-label={`${title}: GFLOP/s by ${yKey} and ${xKey}; the list below names the configurations that cannot run`} data-testid="matmul-heatmap-svg" />
+        <svg ref={svgRef} width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="scalable" role="img" aria-label={`${title}: GFLOP/s by ${yKey} and ${xKey}; the list below names the configurations that cannot run`} data-testid="matmul-heatmap-svg" />
       )}
       {invalidCells.length > 0 && (
         <details data-testid="matmul-heatmap-invalid">

@@ -148,6 +148,8 @@ export default function TileView({ tiling: t, params, variantLabel }: Props) {
         ref={svgRef}
         width={width}
         height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        className="scalable"
         role="img"
         aria-label={`Tiling of ${variantLabel}: C split into ${t.BM}×${t.BN} workgroup tiles of ${t.WX}×${t.WY} invocations, each computing ${t.TM}×${t.TN} outputs; the text beside describes the chosen output`}
         data-testid="matmul-tile-svg"
