@@ -5,6 +5,7 @@ import { hillisSteele } from './hillisSteele';
 import { lookback } from './lookback';
 import { reduceThenScan } from './reduceThenScan';
 import { s6Chunked } from './s6Chunked';
+import { s6Chunkwise } from './s6Chunkwise';
 import { s6Sequential } from './s6Sequential';
 import { sequential } from './sequential';
 import { subgroup } from './subgroup';
@@ -15,7 +16,7 @@ export const scanFamily: FamilyDef = {
   id: 'scan',
   label: 'Scans and state-space models',
   summary: 'The linear recurrence h_t = a_t·h_{t−1} + b_t as parallel scans, and the Mamba selective scan, checked against float64.',
-  variants: [...LINEAR_SCAN_VARIANTS, s6Sequential, s6Chunked],
+  variants: [...LINEAR_SCAN_VARIANTS, s6Sequential, s6Chunked, s6Chunkwise],
   benchSuite() {
     // GB/s of each linear-scan variant against the copy roof (same 12 bytes per element) in the
     // same run: one long channel at L = 2^12 … 2^20, then many channels; then the selective scan.
@@ -50,6 +51,9 @@ export const scanFamily: FamilyDef = {
     cases.push({ label: 's6-sequential', experiment: { family: 'scan', variant: 's6-sequential', params: s6, seed: 1, reps: 3 } });
     for (const chunk of [64, 256]) {
       cases.push({ label: `s6-chunked T=${chunk}`, experiment: { family: 'scan', variant: 's6-chunked', params: { ...s6, chunk }, seed: 1, reps: 3 } });
+    }
+    for (const chunk of [16, 64]) {
+      cases.push({ label: `s6-chunkwise T=${chunk}`, experiment: { family: 'scan', variant: 's6-chunkwise', params: { ...s6, chunk }, seed: 1, reps: 3 } });
     }
     return cases;
   },

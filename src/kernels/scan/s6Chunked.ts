@@ -10,7 +10,7 @@ import type { KernelVariant, Params } from '../types';
 import { S6_PARAMS, s6Bindings, s6BufferChecks, s6Buffers, s6Common, s6ReferenceWith, s6ShapeOf, s6TokenWgsl } from './s6common';
 import type { S6Shape } from '../../numerics/scan';
 
-function chunkConst(T: number, chunks: number) {
+export function chunkConst(T: number, chunks: number) {
   return `const T = ${T}u; // tokens per chunk\nconst CHUNKS = ${chunks}u;\n`;
 }
 
@@ -41,12 +41,16 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   return { wgsl, bindings };
 }
 
-export function s6ChunkStatesWgsl(shape: S6Shape, T: number, chunks: number) {
+/** With `writeLastState`, the walk's final state also goes to the output rows (binding `out`). */
+export function s6ChunkStatesWgsl(shape: S6Shape, T: number, chunks: number, writeLastState = false) {
   const wgsl = /* wgsl */ `
 const N = ${shape.state}u;
+const ROW = ${shape.length + shape.state}u;
+const L = ${shape.length}u;
 ${chunkConst(T, chunks)}
 @group(0) @binding(0) var<storage, read> chunkTotals : array<vec2f>;
 @group(0) @binding(1) var<storage, read_write> chunkStates : array<f32>;
+${writeLastState ? '@group(0) @binding(2) var<storage, read_write> out : array<f32>;' : ''}
 
 @compute @workgroup_size(${shape.state})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
@@ -57,9 +61,10 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
     let total = chunkTotals[base + c];
     x = total.x * x + total.y;
   }
+  ${writeLastState ? 'out[wid.x * ROW + L + lid.x] = x;' : ''}
 }
 `;
-  return { wgsl, bindings: ['chunkTotals', 'chunkStates'] };
+  return { wgsl, bindings: writeLastState ? ['chunkTotals', 'chunkStates', 'out'] : ['chunkTotals', 'chunkStates'] };
 }
 
 export function s6ChunkOutputWgsl(shape: S6Shape, T: number, chunks: number) {
