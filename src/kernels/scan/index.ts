@@ -8,6 +8,7 @@ import { s6Chunked } from './s6Chunked';
 import { s6Chunkwise } from './s6Chunkwise';
 import { s6Sequential } from './s6Sequential';
 import { sequential } from './sequential';
+import { spatial } from './spatial';
 import { subgroup } from './subgroup';
 
 export const LINEAR_SCAN_VARIANTS = [sequential, hillisSteele, blelloch, subgroup, reduceThenScan, lookback, copy];
@@ -16,7 +17,7 @@ export const scanFamily: FamilyDef = {
   id: 'scan',
   label: 'Scans and state-space models',
   summary: 'The linear recurrence h_t = a_t·h_{t−1} + b_t as parallel scans, and the Mamba selective scan, checked against float64.',
-  variants: [...LINEAR_SCAN_VARIANTS, s6Sequential, s6Chunked, s6Chunkwise],
+  variants: [...LINEAR_SCAN_VARIANTS, s6Sequential, s6Chunked, s6Chunkwise, spatial],
   benchSuite() {
     // GB/s of each linear-scan variant against the copy roof (same 12 bytes per element) in the
     // same run: one long channel at L = 2^12 … 2^20, then many channels; then the selective scan.
