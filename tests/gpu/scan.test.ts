@@ -20,6 +20,7 @@ const SMALL: Record<string, Params> = {
   'hillis-steele': { wg: 32 },
   blelloch: { wg: 32 },
   subgroup: { wg: 64 },
+  'subgroup tiny-workgroup': { wg: 8 },
   'reduce-then-scan': { wg: 32, items: 4 },
   lookback: { wg: 32, items: 4 },
   'reduce-then-scan unstaged': { wg: 16, items: 8, stage: false },
