@@ -74,7 +74,9 @@ export function s6ChunkOutputWgsl(shape: S6Shape, T: number, chunks: number) {
   ]);
   const wgsl = /* wgsl */ `${declarations}
 ${s6TokenWgsl(shape, true)}${chunkConst(T, chunks)}
-var<workgroup> cTimesX : array<f32, N>;
+// C·x for a block of TB tokens × N states: one pair of barriers per block, not per token.
+const TB = 32u;
+var<workgroup> cTimesX : array<f32, ${shape.state * 32}>;
 
 @compute @workgroup_size(${shape.state})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
@@ -85,20 +87,24 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   let d = row % D;
   let An = A[d * N + n];
   var x = chunkStates[(row * N + n) * CHUNKS + chunk];
-  for (var l = chunk * T; l < min(L, chunk * T + T); l++) {
-    let i = row * L + l;
-    let uv = u[i];
-    let dt = stepSize(d, i);
-    let bc = (batch * N + n) * L + l;
-    x = exp(dt * An) * x + (dt * uv) * Bm[bc];
-    cTimesX[n] = Cm[bc] * x;
+  let chunkEnd = min(L, chunk * T + T);
+  for (var l0 = chunk * T; l0 < chunkEnd; l0 += TB) {
+    let count = min(TB, chunkEnd - l0);
+    for (var j = 0u; j < count; j++) {
+      let i = row * L + l0 + j;
+      let dt = stepSize(d, i);
+      let bc = (batch * N + n) * L + l0 + j;
+      x = exp(dt * An) * x + (dt * u[i]) * Bm[bc];
+      cTimesX[j * N + n] = Cm[bc] * x;
+    }
     workgroupBarrier();
-    if (n == 0u) {
+    for (var j = n; j < count; j += N) {
+      let i = row * L + l0 + j;
       var sum = 0.0;
       for (var k = 0u; k < N; k++) {
-        sum += cTimesX[k];
+        sum += cTimesX[j * N + k];
       }
-      out[row * ROW + l] = finishOutput(d, i, sum, uv);
+      out[row * ROW + l0 + j] = finishOutput(d, i, sum, u[i]);
     }
     workgroupBarrier();
   }
@@ -128,7 +134,7 @@ export const s6Chunked: KernelVariant = {
   checkLimits(params, caps) {
     const { shape, chunks } = config(params);
     return [
-      ...checkWorkgroup(caps, [shape.state, 1, 1], 4 * shape.state, `a workgroup of N = ${shape.state}`),
+      ...checkWorkgroup(caps, [shape.state, 1, 1], 4 * 32 * shape.state, `a workgroup of N = ${shape.state}`),
       ...checkDispatch(caps, [chunks, shape.batch * shape.channels]),
       ...s6BufferChecks(params, caps),
     ];
