@@ -76,6 +76,7 @@ export function linearScanReference(
   length: number,
   exclusive: boolean,
   rightDepth: number,
+  format: ScanFormat = F32_FORMAT,
 ): ScanReference {
   const values = new Float64Array(channels * length);
   const bound = new Float64Array(channels * length);
@@ -94,7 +95,7 @@ export function linearScanReference(
         // y_t is the state after t−1; its bound is the inclusive one at t−1 (0 elements: exactly 0).
         values[base + t] = h;
         absScan[base + t] = G;
-        bound[base + t] = t === 0 ? TINY : scanBound(G, W, t - 1, R);
+        bound[base + t] = t === 0 ? format.tiny : scanBound(G, W, t - 1, R, format);
       }
       W = absA * (W + G);
       G = absA * G + Math.abs(bt);
@@ -102,18 +103,29 @@ export function linearScanReference(
       if (!exclusive) {
         values[base + t] = h;
         absScan[base + t] = G;
-        bound[base + t] = scanBound(G, W, t, R);
+        bound[base + t] = scanBound(G, W, t, R, format);
       }
     }
   }
   return { values, bound, absScan };
 }
 
-function scanBound(G: number, W: number, t: number, R: number): number {
+function scanBound(G: number, W: number, t: number, R: number, format: ScanFormat): number {
   const k = 2 * t + R;
-  const uPrime = U / (1 - k * U);
-  return uPrime * (2 * W + R * G) + (2 * t + 2) * F64_U * G + (4 * t + 8) * TINY;
+  // γ_k needs k·u < 1; beyond that (f16 after ~1000 steps) the derivation guarantees nothing.
+  if (k * format.unitRoundoff >= 0.5) return Infinity;
+  const uPrime = format.unitRoundoff / (1 - k * format.unitRoundoff);
+  return uPrime * (2 * W + R * G) + (2 * t + 2) * F64_U * G + (4 * t + 8) * format.tiny;
 }
+
+/** The arithmetic format of a scan: unit roundoff and the smallest normal (flush-to-zero step). */
+export interface ScanFormat {
+  unitRoundoff: number;
+  tiny: number;
+}
+export const F32_FORMAT: ScanFormat = { unitRoundoff: U, tiny: TINY };
+/** IEEE binary16: 11-bit significand (u = 2^−11), smallest normal 2^−14. */
+export const F16_FORMAT: ScanFormat = { unitRoundoff: 2 ** -11, tiny: 2 ** -14 };
 
 /** The same bound, but the loose order-free form γ_{2t+R}·G_t (shown next to the tight one). */
 export function looseScanBound(G: number, t: number, R: number): number {

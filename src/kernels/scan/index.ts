@@ -8,10 +8,11 @@ import { s6Chunked } from './s6Chunked';
 import { s6Chunkwise } from './s6Chunkwise';
 import { s6Sequential } from './s6Sequential';
 import { sequential } from './sequential';
+import { sequentialF16 } from './sequentialF16';
 import { spatial } from './spatial';
 import { subgroup } from './subgroup';
 
-export const LINEAR_SCAN_VARIANTS = [sequential, hillisSteele, blelloch, subgroup, reduceThenScan, lookback, copy];
+export const LINEAR_SCAN_VARIANTS = [sequential, sequentialF16, hillisSteele, blelloch, subgroup, reduceThenScan, lookback, copy];
 
 export const scanFamily: FamilyDef = {
   id: 'scan',

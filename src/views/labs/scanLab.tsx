@@ -248,7 +248,7 @@ function S6Views({ extras }: { extras: ScanExtras }) {
   );
   const errors = usePlot(
     (Plotly, el) => {
-      const floor = (v: number) => Math.max(v, 1e-12);
+      const floor = (v: number) => (Number.isFinite(v) ? Math.max(v, 1e-12) : null);
       void Plotly.react(
         el,
         [
@@ -278,7 +278,7 @@ function ErrorByPosition({ extras }: { extras: ScanExtras }) {
   const e = extras.errorByPosition!;
   const plot = usePlot(
     (Plotly, el) => {
-      const floor = (v: number) => Math.max(v, 1e-12);
+      const floor = (v: number) => (Number.isFinite(v) ? Math.max(v, 1e-12) : null);
       void Plotly.react(
         el,
         [
@@ -305,7 +305,7 @@ function ErrorVsSweep({ points, param }: { points: LabPanelProps['sweepPoints'];
   const done = points.filter((p) => p.result && p.result.experiment.family === 'scan');
   const plot = usePlot(
     (Plotly, el) => {
-      const floor = (v: number) => Math.max(v, 1e-12);
+      const floor = (v: number) => (Number.isFinite(v) ? Math.max(v, 1e-12) : null);
       void Plotly.react(
         el,
         [
