@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { defaultExperiment } from '../../src/kernels';
+import { defaultExperiment, type Params } from '../../src/kernels';
 import ScanLab from '../../src/views/labs/scanLab';
 
 describe('scan lab panel (server render)', () => {
@@ -18,11 +18,12 @@ describe('scan lab panel (server render)', () => {
 describe('scan lab panel with results (server render)', () => {
   it('renders the S6, spatial and linear-scan extras of real (CPU-computed) extras', async () => {
     const { findVariant } = await import('../../src/kernels');
-    for (const [variant, params] of [
+    const cases: [string, Params][] = [
       ['s6-sequential', { batch: 1, channels: 2, state: 4, length: 40, gate: true, deltaBias: true, softplus: true }],
       ['spatial-mamba', { width: 16, height: 12, dilations: '1,3' }],
       ['lookback', { channels: 2, length: 100, mode: 'inclusive', decay: 'decay', wg: 32, items: 4, stage: true, spin: 16 }],
-    ] as const) {
+    ];
+    for (const [variant, params] of cases) {
       const v = findVariant('scan', variant)!;
       const inputs = v.makeInputs(params, 1);
       const ref = v.reference(params, inputs);
