@@ -76,6 +76,7 @@ export function linearScanReference(
   length: number,
   exclusive: boolean,
   rightDepth: number,
+  format: ScanFormat = F32_FORMAT,
 ): ScanReference {
   const values = new Float64Array(channels * length);
   const bound = new Float64Array(channels * length);
@@ -94,7 +95,7 @@ export function linearScanReference(
         // y_t is the state after t−1; its bound is the inclusive one at t−1 (0 elements: exactly 0).
         values[base + t] = h;
         absScan[base + t] = G;
-        bound[base + t] = t === 0 ? TINY : scanBound(G, W, t - 1, R);
+        bound[base + t] = t === 0 ? format.tiny : scanBound(G, W, t - 1, R, format);
       }
       W = absA * (W + G);
       G = absA * G + Math.abs(bt);
@@ -102,18 +103,29 @@ export function linearScanReference(
       if (!exclusive) {
         values[base + t] = h;
         absScan[base + t] = G;
-        bound[base + t] = scanBound(G, W, t, R);
+        bound[base + t] = scanBound(G, W, t, R, format);
       }
     }
   }
   return { values, bound, absScan };
 }
 
-function scanBound(G: number, W: number, t: number, R: number): number {
+function scanBound(G: number, W: number, t: number, R: number, format: ScanFormat): number {
   const k = 2 * t + R;
-  const uPrime = U / (1 - k * U);
-  return uPrime * (2 * W + R * G) + (2 * t + 2) * F64_U * G + (4 * t + 8) * TINY;
+  // γ_k needs k·u < 1; beyond that (f16 after ~1000 steps) the derivation guarantees nothing.
+  if (k * format.unitRoundoff >= 0.5) return Infinity;
+  const uPrime = format.unitRoundoff / (1 - k * format.unitRoundoff);
+  return uPrime * (2 * W + R * G) + (2 * t + 2) * F64_U * G + (4 * t + 8) * format.tiny;
 }
+
+/** The arithmetic format of a scan: unit roundoff and the smallest normal (flush-to-zero step). */
+export interface ScanFormat {
+  unitRoundoff: number;
+  tiny: number;
+}
+export const F32_FORMAT: ScanFormat = { unitRoundoff: U, tiny: TINY };
+/** IEEE binary16: 11-bit significand (u = 2^−11), smallest normal 2^−14. */
+export const F16_FORMAT: ScanFormat = { unitRoundoff: 2 ** -11, tiny: 2 ** -14 };
 
 /** The same bound, but the loose order-free form γ_{2t+R}·G_t (shown next to the tight one). */
 export function looseScanBound(G: number, t: number, R: number): number {
@@ -238,24 +250,7 @@ export function s6Reference(shape: S6Shape, x: S6Inputs, rightDepth: number): S6
       for (let l = 0; l < L; l++) {
         const i = ch * L + l;
         const uv = x.u[i];
-        // Δ and its absolute error eDt.
-        let xt = x.delta[i];
-        let eX = 0;
-        if (shape.hasDeltaBias) {
-          xt += x.deltaBias[d];
-          eX = U * Math.abs(xt);
-        }
-        let dt = xt;
-        let eDt = eX;
-        if (shape.softplus && xt <= 20) {
-          dt = softplus(xt);
-          const E = Math.exp(xt);
-          const arg = 1 + E;
-          // exp's own error, the argument's error, and the rounding of 1 + exp(x̃).
-          const eArg = E * ((3 + 2 * Math.abs(xt)) * ULP + 1.01 * eX) + U * arg;
-          const logOwn = arg <= 2 ? 2 ** -21 : 3 * ULP * Math.log(arg);
-          eDt = 1.01 * (eArg / arg) + logOwn;
-        }
+        const { dt, eDt } = stepWithError(shape, x, d, i);
         const eDtU = eDt * Math.abs(uv);
         let yDot = 0;
         let yAbs = 0;
@@ -303,6 +298,150 @@ export function s6Reference(shape: S6Shape, x: S6Inputs, rightDepth: number): S6
     }
   }
   return { values, bound, states00 };
+}
+
+/**
+ * Δ for token i of channel d as the kernels compute it (Δ + bias, then softplus), in float64, and
+ * a bound on the float32 kernel's absolute error in it (WGSL exp/log accuracy, see above).
+ */
+export function stepWithError(shape: S6Shape, x: S6Inputs, d: number, i: number): { dt: number; eDt: number } {
+  let xt = x.delta[i];
+  let eX = 0;
+  if (shape.hasDeltaBias) {
+    xt += x.deltaBias[d];
+    eX = U * Math.abs(xt);
+  }
+  let dt = xt;
+  let eDt = eX;
+  if (shape.softplus && xt <= 20) {
+    dt = softplus(xt);
+    const E = Math.exp(xt);
+    const arg = 1 + E;
+    // exp's own error, the argument's error, and the rounding of 1 + exp(x̃).
+    const eArg = E * ((3 + 2 * Math.abs(xt)) * ULP + 1.01 * eX) + U * arg;
+    const logOwn = arg <= 2 ? 2 ** -21 : 3 * ULP * Math.log(arg);
+    eDt = 1.01 * (eArg / arg) + logOwn;
+  }
+  return { dt, eDt };
+}
+
+/**
+ * Float32 bound of the chunkwise ("matrix") form of S6 with chunks of T tokens, as the
+ * s6-chunkwise kernels compute it (truth values are the same as s6Reference's). Per chunk
+ * [c0, c1) and output t:
+ *   y_t = Σ_{s=c0..t} Σ_n C_t,n·B_s,n·exp(A_n·seg(s,t))·(Δ_s·u_s) + Σ_n C_t,n·exp(A_n·seg(c0−1,t))·x_in,n + D·u_t,
+ * seg(s, t) = Σ_{r∈(s,t]} Δ_r summed directly (the stable segment sum of Mamba-2's ssd_minimal),
+ * x_in the state entering the chunk (chunk totals (exp(A_n·seg(chunk)), local end state) walked in order).
+ * Each decay's relative error: |A_n|·(Σ e_Δ + γ_k·seg) + u·|A_n·seg| in the exponent, plus exp's
+ * (3 + 2|arg|) ULP; each product term adds 4u and e_Δ/Δ; the K summands of y_t add γ_K·Σ|·|;
+ * the state entering a chunk carries the error of the walk (same recurrence as in s6Reference).
+ */
+export function s6ChunkwiseBound(shape: S6Shape, x: S6Inputs, T: number): Float64Array {
+  const { batch: Bt, channels: D, state: N, length: L } = shape;
+  const row = L + N;
+  const bound = new Float64Array(Bt * D * row);
+  const dts = new Float64Array(L);
+  const eDts = new Float64Array(L);
+  const xin = new Float64Array(N); // |x| entering the chunk (float64 truth)
+  const Pin = new Float64Array(N); // bound on its float32 error
+  const decayErr = (An: number, seg: number, eSeg: number) => {
+    const arg = Math.abs(An * seg);
+    const eArg = Math.abs(An) * eSeg + U * arg;
+    return 1.01 * eArg + (3 + 2 * (arg + eArg)) * ULP;
+  };
+  for (let b = 0; b < Bt; b++) {
+    for (let d = 0; d < D; d++) {
+      const ch = b * D + d;
+      for (let l = 0; l < L; l++) {
+        const r = stepWithError(shape, x, d, ch * L + l);
+        dts[l] = r.dt;
+        eDts[l] = r.eDt;
+      }
+      const h = new Float64Array(N); // true state entering the chunk
+      xin.fill(0);
+      Pin.fill(0);
+      for (let c0 = 0; c0 < L; c0 += T) {
+        const c1 = Math.min(L, c0 + T);
+        // Outputs of this chunk.
+        for (let t = c0; t < c1; t++) {
+          const i = ch * L + t;
+          let yTrue = 0;
+          let absSum = 0;
+          let err = 0;
+          let seg = 0;
+          let eSegInputs = 0;
+          let k = 0;
+          for (let s = t; s >= c0; s--) {
+            const dtu = dts[s] * x.u[ch * L + s];
+            const relDtu = eDts[s] / dts[s] + U;
+            for (let n = 0; n < N; n++) {
+              const An = x.A[d * N + n];
+              const term = x.C[(b * N + n) * L + t] * x.B[(b * N + n) * L + s] * Math.exp(An * seg) * dtu;
+              const eSeg = 1.01 * eSegInputs + gamma(Math.max(1, k)) * seg;
+              yTrue += term;
+              absSum += Math.abs(term);
+              err += Math.abs(term) * (decayErr(An, seg, eSeg) + relDtu + 3 * U);
+            }
+            seg += dts[s];
+            eSegInputs += eDts[s];
+            k++;
+          }
+          for (let n = 0; n < N; n++) {
+            const An = x.A[d * N + n];
+            const eSeg = 1.01 * eSegInputs + gamma(k) * seg;
+            const cDecay = Math.abs(x.C[(b * N + n) * L + t]) * Math.exp(An * seg);
+            yTrue += x.C[(b * N + n) * L + t] * Math.exp(An * seg) * h[n];
+            absSum += cDecay * xin[n];
+            err += cDecay * xin[n] * (decayErr(An, seg, eSeg) + 2 * U) + cDecay * Pin[n];
+          }
+          const du = x.D[d] * x.u[i];
+          yTrue += du;
+          absSum += Math.abs(du);
+          const K = (t - c0 + 1) * N + N + 1;
+          err += gamma(K) * (absSum + err);
+          let yErr = err;
+          if (shape.hasZ) {
+            const z = x.z[i];
+            const e = Math.exp(-z);
+            const g = z / (1 + e);
+            const epsG = (3 + 2 * Math.abs(z)) * ULP * (e / (1 + e)) + U + 2.5 * ULP + U;
+            yErr = Math.abs(g) * yErr + (Math.abs(yTrue) + yErr) * Math.abs(g) * epsG + U * Math.abs(yTrue * g);
+          }
+          bound[ch * row + t] = 1.01 * yErr + 1e-12 * absSum + TINY * (K + 4);
+        }
+        // The chunk total and the walk to the next chunk's entering state.
+        for (let n = 0; n < N; n++) {
+          const An = x.A[d * N + n];
+          let seg = 0;
+          let eSegInputs = 0;
+          let local = 0;
+          let localAbs = 0;
+          let localErr = 0;
+          let k = 0;
+          for (let s = c1 - 1; s >= c0; s--) {
+            const dtu = dts[s] * x.u[ch * L + s];
+            const eSeg = 1.01 * eSegInputs + gamma(Math.max(1, k)) * seg;
+            const term = x.B[(b * N + n) * L + s] * Math.exp(An * seg) * dtu;
+            local += term;
+            localAbs += Math.abs(term);
+            localErr += Math.abs(term) * (decayErr(An, seg, eSeg) + eDts[s] / dts[s] + 3 * U);
+            seg += dts[s];
+            eSegInputs += eDts[s];
+            k++;
+          }
+          localErr += gamma(c1 - c0) * (localAbs + localErr);
+          const decay = Math.exp(An * seg);
+          const eDecay = decayErr(An, seg, 1.01 * eSegInputs + gamma(k) * seg);
+          h[n] = decay * h[n] + local;
+          const xNext = decay * xin[n] + localAbs;
+          Pin[n] = decay * Pin[n] + (eDecay + 2 * U) * decay * xin[n] + localErr + U * xNext + TINY;
+          xin[n] = xNext;
+        }
+      }
+      for (let n = 0; n < N; n++) bound[ch * row + L + n] = 1.01 * Pin[n] + 1e-12 * xin[n] + TINY * (4 * L + 8);
+    }
+  }
+  return bound;
 }
 
 /** A float32 CPU emulation of the sequential S6 loop (Math.exp/log rounded to float32). */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { nodeDevice } from '../../src/gpu/node-device';
 import { defaultExperiment, runExperiment, type Experiment, type Params } from '../../src/kernels';
 
-async function check(variant: string, params: Params) {
+async function check(name: string, params: Params) {
+  const variant = name.split(' ')[0];
   const { device, caps, adapter } = await nodeDevice();
   const base = defaultExperiment('scan', variant);
   const experiment: Experiment = { ...base, params: { ...base.params, ...params }, reps: 1, seed: 11 };
@@ -19,8 +20,11 @@ const SMALL: Record<string, Params> = {
   'hillis-steele': { wg: 32 },
   blelloch: { wg: 32 },
   subgroup: { wg: 64 },
+  'subgroup tiny-workgroup': { wg: 8 },
   'reduce-then-scan': { wg: 32, items: 4 },
   lookback: { wg: 32, items: 4 },
+  'reduce-then-scan unstaged': { wg: 16, items: 8, stage: false },
+  'lookback unstaged': { wg: 16, items: 8, stage: false },
   copy: {},
 };
 
@@ -51,6 +55,7 @@ describe('linear-recurrence scans on WebGPU (Dawn) against float64', () => {
 
   it('look-back with spin limit 0 takes the fallback on every step and is still right', async () => {
     await check('lookback', { wg: 32, items: 2, channels: 2, length: 2000, spin: 0, mode: 'inclusive', decay: 'signed' });
+    await check('lookback', { wg: 16, items: 8, channels: 2, length: 2000, spin: 0, mode: 'exclusive', decay: 'signed', stage: false });
   });
 
   it('a wrong result is caught: the bound is not vacuous', async () => {

@@ -34,18 +34,24 @@ describe('selective scan (S6) on WebGPU against float64', () => {
       it(`chunked T=${chunk} ${name}`, async () => {
         await check('s6-chunked', { ...shape, chunk });
       });
+      it(`chunkwise matrix form T=${chunk} ${name}`, async () => {
+        await check('s6-chunkwise', { ...shape, chunk });
+      });
     }
   }
   it('without gate, bias and softplus (Δ used as given)', async () => {
     const p = { batch: 1, channels: 2, state: 8, length: 200, gate: false, deltaBias: false, softplus: false };
     await check('s6-sequential', p);
     await check('s6-chunked', { ...p, chunk: 32 });
+    await check('s6-chunkwise', { ...p, chunk: 32 });
   });
 
   it('chunked agrees with sequential (same float32 work, different bracketing)', async () => {
     const p = { batch: 1, channels: 4, state: 16, length: 500 };
     const seq = await check('s6-sequential', p);
     const chunked = await check('s6-chunked', { ...p, chunk: 32 });
+    const chunkwise = await check('s6-chunkwise', { ...p, chunk: 32 });
+    expect(chunkwise.metrics.relFrobenius).toBeLessThan(1e-5);
     // Both are within their bounds of float64; so |seq − chunked| ≤ bound_seq + bound_chunked.
     // Their SQNR against float64 should also be of the same order (both ≈ float32 rounding).
     expect(seq.metrics.relFrobenius).toBeLessThan(1e-5);

@@ -124,3 +124,45 @@ describe('dataflow of the scan algorithms', () => {
     }
   });
 });
+
+describe('f16 scan (generated and emulated here: SwiftShader has no shader-f16)', () => {
+  it('the f16 codec rounds to nearest even with subnormals and overflow', async () => {
+    const { f16Bits, f16Value } = await import('../../src/numerics/f16');
+    expect(f16Bits(1)).toBe(0x3c00);
+    expect(f16Bits(65504)).toBe(0x7bff);
+    expect(f16Bits(65520)).toBe(0x7c00); // halfway to 2^16 rounds up to Inf
+    expect(f16Bits(2 ** -24)).toBe(0x0001);
+    expect(f16Bits(2 ** -25)).toBe(0x0000); // tie to even (0)
+    expect(f16Bits(3 * 2 ** -25)).toBe(0x0002); // tie to even (2)
+    expect(f16Bits(0.1)).toBe(0x2e66);
+    expect(f16Bits(-2)).toBe(0xc000);
+    expect(f16Value(0x3555)).toBeCloseTo(0.333251953125, 12);
+    expect(f16Bits(1 + 2 ** -11)).toBe(0x3c00); // tie: stays even
+    expect(f16Bits(1 + 3 * 2 ** -11)).toBe(0x3c02); // tie: rounds up to even
+  });
+
+  it('is unavailable without shader-f16 and generates f16 WGSL with it', () => {
+    const v = findVariant('scan', 'sequential-f16')!;
+    expect(v.unavailableReason!(SPEC_DEFAULT_CAPS)).toMatch(/shader-f16/);
+    const caps = { ...SPEC_DEFAULT_CAPS, features: ['shader-f16'] };
+    expect(v.unavailableReason!(caps)).toBeNull();
+    const params = { channels: 2, length: 9, mode: 'inclusive', decay: 'decay' };
+    const plan = v.plan(params, v.makeInputs(params, 1), caps);
+    expect(plan.dispatches[0].wgsl).toMatch(/^enable f16;/);
+    expect(plan.dispatches[0].wgsl).toMatch(/array<f16>/);
+    // Two f16 values per 32-bit word: 18 values → 9 words.
+    expect((plan.buffers[0].data as Uint32Array).length).toBe(9);
+  });
+
+  it('the f16 emulation stays within the f16 bound, and its error is far above f32', () => {
+    const v = findVariant('scan', 'sequential-f16')!;
+    // The bound holds while 2t·u < 1/2, i.e. t < 512 in f16 (γ_k needs k·u < 1); beyond, it is ∞.
+    const params = { channels: 2, length: 500, mode: 'inclusive', decay: 'decay' };
+    const inputs = v.makeInputs(params, 3);
+    const ref = v.reference(params, inputs);
+    const m = computeMetrics(v.emulate!(params, inputs), ref.values, ref.bound);
+    expect(m.boundViolations).toBe(0);
+    expect(m.worstBoundRatio).toBeGreaterThan(0.01);
+    expect(m.maxAbs).toBeGreaterThan(1e-4); // f32 errors at this length are ~1e-7
+  });
+});

@@ -13,9 +13,16 @@ const CHUNKS = ${chunks}u; // chunks per channel
 `;
 }
 
-export const CHUNK_WGSL = /* wgsl */ `
+/**
+ * Loading, per-invocation reduction and the workgroup scan. `staged`: the chunk goes through
+ * workgroup memory with coalesced loads (what a GPU wants); otherwise each invocation reads its
+ * ITEMS consecutive pairs straight from memory (contiguous per invocation: what a CPU adapter
+ * wants, and no chunk-sized workgroup array).
+ */
+export function chunkWgsl(staged: boolean): string {
+  const loading = staged
+    ? /* wgsl */ `
 var<workgroup> chunkPairs : array<vec2f, CHUNK>;
-var<workgroup> scanLevels : array<vec2f, 2u * WG>;
 
 // Stages pairs chunk·CHUNK … of one channel (identity past the end), WG consecutive at a time.
 fn loadChunk(channel : u32, chunk : u32, i : u32) {
@@ -31,11 +38,33 @@ fn loadChunk(channel : u32, chunk : u32, i : u32) {
   }
 }
 
+// Item k of this invocation's ITEMS consecutive pairs.
+fn ownPair(channel : u32, chunk : u32, i : u32, k : u32) -> vec2f {
+  return chunkPairs[i * ITEMS + k];
+}
+`
+    : /* wgsl */ `
+// Unstaged: nothing to load ahead; every invocation reads its own pairs from memory.
+fn loadChunk(channel : u32, chunk : u32, i : u32) {
+}
+
+// Item k of this invocation's ITEMS consecutive pairs (identity past the end).
+fn ownPair(channel : u32, chunk : u32, i : u32, k : u32) -> vec2f {
+  let t = chunk * CHUNK + i * ITEMS + k;
+  if (t < L) {
+    return vec2f(a[channel * L + t], b[channel * L + t]);
+  }
+  return IDENTITY;
+}
+`;
+  return /* wgsl */ `${loading}
+var<workgroup> scanLevels : array<vec2f, 2u * WG>;
+
 // The combine of this invocation's ITEMS consecutive pairs, first to last.
-fn reduceOwnItems(i : u32) -> vec2f {
+fn reduceOwnItems(channel : u32, chunk : u32, i : u32) -> vec2f {
   var acc = IDENTITY;
   for (var k = 0u; k < ITEMS; k++) {
-    acc = combine(acc, chunkPairs[i * ITEMS + k]);
+    acc = combine(acc, ownPair(channel, chunk, i, k));
   }
   return acc;
 }
@@ -69,11 +98,33 @@ fn workgroupScan(value : vec2f, i : u32) -> WorkgroupScan {
   return result;
 }
 `;
+}
 
-/** Needs `h` and `EXCLUSIVE` besides what CHUNK_WGSL needs. */
-export const FINISH_CHUNK_WGSL = /* wgsl */ `
-// Runs this invocation's items from the entering state, writes the outputs into chunkPairs[·].y,
-// then stores the chunk with coalesced writes (call from uniform control flow).
+/**
+ * Runs this invocation's items from the entering state and stores h (needs `h` and `EXCLUSIVE`).
+ * Staged: outputs go back through workgroup memory for coalesced stores.
+ */
+export function finishChunkWgsl(staged: boolean): string {
+  if (!staged) {
+    return /* wgsl */ `
+fn finishChunk(channel : u32, chunk : u32, i : u32, stateIn : f32) {
+  var state = stateIn;
+  for (var k = 0u; k < ITEMS; k++) {
+    let t = chunk * CHUNK + i * ITEMS + k;
+    if (t < L) {
+      let next = a[channel * L + t] * state + b[channel * L + t];
+      if (EXCLUSIVE) {
+        h[channel * L + t] = state;
+      } else {
+        h[channel * L + t] = next;
+      }
+      state = next;
+    }
+  }
+}
+`;
+  }
+  return /* wgsl */ `
 fn finishChunk(channel : u32, chunk : u32, i : u32, stateIn : f32) {
   var state = stateIn;
   for (var k = 0u; k < ITEMS; k++) {
@@ -96,8 +147,18 @@ fn finishChunk(channel : u32, chunk : u32, i : u32, stateIn : f32) {
   }
 }
 `;
+}
 
 /** Workgroup memory of the chunk pieces, in bytes. */
-export function chunkSharedBytes(wg: number, items: number): number {
-  return 8 * wg * items + 16 * wg;
+export function chunkSharedBytes(wg: number, items: number, staged = true): number {
+  return (staged ? 8 * wg * items : 0) + 16 * wg;
 }
+
+/** The staging switch both chunked variants offer. */
+export const STAGE_PARAM = {
+  key: 'stage',
+  label: 'Stage chunks in workgroup memory (coalesced)',
+  kind: 'bool' as const,
+  default: true,
+  help: 'On: coalesced loads through workgroup memory (GPUs). Off: each invocation reads its own contiguous items (CPU adapters).',
+};

@@ -60,9 +60,9 @@ export const ITEMS_PARAM: ParamDef = {
   kind: 'int',
   default: 4,
   min: 1,
-  max: 64,
+  max: 1024,
   pow2: true,
-  choices: [1, 2, 4, 8, 16, 32],
+  choices: [1, 4, 16, 64, 256],
 };
 
 export interface ScanShape {

@@ -21,10 +21,10 @@
 // Right-operand depth: chunk log2(WG)+1, the walk (≤ chunks), fix-up log2(WG)+2, + margin.
 import { intParam } from '../schema';
 import type { KernelVariant, Params } from '../types';
-import { CHUNK_WGSL, FINISH_CHUNK_WGSL, chunkConstants, chunkSharedBytes } from './chunk';
+import { STAGE_PARAM, chunkConstants, chunkSharedBytes, chunkWgsl, finishChunkWgsl } from './chunk';
 import { COMBINE_WGSL, ITEMS_PARAM, SCAN_SHAPE_PARAMS, WG_PARAM, log2, scanCommon, scanLimitChecks, scanReferenceWith, scanShapeOf, scanBuffers } from './common';
 
-export function lookbackWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number, spinLimit: number): string {
+export function lookbackWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number, spinLimit: number, staged = true): string {
   return /* wgsl */ `
 const CHANNELS = ${channels}u;
 const L = ${length}u;
@@ -38,7 +38,7 @@ ${chunkConstants(wg, items, chunks)}${COMBINE_WGSL}
 @group(0) @binding(3) var<storage, read_write> lookback : array<atomic<u32>>;
 // Per channel: the next chunk to hand out.
 @group(0) @binding(4) var<storage, read_write> chunkCounter : array<atomic<u32>>;
-${CHUNK_WGSL}${FINISH_CHUNK_WGSL}
+${chunkWgsl(staged)}${finishChunkWgsl(staged)}
 const KEY = 0x7FBADBADu;
 const NOT_READY = 0u;
 const AGGREGATE = 1u;
@@ -72,7 +72,7 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 
   loadChunk(channel, chunk, i);
   workgroupBarrier();
-  let scan = workgroupScan(reduceOwnItems(i), i);
+  let scan = workgroupScan(reduceOwnItems(channel, chunk, i), i);
   if (i == 0u) {
     if (chunk == 0u) {
       publish(slot + 2u, scan.total); // the first chunk's total is already its inclusive prefix
@@ -119,7 +119,7 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
       fellBack = true;
       loadChunk(channel, u32(predecessor), i);
       workgroupBarrier();
-      let redone = workgroupScan(reduceOwnItems(i), i);
+      let redone = workgroupScan(reduceOwnItems(channel, u32(predecessor), i), i);
       if (i == 0u) {
         lookValue = redone.total;
       }
@@ -152,7 +152,8 @@ function config(params: Params) {
   const items = intParam(params, 'items');
   const chunks = Math.ceil(length / (wg * items));
   const spinLimit = intParam(params, 'spin');
-  return { channels, length, exclusive, wg, items, chunks, spinLimit };
+  const staged = params.stage !== false;
+  return { channels, length, exclusive, wg, items, chunks, spinLimit, staged };
 }
 
 export const lookback: KernelVariant = {
@@ -167,6 +168,7 @@ export const lookback: KernelVariant = {
     ...SCAN_SHAPE_PARAMS,
     WG_PARAM,
     ITEMS_PARAM,
+    STAGE_PARAM,
     {
       key: 'spin',
       label: 'Spin limit (polls before the fallback)',
@@ -183,11 +185,11 @@ export const lookback: KernelVariant = {
     return chunks + 3 * log2(wg) + 8;
   }),
   checkLimits(params, caps) {
-    const { channels, wg, items, chunks } = config(params);
-    return scanLimitChecks(params, caps, wg, chunkSharedBytes(wg, items) + 48, [chunks, channels]);
+    const { channels, wg, items, chunks, staged } = config(params);
+    return scanLimitChecks(params, caps, wg, chunkSharedBytes(wg, items, staged) + 48, [chunks, channels]);
   },
   plan(params, inputs) {
-    const { channels, length, exclusive, wg, items, chunks, spinLimit } = config(params);
+    const { channels, length, exclusive, wg, items, chunks, spinLimit, staged } = config(params);
     return {
       buffers: [
         ...scanBuffers(inputs, params),
@@ -196,8 +198,8 @@ export const lookback: KernelVariant = {
       ],
       dispatches: [
         {
-          label: `scan look-back wg${wg}×${items}`,
-          wgsl: lookbackWgsl(channels, length, exclusive, wg, items, chunks, spinLimit),
+          label: `scan look-back wg${wg}×${items}${staged ? '' : ' unstaged'}`,
+          wgsl: lookbackWgsl(channels, length, exclusive, wg, items, chunks, spinLimit, staged),
           bindings: ['a', 'b', 'h', 'lookback', 'chunkCounter'],
           workgroups: [chunks, channels],
         },

@@ -9,7 +9,7 @@
 // Right-operand depth: chunk totals log2(WG)+1, spine log2(WG)+1, fix-up log2(WG)+2 (+ margin).
 import { intParam } from '../schema';
 import type { KernelVariant, Params } from '../types';
-import { CHUNK_WGSL, FINISH_CHUNK_WGSL, chunkConstants, chunkSharedBytes } from './chunk';
+import { STAGE_PARAM, chunkConstants, chunkSharedBytes, chunkWgsl, finishChunkWgsl } from './chunk';
 import { COMBINE_WGSL, ITEMS_PARAM, SCAN_SHAPE_PARAMS, WG_PARAM, log2, scanBuffers, scanCommon, scanLimitChecks, scanReferenceWith, scanShapeOf } from './common';
 
 function sizes(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number) {
@@ -20,12 +20,12 @@ const EXCLUSIVE = ${exclusive};
 ${chunkConstants(wg, items, chunks)}${COMBINE_WGSL}`;
 }
 
-export function rtsReduceWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number): string {
+export function rtsReduceWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number, staged = true): string {
   return /* wgsl */ `${sizes(channels, length, exclusive, wg, items, chunks)}
 @group(0) @binding(0) var<storage, read> a : array<f32>;
 @group(0) @binding(1) var<storage, read> b : array<f32>;
 @group(0) @binding(2) var<storage, read_write> chunkTotals : array<vec2f>;
-${CHUNK_WGSL}
+${chunkWgsl(staged)}
 @compute @workgroup_size(${wg})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
   let chunk = wid.x;
@@ -33,7 +33,7 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   let i = lid.x;
   loadChunk(channel, chunk, i);
   workgroupBarrier();
-  let scan = workgroupScan(reduceOwnItems(i), i);
+  let scan = workgroupScan(reduceOwnItems(channel, chunk, i), i);
   if (i == 0u) {
     chunkTotals[channel * CHUNKS + chunk] = scan.total;
   }
@@ -41,7 +41,7 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 `;
 }
 
-export function rtsCarriesWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number): string {
+export function rtsCarriesWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number, staged = true): string {
   return /* wgsl */ `${sizes(channels, length, exclusive, wg, items, chunks)}
 @group(0) @binding(0) var<storage, read> chunkTotals : array<vec2f>;
 @group(0) @binding(1) var<storage, read_write> chunkStates : array<f32>;
@@ -86,13 +86,13 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 `;
 }
 
-export function rtsFixupWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number): string {
+export function rtsFixupWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number, staged = true): string {
   return /* wgsl */ `${sizes(channels, length, exclusive, wg, items, chunks)}
 @group(0) @binding(0) var<storage, read> a : array<f32>;
 @group(0) @binding(1) var<storage, read> b : array<f32>;
 @group(0) @binding(2) var<storage, read> chunkStates : array<f32>;
 @group(0) @binding(3) var<storage, read_write> h : array<f32>;
-${CHUNK_WGSL}${FINISH_CHUNK_WGSL}
+${chunkWgsl(staged)}${finishChunkWgsl(staged)}
 @compute @workgroup_size(${wg})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
   let chunk = wid.x;
@@ -100,7 +100,7 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   let i = lid.x;
   loadChunk(channel, chunk, i);
   workgroupBarrier();
-  let scan = workgroupScan(reduceOwnItems(i), i);
+  let scan = workgroupScan(reduceOwnItems(channel, chunk, i), i);
   let chunkState = chunkStates[channel * CHUNKS + chunk];
   // Apply everything before this invocation's items (inside the chunk) to the entering state.
   finishChunk(channel, chunk, i, scan.before.x * chunkState + scan.before.y);
@@ -113,7 +113,8 @@ function config(params: Params) {
   const wg = intParam(params, 'wg');
   const items = intParam(params, 'items');
   const chunks = Math.ceil(length / (wg * items));
-  return { channels, length, exclusive, wg, items, chunks };
+  const staged = params.stage !== false;
+  return { channels, length, exclusive, wg, items, chunks, staged };
 }
 
 export const reduceThenScan: KernelVariant = {
@@ -123,15 +124,15 @@ export const reduceThenScan: KernelVariant = {
   summary:
     'Chunks of WG·items pairs: reduce each chunk, scan the chunk totals, then rescan each chunk from its entering state. ' +
     'Safe everywhere (no workgroup waits for another), but reads the input twice.',
-  params: [...SCAN_SHAPE_PARAMS, WG_PARAM, ITEMS_PARAM],
+  params: [...SCAN_SHAPE_PARAMS, WG_PARAM, ITEMS_PARAM, STAGE_PARAM],
   reference: scanReferenceWith((params) => 3 * log2(intParam(params, 'wg')) + 8),
   checkLimits(params, caps) {
-    const { channels, wg, items, chunks } = config(params);
-    return scanLimitChecks(params, caps, wg, chunkSharedBytes(wg, items), [chunks, channels]);
+    const { channels, wg, items, chunks, staged } = config(params);
+    return scanLimitChecks(params, caps, wg, chunkSharedBytes(wg, items, staged), [chunks, channels]);
   },
   plan(params, inputs) {
-    const { channels, length, exclusive, wg, items, chunks } = config(params);
-    const args = [channels, length, exclusive, wg, items, chunks] as const;
+    const { channels, length, exclusive, wg, items, chunks, staged } = config(params);
+    const args = [channels, length, exclusive, wg, items, chunks, staged] as const;
     return {
       buffers: [
         ...scanBuffers(inputs, params),

@@ -10,7 +10,7 @@ import type { KernelVariant, Params } from '../types';
 import { S6_PARAMS, s6Bindings, s6BufferChecks, s6Buffers, s6Common, s6ReferenceWith, s6ShapeOf, s6TokenWgsl } from './s6common';
 import type { S6Shape } from '../../numerics/scan';
 
-function chunkConst(T: number, chunks: number) {
+export function chunkConst(T: number, chunks: number) {
   return `const T = ${T}u; // tokens per chunk\nconst CHUNKS = ${chunks}u;\n`;
 }
 
@@ -41,12 +41,16 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   return { wgsl, bindings };
 }
 
-export function s6ChunkStatesWgsl(shape: S6Shape, T: number, chunks: number) {
+/** With `writeLastState`, the walk's final state also goes to the output rows (binding `out`). */
+export function s6ChunkStatesWgsl(shape: S6Shape, T: number, chunks: number, writeLastState = false) {
   const wgsl = /* wgsl */ `
 const N = ${shape.state}u;
+const ROW = ${shape.length + shape.state}u;
+const L = ${shape.length}u;
 ${chunkConst(T, chunks)}
 @group(0) @binding(0) var<storage, read> chunkTotals : array<vec2f>;
 @group(0) @binding(1) var<storage, read_write> chunkStates : array<f32>;
+${writeLastState ? '@group(0) @binding(2) var<storage, read_write> out : array<f32>;' : ''}
 
 @compute @workgroup_size(${shape.state})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
@@ -57,9 +61,10 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
     let total = chunkTotals[base + c];
     x = total.x * x + total.y;
   }
+  ${writeLastState ? 'out[wid.x * ROW + L + lid.x] = x;' : ''}
 }
 `;
-  return { wgsl, bindings: ['chunkTotals', 'chunkStates'] };
+  return { wgsl, bindings: writeLastState ? ['chunkTotals', 'chunkStates', 'out'] : ['chunkTotals', 'chunkStates'] };
 }
 
 export function s6ChunkOutputWgsl(shape: S6Shape, T: number, chunks: number) {
@@ -69,7 +74,9 @@ export function s6ChunkOutputWgsl(shape: S6Shape, T: number, chunks: number) {
   ]);
   const wgsl = /* wgsl */ `${declarations}
 ${s6TokenWgsl(shape, true)}${chunkConst(T, chunks)}
-var<workgroup> cTimesX : array<f32, N>;
+// C·x for a block of TB tokens × N states: one pair of barriers per block, not per token.
+const TB = 32u;
+var<workgroup> cTimesX : array<f32, ${shape.state * 32}>;
 
 @compute @workgroup_size(${shape.state})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
@@ -80,20 +87,24 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   let d = row % D;
   let An = A[d * N + n];
   var x = chunkStates[(row * N + n) * CHUNKS + chunk];
-  for (var l = chunk * T; l < min(L, chunk * T + T); l++) {
-    let i = row * L + l;
-    let uv = u[i];
-    let dt = stepSize(d, i);
-    let bc = (batch * N + n) * L + l;
-    x = exp(dt * An) * x + (dt * uv) * Bm[bc];
-    cTimesX[n] = Cm[bc] * x;
+  let chunkEnd = min(L, chunk * T + T);
+  for (var l0 = chunk * T; l0 < chunkEnd; l0 += TB) {
+    let count = min(TB, chunkEnd - l0);
+    for (var j = 0u; j < count; j++) {
+      let i = row * L + l0 + j;
+      let dt = stepSize(d, i);
+      let bc = (batch * N + n) * L + l0 + j;
+      x = exp(dt * An) * x + (dt * u[i]) * Bm[bc];
+      cTimesX[j * N + n] = Cm[bc] * x;
+    }
     workgroupBarrier();
-    if (n == 0u) {
+    for (var j = n; j < count; j += N) {
+      let i = row * L + l0 + j;
       var sum = 0.0;
       for (var k = 0u; k < N; k++) {
-        sum += cTimesX[k];
+        sum += cTimesX[j * N + k];
       }
-      out[row * ROW + l] = finishOutput(d, i, sum, uv);
+      out[row * ROW + l0 + j] = finishOutput(d, i, sum, u[i]);
     }
     workgroupBarrier();
   }
@@ -123,7 +134,7 @@ export const s6Chunked: KernelVariant = {
   checkLimits(params, caps) {
     const { shape, chunks } = config(params);
     return [
-      ...checkWorkgroup(caps, [shape.state, 1, 1], 4 * shape.state, `a workgroup of N = ${shape.state}`),
+      ...checkWorkgroup(caps, [shape.state, 1, 1], 4 * 32 * shape.state, `a workgroup of N = ${shape.state}`),
       ...checkDispatch(caps, [chunks, shape.batch * shape.channels]),
       ...s6BufferChecks(params, caps),
     ];

@@ -1,7 +1,7 @@
 // Selective scan, sequential in time: one workgroup per (batch, channel) with one invocation per
 // state index n; each walks the tokens in order (x ← ΔA·x + ΔBu), and per token the workgroup
-// sums C·x over n in workgroup memory (invocation 0 adds in order n = 0 … N−1, then D·u and the
-// gate). L dependent steps and 2·L barriers per channel: the layout of Mamba's reference loop.
+// stores C·x for a block of 32 tokens in workgroup memory; then each y is summed over n in order
+// (n = 0 … N−1), plus D·u and the gate. L dependent steps, 2 barriers per 32 tokens.
 // Right-operand depth R = 1 (+1 margin).
 import { checkDispatch, checkWorkgroup } from '../schema';
 import type { KernelVariant } from '../types';
@@ -12,7 +12,9 @@ export function s6SequentialWgsl(shape: S6Shape): { wgsl: string; bindings: stri
   const { declarations, bindings } = s6Bindings(shape, true, [{ wgsl: 'out', buffer: 'out', type: 'array<f32>', access: 'read_write' }]);
   const wgsl = /* wgsl */ `${declarations}
 ${s6TokenWgsl(shape, true)}
-var<workgroup> cTimesX : array<f32, N>;
+// C·x for a block of TB tokens × N states: one pair of barriers per block, not per token.
+const TB = 32u;
+var<workgroup> cTimesX : array<f32, ${shape.state * 32}>;
 
 @compute @workgroup_size(${shape.state})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
@@ -22,22 +24,26 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   let row = batch * D + d;
   let An = A[d * N + n];
   var x = 0.0;
-  for (var l = 0u; l < L; l++) {
-    let i = row * L + l;
-    let uv = u[i];
-    let dt = stepSize(d, i);
-    let bc = (batch * N + n) * L + l;
-    let dA = exp(dt * An);
-    let dBu = (dt * uv) * Bm[bc];
-    x = dA * x + dBu;
-    cTimesX[n] = Cm[bc] * x;
+  for (var l0 = 0u; l0 < L; l0 += TB) {
+    let count = min(TB, L - l0);
+    for (var j = 0u; j < count; j++) {
+      let i = row * L + l0 + j;
+      let dt = stepSize(d, i);
+      let bc = (batch * N + n) * L + l0 + j;
+      let dA = exp(dt * An);
+      let dBu = (dt * u[i]) * Bm[bc];
+      x = dA * x + dBu;
+      cTimesX[j * N + n] = Cm[bc] * x;
+    }
     workgroupBarrier();
-    if (n == 0u) {
+    // Invocation n forms y for tokens n, n + N, … of the block: Σ over states in order, + D·u, gate.
+    for (var j = n; j < count; j += N) {
+      let i = row * L + l0 + j;
       var sum = 0.0;
       for (var k = 0u; k < N; k++) {
-        sum += cTimesX[k];
+        sum += cTimesX[j * N + k];
       }
-      out[row * ROW + l] = finishOutput(d, i, sum, uv);
+      out[row * ROW + l0 + j] = finishOutput(d, i, sum, u[i]);
     }
     workgroupBarrier();
   }
@@ -59,7 +65,7 @@ export const s6Sequential: KernelVariant = {
   checkLimits(params, caps) {
     const s = s6ShapeOf(params);
     return [
-      ...checkWorkgroup(caps, [s.state, 1, 1], 4 * s.state, `a workgroup of N = ${s.state}`),
+      ...checkWorkgroup(caps, [s.state, 1, 1], 4 * 32 * s.state, `a workgroup of N = ${s.state}`),
       ...checkDispatch(caps, [s.channels, s.batch]),
       ...s6BufferChecks(params, caps),
     ];

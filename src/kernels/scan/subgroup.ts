@@ -4,7 +4,7 @@
 // WGSL does not promise how invocations map to subgroups, so each subgroup claims its place in
 // the tile with an atomic counter (ordinal · subgroup_size + lane) instead of assuming
 // local_invocation_index order. Needs WG to be a multiple of the subgroup size (true for powers
-// of two ≥ the largest subgroup size).
+// of two; a workgroup smaller than one subgroup also works).
 // Right-operand depth R = log2(subgroup) ≤ log2(WG) + 1 (subgroup prefix) + 1 (totals) + 1 (carry) + 1.
 import { hasFeature } from '../../gpu/caps';
 import { intParam } from '../schema';
@@ -44,6 +44,8 @@ fn main(
   }
   let ordinal = subgroupMax(claimed);
   let slot = ordinal * subgroupSize + lane;
+  // The last active lane (a workgroup smaller than the subgroup leaves lanes empty).
+  let lastLane = subgroupMax(lane);
   workgroupBarrier(); // every subgroup has claimed its ordinal
   let subgroups = atomicLoad(&subgroupCount);
 
@@ -66,7 +68,7 @@ fn main(
     if (lane == 0u) {
       exclusiveInSubgroup = IDENTITY;
     }
-    if (lane == subgroupSize - 1u) {
+    if (lane == lastLane) {
       subgroupTotals[ordinal] = inclusive;
     }
     workgroupBarrier();
@@ -113,7 +115,8 @@ export const subgroup: KernelVariant = {
     const { channels } = scanShapeOf(params);
     const wg = intParam(params, 'wg');
     const problems = scanLimitChecks(params, caps, wg, 2 * (wg / 4) * 8 + 16, [channels]);
-    if (caps.subgroupMaxSize && wg % caps.subgroupMaxSize !== 0) {
+    // Full subgroups (or a single partial one) keep the slots contiguous.
+    if (caps.subgroupMaxSize && wg > caps.subgroupMaxSize && wg % caps.subgroupMaxSize !== 0) {
       problems.push(`the workgroup size ${wg} must be a multiple of this adapter's largest subgroup size ${caps.subgroupMaxSize}`);
     }
     return problems;

@@ -18,7 +18,7 @@ const ALGORITHMS: { value: DataflowAlgorithm; label: string }[] = [
 function algorithmFor(variant: string): DataflowAlgorithm {
   if (variant === 'hillis-steele' || variant === 'subgroup') return 'hillis-steele';
   if (variant === 'blelloch') return 'blelloch';
-  if (variant === 'reduce-then-scan' || variant === 'lookback' || variant === 's6-chunked') return 'chunked';
+  if (['reduce-then-scan', 'lookback', 's6-chunked', 's6-chunkwise', 'spatial-mamba'].includes(variant)) return 'chunked';
   return 'sequential';
 }
 
@@ -29,6 +29,9 @@ const NOTES: Record<string, string> = {
     'It assumes workgroups that started keep making progress, which WebGPU does not promise; after a spin limit it recomputes the predecessor itself.',
   'reduce-then-scan': 'Three dispatches: chunk totals, a scan of the totals, then each chunk rescanned from its entering state.',
   copy: 'The copy roof has no dataflow between elements: it shows the bandwidth a scan could reach.',
+  's6-chunkwise':
+    'Chunk-to-chunk states follow this two-level pattern; inside a chunk every output sums over all earlier tokens of the chunk at once (a masked, decay-weighted product).',
+  'spatial-mamba': 'The raster scan runs in rows (chunks): row totals, a walk over rows, rows rescanned; then the dilated fusion mixes neighbouring states in 2D.',
 };
 
 export default function ScanLab({ experiment, result, sweepPoints }: LabPanelProps) {
@@ -96,13 +99,24 @@ export default function ScanLab({ experiment, result, sweepPoints }: LabPanelPro
 
       {extras?.kind === 's6' && <S6Views extras={extras} />}
       {extras?.kind === 'linear-scan' && <ErrorByPosition extras={extras} />}
+      {extras?.kind === 'spatial' && <SpatialViews extras={extras as unknown as SpatialExtras} />}
       <ErrorVsSweep points={sweepPoints} param={experiment.sweep?.param} />
     </section>
   );
 }
 
+interface SpatialExtras {
+  centre: [number, number];
+  image: { step: number; cells: number[][] };
+  output: { step: number; cells: number[][] };
+  receptiveScanOnly: { step: number; cells: number[][] };
+  receptiveFused: { step: number; cells: number[][] };
+  reachScanOnly: { pixelsAbove1Percent: number; rowsBelowCentre: number };
+  reachFused: { pixelsAbove1Percent: number; rowsBelowCentre: number };
+}
+
 interface ScanExtras {
-  kind: 'linear-scan' | 's6';
+  kind: 'linear-scan' | 's6' | 'spatial';
   errorByPosition?: { position: number[]; maxError: number[]; maxBound: number[] };
   stateHeatmap?: { times: number[]; states: number[][]; source: string };
   yError?: number[];
@@ -234,7 +248,7 @@ function S6Views({ extras }: { extras: ScanExtras }) {
   );
   const errors = usePlot(
     (Plotly, el) => {
-      const floor = (v: number) => Math.max(v, 1e-12);
+      const floor = (v: number) => (Number.isFinite(v) ? Math.max(v, 1e-12) : null);
       void Plotly.react(
         el,
         [
@@ -264,7 +278,7 @@ function ErrorByPosition({ extras }: { extras: ScanExtras }) {
   const e = extras.errorByPosition!;
   const plot = usePlot(
     (Plotly, el) => {
-      const floor = (v: number) => Math.max(v, 1e-12);
+      const floor = (v: number) => (Number.isFinite(v) ? Math.max(v, 1e-12) : null);
       void Plotly.react(
         el,
         [
@@ -291,7 +305,7 @@ function ErrorVsSweep({ points, param }: { points: LabPanelProps['sweepPoints'];
   const done = points.filter((p) => p.result && p.result.experiment.family === 'scan');
   const plot = usePlot(
     (Plotly, el) => {
-      const floor = (v: number) => Math.max(v, 1e-12);
+      const floor = (v: number) => (Number.isFinite(v) ? Math.max(v, 1e-12) : null);
       void Plotly.react(
         el,
         [
@@ -338,6 +352,49 @@ function ErrorVsSweep({ points, param }: { points: LabPanelProps['sweepPoints'];
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
+
+function FieldHeatmap({ title, field, log, testId, colorscale }: { title: string; field: { step: number; cells: number[][] }; log: boolean; testId: string; colorscale: string }) {
+  const plot = usePlot(
+    (Plotly, el) => {
+      const z = log ? field.cells.map((row) => row.map((v) => Math.log10(Math.max(v, 1e-12)))) : field.cells;
+      void Plotly.react(
+        el,
+        [{ type: 'heatmap', z, colorscale, colorbar: { title: { text: log ? 'log10' : '' } } }],
+        { ...layout(`x (÷${field.step})`, `y (÷${field.step})`), yaxis: { title: { text: `y (÷${field.step})` }, autorange: 'reversed' as const }, height: 280 },
+        { responsive: true, displaylogo: false },
+      );
+    },
+    [field, log],
+  );
+  return (
+    <figure className="scan-field">
+      <figcaption>{title}</figcaption>
+      <div ref={plot.ref} className="chart" data-testid={testId} />
+      {plot.error && <p className="bad">{plot.error}</p>}
+    </figure>
+  );
+}
+
+function SpatialViews({ extras }: { extras: SpatialExtras }) {
+  const [cx, cy] = extras.centre;
+  return (
+    <>
+      <h3>Receptive field of the centre pixel ({cx}, {cy})</h3>
+      <p>
+        Influence |∂y/∂b| of every input pixel on the output at the centre, exact (float64 adjoint). Raster scan alone:{' '}
+        {extras.reachScanOnly.pixelsAbove1Percent} pixels above 1% of the largest, {extras.reachScanOnly.rowsBelowCentre} of them below the centre row.
+        With the dilated state fusion: {extras.reachFused.pixelsAbove1Percent} pixels, {extras.reachFused.rowsBelowCentre} below the centre row.
+      </p>
+      <p className="muted">The image is procedural (public/ has no sample photograph): a disc, a dark bar and a gradient; decays close at edges.</p>
+      <div className="scan-fields">
+        <FieldHeatmap title="Input image" field={extras.image} log={false} testId="spatial-image" colorscale="Greys" />
+        <FieldHeatmap title="Output after fusion (GPU)" field={extras.output} log={false} testId="spatial-output" colorscale="Viridis" />
+        <FieldHeatmap title="Receptive field: raster scan only (log10)" field={extras.receptiveScanOnly} log testId="spatial-rf-scan" colorscale="Viridis" />
+        <FieldHeatmap title="Receptive field: scan + dilated fusion (log10)" field={extras.receptiveFused} log testId="spatial-rf-fused" colorscale="Viridis" />
+      </div>
     </>
   );
 }
