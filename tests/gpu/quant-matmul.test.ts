@@ -107,3 +107,16 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
     expect(v.checkLimits({ ...p, K: 512, groupSize: 12 }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/group size 12/);
   });
 });
+
+describe('W4A16 (f16 activations)', () => {
+  it('runs within its bound where shader-f16 exists, and is refused in words where it does not', async () => {
+    const { device, caps, adapter } = await nodeDevice();
+    if (caps.features.includes('shader-f16')) {
+      await check('gemm-w4', { TM: 2, act: 'f16', groupSize: 32 }, [3, 24, 256]);
+      return;
+    }
+    const base = defaultExperiment('quant', 'gemm-w4');
+    const experiment: Experiment = { ...base, params: { ...base.params, M: 1, N: 8, K: 64, act: 'f16' }, reps: 1, seed: 1 };
+    await expect(runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 })).rejects.toThrow(/shader-f16/);
+  });
+});

@@ -120,8 +120,19 @@ export function weightOnlyLimits(params: Params, caps: DeviceCaps, weightBytes: 
  * last); `decode` is WGSL that sets `w_lo` and `w_hi` (vec4f: weights 8w…8w+3 and 8w+4…8w+7 of
  * row n) from the word index `w`.
  */
-export function weightOnlySkeleton(dims: MatmulDims, header: string, weightDecls: string, decode: string, yBinding: number): string {
-  return dims.strategy === 'row' ? rowSkeleton(dims, header, weightDecls, decode, yBinding) : splitKSkeleton(dims, header, weightDecls, decode, yBinding);
+export function weightOnlySkeleton(dims: MatmulDims, header: string, weightDecls: string, decode: string, yBinding: number, f16 = false): string {
+  const text = dims.strategy === 'row' ? rowSkeleton(dims, header, weightDecls, decode, yBinding) : splitKSkeleton(dims, header, weightDecls, decode, yBinding);
+  if (!f16) return text;
+  // f16 activations (W4A16 proper): x holds vec4<f16>; the decoded weights are vec4<f16>; each
+  // product is rounded to f16 once, then widened and summed in f32.
+  return `enable f16;\n${text
+    .replace('var<storage, read> x : array<vec4f>; // M×K activations', 'var<storage, read> x : array<vec4<f16>>; // M×K f16 activations')
+    .replace(
+      'acc[r] += dot(w_lo, x[xi]) + dot(w_hi, x[xi + 1u]);',
+      `let p_lo = vec4f(w_lo * x[xi]);
+      let p_hi = vec4f(w_hi * x[xi + 1u]);
+      acc[r] += (p_lo.x + p_lo.y + p_lo.z + p_lo.w) + (p_hi.x + p_hi.y + p_hi.z + p_hi.w);`,
+    )}`;
 }
 
 function splitKSkeleton(dims: MatmulDims, header: string, weightDecls: string, decode: string, yBinding: number): string {
