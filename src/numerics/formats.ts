@@ -412,9 +412,8 @@ function quantizeBlockInt(data: Float32Array, blockSize: number, magnitudeBits: 
       }
       const x = data[i];
       const mag = Math.min(maxCode, roundToInteger(Math.abs(x) / unit, uniform()));
-      const code = x < 0 ? -mag : mag;
-      codes[i] = code;
-      dequantized[i] = code * unit;
+      codes[i] = x < 0 ? -mag : mag;
+      dequantized[i] = codes[i] * unit; // an integer code: a negative value rounding to 0 gives +0
     }
   }
   const grid: number[] = [];

@@ -3,7 +3,7 @@ import { nodeDevice } from '../../src/gpu/node-device';
 import { runPlan } from '../../src/gpu/runner';
 import { defaultExperiment, runExperiment, type Experiment } from '../../src/kernels';
 import { CODEC_FORMATS, codec, codecLayout, expectedCodecOutput, schemeOf } from '../../src/kernels/quant/codec';
-import { ELEMENT_FORMATS, decodeElement, quantize } from '../../src/numerics/formats';
+import { ELEMENT_FORMATS, decodeElement, encodeElement, quantize } from '../../src/numerics/formats';
 import { Rng } from '../../src/numerics/prng';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import type { Params } from '../../src/kernels/types';
@@ -40,6 +40,40 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       expect(result.extras?.mismatches).toBe(0);
     });
   }
+
+  for (const format of CODEC_FORMATS) {
+    it(`${format}: quantize then dequantize on the GPU equals the TS dequantized values bit for bit`, async () => {
+      const { device, caps, adapter } = await nodeDevice();
+      const experiment: Experiment = {
+        ...defaultExperiment('quant', 'codec'),
+        params: { ...base, format, rows: 9, cols: 160, dist: 'laplace', outliers: 1, outlierScale: 30, stage: 'roundtrip', symmetric: format !== 'int' },
+        reps: 1,
+        seed: 11,
+      };
+      const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
+      expect(result.metrics.boundViolations).toBe(0);
+      expect(result.extras?.mismatches).toBe(0); // also distinguishes −0 from +0
+      expect(result.wgsl.some((w) => w.label.startsWith('dequantize'))).toBe(true);
+    });
+  }
+
+  it('dequantize decodes every code of every ≤ 8-bit element format, specials included', async () => {
+    for (const format of ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1'] as const) {
+      const f = ELEMENT_FORMATS[format];
+      // Inputs that hit every code: each representable value (and ±Inf / NaN where they exist).
+      const values: number[] = [];
+      for (let c = 0; c < 2 ** f.bits; c++) values.push(decodeElement(format, c));
+      const x = Float32Array.from(values);
+      const { device, caps } = await nodeDevice();
+      const params = { ...base, format, rows: 1, cols: x.length, stage: 'roundtrip' };
+      const run = await runPlan(device, codec.plan(params, { x }, caps), { reps: 1, targetSampleSeconds: 0.001, useTimestamps: false });
+      const got = run.output as Float32Array;
+      for (let i = 0; i < x.length; i++) {
+        const want = decodeElement(format, encodeElement(format, x[i]));
+        expect(Object.is(got[i], Math.fround(want)) || (Number.isNaN(got[i]) && Number.isNaN(want)), `${format} code ${i}: ${got[i]} vs ${want}`).toBe(true);
+      }
+    }
+  });
 
   it('element formats on random float32 bit patterns (every exponent, subnormals, NaN, ±Inf)', async () => {
     const rng = new Rng(21);

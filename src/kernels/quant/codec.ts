@@ -10,7 +10,8 @@ import { computeMetrics } from '../../numerics/metrics';
 import { checkBuffers, checkDispatch } from '../schema';
 import type { KernelVariant, ParamDef, Params, ReferenceResult } from '../types';
 import { DISTRIBUTION_PARAM, OUTLIER_PARAMS, bitsOf, boolParam, dispatch1d, intParam, strParam, tensorFromParams } from './common';
-import { ROUNDING_WGSL, encodeElementWgsl, f32Literal, nf4CodeWgsl } from './wgslCodec';
+import { NF4_VALUES_F32 } from '../../numerics/formats';
+import { ROUNDING_WGSL, decodeElementWgsl, encodeElementWgsl, f32Literal, nf4CodeWgsl } from './wgslCodec';
 
 export const CODEC_FORMATS = [
   'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'nf4',
@@ -55,6 +56,16 @@ export const CODEC_PARAMS: ParamDef[] = [
   { key: 'cols', label: 'Columns (row length; groups run along it)', kind: 'int', default: 256, min: 1, max: 8192, choices: [64, 256, 1024, 4096] },
   DISTRIBUTION_PARAM,
   ...OUTLIER_PARAMS,
+  {
+    key: 'stage',
+    label: 'Output checked',
+    kind: 'enum',
+    default: 'codes',
+    options: [
+      { value: 'codes', label: 'quantize: codes, scales and zero points (u32)' },
+      { value: 'roundtrip', label: 'quantize then dequantize on the GPU: float32 values' },
+    ],
+  },
 ];
 
 export interface CodecLayout {
@@ -359,6 +370,57 @@ fn group_of(i : u32) -> u32 {
 ${ROUNDING_WGSL}${elem ? encodeElementWgsl(elem) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
 }
 
+/** The dequantize pass: codes (and scales) in, float32 values out, exactly as formats.ts decodes. */
+export function dequantWgsl(params: Params, stride: number): string {
+  const layout = codecLayout(params);
+  const f = layout.format;
+  const elem = isElementFormat(f) ? f : mxElementFormat(f);
+  const gpr = layout.hasScales ? Math.ceil(layout.groupCols / layout.groupSize) : 1;
+  let body: string;
+  if (isElementFormat(f)) body = `deq[i] = decode_${f}(c);`;
+  else if (elem) {
+    body = `let sc = codes[N + group_of(i)];
+  // 2^(E − 127)·element, exact (ldexp); the NaN scale 0xFF gives NaN (0x7fc00000).
+  deq[i] = select(ldexp(decode_${elem}(c), i32(sc) - 127), bitcast<f32>((sc << 23u) | 0x400000u), sc == 255u);`;
+  } else if (f === 'mxint8') {
+    body = `let sc = codes[N + group_of(i)];
+  // code · 2^(E − 127 − 6): six fraction bits.
+  deq[i] = select(ldexp(f32(bitcast<i32>(c)), i32(sc) - 133), bitcast<f32>((sc << 23u) | 0x400000u), sc == 255u);`;
+  } else if (f === 'nf4') {
+    body = `deq[i] = NF4[c] * bitcast<f32>(codes[N + group_of(i)]); // NF4 value × block absmax`;
+  } else {
+    const zp = layout.hasZeroPoints ? 'bitcast<i32>(codes[N + G + g])' : '0';
+    body = `let g = group_of(i);
+  deq[i] = f32(bitcast<i32>(c) - ${zp}) * bitcast<f32>(codes[N + g]); // (q − zero point)·scale`;
+  }
+  const nf4Table = f === 'nf4' ? `var<private> NF4 : array<f32, 16> = array<f32, 16>(${[...NF4_VALUES_F32].map((v) => f32Literal(v)).join(', ')});\n` : '';
+  return /* wgsl */ `// Dequantize ${f}: the codes of the quantize pass back to float32 (bit-exact with formats.ts).
+const N = ${layout.n}u;
+const G = ${layout.groups}u;
+const COLS = ${layout.groupCols}u;
+const GS = ${Math.max(1, layout.groupSize)}u;
+const GPR = ${gpr}u;
+const STRIDE = ${stride}u;
+
+@group(0) @binding(0) var<storage, read> codes : array<u32>; // codes, then scales, then zero points
+@group(0) @binding(1) var<storage, read_write> deq : array<f32>;
+${nf4Table}
+fn group_of(i : u32) -> u32 {
+  return (i / COLS) * GPR + (i % COLS) / GS;
+}
+${elem ? decodeElementWgsl(elem) : ''}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid : vec3u) {
+  let i = gid.x + gid.y * STRIDE;
+  if (i >= N) {
+    return;
+  }
+  let c = codes[i];
+  ${body}
+}
+`;
+}
+
 function histogram(values: ArrayLike<number>, bins: number, lo: number, hi: number): number[] {
   const counts = new Array<number>(bins).fill(0);
   const width = (hi - lo) / bins || 1;
@@ -394,6 +456,15 @@ export const codec: KernelVariant = {
   reference(params, inputs): ReferenceResult {
     const layout = codecLayout(params);
     const q = quantize(inputs.x as Float32Array, schemeOf(params));
+    if (strParam(params, 'stage') === 'roundtrip') {
+      return {
+        values: Float64Array.from(q.dequantized),
+        bound: new Float64Array(layout.n),
+        boundNote: 'bit-exact: every dequantized float32 must equal the TypeScript codec (bound 0)',
+        rows: layout.rows,
+        cols: layout.cols,
+      };
+    }
     const expected = expectedCodecOutput(layout, q);
     return {
       values: Float64Array.from(expected),
@@ -414,16 +485,19 @@ export const codec: KernelVariant = {
     const wgsl = codecWgsl(params, 64 * wx);
     const codeWorkgroups = workgroupsFor(layout.n);
     const scaleWorkgroups = workgroupsFor(layout.groups);
+    const roundtrip = strParam(params, 'stage') === 'roundtrip';
     return {
       buffers: [
         { name: 'x', data: bitsOf(inputs.x as Float32Array), usage: 'storage' },
         { name: 'out', bytes: 4 * layout.outputCount, usage: 'storage' },
+        ...(roundtrip ? [{ name: 'deq', bytes: 4 * layout.n, usage: 'storage' as const }] : []),
       ],
       dispatches: [
         ...(layout.hasScales ? [{ label: `quantize ${layout.format}: scales`, wgsl, entryPoint: 'scales', bindings: ['x', 'out'], workgroups: scaleWorkgroups }] : []),
         { label: `quantize ${layout.format}: codes`, wgsl, entryPoint: 'codes', bindings: ['x', 'out'], workgroups: codeWorkgroups },
+        ...(roundtrip ? [{ label: `dequantize ${layout.format}`, wgsl: dequantWgsl(params, 64 * wx), bindings: ['out', 'deq'], workgroups: codeWorkgroups }] : []),
       ],
-      output: { buffer: 'out', type: 'u32', count: layout.outputCount },
+      output: roundtrip ? { buffer: 'deq', type: 'f32' as const, count: layout.n } : { buffer: 'out', type: 'u32' as const, count: layout.outputCount },
     };
   },
   work(params) {
@@ -437,9 +511,10 @@ export const codec: KernelVariant = {
     const x = inputs.x as Float32Array;
     const q = quantize(x, schemeOf(params));
     const layout = codecLayout(params);
-    const expected = expectedCodecOutput(layout, q);
+    const roundtrip = strParam(params, 'stage') === 'roundtrip';
+    const expected = roundtrip ? q.dequantized : expectedCodecOutput(layout, q);
     let mismatches = 0;
-    for (let i = 0; i < expected.length; i++) if (expected[i] !== output[i]) mismatches++;
+    for (let i = 0; i < expected.length; i++) if (!Object.is(expected[i], output[i]) && !(Number.isNaN(expected[i]) && Number.isNaN(output[i]))) mismatches++;
     let lo = Infinity;
     let hi = -Infinity;
     for (const v of x) if (Number.isFinite(v)) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));

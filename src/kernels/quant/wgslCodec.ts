@@ -156,3 +156,52 @@ ${terms}
 }
 `;
 }
+
+/**
+ * decode_<format>(code): the code's value as f32, built exactly: normal values from their bits,
+ * subnormals as f32(mantissa)·2^(emin − M) (an exact product), bf16 by a 16-bit shift.
+ * Matches decodeElement() in formats.ts, NaN and ±Inf included.
+ */
+export function decodeElementWgsl(format: ElementFormat): string {
+  const f = ELEMENT_FORMATS[format];
+  const M = f.mantissaBits;
+  const signShift = f.bits - 1;
+  const magMask = (1 << signShift) - 1;
+  if (format === 'bf16') {
+    return /* wgsl */ `
+// bfloat16 is the top half of a float32.
+fn decode_bf16(code : u32) -> f32 {
+  return bitcast<f32>(code << 16u);
+}
+`;
+  }
+  const specials = f.ieeeSpecials
+    ? `  if (mag >= 0x${f.infCode!.toString(16)}u) {
+    if (mag == 0x${f.infCode!.toString(16)}u) {
+      return bitcast<f32>(sign | 0x7f800000u); // ±Inf
+    }
+    return bitcast<f32>(0x7fc00000u | sign); // NaN
+  }
+`
+    : f.nanCode !== null
+      ? `  if (mag == 0x${f.nanCode.toString(16)}u) {
+    return bitcast<f32>(0x7fc00000u | sign); // NaN
+  }
+`
+      : '';
+  return /* wgsl */ `
+// ${f.label}: value from the code, exactly.
+fn decode_${format}(code : u32) -> f32 {
+  let sign = ((code >> ${signShift}u) & 1u) << 31u;
+  let mag = code & 0x${magMask.toString(16)}u;
+${specials}  let field = mag >> ${M}u;
+  let mant = mag & 0x${((1 << M) - 1).toString(16)}u;
+  if (field == 0u) {
+    // subnormal (or zero): mant · 2^(${1 - f.bias} − ${M}), exact in f32
+    return bitcast<f32>(sign | bitcast<u32>(f32(mant) * ${f32Literal(2 ** (1 - f.bias - M))}));
+  }
+  // normal: rebias the exponent, left-align the mantissa in 23 bits
+  return bitcast<f32>(sign | ((field + ${127 - f.bias}u) << 23u) | (mant << ${23 - M}u));
+}
+`;
+}
