@@ -142,6 +142,11 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       const { got, want } = await runCodec(params, x);
       expect(firstMismatch(got, want, x), format).toBe('none');
     }
+    // Block floating point shares the same exponent logic (any mantissa width, any block size).
+    for (const [bits, groupSize] of [[2, 32], [4, 16], [8, 64]]) {
+      const { got, want } = await runCodec({ ...base, format: 'bfp', bits, groupSize, rows: 1, cols: x.length }, x);
+      expect(firstMismatch(got, want, x), `bfp m${bits} block ${groupSize}`).toBe('none');
+    }
   });
 
   it('integer and NF4 edge cases: constant groups, zero groups, NaN/Inf, ties, short last group, per-tensor, per-channel', async () => {

@@ -14,7 +14,7 @@ import { NF4_VALUES_F32 } from '../../numerics/formats';
 import { ROUNDING_WGSL, decodeElementWgsl, encodeElementWgsl, f32Literal, nf4CodeWgsl } from './wgslCodec';
 
 export const CODEC_FORMATS = [
-  'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'nf4',
+  'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4',
 ] as const;
 export type CodecFormat = (typeof CODEC_FORMATS)[number];
 
@@ -33,6 +33,7 @@ const FORMAT_LABELS: Record<CodecFormat, string> = {
   'mxfp6-e2m3': 'MXFP6 E2M3',
   mxfp4: 'MXFP4 (E2M1, block 32)',
   mxint8: 'MXINT8',
+  bfp: 'Block floating point (mantissa bits = integer bits, block = group size)',
   nf4: 'NF4 (block 64 absmax)',
 };
 
@@ -95,6 +96,7 @@ export function schemeOf(params: Params): QuantScheme {
       shape: [intParam(params, 'rows'), intParam(params, 'cols')],
     };
   }
+  if (format === 'bfp') return { format, bits: intParam(params, 'bits'), blockSize: intParam(params, 'groupSize'), shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
   return { format, shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
 }
 
@@ -115,6 +117,7 @@ export function codecLayout(params: Params): CodecLayout {
       groupSize = g === 'channel' ? cols : intParam(params, 'groupSize');
     }
   } else if (format === 'nf4') groupSize = 64;
+  else if (format === 'bfp') groupSize = intParam(params, 'groupSize');
   else if (format.startsWith('mx')) groupSize = 32;
   const hasScales = groupSize > 0;
   const groups = hasScales ? groupRows * Math.ceil(groupCols / groupSize) : 0;
@@ -127,7 +130,7 @@ export function expectedCodecOutput(layout: CodecLayout, q: QuantResult): Uint32
   const out = new Uint32Array(layout.outputCount);
   for (let i = 0; i < layout.n; i++) out[i] = q.codes[i] >>> 0;
   if (layout.hasScales) {
-    const useCodes = layout.format.startsWith('mx');
+    const useCodes = layout.format.startsWith('mx') || layout.format === 'bfp';
     const scaleBits = q.scales ? new Uint32Array(Float32Array.from(q.scales).buffer) : new Uint32Array(0);
     for (let g = 0; g < layout.groups; g++) out[layout.n + g] = useCodes ? q.scaleCodes![g] >>> 0 : scaleBits[g];
   }
@@ -215,6 +218,38 @@ fn scales(@builtin(global_invocation_id) gid : vec3u) {
 }
 `;
   }
+  if (f === 'bfp') {
+    const m = intParam(params, 'bits');
+    return /* wgsl */ `
+// Block floating point: shared exponent e = floor(log2(amax)) − ${m - 1}, so amax / 2^e ∈ [2^${m - 1}, 2^${m});
+// stored as e + 127 (not clamped: it is an int here); all-zero blocks use e = −126; NaN/Inf → 255.
+@compute @workgroup_size(64)
+fn scales(@builtin(global_invocation_id) gid : vec3u) {
+  let g = gid.x + gid.y * STRIDE;
+  if (g >= G) {
+    return;
+  }
+  let range = group_range(g);
+  var amax_bits = 0u;
+  var non_finite = false;
+  for (var i = range.x; i < range.y; i++) {
+    let b = x[i];
+    non_finite = non_finite || !is_finite_bits(b);
+    amax_bits = max(amax_bits, b & 0x7fffffffu);
+  }
+  var e = -126;
+  if (amax_bits != 0u) {
+    let field = i32(amax_bits >> 23u);
+    var floor_log2 = field - 127;
+    if (field == 0) {
+      floor_log2 = 31 - i32(countLeadingZeros(amax_bits)) - 149; // subnormal amax
+    }
+    e = floor_log2 - ${m - 1};
+  }
+  out[N + g] = select(bitcast<u32>(e + 127), 255u, non_finite);
+}
+`;
+  }
   // MX: OCP shared exponent floor(log2 amax) − emax_elem from the exponent bits, E8M0 code.
   const emax = f === 'mxint8' ? 0 : ELEMENT_FORMATS[mxElementFormat(f)!].emax;
   return /* wgsl */ `
@@ -273,15 +308,18 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
 }
 `;
   }
-  if (f === 'mxint8') {
+  if (f === 'mxint8' || f === 'bfp') {
+    // MXINT8: unit 2^(X − 6) (six fraction bits), |code| ≤ 127. BFP: unit 2^e, |code| ≤ 2^m − 1.
+    const maxCode = f === 'mxint8' ? 127 : 2 ** intParam(params, 'bits') - 1;
+    const unitExp = f === 'mxint8' ? 'i32(code) - 127 - 6' : 'i32(code) - 127';
     return `${head}
   let code = out[N + group_of(i)];
   let mag = b & 0x7fffffffu;
   if (code == 255u || mag == 0u) {
-    out[i] = 0u;
+    out[i] = 0u; // NaN/Inf block (scale 255) or a zero element
     return;
   }
-  // |x| / 2^(X − 6) rounded to nearest even, clamped to 127 (6 fraction bits).
+  // |x| / unit rounded to nearest even, clamped to ${maxCode}; |x| = m·2^ex exactly.
   let field = i32(mag >> 23u);
   var m = mag & 0x7fffffu;
   var ex = -149;
@@ -289,12 +327,12 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
     m = m | 0x800000u;
     ex = field - 150;
   }
-  let shift = (i32(code) - 127 - 6) - ex;
-  var q = 127u;
+  let shift = (${unitExp}) - ex;
+  var q = ${maxCode}u;
   if (shift > 0) {
-    q = min(127u, rne_shift(m, u32(shift), false));
-  } else if (shift > -8) {
-    q = min(127u, m << u32(-shift));
+    q = min(${maxCode}u, rne_shift(m, u32(shift), false));
+  } else if (shift > -9) {
+    q = min(${maxCode}u, m << u32(-shift)); // m ≥ 1, so 9 or more left shifts exceed 255 anyway
   }
   var signed_q = i32(q);
   if ((b >> 31u) == 1u) {
@@ -382,6 +420,10 @@ export function dequantWgsl(params: Params, stride: number): string {
     body = `let sc = codes[N + group_of(i)];
   // 2^(E − 127)·element, exact (ldexp); the NaN scale 0xFF gives NaN (0x7fc00000).
   deq[i] = select(ldexp(decode_${elem}(c), i32(sc) - 127), bitcast<f32>((sc << 23u) | 0x400000u), sc == 255u);`;
+  } else if (f === 'bfp') {
+    body = `let sc = codes[N + group_of(i)];
+  // code · 2^e with the stored e + 127; 255 marks a NaN/Inf block.
+  deq[i] = select(ldexp(f32(bitcast<i32>(c)), bitcast<i32>(sc) - 127), bitcast<f32>((sc << 23u) | 0x400000u), sc == 255u);`;
   } else if (f === 'mxint8') {
     body = `let sc = codes[N + group_of(i)];
   // code · 2^(E − 127 − 6): six fraction bits.
