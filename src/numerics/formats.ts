@@ -541,16 +541,19 @@ function quantizeNf4(data: Float32Array, blockSize: number) {
 
 /**
  * A learned 16-entry codebook (the any4 idea, simplified to one table per tensor): each group of
- * `groupSize` values is normalised by its absmax to [−1, 1]; Lloyd's algorithm (k-means in 1-D)
- * fits 16 centroids to all normalised values, initialised from 16 distinct values drawn with the
- * seeded PRNG (sorted); 25 iterations or until no assignment changes.
+ * `groupSize` values is normalised by its finite absmax to [−1, 1] in float32 (fl(x / amax); ±Inf
+ * → ±1, NaN → 0); Lloyd's algorithm (k-means in 1-D, float64) fits 16 centroids to all normalised
+ * values, initialised from 16 distinct values drawn with the seeded PRNG (sorted); 25 iterations
+ * or until no assignment changes. The final table is float32 and the final assignment uses the
+ * float32 midpoints between neighbouring entries (a value on a midpoint takes the lower code), so
+ * the GPU can reproduce it exactly.
  */
 function quantizeCodebook4(data: Float32Array, scheme: QuantScheme) {
   const n = data.length;
   const groupSize = scheme.groupSize ?? 128;
   const nGroups = Math.ceil(n / groupSize);
   const scales = new Float32Array(nGroups);
-  const normalised = new Float64Array(n);
+  const normalised = new Float32Array(n);
   for (let g = 0; g < nGroups; g++) {
     const start = g * groupSize;
     const end = Math.min(n, start + groupSize);
@@ -558,7 +561,7 @@ function quantizeCodebook4(data: Float32Array, scheme: QuantScheme) {
     scales[g] = amax;
     for (let i = start; i < end; i++) {
       const x = data[i];
-      normalised[i] = amax === 0 || Number.isNaN(x) ? 0 : Math.max(-1, Math.min(1, x / amax));
+      normalised[i] = x === Infinity ? 1 : x === -Infinity ? -1 : amax === 0 || Number.isNaN(x) ? 0 : x / amax;
     }
   }
   const rng = new Rng(scheme.seed ?? 1);
@@ -583,16 +586,24 @@ function quantizeCodebook4(data: Float32Array, scheme: QuantScheme) {
     // Keep the table sorted so codes stay ordered (Lloyd preserves order in 1-D; this guards ties).
     centroids.sort((x, y) => x - y);
   }
-  const codebook = Float32Array.from(centroids);
+  const codebook = Float32Array.from(centroids).sort();
+  const thresholds = codebookThresholds(codebook);
   const dequantized = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    codes[i] = nearest(codebook, normalised[i]);
-    dequantized[i] = fr(codebook[codes[i]] * scales[Math.floor(i / groupSize)]);
+    let code = 0;
+    for (let t = 0; t < 15; t++) if (normalised[i] > thresholds[t]) code++;
+    codes[i] = code;
+    dequantized[i] = fr(codebook[code] * scales[Math.floor(i / groupSize)]);
   }
   return { codes, dequantized, scales, groupSize, codebook, bitsPerValue: 4 + (32 * nGroups + 16 * 32) / n, grid: [...codebook] };
 }
 
-function initialCentroids(values: Float64Array, rng: Rng): number[] {
+/** float32 midpoints between neighbouring entries of a sorted 16-entry table. */
+export function codebookThresholds(codebook: Float32Array): Float32Array {
+  return Float32Array.from({ length: 15 }, (_, i) => (codebook[i] + codebook[i + 1]) / 2);
+}
+
+function initialCentroids(values: Float32Array, rng: Rng): number[] {
   const distinct = [...new Set(values)].sort((x, y) => x - y);
   if (distinct.length <= 16) {
     const c = [...distinct];

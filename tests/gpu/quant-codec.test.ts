@@ -178,6 +178,10 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
     }
     const { got, want } = await runCodec({ ...base, format: 'nf4', rows, cols }, x);
     expect(firstMismatch(got, want, x), 'nf4').toBe('none');
+    for (const groupSize of [32, 128]) {
+      const cb = await runCodec({ ...base, format: 'codebook4', groupSize, rows, cols }, x);
+      expect(firstMismatch(cb.got, cb.want, x), `codebook4 group ${groupSize}`).toBe('none');
+    }
   });
 
   it('a wrong code is caught: the bit-exact check is not vacuous', async () => {

@@ -5,7 +5,7 @@
 //   [n, n+G)          per-group scale: float32 bits (int, NF4 absmax) or the E8M0 code (MX)
 //   [n+G, n+2G)       zero points (asymmetric int only)
 // The check is bit-exact: the reference is the TS codec's output in the same layout, bound 0.
-import { ELEMENT_FORMATS, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
+import { ELEMENT_FORMATS, codebookThresholds, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
 import { computeMetrics } from '../../numerics/metrics';
 import { checkBuffers, checkDispatch } from '../schema';
 import type { KernelVariant, ParamDef, Params, ReferenceResult } from '../types';
@@ -14,7 +14,7 @@ import { NF4_VALUES_F32 } from '../../numerics/formats';
 import { ROUNDING_WGSL, decodeElementWgsl, encodeElementWgsl, f32Literal, nf4CodeWgsl } from './wgslCodec';
 
 export const CODEC_FORMATS = [
-  'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4',
+  'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4', 'codebook4',
 ] as const;
 export type CodecFormat = (typeof CODEC_FORMATS)[number];
 
@@ -35,6 +35,7 @@ const FORMAT_LABELS: Record<CodecFormat, string> = {
   mxint8: 'MXINT8',
   bfp: 'Block floating point (mantissa bits = integer bits, block = group size)',
   nf4: 'NF4 (block 64 absmax)',
+  codebook4: 'Learned 4-bit codebook (k-means on the CPU, group = group size)',
 };
 
 export const CODEC_PARAMS: ParamDef[] = [
@@ -96,6 +97,7 @@ export function schemeOf(params: Params): QuantScheme {
       shape: [intParam(params, 'rows'), intParam(params, 'cols')],
     };
   }
+  if (format === 'codebook4') return { format, groupSize: intParam(params, 'groupSize'), shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
   if (format === 'bfp') return { format, bits: intParam(params, 'bits'), blockSize: intParam(params, 'groupSize'), shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
   return { format, shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
 }
@@ -117,7 +119,7 @@ export function codecLayout(params: Params): CodecLayout {
       groupSize = g === 'channel' ? cols : intParam(params, 'groupSize');
     }
   } else if (format === 'nf4') groupSize = 64;
-  else if (format === 'bfp') groupSize = intParam(params, 'groupSize');
+  else if (format === 'bfp' || format === 'codebook4') groupSize = intParam(params, 'groupSize');
   else if (format.startsWith('mx')) groupSize = 32;
   const hasScales = groupSize > 0;
   const groups = hasScales ? groupRows * Math.ceil(groupCols / groupSize) : 0;
@@ -139,6 +141,28 @@ export function expectedCodecOutput(layout: CodecLayout, q: QuantResult): Uint32
 }
 
 // ---- WGSL --------------------------------------------------------------------------------------
+
+const CODEBOOK_CODE_WGSL = /* wgsl */ `
+// The learned table (fitted on the CPU): 15 float32 midpoints, then the 16 entries.
+@group(0) @binding(2) var<storage, read> table : array<f32, 31>;
+
+fn codebook_code(v : f32) -> u32 {
+  var code = 0u;
+  for (var t = 0u; t < 15u; t++) {
+    code += select(0u, 1u, v > table[t]);
+  }
+  return code;
+}
+`;
+
+/** The 15 midpoints and 16 entries of the codebook the TS codec learns for these inputs. */
+export function codebookTable(params: Params, x: Float32Array): Float32Array {
+  const q = quantize(x, schemeOf(params));
+  const table = new Float32Array(31);
+  table.set(codebookThresholds(q.codebook!), 0);
+  table.set(q.codebook!, 15);
+  return table;
+}
 
 function scalesPassWgsl(layout: CodecLayout, params: Params): string {
   const f = layout.format;
@@ -197,9 +221,9 @@ fn scales(@builtin(global_invocation_id) gid : vec3u) {
 }
 `;
   }
-  if (f === 'nf4') {
+  if (f === 'nf4' || f === 'codebook4') {
     return /* wgsl */ `
-// NF4: the block's absmax (finite values) is its scale.
+// ${f === 'nf4' ? 'NF4' : 'Codebook'}: the block's absmax (finite values) is its scale.
 @compute @workgroup_size(64)
 fn scales(@builtin(global_invocation_id) gid : vec3u) {
   let g = gid.x + gid.y * STRIDE;
@@ -342,7 +366,8 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
 }
 `;
   }
-  if (f === 'nf4') {
+  if (f === 'nf4' || f === 'codebook4') {
+    const code = f === 'nf4' ? 'nf4_code(v)' : 'codebook_code(v)';
     return `${head}
   let amax_bits = out[N + group_of(i)];
   let mag = b & 0x7fffffffu;
@@ -352,7 +377,7 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
   } else if (mag < 0x7f800000u && amax_bits != 0u) {
     v = bitcast<f32>(div_rne(b, amax_bits));
   }
-  out[i] = nf4_code(v);
+  out[i] = ${code};
 }
 `;
   }
@@ -405,7 +430,7 @@ fn group_range(g : u32) -> vec2u {
 fn group_of(i : u32) -> u32 {
   return (i / COLS) * GPR + (i % COLS) / GS;
 }
-${ROUNDING_WGSL}${elem ? encodeElementWgsl(elem) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
+${ROUNDING_WGSL}${elem ? encodeElementWgsl(elem) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
 }
 
 /** The dequantize pass: codes (and scales) in, float32 values out, exactly as formats.ts decodes. */
@@ -430,6 +455,8 @@ export function dequantWgsl(params: Params, stride: number): string {
   deq[i] = select(ldexp(f32(bitcast<i32>(c)), i32(sc) - 133), bitcast<f32>((sc << 23u) | 0x400000u), sc == 255u);`;
   } else if (f === 'nf4') {
     body = `deq[i] = NF4[c] * bitcast<f32>(codes[N + group_of(i)]); // NF4 value × block absmax`;
+  } else if (f === 'codebook4') {
+    body = `deq[i] = table[15u + c] * bitcast<f32>(codes[N + group_of(i)]); // table entry × group absmax`;
   } else {
     const zp = layout.hasZeroPoints ? 'bitcast<i32>(codes[N + G + g])' : '0';
     body = `let g = group_of(i);
@@ -446,7 +473,7 @@ const STRIDE = ${stride}u;
 
 @group(0) @binding(0) var<storage, read> codes : array<u32>; // codes, then scales, then zero points
 @group(0) @binding(1) var<storage, read_write> deq : array<f32>;
-${nf4Table}
+${f === 'codebook4' ? '@group(0) @binding(2) var<storage, read> table : array<f32, 31>; // midpoints, then entries\n' : ''}${nf4Table}
 fn group_of(i : u32) -> u32 {
   return (i / COLS) * GPR + (i % COLS) / GS;
 }
@@ -528,16 +555,18 @@ export const codec: KernelVariant = {
     const codeWorkgroups = workgroupsFor(layout.n);
     const scaleWorkgroups = workgroupsFor(layout.groups);
     const roundtrip = strParam(params, 'stage') === 'roundtrip';
+    const table = layout.format === 'codebook4' ? ['table'] : [];
     return {
       buffers: [
         { name: 'x', data: bitsOf(inputs.x as Float32Array), usage: 'storage' },
         { name: 'out', bytes: 4 * layout.outputCount, usage: 'storage' },
         ...(roundtrip ? [{ name: 'deq', bytes: 4 * layout.n, usage: 'storage' as const }] : []),
+        ...(layout.format === 'codebook4' ? [{ name: 'table', data: codebookTable(params, inputs.x as Float32Array), usage: 'storage' as const }] : []),
       ],
       dispatches: [
         ...(layout.hasScales ? [{ label: `quantize ${layout.format}: scales`, wgsl, entryPoint: 'scales', bindings: ['x', 'out'], workgroups: scaleWorkgroups }] : []),
-        { label: `quantize ${layout.format}: codes`, wgsl, entryPoint: 'codes', bindings: ['x', 'out'], workgroups: codeWorkgroups },
-        ...(roundtrip ? [{ label: `dequantize ${layout.format}`, wgsl: dequantWgsl(params, 64 * wx), bindings: ['out', 'deq'], workgroups: codeWorkgroups }] : []),
+        { label: `quantize ${layout.format}: codes`, wgsl, entryPoint: 'codes', bindings: ['x', 'out', ...table], workgroups: codeWorkgroups },
+        ...(roundtrip ? [{ label: `dequantize ${layout.format}`, wgsl: dequantWgsl(params, 64 * wx), bindings: ['out', 'deq', ...table], workgroups: codeWorkgroups }] : []),
       ],
       output: roundtrip ? { buffer: 'deq', type: 'f32' as const, count: layout.n } : { buffer: 'out', type: 'u32' as const, count: layout.outputCount },
     };
