@@ -316,8 +316,9 @@ function blocks(rows: number, cols: number, size: number): [start: number, end: 
 }
 
 export function quantize(data: Float32Array, scheme: QuantScheme): QuantResult {
-  const rng = scheme.rounding === 'stochastic' ? new Rng(scheme.seed ?? 1) : null;
-  const uniform = rng ? () => rng.nextUnit() : () => undefined;
+  const stochastic = scheme.rounding === 'stochastic';
+  const seedHash = hash32((scheme.seed ?? 1) >>> 0);
+  const uniform: Uniform = stochastic ? (i) => stochasticUnit(seedHash, i) : () => undefined;
   let nonFinite = 0;
   for (const v of data) if (!Number.isFinite(v)) nonFinite++;
   const format = scheme.format;
@@ -335,13 +336,31 @@ export function quantize(data: Float32Array, scheme: QuantScheme): QuantResult {
   throw new Error(`unknown format ${String(format)}`);
 }
 
-type Uniform = () => number | undefined;
+/** The uniform number in [0, 1) that stochastic rounding uses for element i (undefined: nearest-even). */
+type Uniform = (i: number) => number | undefined;
+
+/** A 32-bit integer hash (Chris Wellons' "lowbias32"); the GPU computes the same. */
+export function hash32(x: number): number {
+  x = (x ^ (x >>> 16)) >>> 0;
+  x = Math.imul(x, 0x7feb352d) >>> 0;
+  x = (x ^ (x >>> 15)) >>> 0;
+  x = Math.imul(x, 0x846ca68b) >>> 0;
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/**
+ * Counter-based uniform for stochastic rounding: 24 bits of hash32(i XOR hash32(seed)), so any
+ * element's random number is known without generating the ones before it (the GPU does the same).
+ */
+export function stochasticUnit(seedHash: number, i: number): number {
+  return (hash32((i ^ seedHash) >>> 0) >>> 8) * 2 ** -24;
+}
 
 function quantizeElements(data: Float32Array, format: ElementFormat, uniform: Uniform) {
   const codes = new Int32Array(data.length);
   const dequantized = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {
-    codes[i] = encodeElementScaled(format, data[i], 0, uniform());
+    codes[i] = encodeElementScaled(format, data[i], 0, uniform(i));
     dequantized[i] = decodeElement(format, codes[i]);
   }
   const f = ELEMENT_FORMATS[format];
@@ -369,7 +388,7 @@ function quantizeMxFloat(data: Float32Array, elem: ElementFormat, uniform: Unifo
         dequantized[i] = NaN;
         continue;
       }
-      codes[i] = encodeElementScaled(elem, data[i], code - 127, uniform());
+      codes[i] = encodeElementScaled(elem, data[i], code - 127, uniform(i));
       dequantized[i] = decodeElement(elem, codes[i]) * scales[b];
     }
   }
@@ -411,7 +430,7 @@ function quantizeBlockInt(data: Float32Array, blockSize: number, magnitudeBits: 
         continue;
       }
       const x = data[i];
-      const mag = Math.min(maxCode, roundToInteger(Math.abs(x) / unit, uniform()));
+      const mag = Math.min(maxCode, roundToInteger(Math.abs(x) / unit, uniform(i)));
       codes[i] = x < 0 ? -mag : mag;
       dequantized[i] = codes[i] * unit; // an integer code: a negative value rounding to 0 gives +0
     }
@@ -506,7 +525,7 @@ function quantizeInt(data: Float32Array, scheme: QuantScheme, uniform: Uniform) 
     scales[g] = scale;
     zeroPoints[g] = zp;
     for (let j = 0, i = start; j < count; j++, i += stride) {
-      const q = intCode(data[i], scale, bits, symmetric, zp, uniform());
+      const q = intCode(data[i], scale, bits, symmetric, zp, uniform(i));
       codes[i] = q;
       dequantized[i] = fr((q - zp) * scale);
     }

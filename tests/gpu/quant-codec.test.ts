@@ -184,6 +184,36 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
     }
   });
 
+  it('stochastic rounding (counter-based seeded hash) is bit-identical too, and differs from nearest-even', async () => {
+    const rng = new Rng(12);
+    const x = Float32Array.from({ length: 8 * 96 }, () => rng.uniform(-3, 3));
+    x[7] = NaN;
+    x[100] = Infinity;
+    const cases: Record<string, number | string | boolean>[] = [
+      { format: 'int', bits: 4, symmetric: true, granularity: 'group', groupSize: 32 },
+      { format: 'int', bits: 3, symmetric: false, granularity: 'channel' },
+      { format: 'e4m3' },
+      { format: 'e2m1' },
+      { format: 'bf16' },
+      { format: 'f16' },
+      { format: 'mxfp4' },
+      { format: 'mxfp8-e5m2' },
+      { format: 'mxint8' },
+      { format: 'bfp', bits: 3, groupSize: 16 },
+    ];
+    for (const c of cases) {
+      for (const srSeed of [1, 77]) {
+        const params = { ...base, ...c, rows: 8, cols: 96, rounding: 'stochastic', srSeed };
+        const { got, want } = await runCodec(params, x);
+        expect(firstMismatch(got, want, x), JSON.stringify(params)).toBe('none');
+        const nearest = await runCodec({ ...params, rounding: 'nearest-even' }, x);
+        let differ = 0;
+        for (let i = 0; i < x.length; i++) if (got[i] !== nearest.got[i]) differ++;
+        expect(differ, `${String(c.format)} stochastic vs nearest`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('a wrong code is caught: the bit-exact check is not vacuous', async () => {
     const x = Float32Array.from({ length: 64 }, (_, i) => i / 10);
     const params = { ...base, format: 'e4m3', rows: 1, cols: 64 };

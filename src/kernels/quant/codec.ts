@@ -5,7 +5,7 @@
 //   [n, n+G)          per-group scale: float32 bits (int, NF4 absmax) or the E8M0 code (MX)
 //   [n+G, n+2G)       zero points (asymmetric int only)
 // The check is bit-exact: the reference is the TS codec's output in the same layout, bound 0.
-import { ELEMENT_FORMATS, codebookThresholds, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
+import { ELEMENT_FORMATS, codebookThresholds, hash32, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
 import { computeMetrics } from '../../numerics/metrics';
 import { checkBuffers, checkDispatch } from '../schema';
 import type { KernelVariant, ParamDef, Params, ReferenceResult } from '../types';
@@ -59,6 +59,17 @@ export const CODEC_PARAMS: ParamDef[] = [
   DISTRIBUTION_PARAM,
   ...OUTLIER_PARAMS,
   {
+    key: 'rounding',
+    label: 'Rounding',
+    kind: 'enum',
+    default: 'nearest-even',
+    options: [
+      { value: 'nearest-even', label: 'nearest, ties to even' },
+      { value: 'stochastic', label: 'stochastic (seeded; not for NF4 / codebook)' },
+    ],
+  },
+  { key: 'srSeed', label: 'Stochastic rounding seed', kind: 'int', default: 1, min: 0, max: 2147483647 },
+  {
     key: 'stage',
     label: 'Output checked',
     kind: 'enum',
@@ -86,6 +97,11 @@ export interface CodecLayout {
 }
 
 export function schemeOf(params: Params): QuantScheme {
+  const rounding = params.rounding === 'stochastic' ? ('stochastic' as const) : ('nearest-even' as const);
+  return { ...baseScheme(params), rounding, seed: typeof params.srSeed === 'number' ? params.srSeed : 1 };
+}
+
+function baseScheme(params: Params): QuantScheme {
   const format = strParam(params, 'format') as CodecFormat;
   if (format === 'int') {
     return {
@@ -319,7 +335,9 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
     return;
   }
   let b = x[i];`;
-  if (isElementFormat(f)) return `${head}\n  out[i] = encode_${f}(b, 0);\n}\n`;
+  const sr = params.rounding === 'stochastic';
+  const h = sr ? ', sr_bits(i)' : '';
+  if (isElementFormat(f)) return `${head}\n  out[i] = encode_${f}(b, 0${h});\n}\n`;
   const elem = mxElementFormat(f);
   if (elem) {
     return `${head}
@@ -328,7 +346,7 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
     out[i] = 0u; // NaN block: the scale says NaN, the elements are 0
     return;
   }
-  out[i] = encode_${elem}(b, i32(code) - 127);
+  out[i] = encode_${elem}(b, i32(code) - 127${h});
 }
 `;
   }
@@ -354,7 +372,7 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
   let shift = (${unitExp}) - ex;
   var q = ${maxCode}u;
   if (shift > 0) {
-    q = min(${maxCode}u, rne_shift(m, u32(shift), false));
+    q = min(${maxCode}u, ${sr ? 'sr_shift(m, u32(shift), sr_bits(i))' : 'rne_shift(m, u32(shift), false)'});
   } else if (shift > -9) {
     q = min(${maxCode}u, m << u32(-shift)); // m ≥ 1, so 9 or more left shifts exceed 255 anyway
   }
@@ -395,9 +413,17 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
   if (mag == 0x7f800000u) {
     q = select(${hi}, ${lo}, (b >> 31u) == 1u); // ±Inf clamp to the range ends
   } else if (mag < 0x7f800000u && scale_bits != 0u) {
-    // q = round_half_even(fl32(x / scale)) + zero point, clamped.
     let v = bitcast<f32>(div_rne(b, scale_bits));
-    q = clamp(i32(round(v)) + zero_point, ${lo}, ${hi});
+${
+  sr
+    ? `    // q = floor(|v|) + (frac(|v|) > u), u = 24 random bits / 2^24 (exact in f32), signed, + zero point.
+    let av = abs(v);
+    let whole = floor(av);
+    let mag = whole + select(0.0, 1.0, av - whole > f32(sr_bits(i)) * ${f32Literal(2 ** -24)});
+    q = clamp(i32(select(mag, -mag, v < 0.0)) + zero_point, ${lo}, ${hi});`
+    : `    // q = round_half_even(fl32(x / scale)) + zero point, clamped.
+    q = clamp(i32(round(v)) + zero_point, ${lo}, ${hi});`
+}
   }
   out[i] = bitcast<u32>(q);
 }
@@ -409,7 +435,8 @@ export function codecWgsl(params: Params, stride: number): string {
   const f = layout.format;
   const elem = isElementFormat(f) ? f : mxElementFormat(f);
   const gpr = layout.hasScales ? Math.ceil(layout.groupCols / layout.groupSize) : 1;
-  return /* wgsl */ `// Quantize ${f} (bit-exact with formats.ts). Inputs are float32 bit patterns.
+  const stochastic = params.rounding === 'stochastic' && f !== 'nf4' && f !== 'codebook4';
+  return /* wgsl */ `// Quantize ${f}${stochastic ? ' with stochastic rounding' : ''} (bit-exact with formats.ts). Inputs are float32 bit patterns.
 const N = ${layout.n}u;      // elements
 const G = ${layout.groups}u;      // groups / blocks
 const COLS = ${layout.groupCols}u;  // row length of the grouping
@@ -430,7 +457,14 @@ fn group_range(g : u32) -> vec2u {
 fn group_of(i : u32) -> u32 {
   return (i / COLS) * GPR + (i % COLS) / GS;
 }
-${ROUNDING_WGSL}${elem ? encodeElementWgsl(elem) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
+${ROUNDING_WGSL}${stochastic ? `
+const SEED_HASH = 0x${hash32(typeof params.srSeed === 'number' ? params.srSeed : 1).toString(16)}u; // hash32(seed)
+
+// 24 random bits for element i (formats.ts stochasticUnit).
+fn sr_bits(i : u32) -> u32 {
+  return hash32(i ^ SEED_HASH) >> 8u;
+}
+` : ''}${elem ? encodeElementWgsl(elem, stochastic) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
 }
 
 /** The dequantize pass: codes (and scales) in, float32 values out, exactly as formats.ts decodes. */
