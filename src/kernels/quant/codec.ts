@@ -40,7 +40,7 @@ const FORMAT_LABELS: Record<CodecFormat, string> = {
 
 export const CODEC_PARAMS: ParamDef[] = [
   { key: 'format', label: 'Format', kind: 'enum', default: 'int', options: CODEC_FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] })) },
-  { key: 'bits', label: 'Integer bits', kind: 'int', default: 4, min: 2, max: 8, choices: [2, 3, 4, 5, 6, 8] },
+  { key: 'bits', label: 'Integer bits (BFP: mantissa bits)', kind: 'int', default: 4, min: 2, max: 8, choices: [2, 3, 4, 5, 6, 8] },
   { key: 'symmetric', label: 'Symmetric integer range', kind: 'bool', default: true },
   {
     key: 'granularity',
@@ -53,7 +53,7 @@ export const CODEC_PARAMS: ParamDef[] = [
       { value: 'group', label: 'per group along the row' },
     ],
   },
-  { key: 'groupSize', label: 'Integer group size', kind: 'int', default: 32, min: 1, max: 4096, choices: [32, 64, 128] },
+  { key: 'groupSize', label: 'Group size (integer groups, BFP blocks, codebook groups)', kind: 'int', default: 32, min: 1, max: 4096, choices: [32, 64, 128] },
   { key: 'rows', label: 'Rows', kind: 'int', default: 64, min: 1, max: 8192, choices: [1, 16, 64, 256, 1024] },
   { key: 'cols', label: 'Columns (row length; groups run along it)', kind: 'int', default: 256, min: 1, max: 8192, choices: [64, 256, 1024, 4096] },
   DISTRIBUTION_PARAM,
@@ -546,6 +546,9 @@ export const codec: KernelVariant = {
     const layout = codecLayout(params);
     const problems: string[] = [];
     if (layout.n > 1 << 24) problems.push(`rows × columns = ${layout.n} exceeds the 16 777 216 elements this lab supports`);
+    if (layout.format === 'codebook4' && layout.n > 1 << 18) {
+      problems.push('the codebook is fitted by k-means on the CPU: keep rows × columns ≤ 262 144 for it');
+    }
     if (layout.format === 'int' && strParam(params, 'granularity') === 'tensor' && layout.n > 1 << 20) {
       problems.push('per-tensor scale is found by one invocation: keep rows × columns ≤ 1 048 576');
     }
