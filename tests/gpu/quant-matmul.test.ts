@@ -26,7 +26,7 @@ async function check(variant: string, extra: Record<string, number | string>, [M
 
 describe('weight-only matmuls on WebGPU against float64 of the dequantized weights', () => {
   for (const shape of SHAPES) {
-    for (const strategy of ['split-k', 'row']) {
+    for (const strategy of ['split-k', 'row', 'subgroup']) {
       for (const TM of [1, 4]) {
         it(`f32 weights ${shape.join('×')} TM=${TM} ${strategy}`, async () => {
           await check('gemm-f32', { TM, strategy }, shape);
@@ -39,7 +39,7 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
   }
 
   for (const variant of ['gemm-nf4', 'gemm-mxfp4']) {
-    for (const strategy of ['split-k', 'row']) {
+    for (const strategy of ['split-k', 'row', 'subgroup']) {
       it(`${variant} ${strategy} on GEMV and GEMM shapes`, async () => {
         await check(variant, { TM: 1, strategy }, [1, 9, 128]);
         await check(variant, { TM: 4, strategy }, [6, 21, 256]);
