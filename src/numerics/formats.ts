@@ -316,8 +316,9 @@ function blocks(rows: number, cols: number, size: number): [start: number, end: 
 }
 
 export function quantize(data: Float32Array, scheme: QuantScheme): QuantResult {
-  const rng = scheme.rounding === 'stochastic' ? new Rng(scheme.seed ?? 1) : null;
-  const uniform = rng ? () => rng.nextUnit() : () => undefined;
+  const stochastic = scheme.rounding === 'stochastic';
+  const seedHash = hash32((scheme.seed ?? 1) >>> 0);
+  const uniform: Uniform = stochastic ? (i) => stochasticUnit(seedHash, i) : () => undefined;
   let nonFinite = 0;
   for (const v of data) if (!Number.isFinite(v)) nonFinite++;
   const format = scheme.format;
@@ -335,13 +336,31 @@ export function quantize(data: Float32Array, scheme: QuantScheme): QuantResult {
   throw new Error(`unknown format ${String(format)}`);
 }
 
-type Uniform = () => number | undefined;
+/** The uniform number in [0, 1) that stochastic rounding uses for element i (undefined: nearest-even). */
+type Uniform = (i: number) => number | undefined;
+
+/** A 32-bit integer hash (Chris Wellons' "lowbias32"); the GPU computes the same. */
+export function hash32(x: number): number {
+  x = (x ^ (x >>> 16)) >>> 0;
+  x = Math.imul(x, 0x7feb352d) >>> 0;
+  x = (x ^ (x >>> 15)) >>> 0;
+  x = Math.imul(x, 0x846ca68b) >>> 0;
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/**
+ * Counter-based uniform for stochastic rounding: 24 bits of hash32(i XOR hash32(seed)), so any
+ * element's random number is known without generating the ones before it (the GPU does the same).
+ */
+export function stochasticUnit(seedHash: number, i: number): number {
+  return (hash32((i ^ seedHash) >>> 0) >>> 8) * 2 ** -24;
+}
 
 function quantizeElements(data: Float32Array, format: ElementFormat, uniform: Uniform) {
   const codes = new Int32Array(data.length);
   const dequantized = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {
-    codes[i] = encodeElementScaled(format, data[i], 0, uniform());
+    codes[i] = encodeElementScaled(format, data[i], 0, uniform(i));
     dequantized[i] = decodeElement(format, codes[i]);
   }
   const f = ELEMENT_FORMATS[format];
@@ -369,7 +388,7 @@ function quantizeMxFloat(data: Float32Array, elem: ElementFormat, uniform: Unifo
         dequantized[i] = NaN;
         continue;
       }
-      codes[i] = encodeElementScaled(elem, data[i], code - 127, uniform());
+      codes[i] = encodeElementScaled(elem, data[i], code - 127, uniform(i));
       dequantized[i] = decodeElement(elem, codes[i]) * scales[b];
     }
   }
@@ -411,10 +430,9 @@ function quantizeBlockInt(data: Float32Array, blockSize: number, magnitudeBits: 
         continue;
       }
       const x = data[i];
-      const mag = Math.min(maxCode, roundToInteger(Math.abs(x) / unit, uniform()));
-      const code = x < 0 ? -mag : mag;
-      codes[i] = code;
-      dequantized[i] = code * unit;
+      const mag = Math.min(maxCode, roundToInteger(Math.abs(x) / unit, uniform(i)));
+      codes[i] = x < 0 ? -mag : mag;
+      dequantized[i] = codes[i] * unit; // an integer code: a negative value rounding to 0 gives +0
     }
   }
   const grid: number[] = [];
@@ -507,7 +525,7 @@ function quantizeInt(data: Float32Array, scheme: QuantScheme, uniform: Uniform) 
     scales[g] = scale;
     zeroPoints[g] = zp;
     for (let j = 0, i = start; j < count; j++, i += stride) {
-      const q = intCode(data[i], scale, bits, symmetric, zp, uniform());
+      const q = intCode(data[i], scale, bits, symmetric, zp, uniform(i));
       codes[i] = q;
       dequantized[i] = fr((q - zp) * scale);
     }
@@ -542,16 +560,19 @@ function quantizeNf4(data: Float32Array, blockSize: number) {
 
 /**
  * A learned 16-entry codebook (the any4 idea, simplified to one table per tensor): each group of
- * `groupSize` values is normalised by its absmax to [−1, 1]; Lloyd's algorithm (k-means in 1-D)
- * fits 16 centroids to all normalised values, initialised from 16 distinct values drawn with the
- * seeded PRNG (sorted); 25 iterations or until no assignment changes.
+ * `groupSize` values is normalised by its finite absmax to [−1, 1] in float32 (fl(x / amax); ±Inf
+ * → ±1, NaN → 0); Lloyd's algorithm (k-means in 1-D, float64) fits 16 centroids to all normalised
+ * values, initialised from 16 distinct values drawn with the seeded PRNG (sorted); 25 iterations
+ * or until no assignment changes. The final table is float32 and the final assignment uses the
+ * float32 midpoints between neighbouring entries (a value on a midpoint takes the lower code), so
+ * the GPU can reproduce it exactly.
  */
 function quantizeCodebook4(data: Float32Array, scheme: QuantScheme) {
   const n = data.length;
   const groupSize = scheme.groupSize ?? 128;
   const nGroups = Math.ceil(n / groupSize);
   const scales = new Float32Array(nGroups);
-  const normalised = new Float64Array(n);
+  const normalised = new Float32Array(n);
   for (let g = 0; g < nGroups; g++) {
     const start = g * groupSize;
     const end = Math.min(n, start + groupSize);
@@ -559,7 +580,7 @@ function quantizeCodebook4(data: Float32Array, scheme: QuantScheme) {
     scales[g] = amax;
     for (let i = start; i < end; i++) {
       const x = data[i];
-      normalised[i] = amax === 0 || Number.isNaN(x) ? 0 : Math.max(-1, Math.min(1, x / amax));
+      normalised[i] = x === Infinity ? 1 : x === -Infinity ? -1 : amax === 0 || Number.isNaN(x) ? 0 : x / amax;
     }
   }
   const rng = new Rng(scheme.seed ?? 1);
@@ -584,16 +605,24 @@ function quantizeCodebook4(data: Float32Array, scheme: QuantScheme) {
     // Keep the table sorted so codes stay ordered (Lloyd preserves order in 1-D; this guards ties).
     centroids.sort((x, y) => x - y);
   }
-  const codebook = Float32Array.from(centroids);
+  const codebook = Float32Array.from(centroids).sort();
+  const thresholds = codebookThresholds(codebook);
   const dequantized = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    codes[i] = nearest(codebook, normalised[i]);
-    dequantized[i] = fr(codebook[codes[i]] * scales[Math.floor(i / groupSize)]);
+    let code = 0;
+    for (let t = 0; t < 15; t++) if (normalised[i] > thresholds[t]) code++;
+    codes[i] = code;
+    dequantized[i] = fr(codebook[code] * scales[Math.floor(i / groupSize)]);
   }
   return { codes, dequantized, scales, groupSize, codebook, bitsPerValue: 4 + (32 * nGroups + 16 * 32) / n, grid: [...codebook] };
 }
 
-function initialCentroids(values: Float64Array, rng: Rng): number[] {
+/** float32 midpoints between neighbouring entries of a sorted 16-entry table. */
+export function codebookThresholds(codebook: Float32Array): Float32Array {
+  return Float32Array.from({ length: 15 }, (_, i) => (codebook[i] + codebook[i + 1]) / 2);
+}
+
+function initialCentroids(values: Float32Array, rng: Rng): number[] {
   const distinct = [...new Set(values)].sort((x, y) => x - y);
   if (distinct.length <= 16) {
     const c = [...distinct];

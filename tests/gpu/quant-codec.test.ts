@@ -3,7 +3,7 @@ import { nodeDevice } from '../../src/gpu/node-device';
 import { runPlan } from '../../src/gpu/runner';
 import { defaultExperiment, runExperiment, type Experiment } from '../../src/kernels';
 import { CODEC_FORMATS, codec, codecLayout, expectedCodecOutput, schemeOf } from '../../src/kernels/quant/codec';
-import { ELEMENT_FORMATS, decodeElement, quantize } from '../../src/numerics/formats';
+import { ELEMENT_FORMATS, decodeElement, encodeElement, quantize } from '../../src/numerics/formats';
 import { Rng } from '../../src/numerics/prng';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import type { Params } from '../../src/kernels/types';
@@ -40,6 +40,40 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       expect(result.extras?.mismatches).toBe(0);
     });
   }
+
+  for (const format of CODEC_FORMATS) {
+    it(`${format}: quantize then dequantize on the GPU equals the TS dequantized values bit for bit`, async () => {
+      const { device, caps, adapter } = await nodeDevice();
+      const experiment: Experiment = {
+        ...defaultExperiment('quant', 'codec'),
+        params: { ...base, format, rows: 9, cols: 160, dist: 'laplace', outliers: 1, outlierScale: 30, stage: 'roundtrip', symmetric: format !== 'int' },
+        reps: 1,
+        seed: 11,
+      };
+      const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
+      expect(result.metrics.boundViolations).toBe(0);
+      expect(result.extras?.mismatches).toBe(0); // also distinguishes −0 from +0
+      expect(result.wgsl.some((w) => w.label.startsWith('dequantize'))).toBe(true);
+    });
+  }
+
+  it('dequantize decodes every code of every ≤ 8-bit element format, specials included', async () => {
+    for (const format of ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1'] as const) {
+      const f = ELEMENT_FORMATS[format];
+      // Inputs that hit every code: each representable value (and ±Inf / NaN where they exist).
+      const values: number[] = [];
+      for (let c = 0; c < 2 ** f.bits; c++) values.push(decodeElement(format, c));
+      const x = Float32Array.from(values);
+      const { device, caps } = await nodeDevice();
+      const params = { ...base, format, rows: 1, cols: x.length, stage: 'roundtrip' };
+      const run = await runPlan(device, codec.plan(params, { x }, caps), { reps: 1, targetSampleSeconds: 0.001, useTimestamps: false });
+      const got = run.output as Float32Array;
+      for (let i = 0; i < x.length; i++) {
+        const want = decodeElement(format, encodeElement(format, x[i]));
+        expect(Object.is(got[i], Math.fround(want)) || (Number.isNaN(got[i]) && Number.isNaN(want)), `${format} code ${i}: ${got[i]} vs ${want}`).toBe(true);
+      }
+    }
+  });
 
   it('element formats on random float32 bit patterns (every exponent, subnormals, NaN, ±Inf)', async () => {
     const rng = new Rng(21);
@@ -108,6 +142,11 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       const { got, want } = await runCodec(params, x);
       expect(firstMismatch(got, want, x), format).toBe('none');
     }
+    // Block floating point shares the same exponent logic (any mantissa width, any block size).
+    for (const [bits, groupSize] of [[2, 32], [4, 16], [8, 64]]) {
+      const { got, want } = await runCodec({ ...base, format: 'bfp', bits, groupSize, rows: 1, cols: x.length }, x);
+      expect(firstMismatch(got, want, x), `bfp m${bits} block ${groupSize}`).toBe('none');
+    }
   });
 
   it('integer and NF4 edge cases: constant groups, zero groups, NaN/Inf, ties, short last group, per-tensor, per-channel', async () => {
@@ -139,6 +178,40 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
     }
     const { got, want } = await runCodec({ ...base, format: 'nf4', rows, cols }, x);
     expect(firstMismatch(got, want, x), 'nf4').toBe('none');
+    for (const groupSize of [32, 128]) {
+      const cb = await runCodec({ ...base, format: 'codebook4', groupSize, rows, cols }, x);
+      expect(firstMismatch(cb.got, cb.want, x), `codebook4 group ${groupSize}`).toBe('none');
+    }
+  });
+
+  it('stochastic rounding (counter-based seeded hash) is bit-identical too, and differs from nearest-even', async () => {
+    const rng = new Rng(12);
+    const x = Float32Array.from({ length: 8 * 96 }, () => rng.uniform(-3, 3));
+    x[7] = NaN;
+    x[100] = Infinity;
+    const cases: Record<string, number | string | boolean>[] = [
+      { format: 'int', bits: 4, symmetric: true, granularity: 'group', groupSize: 32 },
+      { format: 'int', bits: 3, symmetric: false, granularity: 'channel' },
+      { format: 'e4m3' },
+      { format: 'e2m1' },
+      { format: 'bf16' },
+      { format: 'f16' },
+      { format: 'mxfp4' },
+      { format: 'mxfp8-e5m2' },
+      { format: 'mxint8' },
+      { format: 'bfp', bits: 3, groupSize: 16 },
+    ];
+    for (const c of cases) {
+      for (const srSeed of [1, 77]) {
+        const params = { ...base, ...c, rows: 8, cols: 96, rounding: 'stochastic', srSeed };
+        const { got, want } = await runCodec(params, x);
+        expect(firstMismatch(got, want, x), JSON.stringify(params)).toBe('none');
+        const nearest = await runCodec({ ...params, rounding: 'nearest-even' }, x);
+        let differ = 0;
+        for (let i = 0; i < x.length; i++) if (got[i] !== nearest.got[i]) differ++;
+        expect(differ, `${String(c.format)} stochastic vs nearest`).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('a wrong code is caught: the bit-exact check is not vacuous', async () => {

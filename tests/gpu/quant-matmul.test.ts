@@ -26,7 +26,7 @@ async function check(variant: string, extra: Record<string, number | string>, [M
 
 describe('weight-only matmuls on WebGPU against float64 of the dequantized weights', () => {
   for (const shape of SHAPES) {
-    for (const strategy of ['split-k', 'row']) {
+    for (const strategy of ['split-k', 'row', 'subgroup']) {
       for (const TM of [1, 4]) {
         it(`f32 weights ${shape.join('×')} TM=${TM} ${strategy}`, async () => {
           await check('gemm-f32', { TM, strategy }, shape);
@@ -39,7 +39,7 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
   }
 
   for (const variant of ['gemm-nf4', 'gemm-mxfp4']) {
-    for (const strategy of ['split-k', 'row']) {
+    for (const strategy of ['split-k', 'row', 'subgroup']) {
       it(`${variant} ${strategy} on GEMV and GEMM shapes`, async () => {
         await check(variant, { TM: 1, strategy }, [1, 9, 128]);
         await check(variant, { TM: 4, strategy }, [6, 21, 256]);
@@ -105,5 +105,18 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
     expect(v.checkLimits(p, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/multiple of 8/);
     expect(v.checkLimits({ ...p, K: 80 }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/multiple of the group size 32/);
     expect(v.checkLimits({ ...p, K: 512, groupSize: 12 }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/group size 12/);
+  });
+});
+
+describe('W4A16 (f16 activations)', () => {
+  it('runs within its bound where shader-f16 exists, and is refused in words where it does not', async () => {
+    const { device, caps, adapter } = await nodeDevice();
+    if (caps.features.includes('shader-f16')) {
+      await check('gemm-w4', { TM: 2, act: 'f16', groupSize: 32 }, [3, 24, 256]);
+      return;
+    }
+    const base = defaultExperiment('quant', 'gemm-w4');
+    const experiment: Experiment = { ...base, params: { ...base.params, M: 1, N: 8, K: 64, act: 'f16' }, reps: 1, seed: 1 };
+    await expect(runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 })).rejects.toThrow(/shader-f16/);
   });
 });

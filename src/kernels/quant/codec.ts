@@ -5,15 +5,16 @@
 //   [n, n+G)          per-group scale: float32 bits (int, NF4 absmax) or the E8M0 code (MX)
 //   [n+G, n+2G)       zero points (asymmetric int only)
 // The check is bit-exact: the reference is the TS codec's output in the same layout, bound 0.
-import { ELEMENT_FORMATS, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
+import { ELEMENT_FORMATS, codebookThresholds, hash32, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
 import { computeMetrics } from '../../numerics/metrics';
 import { checkBuffers, checkDispatch } from '../schema';
 import type { KernelVariant, ParamDef, Params, ReferenceResult } from '../types';
 import { DISTRIBUTION_PARAM, OUTLIER_PARAMS, bitsOf, boolParam, dispatch1d, intParam, strParam, tensorFromParams } from './common';
-import { ROUNDING_WGSL, encodeElementWgsl, f32Literal, nf4CodeWgsl } from './wgslCodec';
+import { NF4_VALUES_F32 } from '../../numerics/formats';
+import { ROUNDING_WGSL, decodeElementWgsl, encodeElementWgsl, f32Literal, nf4CodeWgsl } from './wgslCodec';
 
 export const CODEC_FORMATS = [
-  'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'nf4',
+  'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4', 'codebook4',
 ] as const;
 export type CodecFormat = (typeof CODEC_FORMATS)[number];
 
@@ -32,12 +33,14 @@ const FORMAT_LABELS: Record<CodecFormat, string> = {
   'mxfp6-e2m3': 'MXFP6 E2M3',
   mxfp4: 'MXFP4 (E2M1, block 32)',
   mxint8: 'MXINT8',
+  bfp: 'Block floating point (mantissa bits = integer bits, block = group size)',
   nf4: 'NF4 (block 64 absmax)',
+  codebook4: 'Learned 4-bit codebook (k-means on the CPU, group = group size)',
 };
 
 export const CODEC_PARAMS: ParamDef[] = [
   { key: 'format', label: 'Format', kind: 'enum', default: 'int', options: CODEC_FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] })) },
-  { key: 'bits', label: 'Integer bits', kind: 'int', default: 4, min: 2, max: 8, choices: [2, 3, 4, 5, 6, 8] },
+  { key: 'bits', label: 'Integer bits (BFP: mantissa bits)', kind: 'int', default: 4, min: 2, max: 8, choices: [2, 3, 4, 5, 6, 8] },
   { key: 'symmetric', label: 'Symmetric integer range', kind: 'bool', default: true },
   {
     key: 'granularity',
@@ -50,11 +53,32 @@ export const CODEC_PARAMS: ParamDef[] = [
       { value: 'group', label: 'per group along the row' },
     ],
   },
-  { key: 'groupSize', label: 'Integer group size', kind: 'int', default: 32, min: 1, max: 4096, choices: [32, 64, 128] },
+  { key: 'groupSize', label: 'Group size (integer groups, BFP blocks, codebook groups)', kind: 'int', default: 32, min: 1, max: 4096, choices: [32, 64, 128] },
   { key: 'rows', label: 'Rows', kind: 'int', default: 64, min: 1, max: 8192, choices: [1, 16, 64, 256, 1024] },
   { key: 'cols', label: 'Columns (row length; groups run along it)', kind: 'int', default: 256, min: 1, max: 8192, choices: [64, 256, 1024, 4096] },
   DISTRIBUTION_PARAM,
   ...OUTLIER_PARAMS,
+  {
+    key: 'rounding',
+    label: 'Rounding',
+    kind: 'enum',
+    default: 'nearest-even',
+    options: [
+      { value: 'nearest-even', label: 'nearest, ties to even' },
+      { value: 'stochastic', label: 'stochastic (seeded; not for NF4 / codebook)' },
+    ],
+  },
+  { key: 'srSeed', label: 'Stochastic rounding seed', kind: 'int', default: 1, min: 0, max: 2147483647 },
+  {
+    key: 'stage',
+    label: 'Output checked',
+    kind: 'enum',
+    default: 'codes',
+    options: [
+      { value: 'codes', label: 'quantize: codes, scales and zero points (u32)' },
+      { value: 'roundtrip', label: 'quantize then dequantize on the GPU: float32 values' },
+    ],
+  },
 ];
 
 export interface CodecLayout {
@@ -73,6 +97,11 @@ export interface CodecLayout {
 }
 
 export function schemeOf(params: Params): QuantScheme {
+  const rounding = params.rounding === 'stochastic' ? ('stochastic' as const) : ('nearest-even' as const);
+  return { ...baseScheme(params), rounding, seed: typeof params.srSeed === 'number' ? params.srSeed : 1 };
+}
+
+function baseScheme(params: Params): QuantScheme {
   const format = strParam(params, 'format') as CodecFormat;
   if (format === 'int') {
     return {
@@ -84,6 +113,8 @@ export function schemeOf(params: Params): QuantScheme {
       shape: [intParam(params, 'rows'), intParam(params, 'cols')],
     };
   }
+  if (format === 'codebook4') return { format, groupSize: intParam(params, 'groupSize'), shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
+  if (format === 'bfp') return { format, bits: intParam(params, 'bits'), blockSize: intParam(params, 'groupSize'), shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
   return { format, shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
 }
 
@@ -104,6 +135,7 @@ export function codecLayout(params: Params): CodecLayout {
       groupSize = g === 'channel' ? cols : intParam(params, 'groupSize');
     }
   } else if (format === 'nf4') groupSize = 64;
+  else if (format === 'bfp' || format === 'codebook4') groupSize = intParam(params, 'groupSize');
   else if (format.startsWith('mx')) groupSize = 32;
   const hasScales = groupSize > 0;
   const groups = hasScales ? groupRows * Math.ceil(groupCols / groupSize) : 0;
@@ -116,7 +148,7 @@ export function expectedCodecOutput(layout: CodecLayout, q: QuantResult): Uint32
   const out = new Uint32Array(layout.outputCount);
   for (let i = 0; i < layout.n; i++) out[i] = q.codes[i] >>> 0;
   if (layout.hasScales) {
-    const useCodes = layout.format.startsWith('mx');
+    const useCodes = layout.format.startsWith('mx') || layout.format === 'bfp';
     const scaleBits = q.scales ? new Uint32Array(Float32Array.from(q.scales).buffer) : new Uint32Array(0);
     for (let g = 0; g < layout.groups; g++) out[layout.n + g] = useCodes ? q.scaleCodes![g] >>> 0 : scaleBits[g];
   }
@@ -125,6 +157,28 @@ export function expectedCodecOutput(layout: CodecLayout, q: QuantResult): Uint32
 }
 
 // ---- WGSL --------------------------------------------------------------------------------------
+
+const CODEBOOK_CODE_WGSL = /* wgsl */ `
+// The learned table (fitted on the CPU): 15 float32 midpoints, then the 16 entries.
+@group(0) @binding(2) var<storage, read> table : array<f32, 31>;
+
+fn codebook_code(v : f32) -> u32 {
+  var code = 0u;
+  for (var t = 0u; t < 15u; t++) {
+    code += select(0u, 1u, v > table[t]);
+  }
+  return code;
+}
+`;
+
+/** The 15 midpoints and 16 entries of the codebook the TS codec learns for these inputs. */
+export function codebookTable(params: Params, x: Float32Array): Float32Array {
+  const q = quantize(x, schemeOf(params));
+  const table = new Float32Array(31);
+  table.set(codebookThresholds(q.codebook!), 0);
+  table.set(q.codebook!, 15);
+  return table;
+}
 
 function scalesPassWgsl(layout: CodecLayout, params: Params): string {
   const f = layout.format;
@@ -183,9 +237,9 @@ fn scales(@builtin(global_invocation_id) gid : vec3u) {
 }
 `;
   }
-  if (f === 'nf4') {
+  if (f === 'nf4' || f === 'codebook4') {
     return /* wgsl */ `
-// NF4: the block's absmax (finite values) is its scale.
+// ${f === 'nf4' ? 'NF4' : 'Codebook'}: the block's absmax (finite values) is its scale.
 @compute @workgroup_size(64)
 fn scales(@builtin(global_invocation_id) gid : vec3u) {
   let g = gid.x + gid.y * STRIDE;
@@ -201,6 +255,38 @@ fn scales(@builtin(global_invocation_id) gid : vec3u) {
     }
   }
   out[N + g] = amax_bits;
+}
+`;
+  }
+  if (f === 'bfp') {
+    const m = intParam(params, 'bits');
+    return /* wgsl */ `
+// Block floating point: shared exponent e = floor(log2(amax)) − ${m - 1}, so amax / 2^e ∈ [2^${m - 1}, 2^${m});
+// stored as e + 127 (not clamped: it is an int here); all-zero blocks use e = −126; NaN/Inf → 255.
+@compute @workgroup_size(64)
+fn scales(@builtin(global_invocation_id) gid : vec3u) {
+  let g = gid.x + gid.y * STRIDE;
+  if (g >= G) {
+    return;
+  }
+  let range = group_range(g);
+  var amax_bits = 0u;
+  var non_finite = false;
+  for (var i = range.x; i < range.y; i++) {
+    let b = x[i];
+    non_finite = non_finite || !is_finite_bits(b);
+    amax_bits = max(amax_bits, b & 0x7fffffffu);
+  }
+  var e = -126;
+  if (amax_bits != 0u) {
+    let field = i32(amax_bits >> 23u);
+    var floor_log2 = field - 127;
+    if (field == 0) {
+      floor_log2 = 31 - i32(countLeadingZeros(amax_bits)) - 149; // subnormal amax
+    }
+    e = floor_log2 - ${m - 1};
+  }
+  out[N + g] = select(bitcast<u32>(e + 127), 255u, non_finite);
 }
 `;
   }
@@ -249,7 +335,9 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
     return;
   }
   let b = x[i];`;
-  if (isElementFormat(f)) return `${head}\n  out[i] = encode_${f}(b, 0);\n}\n`;
+  const sr = params.rounding === 'stochastic';
+  const h = sr ? ', sr_bits(i)' : '';
+  if (isElementFormat(f)) return `${head}\n  out[i] = encode_${f}(b, 0${h});\n}\n`;
   const elem = mxElementFormat(f);
   if (elem) {
     return `${head}
@@ -258,19 +346,22 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
     out[i] = 0u; // NaN block: the scale says NaN, the elements are 0
     return;
   }
-  out[i] = encode_${elem}(b, i32(code) - 127);
+  out[i] = encode_${elem}(b, i32(code) - 127${h});
 }
 `;
   }
-  if (f === 'mxint8') {
+  if (f === 'mxint8' || f === 'bfp') {
+    // MXINT8: unit 2^(X − 6) (six fraction bits), |code| ≤ 127. BFP: unit 2^e, |code| ≤ 2^m − 1.
+    const maxCode = f === 'mxint8' ? 127 : 2 ** intParam(params, 'bits') - 1;
+    const unitExp = f === 'mxint8' ? 'i32(code) - 127 - 6' : 'i32(code) - 127';
     return `${head}
   let code = out[N + group_of(i)];
   let mag = b & 0x7fffffffu;
   if (code == 255u || mag == 0u) {
-    out[i] = 0u;
+    out[i] = 0u; // NaN/Inf block (scale 255) or a zero element
     return;
   }
-  // |x| / 2^(X − 6) rounded to nearest even, clamped to 127 (6 fraction bits).
+  // |x| / unit rounded to nearest even, clamped to ${maxCode}; |x| = m·2^ex exactly.
   let field = i32(mag >> 23u);
   var m = mag & 0x7fffffu;
   var ex = -149;
@@ -278,12 +369,12 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
     m = m | 0x800000u;
     ex = field - 150;
   }
-  let shift = (i32(code) - 127 - 6) - ex;
-  var q = 127u;
+  let shift = (${unitExp}) - ex;
+  var q = ${maxCode}u;
   if (shift > 0) {
-    q = min(127u, rne_shift(m, u32(shift), false));
-  } else if (shift > -8) {
-    q = min(127u, m << u32(-shift));
+    q = min(${maxCode}u, ${sr ? 'sr_shift(m, u32(shift), sr_bits(i))' : 'rne_shift(m, u32(shift), false)'});
+  } else if (shift > -9) {
+    q = min(${maxCode}u, m << u32(-shift)); // m ≥ 1, so 9 or more left shifts exceed 255 anyway
   }
   var signed_q = i32(q);
   if ((b >> 31u) == 1u) {
@@ -293,7 +384,8 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
 }
 `;
   }
-  if (f === 'nf4') {
+  if (f === 'nf4' || f === 'codebook4') {
+    const code = f === 'nf4' ? 'nf4_code(v)' : 'codebook_code(v)';
     return `${head}
   let amax_bits = out[N + group_of(i)];
   let mag = b & 0x7fffffffu;
@@ -303,7 +395,7 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
   } else if (mag < 0x7f800000u && amax_bits != 0u) {
     v = bitcast<f32>(div_rne(b, amax_bits));
   }
-  out[i] = nf4_code(v);
+  out[i] = ${code};
 }
 `;
   }
@@ -321,9 +413,17 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
   if (mag == 0x7f800000u) {
     q = select(${hi}, ${lo}, (b >> 31u) == 1u); // ±Inf clamp to the range ends
   } else if (mag < 0x7f800000u && scale_bits != 0u) {
-    // q = round_half_even(fl32(x / scale)) + zero point, clamped.
     let v = bitcast<f32>(div_rne(b, scale_bits));
-    q = clamp(i32(round(v)) + zero_point, ${lo}, ${hi});
+${
+  sr
+    ? `    // q = floor(|v|) + (frac(|v|) > u), u = 24 random bits / 2^24 (exact in f32), signed, + zero point.
+    let av = abs(v);
+    let whole = floor(av);
+    let mag = whole + select(0.0, 1.0, av - whole > f32(sr_bits(i)) * ${f32Literal(2 ** -24)});
+    q = clamp(i32(select(mag, -mag, v < 0.0)) + zero_point, ${lo}, ${hi});`
+    : `    // q = round_half_even(fl32(x / scale)) + zero point, clamped.
+    q = clamp(i32(round(v)) + zero_point, ${lo}, ${hi});`
+}
   }
   out[i] = bitcast<u32>(q);
 }
@@ -335,7 +435,8 @@ export function codecWgsl(params: Params, stride: number): string {
   const f = layout.format;
   const elem = isElementFormat(f) ? f : mxElementFormat(f);
   const gpr = layout.hasScales ? Math.ceil(layout.groupCols / layout.groupSize) : 1;
-  return /* wgsl */ `// Quantize ${f} (bit-exact with formats.ts). Inputs are float32 bit patterns.
+  const stochastic = params.rounding === 'stochastic' && f !== 'nf4' && f !== 'codebook4';
+  return /* wgsl */ `// Quantize ${f}${stochastic ? ' with stochastic rounding' : ''} (bit-exact with formats.ts). Inputs are float32 bit patterns.
 const N = ${layout.n}u;      // elements
 const G = ${layout.groups}u;      // groups / blocks
 const COLS = ${layout.groupCols}u;  // row length of the grouping
@@ -356,7 +457,71 @@ fn group_range(g : u32) -> vec2u {
 fn group_of(i : u32) -> u32 {
   return (i / COLS) * GPR + (i % COLS) / GS;
 }
-${ROUNDING_WGSL}${elem ? encodeElementWgsl(elem) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
+${ROUNDING_WGSL}${stochastic ? `
+const SEED_HASH = 0x${hash32(typeof params.srSeed === 'number' ? params.srSeed : 1).toString(16)}u; // hash32(seed)
+
+// 24 random bits for element i (formats.ts stochasticUnit).
+fn sr_bits(i : u32) -> u32 {
+  return hash32(i ^ SEED_HASH) >> 8u;
+}
+` : ''}${elem ? encodeElementWgsl(elem, stochastic) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
+}
+
+/** The dequantize pass: codes (and scales) in, float32 values out, exactly as formats.ts decodes. */
+export function dequantWgsl(params: Params, stride: number): string {
+  const layout = codecLayout(params);
+  const f = layout.format;
+  const elem = isElementFormat(f) ? f : mxElementFormat(f);
+  const gpr = layout.hasScales ? Math.ceil(layout.groupCols / layout.groupSize) : 1;
+  let body: string;
+  if (isElementFormat(f)) body = `deq[i] = decode_${f}(c);`;
+  else if (elem) {
+    body = `let sc = codes[N + group_of(i)];
+  // 2^(E − 127)·element, exact (ldexp); the NaN scale 0xFF gives NaN (0x7fc00000).
+  deq[i] = select(ldexp(decode_${elem}(c), i32(sc) - 127), bitcast<f32>((sc << 23u) | 0x400000u), sc == 255u);`;
+  } else if (f === 'bfp') {
+    body = `let sc = codes[N + group_of(i)];
+  // code · 2^e with the stored e + 127; 255 marks a NaN/Inf block.
+  deq[i] = select(ldexp(f32(bitcast<i32>(c)), bitcast<i32>(sc) - 127), bitcast<f32>((sc << 23u) | 0x400000u), sc == 255u);`;
+  } else if (f === 'mxint8') {
+    body = `let sc = codes[N + group_of(i)];
+  // code · 2^(E − 127 − 6): six fraction bits.
+  deq[i] = select(ldexp(f32(bitcast<i32>(c)), i32(sc) - 133), bitcast<f32>((sc << 23u) | 0x400000u), sc == 255u);`;
+  } else if (f === 'nf4') {
+    body = `deq[i] = NF4[c] * bitcast<f32>(codes[N + group_of(i)]); // NF4 value × block absmax`;
+  } else if (f === 'codebook4') {
+    body = `deq[i] = table[15u + c] * bitcast<f32>(codes[N + group_of(i)]); // table entry × group absmax`;
+  } else {
+    const zp = layout.hasZeroPoints ? 'bitcast<i32>(codes[N + G + g])' : '0';
+    body = `let g = group_of(i);
+  deq[i] = f32(bitcast<i32>(c) - ${zp}) * bitcast<f32>(codes[N + g]); // (q − zero point)·scale`;
+  }
+  const nf4Table = f === 'nf4' ? `var<private> NF4 : array<f32, 16> = array<f32, 16>(${[...NF4_VALUES_F32].map((v) => f32Literal(v)).join(', ')});\n` : '';
+  return /* wgsl */ `// Dequantize ${f}: the codes of the quantize pass back to float32 (bit-exact with formats.ts).
+const N = ${layout.n}u;
+const G = ${layout.groups}u;
+const COLS = ${layout.groupCols}u;
+const GS = ${Math.max(1, layout.groupSize)}u;
+const GPR = ${gpr}u;
+const STRIDE = ${stride}u;
+
+@group(0) @binding(0) var<storage, read> codes : array<u32>; // codes, then scales, then zero points
+@group(0) @binding(1) var<storage, read_write> deq : array<f32>;
+${f === 'codebook4' ? '@group(0) @binding(2) var<storage, read> table : array<f32, 31>; // midpoints, then entries\n' : ''}${nf4Table}
+fn group_of(i : u32) -> u32 {
+  return (i / COLS) * GPR + (i % COLS) / GS;
+}
+${elem ? decodeElementWgsl(elem) : ''}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid : vec3u) {
+  let i = gid.x + gid.y * STRIDE;
+  if (i >= N) {
+    return;
+  }
+  let c = codes[i];
+  ${body}
+}
+`;
 }
 
 function histogram(values: ArrayLike<number>, bins: number, lo: number, hi: number): number[] {
@@ -381,6 +546,9 @@ export const codec: KernelVariant = {
     const layout = codecLayout(params);
     const problems: string[] = [];
     if (layout.n > 1 << 24) problems.push(`rows × columns = ${layout.n} exceeds the 16 777 216 elements this lab supports`);
+    if (layout.format === 'codebook4' && layout.n > 1 << 18) {
+      problems.push('the codebook is fitted by k-means on the CPU: keep rows × columns ≤ 262 144 for it');
+    }
     if (layout.format === 'int' && strParam(params, 'granularity') === 'tensor' && layout.n > 1 << 20) {
       problems.push('per-tensor scale is found by one invocation: keep rows × columns ≤ 1 048 576');
     }
@@ -394,6 +562,15 @@ export const codec: KernelVariant = {
   reference(params, inputs): ReferenceResult {
     const layout = codecLayout(params);
     const q = quantize(inputs.x as Float32Array, schemeOf(params));
+    if (strParam(params, 'stage') === 'roundtrip') {
+      return {
+        values: Float64Array.from(q.dequantized),
+        bound: new Float64Array(layout.n),
+        boundNote: 'bit-exact: every dequantized float32 must equal the TypeScript codec (bound 0)',
+        rows: layout.rows,
+        cols: layout.cols,
+      };
+    }
     const expected = expectedCodecOutput(layout, q);
     return {
       values: Float64Array.from(expected),
@@ -414,16 +591,21 @@ export const codec: KernelVariant = {
     const wgsl = codecWgsl(params, 64 * wx);
     const codeWorkgroups = workgroupsFor(layout.n);
     const scaleWorkgroups = workgroupsFor(layout.groups);
+    const roundtrip = strParam(params, 'stage') === 'roundtrip';
+    const table = layout.format === 'codebook4' ? ['table'] : [];
     return {
       buffers: [
         { name: 'x', data: bitsOf(inputs.x as Float32Array), usage: 'storage' },
         { name: 'out', bytes: 4 * layout.outputCount, usage: 'storage' },
+        ...(roundtrip ? [{ name: 'deq', bytes: 4 * layout.n, usage: 'storage' as const }] : []),
+        ...(layout.format === 'codebook4' ? [{ name: 'table', data: codebookTable(params, inputs.x as Float32Array), usage: 'storage' as const }] : []),
       ],
       dispatches: [
         ...(layout.hasScales ? [{ label: `quantize ${layout.format}: scales`, wgsl, entryPoint: 'scales', bindings: ['x', 'out'], workgroups: scaleWorkgroups }] : []),
-        { label: `quantize ${layout.format}: codes`, wgsl, entryPoint: 'codes', bindings: ['x', 'out'], workgroups: codeWorkgroups },
+        { label: `quantize ${layout.format}: codes`, wgsl, entryPoint: 'codes', bindings: ['x', 'out', ...table], workgroups: codeWorkgroups },
+        ...(roundtrip ? [{ label: `dequantize ${layout.format}`, wgsl: dequantWgsl(params, 64 * wx), bindings: ['out', 'deq', ...table], workgroups: codeWorkgroups }] : []),
       ],
-      output: { buffer: 'out', type: 'u32', count: layout.outputCount },
+      output: roundtrip ? { buffer: 'deq', type: 'f32' as const, count: layout.n } : { buffer: 'out', type: 'u32' as const, count: layout.outputCount },
     };
   },
   work(params) {
@@ -437,9 +619,10 @@ export const codec: KernelVariant = {
     const x = inputs.x as Float32Array;
     const q = quantize(x, schemeOf(params));
     const layout = codecLayout(params);
-    const expected = expectedCodecOutput(layout, q);
+    const roundtrip = strParam(params, 'stage') === 'roundtrip';
+    const expected = roundtrip ? q.dequantized : expectedCodecOutput(layout, q);
     let mismatches = 0;
-    for (let i = 0; i < expected.length; i++) if (expected[i] !== output[i]) mismatches++;
+    for (let i = 0; i < expected.length; i++) if (!Object.is(expected[i], output[i]) && !(Number.isNaN(expected[i]) && Number.isNaN(output[i]))) mismatches++;
     let lo = Infinity;
     let hi = -Infinity;
     for (const v of x) if (Number.isFinite(v)) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));

@@ -23,11 +23,11 @@ export const quantFamily: FamilyDef = {
       { M: 16, N: 1024, K: 1024, TM: 8 },
     ];
     for (const shape of shapes) {
-      for (const strategy of ['split-k', 'row']) {
+      for (const strategy of ['split-k', 'row', 'subgroup']) {
         const common = { ...shape, strategy, dist: 'gaussian', outliers: 0, outlierScale: 20 };
         cases.push({ label: `f32 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-f32', params: common, seed: 1, reps: 5 } });
         cases.push({ label: `int4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-w4', params: { ...common, groupSize: 32 }, seed: 1, reps: 5 } });
-        if (shape.M === 1) {
+        if (shape.M === 1 && strategy !== 'subgroup') {
           cases.push({ label: `nf4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-nf4', params: common, seed: 1, reps: 5 } });
           cases.push({ label: `mxfp4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-mxfp4', params: common, seed: 1, reps: 5 } });
         }

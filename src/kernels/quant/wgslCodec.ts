@@ -90,6 +90,45 @@ fn div_rne(a_bits : u32, b_bits : u32) -> u32 {
   return sign | rne_shift(q, u32(-124 - e), sticky); // subnormal result, in units of 2^-149
 }
 
+// Chris Wellons' lowbias32 integer hash (formats.ts hash32).
+fn hash32(v : u32) -> u32 {
+  var x = v;
+  x ^= x >> 16u;
+  x *= 0x7feb352du;
+  x ^= x >> 15u;
+  x *= 0x846ca68bu;
+  x ^= x >> 16u;
+  return x;
+}
+
+// floor(m / 2^s), plus one when the discarded fraction rem / 2^s exceeds h / 2^24 (stochastic
+// rounding with the 24 random bits h), decided exactly in integers.
+fn sr_shift(m : u32, s : u32, h : u32) -> u32 {
+  if (s == 0u) {
+    return m;
+  }
+  var q = 0u;
+  var rem = m;
+  if (s < 32u) {
+    q = m >> s;
+    rem = m & ((1u << s) - 1u);
+  }
+  var up = false;
+  if (s <= 24u) {
+    up = (rem << (24u - s)) > h; // rem·2^24 > h·2^s
+  } else {
+    let k = s - 24u;
+    var hi = 0u;
+    var low_nonzero = rem != 0u;
+    if (k < 32u) {
+      hi = rem >> k;
+      low_nonzero = (rem & ((1u << k) - 1u)) != 0u;
+    }
+    up = hi > h || (hi == h && low_nonzero);
+  }
+  return q + select(0u, 1u, up);
+}
+
 fn is_finite_bits(bits : u32) -> bool {
   return (bits & 0x7f800000u) != 0x7f800000u;
 }
@@ -99,7 +138,7 @@ fn is_finite_bits(bits : u32) -> bool {
  * encode_<format>(x_bits, scale_exp): the code of x·2^-scale_exp in the element format, exactly as
  * encodeElementScaled() in formats.ts (nearest-even, gradual underflow, saturation, NaN/Inf rules).
  */
-export function encodeElementWgsl(format: ElementFormat): string {
+export function encodeElementWgsl(format: ElementFormat, stochastic = false): string {
   const f = ELEMENT_FORMATS[format];
   const emin = 1 - f.bias;
   const signShift = f.bits - 1;
@@ -107,7 +146,7 @@ export function encodeElementWgsl(format: ElementFormat): string {
   const infOrMax = f.infCode ?? f.maxCode;
   return /* wgsl */ `
 // ${f.label}: ${f.exponentBits} exponent bits, ${f.mantissaBits} mantissa bits, bias ${f.bias}.
-fn encode_${format}(x_bits : u32, scale_exp : i32) -> u32 {
+fn encode_${format}(x_bits : u32, scale_exp : i32${stochastic ? ', h : u32' : ''}) -> u32 {
   let sign = (x_bits >> 31u) << ${signShift}u;
   let mag = x_bits & 0x7fffffffu;
   if (mag > 0x7f800000u) {
@@ -134,7 +173,7 @@ fn encode_${format}(x_bits : u32, scale_exp : i32) -> u32 {
   if (shift <= 0) {
     r = m << u32(-shift);
   } else {
-    r = rne_shift(m, u32(shift), false);
+    r = ${stochastic ? 'sr_shift(m, u32(shift), h); // stochastic: round up with probability = fraction' : 'rne_shift(m, u32(shift), false);'}
   }
   // ((e − emin) << M) + r: the hidden bit of r carries into the exponent field; subnormals have
   // e = emin and r < 2^M. Finite overflow saturates to the largest finite code.
@@ -153,6 +192,55 @@ fn nf4_code(v : f32) -> u32 {
   var code = 0u;
 ${terms}
   return code;
+}
+`;
+}
+
+/**
+ * decode_<format>(code): the code's value as f32, built exactly: normal values from their bits,
+ * subnormals as f32(mantissa)·2^(emin − M) (an exact product), bf16 by a 16-bit shift.
+ * Matches decodeElement() in formats.ts, NaN and ±Inf included.
+ */
+export function decodeElementWgsl(format: ElementFormat): string {
+  const f = ELEMENT_FORMATS[format];
+  const M = f.mantissaBits;
+  const signShift = f.bits - 1;
+  const magMask = (1 << signShift) - 1;
+  if (format === 'bf16') {
+    return /* wgsl */ `
+// bfloat16 is the top half of a float32.
+fn decode_bf16(code : u32) -> f32 {
+  return bitcast<f32>(code << 16u);
+}
+`;
+  }
+  const specials = f.ieeeSpecials
+    ? `  if (mag >= 0x${f.infCode!.toString(16)}u) {
+    if (mag == 0x${f.infCode!.toString(16)}u) {
+      return bitcast<f32>(sign | 0x7f800000u); // ±Inf
+    }
+    return bitcast<f32>(0x7fc00000u | sign); // NaN
+  }
+`
+    : f.nanCode !== null
+      ? `  if (mag == 0x${f.nanCode.toString(16)}u) {
+    return bitcast<f32>(0x7fc00000u | sign); // NaN
+  }
+`
+      : '';
+  return /* wgsl */ `
+// ${f.label}: value from the code, exactly.
+fn decode_${format}(code : u32) -> f32 {
+  let sign = ((code >> ${signShift}u) & 1u) << 31u;
+  let mag = code & 0x${magMask.toString(16)}u;
+${specials}  let field = mag >> ${M}u;
+  let mant = mag & 0x${((1 << M) - 1).toString(16)}u;
+  if (field == 0u) {
+    // subnormal (or zero): mant · 2^(${1 - f.bias} − ${M}), exact in f32
+    return bitcast<f32>(sign | bitcast<u32>(f32(mant) * ${f32Literal(2 ** (1 - f.bias - M))}));
+  }
+  // normal: rebias the exponent, left-align the mantissa in 23 bits
+  return bitcast<f32>(sign | ((field + ${127 - f.bias}u) << 23u) | (mant << ${23 - M}u));
 }
 `;
 }

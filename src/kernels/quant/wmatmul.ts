@@ -27,6 +27,7 @@ export const MATMUL_SHAPE_PARAMS: ParamDef[] = [
     options: [
       { value: 'split-k', label: '64 invocations per output, K split among them, tree sum (coalesced loads)' },
       { value: 'row', label: 'one invocation per output, whole K serially (no barriers)' },
+      { value: 'subgroup', label: '64 invocations per output, subgroupAdd then one barrier (needs subgroups)' },
     ],
   },
   { ...DISTRIBUTION_PARAM, label: 'Activation distribution' },
@@ -38,7 +39,7 @@ export interface MatmulDims {
   N: number;
   K: number;
   TM: number;
-  strategy: 'split-k' | 'row';
+  strategy: 'split-k' | 'row' | 'subgroup';
 }
 
 export function dimsOf(params: Params): MatmulDims {
@@ -47,7 +48,7 @@ export function dimsOf(params: Params): MatmulDims {
     N: intParam(params, 'N'),
     K: intParam(params, 'K'),
     TM: Math.min(intParam(params, 'TM'), intParam(params, 'M')),
-    strategy: params.strategy === 'row' ? 'row' : 'split-k',
+    strategy: params.strategy === 'row' ? 'row' : params.strategy === 'subgroup' ? 'subgroup' : 'split-k',
   };
 }
 
@@ -108,7 +109,9 @@ export function weightOnlyLimits(params: Params, caps: DeviceCaps, weightBytes: 
   const problems: string[] = [];
   if (K % 8 !== 0) problems.push(`K = ${K} must be a multiple of 8 (8 weights per packed word)`);
   if (groupSize && K % groupSize !== 0) problems.push(`K = ${K} must be a multiple of the group size ${groupSize}`);
-  const shared = dimsOf(params).strategy === 'row' ? 0 : 4 * WG * TM;
+  const strategy = dimsOf(params).strategy;
+  if (strategy === 'subgroup' && !caps.features.includes('subgroups')) problems.push('the subgroup strategy needs the subgroups feature, which this device does not offer');
+  const shared = strategy === 'row' ? 0 : 4 * WG * TM;
   problems.push(...checkWorkgroup(caps, [WG, 1, 1], shared, `a ${WG}-invocation workgroup with ${TM} rows`));
   problems.push(...checkDispatch(caps, weightOnlyDispatch(dimsOf(params))));
   problems.push(...checkBuffers(caps, [['X', 4 * M * K], ['W', weightBytes], ['Y', 4 * M * N], ...extraBuffers]));
@@ -120,8 +123,24 @@ export function weightOnlyLimits(params: Params, caps: DeviceCaps, weightBytes: 
  * last); `decode` is WGSL that sets `w_lo` and `w_hi` (vec4f: weights 8w…8w+3 and 8w+4…8w+7 of
  * row n) from the word index `w`.
  */
-export function weightOnlySkeleton(dims: MatmulDims, header: string, weightDecls: string, decode: string, yBinding: number): string {
-  return dims.strategy === 'row' ? rowSkeleton(dims, header, weightDecls, decode, yBinding) : splitKSkeleton(dims, header, weightDecls, decode, yBinding);
+export function weightOnlySkeleton(dims: MatmulDims, header: string, weightDecls: string, decode: string, yBinding: number, f16 = false): string {
+  const text =
+    dims.strategy === 'row'
+      ? rowSkeleton(dims, header, weightDecls, decode, yBinding)
+      : dims.strategy === 'subgroup'
+        ? subgroupSkeleton(dims, header, weightDecls, decode, yBinding)
+        : splitKSkeleton(dims, header, weightDecls, decode, yBinding);
+  if (!f16) return text;
+  // f16 activations (W4A16 proper): x holds vec4<f16>; the decoded weights are vec4<f16>; each
+  // product is rounded to f16 once, then widened and summed in f32.
+  return `enable f16;\n${text
+    .replace('var<storage, read> x : array<vec4f>; // M×K activations', 'var<storage, read> x : array<vec4<f16>>; // M×K f16 activations')
+    .replace(
+      'acc[r] += dot(w_lo, x[xi]) + dot(w_hi, x[xi + 1u]);',
+      `let p_lo = vec4f(w_lo * x[xi]);
+      let p_hi = vec4f(w_hi * x[xi + 1u]);
+      acc[r] += (p_lo.x + p_lo.y + p_lo.z + p_lo.w) + (p_hi.x + p_hi.y + p_hi.z + p_hi.w);`,
+    )}`;
 }
 
 function splitKSkeleton(dims: MatmulDims, header: string, weightDecls: string, decode: string, yBinding: number): string {
@@ -168,6 +187,57 @@ ${decode}
   }
   if (t < TM && m0 + t < M) {
     y[(m0 + t) * N + n] = partial[t * WG];
+  }
+}
+`;
+}
+
+/**
+ * As split-K, but each subgroup sums its lanes with subgroupAdd; one lane per subgroup writes that
+ * sum (the others write 0, since WGSL does not say which invocations share a subgroup), and after
+ * a single barrier one invocation per row adds the 64 slots.
+ */
+function subgroupSkeleton(dims: MatmulDims, header: string, weightDecls: string, decode: string, yBinding: number): string {
+  const { M, N, K, TM } = dims;
+  return /* wgsl */ `enable subgroups;
+${header}
+const M = ${M}u;
+const N = ${N}u;
+const K = ${K}u;
+const WORDS = ${K / 8}u;  // 8-weight words per row of W
+const TM = ${TM}u;        // rows of X per workgroup
+const WG = ${WG}u;
+
+@group(0) @binding(0) var<storage, read> x : array<vec4f>; // M×K activations
+${weightDecls}
+@group(0) @binding(${yBinding}) var<storage, read_write> y : array<f32>; // M×N
+
+var<workgroup> partial : array<f32, ${WG * TM}>;
+
+@compute @workgroup_size(${WG})
+fn main(@builtin(local_invocation_index) t : u32, @builtin(workgroup_id) wid : vec3u, @builtin(subgroup_invocation_id) lane : u32) {
+  let n = wid.x;
+  let m0 = wid.y * TM;
+  var acc : array<f32, ${TM}>;
+  for (var w = t; w < WORDS; w += WG) {
+${decode}
+    for (var r = 0u; r < TM; r++) {
+      let m = min(m0 + r, M - 1u); // rows past M repeat the last row; their sums are not stored
+      let xi = m * (K / 4u) + 2u * w;
+      acc[r] += dot(w_lo, x[xi]) + dot(w_hi, x[xi + 1u]);
+    }
+  }
+  for (var r = 0u; r < TM; r++) {
+    let subgroup_sum = subgroupAdd(acc[r]);
+    partial[r * WG + t] = select(0.0, subgroup_sum, lane == 0u);
+  }
+  workgroupBarrier();
+  if (t < TM && m0 + t < M) {
+    var total = 0.0;
+    for (var j = 0u; j < WG; j++) {
+      total += partial[t * WG + j];
+    }
+    y[(m0 + t) * N + n] = total;
   }
 }
 `;

@@ -101,6 +101,7 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
   const [chosen, setChosen] = useState<string[]>(DEFAULT_CHOSEN);
   const [focus, setFocus] = useState('int4-g32');
   const [focusElement, setFocusElement] = useState(0);
+  const [rounding, setRounding] = useState<'nearest-even' | 'stochastic'>('nearest-even');
 
   const tensor = useMemo(
     () => makeTensor({ rows, cols, distribution: dist, seed, outlierChannels: outliers, outlierScale }),
@@ -111,12 +112,12 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
   const table: Row[] = useMemo(() => {
     const truth = Float64Array.from(tensor);
     return FORMAT_OPTIONS.filter((o) => chosen.includes(o.id) || o.id === focus).map((o) => {
-      const scheme = { ...o.scheme, shape: [rows, cols] as [number, number], seed };
+      const scheme = { ...o.scheme, shape: [rows, cols] as [number, number], seed, rounding };
       const r = quantize(tensor, scheme);
       const m = computeMetrics(r.dequantized, truth);
       return { id: o.id, label: schemeLabel(o.scheme), result: r, sqnrDb: m.sqnrDb, relFrobenius: m.relFrobenius, maxAbs: m.maxAbs };
     });
-  }, [tensor, chosen, focus, rows, cols, seed]);
+  }, [tensor, chosen, focus, rows, cols, seed, rounding]);
 
   const focusRow = table.find((r) => r.id === focus);
   const focusScheme = FORMAT_OPTIONS.find((o) => o.id === focus)?.scheme;
@@ -287,6 +288,12 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         <label htmlFor={`${id}-oscale`}>Outlier scale ×{outlierScale}</label>{' '}
         <input id={`${id}-oscale`} type="range" min={1} max={200} value={outlierScale} onChange={(e) => setOutlierScale(Number(e.target.value))} />
         {outlierCols.length > 0 && <span> (columns {outlierCols.join(', ')})</span>}
+        <br />
+        <label htmlFor={`${id}-rounding`}>Rounding</label>{' '}
+        <select id={`${id}-rounding`} value={rounding} onChange={(e) => setRounding(e.target.value as 'nearest-even' | 'stochastic')}>
+          <option value="nearest-even">nearest, ties to even</option>
+          <option value="stochastic">stochastic (seeded; NF4 and codebook stay nearest)</option>
+        </select>
       </fieldset>
 
       <fieldset>
