@@ -43,7 +43,8 @@ describe('sparse kernels on WebGPU (Dawn) against float64', () => {
     for (const p of PATTERNS) {
       const name = `${shape.join('×')} ${p.pattern} ${p.density}%`;
       it(`csr-row ${name}`, async () => {
-        await check('csr-row', { ...p, wg: 32 }, shape);
+        await check('csr-row', { ...p, wg: 32, rows: 1 }, shape);
+        await check('csr-row', { ...p, wg: 4, rows: 3 }, shape);
       });
       it(`csr-balanced ${name} (pieces of 4: rows split)`, async () => {
         await check('csr-balanced', { ...p, wg: 32, piece: 4 }, shape);
@@ -61,7 +62,8 @@ describe('sparse kernels on WebGPU (Dawn) against float64', () => {
     }
     for (const pattern of ['nm24', 'nm14', 'nm48']) {
       it(`nm ${pattern} ${shape.join('×')}`, async () => {
-        await check('nm', { pattern, wg: 32 }, shape);
+        await check('nm', { pattern, wg: 32, rows: 1 }, shape);
+        await check('nm', { pattern, wg: 1, rows: 7 }, shape);
       });
     }
   }

@@ -52,6 +52,18 @@ export function shapeParams(withN = true): ParamDef[] {
   ];
 }
 
+/** Rows of C per workgroup for the row kernels: > 1 keeps lanes busy when N is small. */
+export const ROWS_PARAM: ParamDef = {
+  key: 'rows',
+  label: 'Rows per workgroup',
+  kind: 'int',
+  default: 1,
+  min: 1,
+  max: 256,
+  choices: [1, 4, 8, 64],
+  help: 'Invocations per row × rows per workgroup is the workgroup size; use several rows when N is small.',
+};
+
 export interface SparseShape {
   M: number;
   N: number;

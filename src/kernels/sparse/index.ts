@@ -46,21 +46,29 @@ export function sparseBenchSuite(): BenchCase[] {
   for (const reorder of [false, true]) {
     add('bsr', { density: 10, pattern: 'block-shuffled', bsr: 8, tn: 64, reorder }, `bsr8 shuffled 10% ${reorder ? 'reordered' : 'as is'}`);
   }
-  // Skinny (decode-shaped) products: 1024×8×1024. Dense skinny vs load-as-sparse-compute-as-dense,
-  // CSR (8 invocations per row) and N:M, at 2:4 (50%) and at 10% / 1% unstructured.
+  // Skinny (decode-shaped) products: 1024×8×1024, where reading A matters most. Dense skinny vs
+  // load-as-sparse-compute-as-dense, CSR and N:M (8 invocations per row, 8 rows per workgroup),
+  // at 2:4 (50%) and at 10% / 1% unstructured.
   const skinny = { M: 1024, N: 8, K: 1024 };
   const tiles = { tm: 64, tk: 32 };
-  add('dense', { density: 50, pattern: 'nm24', kernel: 'skinny', ...tiles }, 'skinny dense', skinny);
-  add('sparse-to-dense', { density: 50, pattern: 'nm24', ...tiles }, 'skinny s2d 2:4', skinny);
-  add('nm', { density: 50, pattern: 'nm24', wg: 8 }, 'skinny nm 2:4', skinny);
-  add('csr-row', { density: 50, pattern: 'nm24', wg: 8 }, 'skinny csr 2:4', skinny);
+  const rows8 = { wg: 8, rows: 8 };
+  add('dense', { density: 50, pattern: 'nm24', kernel: 'skinny', ...tiles }, 'N=8 dense', skinny);
+  add('sparse-to-dense', { density: 50, pattern: 'nm24', ...tiles }, 'N=8 s2d 2:4', skinny);
+  add('nm', { density: 50, pattern: 'nm24', ...rows8 }, 'N=8 nm 2:4', skinny);
+  add('csr-row', { density: 50, pattern: 'nm24', ...rows8 }, 'N=8 csr 2:4', skinny);
   for (const density of [10, 1]) {
-    add('sparse-to-dense', { density, pattern: 'random', ...tiles }, `skinny s2d ${density}%`, skinny);
-    add('csr-row', { density, pattern: 'random', wg: 8 }, `skinny csr ${density}%`, skinny);
+    add('sparse-to-dense', { density, pattern: 'random', ...tiles }, `N=8 s2d ${density}%`, skinny);
+    add('csr-row', { density, pattern: 'random', ...rows8 }, `N=8 csr ${density}%`, skinny);
   }
-  // SpMV (N = 1) with a subgroup per row, where the adapter has subgroups.
-  add('dense', { density: 10, pattern: 'random', kernel: 'skinny', N: 1, ...tiles }, 'spmv dense', { M: 1024, N: 1, K: 1024 });
-  const spmv = { M: 1024, K: 1024 };
-  for (const density of [10, 1]) add('spmv-subgroup', { density, pattern: 'random', wg: 64, workgroups: 64 }, `spmv subgroup ${density}%`, spmv);
+  // Matrix-vector (N = 1): one invocation per row for CSR and N:M, a subgroup per row for SpMV.
+  const gemv = { M: 1024, N: 1, K: 1024 };
+  const rowEach = { wg: 1, rows: 64 };
+  add('dense', { density: 50, pattern: 'nm24', kernel: 'skinny', ...tiles }, 'N=1 dense', gemv);
+  add('nm', { density: 50, pattern: 'nm24', ...rowEach }, 'N=1 nm 2:4', gemv);
+  add('csr-row', { density: 50, pattern: 'nm24', ...rowEach }, 'N=1 csr 2:4', gemv);
+  for (const density of [10, 1]) {
+    add('csr-row', { density, pattern: 'random', ...rowEach }, `N=1 csr ${density}%`, gemv);
+    add('spmv-subgroup', { density, pattern: 'random', wg: 64, workgroups: 64 }, `N=1 spmv subgroup ${density}%`, { M: 1024, K: 1024 });
+  }
   return cases;
 }
