@@ -55,6 +55,7 @@ describe('sparse kernels on WebGPU (Dawn) against float64', () => {
       });
       it(`dense blocked/tiled/naive ${name}`, async () => {
         for (const kernel of ['blocked', 'tiled', 'naive']) await check('dense', { ...p, kernel, bsr: 8, tn: 32 }, shape);
+        await check('dense', { ...p, kernel: 'rows', wg: 4, rows: 3 }, shape);
       });
       it(`spmv-subgroup ${name}`, async () => {
         await check('spmv-subgroup', { ...p, wg: 64, workgroups: 3 }, shape);

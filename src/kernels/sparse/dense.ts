@@ -1,14 +1,15 @@
 // The dense baseline of the same shape, on the same (pruned) A stored densely: zeros are
 // multiplied like any other value. 'blocked' runs the BSR variant's register-blocked
 // micro-kernel over every block; 'tiled' and 'naive' are the matmul family's kernels; 'skinny'
-// is the sparse-to-dense kernel reading its strips from dense A.
+// is the sparse-to-dense kernel reading its strips from dense A; 'rows' is the CSR row kernel's
+// dense twin (and a plain GEMV when N = 1).
 import { naiveWgsl } from '../matmul/naive';
 import { tiledWgsl } from '../matmul/tiled';
 import { checkWorkgroup, checkDispatch, intParam } from '../schema';
 import type { KernelVariant, Params } from '../types';
 import { microKernelWgsl, blockedChecks } from './bsr';
 import { skinnyChecks, skinnyTileParams, skinnyWgsl } from './loadSparseComputeDense';
-import { gridFor, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
+import { ROWS_PARAM, checkGrid, gridFor, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
 
 export function denseBlockedWgsl(M: number, N: number, K: number, S: number, TN: number, gridX: number): string {
   const blockRows = Math.ceil(M / S);
@@ -68,9 +69,46 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
 `;
 }
 
-function kernelOf(params: Params): 'blocked' | 'tiled' | 'naive' | 'skinny' {
+/**
+ * The dense twin of the CSR and N:M row kernels: WG invocations per row of C (each a set of
+ * columns), ROWS rows per workgroup, walking all K entries of the row of A. With WG = 1 and
+ * N = 1 it is the plain one-row-per-invocation GEMV.
+ */
+export function denseRowsWgsl(M: number, N: number, K: number, wg: number, rows: number, gridX: number): string {
+  return /* wgsl */ `
+const M = ${M}u;
+const N = ${N}u;
+const K = ${K}u;
+const WG = ${wg}u;
+const ROWS = ${rows}u;
+const GRID_X = ${gridX}u;
+
+@group(0) @binding(0) var<storage, read> a : array<f32>;
+@group(0) @binding(1) var<storage, read> b : array<f32>;
+@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+
+@compute @workgroup_size(${wg}, ${rows})
+fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
+  let row = (wid.x + wid.y * GRID_X) * ROWS + lid.y;
+  if (row >= M) {
+    return;
+  }
+  for (var col = lid.x; col < N; col += WG) {
+    var acc = 0.0;
+    for (var k = 0u; k < K; k++) {
+      acc += a[row * K + k] * b[k * N + col];
+    }
+    c[row * N + col] = acc;
+  }
+}
+`;
+}
+
+type DenseKernel = 'blocked' | 'tiled' | 'naive' | 'skinny' | 'rows';
+
+function kernelOf(params: Params): DenseKernel {
   const k = String(params.kernel);
-  return k === 'tiled' || k === 'naive' || k === 'skinny' ? k : 'blocked';
+  return k === 'tiled' || k === 'naive' || k === 'skinny' || k === 'rows' ? k : 'blocked';
 }
 
 export const dense: KernelVariant = {
@@ -91,8 +129,11 @@ export const dense: KernelVariant = {
         { value: 'tiled', label: 'Tiled 16×16 (matmul family)' },
         { value: 'naive', label: 'Naive 8×8 (matmul family)' },
         { value: 'skinny', label: 'Skinny, N ≤ 32 (the sparse-to-dense kernel reading dense A)' },
+        { value: 'rows', label: 'Rows (the CSR row kernel reading dense A; GEMV when N = 1)' },
       ],
     },
+    { key: 'wg', label: 'Invocations per row (rows kernel)', kind: 'int', default: 64, min: 1, max: 256, choices: [1, 8, 32, 64] },
+    ROWS_PARAM,
     { key: 'bsr', label: 'Block size S of the blocked kernel', kind: 'int', default: 8, min: 1, max: 32, choices: [4, 8, 16, 32] },
     { key: 'tn', label: 'Columns per workgroup (blocked kernel)', kind: 'int', default: 64, min: 1, max: 256, choices: [32, 64, 128] },
     ...skinnyTileParams,
@@ -103,6 +144,11 @@ export const dense: KernelVariant = {
     const buffers = sparseBufferChecks(params, caps, [['A (dense)', 4 * M * K]]);
     if (kernel === 'tiled') return [...checkWorkgroup(caps, [16, 16, 1], 2048, 'tile 16×16'), ...checkDispatch(caps, [Math.ceil(N / 16), Math.ceil(M / 16)]), ...buffers];
     if (kernel === 'skinny') return [...skinnyChecks(params, caps), ...buffers];
+    if (kernel === 'rows') {
+      const wg = intParam(params, 'wg');
+      const rows = intParam(params, 'rows');
+      return [...checkWorkgroup(caps, [wg, rows, 1], 0, `a workgroup of ${wg}×${rows}`), ...checkGrid(Math.ceil(M / rows), caps, `${M} rows`), ...buffers];
+    }
     if (kernel === 'naive') return [...checkWorkgroup(caps, [8, 8, 1], 0, 'an 8×8 workgroup'), ...checkDispatch(caps, [Math.ceil(N / 8), Math.ceil(M / 8)]), ...buffers];
     return [...blockedChecks(params, caps, intParam(params, 'bsr'), intParam(params, 'tn')), ...buffers];
   },
@@ -120,6 +166,12 @@ export const dense: KernelVariant = {
     }
     if (kernel === 'naive') {
       return { buffers, output, dispatches: [{ label: 'dense naive wg8', wgsl: naiveWgsl(M, N, K, 8), bindings: ['a', 'b', 'c'], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8)] }] };
+    }
+    if (kernel === 'rows') {
+      const wg = intParam(params, 'wg');
+      const rows = intParam(params, 'rows');
+      const g = gridFor(Math.ceil(M / rows), caps);
+      return { buffers, output, dispatches: [{ label: `dense rows wg${wg}×${rows}`, wgsl: denseRowsWgsl(M, N, K, wg, rows, g.gridX), bindings: ['a', 'b', 'c'], workgroups: g.workgroups }] };
     }
     if (kernel === 'skinny') {
       const TM = intParam(params, 'tm');

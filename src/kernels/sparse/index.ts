@@ -52,7 +52,8 @@ export function sparseBenchSuite(): BenchCase[] {
   const skinny = { M: 1024, N: 8, K: 1024 };
   const tiles = { tm: 64, tk: 32 };
   const rows8 = { wg: 8, rows: 8 };
-  add('dense', { density: 50, pattern: 'nm24', kernel: 'skinny', ...tiles }, 'N=8 dense', skinny);
+  add('dense', { density: 50, pattern: 'nm24', kernel: 'skinny', ...tiles }, 'N=8 dense skinny', skinny);
+  add('dense', { density: 50, pattern: 'nm24', kernel: 'rows', ...rows8 }, 'N=8 dense rows', skinny);
   add('sparse-to-dense', { density: 50, pattern: 'nm24', ...tiles }, 'N=8 s2d 2:4', skinny);
   add('nm', { density: 50, pattern: 'nm24', ...rows8 }, 'N=8 nm 2:4', skinny);
   add('csr-row', { density: 50, pattern: 'nm24', ...rows8 }, 'N=8 csr 2:4', skinny);
@@ -63,7 +64,7 @@ export function sparseBenchSuite(): BenchCase[] {
   // Matrix-vector (N = 1): one invocation per row for CSR and N:M, a subgroup per row for SpMV.
   const gemv = { M: 1024, N: 1, K: 1024 };
   const rowEach = { wg: 1, rows: 64 };
-  add('dense', { density: 50, pattern: 'nm24', kernel: 'skinny', ...tiles }, 'N=1 dense', gemv);
+  add('dense', { density: 50, pattern: 'nm24', kernel: 'rows', ...rowEach }, 'N=1 dense gemv', gemv);
   add('nm', { density: 50, pattern: 'nm24', ...rowEach }, 'N=1 nm 2:4', gemv);
   add('csr-row', { density: 50, pattern: 'nm24', ...rowEach }, 'N=1 csr 2:4', gemv);
   for (const density of [10, 1]) {
