@@ -18,7 +18,7 @@ export const sparseFamily: FamilyDef = {
 };
 
 /**
- * Each sparse kernel against dense at 50, 25, 10, 5 and 1% density on one shape (512×64×512:
+ * Each sparse kernel against dense at 50, 25, 10, 5 and 1% density (and 100, 75%) on one shape (512×64×512:
  * a weight matrix times 64 activations), dense first in each group so a reader compares
  * neighbouring rows; then N:M against CSR and dense, BSR with and without reordering, and a
  * skinny, decode-shaped product (N = 8) where reading A dominates.
@@ -28,13 +28,16 @@ export function sparseBenchSuite(): BenchCase[] {
   const cases: BenchCase[] = [];
   const add = (variant: string, params: Params, label: string, at: Params = shape) =>
     cases.push({ label, experiment: { family: 'sparse', variant, params: { ...at, block: 8, ...params }, seed: 1, reps: 5 } });
-  for (const density of [50, 25, 10, 5, 1]) {
+  // 100% and 75% are extra points so the crossover shows even when sparse already wins at 50%.
+  for (const density of [100, 75, 50, 25, 10, 5, 1]) {
+    const required = density <= 50;
     add('dense', { density, pattern: 'random', kernel: 'blocked', bsr: 8, tn: 64 }, `dense ${density}%`);
     add('csr-row', { density, pattern: 'random', wg: 64 }, `csr-row ${density}%`);
     add('csr-balanced', { density, pattern: 'random', wg: 64, piece: 128 }, `csr-bal ${density}%`);
+    add('bsr', { density, pattern: 'block', bsr: 8, tn: 64, reorder: false }, `bsr8 block ${density}%`);
+    if (!required) continue;
     add('csr-row', { density, pattern: 'skewed', wg: 64 }, `csr-row skew ${density}%`);
     add('csr-balanced', { density, pattern: 'skewed', wg: 64, piece: 128 }, `csr-bal skew ${density}%`);
-    add('bsr', { density, pattern: 'block', bsr: 8, tn: 64, reorder: false }, `bsr8 block ${density}%`);
     add('bsr', { density, pattern: 'random', bsr: 8, tn: 64, reorder: false }, `bsr8 random ${density}%`);
   }
   // N:M: the same products as CSR on the same pattern, fewer bytes for A.
