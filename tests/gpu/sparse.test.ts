@@ -46,6 +46,11 @@ describe('sparse kernels on WebGPU (Dawn) against float64', () => {
         await check('csr-row', { ...p, wg: 32, rows: 1 }, shape);
         await check('csr-row', { ...p, wg: 4, rows: 3 }, shape);
       });
+      it(`csr-vec4 and dense rows4 ${name}`, async () => {
+        const N4 = [shape[0], Math.max(4, shape[1] - (shape[1] % 4)), shape[2]] as Shape;
+        await check('csr-vec4', { ...p, wg: 2, rows: 3 }, N4);
+        await check('dense', { ...p, kernel: 'rows4', wg: 3, rows: 2 }, N4);
+      });
       it(`csr-balanced ${name} (pieces of 4: rows split)`, async () => {
         await check('csr-balanced', { ...p, wg: 32, piece: 4 }, shape);
       });
@@ -141,6 +146,8 @@ describe('sparse schema and device branching', () => {
     const problems = problemsFor(bsrV, big, { ...SPEC_DEFAULT_CAPS, limits: { ...SPEC_DEFAULT_CAPS.limits, maxComputeWorkgroupStorageSize: 2048 } });
     expect(problems.join(' ')).toMatch(/workgroup memory/);
     expect(problems.join(' ')).toMatch(/buffer/);
+    const vec4 = findVariant('sparse', 'csr-vec4')!;
+    expect(problemsFor(vec4, { ...defaultExperiment('sparse', 'csr-vec4').params, N: 6 }, SPEC_DEFAULT_CAPS)[0]).toMatch(/not a multiple of 4/);
     const skinny = findVariant('sparse', 'sparse-to-dense')!;
     expect(problemsFor(skinny, { ...defaultExperiment('sparse', 'sparse-to-dense').params, tm: 256, tk: 128 }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/workgroup memory/);
   });

@@ -104,11 +104,42 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
 `;
 }
 
-type DenseKernel = 'blocked' | 'tiled' | 'naive' | 'skinny' | 'rows';
+/** The dense twin of the vec4 CSR kernel: 4 adjacent columns per invocation, B and C as vec4. */
+export function denseRowsVec4Wgsl(M: number, N: number, K: number, wg: number, rows: number, gridX: number): string {
+  return /* wgsl */ `
+const M = ${M}u;
+const N4 = ${N / 4}u; // columns of B and C, in vec4s
+const K = ${K}u;
+const WG = ${wg}u;
+const ROWS = ${rows}u;
+const GRID_X = ${gridX}u;
+
+@group(0) @binding(0) var<storage, read> a : array<f32>;
+@group(0) @binding(1) var<storage, read> b : array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> c : array<vec4f>;
+
+@compute @workgroup_size(${wg}, ${rows})
+fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
+  let row = (wid.x + wid.y * GRID_X) * ROWS + lid.y;
+  if (row >= M) {
+    return;
+  }
+  for (var col4 = lid.x; col4 < N4; col4 += WG) {
+    var acc = vec4f(0.0);
+    for (var k = 0u; k < K; k++) {
+      acc += a[row * K + k] * b[k * N4 + col4];
+    }
+    c[row * N4 + col4] = acc;
+  }
+}
+`;
+}
+
+type DenseKernel = 'blocked' | 'tiled' | 'naive' | 'skinny' | 'rows' | 'rows4';
 
 function kernelOf(params: Params): DenseKernel {
   const k = String(params.kernel);
-  return k === 'tiled' || k === 'naive' || k === 'skinny' || k === 'rows' ? k : 'blocked';
+  return k === 'tiled' || k === 'naive' || k === 'skinny' || k === 'rows' || k === 'rows4' ? k : 'blocked';
 }
 
 export const dense: KernelVariant = {
@@ -130,6 +161,7 @@ export const dense: KernelVariant = {
         { value: 'naive', label: 'Naive 8×8 (matmul family)' },
         { value: 'skinny', label: 'Skinny, N ≤ 32 (the sparse-to-dense kernel reading dense A)' },
         { value: 'rows', label: 'Rows (the CSR row kernel reading dense A; GEMV when N = 1)' },
+        { value: 'rows4', label: 'Rows, vec4 columns (the vec4 CSR kernel reading dense A; N divisible by 4)' },
       ],
     },
     { key: 'wg', label: 'Invocations per row (rows kernel)', kind: 'int', default: 64, min: 1, max: 256, choices: [1, 8, 32, 64] },
@@ -144,10 +176,15 @@ export const dense: KernelVariant = {
     const buffers = sparseBufferChecks(params, caps, [['A (dense)', 4 * M * K]]);
     if (kernel === 'tiled') return [...checkWorkgroup(caps, [16, 16, 1], 2048, 'tile 16×16'), ...checkDispatch(caps, [Math.ceil(N / 16), Math.ceil(M / 16)]), ...buffers];
     if (kernel === 'skinny') return [...skinnyChecks(params, caps), ...buffers];
-    if (kernel === 'rows') {
+    if (kernel === 'rows' || kernel === 'rows4') {
       const wg = intParam(params, 'wg');
       const rows = intParam(params, 'rows');
-      return [...checkWorkgroup(caps, [wg, rows, 1], 0, `a workgroup of ${wg}×${rows}`), ...checkGrid(Math.ceil(M / rows), caps, `${M} rows`), ...buffers];
+      return [
+        ...(kernel === 'rows4' && N % 4 !== 0 ? [`N = ${N} is not a multiple of 4: the vec4 kernel moves B and C four columns at a time`] : []),
+        ...checkWorkgroup(caps, [wg, rows, 1], 0, `a workgroup of ${wg}×${rows}`),
+        ...checkGrid(Math.ceil(M / rows), caps, `${M} rows`),
+        ...buffers,
+      ];
     }
     if (kernel === 'naive') return [...checkWorkgroup(caps, [8, 8, 1], 0, 'an 8×8 workgroup'), ...checkDispatch(caps, [Math.ceil(N / 8), Math.ceil(M / 8)]), ...buffers];
     return [...blockedChecks(params, caps, intParam(params, 'bsr'), intParam(params, 'tn')), ...buffers];
@@ -167,11 +204,12 @@ export const dense: KernelVariant = {
     if (kernel === 'naive') {
       return { buffers, output, dispatches: [{ label: 'dense naive wg8', wgsl: naiveWgsl(M, N, K, 8), bindings: ['a', 'b', 'c'], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8)] }] };
     }
-    if (kernel === 'rows') {
+    if (kernel === 'rows' || kernel === 'rows4') {
       const wg = intParam(params, 'wg');
       const rows = intParam(params, 'rows');
       const g = gridFor(Math.ceil(M / rows), caps);
-      return { buffers, output, dispatches: [{ label: `dense rows wg${wg}×${rows}`, wgsl: denseRowsWgsl(M, N, K, wg, rows, g.gridX), bindings: ['a', 'b', 'c'], workgroups: g.workgroups }] };
+      const wgsl = kernel === 'rows4' ? denseRowsVec4Wgsl(M, N, K, wg, rows, g.gridX) : denseRowsWgsl(M, N, K, wg, rows, g.gridX);
+      return { buffers, output, dispatches: [{ label: `dense ${kernel} wg${wg}×${rows}`, wgsl, bindings: ['a', 'b', 'c'], workgroups: g.workgroups }] };
     }
     if (kernel === 'skinny') {
       const TM = intParam(params, 'tm');

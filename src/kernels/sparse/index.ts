@@ -2,6 +2,7 @@ import type { BenchCase, FamilyDef, Params } from '../types';
 import { bsr } from './bsr';
 import { csrBalanced } from './csrBalanced';
 import { csrRow } from './csrRow';
+import { csrVec4 } from './csrVec4';
 import { dense } from './dense';
 import { loadSparseComputeDense } from './loadSparseComputeDense';
 import { nm } from './nm';
@@ -11,7 +12,7 @@ export const sparseFamily: FamilyDef = {
   id: 'sparse',
   label: 'Sparse matrix multiplication',
   summary: 'C = A·B with a sparse A: patterns, formats (CSR, BSR, N:M) and where sparse kernels overtake dense.',
-  variants: [csrRow, csrBalanced, bsr, nm, loadSparseComputeDense, dense, spmvSubgroup],
+  variants: [csrRow, csrVec4, csrBalanced, bsr, nm, loadSparseComputeDense, dense, spmvSubgroup],
   benchSuite() {
     return sparseBenchSuite();
   },
@@ -31,12 +32,17 @@ export function sparseBenchSuite(): BenchCase[] {
   // 100% and 75% are extra points so the crossover shows even when sparse already wins at 50%.
   for (const density of [100, 75, 50, 25, 10, 5, 1]) {
     const required = density <= 50;
-    add('dense', { density, pattern: 'random', kernel: 'blocked', bsr: 8, tn: 64 }, `dense ${density}%`);
+    // Two dense baselines: the fastest here (vec4 rows, the vec4 CSR kernel's twin) and the
+    // register-blocked one (the BSR kernel's twin).
+    add('dense', { density, pattern: 'random', kernel: 'rows4', wg: 4, rows: 4 }, `dense vec4 ${density}%`);
+    add('dense', { density, pattern: 'random', kernel: 'blocked', bsr: 8, tn: 64 }, `dense blocked ${density}%`);
+    add('csr-vec4', { density, pattern: 'random', wg: 4, rows: 4 }, `csr-vec4 ${density}%`);
     add('csr-row', { density, pattern: 'random', wg: 64 }, `csr-row ${density}%`);
     add('csr-balanced', { density, pattern: 'random', wg: 64, piece: 128 }, `csr-bal ${density}%`);
     add('bsr', { density, pattern: 'block', bsr: 8, tn: 64, reorder: false }, `bsr8 block ${density}%`);
     if (!required) continue;
     add('csr-row', { density, pattern: 'skewed', wg: 64 }, `csr-row skew ${density}%`);
+    add('csr-vec4', { density, pattern: 'skewed', wg: 4, rows: 4 }, `csr-vec4 skew ${density}%`);
     add('csr-balanced', { density, pattern: 'skewed', wg: 64, piece: 128 }, `csr-bal skew ${density}%`);
     add('bsr', { density, pattern: 'random', bsr: 8, tn: 64, reorder: false }, `bsr8 random ${density}%`);
   }
