@@ -7,16 +7,17 @@ import { naiveWgsl } from '../matmul/naive';
 import { tiledWgsl } from '../matmul/tiled';
 import { checkWorkgroup, checkDispatch, intParam } from '../schema';
 import type { KernelVariant, Params } from '../types';
-import { microKernelWgsl, blockedChecks } from './bsr';
+import { blockedChecks, columnTiles, microKernelWgsl, padColumnsTo4 } from './bsr';
 import { skinnyChecks, skinnyTileParams, skinnyWgsl } from './loadSparseComputeDense';
 import { ROWS_PARAM, checkGrid, gridFor, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
 
 export function denseBlockedWgsl(M: number, N: number, K: number, S: number, TN: number, gridX: number): string {
   const blockRows = Math.ceil(M / S);
-  const colTiles = Math.ceil(N / TN);
+  const colTiles = Math.ceil(Math.ceil(N / 4) / TN);
   return /* wgsl */ `
 const M = ${M}u;
 const N = ${N}u;
+const N4 = ${Math.ceil(N / 4)}u; // columns of the padded B, in vec4s
 const K = ${K}u;
 const S = ${S}u;
 const TN = ${TN}u;
@@ -25,7 +26,7 @@ const COL_TILES = ${colTiles}u;
 const GRID_X = ${gridX}u;
 
 @group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
+@group(0) @binding(1) var<storage, read> b : array<vec4f>; // K × N4, zero-padded columns
 @group(0) @binding(2) var<storage, read_write> c : array<f32>;
 
 var<workgroup> blockTile : array<f32, ${S * S}>;
@@ -38,8 +39,8 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
     return;
   }
   let blockRow = index / COL_TILES;
-  let col = (index % COL_TILES) * TN + lid.x;
-  var acc : array<f32, ${S}>;
+  let col4 = (index % COL_TILES) * TN + lid.x;
+  var acc : array<vec4f, ${S}>;
   for (var k0 = 0u; k0 < K; k0 += S) {
     // Stage A[blockRow·S …, k0 …] (zero outside the matrix), as BSR stages a stored block.
     for (var i = lid.x; i < S * S; i += TN) {
@@ -52,16 +53,16 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
       blockTile[i] = value;
     }
     workgroupBarrier();
-    if (col < N) {
-      multiplyBlock(k0, col, &acc);
+    if (col4 < N4) {
+      multiplyBlock(k0, col4, &acc);
     }
     workgroupBarrier();
   }
-  if (col < N) {
+  if (col4 < N4) {
     for (var r = 0u; r < S; r++) {
       let row = blockRow * S + r;
       if (row < M) {
-        c[row * N + col] = acc[r];
+        storeRow(row, col4, acc[r]);
       }
     }
   }
@@ -167,7 +168,7 @@ export const dense: KernelVariant = {
     { key: 'wg', label: 'Invocations per row (rows kernel)', kind: 'int', default: 64, min: 1, max: 256, choices: [1, 8, 32, 64] },
     ROWS_PARAM,
     { key: 'bsr', label: 'Block size S of the blocked kernel', kind: 'int', default: 8, min: 1, max: 32, choices: [4, 8, 16, 32] },
-    { key: 'tn', label: 'Columns per workgroup (blocked kernel)', kind: 'int', default: 64, min: 1, max: 256, choices: [32, 64, 128] },
+    { key: 'tn', label: 'Invocations per workgroup, 4 columns each (blocked kernel)', kind: 'int', default: 16, min: 1, max: 256, choices: [4, 8, 16, 32, 64] },
     ...skinnyTileParams,
   ],
   checkLimits(params, caps) {
@@ -219,7 +220,8 @@ export const dense: KernelVariant = {
     }
     const S = intParam(params, 'bsr');
     const TN = intParam(params, 'tn');
-    const { workgroups, gridX } = gridFor(Math.ceil(M / S) * Math.ceil(N / TN), caps);
+    const { workgroups, gridX } = gridFor(Math.ceil(M / S) * columnTiles(N, TN), caps);
+    buffers[1] = { name: 'b', data: padColumnsTo4(inputs.b as Float32Array, K, N), usage: 'storage' };
     return { buffers, output, dispatches: [{ label: `dense blocked ${S}×${S}`, wgsl: denseBlockedWgsl(M, N, K, S, TN, gridX), bindings: ['a', 'b', 'c'], workgroups }] };
   },
   work(params) {
