@@ -43,7 +43,13 @@ describe('sparse kernels on WebGPU (Dawn) against float64', () => {
     for (const p of PATTERNS) {
       const name = `${shape.join('×')} ${p.pattern} ${p.density}%`;
       it(`csr-row ${name}`, async () => {
-        await check('csr-row', { ...p, wg: 32 }, shape);
+        await check('csr-row', { ...p, wg: 32, rows: 1 }, shape);
+        await check('csr-row', { ...p, wg: 4, rows: 3 }, shape);
+      });
+      it(`csr-vec4 and dense rows4 ${name}`, async () => {
+        const N4 = [shape[0], Math.max(4, shape[1] - (shape[1] % 4)), shape[2]] as Shape;
+        await check('csr-vec4', { ...p, wg: 2, rows: 3 }, N4);
+        await check('dense', { ...p, kernel: 'rows4', wg: 3, rows: 2 }, N4);
       });
       it(`csr-balanced ${name} (pieces of 4: rows split)`, async () => {
         await check('csr-balanced', { ...p, wg: 32, piece: 4 }, shape);
@@ -53,7 +59,10 @@ describe('sparse kernels on WebGPU (Dawn) against float64', () => {
         await check('bsr', { ...p, bsr: 8, tn: 64, reorder: true }, shape);
       });
       it(`dense blocked/tiled/naive ${name}`, async () => {
-        for (const kernel of ['blocked', 'tiled', 'naive']) await check('dense', { ...p, kernel, bsr: 8, tn: 32 }, shape);
+        // The matmul family's tiled and naive kernels are tested there; here once per pattern.
+        const kernels = shape[0] === 17 ? ['blocked', 'tiled', 'naive'] : ['blocked'];
+        for (const kernel of kernels) await check('dense', { ...p, kernel, bsr: 8, tn: 32 }, shape);
+        await check('dense', { ...p, kernel: 'rows', wg: 4, rows: 3 }, shape);
       });
       it(`spmv-subgroup ${name}`, async () => {
         await check('spmv-subgroup', { ...p, wg: 64, workgroups: 3 }, shape);
@@ -61,7 +70,8 @@ describe('sparse kernels on WebGPU (Dawn) against float64', () => {
     }
     for (const pattern of ['nm24', 'nm14', 'nm48']) {
       it(`nm ${pattern} ${shape.join('×')}`, async () => {
-        await check('nm', { pattern, wg: 32 }, shape);
+        await check('nm', { pattern, wg: 32, rows: 1 }, shape);
+        await check('nm', { pattern, wg: 1, rows: 7 }, shape);
       });
     }
   }
@@ -136,6 +146,8 @@ describe('sparse schema and device branching', () => {
     const problems = problemsFor(bsrV, big, { ...SPEC_DEFAULT_CAPS, limits: { ...SPEC_DEFAULT_CAPS.limits, maxComputeWorkgroupStorageSize: 2048 } });
     expect(problems.join(' ')).toMatch(/workgroup memory/);
     expect(problems.join(' ')).toMatch(/buffer/);
+    const vec4 = findVariant('sparse', 'csr-vec4')!;
+    expect(problemsFor(vec4, { ...defaultExperiment('sparse', 'csr-vec4').params, N: 6 }, SPEC_DEFAULT_CAPS)[0]).toMatch(/not a multiple of 4/);
     const skinny = findVariant('sparse', 'sparse-to-dense')!;
     expect(problemsFor(skinny, { ...defaultExperiment('sparse', 'sparse-to-dense').params, tm: 256, tk: 128 }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/workgroup memory/);
   });

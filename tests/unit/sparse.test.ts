@@ -260,3 +260,23 @@ describe('crossover density', () => {
     expect(crossoverDensity(pts.slice(0, 1), 3)).toBeNull();
   });
 });
+
+describe('work model', () => {
+  it('nominal non-zeros match the generated pattern (exact except uneven block tilings)', async () => {
+    const { nominalNnz } = await import('../../src/kernels/sparse/common');
+    const { makeSparseProblem, patternSpecOf } = await import('../../src/numerics/sparse');
+    for (const pattern of ['random', 'magnitude', 'skewed', 'block', 'block-shuffled', 'nm24', 'nm14', 'nm48']) {
+      for (const [M, K] of [
+        [64, 64],
+        [37, 53],
+      ]) {
+        for (const density of [0, 3, 50, 100]) {
+          const params = { M, N: 1, K, density, pattern, block: 8 };
+          const { a } = makeSparseProblem(M, 1, K, patternSpecOf(params), 5);
+          const exact = !(pattern.startsWith('block') && (M % 8 !== 0 || K % 8 !== 0));
+          if (exact) expect(nominalNnz(params), `${pattern} ${M}×${K} ${density}%`).toBe(countNonZeros(a));
+        }
+      }
+    }
+  });
+});

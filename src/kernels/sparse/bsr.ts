@@ -1,7 +1,7 @@
 // BSR SpMM with a register-blocked micro-kernel: a workgroup owns one block row (S rows of C)
-// and TN columns; for each stored S×S block it stages the block in workgroup memory, then every
-// invocation multiplies it into S accumulators held in registers, reusing each B element it loads
-// S times. The dense baseline 'dense' (kernel: blocked) runs the same micro-kernel over every
+// and 4·TN columns; for each stored S×S block it stages the block in workgroup memory, then every
+// invocation multiplies it into S vec4 accumulators held in registers (S rows × 4 columns),
+// reusing each vec4 of B it loads S times. B is padded on the host to a multiple of 4 columns. The dense baseline 'dense' (kernel: blocked) runs the same micro-kernel over every
 // block, so the two differ only in which blocks are visited.
 // Optional reordering (SMaT's idea): rows and columns of A are permuted to gather non-zeros into
 // fewer blocks; B's rows are permuted to match on the CPU (untimed), and the kernel writes each
@@ -13,17 +13,27 @@ import { checkGrid, gridFor, nominalNnz, shapeOf, shapeParams, sparseBufferCheck
 
 /**
  * The register-blocked micro-kernel shared by BSR and the dense 'blocked' baseline:
- * accumulates blockTile (S×S, workgroup memory) × B[k0 … k0+S−1, col] into acc.
+ * accumulates blockTile (S×S, workgroup memory) × B[k0 … k0+S−1, 4·col4 … 4·col4+3] into acc
+ * (S rows × 4 columns), and stores a row of it into C (columns past N are padding, not stored).
  */
 export function microKernelWgsl(S: number): string {
   return /* wgsl */ `
-fn multiplyBlock(k0 : u32, col : u32, acc : ptr<function, array<f32, ${S}>>) {
+fn multiplyBlock(k0 : u32, col4 : u32, acc : ptr<function, array<vec4f, ${S}>>) {
   for (var kk = 0u; kk < S; kk++) {
     if (k0 + kk < K) {
-      let bValue = b[(k0 + kk) * N + col];
+      let bValue = b[(k0 + kk) * N4 + col4];
       for (var r = 0u; r < S; r++) {
         (*acc)[r] += blockTile[r * S + kk] * bValue;
       }
+    }
+  }
+}
+
+fn storeRow(row : u32, col4 : u32, value : vec4f) {
+  for (var j = 0u; j < 4u; j++) {
+    let col = col4 * 4u + j;
+    if (col < N) {
+      c[row * N + col] = value[j];
     }
   }
 }`;
@@ -31,10 +41,11 @@ fn multiplyBlock(k0 : u32, col : u32, acc : ptr<function, array<f32, ${S}>>) {
 
 export function bsrWgsl(M: number, N: number, K: number, S: number, TN: number, gridX: number): string {
   const blockRows = Math.ceil(M / S);
-  const colTiles = Math.ceil(N / TN);
+  const colTiles = Math.ceil(Math.ceil(N / 4) / TN);
   return /* wgsl */ `
 const M = ${M}u;
 const N = ${N}u;
+const N4 = ${Math.ceil(N / 4)}u; // columns of the padded B, in vec4s
 const K = ${K}u;
 const S = ${S}u;
 const TN = ${TN}u;
@@ -45,7 +56,7 @@ const GRID_X = ${gridX}u;
 @group(0) @binding(0) var<storage, read> blockRowPtr : array<u32>;
 @group(0) @binding(1) var<storage, read> blockColIdx : array<u32>;
 @group(0) @binding(2) var<storage, read> blockValues : array<f32>;
-@group(0) @binding(3) var<storage, read> b : array<f32>;
+@group(0) @binding(3) var<storage, read> b : array<vec4f>; // K × N4, zero-padded columns
 @group(0) @binding(4) var<storage, read> rowPerm : array<u32>;
 @group(0) @binding(5) var<storage, read_write> c : array<f32>;
 
@@ -59,8 +70,8 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
     return;
   }
   let blockRow = index / COL_TILES;
-  let col = (index % COL_TILES) * TN + lid.x;
-  var acc : array<f32, ${S}>;
+  let col4 = (index % COL_TILES) * TN + lid.x;
+  var acc : array<vec4f, ${S}>;
   let first = blockRowPtr[blockRow];
   let last = blockRowPtr[blockRow + 1u];
   for (var p = first; p < last; p++) {
@@ -68,21 +79,35 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
       blockTile[i] = blockValues[p * S * S + i];
     }
     workgroupBarrier();
-    if (col < N) {
-      multiplyBlock(blockColIdx[p] * S, col, &acc);
+    if (col4 < N4) {
+      multiplyBlock(blockColIdx[p] * S, col4, &acc);
     }
     workgroupBarrier();
   }
-  if (col < N) {
+  if (col4 < N4) {
     for (var r = 0u; r < S; r++) {
       let row = blockRow * S + r;
       if (row < M) {
-        c[rowPerm[row] * N + col] = acc[r];
+        storeRow(rowPerm[row], col4, acc[r]);
       }
     }
   }
 }
 `;
+}
+
+/** Workgroups along N: TN invocations of 4 columns each. */
+export function columnTiles(N: number, TN: number): number {
+  return Math.ceil(Math.ceil(N / 4) / TN);
+}
+
+/** B with its columns padded with zeros to a multiple of 4, for the vec4 micro-kernel. */
+export function padColumnsTo4(b: Float32Array, rows: number, cols: number): Float32Array {
+  const padded = Math.ceil(cols / 4) * 4;
+  if (padded === cols) return b;
+  const out = new Float32Array(rows * padded);
+  for (let r = 0; r < rows; r++) out.set(b.subarray(r * cols, (r + 1) * cols), r * padded);
+  return out;
 }
 
 export function bsrBlockSize(params: Params): number {
@@ -93,8 +118,8 @@ export function blockedChecks(params: Params, caps: DeviceCaps, S: number, TN: n
   const { M, N } = shapeOf(params);
   return [
     ...(S > 32 ? [`block size ${S} is above 32: its ${S} accumulators per invocation would not fit in registers`] : []),
-    ...checkWorkgroup(caps, [TN, 1, 1], 4 * S * S, `${S}×${S} blocks with ${TN} columns per workgroup`),
-    ...checkGrid(Math.ceil(M / S) * Math.ceil(N / TN), caps, `${Math.ceil(M / S)} block rows × ${Math.ceil(N / TN)} column tiles`),
+    ...checkWorkgroup(caps, [TN, 1, 1], 4 * S * S, `${S}×${S} blocks with ${TN} invocations (4 columns each) per workgroup`),
+    ...checkGrid(Math.ceil(M / S) * columnTiles(N, TN), caps, `${Math.ceil(M / S)} block rows × ${columnTiles(N, TN)} column tiles`),
   ];
 }
 
@@ -107,7 +132,7 @@ export const bsr: KernelVariant = {
   params: [
     ...shapeParams(),
     { key: 'bsr', label: 'BSR block size S (S×S)', kind: 'int', default: 8, min: 1, max: 32, choices: [4, 8, 16, 32] },
-    { key: 'tn', label: 'Columns per workgroup (invocations)', kind: 'int', default: 64, min: 1, max: 256, choices: [32, 64, 128] },
+    { key: 'tn', label: 'Invocations per workgroup (4 columns each)', kind: 'int', default: 16, min: 1, max: 256, choices: [4, 8, 16, 32, 64] },
     { key: 'reorder', label: 'Reorder rows and columns to cluster non-zeros', kind: 'bool', default: false },
   ],
   checkLimits(params, caps) {
@@ -135,13 +160,13 @@ export const bsr: KernelVariant = {
       label += ` reordered (${perm.blocksBefore} → ${perm.blocksAfter} blocks)`;
     }
     const blocks = denseToBsr(a, M, K, S, S);
-    const { workgroups, gridX } = gridFor(Math.ceil(M / S) * Math.ceil(N / TN), caps);
+    const { workgroups, gridX } = gridFor(Math.ceil(M / S) * columnTiles(N, TN), caps);
     return {
       buffers: [
         { name: 'blockRowPtr', data: blocks.blockRowPtr, usage: 'storage' },
         { name: 'blockColIdx', data: blocks.blockColIdx, usage: 'storage' },
         { name: 'blockValues', data: blocks.values, usage: 'storage' },
-        { name: 'b', data: b, usage: 'storage' },
+        { name: 'b', data: padColumnsTo4(b, K, N), usage: 'storage' },
         { name: 'rowPerm', data: rowPerm, usage: 'storage' },
         { name: 'c', bytes: 4 * M * N, usage: 'storage' },
       ],

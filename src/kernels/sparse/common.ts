@@ -52,6 +52,18 @@ export function shapeParams(withN = true): ParamDef[] {
   ];
 }
 
+/** Rows of C per workgroup for the row kernels: > 1 keeps lanes busy when N is small. */
+export const ROWS_PARAM: ParamDef = {
+  key: 'rows',
+  label: 'Rows per workgroup',
+  kind: 'int',
+  default: 1,
+  min: 1,
+  max: 256,
+  choices: [1, 4, 8, 64],
+  help: 'Invocations per row × rows per workgroup is the workgroup size; use several rows when N is small.',
+};
+
 export interface SparseShape {
   M: number;
   N: number;
@@ -109,7 +121,8 @@ export function nominalNnz(params: Params): number {
       let h = 0;
       for (let i = 0; i < M; i++) h += 1 / (i + 1);
       let total = 0;
-      for (let i = 0; i < M; i++) total += Math.min(K, Math.round((spec.density * M * K) / (i + 1) / h));
+      // The same expression as skewedRowLengths, so the rounding agrees.
+      for (let i = 0; i < M; i++) total += Math.min(K, Math.round((spec.density * M * K * (1 / (i + 1))) / h));
       return total;
     }
     case 'block':
@@ -164,6 +177,8 @@ export function checkGrid(count: number, caps: DeviceCaps, what: string): string
 
 /** Above this many entries of A the panel gets the overview grid only (no permutation search). */
 export const EXTRAS_DETAIL_LIMIT = 4 * 1024 * 1024;
+/** …or more non-zeros than this (the greedy search costs about nnz·96 steps per block size). */
+export const EXTRAS_PERMUTATION_NNZ = 512 * 1024;
 
 /** Up to `maxSide`² cells, each the count of non-zeros it covers. */
 export function spyGrid(a: Float32Array, rows: number, cols: number, maxSide = 256) {
@@ -215,14 +230,14 @@ export function sparseExtras(params: Params, inputs: Record<string, HostArray>):
   }
   let permutation: SparseExtras['permutation'] = null;
   let permutationNote: string | undefined;
-  if (M * K <= EXTRAS_DETAIL_LIMIT) {
+  if (M * K <= EXTRAS_DETAIL_LIMIT && nnz <= EXTRAS_PERMUTATION_NNZ) {
     const sizes = [...new Set([4, 8, 16, 32, 'bsr' in params ? intParam(params, 'bsr') : 8])].sort((x, y) => x - y);
     permutation = sizes.map((b) => {
       const p = clusterPermutation(a, M, K, b);
       return { block: b, before: p.blocksBefore, after: p.blocksAfter, improved: p.improved };
     });
   } else {
-    permutationNote = `A has ${M * K} entries (> ${EXTRAS_DETAIL_LIMIT}): the permutation search was skipped`;
+    permutationNote = `A has ${M * K} entries and ${nnz} non-zeros (limits ${EXTRAS_DETAIL_LIMIT} and ${EXTRAS_PERMUTATION_NNZ}): the permutation search was skipped`;
   }
   return {
     M,

@@ -1,21 +1,23 @@
 // The dense baseline of the same shape, on the same (pruned) A stored densely: zeros are
 // multiplied like any other value. 'blocked' runs the BSR variant's register-blocked
 // micro-kernel over every block; 'tiled' and 'naive' are the matmul family's kernels; 'skinny'
-// is the sparse-to-dense kernel reading its strips from dense A.
+// is the sparse-to-dense kernel reading its strips from dense A; 'rows' is the CSR row kernel's
+// dense twin (and a plain GEMV when N = 1).
 import { naiveWgsl } from '../matmul/naive';
 import { tiledWgsl } from '../matmul/tiled';
 import { checkWorkgroup, checkDispatch, intParam } from '../schema';
 import type { KernelVariant, Params } from '../types';
-import { microKernelWgsl, blockedChecks } from './bsr';
+import { blockedChecks, columnTiles, microKernelWgsl, padColumnsTo4 } from './bsr';
 import { skinnyChecks, skinnyTileParams, skinnyWgsl } from './loadSparseComputeDense';
-import { gridFor, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
+import { ROWS_PARAM, checkGrid, gridFor, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
 
 export function denseBlockedWgsl(M: number, N: number, K: number, S: number, TN: number, gridX: number): string {
   const blockRows = Math.ceil(M / S);
-  const colTiles = Math.ceil(N / TN);
+  const colTiles = Math.ceil(Math.ceil(N / 4) / TN);
   return /* wgsl */ `
 const M = ${M}u;
 const N = ${N}u;
+const N4 = ${Math.ceil(N / 4)}u; // columns of the padded B, in vec4s
 const K = ${K}u;
 const S = ${S}u;
 const TN = ${TN}u;
@@ -24,7 +26,7 @@ const COL_TILES = ${colTiles}u;
 const GRID_X = ${gridX}u;
 
 @group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
+@group(0) @binding(1) var<storage, read> b : array<vec4f>; // K × N4, zero-padded columns
 @group(0) @binding(2) var<storage, read_write> c : array<f32>;
 
 var<workgroup> blockTile : array<f32, ${S * S}>;
@@ -37,8 +39,8 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
     return;
   }
   let blockRow = index / COL_TILES;
-  let col = (index % COL_TILES) * TN + lid.x;
-  var acc : array<f32, ${S}>;
+  let col4 = (index % COL_TILES) * TN + lid.x;
+  var acc : array<vec4f, ${S}>;
   for (var k0 = 0u; k0 < K; k0 += S) {
     // Stage A[blockRow·S …, k0 …] (zero outside the matrix), as BSR stages a stored block.
     for (var i = lid.x; i < S * S; i += TN) {
@@ -51,16 +53,16 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
       blockTile[i] = value;
     }
     workgroupBarrier();
-    if (col < N) {
-      multiplyBlock(k0, col, &acc);
+    if (col4 < N4) {
+      multiplyBlock(k0, col4, &acc);
     }
     workgroupBarrier();
   }
-  if (col < N) {
+  if (col4 < N4) {
     for (var r = 0u; r < S; r++) {
       let row = blockRow * S + r;
       if (row < M) {
-        c[row * N + col] = acc[r];
+        storeRow(row, col4, acc[r]);
       }
     }
   }
@@ -68,9 +70,77 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
 `;
 }
 
-function kernelOf(params: Params): 'blocked' | 'tiled' | 'naive' | 'skinny' {
+/**
+ * The dense twin of the CSR and N:M row kernels: WG invocations per row of C (each a set of
+ * columns), ROWS rows per workgroup, walking all K entries of the row of A. With WG = 1 and
+ * N = 1 it is the plain one-row-per-invocation GEMV.
+ */
+export function denseRowsWgsl(M: number, N: number, K: number, wg: number, rows: number, gridX: number): string {
+  return /* wgsl */ `
+const M = ${M}u;
+const N = ${N}u;
+const K = ${K}u;
+const WG = ${wg}u;
+const ROWS = ${rows}u;
+const GRID_X = ${gridX}u;
+
+@group(0) @binding(0) var<storage, read> a : array<f32>;
+@group(0) @binding(1) var<storage, read> b : array<f32>;
+@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+
+@compute @workgroup_size(${wg}, ${rows})
+fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
+  let row = (wid.x + wid.y * GRID_X) * ROWS + lid.y;
+  if (row >= M) {
+    return;
+  }
+  for (var col = lid.x; col < N; col += WG) {
+    var acc = 0.0;
+    for (var k = 0u; k < K; k++) {
+      acc += a[row * K + k] * b[k * N + col];
+    }
+    c[row * N + col] = acc;
+  }
+}
+`;
+}
+
+/** The dense twin of the vec4 CSR kernel: 4 adjacent columns per invocation, B and C as vec4. */
+export function denseRowsVec4Wgsl(M: number, N: number, K: number, wg: number, rows: number, gridX: number): string {
+  return /* wgsl */ `
+const M = ${M}u;
+const N4 = ${N / 4}u; // columns of B and C, in vec4s
+const K = ${K}u;
+const WG = ${wg}u;
+const ROWS = ${rows}u;
+const GRID_X = ${gridX}u;
+
+@group(0) @binding(0) var<storage, read> a : array<f32>;
+@group(0) @binding(1) var<storage, read> b : array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> c : array<vec4f>;
+
+@compute @workgroup_size(${wg}, ${rows})
+fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
+  let row = (wid.x + wid.y * GRID_X) * ROWS + lid.y;
+  if (row >= M) {
+    return;
+  }
+  for (var col4 = lid.x; col4 < N4; col4 += WG) {
+    var acc = vec4f(0.0);
+    for (var k = 0u; k < K; k++) {
+      acc += a[row * K + k] * b[k * N4 + col4];
+    }
+    c[row * N4 + col4] = acc;
+  }
+}
+`;
+}
+
+type DenseKernel = 'blocked' | 'tiled' | 'naive' | 'skinny' | 'rows' | 'rows4';
+
+function kernelOf(params: Params): DenseKernel {
   const k = String(params.kernel);
-  return k === 'tiled' || k === 'naive' || k === 'skinny' ? k : 'blocked';
+  return k === 'tiled' || k === 'naive' || k === 'skinny' || k === 'rows' || k === 'rows4' ? k : 'blocked';
 }
 
 export const dense: KernelVariant = {
@@ -91,10 +161,14 @@ export const dense: KernelVariant = {
         { value: 'tiled', label: 'Tiled 16×16 (matmul family)' },
         { value: 'naive', label: 'Naive 8×8 (matmul family)' },
         { value: 'skinny', label: 'Skinny, N ≤ 32 (the sparse-to-dense kernel reading dense A)' },
+        { value: 'rows', label: 'Rows (the CSR row kernel reading dense A; GEMV when N = 1)' },
+        { value: 'rows4', label: 'Rows, vec4 columns (the vec4 CSR kernel reading dense A; N divisible by 4)' },
       ],
     },
+    { key: 'wg', label: 'Invocations per row (rows kernel)', kind: 'int', default: 64, min: 1, max: 256, choices: [1, 8, 32, 64] },
+    ROWS_PARAM,
     { key: 'bsr', label: 'Block size S of the blocked kernel', kind: 'int', default: 8, min: 1, max: 32, choices: [4, 8, 16, 32] },
-    { key: 'tn', label: 'Columns per workgroup (blocked kernel)', kind: 'int', default: 64, min: 1, max: 256, choices: [32, 64, 128] },
+    { key: 'tn', label: 'Invocations per workgroup, 4 columns each (blocked kernel)', kind: 'int', default: 16, min: 1, max: 256, choices: [4, 8, 16, 32, 64] },
     ...skinnyTileParams,
   ],
   checkLimits(params, caps) {
@@ -103,6 +177,16 @@ export const dense: KernelVariant = {
     const buffers = sparseBufferChecks(params, caps, [['A (dense)', 4 * M * K]]);
     if (kernel === 'tiled') return [...checkWorkgroup(caps, [16, 16, 1], 2048, 'tile 16×16'), ...checkDispatch(caps, [Math.ceil(N / 16), Math.ceil(M / 16)]), ...buffers];
     if (kernel === 'skinny') return [...skinnyChecks(params, caps), ...buffers];
+    if (kernel === 'rows' || kernel === 'rows4') {
+      const wg = intParam(params, 'wg');
+      const rows = intParam(params, 'rows');
+      return [
+        ...(kernel === 'rows4' && N % 4 !== 0 ? [`N = ${N} is not a multiple of 4: the vec4 kernel moves B and C four columns at a time`] : []),
+        ...checkWorkgroup(caps, [wg, rows, 1], 0, `a workgroup of ${wg}×${rows}`),
+        ...checkGrid(Math.ceil(M / rows), caps, `${M} rows`),
+        ...buffers,
+      ];
+    }
     if (kernel === 'naive') return [...checkWorkgroup(caps, [8, 8, 1], 0, 'an 8×8 workgroup'), ...checkDispatch(caps, [Math.ceil(N / 8), Math.ceil(M / 8)]), ...buffers];
     return [...blockedChecks(params, caps, intParam(params, 'bsr'), intParam(params, 'tn')), ...buffers];
   },
@@ -121,6 +205,13 @@ export const dense: KernelVariant = {
     if (kernel === 'naive') {
       return { buffers, output, dispatches: [{ label: 'dense naive wg8', wgsl: naiveWgsl(M, N, K, 8), bindings: ['a', 'b', 'c'], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8)] }] };
     }
+    if (kernel === 'rows' || kernel === 'rows4') {
+      const wg = intParam(params, 'wg');
+      const rows = intParam(params, 'rows');
+      const g = gridFor(Math.ceil(M / rows), caps);
+      const wgsl = kernel === 'rows4' ? denseRowsVec4Wgsl(M, N, K, wg, rows, g.gridX) : denseRowsWgsl(M, N, K, wg, rows, g.gridX);
+      return { buffers, output, dispatches: [{ label: `dense ${kernel} wg${wg}×${rows}`, wgsl, bindings: ['a', 'b', 'c'], workgroups: g.workgroups }] };
+    }
     if (kernel === 'skinny') {
       const TM = intParam(params, 'tm');
       const TK = intParam(params, 'tk');
@@ -129,7 +220,8 @@ export const dense: KernelVariant = {
     }
     const S = intParam(params, 'bsr');
     const TN = intParam(params, 'tn');
-    const { workgroups, gridX } = gridFor(Math.ceil(M / S) * Math.ceil(N / TN), caps);
+    const { workgroups, gridX } = gridFor(Math.ceil(M / S) * columnTiles(N, TN), caps);
+    buffers[1] = { name: 'b', data: padColumnsTo4(inputs.b as Float32Array, K, N), usage: 'storage' };
     return { buffers, output, dispatches: [{ label: `dense blocked ${S}×${S}`, wgsl: denseBlockedWgsl(M, N, K, S, TN, gridX), bindings: ['a', 'b', 'c'], workgroups }] };
   },
   work(params) {

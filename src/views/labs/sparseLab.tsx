@@ -156,7 +156,10 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: Spars
         // Any non-zero is visible (at least 25% ink); full cells are solid.
         ctx.fillStyle = OKABE_ITO[0];
         ctx.globalAlpha = 0.25 + 0.75 * Math.min(1, f);
-        ctx.fillRect(j * pxW, i * pxH, Math.max(pxW, 1), Math.max(pxH, 1));
+        // Snap to whole pixels so neighbouring cells meet without anti-aliased seams.
+        const x0 = Math.floor(j * pxW);
+        const y0 = Math.floor(i * pxH);
+        ctx.fillRect(x0, y0, Math.max(1, Math.floor((j + 1) * pxW) - x0), Math.max(1, Math.floor((i + 1) * pxH) - y0));
       }
     }
     ctx.globalAlpha = 1;
@@ -194,22 +197,22 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: Spars
       />
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 6, marginTop: 6 }}>
         <button type="button" onClick={() => zoomTo(view.zoom * 2)} disabled={!canRegenerate}>
-          Zoom in
+          Zoom into the pattern
         </button>
         <button type="button" onClick={() => zoomTo(view.zoom / 2)} disabled={view.zoom <= 1}>
-          Zoom out
+          Zoom out of the pattern
         </button>
         <button type="button" onClick={() => pan(-1, 0)} disabled={view.row0 <= 0}>
-          Up
+          Pan up
         </button>
         <button type="button" onClick={() => pan(1, 0)} disabled={view.row0 + winRows >= M}>
-          Down
+          Pan down
         </button>
         <button type="button" onClick={() => pan(0, -1)} disabled={view.col0 <= 0}>
-          Left
+          Pan left
         </button>
         <button type="button" onClick={() => pan(0, 1)} disabled={view.col0 + winCols >= K}>
-          Right
+          Pan right
         </button>
         {!canRegenerate && M * K <= REGENERATE_LIMIT && (
           <button type="button" onClick={() => setDetailWanted(true)}>
@@ -253,7 +256,7 @@ function RowHistogram({ extras }: { extras: SparseExtras | null }) {
   return (
     <figure style={{ margin: 0 }}>
       <h3 style={{ margin: '0 0 8px', fontSize: '1rem' }}>Non-zeros per row (load balance)</h3>
-      <svg width="100%" viewBox={`0 0 ${W} ${H + 20}`} role="img" aria-label={`Histogram of non-zeros per row: mean ${fmt(mean)}, max ${max}, ${empty} empty rows`}>
+      <svg width="100%" style={{ maxWidth: 420, display: 'block' }} viewBox={`0 0 ${W} ${H + 20}`} role="img" aria-label={`Histogram of non-zeros per row: mean ${fmt(mean)}, max ${max}, ${empty} empty rows`}>
         {bins.map((b, i) => (
           <rect key={i} x={i * barW + 1} y={H - (b / top) * H} width={Math.max(1, barW - 2)} height={(b / top) * H} fill={OKABE_ITO[1]}>
             <title>{`${i * width}–${(i + 1) * width - 1} non-zeros: ${b} rows`}</title>
@@ -398,7 +401,7 @@ function DensitySweep({ experiment, points }: { experiment: Experiment; points: 
           traces,
           {
             margin: { l: 60, r: 20, t: 10, b: 50 },
-            xaxis: { title: { text: 'density of A (%)' }, type: 'log' },
+            xaxis: { title: { text: 'density of A (%)' }, type: 'log', tickvals: x },
             yaxis: { title: { text: 'GFLOP/s' }, type: 'log' },
             height: 320,
             shapes,
