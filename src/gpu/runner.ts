@@ -98,9 +98,11 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
   };
   const cancelled = () => options.cancel?.cancelled === true;
   let querySet: GPUQuerySet | undefined;
+  let openScopes = 0;
   try {
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
+    openScopes = 2;
 
     // Buffers.
     const buffers = new Map<string, GPUBuffer>();
@@ -193,6 +195,7 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
 
     const validation = await device.popErrorScope();
     const oom = await device.popErrorScope();
+    openScopes = 0;
     if (validation) throw new Error(`WebGPU validation error: ${validation.message}`);
     if (oom) throw new Error(`The GPU ran out of memory: ${oom.message}`);
     if (cancelled()) throw new CancelledError();
@@ -204,7 +207,10 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
     const maxRuns = options.maxRunsPerSample ?? 2000;
     const runsPerSample = Math.max(1, Math.min(maxRuns, Math.round(target / Math.max(estimate, 1e-7))));
 
-    // Timed samples.
+    // Timed samples, inside an error scope: an invalid timed submission must fail loudly rather
+    // than produce fast-looking, meaningless timings.
+    device.pushErrorScope('validation');
+    openScopes = 1;
     const seconds: number[] = [];
     const rawStamps: bigint[] = [];
     let fallbacks = 0;
@@ -236,6 +242,9 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
       }
     }
     options.onProgress?.('timing', options.reps, options.reps);
+    const timedError = await device.popErrorScope();
+    openScopes = 0;
+    if (timedError) throw new Error(`WebGPU validation error while timing (the timings are invalid): ${timedError.message}`);
 
     const timing: TimingInfo = useTimestamps
       ? {
@@ -247,6 +256,9 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
       : { method: 'wall-clock', resolutionSeconds: wallClockResolution(), runsPerSample };
     return { output, seconds, timing };
   } finally {
+    // Scopes left open by an early exit (a compile error, a cancel) are closed here, so they do
+    // not swallow later errors on this device.
+    for (; openScopes > 0; openScopes--) await device.popErrorScope().catch(() => null);
     for (const b of created) b.destroy();
     querySet?.destroy();
   }
