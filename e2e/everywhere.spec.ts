@@ -26,6 +26,21 @@ test('axe finds no serious accessibility violations on the main views', async ({
   expect(await seriousViolations(page)).toEqual([]);
 });
 
+test('axe finds no serious violations in any lab after a run', async ({ page }) => {
+  const runs = [
+    '#v=1&f=quant&k=codec&format=mxfp4&rows=16&cols=64&seed=1&reps=1',
+    '#v=1&f=sparse&k=csr-row&M=64&N=16&K=64&density=10&seed=1&reps=1',
+    '#v=1&f=scan&k=blelloch&channels=2&length=100&seed=1&reps=1',
+  ];
+  for (const hash of runs) {
+    await openApp(page, hash);
+    await page.getByRole('button', { name: 'Run on GPU' }).click();
+    await expect(page.getByTestId('results')).toBeVisible({ timeout: 60_000 });
+    await page.waitForTimeout(1000); // lab panels draw their charts
+    expect(await seriousViolations(page), hash).toEqual([]);
+  }
+});
+
 test('the controls stay reachable by keyboard alone', async ({ page }) => {
   await openApp(page, '#v=1&f=matmul&k=naive&M=8&N=8&K=8&wg=4&seed=1&reps=2');
   // Tab until the Run button has focus, then press Enter.

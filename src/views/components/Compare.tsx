@@ -92,7 +92,9 @@ export function CompareTable({ entries, caption }: { entries: CompareEntry[]; ca
           </tbody>
         </table>
       </div>
-      <div ref={chart} className="chart" data-testid="compare-chart" role="img" aria-label="Bar chart of GFLOP/s for the compared runs (the table above holds the data)" />
+      <figure className="chart-figure" aria-label="Bar chart of GFLOP/s for the compared runs (the table above holds the data)">
+        <div ref={chart} className="chart" data-testid="compare-chart" />
+      </figure>
       <ChartDownload target={chart} filename="kernel-lab-compare" />
     </>
   );

@@ -82,7 +82,9 @@ export function SnapshotCompare() {
           </tbody>
         </table>
       </div>
-      {isSweep && <div ref={chart} className="chart" role="img" aria-label="Their and your GFLOP/s over the sweep (data in the table above)" />}
+      {isSweep && <figure className="chart-figure" aria-label="Their and your GFLOP/s over the sweep (data in the table above)">
+        <div ref={chart} className="chart" />
+      </figure>}
       <button type="button" onClick={dismissSnapshot}>
         Hide their results
       </button>

@@ -319,8 +319,12 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         <input id={`${id}-element`} type="number" min={0} max={tensor.length - 1} value={element} onChange={(e) => setFocusElement(Math.floor(Number(e.target.value) || 0))} />
       </fieldset>
 
-      <div ref={histRef} role="img" aria-label="Histogram of the tensor and of its quantized values, with the format's grid" />
-      <div ref={errRef} role="img" aria-label="SQNR and relative Frobenius error against bits per value for the chosen formats" />
+      <figure className="chart-figure" aria-label="Histogram of the tensor and of its quantized values, with the format's grid">
+        <div ref={histRef} />
+      </figure>
+      <figure className="chart-figure" aria-label="SQNR and relative Frobenius error against bits per value for the chosen formats">
+        <div ref={errRef} />
+      </figure>
 
       <table>
         <caption>Quantization error of the chosen formats on this tensor (against float64)</caption>

@@ -421,7 +421,9 @@ function DensitySweep({ experiment, points }: { experiment: Experiment; points: 
   return (
     <figure style={{ margin: '12px 0 0' }}>
       <h3 style={{ margin: '0 0 8px', fontSize: '1rem' }}>Throughput against density</h3>
-      <div ref={chart} className="chart" role="img" aria-label="Useful and dense-equivalent GFLOP/s against the density of A" />
+      <figure className="chart-figure" aria-label="Useful and dense-equivalent GFLOP/s against the density of A">
+        <div ref={chart} className="chart" />
+      </figure>
       {error && <p className="bad">{error}</p>}
       <figcaption className="hint">
         Sparse beats dense where its dense-equivalent GFLOP/s are above the dense kernel’s.{' '}

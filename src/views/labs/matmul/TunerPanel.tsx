@@ -191,7 +191,9 @@ export function RooflinePanel({ current }: { current: Params }) {
       </button>
       {roofs && (
         <>
-          <div ref={chart} className="chart" role="img" aria-label="Roofline chart: GFLOP/s against arithmetic intensity for saved runs (the History tab lists the data)" />
+          <figure className="chart-figure" aria-label="Roofline chart: GFLOP/s against arithmetic intensity for saved runs (the History tab lists the data)">
+        <div ref={chart} className="chart" />
+      </figure>
           <ChartDownload target={chart} filename="kernel-lab-roofline" />
         </>
       )}
