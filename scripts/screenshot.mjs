@@ -12,8 +12,10 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
 await page.goto(`http://localhost:4317/${hash}`);
 await page.getByTestId('device-panel').getByText('WebGPU').first().waitFor({ timeout: 60000 }).catch(() => {});
 if (mode === '--run') {
-  await page.getByRole('button', { name: /^Run (sweep )?on GPU$/ }).click();
-  await page.getByTestId('results').waitFor({ timeout: 120000 });
+  await page.getByRole('button', { name: /^Run (sweep )?on GPU/ }).first().click();
+  // Wait until the run (or sweep) has finished: no Cancel button left.
+  await page.waitForTimeout(500);
+  await page.waitForFunction(() => ![...document.querySelectorAll('button')].some((b) => b.textContent?.startsWith('Cancel')), null, { timeout: 300000 });
   await page.waitForTimeout(1500);
 }
 await page.screenshot({ path: out, fullPage: true });

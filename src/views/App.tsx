@@ -162,6 +162,23 @@ function useShortcuts() {
   }, []);
 }
 
+/** In presenter mode the controls are collapsed: Run (and Cancel) stay in the header. */
+function PresenterRun() {
+  const job = useLab((s) => s.job);
+  const gpu = useLab((s) => s.gpu);
+  const experiment = useLab((s) => s.experiment);
+  const problems = currentProblems({ experiment, gpu });
+  return job ? (
+    <button type="button" className="danger" onClick={cancelCurrent}>
+      Cancel (Esc)
+    </button>
+  ) : (
+    <button type="button" className="primary" disabled={!gpu?.available || (!experiment.sweep && problems.length > 0)} onClick={() => runCurrent('webgpu')}>
+      {experiment.sweep ? 'Run sweep on GPU' : 'Run on GPU'} (R)
+    </button>
+  );
+}
+
 function EmbedApp() {
   const experiment = useLab((s) => s.experiment);
   const gpuState = useGpuState();
@@ -238,6 +255,7 @@ export function App() {
         >
           {presenter ? 'Leave presenter mode' : 'Presenter mode'}
         </button>
+        {presenter && <PresenterRun />}
         {!presenter && <DevicePanel />}
       </header>
       <main>
