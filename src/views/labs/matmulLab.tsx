@@ -6,6 +6,7 @@ import { QUICK_GRID, regBlockGrid } from '../../kernels/matmul/grid';
 import { predict, rooflineGflops, trafficOf, type Roofs } from '../../kernels/matmul/model';
 import type { ExperimentResult, Params } from '../../kernels/types';
 import ConfigHeatmap, { type HeatPoint } from './matmul/ConfigHeatmap';
+import RooflineChart, { type RoofRun } from './matmul/RooflineChart';
 import TileView from './matmul/TileView';
 import { tilingFor } from './matmul/tiling';
 import type { LabPanelProps } from './types';
@@ -30,6 +31,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
   // Every register-blocked run seen in this session, so the heatmap fills in sweep after sweep.
   const [seen, setSeen] = useState<Map<string, HeatPoint>>(() => new Map());
   const [roofs, setRoofs] = useState<Partial<Roofs>>({});
+  const [runs, setRuns] = useState<Map<string, RoofRun>>(() => new Map());
   useEffect(() => {
     const results: ExperimentResult[] = [...(result ? [result] : []), ...sweepPoints.flatMap((p) => (p.result ? [p.result] : []))];
     const failed = sweepPoints.filter((p) => p.error && REGBLOCK.has(experiment.variant) && experiment.sweep);
@@ -42,6 +44,15 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
       for (const p of failed) {
         const pointParams = { ...experiment.params, [experiment.sweep!.param]: p.value };
         next.set(configKey(pointParams), { params: pointParams, problems: [p.error!] });
+      }
+      return next;
+    });
+    setRuns((old) => {
+      const next = new Map(old);
+      for (const r of results) {
+        if (!trafficOf(r.experiment.variant, r.experiment.params)) continue;
+        const label = `${r.experiment.variant} ${r.shape}${REGBLOCK.has(r.experiment.variant) ? ` ${r.experiment.params.BM}×${r.experiment.params.BN} t${r.experiment.params.TM}×${r.experiment.params.TN}` : ''}`;
+        next.set(JSON.stringify([r.experiment.variant, r.experiment.params]), { label, variant: r.experiment.variant, params: r.experiment.params, seconds: r.medianSeconds, gflops: r.gflops });
       }
       return next;
     });
@@ -90,6 +101,13 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
         <section aria-labelledby="mm-heat-h">
           <h3 id="mm-heat-h">Configurations at {String(params.M)}×{String(params.N)}×{String(params.K)}</h3>
           <ConfigHeatmap points={heatPoints} title="Register-blocked configurations" />
+        </section>
+      )}
+
+      {haveRoofs && runs.size > 0 && (
+        <section aria-labelledby="mm-roof-h">
+          <h3 id="mm-roof-h">Roofline and model</h3>
+          <RooflineChart runs={[...runs.values()]} roofs={roofs as Roofs} />
         </section>
       )}
 
