@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import { heatCells } from '../../src/views/labs/matmul/ConfigHeatmap';
 import MatmulLab from '../../src/views/labs/matmulLab';
+import type { RoofRun } from '../../src/views/labs/matmul/RooflineChart';
 
 describe('config heatmap cells', () => {
   it('keeps the best GFLOP/s per cell and greys a cell only when none of its points can run', () => {
@@ -63,7 +64,7 @@ describe('roofline chart', () => {
     const { roofPoints, default: RooflineChart } = await import('../../src/views/labs/matmul/RooflineChart');
     const roofs = { peakGflops: 30, bandwidthGBs: 2 };
     const shape = { M: 512, N: 512, K: 512 };
-    const runs = [
+    const runs: RoofRun[] = [
       { label: 'naive', variant: 'naive', params: { ...shape, wg: 8 }, seconds: 0.7, gflops: (2 * 512 ** 3) / 0.7 / 1e9 },
       { label: 'rb', variant: 'regblock', params: { ...shape, BM: 64, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false }, seconds: 0.08, gflops: (2 * 512 ** 3) / 0.08 / 1e9 },
       { label: 'fma', variant: 'roofline-fma', params: { workgroups: 1, iters: 4 }, seconds: 1, gflops: 1 },

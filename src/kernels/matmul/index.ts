@@ -1,7 +1,7 @@
 import type { BenchCase, FamilyDef, Params } from '../types';
 import { naive } from './naive';
 import { tiled } from './tiled';
-import { regblock, regblockExact, REGBLOCK_DEFAULT } from './regblock';
+import { regblock, regblockExact, regblockSubgroup, REGBLOCK_DEFAULT } from './regblock';
 import { copyBandwidth, fmaPeak } from './roofline';
 import { gemv } from './gemv';
 import { splitK } from './splitk';
@@ -19,7 +19,7 @@ export const matmulFamily: FamilyDef = {
   id: 'matmul',
   label: 'Matrix multiplication',
   summary: 'C = A·B in float32: how tiling and data reuse change speed, checked against float64.',
-  variants: [naive, tiled, regblock, regblockExact, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth],
+  variants: [naive, tiled, regblock, regblockExact, regblockSubgroup, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth],
   benchSuite() {
     const cases: BenchCase[] = [];
     // The two roofs first: every GFLOP/s below is a fraction of the first line.
