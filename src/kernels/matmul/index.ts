@@ -50,9 +50,9 @@ export const matmulFamily: FamilyDef = {
     cases.push(bench('gemv', { ...decode, wg: 64, cpi: 8 }, 'gemv 1×4096×4096'));
     cases.push(bench('naive', { ...decode, wg: 8 }, 'naive 1×4096×4096'));
     cases.push(bench('regblock', { ...decode, ...REGBLOCK_DEFAULT }, 'regblock 1×4096×4096'));
-    const longK = { M: 32, N: 32, K: 32768 };
-    cases.push(bench('splitk', { ...longK, splits: 8 }, 'split-K 32×32×32768'));
-    cases.push(bench('regblock', { ...longK, ...REGBLOCK_DEFAULT, BM: 32, BN: 32, TM: 4, TN: 4 }, 'regblock 32×32×32768'));
+    const longK = { M: 32, N: 32, K: 16384 };
+    cases.push(bench('splitk', { ...longK, splits: 8 }, 'split-K 32×32×16384'));
+    cases.push(bench('regblock', { ...longK, ...REGBLOCK_DEFAULT, BM: 32, BN: 32, TM: 4, TN: 4 }, 'regblock 32×32×16384'));
     const tiny = { M: 4, N: 4, K: 65536 };
     cases.push(bench('reduce', { ...tiny, wg: 64 }, 'reduce 4×4×65536'));
     cases.push(bench('reduce-subgroup', { ...tiny, wg: 64 }, 'reduce-sg 4×4×65536'));
