@@ -53,10 +53,10 @@ export const matmulFamily: FamilyDef = {
     const longK = { M: 32, N: 32, K: 16384 };
     cases.push(bench('splitk', { ...longK, splits: 8 }, 'split-K 32×32×16384'));
     cases.push(bench('regblock', { ...longK, ...REGBLOCK_DEFAULT, BM: 32, BN: 32, TM: 4, TN: 4 }, 'regblock 32×32×16384'));
-    const tiny = { M: 4, N: 4, K: 65536 };
-    cases.push(bench('reduce', { ...tiny, wg: 64 }, 'reduce 4×4×65536'));
-    cases.push(bench('reduce-subgroup', { ...tiny, wg: 64 }, 'reduce-sg 4×4×65536'));
-    cases.push(bench('naive', { ...tiny, wg: 8 }, 'naive 4×4×65536'));
+    const tiny = { M: 4, N: 4, K: 16384 };
+    cases.push(bench('reduce', { ...tiny, wg: 64 }, 'reduce 4×4×16384'));
+    cases.push(bench('reduce-subgroup', { ...tiny, wg: 64 }, 'reduce-sg 4×4×16384'));
+    cases.push(bench('naive', { ...tiny, wg: 8 }, 'naive 4×4×16384'));
     // Only where the adapter has shader-f16 (elsewhere the bench prints the reason and goes on).
     cases.push(bench('f16-acc32', { M: 512, N: 512, K: 512 }, 'f16 storage, f32 acc'));
     cases.push(bench('f16-acc16', { M: 512, N: 512, K: 512 }, 'f16 storage, f16 acc'));
