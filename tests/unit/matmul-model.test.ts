@@ -54,3 +54,11 @@ describe('matmul performance model', () => {
     expect(scoreModel(doubled, roofs)!.meanRelativeError).toBeGreaterThan(0.2);
   });
 });
+
+describe('matmul model: GEMV', () => {
+  it('counts cpi + M loads per k per invocation', () => {
+    const t = trafficOf('gemv', { M: 1, N: 4096, K: 4096, wg: 64, cpi: 8 })!;
+    expect(t.registerLoadBytes).toBe(4 * 512 * 4096 * 9);
+    expect(t.globalBytes).toBe(4 * (4096 + 4096 * 4096) + 4 * 4096);
+  });
+});

@@ -72,7 +72,11 @@ export function trafficOf(variant: string, params: Params): Traffic | null {
       return { flops: 2 * Mp * Np * Kp, globalBytes, registerLoadBytes, barriers: staged ? tilesM * tilesN * 2 * (Kp / BK) : 0 };
     }
     case 'gemv': {
-      return { flops: 2 * M * N * K, globalBytes: 4 * (M * K + K * N) + outBytes, registerLoadBytes: 4 * 2 * M * N * K, barriers: 0 };
+      // Per k, an invocation loads its cpi values of B and the M values of A for M·cpi FMAs.
+      const cpi = num(params, 'cpi', 8);
+      const wg = num(params, 'wg', 64);
+      const invocations = Math.ceil(N / (wg * cpi)) * wg;
+      return { flops: 2 * M * N * K, globalBytes: 4 * (M * K + K * N) + outBytes, registerLoadBytes: 4 * invocations * K * (cpi + M), barriers: 0 };
     }
     case 'splitk':
     case 'f16-acc16':
