@@ -35,13 +35,16 @@ describe('roofline microbenchmarks', () => {
 
   it('copy is bit-exact and gives positive, finite, repeatable GB/s; measureRoofs returns both roofs', async () => {
     const { device, caps } = await nodeDevice();
-    const { roofs, copy, fma } = await measureRoofs(device, caps, { fmaParams: { workgroups: 4, iters: 256 }, copyParams: { MiB: 2 }, reps: 3 });
+    const { roofs, copy, fma, barrier } = await measureRoofs(device, caps, { fmaParams: { workgroups: 4, iters: 256 }, copyParams: { MiB: 2 }, barrierParams: { wg: 64, workgroups: 4, steps: 64 }, reps: 3 });
     expect(copy.metrics.maxAbs).toBe(0);
+    // Every invocation counted every barrier step (exact).
+    expect(barrier.metrics.maxAbs).toBe(0);
+    expect(roofs.barrierSeconds! > 0 && Number.isFinite(roofs.barrierSeconds!)).toBe(true);
     expect(fma.metrics.boundViolations).toBe(0);
     expect(roofs.peakGflops).toBeGreaterThan(0);
     expect(roofs.bandwidthGBs).toBeGreaterThan(0);
     expect(Number.isFinite(roofs.peakGflops) && Number.isFinite(roofs.bandwidthGBs)).toBe(true);
-    const again = await measureRoofs(device, caps, { fmaParams: { workgroups: 4, iters: 256 }, copyParams: { MiB: 2 }, reps: 3 });
+    const again = await measureRoofs(device, caps, { fmaParams: { workgroups: 4, iters: 256 }, copyParams: { MiB: 2 }, barrierParams: { wg: 64, workgroups: 4, steps: 64 }, reps: 3 });
     expect(Math.max(again.roofs.bandwidthGBs, roofs.bandwidthGBs) / Math.min(again.roofs.bandwidthGBs, roofs.bandwidthGBs)).toBeLessThan(4);
   });
 

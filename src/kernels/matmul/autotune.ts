@@ -9,7 +9,7 @@ import { runExperiment } from '../run';
 import type { DeviceCaps, Experiment, ExperimentResult, Params } from '../types';
 import type { Roofs } from './model';
 import { REGBLOCK_DEFAULT, regBlockConfigOf, regblock, type RegBlockConfig } from './regblock';
-import { copyBandwidth, fmaPeak } from './roofline';
+import { barrierCost, barrierSecondsPerInvocation, copyBandwidth, fmaPeak } from './roofline';
 import { tune, type TunerProgress, type TunerResult } from './tuner';
 import { regBlockGrid, type GridAxes, type GridPoint } from './grid';
 
@@ -86,23 +86,34 @@ export interface RoofMeasurement {
   roofs: Roofs;
   fma: ExperimentResult;
   copy: ExperimentResult;
+  barrier: ExperimentResult;
 }
 
-/** Both roofs, each from a checked run (FMA against its float64 recurrence, copy bit-exact). */
+/**
+ * Both roofs and the barrier cost, each from a checked run (FMA against its float64 recurrence,
+ * copy bit-exact, barrier counts exact).
+ */
 export async function measureRoofs(
   device: GPUDevice,
   caps: DeviceCaps,
-  options: { fmaParams?: Params; copyParams?: Params; reps?: number; cancel?: CancelToken } = {},
+  options: { fmaParams?: Params; copyParams?: Params; barrierParams?: Params; reps?: number; cancel?: CancelToken } = {},
 ): Promise<RoofMeasurement> {
   const fmaParams = options.fmaParams ?? { workgroups: 32, iters: 4096 };
   const copyParams = options.copyParams ?? { MiB: 32 };
   const reps = options.reps ?? 5;
   const fma = await runExperiment(device, { family: 'matmul', variant: fmaPeak.id, params: fmaParams, seed: 1, reps }, { caps, cancel: options.cancel });
   const copy = await runExperiment(device, { family: 'matmul', variant: copyBandwidth.id, params: copyParams, seed: 1, reps }, { caps, cancel: options.cancel });
-  for (const r of [fma, copy]) {
+  const barrierParams = options.barrierParams ?? { wg: 64, workgroups: 64, steps: 256 };
+  const barrier = await runExperiment(device, { family: 'matmul', variant: barrierCost.id, params: barrierParams, seed: 1, reps }, { caps, cancel: options.cancel });
+  for (const r of [fma, copy, barrier]) {
     if (r.metrics.boundViolations !== 0 || r.metrics.nonFinite !== 0) throw new Error(`${r.variantLabel} returned wrong values: its figure cannot be trusted`);
   }
-  return { roofs: { peakGflops: fma.gflops, bandwidthGBs: copy.gbps }, fma, copy };
+  return {
+    roofs: { peakGflops: fma.gflops, bandwidthGBs: copy.gbps, barrierSeconds: barrierSecondsPerInvocation(barrierParams, barrier.medianSeconds) },
+    fma,
+    copy,
+    barrier,
+  };
 }
 
 export { regBlockConfigOf };

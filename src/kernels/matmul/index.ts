@@ -2,7 +2,7 @@ import type { BenchCase, FamilyDef, Params } from '../types';
 import { naive } from './naive';
 import { tiled } from './tiled';
 import { regblock, regblockExact, regblockSubgroup, REGBLOCK_DEFAULT } from './regblock';
-import { copyBandwidth, fmaPeak } from './roofline';
+import { barrierCost, copyBandwidth, fmaPeak } from './roofline';
 import { gemv } from './gemv';
 import { splitK } from './splitk';
 import { reduce, reduceSubgroup } from './reduce';
@@ -24,12 +24,13 @@ export const matmulFamily: FamilyDef = {
   id: 'matmul',
   label: 'Matrix multiplication',
   summary: 'C = A·B in float32: how tiling and data reuse change speed, checked against float64.',
-  variants: [naive, tiled, regblock, regblockExact, regblockSubgroup, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth],
+  variants: [naive, tiled, regblock, regblockExact, regblockSubgroup, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth, barrierCost],
   benchSuite() {
     const cases: BenchCase[] = [];
     // The two roofs first: every GFLOP/s below is a fraction of the first line.
     cases.push(bench('roofline-fma', { workgroups: 32, iters: 4096 }, 'peak FMA', 5));
     cases.push(bench('roofline-copy', { MiB: 32 }, 'copy', 5));
+    cases.push(bench('roofline-barrier', { wg: 64, workgroups: 64, steps: 256 }, 'barrier cost', 5));
     for (const size of [512, 1024]) {
       const shape = { M: size, N: size, K: size };
       cases.push(bench('naive', { ...shape, wg: 8 }, undefined, size > 512 ? 2 : 3));

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { QUICK_GRID, regBlockGrid } from '../../kernels/matmul/grid';
 import { predict, rooflineGflops, trafficOf, type Roofs } from '../../kernels/matmul/model';
+import { barrierSecondsPerInvocation } from '../../kernels/matmul/roofline';
 import type { ExperimentResult, Params } from '../../kernels/types';
 import ConfigHeatmap, { type HeatPoint } from './matmul/ConfigHeatmap';
 import RooflineChart, { type RoofRun } from './matmul/RooflineChart';
@@ -59,6 +60,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
     for (const r of results) {
       if (r.experiment.variant === 'roofline-fma') setRoofs((o) => ({ ...o, peakGflops: r.gflops }));
       if (r.experiment.variant === 'roofline-copy') setRoofs((o) => ({ ...o, bandwidthGBs: r.gbps }));
+      if (r.experiment.variant === 'roofline-barrier') setRoofs((o) => ({ ...o, barrierSeconds: barrierSecondsPerInvocation(r.experiment.params, r.medianSeconds) }));
     }
   }, [result, sweepPoints, experiment]);
 
@@ -122,7 +124,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
             {haveRoofs ? (
               <RoofLine traffic={traffic} roofs={roofs as Roofs} result={matchingResult} />
             ) : (
-              <li>Run the two roofline variants (peak FMA, copy) to place this run under the measured roofs.</li>
+              <li>Run the roofline variants (peak FMA, copy, and the barrier cost) to place this run under the measured roofs.</li>
             )}
           </ul>
         </section>
@@ -139,11 +141,12 @@ function RoofLine({ traffic, roofs, result }: { traffic: NonNullable<ReturnType<
   return (
     <>
       <li>
-        Roofs measured here: {roofs.peakGflops.toFixed(2)} GFLOP/s (FMA), {roofs.bandwidthGBs.toFixed(2)} GB/s (copy). At {intensity.toFixed(1)} flop/byte the roof is {roof.toFixed(2)} GFLOP/s (
+        Roofs measured here: {roofs.peakGflops.toFixed(2)} GFLOP/s (FMA), {roofs.bandwidthGBs.toFixed(2)} GB/s (copy)
+        {roofs.barrierSeconds !== undefined ? `, ${(roofs.barrierSeconds * 1e9).toFixed(1)} ns per barrier per invocation` : ' (run the barrier benchmark too, or barriers count as free)'}. At {intensity.toFixed(1)} flop/byte the roof is {roof.toFixed(2)} GFLOP/s (
         {pGlobal.bound}-bound).
       </li>
       <li>
-        Model: classic roofline predicts {(pGlobal.seconds * 1e3).toFixed(2)} ms; counting every load an invocation issues at copy speed, plus the FMAs, predicts{' '}
+        Model: classic roofline predicts {(pGlobal.seconds * 1e3).toFixed(2)} ms; counting every load an invocation issues at copy speed, plus the FMAs and barriers, predicts{' '}
         {(pLoads.seconds * 1e3).toFixed(2)} ms.
         {result && (
           <>

@@ -94,7 +94,7 @@ export default function RooflineChart({ runs, roofs }: { runs: RoofRun[]; roofs:
     <div className="matmul-roofline">
       <svg ref={ref} width={width} height={height} role="img" aria-label="Roofline: each run's GFLOP/s against its arithmetic intensity under the measured roofs; the table below lists the same data" data-testid="matmul-roofline-svg" />
       <table className="compare-table" data-testid="matmul-model-table">
-        <caption>Runs under the roofs, and the model's prediction (FMAs at peak + every issued load at copy speed)</caption>
+        <caption>Runs under the roofs, and the model's prediction (FMAs at peak + every issued load at copy speed + barriers)</caption>
         <thead>
           <tr>
             <th scope="col">run</th>
