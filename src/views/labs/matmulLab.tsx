@@ -93,7 +93,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
         ) : (
           <p className="hint">
             {variant.startsWith('roofline')
-              ? 'A roofline microbenchmark has no matrix tiling: run both (peak FMA and copy) to draw the roofs under which every matmul run is placed.'
+              ? 'A roofline microbenchmark has no matrix tiling: run peak FMA, copy and barrier cost to draw the roofs under which every matmul run is placed, and to feed the performance model.'
               : 'This variant gives each output its own workgroup (a reduction over K), so there is no 2D tiling to draw.'}
           </p>
         )}
