@@ -68,11 +68,12 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
     if (!REGBLOCK.has(variant)) return [];
     const shape = { M: params.M as number, N: params.N as number, K: params.K as number };
     const points = new Map<string, HeatPoint>();
-    // The grid's configurations this device cannot run (greyed with the reason)…
+    // The grid's configurations: those this device cannot run are greyed with the reason, the
+    // others show "not run" until measured…
     if (caps) {
       for (const g of regBlockGrid(shape, caps, QUICK_GRID)) {
         const p: Params = { ...shape, ...g.config };
-        if (g.problems.length) points.set(configKey(p), { params: p, problems: g.problems });
+        points.set(configKey(p), g.problems.length ? { params: p, problems: g.problems } : { params: p });
       }
     }
     // …and every measured configuration of this shape.
