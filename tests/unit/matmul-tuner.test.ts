@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cartesian, compareToSweep, exhaustiveSweep, tune } from '../../src/kernels/matmul/tuner';
+import { cartesian, compareToSweep, confirmInterleaved, exhaustiveSweep, tune } from '../../src/kernels/matmul/tuner';
 import { Rng } from '../../src/numerics/prng';
 
 type Cfg = { BM: number; TM: number; BK: number };
@@ -117,5 +117,25 @@ describe('tuner statistic', () => {
       finalSurvivors: 2,
     });
     expect(result.best?.config.id).toBe('fast');
+  });
+});
+
+describe('interleaved confirmation', () => {
+  it('alternates the two candidates and compares their fastest samples', async () => {
+    const order: string[] = [];
+    // Background load halves speed on every other call: alternating exposes both to it equally.
+    let call = 0;
+    const base: Record<string, number> = { tuned: 1.02e-3, swept: 1e-3 };
+    const cmp = await confirmInterleaved('tuned', 'swept', async (c: string) => {
+      order.push(c);
+      return base[c] * (Math.floor(call++ / 2) % 2 ? 2 : 1);
+    }, 3);
+    expect(order).toEqual(['tuned', 'swept', 'tuned', 'swept', 'tuned', 'swept']);
+    expect(cmp.tunedSeconds).toBeCloseTo(1.02e-3, 12);
+    expect(cmp.sweptSeconds).toBeCloseTo(1e-3, 12);
+    expect(cmp.ratio).toBeCloseTo(1 / 1.02, 10);
+    expect(cmp.withinFivePercent).toBe(true);
+    const far = await confirmInterleaved('tuned', 'swept', async (c: string) => (c === 'tuned' ? 2e-3 : 1e-3), 2);
+    expect(far.withinFivePercent).toBe(false);
   });
 });

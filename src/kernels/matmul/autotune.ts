@@ -10,7 +10,7 @@ import type { DeviceCaps, Experiment, ExperimentResult, Params } from '../types'
 import type { Roofs } from './model';
 import { REGBLOCK_DEFAULT, regBlockConfigOf, regblock, type RegBlockConfig } from './regblock';
 import { barrierCost, barrierSecondsPerInvocation, copyBandwidth, fmaPeak } from './roofline';
-import { tune, type TunerProgress, type TunerResult } from './tuner';
+import { confirmInterleaved, exhaustiveSweep, tune, type InterleavedComparison, type SweepResult, type TunerPoint, type TunerProgress, type TunerResult } from './tuner';
 import { regBlockGrid, type GridAxes, type GridPoint } from './grid';
 
 export { DEFAULT_GRID, QUICK_GRID, regBlockGrid, type GridAxes, type GridPoint } from './grid';
@@ -80,6 +80,31 @@ export async function autotuneRegBlock(
     baseline = await run(REGBLOCK_DEFAULT);
   }
   return { tuner, invalid, tuned, baseline, speedupOverDefault: tuned && baseline ? baseline.medianSeconds / tuned.medianSeconds : null };
+}
+
+export interface TunerVersusSweep {
+  tuned: AutotuneResult;
+  sweep: SweepResult<RegBlockConfig>;
+  /** The tuner's pick and the sweep's best re-timed alternately (the fair comparison). */
+  confirmation: InterleavedComparison<RegBlockConfig> | null;
+}
+
+/**
+ * Runs the tuner, then the exhaustive sweep of the same grid (3 samples per point), then re-times
+ * the two winners alternately: what the lab shows as "tuner vs exhaustive sweep".
+ */
+export async function tuneAndSweep(
+  device: GPUDevice,
+  caps: DeviceCaps,
+  shape: { M: number; N: number; K: number },
+  options: AutotuneOptions & { onSweepPoint?: (p: TunerPoint<RegBlockConfig>, index: number) => void },
+): Promise<TunerVersusSweep> {
+  const tuned = await autotuneRegBlock(device, caps, shape, options);
+  const measure = regBlockMeasure(device, caps, shape, options.seed, options.cancel);
+  const valid = regBlockGrid(shape, caps, options.axes).filter((g) => g.problems.length === 0).map((g) => g.config);
+  const sweep = await exhaustiveSweep(valid, measure, 3, options.onSweepPoint);
+  const confirmation = tuned.tuner.best && sweep.best ? await confirmInterleaved(tuned.tuner.best.config, sweep.best.config, measure, 3) : null;
+  return { tuned, sweep, confirmation };
 }
 
 export interface RoofMeasurement {

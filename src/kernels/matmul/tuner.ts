@@ -233,3 +233,30 @@ export function cartesian<T extends object>(axes: { [K in keyof T]: T[K][] }): T
   }
   return out as T[];
 }
+
+export interface InterleavedComparison<C> {
+  tuned: C;
+  swept: C;
+  /** Fastest sample of each over the interleaved rounds. */
+  tunedSeconds: number;
+  sweptSeconds: number;
+  /** sweptSeconds / tunedSeconds: ≥ 0.95 means the tuner's pick is within 5 % of the sweep's best. */
+  ratio: number;
+  withinFivePercent: boolean;
+}
+
+/**
+ * Re-times the tuner's pick and the sweep's best alternately (A, B, A, B, …). A sweep and a
+ * tuner run minutes apart see different background load on a shared device; alternating the two
+ * candidates exposes both to the same conditions, so the comparison is fair.
+ */
+export async function confirmInterleaved<C>(tuned: C, swept: C, measure: (config: C) => Promise<number>, rounds = 3): Promise<InterleavedComparison<C>> {
+  let tunedSeconds = Infinity;
+  let sweptSeconds = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    tunedSeconds = Math.min(tunedSeconds, await measure(tuned));
+    sweptSeconds = Math.min(sweptSeconds, await measure(swept));
+  }
+  const ratio = sweptSeconds / tunedSeconds;
+  return { tuned, swept, tunedSeconds, sweptSeconds, ratio, withinFivePercent: ratio >= 0.95 };
+}
