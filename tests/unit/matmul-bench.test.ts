@@ -22,3 +22,18 @@ describe('matmul bench suite', () => {
     expect(sizes).toContain(1024);
   });
 });
+
+describe('feature gating with simulated caps', () => {
+  it('subgroup variants need "subgroups", f16 variants need "shader-f16"', async () => {
+    const { regblockSubgroup, regBlockWgsl } = await import('../../src/kernels/matmul/regblock');
+    const { reduceSubgroup } = await import('../../src/kernels/matmul/reduce');
+    for (const v of [regblockSubgroup, reduceSubgroup]) {
+      expect(v.unavailableReason?.(SPEC_DEFAULT_CAPS)).toMatch(/"subgroups"/);
+      expect(v.unavailableReason?.({ ...SPEC_DEFAULT_CAPS, features: ['subgroups'] })).toBeNull();
+    }
+    const src = regBlockWgsl({ M: 8, N: 8, K: 8 }, { BM: 8, BN: 8, BK: 8, TM: 2, TN: 4, staging: 'global', vec4: false }, false, true);
+    expect(src.startsWith('enable subgroups;')).toBe(true);
+    expect(src).toContain('subgroupShuffle(aLane0, kk)');
+    expect(() => regBlockWgsl({ M: 8, N: 8, K: 8 }, { BM: 8, BN: 8, BK: 8, TM: 2, TN: 4, staging: 'workgroup', vec4: false }, false, true)).toThrow();
+  });
+});

@@ -13,7 +13,6 @@
 //  - scalar loads: columns tx + (4g+e)·WX — neighbouring invocations read neighbouring addresses;
 //  - vec4 loads:   columns 4·(tx + g·WX) + e — each invocation loads one aligned vec4 per group.
 // Accumulators are vec4s named acc_i_g, so the generated WGSL has no dynamically indexed arrays.
-import { hasFeature } from '../../gpu/caps';
 import { checkDispatch, checkWorkgroup, intParam } from '../schema';
 import type { DeviceCaps, KernelVariant, ParamDef, Params } from '../types';
 import { SHAPE_PARAMS, matmulBufferChecks, matmulBuffers, matmulCommon, shapeOf } from './common';
@@ -337,7 +336,7 @@ export const regblockSubgroup: KernelVariant = {
   summary:
     'The register-blocked kernel (global staging) where the lanes of a subgroup fetch consecutive k of A together and pass them around with subgroupShuffle. Needs the subgroups feature.',
   params: [...SHAPE_PARAMS, ...REGBLOCK_PARAMS.filter((p) => p.key !== 'staging' && p.key !== 'vec4' && p.key !== 'BK')],
-  unavailableReason: (caps) => (hasFeature(caps, 'subgroups') ? null : 'this adapter does not offer the "subgroups" feature, which this variant needs'),
+  unavailableReason: (caps) => (caps.features.includes('subgroups') ? null : 'this adapter does not offer the "subgroups" feature, which this variant needs'),
   checkLimits(params, caps) {
     return [...regBlockProblems(subgroupConfigOf(params), shapeOf(params), caps, false), ...matmulBufferChecks(params, caps)];
   },
