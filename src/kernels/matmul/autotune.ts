@@ -103,7 +103,7 @@ export async function tuneAndSweep(
   const measure = regBlockMeasure(device, caps, shape, options.seed, options.cancel);
   const valid = regBlockGrid(shape, caps, options.axes).filter((g) => g.problems.length === 0).map((g) => g.config);
   const sweep = await exhaustiveSweep(valid, measure, 3, options.onSweepPoint);
-  const confirmation = tuned.tuner.best && sweep.best ? await confirmInterleaved(tuned.tuner.best.config, sweep.best.config, measure, 3) : null;
+  const confirmation = tuned.tuner.best && sweep.best ? await confirmInterleaved(tuned.tuner.best.config, sweep.best.config, measure, 6) : null;
   return { tuned, sweep, confirmation };
 }
 
