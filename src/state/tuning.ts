@@ -20,6 +20,7 @@ export interface RoofsRecord {
   adapter: string;
   peakGflops: number;
   bandwidthGBs: number;
+  barrierSeconds?: number;
   date: string;
 }
 
@@ -69,7 +70,7 @@ export async function forgetTuning(record: TunedRecord) {
 }
 
 export async function recordRoofs(roofs: RoofsSummary) {
-  const record: RoofsRecord = { adapter: roofs.adapter, peakGflops: roofs.peakGflops, bandwidthGBs: roofs.bandwidthGBs, date: roofs.date };
+  const record: RoofsRecord = { adapter: roofs.adapter, peakGflops: roofs.peakGflops, bandwidthGBs: roofs.bandwidthGBs, barrierSeconds: roofs.barrierSeconds, date: roofs.date };
   useLab.setState({ savedRoofs: record });
   await putRecord(`roofs:${record.adapter}`, record).catch((e) => useLab.setState({ historyError: e instanceof Error ? e.message : String(e) }));
 }

@@ -49,6 +49,8 @@ export interface TuneSummary {
 export interface RoofsSummary {
   peakGflops: number;
   bandwidthGBs: number;
+  /** Seconds per workgroup barrier per invocation. */
+  barrierSeconds?: number;
   fma: ExperimentResult;
   copy: ExperimentResult;
   adapter: string;

@@ -68,3 +68,34 @@ describe('register-blocked matmul against float64', () => {
     await expect(runExperiment(device, experiment, { caps })).rejects.toBeInstanceOf(ConfigurationError);
   });
 });
+
+describe('register-blocked with A shared across subgroup lanes', () => {
+  for (const [cfg, shape] of [
+    [{ BM: 64, BN: 64, TM: 8, TN: 8 }, [37, 45, 19]],
+    [{ BM: 16, BN: 32, TM: 2, TN: 4 }, [70, 33, 130]],
+    [{ BM: 32, BN: 16, TM: 8, TN: 4 }, [1, 1, 1]],
+  ] as [Record<string, number>, [number, number, number]][]) {
+    it(`${cfg.BM}x${cfg.BN} t${cfg.TM}x${cfg.TN} on ${shape.join('×')}`, async () => {
+      await check('regblock-subgroup', cfg, shape);
+    });
+  }
+
+  it('really takes the subgroup path on this adapter (the fallback loop removed, results still right)', async () => {
+    const { device, caps } = await nodeDevice();
+    const { regblockSubgroup } = await import('../../src/kernels/matmul/regblock');
+    const { runPlan } = await import('../../src/gpu/runner');
+    const { computeMetrics } = await import('../../src/numerics/metrics');
+    const params = { M: 40, N: 72, K: 50, BM: 32, BN: 32, BK: 8, TM: 4, TN: 4 };
+    const inputs = regblockSubgroup.makeInputs(params, 3);
+    const plan = regblockSubgroup.plan(params, inputs, caps);
+    const source = plan.dispatches[0].wgsl;
+    const fallbackStart = source.indexOf('  } else {\n    for (var k = 0u;');
+    expect(fallbackStart).toBeGreaterThan(0);
+    // Cut the else branch: without the subgroup path every accumulator would stay zero.
+    const cut = source.slice(0, fallbackStart) + '  }\n' + source.slice(source.indexOf('\n  }\n', fallbackStart + 12) + 4);
+    expect(cut).not.toContain('for (var k = 0u; k < K; k++)');
+    const run = await runPlan(device, { ...plan, dispatches: [{ ...plan.dispatches[0], wgsl: cut }] }, { reps: 1, targetSampleSeconds: 0.001 });
+    const ref = regblockSubgroup.reference(params, inputs);
+    expect(computeMetrics(run.output, ref.values, ref.bound).boundViolations).toBe(0);
+  });
+});

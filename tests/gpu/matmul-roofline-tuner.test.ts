@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeDevice } from '../../src/gpu/node-device';
 import { runExperiment, type Experiment } from '../../src/kernels';
 import { autotuneRegBlock, measureRoofs, regBlockGrid, regBlockMeasure } from '../../src/kernels/matmul/autotune';
-import { exhaustiveSweep, compareToSweep } from '../../src/kernels/matmul/tuner';
+import { confirmInterleaved, exhaustiveSweep } from '../../src/kernels/matmul/tuner';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 
 describe('roofline microbenchmarks', () => {
@@ -35,13 +35,16 @@ describe('roofline microbenchmarks', () => {
 
   it('copy is bit-exact and gives positive, finite, repeatable GB/s; measureRoofs returns both roofs', async () => {
     const { device, caps } = await nodeDevice();
-    const { roofs, copy, fma } = await measureRoofs(device, caps, { fmaParams: { workgroups: 4, iters: 256 }, copyParams: { MiB: 2 }, reps: 3 });
+    const { roofs, copy, fma, barrier } = await measureRoofs(device, caps, { fmaParams: { workgroups: 4, iters: 256 }, copyParams: { MiB: 2 }, barrierParams: { wg: 64, workgroups: 4, steps: 64 }, reps: 3 });
     expect(copy.metrics.maxAbs).toBe(0);
+    // Every invocation counted every barrier step (exact).
+    expect(barrier.metrics.maxAbs).toBe(0);
+    expect(roofs.barrierSeconds! > 0 && Number.isFinite(roofs.barrierSeconds!)).toBe(true);
     expect(fma.metrics.boundViolations).toBe(0);
     expect(roofs.peakGflops).toBeGreaterThan(0);
     expect(roofs.bandwidthGBs).toBeGreaterThan(0);
     expect(Number.isFinite(roofs.peakGflops) && Number.isFinite(roofs.bandwidthGBs)).toBe(true);
-    const again = await measureRoofs(device, caps, { fmaParams: { workgroups: 4, iters: 256 }, copyParams: { MiB: 2 }, reps: 3 });
+    const again = await measureRoofs(device, caps, { fmaParams: { workgroups: 4, iters: 256 }, copyParams: { MiB: 2 }, barrierParams: { wg: 64, workgroups: 4, steps: 64 }, reps: 3 });
     expect(Math.max(again.roofs.bandwidthGBs, roofs.bandwidthGBs) / Math.min(again.roofs.bandwidthGBs, roofs.bandwidthGBs)).toBeLessThan(4);
   });
 
@@ -65,14 +68,17 @@ describe('autotuner on the GPU (tiny grid)', () => {
     expect(progress.length).toBe(result.tuner.measurements);
     expect(result.tuned?.metrics.boundViolations).toBe(0);
     expect(result.speedupOverDefault).toBeGreaterThan(0);
-    // The same grid swept exhaustively (3 samples each): the pick is within 40 % of its best. On a
-    // shared CPU adapter timing noise between two moments is tens of per cent, so 5 % is not
-    // testable here (the synthetic unit test checks the search itself); the bench reports it.
+    // The same grid swept exhaustively, then the two winners re-timed alternately (tuneAndSweep's
+    // method). 5 % is the bar the lab reports; on this shared 2-core machine (load bursts from other
+    // jobs) the test allows 25 %. Runs here gave ratios of 1.005 and 1.006, and once 0.64.
     const measure = regBlockMeasure(device, caps, shape);
-    const valid = regBlockGrid(shape, caps, axes).map((g) => g.config);
+    const grid = regBlockGrid(shape, caps, axes);
+    // BM 64 with TM 1 needs 512 invocations: invalid under the 256 limit, so 3 valid points.
+    const valid = grid.filter((g) => g.problems.length === 0).map((g) => g.config);
+    expect(valid).toHaveLength(3);
     const sweep = await exhaustiveSweep(valid, measure, 3);
-    const cmp = compareToSweep(result.tuner, sweep, (c) => sweep.points.find((p) => JSON.stringify(p.config) === JSON.stringify(c))!.seconds);
-    expect(cmp.ratio).toBeGreaterThan(0.6);
+    const cmp = await confirmInterleaved(result.tuner.best!.config, sweep.best!.config, measure, 5);
+    expect(cmp.ratio).toBeGreaterThan(0.75);
     // TM = 1 (one row per invocation) is far slower than TM = 8 on every adapter we know.
     expect(result.tuner.best?.config.TM).toBe(8);
   });

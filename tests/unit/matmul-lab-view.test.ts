@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import { heatCells } from '../../src/views/labs/matmul/ConfigHeatmap';
 import MatmulLab from '../../src/views/labs/matmulLab';
+import type { RoofRun } from '../../src/views/labs/matmul/RooflineChart';
 
 describe('config heatmap cells', () => {
   it('keeps the best GFLOP/s per cell and greys a cell only when none of its points can run', () => {
@@ -55,5 +56,28 @@ describe('matmul lab panel (server render)', () => {
   it('explains why roofline variants have no tiling', () => {
     const html = renderToString(createElement(MatmulLab, { experiment: { ...base, variant: 'roofline-fma', params: { workgroups: 4, iters: 64 } }, result: null, sweepPoints: [], caps: null }));
     expect(html).toContain('has no matrix tiling');
+  });
+});
+
+describe('roofline chart', () => {
+  it('places runs under the roofs with % of roof, and reports the model fit', async () => {
+    const { roofPoints, default: RooflineChart } = await import('../../src/views/labs/matmul/RooflineChart');
+    const roofs = { peakGflops: 30, bandwidthGBs: 2 };
+    const shape = { M: 512, N: 512, K: 512 };
+    const runs: RoofRun[] = [
+      { label: 'naive', variant: 'naive', params: { ...shape, wg: 8 }, seconds: 0.7, gflops: (2 * 512 ** 3) / 0.7 / 1e9 },
+      { label: 'rb', variant: 'regblock', params: { ...shape, BM: 64, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false }, seconds: 0.08, gflops: (2 * 512 ** 3) / 0.08 / 1e9 },
+      { label: 'fma', variant: 'roofline-fma', params: { workgroups: 1, iters: 4 }, seconds: 1, gflops: 1 },
+    ];
+    const pts = roofPoints(runs, roofs);
+    expect(pts).toHaveLength(2); // the model does not cover the FMA benchmark itself
+    // naive: 2MNK flops over 8MNK + 4MN bytes ≈ 0.25 flop/byte → bandwidth roof 0.5 GFLOP/s.
+    expect(pts[0].intensity).toBeCloseTo((2 * 512 ** 3) / (8 * 512 ** 3 + 4 * 512 ** 2), 10);
+    expect(pts[0].roof).toBeCloseTo(2 * pts[0].intensity, 10);
+    expect(pts[1].roof).toBe(30);
+    expect(pts[1].percentOfRoof).toBeCloseTo((100 * pts[1].gflops) / 30, 10);
+    const html = renderToString(createElement(RooflineChart, { runs, roofs }));
+    expect(html).toContain('matmul-roofline-svg');
+    expect(html).toMatch(/R² = /);
   });
 });

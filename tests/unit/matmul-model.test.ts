@@ -54,3 +54,24 @@ describe('matmul performance model', () => {
     expect(scoreModel(doubled, roofs)!.meanRelativeError).toBeGreaterThan(0.2);
   });
 });
+
+describe('matmul model: GEMV', () => {
+  it('counts cpi + M loads per k per invocation', () => {
+    const t = trafficOf('gemv', { M: 1, N: 4096, K: 4096, wg: 64, cpi: 8 })!;
+    expect(t.registerLoadBytes).toBe(4 * 512 * 4096 * 9);
+    expect(t.globalBytes).toBe(4 * (4096 + 4096 * 4096) + 4 * 4096);
+  });
+});
+
+describe('matmul model: barriers', () => {
+  it('charges each barrier to every invocation that waits at it', () => {
+    const t = trafficOf('tiled', { M: 64, N: 64, K: 64, tile: 16 })!;
+    // 16 workgroups × 4 K-steps × 2 barriers × 256 invocations.
+    expect(t.invocationBarriers).toBe(16 * 4 * 2 * 256);
+    const free = predict(t, roofs, 'register', 'sum');
+    const paid = predict(t, { ...roofs, barrierSeconds: 1e-7 }, 'register', 'sum');
+    expect(free.barrierSeconds).toBe(0);
+    expect(paid.seconds - free.seconds).toBeCloseTo(16 * 4 * 2 * 256 * 1e-7, 12);
+    expect(trafficOf('regblock', { M: 64, N: 64, K: 64, BM: 64, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global' })!.invocationBarriers).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cartesian, compareToSweep, exhaustiveSweep, tune } from '../../src/kernels/matmul/tuner';
+import { cartesian, compareToSweep, confirmInterleaved, exhaustiveSweep, tune } from '../../src/kernels/matmul/tuner';
 import { Rng } from '../../src/numerics/prng';
 
 type Cfg = { BM: number; TM: number; BK: number };
@@ -99,5 +99,43 @@ describe('tuner first-round order', () => {
     expect(await run()).toEqual(a);
     // The grid order would give only BM = 16; the shuffle reaches other tile sizes.
     expect(new Set(a.map((c) => c.BM)).size).toBeGreaterThan(2);
+  });
+});
+
+describe('tuner statistic', () => {
+  it("'min' ignores interference spikes that 'median' of two samples would not", async () => {
+    const { summarise } = await import('../../src/kernels/matmul/tuner');
+    expect(summarise([3, 1, 10], 'min')).toBe(1);
+    expect(summarise([3, 1, 10], 'median')).toBe(3);
+    expect(summarise([], 'min')).toBe(Infinity);
+    // A config whose every other sample is hit by a 3× slowdown from other work still wins under 'min'.
+    let calls = 0;
+    const result = await tune({
+      grid: [{ id: 'fast' }, { id: 'slow' }],
+      measure: async (c: { id: string }) => (c.id === 'fast' ? (calls++ % 2 ? 3e-3 : 1e-3) : 1.5e-3),
+      budgetSeconds: 1e9,
+      finalSurvivors: 2,
+    });
+    expect(result.best?.config.id).toBe('fast');
+  });
+});
+
+describe('interleaved confirmation', () => {
+  it('alternates the two candidates and compares their fastest samples', async () => {
+    const order: string[] = [];
+    // Background load halves speed on every other call: alternating exposes both to it equally.
+    let call = 0;
+    const base: Record<string, number> = { tuned: 1.02e-3, swept: 1e-3 };
+    const cmp = await confirmInterleaved('tuned', 'swept', async (c: string) => {
+      order.push(c);
+      return base[c] * (Math.floor(call++ / 2) % 2 ? 2 : 1);
+    }, 3);
+    expect(order).toEqual(['tuned', 'swept', 'tuned', 'swept', 'tuned', 'swept']);
+    expect(cmp.tunedSeconds).toBeCloseTo(1.02e-3, 12);
+    expect(cmp.sweptSeconds).toBeCloseTo(1e-3, 12);
+    expect(cmp.ratio).toBeCloseTo(1 / 1.02, 10);
+    expect(cmp.withinFivePercent).toBe(true);
+    const far = await confirmInterleaved('tuned', 'swept', async (c: string) => (c === 'tuned' ? 2e-3 : 1e-3), 2);
+    expect(far.withinFivePercent).toBe(false);
   });
 });

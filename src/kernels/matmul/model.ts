@@ -10,6 +10,8 @@ export interface Roofs {
   peakGflops: number;
   /** Copy bandwidth from the copy microbenchmark (bytes read + written), GB/s. */
   bandwidthGBs: number;
+  /** Seconds per workgroup barrier per invocation (the barrier microbenchmark); 0 or absent: free. */
+  barrierSeconds?: number;
 }
 
 export interface Traffic {
@@ -21,6 +23,8 @@ export interface Traffic {
   registerLoadBytes: number;
   /** Workgroup barriers executed, summed over workgroups. */
   barriers: number;
+  /** Barriers times the invocations that wait at each (what a CPU adapter pays for). */
+  invocationBarriers?: number;
 }
 
 const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
@@ -49,6 +53,7 @@ export function trafficOf(variant: string, params: Params): Traffic | null {
         globalBytes: 4 * workgroups * steps * 2 * T * T + outBytes,
         registerLoadBytes: 4 * 2 * Mp * Np * steps * T,
         barriers: workgroups * steps * 2,
+        invocationBarriers: workgroups * steps * 2 * T * T,
       };
     }
     case 'regblock':
@@ -69,10 +74,15 @@ export function trafficOf(variant: string, params: Params): Traffic | null {
       const globalBytes = 4 * Kp * (Mp * tilesN + Np * tilesM) + outBytes;
       // An invocation loads TM values of A and TN of B per k for TM·TN multiply-adds.
       const registerLoadBytes = 4 * (Mp / TM) * (Np / TN) * Kp * (TM + TN);
-      return { flops: 2 * Mp * Np * Kp, globalBytes, registerLoadBytes, barriers: staged ? tilesM * tilesN * 2 * (Kp / BK) : 0 };
+      const barriers = staged ? tilesM * tilesN * 2 * (Kp / BK) : 0;
+      return { flops: 2 * Mp * Np * Kp, globalBytes, registerLoadBytes, barriers, invocationBarriers: barriers * (BM / TM) * (BN / TN) };
     }
     case 'gemv': {
-      return { flops: 2 * M * N * K, globalBytes: 4 * (M * K + K * N) + outBytes, registerLoadBytes: 4 * 2 * M * N * K, barriers: 0 };
+      // Per k, an invocation loads its cpi values of B and the M values of A for M·cpi FMAs.
+      const cpi = num(params, 'cpi', 8);
+      const wg = num(params, 'wg', 64);
+      const invocations = Math.ceil(N / (wg * cpi)) * wg;
+      return { flops: 2 * M * N * K, globalBytes: 4 * (M * K + K * N) + outBytes, registerLoadBytes: 4 * invocations * K * (cpi + M), barriers: 0 };
     }
     case 'splitk':
     case 'f16-acc16':
@@ -96,7 +106,8 @@ export function trafficOf(variant: string, params: Params): Traffic | null {
     case 'reduce-subgroup': {
       // One workgroup per output: each reads a row of A and a column of B once.
       const wg = num(params, 'wg', 64);
-      return { flops: 2 * M * N * K, globalBytes: 4 * 2 * M * N * K + outBytes, registerLoadBytes: 4 * 2 * M * N * K, barriers: variant === 'reduce' ? M * N * (1 + Math.log2(wg)) : M * N };
+      const barriers = variant === 'reduce' ? M * N * (1 + Math.log2(wg)) : M * N;
+      return { flops: 2 * M * N * K, globalBytes: 4 * 2 * M * N * K + outBytes, registerLoadBytes: 4 * 2 * M * N * K, barriers, invocationBarriers: barriers * wg };
     }
     default:
       return null;
@@ -107,6 +118,7 @@ export interface Prediction {
   seconds: number;
   computeSeconds: number;
   memorySeconds: number;
+  barrierSeconds: number;
   /** flops / globalBytes: the x axis of the roofline plot. */
   intensity: number;
   /** Which term is larger. */
@@ -125,8 +137,10 @@ export function predict(traffic: Traffic, roofs: Roofs, memory: 'global' | 'regi
   const computeSeconds = traffic.flops / (roofs.peakGflops * 1e9);
   const bytes = memory === 'global' ? traffic.globalBytes : traffic.registerLoadBytes;
   const memorySeconds = bytes / (roofs.bandwidthGBs * 1e9);
-  const seconds = combine === 'max' ? Math.max(computeSeconds, memorySeconds) : computeSeconds + memorySeconds;
-  return { seconds, computeSeconds, memorySeconds, intensity: traffic.flops / traffic.globalBytes, bound: computeSeconds >= memorySeconds ? 'compute' : 'memory' };
+  // Barriers stall everything else: added in both combinations.
+  const barrierSeconds = (traffic.invocationBarriers ?? 0) * (roofs.barrierSeconds ?? 0);
+  const seconds = (combine === 'max' ? Math.max(computeSeconds, memorySeconds) : computeSeconds + memorySeconds) + barrierSeconds;
+  return { seconds, computeSeconds, memorySeconds, barrierSeconds, intensity: traffic.flops / traffic.globalBytes, bound: computeSeconds >= memorySeconds ? 'compute' : 'memory' };
 }
 
 /** The attainable GFLOP/s at an arithmetic intensity (flop/byte) under the two roofs. */

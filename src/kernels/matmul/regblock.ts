@@ -115,7 +115,8 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  * The WGSL for one configuration. With `exact`, no index is clamped and no store is guarded:
  * only valid when M, N (and K for workgroup staging) are multiples of the tile.
  */
-export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: boolean): string {
+export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: boolean, subgroupA = false): string {
+  if (subgroupA && (cfg.staging !== 'global' || cfg.vec4)) throw new Error('subgroup sharing of A is generated for global staging with scalar loads only');
   const { M, N, K } = shape;
   const { BM, BN, BK, TM, TN, vec4 } = cfg;
   const [WX, WY] = regBlockWorkgroupSize(cfg);
@@ -128,7 +129,14 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
   // Column index of element e of group g, relative to the tile's first column.
   const colOf = (g: number, e: number) => (vec4 ? `${4 * g * WX + e}u + 4u * lid.x` : `${(4 * g + e) * WX}u + lid.x`);
 
-  emit(0, `// register-blocked matmul: tile ${BM}×${BN}, K-step ${BK}, micro-tile ${TM}×${TN}, ${cfg.staging} staging${vec4 ? ', vec4 loads' : ''}${exact ? ', no bounds checks' : ''}`);
+  if (subgroupA) {
+    emit(0, `enable subgroups;`);
+    // Subgroup operations below run only where every lane of the subgroup takes the same path
+    // (a subgroupAll test), which WGSL's workgroup-level uniformity analysis cannot see.
+    emit(0, `diagnostic(off, subgroup_uniformity);`);
+    emit(0, '');
+  }
+  emit(0, `// register-blocked matmul: tile ${BM}×${BN}, K-step ${BK}, micro-tile ${TM}×${TN}, ${cfg.staging} staging${vec4 ? ', vec4 loads' : ''}${exact ? ', no bounds checks' : ''}${subgroupA ? ', A shared across subgroup lanes' : ''}`);
   emit(0, `const M = ${M}u;`);
   emit(0, `const N = ${N}u;`);
   emit(0, `const K = ${K}u;`);
@@ -157,7 +165,12 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
   }
   emit(0, '');
   emit(0, `@compute @workgroup_size(${WX}, ${WY})`);
-  emit(0, `fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {`);
+  emit(
+    0,
+    subgroupA
+      ? `fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u, @builtin(subgroup_invocation_id) lane : u32, @builtin(subgroup_size) lanes : u32) {`
+      : `fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {`,
+  );
   emit(2, `let tileRow = wid.y * BM;`);
   emit(2, `let tileCol = wid.x * BN;`);
   // Rows and columns this invocation computes; reads use clamped copies (edge tiles read valid
@@ -190,12 +203,38 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
       emit(2, `}`);
     } else {
       for (const g of groups) for (const e of range(4)) emit(2, `let bCol${g}_${e} = ${clampCol(`col${g}_${e}`)};`);
-      emit(2, `for (var k = 0u; k < K; k++) {`);
-      for (const i of rows) emit(4, `let a${i} = a[aRow${i} + k];`);
-      emit(4, `let bRow = k * N;`);
-      for (const g of groups) emit(4, `let b${g} = vec4<f32>(${range(4).map((e) => `b[bRow + bCol${g}_${e}]`).join(', ')});`);
-      update(4, (i) => `a${i}`, (g) => `b${g}`);
-      emit(2, `}`);
+      const plainLoop = (indent: number) => {
+        emit(indent, `for (var k = 0u; k < K; k++) {`);
+        for (const i of rows) emit(indent + 2, `let a${i} = a[aRow${i} + k];`);
+        emit(indent + 2, `let bRow = k * N;`);
+        for (const g of groups) emit(indent + 2, `let b${g} = vec4<f32>(${range(4).map((e) => `b[bRow + bCol${g}_${e}]`).join(', ')});`);
+        update(indent + 2, (i) => `a${i}`, (g) => `b${g}`);
+        emit(indent, `}`);
+      };
+      if (subgroupA) {
+        // When all lanes of a full subgroup share their rows (WGSL does not fix how invocations
+        // map onto subgroups, so this is tested), lane l fetches A[row][k0 + l] — neighbouring
+        // lanes, neighbouring addresses — and the values reach every lane by subgroupShuffle:
+        // one load of A per row per `lanes` steps of k instead of one per step.
+        emit(2, `let sameRows = subgroupAll(lid.y == subgroupBroadcastFirst(lid.y)) && subgroupAdd(1u) == lanes;`);
+        emit(2, `if (sameRows) {`);
+        emit(4, `for (var k0 = 0u; k0 < K; k0 += lanes) {`);
+        emit(6, `let laneK = min(k0 + lane, K - 1u);`);
+        for (const i of rows) emit(6, `let aLane${i} = a[aRow${i} + laneK];`);
+        emit(6, `let steps = min(lanes, K - k0);`);
+        emit(6, `for (var kk = 0u; kk < steps; kk++) {`);
+        for (const i of rows) emit(8, `let a${i} = subgroupShuffle(aLane${i}, kk);`);
+        emit(8, `let bRow = (k0 + kk) * N;`);
+        for (const g of groups) emit(8, `let b${g} = vec4<f32>(${range(4).map((e) => `b[bRow + bCol${g}_${e}]`).join(', ')});`);
+        update(8, (i) => `a${i}`, (g) => `b${g}`);
+        emit(6, `}`);
+        emit(4, `}`);
+        emit(2, `} else {`);
+        plainLoop(4);
+        emit(2, `}`);
+      } else {
+        plainLoop(2);
+      }
     }
   } else {
     // Workgroup staging: the whole workgroup copies a BM×BK panel of A and a BK×BN panel of B,
@@ -288,4 +327,38 @@ function makeRegBlockVariant(exact: boolean): KernelVariant {
 }
 
 export const regblock = makeRegBlockVariant(false);
+
+/** Register-blocked with A shared across subgroup lanes (global staging, scalar loads). */
+export const regblockSubgroup: KernelVariant = {
+  ...matmulCommon,
+  id: 'regblock-subgroup',
+  label: 'Register-blocked, A shared across subgroup lanes',
+  summary:
+    'The register-blocked kernel (global staging) where the lanes of a subgroup fetch consecutive k of A together and pass them around with subgroupShuffle. Needs the subgroups feature.',
+  params: [...SHAPE_PARAMS, ...REGBLOCK_PARAMS.filter((p) => p.key !== 'staging' && p.key !== 'vec4' && p.key !== 'BK')],
+  unavailableReason: (caps) => (caps.features.includes('subgroups') ? null : 'this adapter does not offer the "subgroups" feature, which this variant needs'),
+  checkLimits(params, caps) {
+    return [...regBlockProblems(subgroupConfigOf(params), shapeOf(params), caps, false), ...matmulBufferChecks(params, caps)];
+  },
+  plan(params, inputs) {
+    const shape = shapeOf(params);
+    const cfg = subgroupConfigOf(params);
+    return {
+      buffers: matmulBuffers(inputs, params),
+      dispatches: [
+        {
+          label: `matmul regblock-subgroup ${cfg.BM}x${cfg.BN} t${cfg.TM}x${cfg.TN}`,
+          wgsl: regBlockWgsl(shape, cfg, false, true),
+          bindings: ['a', 'b', 'c'],
+          workgroups: regBlockDispatch(cfg, shape),
+        },
+      ],
+      output: { buffer: 'c', type: 'f32', count: shape.M * shape.N },
+    };
+  },
+};
+
+function subgroupConfigOf(params: Params): RegBlockConfig {
+  return { ...regBlockConfigOf({ ...params, BK: REGBLOCK_DEFAULT.BK, staging: 'global', vec4: false }) };
+}
 export const regblockExact = makeRegBlockVariant(true);

@@ -202,3 +202,90 @@ export const copyBandwidth: KernelVariant = {
     return `${copyShape(params).mib} MiB`;
   },
 };
+
+// ---- barrier cost ------------------------------------------------------------------------------
+// Not a roof, but the third number the performance model needs on adapters where a workgroup
+// barrier is expensive (CPU adapters switch between groups of invocations at each barrier).
+// Each step every invocation reads its neighbour's value from one workgroup buffer and writes
+// value + 1 to the other, then waits at a barrier; after n steps every value is exactly n.
+
+export function barrierWgsl(wg: number, steps: number): string {
+  return /* wgsl */ `// ${steps} barrier steps in workgroups of ${wg}
+const WG = ${wg}u;
+const STEPS = ${steps}u;
+
+@group(0) @binding(0) var<storage, read_write> out : array<f32>;
+
+var<workgroup> ping : array<f32, ${wg}>;
+var<workgroup> pong : array<f32, ${wg}>;
+
+@compute @workgroup_size(${wg})
+fn main(@builtin(local_invocation_index) t : u32, @builtin(workgroup_id) wid : vec3u) {
+  let next = (t + 1u) % WG;
+  for (var s = 0u; s < STEPS; s += 2u) {
+    pong[t] = ping[next] + 1.0;
+    workgroupBarrier();
+    ping[t] = pong[next] + 1.0;
+    workgroupBarrier();
+  }
+  out[wid.x * WG + t] = ping[t];
+}
+`;
+}
+
+function barrierShape(params: Params) {
+  const wg = intParam(params, 'wg');
+  const workgroups = intParam(params, 'workgroups');
+  const steps = intParam(params, 'steps');
+  return { wg, workgroups, steps, invocations: wg * workgroups };
+}
+
+export const barrierCost: KernelVariant = {
+  family: 'matmul',
+  id: 'roofline-barrier',
+  label: 'Roofline: workgroup barrier cost',
+  summary: 'Workgroups that do little but wait at barriers: the time per barrier per invocation, which the performance model charges to kernels that stage panels in workgroup memory.',
+  params: [
+    { key: 'wg', label: 'Workgroup size (invocations)', kind: 'int', default: 64, min: 1, max: 1024, choices: [16, 64, 256] },
+    { key: 'workgroups', label: 'Workgroups', kind: 'int', default: 64, min: 1, max: 4096, choices: [16, 64, 256] },
+    { key: 'steps', label: 'Barrier steps (even)', kind: 'int', default: 256, min: 2, max: 65536, choices: [64, 256, 1024] },
+  ],
+  checkLimits(params, caps) {
+    const { wg, workgroups, steps } = barrierShape(params);
+    const problems: string[] = [];
+    if (steps % 2 !== 0) problems.push(`barrier steps must be even (two per loop turn); got ${steps}`);
+    if (steps > 2 ** 24) problems.push('barrier steps must stay below 2^24 so the counts stay exact in float32');
+    return [...problems, ...checkWorkgroup(caps, [wg, 1, 1], 8 * wg, `a workgroup of ${wg}`), ...checkDispatch(caps, [workgroups])];
+  },
+  makeInputs() {
+    return {};
+  },
+  reference(params) {
+    const { invocations, steps } = barrierShape(params);
+    // Every value counts the steps exactly (small integers are exact in float32): bound zero.
+    return { values: new Float64Array(invocations).fill(steps), bound: new Float64Array(invocations), boundNote: 'exact: every invocation must count every step', rows: Math.ceil(invocations / 64), cols: Math.min(64, invocations) };
+  },
+  plan(params) {
+    const { wg, workgroups, steps, invocations } = barrierShape(params);
+    return {
+      buffers: [{ name: 'out', bytes: 4 * invocations, usage: 'storage' }],
+      dispatches: [{ label: `roofline barrier wg${wg}`, wgsl: barrierWgsl(wg, steps), bindings: ['out'], workgroups: [workgroups] }],
+      output: { buffer: 'out', type: 'f32', count: invocations },
+    };
+  },
+  work(params) {
+    const { invocations, steps } = barrierShape(params);
+    // One add per invocation per step; no buffer traffic in the loop.
+    return { flops: invocations * steps, bytes: 4 * invocations };
+  },
+  shapeLabel(params) {
+    const { wg, workgroups, steps } = barrierShape(params);
+    return `${workgroups} × ${wg} inv × ${steps} barriers`;
+  },
+};
+
+/** Seconds per barrier per invocation from a barrier-benchmark run. */
+export function barrierSecondsPerInvocation(params: Params, seconds: number): number {
+  const { invocations, steps } = barrierShape(params);
+  return seconds / (invocations * steps);
+}

@@ -8,7 +8,7 @@ export interface TunerPoint<C> {
   config: C;
   /** Seconds of every measurement taken (lower is better). */
   samples: number[];
-  /** The median of the samples (Infinity when none succeeded). */
+  /** The samples' summary statistic (see TunerOptions.statistic; Infinity when none succeeded). */
   seconds: number;
   /** Why this point could not be measured (it threw), if so. */
   error?: string;
@@ -42,6 +42,19 @@ export interface TunerOptions<C> {
    * whole grid samples it evenly rather than only its first rows. Omit to keep the grid order.
    */
   shuffleSeed?: number;
+  /**
+   * How a point's samples are summarised. 'min' (the default) estimates the uncontended time and
+   * is the robust choice when other work shares the device (another tab, other jobs on a CPU
+   * adapter): interference only ever adds time. 'median' suits a quiet, dedicated device.
+   */
+  statistic?: Statistic;
+}
+
+export type Statistic = 'min' | 'median';
+
+export function summarise(xs: number[], statistic: Statistic): number {
+  if (xs.length === 0) return Infinity;
+  return statistic === 'min' ? Math.min(...xs) : median(xs);
 }
 
 export interface TunerResult<C> {
@@ -74,12 +87,13 @@ function shuffled<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-/** Successive halving within a budget; returns the fastest configuration by median time. */
+/** Successive halving within a budget; returns the fastest configuration (by `statistic`). */
 export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>> {
   const now = options.now ?? (() => performance.now() / 1000);
   const t0 = now();
   const elapsed = () => now() - t0;
   const finalSurvivors = Math.max(1, options.finalSurvivors ?? 2);
+  const statistic = options.statistic ?? 'min';
   const points: TunerPoint<C>[] = options.grid.map((config) => ({ config, samples: [], seconds: Infinity }));
   let measurements = 0;
   let round = 0;
@@ -95,7 +109,7 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
       const s = await options.measure(p.config);
       if (!(s > 0) || !Number.isFinite(s)) throw new Error(`measurement returned ${s}`);
       p.samples.push(s);
-      p.seconds = median(p.samples);
+      p.seconds = summarise(p.samples, statistic);
     } catch (e) {
       p.error = e instanceof Error ? e.message : String(e);
       p.seconds = Infinity;
@@ -136,7 +150,7 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
     round++;
   }
   // The pick comes from the last survivors (the most-measured points), so a point eliminated
-  // early cannot win on one lucky sample after the survivors' medians settled. If the budget cut
+  // early cannot win on fewer, luckier samples than the survivors got. If the budget cut
   // the first round short, every measured point competes.
   const finalists = survivors.filter((p) => p.samples.length > 0 && !p.error);
   const measured = finalists.length ? finalists : points.filter((p) => p.samples.length > 0 && !p.error);
@@ -165,6 +179,7 @@ export async function exhaustiveSweep<C>(
   samples = 1,
   onPoint?: (p: TunerPoint<C>, index: number) => void,
   now: () => number = () => performance.now() / 1000,
+  statistic: Statistic = 'min',
 ): Promise<SweepResult<C>> {
   const t0 = now();
   const points: TunerPoint<C>[] = [];
@@ -178,7 +193,7 @@ export async function exhaustiveSweep<C>(
         break;
       }
     }
-    p.seconds = p.error ? Infinity : median(p.samples);
+    p.seconds = p.error ? Infinity : summarise(p.samples, statistic);
     points.push(p);
     onPoint?.(p, i);
   }
@@ -196,7 +211,7 @@ export interface TunerComparison {
 
 /**
  * How the tuner's pick compares with the exhaustive sweep's best. `secondsOf` re-times a config
- * fairly (e.g. the sweep's own median for it), so both sides use the same numbers.
+ * fairly (e.g. the sweep's own figure for it), so both sides use the same numbers.
  */
 export function compareToSweep<C>(tuned: TunerResult<C>, sweep: SweepResult<C>, secondsOf: (config: C) => number): TunerComparison {
   if (!tuned.best || !sweep.best) return { ratio: 0, withinFivePercent: false, tunerMeasurements: tuned.measurements, sweepMeasurements: sweep.points.length };
@@ -217,4 +232,31 @@ export function cartesian<T extends object>(axes: { [K in keyof T]: T[K][] }): T
     out = out.flatMap((partial) => values.map((v) => ({ ...partial, [key]: v })));
   }
   return out as T[];
+}
+
+export interface InterleavedComparison<C> {
+  tuned: C;
+  swept: C;
+  /** Fastest sample of each over the interleaved rounds. */
+  tunedSeconds: number;
+  sweptSeconds: number;
+  /** sweptSeconds / tunedSeconds: ≥ 0.95 means the tuner's pick is within 5 % of the sweep's best. */
+  ratio: number;
+  withinFivePercent: boolean;
+}
+
+/**
+ * Re-times the tuner's pick and the sweep's best alternately (A, B, A, B, …). A sweep and a
+ * tuner run minutes apart see different background load on a shared device; alternating the two
+ * candidates exposes both to the same conditions, so the comparison is fair.
+ */
+export async function confirmInterleaved<C>(tuned: C, swept: C, measure: (config: C) => Promise<number>, rounds = 3): Promise<InterleavedComparison<C>> {
+  let tunedSeconds = Infinity;
+  let sweptSeconds = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    tunedSeconds = Math.min(tunedSeconds, await measure(tuned));
+    sweptSeconds = Math.min(sweptSeconds, await measure(swept));
+  }
+  const ratio = sweptSeconds / tunedSeconds;
+  return { tuned, swept, tunedSeconds, sweptSeconds, ratio, withinFivePercent: ratio >= 0.95 };
 }

@@ -4,8 +4,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { QUICK_GRID, regBlockGrid } from '../../kernels/matmul/grid';
 import { predict, rooflineGflops, trafficOf, type Roofs } from '../../kernels/matmul/model';
+import { barrierSecondsPerInvocation } from '../../kernels/matmul/roofline';
 import type { ExperimentResult, Params } from '../../kernels/types';
 import ConfigHeatmap, { type HeatPoint } from './matmul/ConfigHeatmap';
+import RooflineChart, { type RoofRun } from './matmul/RooflineChart';
 import TileView from './matmul/TileView';
 import { tilingFor } from './matmul/tiling';
 import type { LabPanelProps } from './types';
@@ -32,6 +34,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
   // Every register-blocked run seen in this session, so the heatmap fills in sweep after sweep.
   const [seen, setSeen] = useState<Map<string, HeatPoint>>(() => new Map());
   const [roofs, setRoofs] = useState<Partial<Roofs>>({});
+  const [runs, setRuns] = useState<Map<string, RoofRun>>(() => new Map());
   useEffect(() => {
     const results: ExperimentResult[] = [...(result ? [result] : []), ...sweepPoints.flatMap((p) => (p.result ? [p.result] : []))];
     const failed = sweepPoints.filter((p) => p.error && REGBLOCK.has(experiment.variant) && experiment.sweep);
@@ -47,27 +50,47 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
       }
       return next;
     });
+    setRuns((old) => {
+      const next = new Map(old);
+      for (const r of results) {
+        if (!trafficOf(r.experiment.variant, r.experiment.params)) continue;
+        const label = `${r.experiment.variant} ${r.shape}${REGBLOCK.has(r.experiment.variant) ? ` ${r.experiment.params.BM}×${r.experiment.params.BN} t${r.experiment.params.TM}×${r.experiment.params.TN}` : ''}`;
+        next.set(JSON.stringify([r.experiment.variant, r.experiment.params]), { label, variant: r.experiment.variant, params: r.experiment.params, seconds: r.medianSeconds, gflops: r.gflops });
+      }
+      return next;
+    });
     for (const r of results) {
       if (r.experiment.variant === 'roofline-fma') setRoofs((o) => ({ ...o, peakGflops: r.gflops }));
       if (r.experiment.variant === 'roofline-copy') setRoofs((o) => ({ ...o, bandwidthGBs: r.gbps }));
+      if (r.experiment.variant === 'roofline-barrier') setRoofs((o) => ({ ...o, barrierSeconds: barrierSecondsPerInvocation(r.experiment.params, r.medianSeconds) }));
     }
   }, [result, sweepPoints, experiment]);
 
+  const tuning = useLab((s) => s.tuning);
   const heatPoints = useMemo(() => {
     if (!REGBLOCK.has(variant)) return [];
     const shape = { M: params.M as number, N: params.N as number, K: params.K as number };
     const points = new Map<string, HeatPoint>();
-    // The grid's configurations this device cannot run (greyed with the reason)…
+    // The grid's configurations: those this device cannot run are greyed with the reason, the
+    // others show "not run" until measured…
     if (caps) {
       for (const g of regBlockGrid(shape, caps, QUICK_GRID)) {
         const p: Params = { ...shape, ...g.config };
-        if (g.problems.length) points.set(configKey(p), { params: p, problems: g.problems });
+        points.set(configKey(p), g.problems.length ? { params: p, problems: g.problems } : { params: p });
+      }
+    }
+    // …the exhaustive sweep of the last autotuner run, if it was for this shape…
+    if (tuning?.sweep && sameShape(tuning.shape, params)) {
+      const flops = 2 * shape.M * shape.N * shape.K;
+      for (const sp of tuning.sweep.points) {
+        const p: Params = { ...shape, ...sp.config };
+        points.set(configKey(p), sp.error ? { params: p, problems: [sp.error] } : { params: p, gflops: flops / sp.seconds / 1e9 });
       }
     }
     // …and every measured configuration of this shape.
     for (const [k, p] of seen) if (sameShape(p.params, params)) points.set(k, p);
     return [...points.values()];
-  }, [variant, params, caps, seen]);
+  }, [variant, params, caps, seen, tuning]);
 
   const traffic = trafficOf(variant, params);
   // Roofs measured in this session's runs, else the ones saved for this device.
@@ -75,6 +98,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
   const effectiveRoofs: Partial<Roofs> = {
     peakGflops: roofs.peakGflops ?? savedRoofs?.peakGflops,
     bandwidthGBs: roofs.bandwidthGBs ?? savedRoofs?.bandwidthGBs,
+    barrierSeconds: roofs.barrierSeconds ?? savedRoofs?.barrierSeconds,
   };
   const haveRoofs = effectiveRoofs.peakGflops !== undefined && effectiveRoofs.bandwidthGBs !== undefined;
   const shape = SHAPE_KEYS.every((k) => typeof params[k] === 'number') ? { M: params.M as number, N: params.N as number, K: params.K as number } : null;
@@ -89,7 +113,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
         ) : (
           <p className="hint">
             {variant.startsWith('roofline')
-              ? 'A roofline microbenchmark has no matrix tiling: run both (peak FMA and copy) to draw the roofs under which every matmul run is placed.'
+              ? 'A roofline microbenchmark has no matrix tiling: run peak FMA, copy and barrier cost to draw the roofs under which every matmul run is placed, and to feed the performance model.'
               : 'This variant gives each output its own workgroup (a reduction over K), so there is no 2D tiling to draw.'}
           </p>
         )}
@@ -105,6 +129,13 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
       {shape && caps && <TunerPanel shape={shape} />}
       {caps && <RooflinePanel current={params} />}
 
+      {haveRoofs && runs.size > 0 && (
+        <section aria-labelledby="mm-roofmodel-h">
+          <h3 id="mm-roofmodel-h">Roofline and model (this session's runs)</h3>
+          <RooflineChart runs={[...runs.values()]} roofs={effectiveRoofs as Roofs} />
+        </section>
+      )}
+
       {traffic && (
         <section aria-labelledby="mm-model-h">
           <h3 id="mm-model-h">Work, traffic and the roofs</h3>
@@ -116,7 +147,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
             {haveRoofs ? (
               <RoofLine traffic={traffic} roofs={effectiveRoofs as Roofs} result={matchingResult} />
             ) : (
-              <li>Run the two roofline variants (peak FMA, copy) to place this run under the measured roofs.</li>
+              <li>Run the roofline variants (peak FMA, copy, and the barrier cost) to place this run under the measured roofs.</li>
             )}
           </ul>
         </section>
@@ -133,11 +164,12 @@ function RoofLine({ traffic, roofs, result }: { traffic: NonNullable<ReturnType<
   return (
     <>
       <li>
-        Roofs measured here: {roofs.peakGflops.toFixed(2)} GFLOP/s (FMA), {roofs.bandwidthGBs.toFixed(2)} GB/s (copy). At {intensity.toFixed(1)} flop/byte the roof is {roof.toFixed(2)} GFLOP/s (
+        Roofs measured here: {roofs.peakGflops.toFixed(2)} GFLOP/s (FMA), {roofs.bandwidthGBs.toFixed(2)} GB/s (copy)
+        {roofs.barrierSeconds !== undefined ? `, ${(roofs.barrierSeconds * 1e9).toFixed(1)} ns per barrier per invocation` : ' (run the barrier benchmark too, or barriers count as free)'}. At {intensity.toFixed(1)} flop/byte the roof is {roof.toFixed(2)} GFLOP/s (
         {pGlobal.bound}-bound).
       </li>
       <li>
-        Model: classic roofline predicts {(pGlobal.seconds * 1e3).toFixed(2)} ms; counting every load an invocation issues at copy speed, plus the FMAs, predicts{' '}
+        Model: classic roofline predicts {(pGlobal.seconds * 1e3).toFixed(2)} ms; counting every load an invocation issues at copy speed, plus the FMAs and barriers, predicts{' '}
         {(pLoads.seconds * 1e3).toFixed(2)} ms.
         {result && (
           <>

@@ -25,6 +25,10 @@ export interface HeatCell {
   best: Params | null;
   /** Reasons when no point of the cell can run. */
   invalid: string[] | null;
+  /** Points in the cell, and how many of them cannot run (with their reasons). */
+  total: number;
+  invalidCount: number;
+  reasons: string[];
 }
 
 /** Groups points into cells of (x, y); a cell is invalid only when every point in it is. */
@@ -45,6 +49,9 @@ export function heatCells(points: HeatPoint[], xKey: HeatAxis, yKey: HeatAxis): 
         gflops: best ? best.gflops! : null,
         best: best ? best.params : null,
         invalid: runnable.length === 0 ? [...new Set(inCell.flatMap((p) => p.problems ?? []))] : null,
+        total: inCell.length,
+        invalidCount: inCell.length - runnable.length,
+        reasons: [...new Set(inCell.flatMap((p) => p.problems ?? []))],
       });
     }
   }
@@ -90,21 +97,32 @@ export default function ConfigHeatmap({ points, title }: { points: HeatPoint[]; 
       .attr('font-size', 12)
       .attr('fill', (d) => (d.gflops !== null && values.length && d.gflops < (Math.max(...values) + Math.min(...values)) / 2 ? '#fff' : '#1a1d21'))
       .text((d) => (d.invalid ? 'invalid' : d.gflops === null ? 'not run' : d.gflops.toFixed(2)));
+    // Cells where only some of the configurations (other parameters) cannot run say how many.
+    cellG
+      .filter((d) => !d.invalid && d.invalidCount > 0)
+      .append('text')
+      .attr('x', (cellW - 2) / 2)
+      .attr('y', cellH - 6)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 9)
+      .attr('fill', (d) => (d.gflops !== null ? '#fff' : '#5b6470'))
+      .text((d) => `${d.invalidCount}/${d.total} invalid`);
     cellG.append('title').text((d) =>
       d.invalid
         ? `${yKey} ${d.y}, ${xKey} ${d.x}: cannot run — ${d.invalid.join('; ')}`
-        : d.gflops === null
-          ? `${yKey} ${d.y}, ${xKey} ${d.x}: not measured yet`
-          : `${yKey} ${d.y}, ${xKey} ${d.x}: best ${d.gflops.toFixed(3)} GFLOP/s (${describe(d.best!)})`,
+        : (d.gflops === null
+            ? `${yKey} ${d.y}, ${xKey} ${d.x}: not measured yet`
+            : `${yKey} ${d.y}, ${xKey} ${d.x}: best ${d.gflops.toFixed(3)} GFLOP/s (${describe(d.best!)})`) +
+          (d.invalidCount ? `; ${d.invalidCount} of ${d.total} configurations here cannot run: ${d.reasons.join('; ')}` : ''),
     );
     g.selectAll('text.x').data(xs).join('text').attr('class', 'x').attr('x', (_, i) => i * cellW + cellW / 2).attr('y', -8).attr('text-anchor', 'middle').attr('font-size', 12).text((v) => `${xKey} ${v}`);
     g.selectAll('text.y').data(ys).join('text').attr('class', 'y').attr('x', -6).attr('y', (_, i) => i * cellH + cellH / 2 + 4).attr('text-anchor', 'end').attr('font-size', 12).text((v) => `${yKey} ${v}`);
   }, [cells, xs, ys, xKey, yKey, left, top]);
 
-  const invalidCells = cells.filter((c) => c.invalid);
+  const invalidCells = cells.filter((c) => c.invalidCount > 0);
   return (
     <div className="matmul-heatmap">
-      <div className="fields-inline">
+      <div className="fields-inline" style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '6px 10px', marginBottom: 8 }}>
         <label htmlFor="mm-heat-y">Rows (y axis)</label>
         <select id="mm-heat-y" value={yKey} onChange={(e) => setYKey(e.target.value as HeatAxis)}>
           {HEAT_AXES.map((a) => (
@@ -130,12 +148,12 @@ export default function ConfigHeatmap({ points, title }: { points: HeatPoint[]; 
       {invalidCells.length > 0 && (
         <details data-testid="matmul-heatmap-invalid">
           <summary>
-            {invalidCells.length} greyed cell{invalidCells.length === 1 ? '' : 's'}: why they cannot run here
+            {cells.filter((c) => c.invalid).length} greyed cell{cells.filter((c) => c.invalid).length === 1 ? '' : 's'}, {invalidCells.length} with configurations that cannot run here: why
           </summary>
           <ul className="hint">
             {invalidCells.map((c) => (
               <li key={`${c.x},${c.y}`}>
-                {yKey} {c.y}, {xKey} {c.x}: {c.invalid!.join('; ')}
+                {yKey} {c.y}, {xKey} {c.x} ({c.invalidCount} of {c.total}): {c.reasons.join('; ')}
               </li>
             ))}
           </ul>

@@ -134,7 +134,7 @@ export default function TileView({ tiling: t, params, variantLabel }: Props) {
   const naiveRatio = reuse.naiveLoadsPerOutput / reuse.loadsPerOutput;
   return (
     <div className="matmul-tiles">
-      <div className="fields-inline">
+      <div className="fields-inline" style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '6px 10px', marginBottom: 8 }}>
         <label htmlFor="mm-row">Output row</label>
         <input id="mm-row" type="number" min={0} max={rows - 1} value={r} onChange={(e) => setRow(Math.max(0, Math.min(rows - 1, Number(e.target.value) || 0)))} />
         <label htmlFor="mm-col">Output column</label>
