@@ -13,7 +13,8 @@ const PORT = 4399;
 const ORIGIN = `http://localhost:${PORT}`;
 const REPS = 5;
 
-const server = spawn('npx', ['vite', 'preview', '--host', 'localhost', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+// Node runs vite directly (not through npx), so killing this child stops the server.
+const server = spawn(process.execPath, [require.resolve('vite/bin/vite.js'), 'preview', '--host', 'localhost', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
 const stop = () => server.kill();
 process.on('exit', stop);
 

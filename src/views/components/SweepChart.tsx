@@ -1,6 +1,7 @@
 // GFLOP/s against the swept parameter, filled in live as each point arrives.
 import { useEffect, useRef, useState } from 'react';
 import { findVariant } from '../../kernels/registry';
+import { useLab } from '../../state/store';
 import type { Experiment } from '../../kernels/types';
 import type { SweepPoint } from '../../kernels/run';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
@@ -16,6 +17,7 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
   const done = points.filter((p): p is SweepPoint & { result: NonNullable<SweepPoint['result']> } => Boolean(p?.result));
   const failed = points.filter((p) => p?.error);
   const allPow2 = sweep.values.every((v) => v > 0 && (v & (v - 1)) === 0);
+  const presenter = useLab((s) => s.classroom.mode === 'present');
 
   useEffect(() => {
     let cancelled = false;
@@ -46,10 +48,11 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
             margin: { l: 60, r: 20, t: 10, b: 50 },
             xaxis: { title: { text: label }, type: allPow2 && sweep.values.length > 2 ? 'log' : 'linear', tickvals: sweep.values },
             yaxis: { title: { text: 'GFLOP/s (median)' }, rangemode: 'tozero' },
-            height: 320,
+            // Presenter mode: the chart fills most of the screen, with type readable from the back.
+            height: presenter ? Math.max(320, Math.round(window.innerHeight * 0.62)) : 320,
             paper_bgcolor: 'rgba(0,0,0,0)',
             plot_bgcolor: 'rgba(0,0,0,0)',
-            font: { family: 'inherit', color: getComputedStyle(document.body).color },
+            font: { family: 'inherit', color: getComputedStyle(document.body).color, size: presenter ? 20 : 12 },
           },
           { responsive: true, displaylogo: false },
         );
@@ -58,7 +61,7 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
     return () => {
       cancelled = true;
     };
-  }, [done.length, points, label, allPow2, sweep.values]);
+  }, [done.length, points, label, allPow2, sweep.values, presenter]);
 
   return (
     <section className="sweep-chart" aria-label="Sweep chart">
