@@ -11,6 +11,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
+  // Stop early in CI rather than letting a stuck browser wait out every test's timeout.
+  maxFailures: process.env.CI ? 3 : 0,
   reporter: process.env.CI ? [['list'], ['json', { outputFile: '.e2e-results.json' }]] : [['list'], ['json', { outputFile: '.e2e-results.json' }]],
   use: {
     baseURL: `http://localhost:${PORT}/`,

@@ -15,6 +15,8 @@ export default defineConfig({
     // Dawn aborts inside forked children; worker threads work.
     pool: 'threads',
     testTimeout: 120_000,
+    // In CI a stuck GPU queue would make every later GPU test wait out its timeout: stop early.
+    bail: process.env.CI ? 1 : 0,
     hookTimeout: 120_000,
     // Dawn (the `webgpu` package) finds SwiftShader's Vulkan through these variables.
     env: dawnEnv(process.env),

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -14,7 +15,7 @@ const ORIGIN = `http://localhost:${PORT}`;
 const REPS = 5;
 
 // Node runs vite directly (not through npx), so killing this child stops the server.
-const server = spawn(process.execPath, [require.resolve('vite/bin/vite.js'), 'preview', '--host', 'localhost', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+const server = spawn(process.execPath, [join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'preview', '--host', 'localhost', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
 const stop = () => server.kill();
 process.on('exit', stop);
 

@@ -6,6 +6,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { scanDataflow, type Dataflow, type DataflowAlgorithm } from '../../numerics/scanDataflow';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
 import type { LabPanelProps } from './types';
+import { CopyRoof } from './scan/CopyRoof';
 
 const ALGORITHMS: { value: DataflowAlgorithm; label: string }[] = [
   { value: 'sequential', label: 'Sequential' },
@@ -83,6 +84,7 @@ export default function ScanLab({ experiment, result, sweepPoints }: LabPanelPro
       </p>
       {NOTES[experiment.variant] && <p className="muted">{NOTES[experiment.variant]}</p>}
       <DataflowDiagram flow={flow} />
+      <CopyRoof experiment={experiment} />
       <details>
         <summary>Dataflow as text</summary>
         <ol>
