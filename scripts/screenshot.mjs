@@ -18,5 +18,6 @@ if (mode === '--run') {
   await page.waitForFunction(() => ![...document.querySelectorAll('button')].some((b) => b.textContent?.startsWith('Cancel')), null, { timeout: 300000 });
   await page.waitForTimeout(1500);
 }
-await page.screenshot({ path: out, fullPage: true });
+await page.evaluate(() => window.scrollTo(0, 0));
+await page.screenshot({ path: out, fullPage: process.env.FULL !== '0' });
 await browser.close();
