@@ -38,3 +38,12 @@ test('scan lab: dataflow diagram, and a variant measured against the copy roof o
   await expect(table.filter({ hasText: 'Copy' })).toContainText('100%');
   await expect(table.filter({ hasText: 'Blelloch' })).toContainText(/\d%/);
 });
+
+test('scan lab: the Spatial-Mamba demo scans the sample photograph from public/ and shows the receptive field', async ({ page }) => {
+  await openApp(page, '#v=1&f=scan&k=spatial-mamba&width=64&height=64&dilations=1,3,5&image=mandrill&seed=1&reps=1');
+  await page.getByRole('button', { name: 'Run on GPU' }).click();
+  await expect(page.getByTestId('bound')).toContainText('yes, every element');
+  for (const id of ['spatial-image', 'spatial-output', 'spatial-rf-scan', 'spatial-rf-fused']) {
+    await expect(page.getByTestId(id)).toBeVisible();
+  }
+});

@@ -3,7 +3,7 @@
 // measurement: { kernel, variant, params, shape, seconds, gflops, gbps, metrics, adapter, … }.
 // This is where speed is measured (never in tests). Compare variants as ratios from one run.
 import { adapterName } from '../src/gpu/caps';
-import { nodeDevice, releaseNodeDevice } from '../src/gpu/node-device';
+import { nodeAssetLoader, nodeDevice, releaseNodeDevice } from '../src/gpu/node-device';
 import { FAMILIES, findFamily, runExperiment, validateExperiment, type BenchCase, type ExperimentResult } from '../src/kernels';
 
 interface Args {
@@ -91,7 +91,7 @@ async function main() {
     if (problems.length) throw new Error(`bench case ${c.label ?? experiment.variant}: ${problems.join('; ')}`);
     let result: ExperimentResult;
     try {
-      result = await runExperiment(device, experiment, { caps, adapter, userAgent: `node ${process.version}` });
+      result = await runExperiment(device, experiment, { caps, adapter, userAgent: `node ${process.version}`, loadAsset: nodeAssetLoader });
     } catch (e) {
       console.error(`${experiment.family}/${experiment.variant} ${JSON.stringify(experiment.params)}: ${e instanceof Error ? e.message : e}`);
       continue;

@@ -1,7 +1,17 @@
 // Build step that makes the app work offline: writes sw.js (a service worker that pre-caches
 // every file of the build) and manifest.webmanifest (so the app can be installed).
 import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Plugin } from 'vite';
+
+/** Every file under public/ (copied into the build as is), as paths relative to it. */
+function publicFiles(dir = 'public', root = dir): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? publicFiles(path, root) : [relative(root, path).split('\\').join('/')];
+  });
+}
 
 export function offline(): Plugin {
   return {
@@ -9,7 +19,7 @@ export function offline(): Plugin {
     apply: 'build',
     generateBundle(_options, bundle) {
       const files = Object.keys(bundle).filter((name) => !name.endsWith('.map'));
-      const precache = ['./', ...['index.html', 'favicon.svg', 'manifest.webmanifest', ...files].map((f) => `./${f}`)];
+      const precache = ['./', ...['index.html', 'manifest.webmanifest', ...publicFiles(), ...files].map((f) => `./${f}`)];
       const version = createHash('sha256').update(precache.join('\n')).digest('hex').slice(0, 12);
       this.emitFile({ type: 'asset', fileName: 'sw.js', source: serviceWorker(version, [...new Set(precache)]) });
       this.emitFile({

@@ -25,3 +25,9 @@ export function releaseNodeDevice(): void {
   gpuHandle = undefined;
   shared = undefined;
 }
+
+/** Loads a file of public/ (the app's static files) for variants that need one, in Node. */
+export async function nodeAssetLoader(path: string): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  return new Uint8Array(await readFile(new URL(`../../public/${path}`, import.meta.url)));
+}

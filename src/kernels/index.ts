@@ -5,5 +5,5 @@ export * from './registry';
 export * from './experiment';
 export * from './schema';
 export { runExperiment, runExperimentCpu, runSweep, ConfigurationError, APP_VERSION } from './run';
-export type { ProgressInfo, ProgressPhase, RunOptions, SweepPoint } from './run';
+export type { AssetLoader, ProgressInfo, ProgressPhase, RunOptions, SweepPoint } from './run';
 export { CancelledError } from '../gpu/runner';

@@ -8,6 +8,23 @@ import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, Host
 
 export const APP_VERSION = '0.1.0';
 
+export type AssetLoader = (path: string) => Promise<Uint8Array>;
+
+async function loadAssets(variant: KernelVariant, params: Experiment['params'], loader?: AssetLoader): Promise<Record<string, Uint8Array> | undefined> {
+  const paths = variant.assets?.(params) ?? [];
+  if (paths.length === 0) return undefined;
+  if (!loader) throw new ConfigurationError([`${variant.label} needs ${paths.join(', ')}, and nothing here can load files`]);
+  const assets: Record<string, Uint8Array> = {};
+  for (const path of paths) {
+    try {
+      assets[path] = await loader(path);
+    } catch (e) {
+      throw new ConfigurationError([`could not load ${path}: ${e instanceof Error ? e.message : String(e)}`]);
+    }
+  }
+  return assets;
+}
+
 export type ProgressPhase = 'inputs' | 'compile' | 'warmup' | 'timing' | 'reference' | 'metrics' | 'tuning' | 'roofline';
 
 export interface ProgressInfo {
@@ -23,6 +40,8 @@ export interface RunOptions {
   userAgent?: string;
   cancel?: CancelToken;
   onProgress?: (p: ProgressInfo) => void;
+  /** Loads a file of public/ by its path relative to the app's base (see KernelVariant.assets). */
+  loadAsset?: AssetLoader;
   /** Override timing targets (tests use short ones). */
   targetSampleSeconds?: number;
   useTimestamps?: boolean;
@@ -46,7 +65,8 @@ export async function runExperiment(device: GPUDevice, experiment: Experiment, o
   };
 
   progress({ phase: 'inputs', fraction: 0, message: 'generating seeded inputs' });
-  const inputs = variant.makeInputs(experiment.params, experiment.seed);
+  const assets = await loadAssets(variant, experiment.params, options.loadAsset);
+  const inputs = variant.makeInputs(experiment.params, experiment.seed, assets);
   checkCancel();
   const plan = variant.plan(experiment.params, inputs, options.caps);
   const run = await runPlan(device, plan, {
@@ -80,13 +100,13 @@ export async function runExperiment(device: GPUDevice, experiment: Experiment, o
 /** The CPU path for machines without WebGPU: float32 emulation in JavaScript, labelled as such. */
 export async function runExperimentCpu(
   experiment: Experiment,
-  options: { cancel?: CancelToken; onProgress?: (p: ProgressInfo) => void; userAgent?: string } = {},
+  options: { cancel?: CancelToken; onProgress?: (p: ProgressInfo) => void; userAgent?: string; loadAsset?: AssetLoader } = {},
 ): Promise<ExperimentResult> {
   const variant = variantOf(experiment);
   if (!variant.emulate) throw new ConfigurationError([`${variant.label} has no CPU emulation; it needs WebGPU`]);
   const progress = options.onProgress ?? (() => {});
   progress({ phase: 'inputs', fraction: 0, message: 'generating seeded inputs' });
-  const inputs = variant.makeInputs(experiment.params, experiment.seed);
+  const inputs = variant.makeInputs(experiment.params, experiment.seed, await loadAssets(variant, experiment.params, options.loadAsset));
   const seconds: number[] = [];
   let output: Float32Array = new Float32Array(0);
   const reps = Math.min(experiment.reps, 3);

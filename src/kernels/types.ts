@@ -138,8 +138,13 @@ export interface KernelVariant {
   unavailableReason?(caps: DeviceCaps): string | null;
   /** Everything about these parameters that breaks this device's limits, in words. */
   checkLimits(params: Params, caps: DeviceCaps): string[];
+  /**
+   * Files from public/ these parameters need (e.g. a sample image), as paths relative to the
+   * app's base URL. runExperiment loads them and hands them to makeInputs.
+   */
+  assets?(params: Params): string[];
   /** Seeded inputs; the same seed gives the same bits everywhere. */
-  makeInputs(params: Params, seed: number): Record<string, HostArray>;
+  makeInputs(params: Params, seed: number, assets?: Record<string, Uint8Array>): Record<string, HostArray>;
   reference(params: Params, inputs: Record<string, HostArray>): ReferenceResult;
   /** A CPU float32 emulation for machines without WebGPU (labelled as CPU, never as GPU). */
   emulate?(params: Params, inputs: Record<string, HostArray>): Float32Array;

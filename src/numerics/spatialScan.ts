@@ -17,14 +17,11 @@ export interface SpatialInputs {
 }
 
 /**
- * A procedural test image (public/ holds no photograph): a bright disc, a dark bar and a soft
- * horizontal gradient, computed with + − × ÷ only so the bits are the same everywhere. Decays are
- * input-dependent like a selective scan's: a = 1/(1 + 0.02 + 2·|I_p − I_{p−1}|) closes the state at
- * edges; b = (1 − a)·I.
+ * A procedural test image: a bright disc, a dark bar and a soft horizontal gradient, computed
+ * with + − × ÷ only so the bits are the same everywhere.
  */
-export function spatialInputs(width: number, height: number): SpatialInputs {
-  const n = width * height;
-  const image = new Float32Array(n);
+export function proceduralImage(width: number, height: number): Float32Array {
+  const image = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const u = (x + 0.5) / width;
@@ -37,6 +34,16 @@ export function spatialInputs(width: number, height: number): SpatialInputs {
       image[y * width + x] = value;
     }
   }
+  return image;
+}
+
+/**
+ * Scan inputs for an image (H×W intensities in [0, 1], raster order). Decays are input-dependent
+ * like a selective scan's: a = 1/(1 + 0.02 + 2·|I_p − I_{p−1}|) closes the state at edges;
+ * b = (1 − a)·I.
+ */
+export function spatialInputsFromImage(image: Float32Array): SpatialInputs {
+  const n = image.length;
   const a = new Float32Array(n);
   const b = new Float32Array(n);
   for (let p = 0; p < n; p++) {
@@ -45,6 +52,61 @@ export function spatialInputs(width: number, height: number): SpatialInputs {
     b[p] = (1 - a[p]) * image[p];
   }
   return { image, a, b };
+}
+
+export function spatialInputs(width: number, height: number): SpatialInputs {
+  return spatialInputsFromImage(proceduralImage(width, height));
+}
+
+/** Reads a binary greyscale PGM (P5, maxval ≤ 255) into intensities in [0, 1]. */
+export function parsePgm(bytes: Uint8Array): { width: number; height: number; pixels: Float32Array } {
+  // Header: "P5", width, height, maxval, separated by whitespace (comments start with #), then
+  // one whitespace byte and the raster.
+  let pos = 0;
+  const token = (): string => {
+    for (;;) {
+      while (pos < bytes.length && /\s/.test(String.fromCharCode(bytes[pos]))) pos++;
+      if (bytes[pos] === 0x23) {
+        while (pos < bytes.length && bytes[pos] !== 0x0a) pos++;
+        continue;
+      }
+      break;
+    }
+    let text = '';
+    while (pos < bytes.length && !/\s/.test(String.fromCharCode(bytes[pos]))) text += String.fromCharCode(bytes[pos++]);
+    return text;
+  };
+  if (token() !== 'P5') throw new Error('not a binary PGM (P5) image');
+  const width = Number(token());
+  const height = Number(token());
+  const maxval = Number(token());
+  pos++; // the single whitespace byte before the raster
+  if (!(width > 0 && height > 0 && maxval > 0 && maxval < 256)) throw new Error('unsupported PGM header');
+  if (bytes.length - pos < width * height) throw new Error('PGM raster is truncated');
+  const pixels = new Float32Array(width * height);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = bytes[pos + i] / maxval;
+  return { width, height, pixels };
+}
+
+/** Bilinear resampling (pixel centres aligned), for fitting a sample image to the chosen size. */
+export function resampleBilinear(src: Float32Array, sw: number, sh: number, dw: number, dh: number): Float32Array {
+  const out = new Float32Array(dw * dh);
+  for (let y = 0; y < dh; y++) {
+    const sy = Math.min(sh - 1, Math.max(0, ((y + 0.5) * sh) / dh - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(sh - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < dw; x++) {
+      const sx = Math.min(sw - 1, Math.max(0, ((x + 0.5) * sw) / dw - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(sw - 1, x0 + 1);
+      const fx = sx - x0;
+      const top = src[y0 * sw + x0] * (1 - fx) + src[y0 * sw + x1] * fx;
+      const bottom = src[y1 * sw + x0] * (1 - fx) + src[y1 * sw + x1] * fx;
+      out[y * dw + x] = top * (1 - fy) + bottom * fy;
+    }
+  }
+  return out;
 }
 
 export function fusionTaps(dilations: number[]): { dx: number; dy: number; w: number }[] {

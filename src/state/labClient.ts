@@ -28,7 +28,7 @@ function startWorker(): Worker {
       error: { message: `The lab worker failed: ${event.message || 'unknown error'}` },
     });
   };
-  w.postMessage({ type: 'init' } satisfies ToWorker);
+  w.postMessage({ type: 'init', base: document.baseURI } satisfies ToWorker);
   // A worker that never answers (blocked script, broken browser) must not leave the page waiting.
   setTimeout(() => {
     if (worker === w && !useLab.getState().gpu) {

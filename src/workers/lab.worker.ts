@@ -15,6 +15,14 @@ const post = (message: FromWorker) => scope.postMessage(message);
 let acquired: AcquiredDevice | null = null;
 let gpuStatus: GpuStatus | null = null;
 const cancelled = new Set<number>();
+let assetBase: string = scope.location.href;
+
+/** Fetches a file of public/ (a sample image…) relative to the page's base URL. */
+async function loadAsset(path: string): Promise<Uint8Array> {
+  const response = await fetch(new URL(path, assetBase));
+  if (!response.ok) throw new Error(`HTTP ${response.status} for ${path}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
 
 async function init(): Promise<GpuStatus> {
   if (gpuStatus) return gpuStatus;
@@ -56,6 +64,7 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
       adapter: device?.adapter ?? null,
       cancel,
       onProgress,
+      loadAsset,
     };
     if (experiment.sweep) {
       await runSweep(device?.device ?? null, experiment, { ...options, onPoint: (point, index) => post({ type: 'point', id, index, point }) });
@@ -101,6 +110,7 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   switch (message.type) {
     case 'init':
+      if (message.base) assetBase = message.base;
       post({ type: 'ready', gpu: await init() });
       break;
     case 'run':

@@ -58,7 +58,8 @@ export interface RoofsSummary {
 }
 
 export type ToWorker =
-  | { type: 'init' }
+  /** `base`: the page's base URL, against which files of public/ are fetched. */
+  | { type: 'init'; base?: string }
   | { type: 'tune'; id: number; request: TuneRequest }
   | { type: 'roofs'; id: number }
   | { type: 'run'; id: number; experiment: Experiment; backend: 'webgpu' | 'cpu' }

@@ -5,7 +5,10 @@
 // entering states; the fusion, one invocation per pixel.
 // Bound: the scan bound with right-operand depth R = 4 (row total, row walk, rescan, margin),
 // carried through the fusion, + γ_K·Σ|w·h| for its K taps.
-import { fusionTaps, receptiveField, spatialInputs, spatialReference } from '../../numerics/spatialScan';
+import { fusionTaps, parsePgm, receptiveField, resampleBilinear, spatialInputs, spatialInputsFromImage, spatialReference } from '../../numerics/spatialScan';
+
+/** The Mandrill test image (USC-SIPI), 128×128 greyscale; see public/samples/README.md. */
+export const SAMPLE_IMAGE = 'samples/mandrill-128.pgm';
 import { checkBuffers, checkDispatch, intParam } from '../schema';
 import type { HostArray, KernelVariant, Params } from '../types';
 
@@ -158,6 +161,16 @@ export const spatial: KernelVariant = {
         { value: '1,3,5', label: '1, 3 and 5 (as Spatial-Mamba)' },
       ],
     },
+    {
+      key: 'image',
+      label: 'Image',
+      kind: 'enum',
+      default: 'mandrill',
+      options: [
+        { value: 'mandrill', label: 'Mandrill photograph (public/samples)' },
+        { value: 'procedural', label: 'Procedural shapes (disc, bar, gradient)' },
+      ],
+    },
   ],
   checkLimits(params, caps) {
     const { width, height } = config(params);
@@ -166,9 +179,18 @@ export const spatial: KernelVariant = {
       ...checkBuffers(caps, [['image', 4 * width * height]]),
     ];
   },
-  makeInputs(params) {
+  assets(params) {
+    return params.image === 'mandrill' ? [SAMPLE_IMAGE] : [];
+  },
+  makeInputs(params, _seed, assets) {
     const { width, height } = config(params);
-    const x = spatialInputs(width, height);
+    let x = spatialInputs(width, height);
+    if (params.image === 'mandrill') {
+      const bytes = assets?.[SAMPLE_IMAGE];
+      if (!bytes) throw new Error(`the sample image ${SAMPLE_IMAGE} was not loaded`);
+      const pgm = parsePgm(bytes);
+      x = spatialInputsFromImage(resampleBilinear(pgm.pixels, pgm.width, pgm.height, width, height));
+    }
     return { image: x.image, a: x.a, b: x.b };
   },
   reference(params, inputs) {

@@ -390,7 +390,10 @@ function SpatialViews({ extras }: { extras: SpatialExtras }) {
         {extras.reachScanOnly.pixelsAbove1Percent} pixels above 1% of the largest, {extras.reachScanOnly.rowsBelowCentre} of them below the centre row.
         With the dilated state fusion: {extras.reachFused.pixelsAbove1Percent} pixels, {extras.reachFused.rowsBelowCentre} below the centre row.
       </p>
-      <p className="muted">The image is procedural (public/ has no sample photograph): a disc, a dark bar and a gradient; decays close at edges.</p>
+      <p className="muted">
+        The image is the Mandrill photograph from public/samples (or the procedural disc, bar and gradient, as the Image parameter says); decays
+        a = 1/(1.02 + 2·|I_p − I_p−1|) close the state at edges, so the receptive field follows the picture's structure.
+      </p>
       <div className="scan-fields">
         <FieldHeatmap title="Input image" field={extras.image} log={false} testId="spatial-image" colorscale="Greys" />
         <FieldHeatmap title="Output after fusion (GPU)" field={extras.output} log={false} testId="spatial-output" colorscale="Viridis" />
