@@ -197,6 +197,55 @@ export function nf4Code(normalised: number): number {
   return code;
 }
 
+// ---- stochastic rounding onto a sorted 16-entry table (NF4, learned codebook) ---------------------
+
+/** Fixed-point resolution of the table rounding: normalised values in [−1, 1] become integers × 2^-29. */
+export const TABLE_FIXED_BITS = 29;
+
+/**
+ * round_half_even(v · 2^29) for a float32 v in [−1, 1] (|result| ≤ 2^29). The product is exact (a
+ * power-of-two scaling) in float64 and in float32 alike, so the GPU's `round(v * 2^29)` agrees.
+ */
+export function tableFixed(v: number): number {
+  const y = v * 2 ** TABLE_FIXED_BITS;
+  const fl = Math.floor(y);
+  const d = y - fl;
+  return d > 0.5 || (d === 0.5 && fl % 2 !== 0) ? fl + 1 : fl;
+}
+
+/**
+ * Stochastic rounding of a normalised value onto a sorted table of 16 entries given as fixed-point
+ * integers (tableFixed). With lo ≤ v < hi the two entries that bracket v, the upper code is taken
+ * with probability (v − lo) / (hi − lo), so the expected decoded value is v (unbiased) up to the
+ * 2^-29 fixed-point step and the 2^-24 resolution of the random number. `h` holds 24 random bits
+ * (u = h / 2^24). Values at or below the first entry give code 0, at or above the last give 15.
+ * The decision v − lo > u·(hi − lo) is made exactly in integers: a 24-step long division
+ * q = floor((v − lo)·2^24 / (hi − lo)) with remainder r, and "up" iff q > h or (q = h and r > 0);
+ * every intermediate stays below 2^31, so WGSL's u32 does the same (wgslCodec.ts).
+ */
+export function stochasticTableCode(tableFx: ArrayLike<number>, normalised: number, h: number): number {
+  const v = tableFixed(normalised);
+  if (v <= tableFx[0]) return 0;
+  if (v >= tableFx[15]) return 15;
+  let k = 0; // the last entry ≤ v (duplicates in the table are skipped over)
+  for (let c = 1; c < 15; c++) if (tableFx[c] <= v) k = c;
+  const width = tableFx[k + 1] - tableFx[k]; // > 0: tableFx[k + 1] > v ≥ tableFx[k]
+  let rem = v - tableFx[k]; // < width
+  let q = 0;
+  for (let step = 0; step < 24; step++) {
+    rem *= 2;
+    q *= 2;
+    if (rem >= width) {
+      q += 1;
+      rem -= width;
+    }
+  }
+  return q > h || (q === h && rem > 0) ? k + 1 : k;
+}
+
+/** The NF4 values as fixed-point integers (tableFixed). */
+export const NF4_VALUES_FIXED = Int32Array.from(NF4_VALUES_F32, tableFixed);
+
 // ---- quantize() ----------------------------------------------------------------------------------
 
 export type QuantFormat =
@@ -228,7 +277,13 @@ export interface QuantScheme {
   groupSize?: number;
   /** 'bfp' block size (default 32) and 'nf4' block size (default 64). MX blocks are always 32. */
   blockSize?: number;
+  /**
+   * 'stochastic': element i rounds up with probability equal to the discarded fraction, using the
+   * counter-based uniform stochasticUnit(hash32(seed), i); NF4 and codebook4 pick between the two
+   * table entries that bracket the normalised value (stochasticTableCode).
+   */
   rounding?: 'nearest-even' | 'stochastic';
+  /** Stochastic rounding seed (default 1); 'codebook4' also seeds its k-means start with it. */
   seed?: number;
   /** [rows, cols] row-major; default [1, length] (one vector). Groups and blocks run along rows. */
   shape?: [number, number];
@@ -319,6 +374,7 @@ export function quantize(data: Float32Array, scheme: QuantScheme): QuantResult {
   const stochastic = scheme.rounding === 'stochastic';
   const seedHash = hash32((scheme.seed ?? 1) >>> 0);
   const uniform: Uniform = stochastic ? (i) => stochasticUnit(seedHash, i) : () => undefined;
+  const bits: RandomBits | undefined = stochastic ? (i) => stochasticBits(seedHash, i) : undefined;
   let nonFinite = 0;
   for (const v of data) if (!Number.isFinite(v)) nonFinite++;
   const format = scheme.format;
@@ -331,13 +387,15 @@ export function quantize(data: Float32Array, scheme: QuantScheme): QuantResult {
     if (!(m >= 1 && m <= 23)) throw new Error(`bfp mantissa bits must be 1…23, got ${m}`);
     return { ...quantizeBlockInt(data, scheme.blockSize ?? 32, m, m - 1, uniform), nonFinite };
   }
-  if (format === 'nf4') return { ...quantizeNf4(data, scheme.blockSize ?? 64), nonFinite };
-  if (format === 'codebook4') return { ...quantizeCodebook4(data, scheme), nonFinite };
+  if (format === 'nf4') return { ...quantizeNf4(data, scheme.blockSize ?? 64, bits), nonFinite };
+  if (format === 'codebook4') return { ...quantizeCodebook4(data, scheme, bits), nonFinite };
   throw new Error(`unknown format ${String(format)}`);
 }
 
 /** The uniform number in [0, 1) that stochastic rounding uses for element i (undefined: nearest-even). */
 type Uniform = (i: number) => number | undefined;
+/** The 24 random bits of element i (stochasticBits), for the table formats. */
+type RandomBits = (i: number) => number;
 
 /** A 32-bit integer hash (Chris Wellons' "lowbias32"); the GPU computes the same. */
 export function hash32(x: number): number {
@@ -353,7 +411,12 @@ export function hash32(x: number): number {
  * element's random number is known without generating the ones before it (the GPU does the same).
  */
 export function stochasticUnit(seedHash: number, i: number): number {
-  return (hash32((i ^ seedHash) >>> 0) >>> 8) * 2 ** -24;
+  return stochasticBits(seedHash, i) * 2 ** -24;
+}
+
+/** The 24-bit integer behind stochasticUnit (u = bits / 2^24). */
+export function stochasticBits(seedHash: number, i: number): number {
+  return hash32((i ^ seedHash) >>> 0) >>> 8;
 }
 
 function quantizeElements(data: Float32Array, format: ElementFormat, uniform: Uniform) {
@@ -537,7 +600,8 @@ function quantizeInt(data: Float32Array, scheme: QuantScheme, uniform: Uniform) 
   return { codes, dequantized, scales, zeroPoints: symmetric ? undefined : zeroPoints, groupSize, bitsPerValue: bits + metaBits / data.length, grid };
 }
 
-function quantizeNf4(data: Float32Array, blockSize: number) {
+/** NF4 blockwise absmax; nearest by the float32 midpoints, or stochastic (stochasticTableCode) when `bits` is given. */
+function quantizeNf4(data: Float32Array, blockSize: number, bits?: RandomBits) {
   const n = data.length;
   const codes = new Int32Array(n);
   const dequantized = new Float32Array(n);
@@ -551,7 +615,7 @@ function quantizeNf4(data: Float32Array, blockSize: number) {
     for (let i = start; i < end; i++) {
       const x = data[i];
       const normalised = amax === 0 || Number.isNaN(x) ? 0 : x === Infinity ? 1 : x === -Infinity ? -1 : fr(x / amax);
-      codes[i] = nf4Code(normalised);
+      codes[i] = bits ? stochasticTableCode(NF4_VALUES_FIXED, normalised, bits(i)) : nf4Code(normalised);
       dequantized[i] = fr(NF4_VALUES_F32[codes[i]] * amax);
     }
   }
@@ -565,9 +629,11 @@ function quantizeNf4(data: Float32Array, blockSize: number) {
  * values, initialised from 16 distinct values drawn with the seeded PRNG (sorted); 25 iterations
  * or until no assignment changes. The final table is float32 and the final assignment uses the
  * float32 midpoints between neighbouring entries (a value on a midpoint takes the lower code), so
- * the GPU can reproduce it exactly.
+ * the GPU can reproduce it exactly. With stochastic rounding (`bits`), only that final assignment is
+ * stochastic (stochasticTableCode on the fitted float32 table); `seed` seeds both the k-means
+ * initialisation and the rounding.
  */
-function quantizeCodebook4(data: Float32Array, scheme: QuantScheme) {
+function quantizeCodebook4(data: Float32Array, scheme: QuantScheme, bits?: RandomBits) {
   const n = data.length;
   const groupSize = scheme.groupSize ?? 128;
   const nGroups = Math.ceil(n / groupSize);
@@ -607,10 +673,12 @@ function quantizeCodebook4(data: Float32Array, scheme: QuantScheme) {
   }
   const codebook = Float32Array.from(centroids).sort();
   const thresholds = codebookThresholds(codebook);
+  const tableFx = Int32Array.from(codebook, tableFixed);
   const dequantized = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let code = 0;
-    for (let t = 0; t < 15; t++) if (normalised[i] > thresholds[t]) code++;
+    if (bits) code = stochasticTableCode(tableFx, normalised[i], bits(i));
+    else for (let t = 0; t < 15; t++) if (normalised[i] > thresholds[t]) code++;
     codes[i] = code;
     dequantized[i] = fr(codebook[code] * scales[Math.floor(i / groupSize)]);
   }

@@ -3,7 +3,7 @@ import { nodeDevice } from '../../src/gpu/node-device';
 import { runPlan } from '../../src/gpu/runner';
 import { defaultExperiment, runExperiment, type Experiment } from '../../src/kernels';
 import { CODEC_FORMATS, codec, codecLayout, expectedCodecOutput, schemeOf } from '../../src/kernels/quant/codec';
-import { ELEMENT_FORMATS, decodeElement, encodeElement, quantize } from '../../src/numerics/formats';
+import { ELEMENT_FORMATS, NF4_VALUES_F32, decodeElement, encodeElement, quantize } from '../../src/numerics/formats';
 import { Rng } from '../../src/numerics/prng';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import type { Params } from '../../src/kernels/types';
@@ -200,6 +200,8 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       { format: 'mxfp8-e5m2' },
       { format: 'mxint8' },
       { format: 'bfp', bits: 3, groupSize: 16 },
+      { format: 'nf4' },
+      { format: 'codebook4', groupSize: 32 },
     ];
     for (const c of cases) {
       for (const srSeed of [1, 77]) {
@@ -211,6 +213,42 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
         for (let i = 0; i < x.length; i++) if (got[i] !== nearest.got[i]) differ++;
         expect(differ, `${String(c.format)} stochastic vs nearest`).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it('NF4 and codebook4 stochastic rounding: bit-identical codes and round trip on values at, between and beyond the entries', async () => {
+    const rng = new Rng(31);
+    const cols = 128;
+    const x = new Float32Array(4 * cols);
+    for (let i = 0; i < x.length; i++) {
+      const kind = i % 8;
+      if (kind === 0) x[i] = NF4_VALUES_F32[(i >> 3) % 16] * 2.5; // exactly on an NF4 entry × amax
+      else if (kind === 1) x[i] = rng.uniform(-1e-6, 1e-6); // near zero
+      else if (kind === 2) x[i] = (i & 16 ? -1 : 1) * 1.2e-39; // float32 subnormal
+      else x[i] = rng.uniform(-2.5, 2.5);
+    }
+    for (let r = 0; r < 4; r++) x[r * cols + 1] = r % 2 ? -2.5 : 2.5; // every NF4 block's amax is 2.5
+    x[3] = -0;
+    x[77] = NaN;
+    x[300] = -Infinity;
+    const tableCases: Params[] = [{ format: 'nf4' }, { format: 'codebook4', groupSize: 64 }];
+    for (const c of tableCases) {
+      for (const srSeed of [0, 5, 123456]) {
+        const params = { ...base, ...c, rows: 4, cols, rounding: 'stochastic', srSeed };
+        const { got, want } = await runCodec(params, x);
+        expect(firstMismatch(got, want, x), JSON.stringify(params)).toBe('none');
+      }
+      const { device, caps, adapter } = await nodeDevice();
+      const experiment: Experiment = {
+        ...defaultExperiment('quant', 'codec'),
+        params: { ...base, ...c, rows: 9, cols: 160, dist: 'laplace', outliers: 1, outlierScale: 30, stage: 'roundtrip', rounding: 'stochastic', srSeed: 9 },
+        reps: 1,
+        seed: 11,
+      };
+      const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
+      expect(result.metrics.boundViolations).toBe(0);
+      expect(result.extras?.mismatches).toBe(0);
+      expect(result.wgsl.some((w) => w.source.includes('sr_table_code'))).toBe(true);
     }
   });
 

@@ -11,7 +11,7 @@ import { checkBuffers, checkDispatch } from '../schema';
 import type { KernelVariant, ParamDef, Params, ReferenceResult } from '../types';
 import { DISTRIBUTION_PARAM, OUTLIER_PARAMS, bitsOf, boolParam, dispatch1d, intParam, strParam, tensorFromParams } from './common';
 import { NF4_VALUES_F32 } from '../../numerics/formats';
-import { ROUNDING_WGSL, decodeElementWgsl, encodeElementWgsl, f32Literal, nf4CodeWgsl } from './wgslCodec';
+import { ROUNDING_WGSL, decodeElementWgsl, encodeElementWgsl, f32Literal, nf4CodeWgsl, stochasticTableCodeWgsl } from './wgslCodec';
 
 export const CODEC_FORMATS = [
   'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4', 'codebook4',
@@ -65,7 +65,7 @@ export const CODEC_PARAMS: ParamDef[] = [
     default: 'nearest-even',
     options: [
       { value: 'nearest-even', label: 'nearest, ties to even' },
-      { value: 'stochastic', label: 'stochastic (seeded; not for NF4 / codebook)' },
+      { value: 'stochastic', label: 'stochastic (seeded; NF4 / codebook: between the two bracketing entries)' },
     ],
   },
   { key: 'srSeed', label: 'Stochastic rounding seed', kind: 'int', default: 1, min: 0, max: 2147483647 },
@@ -385,7 +385,7 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
 `;
   }
   if (f === 'nf4' || f === 'codebook4') {
-    const code = f === 'nf4' ? 'nf4_code(v)' : 'codebook_code(v)';
+    const code = sr ? 'sr_table_code(v, sr_bits(i))' : f === 'nf4' ? 'nf4_code(v)' : 'codebook_code(v)';
     return `${head}
   let amax_bits = out[N + group_of(i)];
   let mag = b & 0x7fffffffu;
@@ -435,7 +435,8 @@ export function codecWgsl(params: Params, stride: number): string {
   const f = layout.format;
   const elem = isElementFormat(f) ? f : mxElementFormat(f);
   const gpr = layout.hasScales ? Math.ceil(layout.groupCols / layout.groupSize) : 1;
-  const stochastic = params.rounding === 'stochastic' && f !== 'nf4' && f !== 'codebook4';
+  const stochastic = params.rounding === 'stochastic';
+  const tableFormat = f === 'nf4' || f === 'codebook4';
   return /* wgsl */ `// Quantize ${f}${stochastic ? ' with stochastic rounding' : ''} (bit-exact with formats.ts). Inputs are float32 bit patterns.
 const N = ${layout.n}u;      // elements
 const G = ${layout.groups}u;      // groups / blocks
@@ -464,7 +465,9 @@ const SEED_HASH = 0x${hash32(typeof params.srSeed === 'number' ? params.srSeed :
 fn sr_bits(i : u32) -> u32 {
   return hash32(i ^ SEED_HASH) >> 8u;
 }
-` : ''}${elem ? encodeElementWgsl(elem, stochastic) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
+` : ''}${elem ? encodeElementWgsl(elem, stochastic) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${
+    stochastic && tableFormat ? stochasticTableCodeWgsl(f === 'nf4' ? 'nf4' : 'table') : ''
+  }${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
 }
 
 /** The dequantize pass: codes (and scales) in, float32 values out, exactly as formats.ts decodes. */

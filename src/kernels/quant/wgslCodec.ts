@@ -1,7 +1,7 @@
 // WGSL building blocks that reproduce src/numerics/formats.ts bit for bit. Inputs are read as
 // the raw float32 bit patterns (array<u32>) and every rounding is done in integer arithmetic, so
 // the result cannot depend on how a GPU rounds f32→f16, divides, or flushes subnormals.
-import { ELEMENT_FORMATS, NF4_THRESHOLDS_F32, type ElementFormat } from '../../numerics/formats';
+import { ELEMENT_FORMATS, NF4_THRESHOLDS_F32, NF4_VALUES_FIXED, TABLE_FIXED_BITS, type ElementFormat } from '../../numerics/formats';
 
 const bitsOf = new Uint32Array(1);
 const valueOf = new Float32Array(bitsOf.buffer);
@@ -241,6 +241,65 @@ ${specials}  let field = mag >> ${M}u;
   }
   // normal: rebias the exponent, left-align the mantissa in 23 bits
   return bitcast<f32>(sign | ((field + ${127 - f.bias}u) << 23u) | (mant << ${23 - M}u));
+}
+`;
+}
+
+/**
+ * sr_table_code(v, h): stochastic rounding of a normalised value onto a sorted 16-entry table,
+ * exactly as stochasticTableCode() in formats.ts: fixed point v·2^29 (round half to even), clamp to
+ * the end entries, bracket lo ≤ v < hi, then a 24-step long division decides v − lo > u·(hi − lo)
+ * with u = h / 2^24. 'nf4' bakes the NF4 entries in as fixed-point literals; 'table' reads the
+ * learned codebook's float32 entries from table[15..30] (binding 2, declared by the codes pass).
+ */
+export function stochasticTableCodeWgsl(source: 'nf4' | 'table'): string {
+  const entry =
+    source === 'nf4'
+      ? `var<private> NF4_FIXED : array<i32, 16> = array<i32, 16>(${[...NF4_VALUES_FIXED].join(', ')}); // NF4 values · 2^${TABLE_FIXED_BITS}
+
+fn entry_fixed(c : u32) -> i32 {
+  return NF4_FIXED[c];
+}`
+      : `fn entry_fixed(c : u32) -> i32 {
+  return table_fixed(table[15u + c]);
+}`;
+  return /* wgsl */ `
+// round_half_even(v · 2^${TABLE_FIXED_BITS}) for v in [−1, 1]: the product is exact, WGSL round() ties to even.
+fn table_fixed(v : f32) -> i32 {
+  return i32(round(v * ${2 ** TABLE_FIXED_BITS}.0));
+}
+
+${entry}
+
+// Stochastic rounding onto the table: the upper of the two bracketing entries with probability
+// (v − lo) / (hi − lo); at or beyond the ends, the end entry. h holds 24 random bits.
+fn sr_table_code(v : f32, h : u32) -> u32 {
+  let fx = table_fixed(v);
+  if (fx <= entry_fixed(0u)) {
+    return 0u;
+  }
+  if (fx >= entry_fixed(15u)) {
+    return 15u;
+  }
+  var k = 0u; // the last entry ≤ v
+  for (var c = 1u; c < 15u; c++) {
+    if (entry_fixed(c) <= fx) {
+      k = c;
+    }
+  }
+  let width = u32(entry_fixed(k + 1u) - entry_fixed(k)); // ≤ 2^30
+  var rem = u32(fx - entry_fixed(k));                    // < width
+  var q = 0u;
+  for (var step = 0u; step < 24u; step++) {
+    rem = rem << 1u; // < 2^31
+    q = q << 1u;
+    if (rem >= width) {
+      q = q | 1u;
+      rem = rem - width;
+    }
+  }
+  // q = floor((v − lo)·2^24 / width), rem its remainder: round up iff (v − lo)·2^24 > h·width.
+  return select(k, k + 1u, q > h || (q == h && rem > 0u));
 }
 `;
 }

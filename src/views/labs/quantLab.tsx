@@ -292,7 +292,7 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         <label htmlFor={`${id}-rounding`}>Rounding</label>{' '}
         <select id={`${id}-rounding`} value={rounding} onChange={(e) => setRounding(e.target.value as 'nearest-even' | 'stochastic')}>
           <option value="nearest-even">nearest, ties to even</option>
-          <option value="stochastic">stochastic (seeded; NF4 and codebook stay nearest)</option>
+          <option value="stochastic">stochastic (seeded; NF4 / codebook: between the two bracketing entries)</option>
         </select>
       </fieldset>
 
