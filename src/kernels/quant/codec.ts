@@ -180,43 +180,67 @@ export function codebookTable(params: Params, x: Float32Array): Float32Array {
   return table;
 }
 
+/** One scales kernel: an invocation per group g, writing its scale (and zero point) after the codes. */
+function scalesKernel(comment: string, body: string): string {
+  return /* wgsl */ `
+${comment}
+@compute @workgroup_size(64)
+fn scales(@builtin(global_invocation_id) gid : vec3u) {
+  let g = gid.x + gid.y * STRIDE;
+  if (g >= G) {
+    return;
+  }
+${body}}
+`;
+}
+
+/** WGSL helpers the scale kernels share. */
+const GROUP_AMAX_WGSL = /* wgsl */ `
+// The group's largest finite magnitude, as float32 bits (magnitudes order like their bit
+// patterns), and 1 when the group holds NaN or ±Inf.
+fn group_amax(g : u32) -> vec2u {
+  let range = group_range(g);
+  var amax_bits = 0u;
+  var non_finite = 0u;
+  for (var i = range.x; i < range.y; i++) {
+    let b = x[i];
+    if (is_finite_bits(b)) {
+      amax_bits = max(amax_bits, b & 0x7fffffffu);
+    } else {
+      non_finite = 1u;
+    }
+  }
+  return vec2u(amax_bits, non_finite);
+}
+
+// floor(log2(v)) of a positive finite float32 v, exactly, from its bits (subnormals included):
+// a float32 log2 is wrong just below powers of two.
+fn floor_log2_bits(bits : u32) -> i32 {
+  let field = i32(bits >> 23u);
+  if (field == 0) {
+    return 31 - i32(countLeadingZeros(bits)) - 149;
+  }
+  return field - 127;
+}
+`;
+
 function scalesPassWgsl(layout: CodecLayout, params: Params): string {
   const f = layout.format;
   if (f === 'int') {
     const bits = intParam(params, 'bits');
     if (!layout.hasZeroPoints) {
       const qmax = 2 ** (bits - 1) - 1;
-      return /* wgsl */ `
-// Symmetric: scale = amax / ${qmax} over the group's finite values, correctly rounded.
-@compute @workgroup_size(64)
-fn scales(@builtin(global_invocation_id) gid : vec3u) {
-  let g = gid.x + gid.y * STRIDE;
-  if (g >= G) {
-    return;
-  }
-  let range = group_range(g);
-  var amax_bits = 0u;
-  for (var i = range.x; i < range.y; i++) {
-    let b = x[i];
-    if (is_finite_bits(b)) {
-      amax_bits = max(amax_bits, b & 0x7fffffffu); // magnitudes order like their bit patterns
-    }
-  }
-  out[N + g] = div_rne(amax_bits, bitcast<u32>(${f32Literal(qmax)}));
-}
-`;
+      return GROUP_AMAX_WGSL + scalesKernel(
+        `// Symmetric: scale = amax / ${qmax} over the group's finite values, correctly rounded.`,
+        `  out[N + g] = div_rne(group_amax(g).x, bitcast<u32>(${f32Literal(qmax)}));
+`,
+      );
     }
     const qmax = 2 ** bits - 1;
-    return /* wgsl */ `
-// Asymmetric (PyTorch MinMax observer): range widened to include 0,
-// scale = (max(x_max,0) − min(x_min,0)) / ${qmax}, zero point = round(−min/scale) in [0, ${qmax}].
-@compute @workgroup_size(64)
-fn scales(@builtin(global_invocation_id) gid : vec3u) {
-  let g = gid.x + gid.y * STRIDE;
-  if (g >= G) {
-    return;
-  }
-  let range = group_range(g);
+    return scalesKernel(
+      `// Asymmetric (PyTorch MinMax observer): range widened to include 0,
+// scale = (max(x_max,0) − min(x_min,0)) / ${qmax}, zero point = round(−min/scale) in [0, ${qmax}].`,
+      `  let range = group_range(g);
   var lo = 0.0;
   var hi = 0.0;
   for (var i = range.x; i < range.y; i++) {
@@ -234,95 +258,45 @@ fn scales(@builtin(global_invocation_id) gid : vec3u) {
   }
   out[N + g] = scale_bits;
   out[N + G + g] = zero_point;
-}
-`;
+`,
+    );
   }
   if (f === 'nf4' || f === 'codebook4') {
-    return /* wgsl */ `
-// ${f === 'nf4' ? 'NF4' : 'Codebook'}: the block's absmax (finite values) is its scale.
-@compute @workgroup_size(64)
-fn scales(@builtin(global_invocation_id) gid : vec3u) {
-  let g = gid.x + gid.y * STRIDE;
-  if (g >= G) {
-    return;
-  }
-  let range = group_range(g);
-  var amax_bits = 0u;
-  for (var i = range.x; i < range.y; i++) {
-    let b = x[i];
-    if (is_finite_bits(b)) {
-      amax_bits = max(amax_bits, b & 0x7fffffffu);
-    }
-  }
-  out[N + g] = amax_bits;
-}
-`;
+    return GROUP_AMAX_WGSL + scalesKernel(
+      `// ${f === 'nf4' ? 'NF4' : 'Codebook'}: the block's absmax (finite values) is its scale.`,
+      `  out[N + g] = group_amax(g).x;
+`,
+    );
   }
   if (f === 'bfp') {
     const m = intParam(params, 'bits');
-    return /* wgsl */ `
-// Block floating point: shared exponent e = floor(log2(amax)) − ${m - 1}, so amax / 2^e ∈ [2^${m - 1}, 2^${m});
-// stored as e + 127 (not clamped: it is an int here); all-zero blocks use e = −126; NaN/Inf → 255.
-@compute @workgroup_size(64)
-fn scales(@builtin(global_invocation_id) gid : vec3u) {
-  let g = gid.x + gid.y * STRIDE;
-  if (g >= G) {
-    return;
-  }
-  let range = group_range(g);
-  var amax_bits = 0u;
-  var non_finite = false;
-  for (var i = range.x; i < range.y; i++) {
-    let b = x[i];
-    non_finite = non_finite || !is_finite_bits(b);
-    amax_bits = max(amax_bits, b & 0x7fffffffu);
-  }
+    return GROUP_AMAX_WGSL + scalesKernel(
+      `// Block floating point: shared exponent e = floor(log2(amax)) − ${m - 1}, so amax / 2^e ∈ [2^${m - 1}, 2^${m});
+// stored as e + 127 (not clamped: it is an int here); all-zero blocks use e = −126; NaN/Inf → 255.`,
+      `  let amax = group_amax(g);
   var e = -126;
-  if (amax_bits != 0u) {
-    let field = i32(amax_bits >> 23u);
-    var floor_log2 = field - 127;
-    if (field == 0) {
-      floor_log2 = 31 - i32(countLeadingZeros(amax_bits)) - 149; // subnormal amax
-    }
-    e = floor_log2 - ${m - 1};
+  if (amax.x != 0u) {
+    e = floor_log2_bits(amax.x) - ${m - 1};
   }
-  out[N + g] = select(bitcast<u32>(e + 127), 255u, non_finite);
-}
-`;
+  out[N + g] = select(bitcast<u32>(e + 127), 255u, amax.y != 0u);
+`,
+    );
   }
   // MX: OCP shared exponent floor(log2 amax) − emax_elem from the exponent bits, E8M0 code.
   const emax = f === 'mxint8' ? 0 : ELEMENT_FORMATS[mxElementFormat(f)!].emax;
-  return /* wgsl */ `
-// OCP MX v1.0: X = floor(log2(amax)) − ${emax} (emax of the element format), clamped to [−127, 127],
-// stored as E8M0 (X + 127); a block holding NaN or ±Inf gets the NaN scale 0xFF.
-@compute @workgroup_size(64)
-fn scales(@builtin(global_invocation_id) gid : vec3u) {
-  let g = gid.x + gid.y * STRIDE;
-  if (g >= G) {
-    return;
-  }
-  let range = group_range(g);
-  var amax_bits = 0u;
-  var non_finite = false;
-  for (var i = range.x; i < range.y; i++) {
-    let b = x[i];
-    non_finite = non_finite || !is_finite_bits(b);
-    amax_bits = max(amax_bits, b & 0x7fffffffu);
-  }
+  return GROUP_AMAX_WGSL + scalesKernel(
+    `// OCP MX v1.0: X = floor(log2(amax)) − ${emax} (emax of the element format), clamped to [−127, 127],
+// stored as E8M0 (X + 127); a block holding NaN or ±Inf gets the NaN scale 0xFF.`,
+    `  let amax = group_amax(g);
   var code = 0u; // an all-zero block: X = −127
-  if (non_finite) {
+  if (amax.y != 0u) {
     code = 255u;
-  } else if (amax_bits != 0u) {
-    let field = i32(amax_bits >> 23u);
-    var floor_log2 = field - 127;
-    if (field == 0) {
-      floor_log2 = 31 - i32(countLeadingZeros(amax_bits)) - 149; // subnormal amax
-    }
-    code = u32(clamp(floor_log2 - ${emax}, -127, 127) + 127);
+  } else if (amax.x != 0u) {
+    code = u32(clamp(floor_log2_bits(amax.x) - ${emax}, -127, 127) + 127);
   }
   out[N + g] = code;
-}
-`;
+`,
+  );
 }
 
 function codesPassWgsl(layout: CodecLayout, params: Params): string {
