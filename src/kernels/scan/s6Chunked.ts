@@ -5,9 +5,9 @@
 //   3. outputs: per (chunk, channel), rerun the chunk from its entering state and form y.
 // Chunks run in parallel in passes 1 and 3; only pass 2 is sequential, over L/T chunks.
 // Right-operand depth: 1 (in chunk) + 1 (chunk walk) + 1 (rerun) (+1 margin) = 4.
-import { checkDispatch, checkWorkgroup, intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { S6_PARAMS, s6Bindings, s6BufferChecks, s6Buffers, s6Common, s6ReferenceWith, s6ShapeOf, s6TokenWgsl } from './s6common';
+import { checkDispatch, checkWorkgroup } from '../schema';
+import type { KernelVariant } from '../types';
+import { S6_PARAMS, s6ChunkConfig, s6ChunkedPlan, s6Bindings, s6BufferChecks, s6Common, s6ReferenceWith, s6TokenWgsl } from './s6common';
 import type { S6Shape } from '../../numerics/scan';
 
 export function chunkConst(T: number, chunks: number) {
@@ -116,11 +116,7 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   return { wgsl, bindings };
 }
 
-function config(params: Params) {
-  const shape = s6ShapeOf(params);
-  const T = intParam(params, 'chunk');
-  return { shape, T, chunks: Math.max(1, Math.ceil(shape.length / T)) };
-}
+const config = s6ChunkConfig;
 
 export const s6Chunked: KernelVariant = {
   ...s6Common,
@@ -141,23 +137,11 @@ export const s6Chunked: KernelVariant = {
   },
   plan(params, inputs) {
     const { shape, T, chunks } = config(params);
-    const { buffers } = s6Buffers(params, inputs);
-    const rows = shape.batch * shape.channels;
-    const totals = s6ChunkTotalsWgsl(shape, T, chunks);
-    const states = s6ChunkStatesWgsl(shape, T, chunks);
-    const outputs = s6ChunkOutputWgsl(shape, T, chunks);
-    return {
-      buffers: [
-        ...buffers,
-        { name: 'chunkTotals', bytes: 8 * rows * shape.state * chunks, usage: 'storage' },
-        { name: 'chunkStates', bytes: 4 * rows * shape.state * chunks, usage: 'storage' },
-      ],
-      dispatches: [
-        { label: `s6 chunked T${T}: chunk totals`, wgsl: totals.wgsl, bindings: totals.bindings, workgroups: [chunks, rows] },
-        { label: `s6 chunked T${T}: chunk states`, wgsl: states.wgsl, bindings: states.bindings, workgroups: [rows] },
-        { label: `s6 chunked T${T}: outputs`, wgsl: outputs.wgsl, bindings: outputs.bindings, workgroups: [chunks, rows] },
-      ],
-      output: { buffer: 'out', type: 'f32', count: rows * (shape.length + shape.state) },
-    };
+    return s6ChunkedPlan(params, inputs, 's6 chunked', {
+      totals: s6ChunkTotalsWgsl(shape, T, chunks),
+      states: s6ChunkStatesWgsl(shape, T, chunks),
+      statesLabel: 'chunk states',
+      outputs: s6ChunkOutputWgsl(shape, T, chunks),
+    });
   },
 };

@@ -12,10 +12,10 @@
 //   3. outputs: one invocation per token t of a chunk, summing over s ≤ t and n.
 // Bound: s6ChunkwiseBound in src/numerics/scan.ts.
 import { s6ChunkwiseBound, s6Reference, type S6Inputs, type S6Shape } from '../../numerics/scan';
-import { checkDispatch, checkWorkgroup, intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
+import { checkDispatch, checkWorkgroup } from '../schema';
+import type { KernelVariant } from '../types';
 import { chunkConst, s6ChunkStatesWgsl } from './s6Chunked';
-import { S6_PARAMS, s6Bindings, s6BufferChecks, s6Buffers, s6Common, s6ShapeOf, s6TokenWgsl } from './s6common';
+import { S6_PARAMS, s6ChunkConfig, s6ChunkedPlan, s6Bindings, s6BufferChecks, s6Common, s6TokenWgsl } from './s6common';
 
 export function s6ChunkwiseTotalsWgsl(shape: S6Shape, T: number, chunks: number) {
   const { declarations, bindings } = s6Bindings(shape, false, [{ wgsl: 'chunkTotals', buffer: 'chunkTotals', type: 'array<vec2f>', access: 'read_write' }]);
@@ -111,11 +111,7 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   return { wgsl, bindings };
 }
 
-function config(params: Params) {
-  const shape = s6ShapeOf(params);
-  const T = intParam(params, 'chunk');
-  return { shape, T, chunks: Math.max(1, Math.ceil(shape.length / T)) };
-}
+const config = s6ChunkConfig;
 
 export const s6Chunkwise: KernelVariant = {
   ...s6Common,
@@ -151,24 +147,12 @@ export const s6Chunkwise: KernelVariant = {
   },
   plan(params, inputs) {
     const { shape, T, chunks } = config(params);
-    const { buffers } = s6Buffers(params, inputs);
-    const rows = shape.batch * shape.channels;
-    const totals = s6ChunkwiseTotalsWgsl(shape, T, chunks);
-    const states = s6ChunkStatesWgsl(shape, T, chunks, true);
-    const outputs = s6ChunkwiseOutputWgsl(shape, T, chunks);
-    return {
-      buffers: [
-        ...buffers,
-        { name: 'chunkTotals', bytes: 8 * rows * shape.state * chunks, usage: 'storage' },
-        { name: 'chunkStates', bytes: 4 * rows * shape.state * chunks, usage: 'storage' },
-      ],
-      dispatches: [
-        { label: `s6 chunkwise T${T}: chunk totals`, wgsl: totals.wgsl, bindings: totals.bindings, workgroups: [chunks, rows] },
-        { label: `s6 chunkwise T${T}: walk chunks`, wgsl: states.wgsl, bindings: states.bindings, workgroups: [rows] },
-        { label: `s6 chunkwise T${T}: outputs`, wgsl: outputs.wgsl, bindings: outputs.bindings, workgroups: [chunks, rows] },
-      ],
-      output: { buffer: 'out', type: 'f32', count: rows * (shape.length + shape.state) },
-    };
+    return s6ChunkedPlan(params, inputs, 's6 chunkwise', {
+      totals: s6ChunkwiseTotalsWgsl(shape, T, chunks),
+      states: s6ChunkStatesWgsl(shape, T, chunks, true),
+      statesLabel: 'walk chunks',
+      outputs: s6ChunkwiseOutputWgsl(shape, T, chunks),
+    });
   },
   work(params) {
     const { shape, T } = config(params);

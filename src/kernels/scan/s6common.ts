@@ -6,7 +6,7 @@
 // Output layout: one row per (batch, channel): y_0 … y_{L−1} followed by the last state x_0 … x_{N−1}.
 import { s6Float32, s6Inputs, s6Reference, type S6Inputs, type S6Shape } from '../../numerics/scan';
 import { checkBuffers, intParam } from '../schema';
-import type { BufferSpec, DeviceCaps, HostArray, KernelVariant, ParamDef, Params, ReferenceResult, WorkModel } from '../types';
+import type { BufferSpec, DeviceCaps, GpuPlan, HostArray, KernelVariant, ParamDef, Params, ReferenceResult, WorkModel } from '../types';
 
 export const S6_PARAMS: ParamDef[] = [
   { key: 'batch', label: 'Batch B', kind: 'int', default: 1, min: 1, max: 16, choices: [1, 2, 4] },
@@ -179,3 +179,40 @@ export const s6Common = {
   shapeLabel: s6ShapeLabel,
   extras: s6Extras,
 } satisfies Partial<KernelVariant>;
+
+/** Shape, chunk length T and chunk count of the chunked S6 variants. */
+export function s6ChunkConfig(params: Params) {
+  const shape = s6ShapeOf(params);
+  const T = intParam(params, 'chunk');
+  return { shape, T, chunks: Math.max(1, Math.ceil(shape.length / T)) };
+}
+
+type PassWgsl = { wgsl: string; bindings: string[] };
+
+/**
+ * The three-pass plan both chunked S6 forms share: per-chunk totals (a workgroup per chunk and
+ * row), a walk over chunks for the entering states (one per row), then the outputs.
+ */
+export function s6ChunkedPlan(
+  params: Params,
+  inputs: Record<string, HostArray>,
+  name: string,
+  passes: { totals: PassWgsl; states: PassWgsl; statesLabel: string; outputs: PassWgsl },
+): GpuPlan {
+  const { shape, T, chunks } = s6ChunkConfig(params);
+  const { buffers } = s6Buffers(params, inputs);
+  const rows = shape.batch * shape.channels;
+  return {
+    buffers: [
+      ...buffers,
+      { name: 'chunkTotals', bytes: 8 * rows * shape.state * chunks, usage: 'storage' },
+      { name: 'chunkStates', bytes: 4 * rows * shape.state * chunks, usage: 'storage' },
+    ],
+    dispatches: [
+      { label: `${name} T${T}: chunk totals`, wgsl: passes.totals.wgsl, bindings: passes.totals.bindings, workgroups: [chunks, rows] },
+      { label: `${name} T${T}: ${passes.statesLabel}`, wgsl: passes.states.wgsl, bindings: passes.states.bindings, workgroups: [rows] },
+      { label: `${name} T${T}: outputs`, wgsl: passes.outputs.wgsl, bindings: passes.outputs.bindings, workgroups: [chunks, rows] },
+    ],
+    output: { buffer: 'out', type: 'f32', count: rows * (shape.length + shape.state) },
+  };
+}
