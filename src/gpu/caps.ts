@@ -1,9 +1,9 @@
 // Reading what a device offers, and which features Kernel Lab asks for. Code branches on these
 // features and limits, never on the adapter's name.
-import type { AdapterDescription, DeviceCaps } from '../kernels/types';
+import type { AdapterDescription, DeviceCaps, SubgroupMatrixConfig } from '../kernels/types';
 
 /** Features used when the adapter offers them. */
-export const WANTED_FEATURES = ['timestamp-query', 'subgroups', 'shader-f16'] as const;
+export const WANTED_FEATURES = ['timestamp-query', 'subgroups', 'shader-f16', 'chromium-experimental-subgroup-matrix'] as const;
 
 /** Limits raised to the adapter's maximum, so large tiles and buffers are possible. */
 export const WANTED_LIMITS = [
@@ -34,9 +34,21 @@ export function capsFromDevice(device: GPUDevice, adapterInfo?: GPUAdapterInfo):
       maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
     },
   };
-  const info = adapterInfo as (GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number }) | undefined;
+  const info = adapterInfo as
+    | (GPUAdapterInfo & { subgroupMinSize?: number; subgroupMaxSize?: number; subgroupMatrixConfigs?: readonly SubgroupMatrixConfig[] })
+    | undefined;
   if (info?.subgroupMinSize) caps.subgroupMinSize = info.subgroupMinSize;
   if (info?.subgroupMaxSize) caps.subgroupMaxSize = info.subgroupMaxSize;
+  if (caps.features.includes('chromium-experimental-subgroup-matrix') && info?.subgroupMatrixConfigs) {
+    // Copied field by field: the browser's objects do not survive structured cloning.
+    caps.subgroupMatrixConfigs = [...info.subgroupMatrixConfigs].map((c) => ({
+      componentType: String(c.componentType),
+      resultComponentType: String(c.resultComponentType),
+      M: Number(c.M),
+      N: Number(c.N),
+      K: Number(c.K),
+    }));
+  }
   return caps;
 }
 

@@ -31,3 +31,41 @@ export async function nodeAssetLoader(path: string): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
   return new Uint8Array(await readFile(new URL(`../../public/${path}`, import.meta.url)));
 }
+
+let nullGpu: GPU | undefined;
+
+/**
+ * A device on Dawn's null backend: it compiles and validates WGSL and pipelines exactly as Dawn
+ * does for a real GPU, offers every feature (shader-f16, subgroup matrices…), and runs nothing.
+ * For checking the WGSL of variants that no adapter on the test machine can run; never for results.
+ */
+export async function nodeCompileOnlyDevice(features: string[]): Promise<{ device: GPUDevice; subgroupMaxSize: number; limits: GPUSupportedLimits }> {
+  const webgpu = await import('webgpu');
+  Object.assign(globalThis, webgpu.globals);
+  nullGpu ??= webgpu.create(['backend=null', 'enable-dawn-features=allow_unsafe_apis']);
+  const adapter = await nullGpu.requestAdapter();
+  if (!adapter) throw new Error("Dawn's null backend offered no adapter");
+  const missing = features.filter((f) => !adapter.features.has(f));
+  if (missing.length) throw new Error(`Dawn's null backend lacks ${missing.join(', ')}`);
+  const device = await adapter.requestDevice({ requiredFeatures: features as GPUFeatureName[] });
+  const info = adapter.info as GPUAdapterInfo & { subgroupMaxSize?: number };
+  return { device, subgroupMaxSize: info.subgroupMaxSize ?? 0, limits: device.limits };
+}
+
+/** Compiles WGSL (and, when entryPoint is given, a compute pipeline) and returns Dawn's messages. */
+export async function compileMessages(device: GPUDevice, code: string, entryPoint?: string): Promise<{ errors: string[]; warnings: string[] }> {
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ code });
+  const info = await module.getCompilationInfo();
+  const moduleError = await device.popErrorScope();
+  const errors = info.messages.filter((m) => m.type === 'error').map((m) => `${m.lineNum}:${m.linePos} ${m.message}`);
+  const warnings = info.messages.filter((m) => m.type === 'warning').map((m) => `${m.lineNum}:${m.linePos} ${m.message}`);
+  if (moduleError && !errors.length) errors.push(moduleError.message);
+  if (entryPoint && !errors.length) {
+    device.pushErrorScope('validation');
+    device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint } });
+    const pipelineError = await device.popErrorScope();
+    if (pipelineError) errors.push(`pipeline: ${pipelineError.message}`);
+  }
+  return { errors, warnings };
+}

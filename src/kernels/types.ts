@@ -49,6 +49,20 @@ export interface DeviceCaps {
   /** From adapter info where the browser reports it (subgroup sizes vary between GPUs). */
   subgroupMinSize?: number;
   subgroupMaxSize?: number;
+  /**
+   * Matrix shapes and types the adapter's subgroup matrices support, in its order of preference
+   * (GPUAdapterInfo.subgroupMatrixConfigs, with 'chromium-experimental-subgroup-matrix').
+   */
+  subgroupMatrixConfigs?: SubgroupMatrixConfig[];
+}
+
+/** One supported subgroup-matrix configuration: left M×K, right K×N, result M×N. */
+export interface SubgroupMatrixConfig {
+  componentType: string;
+  resultComponentType: string;
+  M: number;
+  N: number;
+  K: number;
 }
 
 export interface AdapterDescription {

@@ -7,6 +7,7 @@ import { gemv } from './gemv';
 import { splitK } from './splitk';
 import { reduce, reduceSubgroup } from './reduce';
 import { f16Acc16, f16Acc32 } from './f16';
+import { SUBGROUP_MATRIX_DEFAULT, subgroupMatrix } from './subgroupMatrix';
 
 /**
  * The configuration the autotuner picked at 512³ on the development machine (SwiftShader, 2
@@ -24,7 +25,7 @@ export const matmulFamily: FamilyDef = {
   id: 'matmul',
   label: 'Matrix multiplication',
   summary: 'C = A·B in float32: how tiling and data reuse change speed, checked against float64.',
-  variants: [naive, tiled, regblock, regblockExact, regblockSubgroup, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth, barrierCost],
+  variants: [naive, tiled, regblock, regblockExact, regblockSubgroup, subgroupMatrix, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth, barrierCost],
   benchSuite() {
     const cases: BenchCase[] = [];
     // The two roofs first: every GFLOP/s below is a fraction of the first line.
@@ -39,6 +40,9 @@ export const matmulFamily: FamilyDef = {
       cases.push(bench('regblock', { ...shape, ...REGBLOCK_DEFAULT, BM: 32, BN: 32 }, 'regblock 32×32 t8×8'));
       cases.push(bench('regblock-exact', { ...shape, ...REGBLOCK_TUNED_HERE }, 'regblock-exact (tuned)'));
       cases.push(bench('regblock-subgroup', { ...shape, ...REGBLOCK_TUNED_HERE }, 'regblock-subgroup (tuned)'));
+      // Only where the adapter has subgroup matrices with these types (elsewhere: the reason).
+      cases.push(bench('subgroup-matrix', { ...shape, ...SUBGROUP_MATRIX_DEFAULT, types: 'f32-f32' }, 'subgroup-matrix f32'));
+      cases.push(bench('subgroup-matrix', { ...shape, ...SUBGROUP_MATRIX_DEFAULT, types: 'f16-f32' }, 'subgroup-matrix f16→f32'));
     }
     // A few configurations at 512³: micro-tile size, staging, vec4.
     const s512 = { M: 512, N: 512, K: 512 };

@@ -1,0 +1,381 @@
+// Matmul on subgroup matrices (Dawn's experimental 'chromium-experimental-subgroup-matrix'
+// feature: cooperative matrices on Vulkan, simdgroup matrices on Metal). A subgroup owns a grid of
+// SM×SN result fragments; each fragment is an FM×FN block that the hardware's matrix unit updates
+// with one multiply-accumulate per FK-deep step of K. The fragment shape (FM, FN, FK) and the
+// element/result types are not ours to choose: they must be one of the configurations the adapter
+// reports (GPUAdapterInfo.subgroupMatrixConfigs), so the kernel is generated for the one picked.
+//
+// Semantics followed (google/dawn docs/dawn/features/subgroup_matrix.md, and Tint's current
+// builtin signatures): subgroup_matrix_left<T, K, M> is M rows × K columns,
+// subgroup_matrix_right<T, N, K> is K×N, subgroup_matrix_result<T, N, M> is M×N;
+// subgroupMatrixLoad<T, row_major>(&array, offset, stride) reads entry [r][c] at
+// offset + r·stride + c; the workgroup's x size must be a multiple of the adapter's largest
+// subgroup size; the builtins must run in subgroup-uniform control flow.
+//
+// Edge tiles are padded with zeros on the host rather than bounds-checked: a matrix load cannot
+// be masked, and robust-access rewrites may turn an out-of-bounds load into a load at offset 0
+// (noted in REFERENCE.md from onnxruntime's WebGPU kernels). A second pass copies the padded
+// result into C when padding or a 16-bit result needs it.
+//
+// The same generator also emits an 'emulated' form in which each "subgroup" is one invocation and
+// the fragments are plain arrays: the kernel body (offsets, strides, loops, dispatch, padding) is
+// the same text, so the emulated form, run on any adapter, tests everything but the builtins.
+import { hasFeature } from '../../gpu/caps';
+import { F32_UNIT_ROUNDOFF, gamma } from '../../numerics/metrics';
+import { matmulReference } from '../../numerics/matmul';
+import { F16_UNIT_ROUNDOFF, packF16, unpackF16 } from '../../numerics/matmulF16';
+import { checkBuffers, checkDispatch, checkWorkgroup, intParam } from '../schema';
+import type { DeviceCaps, GpuPlan, HostArray, KernelVariant, Params, ReferenceResult, SubgroupMatrixConfig } from '../types';
+import { SHAPE_PARAMS, makeMatmulInputs, matmulShapeLabel, shapeOf, type MatmulShape } from './common';
+import { makeF16Inputs } from './f16';
+
+export const SUBGROUP_MATRIX_FEATURE = 'chromium-experimental-subgroup-matrix';
+
+export type FragmentBackend = 'native' | 'emulated';
+
+export interface SubgroupMatrixTiling {
+  /** Result fragments per subgroup, down (SM) and across (SN). */
+  SM: number;
+  SN: number;
+  /** Subgroups per workgroup, down (WGM) and across (WGN). */
+  WGM: number;
+  WGN: number;
+}
+
+/** What the generator needs to know about the types and the fragment shape. */
+export interface SubgroupMatrixKernel {
+  elem: 'f32' | 'f16';
+  result: 'f32' | 'f16';
+  /** Fragment shape: left is FM×FK, right FK×FN, result FM×FN. */
+  FM: number;
+  FN: number;
+  FK: number;
+  tiling: SubgroupMatrixTiling;
+  /** The adapter's largest subgroup size: the workgroup is this many invocations per subgroup. */
+  subgroupMaxSize: number;
+}
+
+export interface PaddedShape extends MatmulShape {
+  /** Rows, columns and depth rounded up to whole workgroup tiles / fragments. */
+  MP: number;
+  NP: number;
+  KP: number;
+}
+
+export function workgroupTile(k: SubgroupMatrixKernel): { rows: number; cols: number } {
+  return { rows: k.tiling.WGM * k.tiling.SM * k.FM, cols: k.tiling.WGN * k.tiling.SN * k.FN };
+}
+
+export function padShape(shape: MatmulShape, k: SubgroupMatrixKernel): PaddedShape {
+  const tile = workgroupTile(k);
+  const up = (x: number, m: number) => Math.ceil(x / m) * m;
+  return { ...shape, MP: up(shape.M, tile.rows), NP: up(shape.N, tile.cols), KP: up(shape.K, k.FK) };
+}
+
+/** Invocations per workgroup: native, one subgroup of the largest size per tile slot; emulated, one. */
+export function workgroupSize(k: SubgroupMatrixKernel, backend: FragmentBackend): number {
+  const subgroups = k.tiling.WGM * k.tiling.WGN;
+  return backend === 'native' ? subgroups * k.subgroupMaxSize : subgroups;
+}
+
+export function subgroupMatrixWgsl(p: PaddedShape, k: SubgroupMatrixKernel, backend: FragmentBackend): string {
+  const { SM, SN, WGN } = k.tiling;
+  const subgroups = k.tiling.WGM * WGN;
+  const tile = workgroupTile(k);
+  const wgSize = workgroupSize(k, backend);
+  const f16 = k.elem === 'f16' || k.result === 'f16';
+  const lines: string[] = [];
+  const emit = (indent: number, text: string) => lines.push('  '.repeat(indent) + text);
+
+  if (backend === 'native') {
+    // subgroup_size needs 'subgroups'; the matrix extension itself requires the feature too.
+    emit(0, 'enable subgroups;');
+    emit(0, 'enable chromium_experimental_subgroup_matrix;');
+    if (f16) emit(0, 'enable f16;');
+    emit(0, '// The matrix builtins must run in subgroup-uniform control flow. Every branch below depends');
+    emit(0, '// only on workgroup_id, subgroup_id and constants, so it is uniform across each subgroup;');
+    emit(0, "// WGSL's uniformity analysis works at workgroup scope and cannot see that.");
+    emit(0, 'diagnostic(off, chromium_experimental.subgroup_matrix_uniformity);');
+  } else {
+    if (f16) emit(0, 'enable f16;');
+    emit(0, '// EMULATED fragments: each invocation plays one subgroup and holds whole fragments in');
+    emit(0, '// private arrays. For testing the kernel body on adapters without subgroup matrices.');
+  }
+  emit(0, '');
+  emit(0, `// matmul on subgroup matrices: ${k.elem} × ${k.elem} → ${k.result}, fragments ${k.FM}×${k.FN}×${k.FK},`);
+  emit(0, `// ${SM}×${SN} fragments per subgroup, ${k.tiling.WGM}×${WGN} subgroups per workgroup (tile ${tile.rows}×${tile.cols})`);
+  emit(0, `const KP = ${p.KP}u; // A is MP×KP, B is KP×NP, C is MP×NP, row-major, zero-padded`);
+  emit(0, `const NP = ${p.NP}u;`);
+  emit(0, `const SUBGROUPS = ${subgroups}u;`);
+  emit(0, '');
+  emit(0, `@group(0) @binding(0) var<storage, read> a : array<${k.elem}>;`);
+  emit(0, `@group(0) @binding(1) var<storage, read> b : array<${k.elem}>;`);
+  emit(0, `@group(0) @binding(2) var<storage, read_write> c : array<${k.result}>;`);
+  emit(0, '');
+  if (backend === 'native') {
+    emit(0, `alias Left = subgroup_matrix_left<${k.elem}, ${k.FK}, ${k.FM}>;`);
+    emit(0, `alias Right = subgroup_matrix_right<${k.elem}, ${k.FN}, ${k.FK}>;`);
+    emit(0, `alias Result = subgroup_matrix_result<${k.result}, ${k.FN}, ${k.FM}>;`);
+    emit(0, '');
+    emit(0, 'fn loadA(offset : u32) -> Left { return subgroupMatrixLoad<Left, row_major>(&a, offset, KP); }');
+    emit(0, 'fn loadB(offset : u32) -> Right { return subgroupMatrixLoad<Right, row_major>(&b, offset, NP); }');
+    emit(0, 'fn mma(l : Left, r : Right, acc : Result) -> Result { return subgroupMatrixMultiplyAccumulate(l, r, acc); }');
+    emit(0, 'fn storeC(offset : u32, value : Result) { subgroupMatrixStore<row_major>(&c, offset, value, NP); }');
+  } else {
+    emit(0, `alias Left = array<${k.elem}, ${k.FM * k.FK}>; // row-major ${k.FM}×${k.FK}`);
+    emit(0, `alias Right = array<${k.elem}, ${k.FK * k.FN}>; // row-major ${k.FK}×${k.FN}`);
+    emit(0, `alias Result = array<${k.result}, ${k.FM * k.FN}>; // row-major ${k.FM}×${k.FN}`);
+    emit(0, '');
+    emit(0, 'fn loadA(offset : u32) -> Left {');
+    emit(1, 'var m : Left;');
+    emit(1, `for (var r = 0u; r < ${k.FM}u; r++) { for (var q = 0u; q < ${k.FK}u; q++) { m[r * ${k.FK}u + q] = a[offset + r * KP + q]; } }`);
+    emit(1, 'return m;');
+    emit(0, '}');
+    emit(0, 'fn loadB(offset : u32) -> Right {');
+    emit(1, 'var m : Right;');
+    emit(1, `for (var r = 0u; r < ${k.FK}u; r++) { for (var q = 0u; q < ${k.FN}u; q++) { m[r * ${k.FN}u + q] = b[offset + r * NP + q]; } }`);
+    emit(1, 'return m;');
+    emit(0, '}');
+    emit(0, 'fn mma(l : Left, r : Right, acc : Result) -> Result {');
+    emit(1, 'var out = acc;');
+    emit(1, `for (var i = 0u; i < ${k.FM}u; i++) {`);
+    emit(2, `for (var j = 0u; j < ${k.FN}u; j++) {`);
+    emit(3, `var s = out[i * ${k.FN}u + j];`);
+    emit(3, `for (var q = 0u; q < ${k.FK}u; q++) { s = fma(${k.result}(l[i * ${k.FK}u + q]), ${k.result}(r[q * ${k.FN}u + j]), s); }`);
+    emit(3, `out[i * ${k.FN}u + j] = s;`);
+    emit(2, '}');
+    emit(1, '}');
+    emit(1, 'return out;');
+    emit(0, '}');
+    emit(0, 'fn storeC(offset : u32, value : Result) {');
+    emit(1, `for (var r = 0u; r < ${k.FM}u; r++) { for (var q = 0u; q < ${k.FN}u; q++) { c[offset + r * NP + q] = value[r * ${k.FN}u + q]; } }`);
+    emit(0, '}');
+  }
+  emit(0, '');
+  emit(0, `@compute @workgroup_size(${wgSize})`);
+  if (backend === 'native') {
+    emit(0, 'fn main(@builtin(workgroup_id) wid : vec3u, @builtin(subgroup_id) subgroupId : u32, @builtin(subgroup_size) subgroupSize : u32) {');
+    emit(1, '// The workgroup holds SUBGROUPS subgroups of the largest size; where the device runs');
+    emit(1, '// smaller subgroups there are more of them, and the extra ones find no tile slot.');
+    emit(1, `let subgroupsHere = ${wgSize}u / subgroupSize;`);
+  } else {
+    emit(0, 'fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_index) subgroupId : u32) {');
+    emit(1, 'let subgroupsHere = SUBGROUPS;');
+  }
+  // ---- From here on the text is the same for both backends. ----
+  emit(1, 'for (var slot = subgroupId; slot < SUBGROUPS; slot += subgroupsHere) {');
+  emit(2, `let row0 = wid.y * ${tile.rows}u + (slot / ${WGN}u) * ${SM * k.FM}u;`);
+  emit(2, `let col0 = wid.x * ${tile.cols}u + (slot % ${WGN}u) * ${SN * k.FN}u;`);
+  emit(2, `var acc : array<Result, ${SM * SN}>;`);
+  for (let f = 0; f < SM * SN; f++) emit(2, `acc[${f}] = Result();`);
+  emit(2, `for (var k = 0u; k < KP; k += ${k.FK}u) {`);
+  for (let i = 0; i < SM; i++) emit(3, `let a${i} = loadA((row0 + ${i * k.FM}u) * KP + k);`);
+  for (let j = 0; j < SN; j++) emit(3, `let b${j} = loadB(k * NP + col0 + ${j * k.FN}u);`);
+  for (let i = 0; i < SM; i++) {
+    for (let j = 0; j < SN; j++) emit(3, `acc[${i * SN + j}] = mma(a${i}, b${j}, acc[${i * SN + j}]);`);
+  }
+  emit(2, '}');
+  for (let i = 0; i < SM; i++) {
+    for (let j = 0; j < SN; j++) emit(2, `storeC((row0 + ${i * k.FM}u) * NP + col0 + ${j * k.FN}u, acc[${i * SN + j}]);`);
+  }
+  emit(1, '}');
+  emit(0, '}');
+  return lines.join('\n') + '\n';
+}
+
+/** Copies the M×N corner of the padded result into C as f32 (two-dimensional dispatch). */
+export function unpadWgsl(p: PaddedShape, result: 'f32' | 'f16'): string {
+  return /* wgsl */ `${result === 'f16' ? 'enable f16;\n' : ''}
+// copy the ${p.M}×${p.N} corner of the padded ${p.MP}×${p.NP} result into C, as f32
+@group(0) @binding(0) var<storage, read> padded : array<${result}>;
+@group(0) @binding(1) var<storage, read_write> c : array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid : vec3u) {
+  let col = gid.x;
+  let row = gid.y;
+  if (col < ${p.N}u && row < ${p.M}u) { c[row * ${p.N}u + col] = f32(padded[row * ${p.NP}u + col]); }
+}
+`;
+}
+
+/** Copies a row-major rows×cols matrix into the top-left corner of a zero matrix rowsP×colsP. */
+export function padMatrix(values: ArrayLike<number>, rows: number, cols: number, rowsP: number, colsP: number): Float32Array {
+  const out = new Float32Array(rowsP * colsP);
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) out[r * colsP + q] = values[r * cols + q];
+  }
+  return out;
+}
+
+/**
+ * The plan for one kernel on one shape: padded copies of A and B (f16 packed two per word), the
+ * padded result, and the copy-out pass when the result is padded or 16-bit.
+ */
+export function subgroupMatrixPlan(shape: MatmulShape, k: SubgroupMatrixKernel, a: Float32Array, b: Float32Array, backend: FragmentBackend): GpuPlan {
+  const p = padShape(shape, k);
+  const aPadded = padMatrix(a, p.M, p.K, p.MP, p.KP);
+  const bPadded = padMatrix(b, p.K, p.N, p.KP, p.NP);
+  const store = (values: Float32Array): HostArray => (k.elem === 'f16' ? packF16(values) : values);
+  const bytesPerResult = k.result === 'f16' ? 2 : 4;
+  const direct = p.MP === p.M && p.NP === p.N && k.result === 'f32';
+  const tile = workgroupTile(k);
+  const main = {
+    label: `matmul subgroup-matrix ${k.elem}→${k.result} ${k.FM}×${k.FN}×${k.FK} ${k.tiling.SM}×${k.tiling.SN}/sg ${k.tiling.WGM}×${k.tiling.WGN} sg${backend === 'emulated' ? ' (emulated)' : ''}`,
+    wgsl: subgroupMatrixWgsl(p, k, backend),
+    bindings: ['a', 'b', direct ? 'c' : 'cPadded'],
+    workgroups: [p.NP / tile.cols, p.MP / tile.rows] as [number, number],
+  };
+  const buffers = [
+    { name: 'a', data: store(aPadded), usage: 'storage' as const },
+    { name: 'b', data: store(bPadded), usage: 'storage' as const },
+    { name: 'c', bytes: 4 * p.M * p.N, usage: 'storage' as const },
+  ];
+  if (direct) return { buffers, dispatches: [main], output: { buffer: 'c', type: 'f32', count: p.M * p.N } };
+  // A 16-bit result needs whole words: round its byte size up to 4.
+  const paddedBytes = Math.ceil((bytesPerResult * p.MP * p.NP) / 4) * 4;
+  return {
+    buffers: [...buffers, { name: 'cPadded', bytes: paddedBytes, usage: 'storage' }],
+    dispatches: [
+      main,
+      { label: 'copy the unpadded corner into C', wgsl: unpadWgsl(p, k.result), bindings: ['cPadded', 'c'], workgroups: [Math.ceil(p.N / 64), p.M] },
+    ],
+    output: { buffer: 'c', type: 'f32', count: p.M * p.N },
+  };
+}
+
+// ---- Choosing a configuration on a device ---------------------------------------------------------
+
+export function configLabel(c: SubgroupMatrixConfig): string {
+  return `${c.componentType}×${c.componentType}→${c.resultComponentType} ${c.M}×${c.N}×${c.K}`;
+}
+
+/** The adapter's first (preferred) configuration with these types, or null. */
+export function pickConfig(caps: DeviceCaps, elem: string, result: string): SubgroupMatrixConfig | null {
+  return caps.subgroupMatrixConfigs?.find((c) => c.componentType === elem && c.resultComponentType === result) ?? null;
+}
+
+export function subgroupMatrixUnavailable(caps: DeviceCaps): string | null {
+  if (!hasFeature(caps, SUBGROUP_MATRIX_FEATURE)) {
+    return `this adapter does not offer "${SUBGROUP_MATRIX_FEATURE}" (Dawn's experimental cooperative/simdgroup matrices: Chrome with chrome://flags/#enable-unsafe-webgpu on a GPU with matrix units, e.g. Apple M1+ or Vulkan GPUs with VK_KHR_cooperative_matrix)`;
+  }
+  if (!caps.subgroupMatrixConfigs?.length) return 'the adapter has the subgroup-matrix feature but reports no matrix configurations (GPUAdapterInfo.subgroupMatrixConfigs is empty)';
+  if (!caps.subgroupMaxSize) return 'the adapter does not report its largest subgroup size, which sets this kernel\'s workgroup size';
+  return null;
+}
+
+const TYPE_OPTIONS = [
+  { value: 'f32-f32', label: 'f32 inputs, f32 result' },
+  { value: 'f16-f32', label: 'f16 inputs, f32 result' },
+  { value: 'f16-f16', label: 'f16 inputs, f16 result' },
+];
+
+export const SUBGROUP_MATRIX_DEFAULT = { types: 'f16-f32', SM: 2, SN: 2, WGM: 2, WGN: 2 };
+
+function typesOf(params: Params): { elem: 'f32' | 'f16'; result: 'f32' | 'f16' } {
+  const [elem, result] = String(params.types ?? SUBGROUP_MATRIX_DEFAULT.types).split('-') as ['f32' | 'f16', 'f32' | 'f16'];
+  return { elem, result };
+}
+
+export function tilingOf(params: Params): SubgroupMatrixTiling {
+  return { SM: intParam(params, 'SM'), SN: intParam(params, 'SN'), WGM: intParam(params, 'WGM'), WGN: intParam(params, 'WGN') };
+}
+
+/** The kernel these parameters give on this device, or the reason there is none. */
+export function kernelFor(params: Params, caps: DeviceCaps): SubgroupMatrixKernel | string {
+  const missing = subgroupMatrixUnavailable(caps);
+  if (missing) return missing;
+  const { elem, result } = typesOf(params);
+  if ((elem === 'f16' || result === 'f16') && !hasFeature(caps, 'shader-f16')) return 'f16 matrices need the "shader-f16" feature, which this adapter does not offer';
+  const config = pickConfig(caps, elem, result);
+  if (!config) {
+    return `this adapter's subgroup matrices have no ${elem}×${elem}→${result} configuration; it offers ${caps.subgroupMatrixConfigs!.map(configLabel).join(', ')}`;
+  }
+  return { elem, result, FM: config.M, FN: config.N, FK: config.K, tiling: tilingOf(params), subgroupMaxSize: caps.subgroupMaxSize! };
+}
+
+// ---- The error bound --------------------------------------------------------------------------------
+
+/**
+ * Matrix units need not round to nearest (the extension leaves their ULPs undefined; NVIDIA's
+ * tensor cores truncate — Fasi, Higham, Mikaitis & Pranesh, "Numerical behavior of NVIDIA tensor
+ * cores", PeerJ CS 2021). So each operation is allowed an error of 2u, twice round-to-nearest's:
+ * |error| ≤ γ_n(2u)·Σ|a·b| with n = K + 1 operations per output (K sums and, for f32 inputs, the
+ * product's rounding). f16 results add 2⁻²⁴ per operation for gradual underflow.
+ */
+export function subgroupMatrixReference(params: Params, inputs: Record<string, HostArray>): ReferenceResult {
+  const { M, N, K } = shapeOf(params);
+  const { elem, result } = typesOf(params);
+  const a = elem === 'f16' ? unpackF16(inputs.a as Uint32Array, M * K) : (inputs.a as Float32Array);
+  const b = elem === 'f16' ? unpackF16(inputs.b as Uint32Array, K * N) : (inputs.b as Float32Array);
+  const { c, absSum } = matmulReference(a, b, M, N, K);
+  const u = result === 'f16' ? F16_UNIT_ROUNDOFF : F32_UNIT_ROUNDOFF;
+  const g = gamma(K + 1, 2 * u);
+  if (!Number.isFinite(g)) {
+    return { values: c, boundNote: `no bound derived: (K+1)·2u ≥ 1 for a ${result} result at K = ${K}; the error is shown as measured`, rows: M, cols: N };
+  }
+  const underflow = result === 'f16' ? 2 * (K + 1) * 2 ** -24 : 1e-30;
+  const bound = c.map((v, i) => g * absSum[i] + u * Math.abs(v) + underflow);
+  return {
+    values: c,
+    bound,
+    boundNote: `${elem} inputs, ${result} result: γ_(K+1)(2u)·Σ|a·b| (matrix units may truncate), K = ${K}, bound factor ≈ ${g.toExponential(2)}`,
+    rows: M,
+    cols: N,
+  };
+}
+
+function fragmentParam(key: 'SM' | 'SN' | 'WGM' | 'WGN', label: string, help: string) {
+  return { key, label, kind: 'int' as const, default: SUBGROUP_MATRIX_DEFAULT[key], min: 1, max: 4, choices: [1, 2, 4], help };
+}
+
+export const subgroupMatrix: KernelVariant = {
+  family: 'matmul',
+  id: 'subgroup-matrix',
+  label: 'Subgroup matrices (cooperative matrix units)',
+  summary:
+    "Each subgroup multiplies whole matrix fragments with the GPU's matrix units (tensor cores, Apple simdgroup matrices) through Dawn's experimental subgroup-matrix feature. Edge tiles are zero-padded.",
+  params: [
+    ...SHAPE_PARAMS,
+    { key: 'types', label: 'element → result types', kind: 'enum', default: SUBGROUP_MATRIX_DEFAULT.types, options: TYPE_OPTIONS, help: 'Must be a configuration the adapter reports.' },
+    fragmentParam('SM', 'fragments per subgroup, down', 'Result fragments each subgroup keeps, stacked vertically.'),
+    fragmentParam('SN', 'fragments per subgroup, across', 'Result fragments each subgroup keeps, side by side.'),
+    fragmentParam('WGM', 'subgroups per workgroup, down', ''),
+    fragmentParam('WGN', 'subgroups per workgroup, across', ''),
+  ],
+  unavailableReason: subgroupMatrixUnavailable,
+  checkLimits(params, caps) {
+    const kernel = kernelFor(params, caps);
+    if (typeof kernel === 'string') return [kernel];
+    const p = padShape(shapeOf(params), kernel);
+    const tile = workgroupTile(kernel);
+    const elemBytes = kernel.elem === 'f16' ? 2 : 4;
+    return [
+      ...checkWorkgroup(caps, [workgroupSize(kernel, 'native'), 1, 1], 0, `${kernel.tiling.WGM * kernel.tiling.WGN} subgroups of ${kernel.subgroupMaxSize}`),
+      ...checkDispatch(caps, [p.NP / tile.cols, p.MP / tile.rows]),
+      ...checkBuffers(caps, [
+        ['A (padded)', elemBytes * p.MP * p.KP],
+        ['B (padded)', elemBytes * p.KP * p.NP],
+        ['C (padded)', 4 * p.MP * p.NP],
+      ]),
+    ];
+  },
+  makeInputs(params, seed) {
+    return typesOf(params).elem === 'f16' ? makeF16Inputs(params, seed) : makeMatmulInputs(params, seed);
+  },
+  reference: subgroupMatrixReference,
+  plan(params, inputs, caps) {
+    const kernel = kernelFor(params, caps);
+    if (typeof kernel === 'string') throw new Error(kernel);
+    const shape = shapeOf(params);
+    const a = kernel.elem === 'f16' ? unpackF16(inputs.a as Uint32Array, shape.M * shape.K) : (inputs.a as Float32Array);
+    const b = kernel.elem === 'f16' ? unpackF16(inputs.b as Uint32Array, shape.K * shape.N) : (inputs.b as Float32Array);
+    return subgroupMatrixPlan(shape, kernel, a, b, 'native');
+  },
+  work(params) {
+    const { M, N, K } = shapeOf(params);
+    const elemBytes = typesOf(params).elem === 'f16' ? 2 : 4;
+    return { flops: 2 * M * N * K, bytes: elemBytes * (M * K + K * N) + 4 * M * N };
+  },
+  shapeLabel: matmulShapeLabel,
+};

@@ -1,0 +1,80 @@
+// Every variant that cannot run on this machine's adapter (SwiftShader lacks shader-f16 and
+// subgroup matrices) is still compiled here, by Dawn's null backend, on its default parameters:
+// the WGSL and the pipeline must validate as they would on a GPU that has the features. Nothing
+// runs, so nothing about results is claimed; the f16 variants' numerics are covered by their CPU
+// emulations and bounds (tests/unit), and their GPU runs wait for a GPU with shader-f16.
+import { describe, expect, it } from 'vitest';
+import { compileMessages, nodeCompileOnlyDevice, nodeDevice } from '../../src/gpu/node-device';
+import { defaultExperiment } from '../../src/kernels';
+import { FAMILIES } from '../../src/kernels/registry';
+import type { DeviceCaps } from '../../src/kernels/types';
+
+const FEATURES = ['subgroups', 'shader-f16', 'chromium-experimental-subgroup-matrix', 'timestamp-query'];
+// Shaped like a Vulkan GPU with cooperative matrices (f16 in, f16 or f32 out) and f32 ones.
+const SIMULATED_CONFIGS = [
+  { componentType: 'f16', resultComponentType: 'f32', M: 16, N: 16, K: 16 },
+  { componentType: 'f16', resultComponentType: 'f16', M: 16, N: 16, K: 16 },
+  { componentType: 'f32', resultComponentType: 'f32', M: 8, N: 8, K: 8 },
+];
+
+// The null device's largest subgroup is 128 wide and its workgroups hold 256 invocations: two
+// subgroups per workgroup, where the default asks for four (sized for 32-wide GPUs).
+const PARAMS_FOR_NULL_DEVICE: Record<string, Record<string, number>> = { 'matmul/subgroup-matrix': { WGM: 2, WGN: 1 } };
+
+describe("variants this adapter cannot run compile on Dawn's null backend", async () => {
+  const here = (await nodeDevice()).caps;
+  const unrunnable = Object.values(FAMILIES).flatMap((family) => family.variants.filter((v) => v.unavailableReason?.(here)));
+  // Parameter settings of runnable variants that this adapter refuses (its limit checks say why).
+  const unrunnableSettings: [string, string, Record<string, string | number>][] = [['quant', 'gemm-w4', { act: 'f16' }]];
+
+  it('there are such variants here (f16 and subgroup-matrix ones), so the loop below is not empty', () => {
+    expect(unrunnable.map((v) => `${v.family}/${v.id}`)).toEqual(expect.arrayContaining(['matmul/f16-acc16', 'matmul/f16-acc32', 'matmul/subgroup-matrix']));
+  });
+
+  const cases = [
+    ...unrunnable.map((v) => ({ variant: v, extra: PARAMS_FOR_NULL_DEVICE[`${v.family}/${v.id}`] ?? {} })),
+    ...unrunnableSettings.map(([family, id, extra]) => ({ variant: Object.values(FAMILIES).find((f) => f.id === family)!.variants.find((v) => v.id === id)!, extra })),
+  ];
+
+  it('the settings listed as unrunnable are refused here', () => {
+    for (const [family, id, extra] of unrunnableSettings) {
+      const variant = Object.values(FAMILIES).find((f) => f.id === family)!.variants.find((v) => v.id === id)!;
+      const base = defaultExperiment(family as never, id);
+      expect(variant.checkLimits({ ...base.params, ...extra }, here).join(' ')).toMatch(/shader-f16/);
+    }
+  });
+
+  for (const { variant, extra } of cases) {
+    it(`${variant.family}/${variant.id} ${JSON.stringify(extra)}`, async () => {
+      const { device, subgroupMaxSize, limits } = await nodeCompileOnlyDevice(FEATURES);
+      const caps: DeviceCaps = {
+        features: FEATURES,
+        limits: {
+          maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+          maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+          maxComputeWorkgroupSizeY: limits.maxComputeWorkgroupSizeY,
+          maxComputeWorkgroupSizeZ: limits.maxComputeWorkgroupSizeZ,
+          maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+          maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+          maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+          maxBufferSize: limits.maxBufferSize,
+          maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
+        },
+        subgroupMinSize: 4,
+        subgroupMaxSize,
+        subgroupMatrixConfigs: SIMULATED_CONFIGS,
+      };
+      expect(variant.unavailableReason?.(caps) ?? null).toBeNull();
+      const base = defaultExperiment(variant.family, variant.id);
+      const experiment = { ...base, params: { ...base.params, ...extra } };
+      expect(variant.checkLimits(experiment.params, caps)).toEqual([]);
+      const plan = variant.plan(experiment.params, variant.makeInputs(experiment.params, 1), caps);
+      // The plan really uses what this adapter lacks (else this would compile nothing new).
+      expect(plan.dispatches.some((d) => /enable (f16|chromium_experimental_subgroup_matrix)/.test(d.wgsl))).toBe(true);
+      for (const d of plan.dispatches) {
+        const { errors } = await compileMessages(device, d.wgsl, d.entryPoint ?? 'main');
+        expect(errors, `${d.label}\n${d.wgsl}`).toEqual([]);
+      }
+    });
+  }
+});
