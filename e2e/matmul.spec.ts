@@ -30,3 +30,17 @@ test('matmul lab: a sweep fills the configuration heatmap, the tuner finds a tun
   await expect(page.getByTestId('roof-fma')).toHaveText(/^\d.* GFLOP\/s$/, { timeout: 110_000 });
   await expect(page.getByTestId('roof-bw')).toHaveText(/^\d.* GB\/s$/);
 });
+
+test('matmul lab: the subgroup-matrix variant is offered only where the adapter has matrix units, and a link to it explains', async ({ page }) => {
+  // SwiftShader has no subgroup matrices: the option is disabled and the reason is given.
+  const errors = await openApp(page, '#v=1&f=matmul&k=subgroup-matrix&M=64&N=64&K=64&seed=1&reps=2');
+  const option = page.locator('#variant option[value="subgroup-matrix"]');
+  await expect(option).toBeDisabled();
+  await expect(option).toContainText('not on this device');
+  await expect(page.getByText(/Subgroup matrices \(cooperative matrix units\): this adapter does not offer "chromium-experimental-subgroup-matrix"/)).toBeVisible();
+  // The app keeps running: another variant still runs and is checked.
+  await page.locator('#variant').selectOption('naive');
+  await page.getByRole('button', { name: 'Run on GPU', exact: true }).click();
+  await expect(page.getByTestId('bound')).toContainText('yes, every element', { timeout: 60_000 });
+  expect(errors).toEqual([]);
+});

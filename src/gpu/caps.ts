@@ -69,6 +69,11 @@ export function adapterName(a: AdapterDescription | null): string {
   return parts.length ? parts.join(' · ') : 'unnamed adapter';
 }
 
+/** e.g. "f16×f16→f32 16×16×16": a subgroup-matrix configuration in words. */
+export function configLabel(c: SubgroupMatrixConfig): string {
+  return `${c.componentType}×${c.componentType}→${c.resultComponentType} ${c.M}×${c.N}×${c.K}`;
+}
+
 /** The WGSL `enable` lines and feature names a variant needs, checked against caps. */
 export function hasFeature(caps: DeviceCaps, feature: string): boolean {
   return caps.features.includes(feature);

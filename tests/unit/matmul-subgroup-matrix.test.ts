@@ -83,3 +83,16 @@ describe('subgroup-matrix variant: when it is offered', () => {
     expect(subgroupMatrixReference(long, subgroupMatrix.makeInputs(long, 2)).bound).toBeUndefined();
   });
 });
+
+describe('subgroup-matrix variant without matrix units: the CPU emulation', () => {
+  it('meets the float64 bound in every type combination', async () => {
+    const { runExperimentCpu } = await import('../../src/kernels/run');
+    for (const types of ['f32-f32', 'f16-f32', 'f16-f16']) {
+      const experiment = { ...defaultExperiment('matmul', 'subgroup-matrix'), params: params({ M: 9, N: 13, K: 40, types }), reps: 1 };
+      const result = await runExperimentCpu(experiment);
+      expect(result.provenance.backend).toBe('cpu');
+      expect(result.metrics.boundViolations, types).toBe(0);
+      expect(result.metrics.relFrobenius, types).toBeGreaterThan(0);
+    }
+  });
+});

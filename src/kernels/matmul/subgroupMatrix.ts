@@ -20,14 +20,14 @@
 // The same generator also emits an 'emulated' form in which each "subgroup" is one invocation and
 // the fragments are plain arrays: the kernel body (offsets, strides, loops, dispatch, padding) is
 // the same text, so the emulated form, run on any adapter, tests everything but the builtins.
-import { hasFeature } from '../../gpu/caps';
+import { configLabel, hasFeature } from '../../gpu/caps';
 import { F32_UNIT_ROUNDOFF, gamma } from '../../numerics/metrics';
 import { matmulReference } from '../../numerics/matmul';
 import { F16_UNIT_ROUNDOFF, packF16, unpackF16 } from '../../numerics/matmulF16';
 import { checkBuffers, checkDispatch, checkWorkgroup, intParam } from '../schema';
 import type { DeviceCaps, GpuPlan, HostArray, KernelVariant, Params, ReferenceResult, SubgroupMatrixConfig } from '../types';
-import { SHAPE_PARAMS, makeMatmulInputs, matmulShapeLabel, shapeOf, type MatmulShape } from './common';
-import { makeF16Inputs } from './f16';
+import { SHAPE_PARAMS, makeMatmulInputs, matmulEmulate, matmulShapeLabel, shapeOf, type MatmulShape } from './common';
+import { f16Emulate, makeF16Inputs } from './f16';
 
 export const SUBGROUP_MATRIX_FEATURE = 'chromium-experimental-subgroup-matrix';
 
@@ -246,10 +246,6 @@ export function subgroupMatrixPlan(shape: MatmulShape, k: SubgroupMatrixKernel, 
 
 // ---- Choosing a configuration on a device ---------------------------------------------------------
 
-export function configLabel(c: SubgroupMatrixConfig): string {
-  return `${c.componentType}×${c.componentType}→${c.resultComponentType} ${c.M}×${c.N}×${c.K}`;
-}
-
 /** The adapter's first (preferred) configuration with these types, or null. */
 export function pickConfig(caps: DeviceCaps, elem: string, result: string): SubgroupMatrixConfig | null {
   return caps.subgroupMatrixConfigs?.find((c) => c.componentType === elem && c.resultComponentType === result) ?? null;
@@ -364,6 +360,11 @@ export const subgroupMatrix: KernelVariant = {
     return typesOf(params).elem === 'f16' ? makeF16Inputs(params, seed) : makeMatmulInputs(params, seed);
   },
   reference: subgroupMatrixReference,
+  // Without matrix units the CPU shows the same numbers in the same types (summed in order).
+  emulate(params, inputs) {
+    const { elem, result } = typesOf(params);
+    return elem === 'f16' ? f16Emulate(result)(params, inputs) : matmulEmulate(params, inputs);
+  },
   plan(params, inputs, caps) {
     const kernel = kernelFor(params, caps);
     if (typeof kernel === 'string') throw new Error(kernel);

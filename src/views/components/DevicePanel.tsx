@@ -1,4 +1,4 @@
-import { adapterName } from '../../gpu/caps';
+import { adapterName, configLabel } from '../../gpu/caps';
 import { ENABLE_WEBGPU_HELP } from '../../gpu/device';
 import { formatBytes } from '../../kernels/schema';
 import { useLab } from '../../state/store';
@@ -58,6 +58,12 @@ export function DevicePanel() {
               <dd>
                 {gpu.caps.subgroupMinSize}–{gpu.caps.subgroupMaxSize}
               </dd>
+            </>
+          )}
+          {gpu.caps.subgroupMatrixConfigs !== undefined && (
+            <>
+              <dt>Subgroup matrices (in→out M×N×K)</dt>
+              <dd data-testid="gpu-subgroup-matrices">{gpu.caps.subgroupMatrixConfigs.map(configLabel).join('; ') || 'none reported'}</dd>
             </>
           )}
         </dl>

@@ -114,7 +114,9 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
           <p className="hint">
             {variant.startsWith('roofline')
               ? 'A roofline microbenchmark has no matrix tiling: run peak FMA, copy and barrier cost to draw the roofs under which every matmul run is placed, and to feed the performance model.'
-              : 'This variant gives each output its own workgroup (a reduction over K), so there is no 2D tiling to draw.'}
+              : variant === 'subgroup-matrix'
+                ? `Each subgroup owns ${String(params.SM)}×${String(params.SN)} result fragments and each workgroup ${String(params.WGM)}×${String(params.WGN)} subgroups; a fragment's shape (8×8, 16×16…) is whatever your adapter's matrix units offer, and its values are spread across the subgroup's lanes in a layout the hardware keeps to itself — so no per-invocation tiling is drawn. Per K-step of a fragment, each subgroup loads ${String(params.SM)} fragments of A and ${String(params.SN)} of B and issues ${Number(params.SM) * Number(params.SN)} matrix multiply-accumulates.`
+                : 'This variant gives each output its own workgroup (a reduction over K), so there is no 2D tiling to draw.'}
           </p>
         )}
       </section>
