@@ -44,3 +44,20 @@ test('matmul lab: the subgroup-matrix variant is offered only where the adapter 
   await expect(page.getByTestId('bound')).toContainText('yes, every element', { timeout: 60_000 });
   expect(errors).toEqual([]);
 });
+
+test('matmul lab: the f16 accumulator lesson shows error growing with K, f16 against f32 accumulation', async ({ page }) => {
+  const errors = await openApp(page, '#v=1&f=matmul&k=f16-acc16&M=16&N=16&K=64&seed=1&reps=2');
+  const table = page.getByTestId('accumulation-table');
+  await expect(table.locator('tbody tr')).toHaveCount(6, { timeout: 30_000 });
+  const cells = async (row: number) => (await table.locator('tbody tr').nth(row).locator('td').allTextContents()).map((t) => parseFloat(t));
+  const first = await cells(0);
+  const last = await cells(5);
+  // f16 accumulation errs more than f32 at every K, and its error grows with K.
+  expect(first[0]).toBeGreaterThan(first[1]);
+  expect(last[0]).toBeGreaterThan(100 * last[1]);
+  expect(last[0]).toBeGreaterThan(5 * first[0]);
+  await expect(page.getByTestId('accumulation-chart').locator('circle')).toHaveCount(12);
+  // SwiftShader has no shader-f16: the page says so instead of offering a GPU sweep.
+  await expect(page.getByTestId('accumulation')).toContainText('no "shader-f16"');
+  expect(errors).toEqual([]);
+});

@@ -167,10 +167,15 @@ function assemble(
   };
 }
 
+/** The API feature behind a WGSL `enable` extension (f16 → shader-f16, snake_case → kebab-case). */
+function apiFeatureName(extension: string): string {
+  return extension === 'f16' ? 'shader-f16' : extension.replace(/_/g, '-');
+}
+
 function featuresUsed(sources: string[], timestamps: boolean): string[] {
   const used = new Set<string>();
   for (const s of sources) {
-    for (const m of s.matchAll(/^\s*enable\s+([\w, ]+);/gm)) for (const f of m[1].split(',')) used.add(f.trim().replace('f16', 'shader-f16'));
+    for (const m of s.matchAll(/^\s*enable\s+([\w, ]+);/gm)) for (const f of m[1].split(',')) used.add(apiFeatureName(f.trim()));
   }
   if (timestamps) used.add('timestamp-query');
   return [...used].sort();

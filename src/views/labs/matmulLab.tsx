@@ -12,6 +12,9 @@ import TileView from './matmul/TileView';
 import { tilingFor } from './matmul/tiling';
 import type { LabPanelProps } from './types';
 import { RooflinePanel, TunerPanel } from './matmul/TunerPanel';
+import AccumulationPanel, { gpuAccumulationPoints, type GpuAccumulationPoint } from './matmul/AccumulationPanel';
+import { ACCUMULATION_KS } from '../../kernels/matmul/accumulation';
+import { runCurrent } from '../../state/labClient';
 import { useLab } from '../../state/store';
 
 const REGBLOCK = new Set(['regblock', 'regblock-exact']);
@@ -35,8 +38,23 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
   const [seen, setSeen] = useState<Map<string, HeatPoint>>(() => new Map());
   const [roofs, setRoofs] = useState<Partial<Roofs>>({});
   const [runs, setRuns] = useState<Map<string, RoofRun>>(() => new Map());
+  const [f16Runs, setF16Runs] = useState<Map<string, GpuAccumulationPoint>>(() => new Map());
+  const isF16 = variant === 'f16-acc16' || variant === 'f16-acc32';
+  const [showAccumulation, setShowAccumulation] = useState(isF16);
+  useEffect(() => {
+    if (isF16) setShowAccumulation(true);
+  }, [isF16]);
+  const setExperiment = useLab((s) => s.setExperiment);
   useEffect(() => {
     const results: ExperimentResult[] = [...(result ? [result] : []), ...sweepPoints.flatMap((p) => (p.result ? [p.result] : []))];
+    const f16Points = gpuAccumulationPoints(results);
+    if (f16Points.length) {
+      setF16Runs((old) => {
+        const next = new Map(old);
+        for (const p of f16Points) next.set(`${p.acc} ${p.K}`, p);
+        return next;
+      });
+    }
     const failed = sweepPoints.filter((p) => p.error && REGBLOCK.has(experiment.variant) && experiment.sweep);
     if (results.length === 0 && failed.length === 0) return;
     setSeen((old) => {
@@ -137,6 +155,31 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
           <RooflineChart runs={[...runs.values()]} roofs={effectiveRoofs as Roofs} />
         </section>
       )}
+
+      <section aria-labelledby="mm-acc-h">
+        <details open={showAccumulation} onToggle={(e) => setShowAccumulation((e.currentTarget as HTMLDetailsElement).open)}>
+          <summary>
+            <h3 id="mm-acc-h" style={{ display: 'inline' }}>
+              Accumulator precision: f16 against f32 as K grows
+            </h3>
+          </summary>
+          {showAccumulation && (
+            <AccumulationPanel
+              gpuPoints={[...f16Runs.values()]}
+              canRunOnGpu={Boolean(caps?.features.includes('shader-f16'))}
+              onSweepOnGpu={() => {
+                setExperiment({
+                  ...experiment,
+                  variant: isF16 ? variant : 'f16-acc16',
+                  params: { M: 16, N: 16, K: ACCUMULATION_KS[0] },
+                  sweep: { param: 'K', values: ACCUMULATION_KS },
+                });
+                runCurrent('webgpu');
+              }}
+            />
+          )}
+        </details>
+      </section>
 
       {traffic && (
         <section aria-labelledby="mm-model-h">
