@@ -119,6 +119,17 @@ export function gamma(n: number, u = F32_UNIT_ROUNDOFF): number {
 }
 
 /**
+ * A worst-case bound can be true and useless: once it exceeds |truth| for most outputs, even an
+ * all-zero result would pass. Returns a note saying so (empty when the bound is informative).
+ */
+export function vacuousBoundNote(bound: ArrayLike<number>, truth: ArrayLike<number>): string {
+  let loose = 0;
+  for (let i = 0; i < truth.length; i++) if (bound[i] >= Math.abs(truth[i])) loose++;
+  if (truth.length === 0 || loose * 2 <= truth.length) return '';
+  return `. This worst-case bound exceeds |C| for ${Math.round((100 * loose) / truth.length)}% of the outputs, so it cannot catch an error here: judge by the relative error and SQNR (rounding errors usually grow like √K·u, not K·u)`;
+}
+
+/**
  * Downsamples an error field (rows × cols, row-major) to at most maxSide × maxSide cells, each
  * holding the largest |approx − ref| of the elements it covers.
  */

@@ -7,13 +7,14 @@ import { problemsFor } from '../../src/kernels/schema';
 describe('matmul bench suite', () => {
   const cases = findFamily('matmul')!.benchSuite!();
   it('every case is a valid experiment that fits the spec-default limits (f16 and subgroup matrices aside)', () => {
-    // A 32-wide adapter with subgroup matrices in both f32 and f16→f32 (as a Metal adapter may report).
+    // A 32-wide adapter with subgroup matrices in all three type combinations the bench tries.
     const caps = {
       ...SPEC_DEFAULT_CAPS,
       features: ['subgroups', 'shader-f16', 'chromium-experimental-subgroup-matrix'],
       subgroupMaxSize: 32,
       subgroupMatrixConfigs: [
         { componentType: 'f32', resultComponentType: 'f32', M: 8, N: 8, K: 8 },
+        { componentType: 'f16', resultComponentType: 'f16', M: 8, N: 8, K: 8 },
         { componentType: 'f16', resultComponentType: 'f32', M: 8, N: 8, K: 8 },
       ],
     };

@@ -3,16 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { SPEC_DEFAULT_CAPS, capsFromDevice } from '../../src/gpu/caps';
 import { defaultExperiment } from '../../src/kernels';
-import { kernelFor, padShape, pickConfig, subgroupMatrix, subgroupMatrixReference } from '../../src/kernels/matmul/subgroupMatrix';
+import { kernelFor, padShape, pickConfig, subgroupMatrix, subgroupMatrixReference, subgroupMatrixWgsl } from '../../src/kernels/matmul/subgroupMatrix';
 import { problemsFor } from '../../src/kernels/schema';
 import type { DeviceCaps, SubgroupMatrixConfig } from '../../src/kernels/types';
 
 const FEATURE = 'chromium-experimental-subgroup-matrix';
 const cfg = (componentType: string, resultComponentType: string, M: number, N: number, K: number): SubgroupMatrixConfig => ({ componentType, resultComponentType, M, N, K });
 const caps = (over: Partial<DeviceCaps>): DeviceCaps => ({ ...SPEC_DEFAULT_CAPS, ...over });
-// Shaped like what a Metal adapter (8×8 simdgroup matrices, 32-wide) and a Vulkan adapter with
-// cooperative matrices (f16 only, 16×16×16) report.
-const METAL_LIKE = caps({ features: ['subgroups', 'shader-f16', FEATURE], subgroupMinSize: 32, subgroupMaxSize: 32, subgroupMatrixConfigs: [cfg('f32', 'f32', 8, 8, 8), cfg('f16', 'f16', 8, 8, 8), cfg('f16', 'f32', 8, 8, 8)] });
+// Shaped like what a Metal adapter (8×8 simdgroup matrices, f32→f32 and f16→f16 only, 32-wide)
+// and a Vulkan adapter with cooperative matrices (f16 only, 16×16×16) report.
+const METAL_LIKE = caps({ features: ['subgroups', 'shader-f16', FEATURE], subgroupMinSize: 32, subgroupMaxSize: 32, subgroupMatrixConfigs: [cfg('f32', 'f32', 8, 8, 8), cfg('f16', 'f16', 8, 8, 8)] });
 const VULKAN_LIKE = caps({ features: ['subgroups', 'shader-f16', FEATURE], subgroupMinSize: 32, subgroupMaxSize: 32, subgroupMatrixConfigs: [cfg('f16', 'f16', 16, 16, 16), cfg('f16', 'f32', 16, 16, 16), cfg('f16', 'f32', 16, 8, 16)] });
 const params = (over: Record<string, string | number> = {}) => ({ ...defaultExperiment('matmul', 'subgroup-matrix').params, ...over });
 
@@ -30,7 +30,8 @@ describe('subgroup-matrix variant: when it is offered', () => {
 
   it('picks the first configuration with the asked-for types (the adapter lists its preferred first)', () => {
     expect(pickConfig(VULKAN_LIKE, 'f16', 'f32')).toEqual(cfg('f16', 'f32', 16, 16, 16));
-    expect(pickConfig(METAL_LIKE, 'f16', 'f32')).toEqual(cfg('f16', 'f32', 8, 8, 8));
+    expect(pickConfig(METAL_LIKE, 'f16', 'f16')).toEqual(cfg('f16', 'f16', 8, 8, 8));
+    expect(pickConfig(METAL_LIKE, 'f16', 'f32')).toBeNull();
     expect(pickConfig(VULKAN_LIKE, 'f32', 'f32')).toBeNull();
     const k = kernelFor(params({ types: 'f16-f16' }), VULKAN_LIKE);
     expect(k).toMatchObject({ elem: 'f16', result: 'f16', FM: 16, FN: 16, FK: 16, subgroupMaxSize: 32 });
@@ -45,8 +46,24 @@ describe('subgroup-matrix variant: when it is offered', () => {
 
   it('f16 types need shader-f16 even where the matrices exist', () => {
     const noF16 = { ...METAL_LIKE, features: ['subgroups', FEATURE] };
-    expect(problemsFor(subgroupMatrix, params({ types: 'f16-f32' }), noF16).join(' ')).toMatch(/shader-f16/);
+    expect(problemsFor(subgroupMatrix, params({ types: 'f16-f16' }), noF16).join(' ')).toMatch(/shader-f16/);
     expect(problemsFor(subgroupMatrix, params({ types: 'f32-f32' }), noF16)).toEqual([]);
+  });
+
+  it('the default types run on both kinds of adapter', () => {
+    expect(problemsFor(subgroupMatrix, params(), METAL_LIKE)).toEqual([]);
+    expect(problemsFor(subgroupMatrix, params(), VULKAN_LIKE)).toEqual([]);
+  });
+
+  it("declares the fragment types in the extension's order: left<T, K, M>, right<T, N, K>, result<T, N, M>", () => {
+    // Dawn's null backend does not check shapes against configurations, so a consistent swap
+    // would compile; this pins the order to the extension's definition (M rows of left and
+    // result, N columns of right and result, K shared) for a fragment with M, N, K all different.
+    const k = { elem: 'f16' as const, result: 'f32' as const, FM: 8, FN: 32, FK: 16, tiling: { SM: 1, SN: 1, WGM: 1, WGN: 1 }, subgroupMaxSize: 32 };
+    const wgsl = subgroupMatrixWgsl(padShape({ M: 8, N: 32, K: 16 }, k), k, 'native');
+    expect(wgsl).toContain('alias Left = subgroup_matrix_left<f16, 16, 8>;');
+    expect(wgsl).toContain('alias Right = subgroup_matrix_right<f16, 32, 16>;');
+    expect(wgsl).toContain('alias Result = subgroup_matrix_result<f32, 32, 8>;');
   });
 
   it('sizes the workgroup from the largest subgroup size and refuses one beyond the limits', () => {
@@ -74,12 +91,18 @@ describe('subgroup-matrix variant: when it is offered', () => {
     expect(capsFromDevice(without, info).subgroupMatrixConfigs).toBeUndefined();
   });
 
-  it('derives a bound for f32 and f16 results, and none where γ is undefined', () => {
-    const small = params({ M: 4, N: 4, K: 64, types: 'f16-f16' });
-    const ref = subgroupMatrixReference(small, subgroupMatrix.makeInputs(small, 2));
-    expect(ref.bound).toBeDefined();
-    expect(ref.bound!.every((b) => b > 0 && Number.isFinite(b))).toBe(true);
-    const long = params({ M: 1, N: 1, K: 1024, types: 'f16-f16' });
+  it('derives a bound, says when it is too loose to catch anything, and gives none where γ is undefined', () => {
+    const f32 = params({ M: 8, N: 8, K: 256, types: 'f32-f32' });
+    const ref32 = subgroupMatrixReference(f32, subgroupMatrix.makeInputs(f32, 2));
+    expect(ref32.bound!.every((b) => b > 0 && Number.isFinite(b))).toBe(true);
+    // Informative for f32: an all-zero output would break it almost everywhere.
+    expect(ref32.boundNote).not.toMatch(/cannot catch/);
+    expect(ref32.values.filter((v, i) => Math.abs(v) > ref32.bound![i]).length).toBeGreaterThan(56);
+    const f16 = params({ M: 8, N: 8, K: 64, types: 'f16-f16' });
+    const ref16 = subgroupMatrixReference(f16, subgroupMatrix.makeInputs(f16, 2));
+    expect(ref16.bound).toBeDefined();
+    expect(ref16.boundNote).toMatch(/cannot catch an error here/);
+    const long = params({ M: 1, N: 1, K: 512, types: 'f16-f16' });
     expect(subgroupMatrixReference(long, subgroupMatrix.makeInputs(long, 2)).bound).toBeUndefined();
   });
 });

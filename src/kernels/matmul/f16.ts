@@ -6,7 +6,7 @@
 // Inputs are rounded to f16 on the host with integer bit operations (WGSL leaves the rounding of
 // f32→f16 conversion open), so the float64 reference multiplies exactly the stored values.
 import { hasFeature } from '../../gpu/caps';
-import { F32_UNIT_ROUNDOFF, gamma } from '../../numerics/metrics';
+import { F32_UNIT_ROUNDOFF, gamma, vacuousBoundNote } from '../../numerics/metrics';
 import { matmulReference } from '../../numerics/matmul';
 import { F16_UNIT_ROUNDOFF, packF16, roundToF16, unpackF16 } from '../../numerics/matmulF16';
 import { deriveSeed, uniformArray } from '../../numerics/prng';
@@ -73,7 +73,7 @@ export function f16Reference(acc: F16Accumulator) {
       return { values: c, boundNote: `no bound derived: K·u ≥ 1 for f16 (K = ${K} ≥ 2048); the error is shown as measured`, rows: M, cols: N };
     }
     const bound = c.map((_, i) => g * absSum[i] + 2 * K * 2 ** -25);
-    return { values: c, bound, boundNote: `f16 accumulation: γ_K(2⁻¹¹)·Σ|a·b| + K·2⁻²⁴ (underflow), K = ${K}, γ_K ≈ ${g.toExponential(2)}`, rows: M, cols: N };
+    return { values: c, bound, boundNote: `f16 accumulation: γ_K(2⁻¹¹)·Σ|a·b| + K·2⁻²⁴ (underflow), K = ${K}, γ_K ≈ ${g.toExponential(2)}${vacuousBoundNote(bound, c)}`, rows: M, cols: N };
   };
 }
 

@@ -42,6 +42,7 @@ export const matmulFamily: FamilyDef = {
       cases.push(bench('regblock-subgroup', { ...shape, ...REGBLOCK_TUNED_HERE }, 'regblock-subgroup (tuned)'));
       // Only where the adapter has subgroup matrices with these types (elsewhere: the reason).
       cases.push(bench('subgroup-matrix', { ...shape, ...SUBGROUP_MATRIX_DEFAULT, types: 'f32-f32' }, 'subgroup-matrix f32'));
+      cases.push(bench('subgroup-matrix', { ...shape, ...SUBGROUP_MATRIX_DEFAULT, types: 'f16-f16' }, 'subgroup-matrix f16→f16'));
       cases.push(bench('subgroup-matrix', { ...shape, ...SUBGROUP_MATRIX_DEFAULT, types: 'f16-f32' }, 'subgroup-matrix f16→f32'));
     }
     // A few configurations at 512³: micro-tile size, staging, vec4.

@@ -21,7 +21,7 @@
 // the fragments are plain arrays: the kernel body (offsets, strides, loops, dispatch, padding) is
 // the same text, so the emulated form, run on any adapter, tests everything but the builtins.
 import { configLabel, hasFeature } from '../../gpu/caps';
-import { F32_UNIT_ROUNDOFF, gamma } from '../../numerics/metrics';
+import { F32_UNIT_ROUNDOFF, gamma, vacuousBoundNote } from '../../numerics/metrics';
 import { matmulReference } from '../../numerics/matmul';
 import { F16_UNIT_ROUNDOFF, packF16, unpackF16 } from '../../numerics/matmulF16';
 import { checkBuffers, checkDispatch, checkWorkgroup, intParam } from '../schema';
@@ -156,7 +156,8 @@ export function subgroupMatrixWgsl(p: PaddedShape, k: SubgroupMatrixKernel, back
   if (backend === 'native') {
     emit(0, 'fn main(@builtin(workgroup_id) wid : vec3u, @builtin(subgroup_id) subgroupId : u32, @builtin(subgroup_size) subgroupSize : u32) {');
     emit(1, '// The workgroup holds SUBGROUPS subgroups of the largest size; where the device runs');
-    emit(1, '// smaller subgroups there are more of them, and the extra ones find no tile slot.');
+    emit(1, '// smaller subgroups there are more of them, and the extra ones find no tile slot and idle');
+    emit(1, '// (a cost, not an error: e.g. half the workgroup on a 64-wide GPU running 32-wide).');
     emit(1, `let subgroupsHere = ${wgSize}u / subgroupSize;`);
   } else {
     emit(0, 'fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_index) subgroupId : u32) {');
@@ -266,7 +267,9 @@ const TYPE_OPTIONS = [
   { value: 'f16-f16', label: 'f16 inputs, f16 result' },
 ];
 
-export const SUBGROUP_MATRIX_DEFAULT = { types: 'f16-f32', SM: 2, SN: 2, WGM: 2, WGN: 2 };
+// f16 → f16 is the configuration Metal (8×8×8) and the Vulkan drivers with cooperative matrices
+// (16×16×16) have in common; f32 is Metal-only, f16 → f32 mostly Vulkan.
+export const SUBGROUP_MATRIX_DEFAULT = { types: 'f16-f16', SM: 2, SN: 2, WGM: 2, WGN: 2 };
 
 function typesOf(params: Params): { elem: 'f32' | 'f16'; result: 'f32' | 'f16' } {
   const [elem, result] = String(params.types ?? SUBGROUP_MATRIX_DEFAULT.types).split('-') as ['f32' | 'f16', 'f32' | 'f16'];
@@ -293,11 +296,14 @@ export function kernelFor(params: Params, caps: DeviceCaps): SubgroupMatrixKerne
 // ---- The error bound --------------------------------------------------------------------------------
 
 /**
- * Matrix units need not round to nearest (the extension leaves their ULPs undefined; NVIDIA's
- * tensor cores truncate — Fasi, Higham, Mikaitis & Pranesh, "Numerical behavior of NVIDIA tensor
- * cores", PeerJ CS 2021). So each operation is allowed an error of 2u, twice round-to-nearest's:
- * |error| ≤ γ_n(2u)·Σ|a·b| with n = K + 1 operations per output (K sums and, for f32 inputs, the
- * product's rounding). f16 results add 2⁻²⁴ per operation for gradual underflow.
+ * Matrix units need not round to nearest (the extension leaves their ULPs undefined). NVIDIA's
+ * tensor cores add several products at once in a block fused multiply-add that truncates the
+ * aligned addends and then the result (Fasi, Higham, Mikaitis & Pranesh, "Numerical behavior of
+ * NVIDIA tensor cores", PeerJ CS 2021; Blanchard et al., "Mixed precision block fused
+ * multiply-add", SISC 2020). So each of the K + 1 operations per output (K additions and, for
+ * f32 inputs, the product) is allowed two errors of 2u: |error| ≤ γ_{2(K+1)}(2u)·Σ|a·b| + u·|c|.
+ * f16 results add 2⁻²⁴ per operation for gradual underflow. A worst-case bound for an f16
+ * result soon exceeds |c| itself; the note then says it cannot catch an error.
  */
 export function subgroupMatrixReference(params: Params, inputs: Record<string, HostArray>): ReferenceResult {
   const { M, N, K } = shapeOf(params);
@@ -306,16 +312,16 @@ export function subgroupMatrixReference(params: Params, inputs: Record<string, H
   const b = elem === 'f16' ? unpackF16(inputs.b as Uint32Array, K * N) : (inputs.b as Float32Array);
   const { c, absSum } = matmulReference(a, b, M, N, K);
   const u = result === 'f16' ? F16_UNIT_ROUNDOFF : F32_UNIT_ROUNDOFF;
-  const g = gamma(K + 1, 2 * u);
+  const g = gamma(2 * (K + 1), 2 * u);
   if (!Number.isFinite(g)) {
-    return { values: c, boundNote: `no bound derived: (K+1)·2u ≥ 1 for a ${result} result at K = ${K}; the error is shown as measured`, rows: M, cols: N };
+    return { values: c, boundNote: `no bound derived: 2(K+1)·2u ≥ 1 for a ${result} result at K = ${K}; the error is shown as measured`, rows: M, cols: N };
   }
   const underflow = result === 'f16' ? 2 * (K + 1) * 2 ** -24 : 1e-30;
   const bound = c.map((v, i) => g * absSum[i] + u * Math.abs(v) + underflow);
   return {
     values: c,
     bound,
-    boundNote: `${elem} inputs, ${result} result: γ_(K+1)(2u)·Σ|a·b| (matrix units may truncate), K = ${K}, bound factor ≈ ${g.toExponential(2)}`,
+    boundNote: `${elem} inputs, ${result} result: γ_2(K+1)(2u)·Σ|a·b| (matrix units may truncate), K = ${K}, bound factor ≈ ${g.toExponential(2)}${vacuousBoundNote(bound, c)}`,
     rows: M,
     cols: N,
   };
