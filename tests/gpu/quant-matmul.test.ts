@@ -48,12 +48,32 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
   }
 
   for (const dot of ['builtin', 'manual']) {
-    it(`W8A8 with the ${dot} packed dot product: exact integer sums, γ_3 bound`, async () => {
-      await check('gemm-w8a8', { TM: 1, dot }, [1, 13, 64]);
-      const r = await check('gemm-w8a8', { TM: 4, dot, dist: 'student-t', outliers: 2 }, [7, 30, 256]);
-      expect(r.wgsl[0].source.includes('dot4I8Packed')).toBe(dot === 'builtin');
-    });
+    for (const actQuant of ['gpu', 'host']) {
+      it(`W8A8 with the ${dot} packed dot product, activations quantized on the ${actQuant}: exact integer sums, γ_3 bound`, async () => {
+        await check('gemm-w8a8', { TM: 1, dot, actQuant }, [1, 13, 64]);
+        const r = await check('gemm-w8a8', { TM: 4, dot, actQuant, dist: 'student-t', outliers: 2 }, [7, 30, 256]);
+        const matmul = r.wgsl[r.wgsl.length - 1].source;
+        expect(matmul.includes('dot4I8Packed')).toBe(dot === 'builtin');
+        // On the GPU path the activations' codes and scales come from the codec's kernels, which
+        // must equal the host's bit for bit: the γ_3 bound (a few ulps) leaves no room for a code off by one.
+        expect(r.wgsl.map((w) => w.label)).toEqual(actQuant === 'gpu' ? ['quantize activations: row scales', 'quantize activations: int8 codes', 'pack activations', `matmul W8A8 (${dot})`] : [`matmul W8A8 (${dot})`]);
+      });
+    }
   }
+
+  it('W8A8: a pack pass that drops the sign of the codes is caught by the same bound', async () => {
+    const { device, caps } = await nodeDevice();
+    const variant = findVariant('quant', 'gemm-w8a8')!;
+    const params = { ...defaultExperiment('quant', 'gemm-w8a8').params, M: 3, N: 9, K: 64, TM: 1, dot: 'manual', actQuant: 'gpu' };
+    const inputs = variant.makeInputs(params, 5);
+    const plan = variant.plan(params, inputs, caps);
+    const pack = plan.dispatches.find((d) => d.label === 'pack activations')!;
+    pack.wgsl = pack.wgsl.replace('(q[i] & 0xffu)', '(q[i] & 0x7fu)');
+    const { runPlan } = await import('../../src/gpu/runner');
+    const run = await runPlan(device, plan, { reps: 1, targetSampleSeconds: 0.001 });
+    const ref = variant.reference(params, inputs);
+    expect(computeMetrics(run.output as Float32Array, ref.values, ref.bound).boundViolations).toBeGreaterThan(0);
+  });
 
   for (const format of ['bf16', 'e4m3']) {
     for (const mode of ['lmul', 'exact']) {

@@ -8,7 +8,7 @@
 import { ELEMENT_FORMATS, codebookThresholds, hash32, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
 import { computeMetrics } from '../../numerics/metrics';
 import { checkBuffers, checkDispatch } from '../schema';
-import type { KernelVariant, ParamDef, Params, ReferenceResult } from '../types';
+import type { DeviceCaps, KernelVariant, ParamDef, Params, ReferenceResult } from '../types';
 import { DISTRIBUTION_PARAM, OUTLIER_PARAMS, bitsOf, boolParam, dispatch1d, intParam, strParam, tensorFromParams } from './common';
 import { NF4_VALUES_F32 } from '../../numerics/formats';
 import { ROUNDING_WGSL, decodeElementWgsl, encodeElementWgsl, f32Literal, nf4CodeWgsl, stochasticTableCodeWgsl } from './wgslCodec';
@@ -444,6 +444,20 @@ fn sr_bits(i : u32) -> u32 {
   }${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
 }
 
+/**
+ * The quantize kernel's source and the two passes' grids. Both passes index element/group
+ * i = gid.x + gid.y·STRIDE with one STRIDE, so wide dispatches fold into 2-D the same way.
+ */
+export function codecPasses(params: Params, caps: DeviceCaps) {
+  const layout = codecLayout(params);
+  const wx = Math.min(caps.limits.maxComputeWorkgroupsPerDimension, Math.ceil(Math.max(layout.n, layout.groups, 1) / 64));
+  const workgroupsFor = (count: number): [number, number] => {
+    const total = Math.max(1, Math.ceil(count / 64));
+    return [Math.min(wx, total), Math.ceil(total / wx)];
+  };
+  return { wgsl: codecWgsl(params, 64 * wx), wx, codeWorkgroups: workgroupsFor(layout.n), scaleWorkgroups: workgroupsFor(layout.groups) };
+}
+
 /** The dequantize pass: codes (and scales) in, float32 values out, exactly as formats.ts decodes. */
 export function dequantWgsl(params: Params, stride: number): string {
   const layout = codecLayout(params);
@@ -559,15 +573,7 @@ export const codec: KernelVariant = {
   },
   plan(params, inputs, caps) {
     const layout = codecLayout(params);
-    // Both passes index element/group i = gid.x + gid.y·STRIDE; wide dispatches fold into 2-D.
-    const wx = Math.min(caps.limits.maxComputeWorkgroupsPerDimension, Math.ceil(Math.max(layout.n, layout.groups, 1) / 64));
-    const workgroupsFor = (count: number): [number, number] => {
-      const total = Math.max(1, Math.ceil(count / 64));
-      return [Math.min(wx, total), Math.ceil(total / wx)];
-    };
-    const wgsl = codecWgsl(params, 64 * wx);
-    const codeWorkgroups = workgroupsFor(layout.n);
-    const scaleWorkgroups = workgroupsFor(layout.groups);
+    const { wgsl, wx, codeWorkgroups, scaleWorkgroups } = codecPasses(params, caps);
     const roundtrip = strParam(params, 'stage') === 'roundtrip';
     const table = layout.format === 'codebook4' ? ['table'] : [];
     return {

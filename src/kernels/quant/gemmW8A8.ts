@@ -4,11 +4,15 @@
 // WGSL's dot4I8Packed (language feature packed_4x8_integer_dot_product) or, for comparison, the
 // same sum from shifts and sign extension. Integer accumulation is exact (|Σ| ≤ K·127² < 2^31 for
 // K ≤ 16384); the result is y = f32(acc)·sx[m]·sw[n].
+// Activations change with every token, so by default they are quantized on the GPU inside the
+// timed run, by the codec's bit-exact int8 per-row kernels (codec.ts) and a packing pass; the
+// weights are quantized once, ahead of time, on the host. 'actQuant: host' times the matmul alone.
 import { quantize } from '../../numerics/formats';
 import { gamma } from '../../numerics/metrics';
 import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
 import type { KernelVariant, Params } from '../types';
-import { strParam } from './common';
+import { bitsOf, dispatch1d, strParam } from './common';
+import { codecLayout, codecPasses } from './codec';
 import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel, quantizedMatmulExtras } from './wmatmul';
 
 export const PACKED_DOT_FEATURE = 'packed_4x8_integer_dot_product';
@@ -81,6 +85,37 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 `;
 }
 
+/** The codec parameters of the activations' quantization: int8, symmetric, one scale per row. */
+function activationCodecParams(params: Params): Params {
+  const { M, K } = dimsOf(params);
+  return { format: 'int', bits: 8, symmetric: true, granularity: 'channel', groupSize: K, rows: M, cols: K, rounding: 'nearest-even', srSeed: 1 };
+}
+
+/** Packs the codec's output (M·K int8 codes as i32 bits, then M f32 scales) into xq and sx. */
+export function packActivationsWgsl(M: number, K: number, stride: number): string {
+  return /* wgsl */ `// pack int8 activation codes 4 per u32 (byte j = element 4w+j) and copy the row scales
+const WORDS = ${(M * K) / 4}u;
+const M = ${M}u;
+const STRIDE = ${stride}u; // invocations per row of the 2-D dispatch
+
+@group(0) @binding(0) var<storage, read> q : array<u32>; // codes (i32 bits), then scales (f32 bits)
+@group(0) @binding(1) var<storage, read_write> xq : array<u32>;
+@group(0) @binding(2) var<storage, read_write> sx : array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid : vec3u) {
+  let w = gid.x + gid.y * STRIDE;
+  if (w < WORDS) {
+    let i = 4u * w;
+    xq[w] = (q[i] & 0xffu) | ((q[i + 1u] & 0xffu) << 8u) | ((q[i + 2u] & 0xffu) << 16u) | ((q[i + 3u] & 0xffu) << 24u);
+  }
+  if (w < M) {
+    sx[w] = bitcast<f32>(q[WORDS * 4u + w]);
+  }
+}
+`;
+}
+
 export const gemmW8A8: KernelVariant = {
   family: 'quant',
   id: 'gemm-w8a8',
@@ -96,6 +131,16 @@ export const gemmW8A8: KernelVariant = {
       options: [
         { value: 'builtin', label: 'dot4I8Packed builtin (needs packed_4x8_integer_dot_product)' },
         { value: 'manual', label: 'manual: shift and sign-extend each byte' },
+      ],
+    },
+    {
+      key: 'actQuant',
+      label: 'Activation quantization',
+      kind: 'enum',
+      default: 'gpu',
+      options: [
+        { value: 'gpu', label: 'on the GPU, inside the timed run (as at inference)' },
+        { value: 'host', label: 'ahead of time on the host (times the integer matmul alone)' },
       ],
     },
   ],
@@ -149,25 +194,45 @@ export const gemmW8A8: KernelVariant = {
     }
     return { values, bound, boundNote: 'exact int32 sum of int8 products; |error| ≤ γ_3·|y| from f32(acc)·sx·sw', rows: M, cols: N };
   },
-  plan(params, inputs) {
-    const { M, N, TM } = dimsOf(params);
+  plan(params, inputs, caps) {
+    const { M, N, K, TM } = dimsOf(params);
+    const matmul = { label: `matmul W8A8 (${strParam(params, 'dot')})`, wgsl: gemmW8A8Wgsl(params), bindings: ['xq', 'sx', 'wq', 'sw', 'y'], workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] as [number, number] };
+    const weights = [
+      { name: 'wq', data: inputs.wq, usage: 'storage' as const },
+      { name: 'sw', data: inputs.sw, usage: 'storage' as const },
+      { name: 'y', bytes: 4 * M * N, usage: 'storage' as const },
+    ];
+    const output = { buffer: 'y', type: 'f32' as const, count: M * N };
+    if (strParam(params, 'actQuant') === 'host') {
+      return { buffers: [{ name: 'xq', data: inputs.xq, usage: 'storage' }, { name: 'sx', data: inputs.sx, usage: 'storage' }, ...weights], dispatches: [matmul], output };
+    }
+    // Quantize X per row on the GPU (codec scales pass, codes pass), pack, then multiply.
+    const codecParams = activationCodecParams(params);
+    const layout = codecLayout(codecParams);
+    const codec = codecPasses(codecParams, caps);
+    const packGroups = dispatch1d(Math.max((M * K) / 4, M), caps.limits.maxComputeWorkgroupsPerDimension);
     return {
       buffers: [
-        { name: 'xq', data: inputs.xq, usage: 'storage' },
-        { name: 'sx', data: inputs.sx, usage: 'storage' },
-        { name: 'wq', data: inputs.wq, usage: 'storage' },
-        { name: 'sw', data: inputs.sw, usage: 'storage' },
-        { name: 'y', bytes: 4 * M * N, usage: 'storage' },
+        { name: 'x', data: bitsOf(inputs.x as Float32Array), usage: 'storage' },
+        { name: 'xCodes', bytes: 4 * layout.outputCount, usage: 'storage' },
+        { name: 'xq', bytes: M * K, usage: 'storage' },
+        { name: 'sx', bytes: 4 * M, usage: 'storage' },
+        ...weights,
       ],
       dispatches: [
-        { label: `matmul W8A8 (${strParam(params, 'dot')})`, wgsl: gemmW8A8Wgsl(params), bindings: ['xq', 'sx', 'wq', 'sw', 'y'], workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] },
+        { label: 'quantize activations: row scales', wgsl: codec.wgsl, entryPoint: 'scales', bindings: ['x', 'xCodes'], workgroups: codec.scaleWorkgroups },
+        { label: 'quantize activations: int8 codes', wgsl: codec.wgsl, entryPoint: 'codes', bindings: ['x', 'xCodes'], workgroups: codec.codeWorkgroups },
+        { label: 'pack activations', wgsl: packActivationsWgsl(M, K, 64 * packGroups[0]), bindings: ['xCodes', 'xq', 'sx'], workgroups: packGroups },
+        matmul,
       ],
-      output: { buffer: 'y', type: 'f32', count: M * N },
+      output,
     };
   },
   work(params) {
     const { M, N, K } = dimsOf(params);
-    return { flops: 2 * M * N * K, bytes: M * K + N * K + 4 * (M + N) + 4 * M * N };
+    // With GPU activation quantization, X is also read as f32 (twice) and its codes written and read.
+    const activationBytes = params.actQuant === 'host' ? M * K : 2 * 4 * M * K + 2 * 4 * M * K + M * K;
+    return { flops: 2 * M * N * K, bytes: activationBytes + N * K + 4 * (M + N) + 4 * M * N };
   },
   shapeLabel: matmulShapeLabel,
   extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, 8 + 32 / dimsOf(params).K),
