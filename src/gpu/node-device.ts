@@ -1,5 +1,7 @@
 // A GPUDevice in Node through the `webgpu` package (Dawn), for the benchmark CLI and the tests.
 // Never imported by the browser bundle.
+import type { DeviceCaps } from '../kernels/types';
+import { capsFromDevice } from './caps';
 import { acquireDevice, type AcquiredDevice } from './device';
 
 let shared: Promise<AcquiredDevice> | undefined;
@@ -7,11 +9,17 @@ let shared: Promise<AcquiredDevice> | undefined;
 // promises never settle and Node exits early.
 let gpuHandle: GPU | undefined;
 
+/** The `webgpu` package, with its GPU* classes installed as globals (as in a browser). */
+async function loadWebgpu() {
+  const webgpu = await import('webgpu');
+  Object.assign(globalThis, webgpu.globals);
+  return webgpu;
+}
+
 export async function nodeDevice(): Promise<AcquiredDevice> {
   if (!shared) {
     shared = (async () => {
-      const webgpu = await import('webgpu');
-      Object.assign(globalThis, webgpu.globals);
+      const webgpu = await loadWebgpu();
       // allow_unsafe_apis exposes timestamp-query and the experimental features Dawn gates.
       gpuHandle = webgpu.create(['enable-dawn-features=allow_unsafe_apis', 'disable-dawn-features=timestamp_quantization']);
       return acquireDevice(gpuHandle);
@@ -39,17 +47,16 @@ let nullGpu: GPU | undefined;
  * does for a real GPU, offers every feature (shader-f16, subgroup matrices…), and runs nothing.
  * For checking the WGSL of variants that no adapter on the test machine can run; never for results.
  */
-export async function nodeCompileOnlyDevice(features: string[]): Promise<{ device: GPUDevice; subgroupMaxSize: number; limits: GPUSupportedLimits }> {
-  const webgpu = await import('webgpu');
-  Object.assign(globalThis, webgpu.globals);
+export async function nodeCompileOnlyDevice(features: string[]): Promise<{ device: GPUDevice; subgroupMaxSize: number; caps: DeviceCaps }> {
+  const webgpu = await loadWebgpu();
   nullGpu ??= webgpu.create(['backend=null', 'enable-dawn-features=allow_unsafe_apis']);
   const adapter = await nullGpu.requestAdapter();
   if (!adapter) throw new Error("Dawn's null backend offered no adapter");
   const missing = features.filter((f) => !adapter.features.has(f));
   if (missing.length) throw new Error(`Dawn's null backend lacks ${missing.join(', ')}`);
   const device = await adapter.requestDevice({ requiredFeatures: features as GPUFeatureName[] });
-  const info = adapter.info as GPUAdapterInfo & { subgroupMaxSize?: number };
-  return { device, subgroupMaxSize: info.subgroupMaxSize ?? 0, limits: device.limits };
+  const caps = capsFromDevice(device, adapter.info);
+  return { device, subgroupMaxSize: caps.subgroupMaxSize ?? 0, caps };
 }
 
 /** Compiles WGSL (and, when entryPoint is given, a compute pipeline) and returns Dawn's messages. */

@@ -53,3 +53,12 @@ export function matmulFloat32Emulated(
   }
   return c;
 }
+
+/** Copies a row-major rows×cols matrix into the top-left corner of a zero matrix rowsP×colsP. */
+export function padMatrix(values: ArrayLike<number>, rows: number, cols: number, rowsP: number, colsP: number): Float32Array {
+  const out = new Float32Array(rowsP * colsP);
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) out[r * colsP + q] = values[r * cols + q];
+  }
+  return out;
+}

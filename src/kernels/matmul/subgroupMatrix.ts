@@ -22,7 +22,7 @@
 // the same text, so the emulated form, run on any adapter, tests everything but the builtins.
 import { configLabel, hasFeature } from '../../gpu/caps';
 import { F32_UNIT_ROUNDOFF, gamma, vacuousBoundNote } from '../../numerics/metrics';
-import { matmulReference } from '../../numerics/matmul';
+import { matmulReference, padMatrix } from '../../numerics/matmul';
 import { F16_UNIT_ROUNDOFF, packF16, unpackF16 } from '../../numerics/matmulF16';
 import { checkBuffers, checkDispatch, checkWorkgroup, intParam } from '../schema';
 import type { DeviceCaps, GpuPlan, HostArray, KernelVariant, Params, ReferenceResult, SubgroupMatrixConfig } from '../types';
@@ -198,15 +198,6 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
   if (col < ${p.N}u && row < ${p.M}u) { c[row * ${p.N}u + col] = f32(padded[row * ${p.NP}u + col]); }
 }
 `;
-}
-
-/** Copies a row-major rows×cols matrix into the top-left corner of a zero matrix rowsP×colsP. */
-export function padMatrix(values: ArrayLike<number>, rows: number, cols: number, rowsP: number, colsP: number): Float32Array {
-  const out = new Float32Array(rowsP * colsP);
-  for (let r = 0; r < rows; r++) {
-    for (let q = 0; q < cols; q++) out[r * colsP + q] = values[r * cols + q];
-  }
-  return out;
 }
 
 /**

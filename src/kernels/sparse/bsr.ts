@@ -7,6 +7,7 @@
 // fewer blocks; B's rows are permuted to match on the CPU (untimed), and the kernel writes each
 // row of C back to its original place through rowPerm.
 import { bsrBytes, clusterPermutation, denseToBsr, permuteMatrix } from '../../numerics/sparse';
+import { padMatrix } from '../../numerics/matmul';
 import { checkWorkgroup, intParam } from '../schema';
 import type { DeviceCaps, KernelVariant, Params } from '../types';
 import { checkGrid, gridFor, nominalNnz, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
@@ -105,9 +106,7 @@ export function columnTiles(N: number, TN: number): number {
 export function padColumnsTo4(b: Float32Array, rows: number, cols: number): Float32Array {
   const padded = Math.ceil(cols / 4) * 4;
   if (padded === cols) return b;
-  const out = new Float32Array(rows * padded);
-  for (let r = 0; r < rows; r++) out.set(b.subarray(r * cols, (r + 1) * cols), r * padded);
-  return out;
+  return padMatrix(b, rows, cols, rows, padded);
 }
 
 export function bsrBlockSize(params: Params): number {
