@@ -1,6 +1,6 @@
 // Reading what a device offers, and which features Kernel Lab asks for. Code branches on these
 // features and limits, never on the adapter's name.
-import type { AdapterDescription, DeviceCaps, SubgroupMatrixConfig } from '../kernels/types';
+import type { AdapterDescription, DeviceCaps, SubgroupMatrixConfig } from './types';
 
 /** Features used when the adapter offers them. */
 export const WANTED_FEATURES = ['timestamp-query', 'subgroups', 'shader-f16', 'chromium-experimental-subgroup-matrix'] as const;
@@ -62,35 +62,4 @@ export function describeAdapter(info: GPUAdapterInfo | undefined, isFallback = f
   };
 }
 
-/** A short human name for an adapter, for tables and result provenance. */
-export function adapterName(a: AdapterDescription | null): string {
-  if (!a) return 'no GPU (CPU reference only)';
-  const parts = [a.vendor, a.architecture, a.device || a.description].filter(Boolean);
-  return parts.length ? parts.join(' · ') : 'unnamed adapter';
-}
-
-/** e.g. "f16×f16→f32 16×16×16": a subgroup-matrix configuration in words. */
-export function configLabel(c: SubgroupMatrixConfig): string {
-  return `${c.componentType}×${c.componentType}→${c.resultComponentType} ${c.M}×${c.N}×${c.K}`;
-}
-
-/** The WGSL `enable` lines and feature names a variant needs, checked against caps. */
-export function hasFeature(caps: DeviceCaps, feature: string): boolean {
-  return caps.features.includes(feature);
-}
-
-/** The WebGPU spec's guaranteed minimum limits: a safe stand-in when no device is known. */
-export const SPEC_DEFAULT_CAPS: DeviceCaps = {
-  features: [],
-  limits: {
-    maxComputeInvocationsPerWorkgroup: 256,
-    maxComputeWorkgroupSizeX: 256,
-    maxComputeWorkgroupSizeY: 256,
-    maxComputeWorkgroupSizeZ: 64,
-    maxComputeWorkgroupStorageSize: 16384,
-    maxComputeWorkgroupsPerDimension: 65535,
-    maxStorageBufferBindingSize: 134217728,
-    maxBufferSize: 268435456,
-    maxStorageBuffersPerShaderStage: 8,
-  },
-};
+export { adapterName, configLabel, hasFeature, SPEC_DEFAULT_CAPS } from './describe';

@@ -1,6 +1,7 @@
 // Acquiring a GPUDevice step by step, with a specific message for each way it can fail.
-import type { AdapterDescription, DeviceCaps } from '../kernels/types';
+import type { AdapterDescription, DeviceCaps } from './types';
 import { WANTED_FEATURES, WANTED_LIMITS, capsFromDevice, describeAdapter } from './caps';
+import { ENABLE_WEBGPU_HELP } from './describe';
 
 export interface AcquiredDevice {
   device: GPUDevice;
@@ -18,11 +19,7 @@ export class GpuUnavailableError extends Error {
   }
 }
 
-export const ENABLE_WEBGPU_HELP =
-  'WebGPU is on by default in Chrome and Edge 113+ (Windows, macOS, ChromeOS, Android), in ' +
-  'Safari 26+, and in Firefox 141+ on Windows. On Linux Chrome/Chromium, start the browser with ' +
-  '--enable-unsafe-webgpu (and --enable-features=Vulkan), or enable chrome://flags/#enable-unsafe-webgpu. ' +
-  'The page must be served from https:// or http://localhost (a secure context).';
+export { ENABLE_WEBGPU_HELP };
 
 export async function acquireDevice(gpu: GPU | undefined, secureContext = true): Promise<AcquiredDevice> {
   if (!gpu) {

@@ -1,6 +1,6 @@
 // A GPUDevice in Node through the `webgpu` package (Dawn), for the benchmark CLI and the tests.
 // Never imported by the browser bundle.
-import type { DeviceCaps } from '../kernels/types';
+import type { DeviceCaps } from './types';
 import { capsFromDevice } from './caps';
 import { acquireDevice, type AcquiredDevice } from './device';
 

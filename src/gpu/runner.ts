@@ -5,7 +5,8 @@
 //    timestamps (browsers quantize timestamps to tens of microseconds), else wall clock around
 //    submitted work (queue.onSubmittedWorkDone);
 //  - buffers marked resetEachRun are cleared before every run.
-import type { GpuPlan, HostArray, TimingInfo } from '../kernels/types';
+import { bufferOf } from './bindings';
+import type { GpuPlan, HostArray, TimingInfo } from './types';
 import { errorText } from './device';
 
 export interface CancelToken {
@@ -126,7 +127,8 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
       const bindGroup = device.createBindGroup({
         label: d.label,
         layout: pipeline.getBindGroupLayout(0),
-        entries: d.bindings.map((name, binding) => {
+        entries: d.bindings.map((b, binding) => {
+          const name = bufferOf(b);
           const buffer = buffers.get(name);
           if (!buffer) throw new Error(`dispatch "${d.label}" binds unknown buffer "${name}"`);
           return { binding, resource: { buffer } };

@@ -3,8 +3,9 @@
 import { computeMetrics, errorHeatmap, summarize } from '../numerics/metrics';
 import { CancelledError, runPlan, type CancelToken } from '../gpu/runner';
 import { variantOf } from './experiment';
-import { problemsFor } from './schema';
-import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, HostArray, KernelVariant, Provenance } from './types';
+import { coerceParams, problemsFor } from './schema';
+import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, HostArray, KernelVariant, ProgressInfo, Provenance, SweepPoint } from './types';
+export type { ProgressInfo, ProgressPhase, SweepPoint } from './types';
 
 export const APP_VERSION = '0.1.0';
 
@@ -23,15 +24,6 @@ async function loadAssets(variant: KernelVariant, params: Experiment['params'], 
     }
   }
   return assets;
-}
-
-export type ProgressPhase = 'inputs' | 'compile' | 'warmup' | 'timing' | 'reference' | 'metrics' | 'tuning' | 'roofline';
-
-export interface ProgressInfo {
-  phase: ProgressPhase;
-  /** 0…1 within the whole experiment (or sweep point). */
-  fraction: number;
-  message: string;
 }
 
 export interface RunOptions {
@@ -55,8 +47,15 @@ export class ConfigurationError extends Error {
   }
 }
 
+/** A kernel never runs with a parameter its own schema rejects. */
+function checkParams(variant: KernelVariant, experiment: Experiment): void {
+  const { problems } = coerceParams(variant.params, experiment.params);
+  if (problems.length) throw new ConfigurationError(problems);
+}
+
 export async function runExperiment(device: GPUDevice, experiment: Experiment, options: RunOptions): Promise<ExperimentResult> {
   const variant = variantOf(experiment);
+  checkParams(variant, experiment);
   const problems = problemsFor(variant, experiment.params, options.caps);
   if (problems.length) throw new ConfigurationError(problems);
   const progress = options.onProgress ?? (() => {});
@@ -103,7 +102,8 @@ export async function runExperimentCpu(
   options: { cancel?: CancelToken; onProgress?: (p: ProgressInfo) => void; userAgent?: string; loadAsset?: AssetLoader } = {},
 ): Promise<ExperimentResult> {
   const variant = variantOf(experiment);
-  if (!variant.emulate) throw new ConfigurationError([`${variant.label} has no CPU emulation; it needs WebGPU`]);
+  checkParams(variant, experiment);
+  if (!variant.emulate) throw new ConfigurationError([`${variant.label} has no CPU emulation (${variant.noEmulationReason ?? 'not written'}); it needs WebGPU`]);
   const progress = options.onProgress ?? (() => {});
   progress({ phase: 'inputs', fraction: 0, message: 'generating seeded inputs' });
   const inputs = variant.makeInputs(experiment.params, experiment.seed, await loadAssets(variant, experiment.params, options.loadAsset));
@@ -179,13 +179,6 @@ function featuresUsed(sources: string[], timestamps: boolean): string[] {
   }
   if (timestamps) used.add('timestamp-query');
   return [...used].sort();
-}
-
-export interface SweepPoint {
-  value: number;
-  result?: ExperimentResult;
-  /** Why this point was not run (a device limit), or the error it hit. */
-  error?: string;
 }
 
 /** Runs the experiment once per sweep value, reporting each point as soon as it is done. */

@@ -60,8 +60,26 @@ export function coerceParams(defs: ParamDef[], raw: Record<string, unknown>): { 
   return { params, problems };
 }
 
+/** Control, format (bidirectional overrides, zero-width) and separator characters a message must never echo raw. */
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+
+/**
+ * Untrusted text (from a link, a file, a field) made safe to show inside a message: clipped to
+ * `max` characters, with control and bidirectional characters written as U+XXXX.
+ */
+export function escapeUntrusted(text: string, max = 32): string {
+  const chars = Array.from(String(text));
+  const shown = chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
+  return shown.replace(UNSAFE_CHARS, (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+/** escapeUntrusted in quotation marks, for messages such as `unknown variant "x"`. */
+export function quoteUntrusted(text: string, max = 32): string {
+  return `"${escapeUntrusted(text, max)}"`;
+}
+
 function clip(text: string): string {
-  return text.length > 24 ? `${text.slice(0, 24)}…` : text;
+  return escapeUntrusted(text, 24);
 }
 
 // ---- device-limit checks -----------------------------------------------------------------------

@@ -2,76 +2,12 @@
 // the worker boundary and the URL, so nothing here may hold a GPU object or a function's result
 // that cannot be structured-cloned.
 
-export type FamilyId = 'matmul' | 'quant' | 'sparse' | 'scan';
-
-export type ParamValue = number | string | boolean;
-export type Params = Record<string, ParamValue>;
-
-/** One field of a variant's parameter schema: URL parsing, the form and validation read it. */
-export type ParamDef =
-  | {
-      key: string;
-      label: string;
-      kind: 'int';
-      default: number;
-      min: number;
-      max: number;
-      /** Only powers of two are allowed (e.g. tile sizes). */
-      pow2?: boolean;
-      /** Suggested values for sweeps and the form's list. */
-      choices?: number[];
-      help?: string;
-    }
-  | {
-      key: string;
-      label: string;
-      kind: 'enum';
-      default: string;
-      options: { value: string; label: string }[];
-      help?: string;
-    }
-  | { key: string; label: string; kind: 'bool'; default: boolean; help?: string };
-
-/** What the code may rely on about a device: features and limits, nothing about its name. */
-export interface DeviceCaps {
-  features: string[];
-  limits: {
-    maxComputeInvocationsPerWorkgroup: number;
-    maxComputeWorkgroupSizeX: number;
-    maxComputeWorkgroupSizeY: number;
-    maxComputeWorkgroupSizeZ: number;
-    maxComputeWorkgroupStorageSize: number;
-    maxComputeWorkgroupsPerDimension: number;
-    maxStorageBufferBindingSize: number;
-    maxBufferSize: number;
-    maxStorageBuffersPerShaderStage: number;
-  };
-  /** From adapter info where the browser reports it (subgroup sizes vary between GPUs). */
-  subgroupMinSize?: number;
-  subgroupMaxSize?: number;
-  /**
-   * Matrix shapes and types the adapter's subgroup matrices support, in its order of preference
-   * (GPUAdapterInfo.subgroupMatrixConfigs, with 'chromium-experimental-subgroup-matrix').
-   */
-  subgroupMatrixConfigs?: SubgroupMatrixConfig[];
-}
-
-/** One supported subgroup-matrix configuration: left M×K, right K×N, result M×N. */
-export interface SubgroupMatrixConfig {
-  componentType: string;
-  resultComponentType: string;
-  M: number;
-  N: number;
-  K: number;
-}
-
-export interface AdapterDescription {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  isFallbackAdapter?: boolean;
-}
+import type { DeviceCaps, GpuPlan, HostArray, TimingInfo, TimingMethod, AdapterDescription } from '../gpu/types';
+import type { FamilyExtras } from './extras';
+import type { Facets } from './facets';
+import type { FamilyId, ParamDef, Params } from './vocabulary';
+export type * from './vocabulary';
+export type * from '../gpu/types';
 
 export interface SweepSpec {
   param: string;
@@ -87,36 +23,6 @@ export interface Experiment {
   /** Timed repetitions after warm-up. */
   reps: number;
   sweep?: SweepSpec;
-}
-
-// ---- What a variant hands to the GPU runner --------------------------------------------------
-
-export type HostArray = Float32Array | Uint32Array | Int32Array;
-
-export interface BufferSpec {
-  name: string;
-  /** Initial contents (uploaded once). Without data, `bytes` zero-filled bytes are allocated. */
-  data?: HostArray;
-  bytes?: number;
-  usage: 'storage' | 'uniform';
-  /** Cleared to zero before every run (atomics, look-back flags, split-K accumulators). */
-  resetEachRun?: boolean;
-}
-
-export interface DispatchSpec {
-  label: string;
-  wgsl: string;
-  entryPoint?: string;
-  /** Buffer names, bound in this order to @group(0) @binding(0), (1), … */
-  bindings: string[];
-  workgroups: [number, number?, number?];
-}
-
-export interface GpuPlan {
-  buffers: BufferSpec[];
-  /** Run in this order, in one compute pass (WebGPU orders dispatches' storage accesses). */
-  dispatches: DispatchSpec[];
-  output: { buffer: string; type: 'f32' | 'u32' | 'i32'; count: number };
 }
 
 export interface ReferenceResult {
@@ -141,7 +47,12 @@ export interface WorkModel {
   bytes: number;
 }
 
-export interface KernelVariant {
+/**
+ * A variant as the rest of the app sees it: every function takes the (validated) parameters.
+ * Variants are written with defineVariant (define.ts), which decodes the parameters once into a
+ * typed configuration and builds this object from functions of that configuration.
+ */
+export interface KernelVariant extends Facets {
   family: FamilyId;
   id: string;
   label: string;
@@ -162,6 +73,8 @@ export interface KernelVariant {
   reference(params: Params, inputs: Record<string, HostArray>): ReferenceResult;
   /** A CPU float32 emulation for machines without WebGPU (labelled as CPU, never as GPU). */
   emulate?(params: Params, inputs: Record<string, HostArray>): Float32Array;
+  /** Why there is no CPU emulation, where there is none (shown where Run on CPU is disabled). */
+  noEmulationReason?: string;
   plan(params: Params, inputs: Record<string, HostArray>, caps: DeviceCaps): GpuPlan;
   work(params: Params): WorkModel;
   /** Human-readable shape, e.g. "512×512×512". */
@@ -170,7 +83,7 @@ export interface KernelVariant {
    * Optional plain data for the family's own views (histograms, spy plots, dataflow…), computed
    * in the worker after the run. Must be structured-cloneable and reasonably small (< ~1 MB).
    */
-  extras?(params: Params, inputs: Record<string, HostArray>, output: HostArray, ref: ReferenceResult): Record<string, unknown>;
+  extras?(params: Params, inputs: Record<string, HostArray>, output: HostArray, ref: ReferenceResult): FamilyExtras;
 }
 
 export interface BenchCase {
@@ -189,17 +102,6 @@ export interface FamilyDef {
 }
 
 // ---- Results -----------------------------------------------------------------------------------
-
-export type TimingMethod = 'timestamp-query' | 'wall-clock';
-
-export interface TimingInfo {
-  method: TimingMethod;
-  /** The smallest time step the clock showed in this run, in seconds. */
-  resolutionSeconds: number;
-  /** Dispatch sequences between one pair of clock readings; seconds are divided by it. */
-  runsPerSample: number;
-  note?: string;
-}
 
 export interface Provenance {
   backend: 'webgpu' | 'cpu';
@@ -228,6 +130,25 @@ export interface ExperimentResult {
   heatmap: { rows: number; cols: number; values: number[]; cellRows: number; cellCols: number };
   wgsl: { label: string; source: string }[];
   provenance: Provenance;
-  /** What the variant's extras() returned, for the family's own views. */
-  extras?: Record<string, unknown>;
+  /** What the variant's extras() returned, for the family's own views (read with extrasOf). */
+  extras?: FamilyExtras;
 }
+
+// ---- Progress and sweeps (what the worker streams to the page) ---------------------------------
+
+export type ProgressPhase = 'inputs' | 'compile' | 'warmup' | 'timing' | 'reference' | 'metrics' | 'tuning' | 'roofline';
+
+export interface ProgressInfo {
+  phase: ProgressPhase;
+  /** 0…1 within the whole experiment (or sweep point). */
+  fraction: number;
+  message: string;
+}
+
+export interface SweepPoint {
+  value: number;
+  result?: ExperimentResult;
+  /** Why this point was not run (a device limit), or the error it hit. */
+  error?: string;
+}
+

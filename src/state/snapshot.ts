@@ -1,7 +1,7 @@
 // A compact snapshot of results that can ride in a share link beside the experiment, so the
 // receiver sees the sender's figures next to a fresh run on their own device.
 // Encoding: JSON → deflate-raw (CompressionStream) → base64url, in the `snap` field.
-import { adapterName } from '../gpu/caps';
+import { adapterName } from '../gpu/describe';
 import type { ExperimentResult } from '../kernels/types';
 
 export const SNAPSHOT_VERSION = 1;

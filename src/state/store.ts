@@ -4,12 +4,12 @@ import { defaultExperiment, validateSweep } from '../kernels/experiment';
 import { findFamily, findVariant } from '../kernels/registry';
 import { coerceParam, defaultParams, problemsFor } from '../kernels/schema';
 import type { Experiment, ExperimentResult, FamilyId, ParamValue, SweepSpec } from '../kernels/types';
-import type { ProgressInfo, SweepPoint } from '../kernels/run';
+import type { ProgressInfo, SweepPoint } from '../kernels/types';
 import type { GpuStatus } from '../workers/protocol';
 import type { SavedRun } from './runFile';
 import { DEFAULT_CLASSROOM, type Classroom } from './classroom';
 import type { Snapshot } from './snapshot';
-import type { RoofsRecord, TunedRecord } from './tuning';
+import type { RoofsRecord, TunedRecord } from './tuningRecords';
 import type { TuneSummary } from '../workers/protocol';
 
 export interface Job {

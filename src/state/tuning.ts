@@ -1,28 +1,12 @@
 // The matmul lab's measurements beyond single runs: the autotuner's picks (remembered per adapter
 // and shape in IndexedDB, offered as the "tuned" configuration) and the measured roofs.
-import { adapterName } from '../gpu/caps';
-import type { RegBlockConfig } from '../kernels/matmul/regblock';
+import { adapterName } from '../gpu/describe';
 import type { RoofsSummary, TuneSummary } from '../workers/protocol';
 import { deleteRecord, listRecords, putRecord } from './history';
 import { useLab } from './store';
+import type { RoofsRecord, TunedRecord } from './tuningRecords';
 
-export interface TunedRecord {
-  adapter: string;
-  shape: { M: number; N: number; K: number };
-  config: RegBlockConfig;
-  gflops: number;
-  speedupOverDefault: number | null;
-  withinFivePercentOfSweep: boolean | null;
-  date: string;
-}
-
-export interface RoofsRecord {
-  adapter: string;
-  peakGflops: number;
-  bandwidthGBs: number;
-  barrierSeconds?: number;
-  date: string;
-}
+export type { RoofsRecord, TunedRecord } from './tuningRecords';
 
 function currentAdapter(): string | null {
   const gpu = useLab.getState().gpu;

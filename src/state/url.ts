@@ -1,15 +1,14 @@
 // The share link: the whole experiment in the URL hash, compact, readable and versioned.
 //   #v=1&f=matmul&k=tiled&M=512&N=512&K=512&tile=16&seed=1&reps=5&sw=tile:1,2,4,8,16
-// Reserved keys: v (link version), f (family), k (variant), seed, reps, sw (sweep
-// "param:values"). Every other key is a parameter of the variant, read through its schema.
+// Keys: v (link version), then the experiment's fields — f (family), k (variant), seed, reps,
+// sw (sweep "param:values") and the variant's parameters — which decodeExperiment reads, the same
+// function that validates experiments in the worker.
 // Old links must keep working: each version bump adds one step to MIGRATIONS.
-import { defaultExperiment, validateSweep, DEFAULT_REPS, DEFAULT_SEED, MAX_REPS } from '../kernels/experiment';
-import { FAMILIES, findFamily } from '../kernels/registry';
-import { coerceParams } from '../kernels/schema';
+import { decodeExperiment, defaultExperiment, encodeExperiment } from '../kernels/experiment';
+import { escapeUntrusted } from '../kernels/schema';
 import type { Experiment } from '../kernels/types';
 
 export const LINK_VERSION = 1;
-const RESERVED = new Set(['v', 'f', 'k', 'seed', 'reps', 'sw']);
 /** Keys other features (lessons, presenter…) own; the experiment parser leaves them alone. */
 export const FOREIGN_KEYS = new Set(['lesson', 'step', 'ui', 'hide', 'lock', 'snap']);
 const MAX_HASH_LENGTH = 8192;
@@ -93,62 +92,15 @@ export function parseLink(hash: string): ParsedLink {
     }
   }
   const fields = migrate(rawFields, version);
+  fields.delete('v');
 
-  const familyId = fields.get('f');
-  let family = familyId === undefined ? FAMILIES[0] : findFamily(familyId);
-  if (!family) {
-    problems.push(`unknown kernel family "${clip(familyId!)}"; using ${FAMILIES[0].id}`);
-    family = FAMILIES[0];
-  }
-  const variantId = fields.get('k');
-  let variant = variantId === undefined ? family.variants[0] : family.variants.find((v) => v.id === variantId);
-  if (!variant) {
-    problems.push(`unknown variant "${clip(variantId!)}" of ${family.id}; using ${family.variants[0].id}`);
-    variant = family.variants[0];
-  }
-
-  const rawParams: Record<string, string> = {};
-  for (const [key, value] of fields) {
-    if (RESERVED.has(key)) continue;
-    if (variant.params.some((p) => p.key === key)) rawParams[key] = value;
-    else problems.push(`unknown field "${clip(key)}" was ignored`);
-  }
-  const { params, problems: paramProblems } = coerceParams(variant.params, rawParams);
-  problems.push(...paramProblems);
-
-  const experiment: Experiment = { ...defaultExperiment(family.id, variant.id), params };
-  const seed = fields.get('seed');
-  if (seed !== undefined) {
-    if (/^\d+$/.test(seed) && Number(seed) <= 0xffffffff) experiment.seed = Number(seed);
-    else problems.push(`seed "${clip(seed)}" is not a whole number in 0…4294967295; using ${DEFAULT_SEED}`);
-  }
-  const reps = fields.get('reps');
-  if (reps !== undefined) {
-    if (/^\d+$/.test(reps) && Number(reps) >= 1 && Number(reps) <= MAX_REPS) experiment.reps = Number(reps);
-    else problems.push(`repetitions "${clip(reps)}" must be 1…${MAX_REPS}; using ${DEFAULT_REPS}`);
-  }
-  const sweep = fields.get('sw');
-  if (sweep !== undefined) {
-    const colon = sweep.indexOf(':');
-    if (colon < 0) problems.push(`sweep "${clip(sweep)}" is not "parameter:v1,v2,…"; sweep dropped`);
-    else {
-      const param = sweep.slice(0, colon);
-      const values = sweep.slice(colon + 1).split(',').filter(Boolean).map((v) => (/^\d+$/.test(v) ? Number(v) : NaN));
-      const checked = validateSweep(variant, { param, values });
-      problems.push(...checked.problems);
-      if (checked.sweep) experiment.sweep = checked.sweep;
-    }
-  }
-  return { experiment, problems, empty: false, extra };
+  const decoded = decodeExperiment(fields);
+  return { experiment: decoded.experiment, problems: [...problems, ...decoded.problems], empty: false, extra };
 }
 
 export function serializeLink(experiment: Experiment, extra: Record<string, string> = {}): string {
-  const parts: string[] = [`v=${LINK_VERSION}`, `f=${enc(experiment.family)}`, `k=${enc(experiment.variant)}`];
-  for (const [key, value] of Object.entries(experiment.params)) {
-    parts.push(`${enc(key)}=${enc(typeof value === 'boolean' ? (value ? '1' : '0') : String(value))}`);
-  }
-  parts.push(`seed=${experiment.seed}`, `reps=${experiment.reps}`);
-  if (experiment.sweep) parts.push(`sw=${enc(experiment.sweep.param)}:${experiment.sweep.values.join(',')}`);
+  const parts: string[] = [`v=${LINK_VERSION}`];
+  for (const [key, value] of encodeExperiment(experiment)) parts.push(`${enc(key)}=${enc(value)}`);
   for (const [key, value] of Object.entries(extra)) parts.push(`${enc(key)}=${enc(value)}`);
   return `#${parts.join('&')}`;
 }
@@ -158,7 +110,5 @@ function enc(text: string): string {
 }
 
 function clip(text: string): string {
-  const shown = text.length > 32 ? `${text.slice(0, 32)}…` : text;
-  // Never echo control characters back into the page.
-  return shown.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return escapeUntrusted(text, 32);
 }

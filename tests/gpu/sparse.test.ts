@@ -1,3 +1,4 @@
+import { bufferOf } from '../../src/gpu/bindings';
 import { describe, expect, it } from 'vitest';
 import { nodeDevice } from '../../src/gpu/node-device';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
@@ -208,7 +209,7 @@ describe('the subgroup SpMV resets its row counter every run', () => {
       const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code: d.wgsl }), entryPoint: 'main' } });
       const bindGroup = device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),
-        entries: d.bindings.map((name, binding) => ({ binding, resource: { buffer: buffers.get(name)! } })),
+        entries: d.bindings.map((b, binding) => ({ binding, resource: { buffer: buffers.get(bufferOf(b))! } })),
       });
       steps.push({ pipeline, bindGroup, workgroups: d.workgroups });
     }

@@ -90,7 +90,8 @@ describe('share links', () => {
     expect(text).toContain('M (rows of A and C): -5 is outside 1…8192; using 256');
     expect(text).toContain('"abc" is not a whole number');
     expect(text).toContain('unknown field "zzz"');
-    expect(text).toContain('seed "x"');
+    expect(text).toContain('Seed: "x" is not a whole number');
+    expect(text).toContain('Repetitions: 0 is outside 1…200');
     expect(text).toContain('sweep "tile" is not');
   });
 

@@ -17,15 +17,20 @@ import { SUBGROUP_MATRIX_DEFAULT, subgroupMatrix } from './subgroupMatrix';
  */
 export const REGBLOCK_TUNED_HERE = { ...REGBLOCK_DEFAULT };
 
+const VARIANTS = [naive, tiled, regblock, regblockExact, regblockSubgroup, subgroupMatrix, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth, barrierCost];
+
+/** A bench case with only the parameters the variant has (the shared configurations carry more). */
 function bench(variant: string, params: Params, label?: string, reps = 3): BenchCase {
-  return { ...(label ? { label } : {}), experiment: { family: 'matmul', variant, params, seed: 1, reps } };
+  const keys = new Set(VARIANTS.find((v) => v.id === variant)?.params.map((p) => p.key));
+  const own = Object.fromEntries(Object.entries(params).filter(([key]) => keys.has(key)));
+  return { ...(label ? { label } : {}), experiment: { family: 'matmul', variant, params: own, seed: 1, reps } };
 }
 
 export const matmulFamily: FamilyDef = {
   id: 'matmul',
   label: 'Matrix multiplication',
   summary: 'C = A·B in float32: how tiling and data reuse change speed, checked against float64.',
-  variants: [naive, tiled, regblock, regblockExact, regblockSubgroup, subgroupMatrix, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth, barrierCost],
+  variants: VARIANTS,
   benchSuite() {
     const cases: BenchCase[] = [];
     // The two roofs first: every GFLOP/s below is a fraction of the first line.

@@ -1,9 +1,10 @@
 // Shared-memory tiled matmul: a T×T workgroup stages a T×T panel of A and of B in workgroup
 // memory, so each element loaded from global memory is reused T times. The classic
 // "tile size matters" lesson: global loads fall by a factor T, until occupancy and barriers bite.
-import { checkDispatch, checkWorkgroup, intParam } from '../schema';
-import type { KernelVariant } from '../types';
-import { SHAPE_PARAMS, matmulBufferChecks, matmulBuffers, matmulCommon, shapeOf } from './common';
+import { defineVariant } from '../define';
+import { int, paramSchema } from '../params';
+import { checkDispatch, checkWorkgroup } from '../schema';
+import { MATMUL_BINDINGS, MATMUL_BINDING_WGSL, MATMUL_SHAPE, matmulBufferProblems, matmulPlanBuffers, matmulShared, type MatmulShape } from './common';
 
 export function tiledWgsl(M: number, N: number, K: number, T: number): string {
   return /* wgsl */ `
@@ -12,9 +13,7 @@ const N = ${N}u;
 const K = ${K}u;
 const T = ${T}u;
 
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+${MATMUL_BINDING_WGSL}
 
 var<workgroup> tileA : array<f32, ${T * T}>;
 var<workgroup> tileB : array<f32, ${T * T}>;
@@ -51,33 +50,49 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 `;
 }
 
-export const tiled: KernelVariant = {
-  ...matmulCommon,
+/** The default tile side, in one place. */
+export const TILE_DEFAULT = 16;
+
+const schema = paramSchema({
+  ...MATMUL_SHAPE,
+  tile: int('Tile size T (T×T invocations)', TILE_DEFAULT, 1, 32, { choices: [1, 2, 4, 8, 16, 32] }),
+});
+
+interface TiledConfig extends MatmulShape {
+  tile: number;
+  workgroups: [number, number];
+}
+
+export const tiled = defineVariant({
+  ...matmulShared,
   id: 'tiled',
   label: 'Tiled (workgroup shared memory)',
   summary: 'A T×T workgroup loads T×T panels of A and B into shared memory and reuses each loaded element T times.',
-  params: [
-    ...SHAPE_PARAMS,
-    { key: 'tile', label: 'Tile size T (T×T invocations)', kind: 'int', default: 16, min: 1, max: 32, choices: [1, 2, 4, 8, 16, 32] },
+  schema,
+  config: (v): TiledConfig => ({ ...v, workgroups: [Math.ceil(v.N / v.tile), Math.ceil(v.M / v.tile)] }),
+  limits: (cfg, caps) => [
+    ...checkWorkgroup(caps, [cfg.tile, cfg.tile, 1], 2 * cfg.tile * cfg.tile * 4, `tile ${cfg.tile}×${cfg.tile}`),
+    ...checkDispatch(caps, cfg.workgroups),
+    ...matmulBufferProblems(cfg, caps),
   ],
-  checkLimits(params, caps) {
-    const { M, N } = shapeOf(params);
-    const T = intParam(params, 'tile');
-    return [
-      ...checkWorkgroup(caps, [T, T, 1], 2 * T * T * 4, `tile ${T}×${T}`),
-      ...checkDispatch(caps, [Math.ceil(N / T), Math.ceil(M / T)]),
-      ...matmulBufferChecks(params, caps),
-    ];
-  },
-  plan(params, inputs) {
-    const { M, N, K } = shapeOf(params);
-    const T = intParam(params, 'tile');
+  plan: (cfg, inputs) => ({
+    buffers: matmulPlanBuffers(cfg, inputs),
+    dispatches: [{ label: `matmul tiled T${cfg.tile}`, wgsl: tiledWgsl(cfg.M, cfg.N, cfg.K, cfg.tile), bindings: MATMUL_BINDINGS, workgroups: cfg.workgroups }],
+    output: { buffer: 'c', type: 'f32', count: cfg.M * cfg.N },
+  }),
+  tiling: (cfg) => ({ BM: cfg.tile, BN: cfg.tile, BK: cfg.tile, TM: 1, TN: 1, WX: cfg.tile, WY: cfg.tile, layout: 'strided', staging: 'workgroup' }),
+  traffic: (cfg) => {
+    const T = cfg.tile;
+    const [tilesX, tilesY] = cfg.workgroups;
+    const steps = Math.ceil(cfg.K / T);
+    const workgroups = tilesX * tilesY;
     return {
-      buffers: matmulBuffers(inputs, params),
-      dispatches: [
-        { label: `matmul tiled T${T}`, wgsl: tiledWgsl(M, N, K, T), bindings: ['a', 'b', 'c'], workgroups: [Math.ceil(N / T), Math.ceil(M / T)] },
-      ],
-      output: { buffer: 'c', type: 'f32', count: M * N },
+      flops: 2 * (tilesY * T) * (tilesX * T) * steps * T,
+      // Every workgroup stages T×T of A and of B per K-step.
+      globalBytes: 4 * workgroups * steps * 2 * T * T + 4 * cfg.M * cfg.N,
+      registerLoadBytes: 4 * 2 * (tilesY * T) * (tilesX * T) * steps * T,
+      barriers: workgroups * steps * 2,
+      invocationBarriers: workgroups * steps * 2 * T * T,
     };
   },
-};
+});

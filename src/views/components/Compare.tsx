@@ -1,6 +1,6 @@
 // Pinned runs side by side: a table and an overlaid bar chart of throughput.
 import { useEffect, useRef } from 'react';
-import { adapterName } from '../../gpu/caps';
+import { adapterName } from '../../gpu/describe';
 import type { ExperimentResult } from '../../kernels/types';
 import { togglePin } from '../../state/historyActions';
 import { useLab } from '../../state/store';

@@ -1,5 +1,5 @@
-import { adapterName, configLabel } from '../../gpu/caps';
-import { ENABLE_WEBGPU_HELP } from '../../gpu/device';
+import { adapterName, configLabel } from '../../gpu/describe';
+import { ENABLE_WEBGPU_HELP } from '../../gpu/describe';
 import { formatBytes } from '../../kernels/schema';
 import { useLab } from '../../state/store';
 

@@ -1,6 +1,6 @@
 // Saved runs: search, open, pin for comparison, delete, clear, export (JSON, CSV), import.
 import { useMemo, useRef, useState } from 'react';
-import { adapterName } from '../../gpu/caps';
+import { adapterName } from '../../gpu/describe';
 import { clearHistory, importFile, removeRun, togglePin } from '../../state/historyActions';
 import { runsToCsv, runsToJson, type SavedRun } from '../../state/runFile';
 import { useLab } from '../../state/store';

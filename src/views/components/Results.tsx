@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import * as d3 from 'd3';
 import type { ExperimentResult } from '../../kernels/types';
-import { adapterName } from '../../gpu/caps';
+import { adapterName } from '../../gpu/describe';
 import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
 import { downloadBlob } from '../download';
 

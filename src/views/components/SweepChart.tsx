@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { findVariant } from '../../kernels/registry';
 import { useLab } from '../../state/store';
 import type { Experiment } from '../../kernels/types';
-import type { SweepPoint } from '../../kernels/run';
+import type { SweepPoint } from '../../kernels/types';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
 import { ChartDownload } from '../charts/ChartDownload';
 import { fmtNumber, fmtSeconds } from '../format';

@@ -4,7 +4,7 @@
 // kernels/sparse/common.ts sparseExtras) and regenerates small patterns from pure numerics.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Experiment, ExperimentResult } from '../../kernels/types';
-import type { SweepPoint } from '../../kernels/run';
+import type { SweepPoint } from '../../kernels/types';
 import { clusterPermutation, crossoverDensity, makeSparseProblem, patternSpecOf, permuteMatrix } from '../../numerics/sparse';
 import type * as PlotlyTypes from 'plotly.js-dist-min';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';

@@ -4,7 +4,7 @@
 // a lab panel adds what is specific to its family (histograms, spy plots, dataflow diagrams…),
 // drawing from the result's `extras` (filled by the variant's extras()) or from pure numerics.
 import type { DeviceCaps, Experiment, ExperimentResult } from '../../kernels/types';
-import type { SweepPoint } from '../../kernels/run';
+import type { SweepPoint } from '../../kernels/types';
 
 export interface LabPanelProps {
   experiment: Experiment;

@@ -7,7 +7,7 @@ import type { Params } from '../../../kernels/types';
 import { startRoofs, startTuning } from '../../../state/labClient';
 import { useLab } from '../../../state/store';
 import { forgetTuning } from '../../../state/tuning';
-import { adapterName } from '../../../gpu/caps';
+import { adapterName } from '../../../gpu/describe';
 import { loadPlotly, OKABE_ITO } from '../../charts/plotly';
 import { ChartDownload } from '../../charts/ChartDownload';
 import { fmtNumber, fmtSeconds } from '../../format';

@@ -1,6 +1,6 @@
 // Achieved GB/s of each scan variant against the copy kernel of the same bytes (the bandwidth
 // roof), from the runs saved on this device at the current shape.
-import { adapterName } from '../../../gpu/caps';
+import { adapterName } from '../../../gpu/describe';
 import type { Experiment } from '../../../kernels/types';
 import { useLab } from '../../../state/store';
 import { fmtNumber } from '../../format';

@@ -1,0 +1,23 @@
+// The extra results each family's variants hand to that family's views (histograms, spy plots,
+// dataflow…), typed per family. A family declares its type next to its kernels
+// (src/kernels/<family>/extras.ts) and its views read it with extrasOf, without casts.
+import type { FamilyId } from './vocabulary';
+
+/** Placeholder for a family whose extras are not typed yet: to be replaced by its own type. */
+interface Untyped<F extends FamilyId> {
+  family?: F;
+  [key: string]: unknown;
+}
+
+export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | Untyped<'sparse'> | Untyped<'scan'>;
+
+export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
+
+/** The extras of a result of family `family`, or null (no extras, or another family's result). */
+export function extrasOf<F extends FamilyId>(
+  result: { experiment: { family: FamilyId }; extras?: FamilyExtras } | null | undefined,
+  family: F,
+): ExtrasOf<F> | null {
+  if (!result || result.experiment.family !== family || !result.extras) return null;
+  return result.extras as ExtrasOf<F>;
+}
