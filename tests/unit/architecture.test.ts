@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importsOf } from './sourceAst';
 
 const SRC = resolve(__dirname, '../../src');
 
@@ -11,15 +12,6 @@ function walk(dir: string): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? walk(path) : /\.(ts|tsx)$/.test(name) ? [path] : [];
   });
-}
-
-/** Every module specifier a file imports or re-exports, static or dynamic, type-only included. */
-export function importsOf(text: string): string[] {
-  const found: string[] = [];
-  const patterns = [/(?:^|[\s;])(?:import|export)\s[^'"`;]*?\sfrom\s*['"]([^'"]+)['"]/g, /(?:^|[\s;])import\s*['"]([^'"]+)['"]/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  for (const re of patterns) for (const m of code.matchAll(re)) found.push(m[1]);
-  return found;
 }
 
 function resolveImport(from: string, spec: string): string | null {
@@ -34,7 +26,7 @@ function resolveImport(from: string, spec: string): string | null {
 const files = walk(SRC);
 const graph = new Map<string, string[]>();
 for (const file of files) {
-  const deps = importsOf(readFileSync(file, 'utf8'))
+  const deps = importsOf(readFileSync(file, 'utf8'), file)
     .map((spec) => resolveImport(file, spec))
     .filter((d): d is string => d !== null && d.startsWith(SRC));
   graph.set(file, [...new Set(deps)]);
