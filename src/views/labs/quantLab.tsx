@@ -11,7 +11,7 @@ import { quantize, schemeLabel, type QuantResult, type QuantScheme } from '../..
 import { computeMetrics } from '../../numerics/metrics';
 import { DISTRIBUTIONS, makeTensor, outlierChannelsOf, type Distribution } from '../../numerics/quantInputs';
 import { OKABE_ITO, loadPlotly } from '../charts/plotly';
-import { fmtNumber, fmtSeconds } from '../format';
+import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
 import type { LabPanelProps } from './types';
 
 interface FormatOption {
@@ -272,7 +272,7 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
       {result && extras?.kind === 'tensor' && (
         <p role="status">
           GPU codec: {extras.mismatches === 0 ? 'every code and scale equals the TypeScript codec' : `${extras.mismatches} codes differ from the TypeScript codec`};{' '}
-          {fmtNumber(extras.bitsPerValue, 3)} bits per value, SQNR {extras.sqnrDb === Infinity ? '∞ (exact)' : `${fmtNumber(extras.sqnrDb, 3)} dB`}, {extras.bytes.original} →{' '}
+          {fmtNumber(extras.bitsPerValue, 3)} bits per value, SQNR {fmtSqnr(extras.sqnrDb)}, {extras.bytes.original} →{' '}
           {extras.bytes.quantized} bytes.
         </p>
       )}
