@@ -213,9 +213,9 @@ const EXCLUSIVE = ${s.exclusive};
 `;
 }
 
-/** The common header: sizes, the declarations of `bindings` (a, b, h by default) and ∘. */
-export function scanHeader(s: ScanShape, bindings: Binding[] = SCAN_BINDINGS): string {
+/** The common header of the single-dispatch scans: sizes, the a, b, h declarations and ∘. */
+export function scanHeader(s: ScanShape): string {
   return `${scanConstants(s)}
-${declareBindings(bindings)}
+${declareBindings(SCAN_BINDINGS)}
 ${COMBINE_WGSL}`;
 }

@@ -118,7 +118,7 @@ export function s6InputBindings(shape: S6Shape, withOutput: boolean): Binding[] 
   return bindings;
 }
 
-/** Sizes and the per-token helpers; the including shader declares the inputs (see s6Bindings). */
+/** Sizes and the per-token helpers; the including shader declares the inputs (see s6InputBindings). */
 export function s6TokenWgsl(shape: S6Shape, withOutput: boolean): string {
   const biasLine = shape.hasDeltaBias ? 'dt = dt + deltaBias[d];' : '';
   const softplusLine = shape.softplus
