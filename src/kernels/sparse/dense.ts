@@ -12,7 +12,7 @@ import { int, oneOf, paramSchema } from '../params';
 import { checkDispatch, checkWorkgroup } from '../schema';
 import type { DeviceCaps, DispatchSpec } from '../types';
 import { DENSE_A_BINDING, denseProductBindings } from './bindings';
-import { ROWS_FIELD, SPARSE_SHAPE, gridFor, sparseBufferProblems, sparseConfig, sparseShared, sparseWork, type SparseConfig } from './common';
+import { DENSE_ID, ROWS_FIELD, SPARSE_SHAPE, gridFor, sparseBufferProblems, sparseConfig, sparseShared, sparseWork, type SparseConfig } from './common';
 import { SKINNY_FIELDS, skinnyDispatch, skinnyProblems } from './loadSparseComputeDense';
 import { C_BINDING, PADDED_B_BINDING, blockedProblems, blockedWorkgroups, columnTiles, microKernelWgsl, padColumnsTo4 } from './microKernel';
 import { rowGrid, rowLayoutProblems } from './rowKernels';
@@ -214,7 +214,7 @@ function denseDispatch(cfg: DenseConfig, caps: DeviceCaps): DispatchSpec {
 
 export const dense = defineVariant({
   ...sparseShared,
-  id: 'dense',
+  id: DENSE_ID,
   label: 'Dense matmul baseline (same A, zeros included)',
   summary:
     'The pruned A stored densely and multiplied in full: the baseline every sparse kernel must beat. GFLOP/s count only the useful 2·nnz·N flops, like the sparse kernels.',

@@ -38,12 +38,12 @@ const baselineSeconds = new Map<string, number>();
 const baselineKey = (variant: string, p: Experiment['params']) => `${variant} ${p.M}×${p.N ?? 1}×${p.K}`;
 
 /** The baseline this experiment's variant names (the dense run of the same shape), or null. */
-function baselineOf(experiment: Experiment): { variant: string; label: string; key: string } | null {
+function baselineOf(experiment: Experiment): { label: string; key: string } | null {
   const variant = findVariant(experiment.family, experiment.variant);
   try {
     const ref = variant?.baseline?.(experiment.params);
     if (!ref) return null;
-    return { variant: ref.variant, label: findVariant(experiment.family, ref.variant)?.label ?? ref.variant, key: baselineKey(ref.variant, ref.params) };
+    return { label: findVariant(experiment.family, ref.variant)?.label ?? ref.variant, key: baselineKey(ref.variant, ref.params) };
   } catch {
     // Parameters the variant's schema rejects (a result is always validated; a draft may not be).
     return null;
