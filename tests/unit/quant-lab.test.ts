@@ -2,6 +2,7 @@ import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { defaultExperiment, type Experiment, type ExperimentResult } from '../../src/kernels';
+import { extrasOf } from '../../src/kernels/extras';
 import { findVariant } from '../../src/kernels/registry';
 import { quantFamily } from '../../src/kernels/quant';
 import { coerceParams, problemsFor } from '../../src/kernels/schema';
@@ -91,7 +92,7 @@ describe('quant variants describe their comparison', () => {
       expect(coerceParams(target.params, baseline.params).problems).toEqual([]);
       expect(problemsFor(target, baseline.params, SPEC_DEFAULT_CAPS)).toEqual([]);
       expect([baseline.params.M, baseline.params.N, baseline.params.K]).toEqual([3, 8, 64]);
-      expect(['matmul', 'lmul-error']).toContain(extras.kind);
+      expect(['matmul', 'lmul-error']).toContain(extrasOf({ experiment: { family: 'quant' }, extras }, 'quant')?.kind);
     });
   }
 });
