@@ -1,0 +1,84 @@
+// npm run gemv-ratio -- [--rounds N] [--reps N] [--size M,N,K] [--variants a,b,…]
+// The weight-only GEMV pair of issue 19 item 4 (f32 weights against int4 weights, 1×4096×4096),
+// measured interleaved in one process: every round runs each configuration once (reps timed runs,
+// median), so slow phases of a shared machine hit all of them alike. Each configuration is checked
+// once against its float64 reference first. Prints the median time of every configuration over the
+// rounds with its spread, and the int4 / f32 speed ratio per round (median, min, max).
+import { adapterName } from '../src/gpu/describe';
+import { nodeDevice, releaseNodeDevice } from '../src/gpu/node-device';
+import { runPlan } from '../src/gpu/runner';
+import { defaultExperiment, findVariant } from '../src/kernels';
+import { computeMetrics } from '../src/numerics/metrics';
+import type { Params } from '../src/kernels/types';
+
+interface Config {
+  label: string;
+  variant: string;
+  params: Params;
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+const rounds = Number(arg('rounds', '7'));
+const reps = Number(arg('reps', '5'));
+const [M, N, K] = arg('size', '1,4096,4096').split(',').map(Number);
+
+const common = { M, N, K, TM: 1, dist: 'gaussian', outliers: 0, outlierScale: 20 };
+const ALL: Config[] = [
+  { label: 'f32 split-k', variant: 'gemm-f32', params: { ...common, strategy: 'split-k' } },
+  { label: 'f32 row', variant: 'gemm-f32', params: { ...common, strategy: 'row' } },
+  { label: 'int4 split-k', variant: 'gemm-w4', params: { ...common, strategy: 'split-k', groupSize: 32 } },
+  { label: 'int4 row', variant: 'gemm-w4', params: { ...common, strategy: 'row', groupSize: 32 } },
+  { label: 'int4 gemv', variant: 'gemv-w4', params: { ...common, groupSize: 32 } },
+];
+const wanted = arg('variants', '');
+const configs = wanted ? ALL.filter((c) => wanted.split(',').includes(c.label.replace(' ', '-'))) : ALL.filter((c) => findVariant('quant', c.variant));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+async function main() {
+  const { device, caps, adapter } = await nodeDevice();
+  console.log(`adapter: ${adapterName(adapter)}; ${M}×${N}×${K}; ${rounds} rounds × ${reps} timed runs, interleaved`);
+  const prepared = configs.map((c) => {
+    const variant = findVariant('quant', c.variant)!;
+    const params = { ...defaultExperiment('quant', c.variant).params, ...c.params };
+    const problems = variant.checkLimits(params, caps);
+    if (problems.length) throw new Error(`${c.label}: ${problems.join('; ')}`);
+    const inputs = variant.makeInputs(params, 1);
+    return { ...c, variant, params, inputs, plan: variant.plan(params, inputs, caps), times: [] as number[] };
+  });
+  for (const p of prepared) {
+    const run = await runPlan(device, p.plan, { reps: 1, targetSampleSeconds: 0.001 });
+    const ref = p.variant.reference(p.params, p.inputs);
+    const m = computeMetrics(run.output as Float32Array, ref.values, ref.bound);
+    console.log(`${p.label.padEnd(14)} checked against float64: ${m.boundViolations === 0 ? 'within bound' : `${m.boundViolations} outside the bound`}, rel. Frobenius ${m.relFrobenius.toExponential(2)}`);
+    if (m.boundViolations !== 0 || m.nonFinite !== 0) throw new Error(`${p.label} is wrong`);
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const p of r % 2 ? [...prepared].reverse() : prepared) {
+      const run = await runPlan(device, p.plan, { reps, targetSampleSeconds: 0.05 });
+      p.times.push(median(run.seconds));
+    }
+  }
+  const fmt = (s: number) => `${(s * 1e3).toFixed(2)} ms`;
+  for (const p of prepared) console.log(`${p.label.padEnd(14)} median ${fmt(median(p.times))}  (rounds: ${fmt(Math.min(...p.times))} … ${fmt(Math.max(...p.times))})`);
+  const f32 = prepared.filter((p) => p.variant.role === 'baseline');
+  const bestF32PerRound = prepared[0].times.map((_, r) => Math.min(...f32.map((p) => p.times[r])));
+  for (const p of prepared.filter((q) => q.variant.role !== 'baseline')) {
+    const ratios = p.times.map((t, r) => bestF32PerRound[r] / t);
+    console.log(`${p.label.padEnd(14)} speed vs the faster f32 GEMV of each round: median ${median(ratios).toFixed(2)}×, min ${Math.min(...ratios).toFixed(2)}×, max ${Math.max(...ratios).toFixed(2)}×`);
+  }
+  releaseNodeDevice();
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
