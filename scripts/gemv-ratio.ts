@@ -4,6 +4,10 @@
 // median), so slow phases of a shared machine hit all of them alike. Each configuration is checked
 // once against its float64 reference first. Prints the median time of every configuration over the
 // rounds with its spread, and the int4 / f32 speed ratio per round (median, min, max).
+// Two clocks: the runner's (GPU timestamps, i.e. wall time on a CPU adapter) and the process's CPU
+// time per run (process.cpuUsage around a run with `reps` timed runs minus one with none: uploads,
+// warm-up and read-back cancel). On a CPU adapter shared with other jobs the CPU time is the
+// steadier measure of the work a kernel costs; on a GPU only the first clock means anything.
 import { adapterName } from '../src/gpu/describe';
 import { nodeDevice, releaseNodeDevice } from '../src/gpu/node-device';
 import { runPlan } from '../src/gpu/runner';
@@ -32,7 +36,12 @@ const ALL: Config[] = [
   { label: 'f32 row', variant: 'gemm-f32', params: { ...common, strategy: 'row' } },
   { label: 'int4 split-k', variant: 'gemm-w4', params: { ...common, strategy: 'split-k', groupSize: 32 } },
   { label: 'int4 row', variant: 'gemm-w4', params: { ...common, strategy: 'row', groupSize: 32 } },
-  { label: 'int4 gemv', variant: 'gemv-w4', params: { ...common, groupSize: 32 } },
+  { label: 'gemv-f32 NR=4', variant: 'gemv-f32', params: { ...common, NR: 4 } },
+  { label: 'gemv-f32 NR=8', variant: 'gemv-f32', params: { ...common, NR: 8 } },
+  { label: 'gemv-f32 NR=16', variant: 'gemv-f32', params: { ...common, NR: 16 } },
+  { label: 'gemv-w4 NR=4', variant: 'gemv-w4', params: { ...common, NR: 4, groupSize: 32 } },
+  { label: 'gemv-w4 NR=8', variant: 'gemv-w4', params: { ...common, NR: 8, groupSize: 32 } },
+  { label: 'gemv-w4 NR=16', variant: 'gemv-w4', params: { ...common, NR: 16, groupSize: 32 } },
 ];
 const wanted = arg('variants', '');
 const configs = wanted ? ALL.filter((c) => wanted.split(',').includes(c.label.replace(' ', '-'))) : ALL.filter((c) => findVariant('quant', c.variant));
@@ -51,7 +60,7 @@ async function main() {
     const problems = variant.checkLimits(params, caps);
     if (problems.length) throw new Error(`${c.label}: ${problems.join('; ')}`);
     const inputs = variant.makeInputs(params, 1);
-    return { ...c, variant, params, inputs, plan: variant.plan(params, inputs, caps), times: [] as number[] };
+    return { ...c, variant, params, inputs, plan: variant.plan(params, inputs, caps), times: [] as number[], cpu: [] as number[] };
   });
   for (const p of prepared) {
     const run = await runPlan(device, p.plan, { reps: 1, targetSampleSeconds: 0.001 });
@@ -62,17 +71,32 @@ async function main() {
   }
   for (let r = 0; r < rounds; r++) {
     for (const p of r % 2 ? [...prepared].reverse() : prepared) {
-      const run = await runPlan(device, p.plan, { reps, targetSampleSeconds: 0.05 });
+      const options = { targetSampleSeconds: 0.001, maxRunsPerSample: 1 };
+      const c0 = process.cpuUsage();
+      await runPlan(device, p.plan, { ...options, reps: 0 });
+      const c1 = process.cpuUsage();
+      const run = await runPlan(device, p.plan, { ...options, reps });
+      const c2 = process.cpuUsage();
+      const cpuOf = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user - a.user + b.system - a.system) * 1e-6;
       p.times.push(median(run.seconds));
+      p.cpu.push(Math.max(0, cpuOf(c1, c2) - cpuOf(c0, c1)) / reps);
     }
   }
   const fmt = (s: number) => `${(s * 1e3).toFixed(2)} ms`;
-  for (const p of prepared) console.log(`${p.label.padEnd(14)} median ${fmt(median(p.times))}  (rounds: ${fmt(Math.min(...p.times))} … ${fmt(Math.max(...p.times))})`);
+  for (const p of prepared) {
+    console.log(
+      `${p.label.padEnd(15)} wall median ${fmt(median(p.times))} (rounds ${fmt(Math.min(...p.times))} … ${fmt(Math.max(...p.times))});` +
+        ` CPU median ${fmt(median(p.cpu))} (${fmt(Math.min(...p.cpu))} … ${fmt(Math.max(...p.cpu))})`,
+    );
+  }
   const f32 = prepared.filter((p) => p.variant.role === 'baseline');
-  const bestF32PerRound = prepared[0].times.map((_, r) => Math.min(...f32.map((p) => p.times[r])));
-  for (const p of prepared.filter((q) => q.variant.role !== 'baseline')) {
-    const ratios = p.times.map((t, r) => bestF32PerRound[r] / t);
-    console.log(`${p.label.padEnd(14)} speed vs the faster f32 GEMV of each round: median ${median(ratios).toFixed(2)}×, min ${Math.min(...ratios).toFixed(2)}×, max ${Math.max(...ratios).toFixed(2)}×`);
+  for (const clock of ['times', 'cpu'] as const) {
+    // Per round: the fastest float32 GEMV of that round over this kernel (a speed-up).
+    const bestF32 = prepared[0][clock].map((_, r) => Math.min(...f32.map((p) => p[clock][r])));
+    for (const p of prepared.filter((q) => q.variant.role !== 'baseline')) {
+      const ratios = p[clock].map((t, r) => bestF32[r] / t);
+      console.log(`${p.label.padEnd(15)} ${clock === 'times' ? 'wall' : 'CPU '} speed-up over the fastest f32 GEMV of each round: median ${median(ratios).toFixed(2)}×, min ${Math.min(...ratios).toFixed(2)}×, max ${Math.max(...ratios).toFixed(2)}×`);
+    }
   }
   releaseNodeDevice();
   process.exit(0);

@@ -8,12 +8,14 @@ import { gemmW8A8 } from './gemmW8A8';
 import { lmulMatmul } from './lmul';
 import { bitplane } from './bitplane';
 import { lutGemv } from './lutGemv';
+import { gemvF32 } from './gemvF32';
+import { gemvW4 } from './gemvW4';
 
 export const quantFamily: FamilyDef = {
   id: 'quant',
   label: 'Quantization',
   summary: 'Number formats from int2 to FP8, MX and NF4: exact codecs on the GPU and quantized matmuls against float32.',
-  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4, gemmW8A8, lmulMatmul, bitplane, lutGemv],
+  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4, gemmW8A8, lmulMatmul, bitplane, lutGemv, gemvF32, gemvW4],
   benchSuite() {
     // Weight-only matmul, float32 weights vs int4 weights of the same shape: the GEMV of LLM
     // decode (M = 1, memory-bound) and a small-batch GEMM. Compare the pairs as ratios.
@@ -41,6 +43,12 @@ export const quantFamily: FamilyDef = {
       // The same without the activations' quantization: what it costs is the difference.
       const matmulOnly = { ...shape, dot: 'builtin', dist: 'gaussian', outliers: 0, outlierScale: 20, actQuant: 'host' };
       cases.push({ label: 'w8a8 builtin, X pre-quantized', experiment: { family: 'quant', variant: 'gemm-w8a8', params: matmulOnly, seed: 1, reps: 5 } });
+    }
+    // The decode GEMV pair (gemv.ts): float32 against int4 weights, several outputs per invocation.
+    for (const NR of [4, 8, 16]) {
+      const params = { M: 1, N: 4096, K: 4096, TM: 1, NR, dist: 'gaussian', outliers: 0, outlierScale: 20 };
+      cases.push({ label: `GEMV f32 NR=${NR}`, experiment: { family: 'quant', variant: 'gemv-f32', params, seed: 1, reps: 5 } });
+      cases.push({ label: `GEMV int4 NR=${NR}`, experiment: { family: 'quant', variant: 'gemv-w4', params: { ...params, groupSize: 32 }, seed: 1, reps: 5 } });
     }
     // Bit-plane WxAy GEMV: speed against bit width.
     for (const bits of [1, 2, 4, 8]) {
