@@ -52,6 +52,8 @@ export interface ArithmeticCount {
   addsOrSubtracts: number;
   /** Multiplications by powers of two done as exponent additions (ldexp). */
   shifts: number;
+  /** Weights that are zero and cost nothing (ternary). */
+  zeroWeightFraction?: number;
 }
 
 /** One scheme's error on the same product, against the float64 product of the original operands. */
