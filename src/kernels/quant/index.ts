@@ -15,12 +15,14 @@ import { gemmW4Ax } from './gemmW4Ax';
 import { ternary } from './ternary';
 import { shiftAdd } from './shiftAdd';
 import { any4 } from './any4';
+import { hadamardMx } from './hadamardMx';
+import { reorderBlocks } from './reorderBlocks';
 
 export const quantFamily: FamilyDef = {
   id: 'quant',
   label: 'Quantization',
   summary: 'Number formats from int2 to FP8, MX and NF4: exact codecs on the GPU and quantized matmuls against float32.',
-  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4, gemmW8A8, lmulMatmul, bitplane, lutGemv, gemvF32, gemvW4, gemmW4Fp8, gemmW4Ax, ternary, shiftAdd, any4],
+  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4, gemmW8A8, lmulMatmul, bitplane, lutGemv, gemvF32, gemvW4, gemmW4Fp8, gemmW4Ax, ternary, shiftAdd, any4, hadamardMx, reorderBlocks],
   benchSuite() {
     // Weight-only matmul, float32 weights vs int4 weights of the same shape: the GEMV of LLM
     // decode (M = 1, memory-bound) and a small-batch GEMM. Compare the pairs as ratios.

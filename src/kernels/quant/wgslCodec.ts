@@ -16,7 +16,21 @@ export function f32Literal(x: number): string {
   return `bitcast<f32>(0x${bitsOf[0].toString(16)}u)`;
 }
 
-/** Integer rounding helpers and a correctly rounded float32 division. */
+/** Chris Wellons' lowbias32 integer hash, as formats.ts hash32 (the seeded stochastic rounding and random signs). */
+export const HASH32_WGSL = /* wgsl */ `
+// Chris Wellons' lowbias32 integer hash (formats.ts hash32).
+fn hash32(v : u32) -> u32 {
+  var x = v;
+  x ^= x >> 16u;
+  x *= 0x7feb352du;
+  x ^= x >> 15u;
+  x *= 0x846ca68bu;
+  x ^= x >> 16u;
+  return x;
+}
+`;
+
+/** Integer rounding helpers, a correctly rounded float32 division, and hash32. */
 export const ROUNDING_WGSL = /* wgsl */ `
 // m / 2^s rounded to nearest, ties to even; 'sticky' says bits below m were non-zero.
 fn rne_shift(m : u32, s : u32, sticky : bool) -> u32 {
@@ -112,17 +126,7 @@ fn div_rne(a_bits : u32, b_bits : u32) -> u32 {
   return sign | rne_shift(q, u32(-124 - e), sticky); // subnormal result, in units of 2^-149
 }
 
-// Chris Wellons' lowbias32 integer hash (formats.ts hash32).
-fn hash32(v : u32) -> u32 {
-  var x = v;
-  x ^= x >> 16u;
-  x *= 0x7feb352du;
-  x ^= x >> 15u;
-  x *= 0x846ca68bu;
-  x ^= x >> 16u;
-  return x;
-}
-
+${HASH32_WGSL}
 // floor(m / 2^s), plus one when the discarded fraction rem / 2^s exceeds h / 2^24 (stochastic
 // rounding with the 24 random bits h), decided exactly in integers.
 fn sr_shift(m : u32, s : u32, h : u32) -> u32 {
