@@ -28,7 +28,7 @@ import {
 
 const schema = paramSchema({
   ...WEIGHT_ONLY_FIELDS,
-  groupSize: int('Normalisation group size along K (a multiple of 8)', 128, 8, 4096, { choices: [32, 64, 128] }),
+  groupSize: int('Normalisation group size along K (a multiple of 8)', 64, 8, 4096, { choices: [32, 64, 128] }),
 });
 
 interface Any4Config extends WeightOnlyConfig {

@@ -5,7 +5,8 @@
 // run, a fast Walsh–Hadamard kernel (one workgroup per block of b, log2 b butterfly stages in
 // workgroup memory), then the codec's MXFP4 passes (nearest or stochastic rounding). Weights:
 // rotated offline, W·S·H/b (the inverse rotation: (X·S·H)·(W·S·H/b)ᵀ = X·S·H·Hᵀ·S·Wᵀ/b = X·Wᵀ, since
-// H·Hᵀ = b·I and S² = I), then MXFP4. With the rotation off, both are plain MXFP4.
+// H·Hᵀ = b·I and S² = I), then MXFP4 (or kept in float32, to see the activations' error alone).
+// With the rotation off, both are plain MXFP4.
 import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { hash32, quantize } from '../../numerics/formats';
 import { hadamardRotateF32, hadamardRotateF64 } from '../../numerics/blockTransforms';
@@ -24,6 +25,10 @@ const schema = paramSchema({
   rotate: flag('Random Hadamard rotation before MXFP4', true),
   block: int('Rotation block b (a power of two, 32…256)', 64, 32, 256, { choices: [32, 64, 128, 256] }),
   rotationSeed: int('Rotation seed (random signs)', 1, 0, 2147483647),
+  weights: oneOf('Weights', 'mxfp4', [
+    ['mxfp4', 'MXFP4 (both operands quantized, as in the paper’s GEMMs)'],
+    ['f32', 'float32 (only the activations quantized: their error alone)'],
+  ]),
   rounding: oneOf('MXFP4 rounding of the activations', 'nearest-even', [
     ['nearest-even', 'nearest, ties to even'],
     ['stochastic', 'stochastic (seeded; the paper’s choice for gradients)'],
@@ -32,6 +37,7 @@ const schema = paramSchema({
 
 interface HadamardConfig extends QuantMatmulConfig {
   rotate: boolean;
+  weights: 'mxfp4' | 'f32';
   block: number;
   rotationSeed: number;
   rounding: 'nearest-even' | 'stochastic';
@@ -87,7 +93,7 @@ function pieces(cfg: HadamardConfig, inputs: Inputs): BlockActPieces {
       : null,
     transformed: inputs.xt as Float32Array,
     weights: inputs.wq as Float32Array,
-    weightBits: 4.25,
+    weightBits: cfg.weights === 'mxfp4' ? 4.25 : 32,
   };
 }
 
@@ -109,7 +115,7 @@ export const hadamardMx = defineVariant({
     const { x, w } = makeActivationsAndWeights(cfg, seed);
     const xt = rotate ? hadamardRotateF32(x, M, K, block, rotationSeed) : x;
     const wt = rotate ? hadamardRotateF64(w, N, K, block, rotationSeed, 1 / block) : w;
-    const wq = quantize(wt, { format: 'mxfp4', shape: [N, K] }).dequantized;
+    const wq = cfg.weights === 'mxfp4' ? quantize(wt, { format: 'mxfp4', shape: [N, K] }).dequantized : wt;
     return { x, w, xt, wq };
   },
   reference: (cfg, inputs) => {
@@ -121,15 +127,16 @@ export const hadamardMx = defineVariant({
   shape: (cfg) => `${matmulShape(cfg)} ${cfg.rotate ? `RHT b=${cfg.block}` : 'no rotation'}`,
   baseline: f32Baseline,
   extras: (cfg, inputs, output) =>
-    blockActExtras(cfg, inputs, output, 4.25, () => {
+    blockActExtras(cfg, inputs, output, cfg.weights === 'mxfp4' ? 4.25 : 32, () => {
       // The other setting on the same inputs: MXFP4 without the rotation, or with it.
       const { M, N, K, block, rotationSeed, rounding } = cfg;
       const x = inputs.x as Float32Array;
       const w = inputs.w as Float32Array;
-      const mx = (t: Float32Array, rows: number) => quantize(t, { format: 'mxfp4', shape: [rows, K], rounding, seed: 1 }).dequantized;
-      if (cfg.rotate) return { label: 'both operands MXFP4 without the rotation', ...productError(x, w, mx(x, M), mx(w, N), cfg), weightBits: 4.25 };
+      const mx = (t: Float32Array, rows: number, r = rounding) => quantize(t, { format: 'mxfp4', shape: [rows, K], rounding: r, seed: 1 }).dequantized;
+      const weights = (t: Float32Array) => (cfg.weights === 'mxfp4' ? mx(t, N, 'nearest-even') : t);
+      const what = cfg.weights === 'mxfp4' ? 'both operands MXFP4' : 'MXFP4 activations';
+      if (cfg.rotate) return { label: `${what} without the rotation`, ...productError(x, w, mx(x, M), weights(w), cfg) };
       const xt = mx(hadamardRotateF32(x, M, K, block, rotationSeed), M);
-      const wt = quantize(hadamardRotateF64(w, N, K, block, rotationSeed, 1 / block), { format: 'mxfp4', shape: [N, K] }).dequantized;
-      return { label: `both operands MXFP4 after the rotation (b = ${block})`, ...productError(x, w, xt, wt, cfg), weightBits: 4.25 };
+      return { label: `${what} after the rotation (b = ${block})`, ...productError(x, w, xt, weights(hadamardRotateF64(w, N, K, block, rotationSeed, 1 / block)), cfg) };
     }),
 });

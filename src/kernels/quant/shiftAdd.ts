@@ -30,7 +30,7 @@ const schema = paramSchema({
   K: int('K (a multiple of the group size)', 512, 32, 16384, { choices: [256, 512, 1024, 4096] }),
   TM: int('Rows of X per invocation (fixed at 1 here)', 1, 1, 1),
   planes: int('Binary planes q (bits per weight)', 3, 1, 4, { choices: [1, 2, 3, 4] }),
-  groupSize: int('Group size along K (one scale per plane and group; a multiple of 32)', 128, 32, 4096, { choices: [32, 64, 128] }),
+  groupSize: int('Group size along K (one scale per plane and group; a multiple of 32)', 64, 32, 4096, { choices: [32, 64, 128] }),
 });
 
 interface ShiftAddConfig extends QuantMatmulConfig {
