@@ -153,3 +153,21 @@ describe('block transforms', () => {
     expect(rel(reorderedRoundTrip(x, 32, 256, bfp), x)).toBeLessThan(0.85 * rel(quantize(x, { ...bfp, shape: [32, 256] }).dequantized, x));
   });
 });
+
+describe('quant bench suite', () => {
+  it('every case is a valid experiment within the spec-default limits, and every seed variant has rows', async () => {
+    const { SPEC_DEFAULT_CAPS } = await import('../../src/gpu/caps');
+    const { findFamily, validateExperiment } = await import('../../src/kernels');
+    const { variantOf } = await import('../../src/kernels/experiment');
+    const { problemsFor } = await import('../../src/kernels/schema');
+    const caps = { ...SPEC_DEFAULT_CAPS, features: ['subgroups'] };
+    const cases = findFamily('quant')!.benchSuite!();
+    for (const c of cases) {
+      const { experiment, problems } = validateExperiment(c.experiment);
+      expect(problems, c.label).toEqual([]);
+      expect(problemsFor(variantOf(experiment), experiment.params, caps), c.label).toEqual([]);
+    }
+    const variants = new Set(cases.map((c) => c.experiment.variant));
+    for (const v of ['gemv-f32', 'gemv-w4', 'gemm-w4-fp8', 'gemm-w4ax', 'ternary', 'shift-add', 'any4', 'hadamard-mxfp4', 'reorder-blocks']) expect(variants).toContain(v);
+  });
+});
