@@ -71,7 +71,7 @@ export interface CheckTarget {
 }
 
 export interface CheckOptions {
-  /** Wall-clock budget for the whole check, in milliseconds (default 20 000). */
+  /** Wall-clock budget for interpreting, in milliseconds (default DEFAULT_BUDGET_MS); compiling on the device is not counted. */
   budgetMs?: number;
   /** Checked between workgroups and every few thousand statements. */
   cancel?: { readonly cancelled: boolean };
@@ -132,6 +132,9 @@ export interface CheckReport {
   buffers?: Record<string, ArrayBuffer>;
 }
 
+/** The default time budget of a check (interpretation only), in milliseconds. */
+export const DEFAULT_BUDGET_MS = 10_000;
+
 const moduleCache = new Map<string, Module>();
 
 function parseCached(wgsl: string): Module {
@@ -149,6 +152,11 @@ export function targetFromPlan(plan: GpuPlan): CheckTarget {
   return { buffers: plan.buffers, dispatches: plan.dispatches, outputBuffer: plan.output.buffer };
 }
 
+/** The target of a plan with some dispatches' WGSL replaced by edits (by dispatch index). */
+export function editedTarget(plan: GpuPlan, edits: Record<number, string>): CheckTarget {
+  return { ...targetFromPlan(plan), dispatches: plan.dispatches.map((d, i) => (edits[i] !== undefined ? { ...d, wgsl: edits[i] } : d)) };
+}
+
 /** Which workgroups to run: all of a small grid, else the corners and evenly spread ones. */
 export function sampleWorkgroups(grid: Xyz, max: number): Xyz[] {
   const [gx, gy, gz] = grid;
@@ -164,7 +172,10 @@ export function sampleWorkgroups(grid: Xyz, max: number): Xyz[] {
 
 export async function checkKernel(device: GPUDevice | null, target: CheckTarget, options: CheckOptions = {}): Promise<CheckReport> {
   const t0 = performance.now();
-  const deadline = t0 + (options.budgetMs ?? 20000);
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  // The budget is for interpretation: it starts after the device has compiled the shaders (a
+  // slow compile, seconds on SwiftShader, must not eat the check).
+  let deadline = Infinity;
   const S = options.subgroupSize ?? 32;
   const problems: CheckProblem[] = [];
   const coverage: DispatchCoverage[] = [];
@@ -196,6 +207,7 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
     }
     if (device && options.compile !== false) problems.push(...(await compileProblems(device, d.wgsl, entryPoint, di)));
 
+    if (deadline === Infinity) deadline = performance.now() + budgetMs;
     if (stoppedBy) {
       cov.stopped = stoppedBy === 'cancel' ? 'cancelled' : 'the time budget was spent before this dispatch';
       continue;
@@ -233,7 +245,7 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
     } catch (e) {
       if (e instanceof Stop) {
         stoppedBy = e.why;
-        cov.stopped = e.why === 'cancel' ? 'cancelled' : `the time budget (${options.budgetMs ?? 20000} ms) was spent in workgroup ${cov.checked.length + 1} of this dispatch`;
+        cov.stopped = e.why === 'cancel' ? 'cancelled' : `the time budget (${budgetMs} ms) was spent in workgroup ${cov.checked.length + 1} of this dispatch`;
       } else if (e instanceof Unsupported) {
         problems.push({ kind: 'unsupported', severity: 'warning', dispatch: di, line: e.line, message: `The checker stopped at line ${e.line}: ${e.message}. What ran before that line was checked.` });
         cov.stopped = `unsupported at line ${e.line}`;

@@ -16,6 +16,7 @@ import {
   elementStride,
   isAbstract,
   isFloat,
+  offsetsOf,
   partOffset,
   partTypes,
   scalarOf,
@@ -140,23 +141,26 @@ function unify(a: ScalarKind, b: ScalarKind): ScalarKind {
 
 function scalarBinop(op: string, s: ScalarKind, x: Float64Array, y: Float64Array, L: number): { d: Float64Array; s: ScalarKind } {
   const d = new Float64Array(L);
-  const cmp = (f: (a: number, b: number) => boolean) => {
-    for (let i = 0; i < L; i++) d[i] = f(x[i], y[i]) ? 1 : 0;
-    return { d, s: 'bool' as ScalarKind };
-  };
+  // Comparisons inline (no closure per call: this is the hottest function of the interpreter).
   switch (op) {
     case '==':
-      return cmp((a, b) => a === b);
+      for (let i = 0; i < L; i++) d[i] = x[i] === y[i] ? 1 : 0;
+      return { d, s: 'bool' };
     case '!=':
-      return cmp((a, b) => a !== b);
+      for (let i = 0; i < L; i++) d[i] = x[i] !== y[i] ? 1 : 0;
+      return { d, s: 'bool' };
     case '<':
-      return cmp((a, b) => a < b);
+      for (let i = 0; i < L; i++) d[i] = x[i] < y[i] ? 1 : 0;
+      return { d, s: 'bool' };
     case '<=':
-      return cmp((a, b) => a <= b);
+      for (let i = 0; i < L; i++) d[i] = x[i] <= y[i] ? 1 : 0;
+      return { d, s: 'bool' };
     case '>':
-      return cmp((a, b) => a > b);
+      for (let i = 0; i < L; i++) d[i] = x[i] > y[i] ? 1 : 0;
+      return { d, s: 'bool' };
     case '>=':
-      return cmp((a, b) => a >= b);
+      for (let i = 0; i < L; i++) d[i] = x[i] >= y[i] ? 1 : 0;
+      return { d, s: 'bool' };
   }
   const int = s === 'u32' || s === 'i32';
   switch (op) {
@@ -201,7 +205,10 @@ function scalarBinop(op: string, s: ScalarKind, x: Float64Array, y: Float64Array
     default:
       throw new Error(`operator ${op}`);
   }
-  if (s !== 'aint' && s !== 'afloat') for (let i = 0; i < L; i++) d[i] = roundTo(s, d[i]);
+  if (s === 'f32') for (let i = 0; i < L; i++) d[i] = Math.fround(d[i]);
+  else if (s === 'u32') for (let i = 0; i < L; i++) d[i] = d[i] >>> 0;
+  else if (s === 'i32') for (let i = 0; i < L; i++) d[i] = d[i] | 0;
+  else if (s !== 'aint' && s !== 'afloat') for (let i = 0; i < L; i++) d[i] = roundTo(s, d[i]);
   return { d, s };
 }
 
@@ -313,6 +320,7 @@ export class Machine {
   private lanes: Xyz[] = [];
   private shadows = new Map<Mem, Shadow>();
   private findingKeys = new Map<string, Finding>();
+  private readonly literals = new Map<Expr, Val>();
 
   constructor(
     readonly module: Module,
@@ -367,11 +375,11 @@ export class Machine {
           byteLength: bytes.byteLength,
           access: d.access === 'read_write' ? 'read_write' : 'read',
         };
-        scope.set(d.name, { ref: { mem, t, off: new Float64Array(this.L) } });
+        scope.set(d.name, { ref: { mem, t, u: 0 } });
       } else if (space === 'workgroup') {
         const mem: Mem = { space, name: d.name, type: t, shared: new Float64Array(slots(t)), byteLength: 0, access: 'read_write' };
         this.shadows.set(mem, newShadow(slots(t)));
-        scope.set(d.name, { ref: { mem, t, off: new Float64Array(this.L) } });
+        scope.set(d.name, { ref: { mem, t, u: 0 } });
       } else {
         const ref = this.allocLane(space, d.name, t);
         if (d.init) this.store(ref, this.convert(this.eval(d.init, this.full, this.globals), t), this.full, d.line, true);
@@ -471,7 +479,7 @@ export class Machine {
 
   private allocLane(space: Space, name: string, t: Type): Ref {
     const mem: Mem = { space, name, type: t, lane: new Float64Array(slots(t) * this.L), byteLength: 0, access: 'read_write' };
-    return { mem, t, off: new Float64Array(this.L) };
+    return { mem, t, u: 0 };
   }
 
   private readScalar(mem: Mem, o: number, lane: number, s: ScalarKind): number {
@@ -510,19 +518,8 @@ export class Machine {
     const sh = this.shadows.get(mem);
     if (!sh) return;
     const ep = this.epoch;
-    const hazard = (h: 'read-after-write' | 'write-after-read' | 'write-after-write', other: number, otherLine: number, otherWrite: boolean) =>
-      this.report({
-        kind: 'hazard',
-        hazard: h,
-        variable: mem.name,
-        element: `${mem.name}${describeSlot(mem.type, o)}`,
-        first: { line: otherLine, invocation: this.inv(other), access: otherWrite ? 'write' : 'read' },
-        second: { line, invocation: this.inv(lane), access: write ? 'write' : 'read' },
-        workgroup: this.wg(),
-        count: 1,
-      });
     if (!write) {
-      if (sh.wEp[o] === ep && sh.wInv[o] !== lane) hazard('read-after-write', sh.wInv[o], sh.wLine[o], true);
+      if (sh.wEp[o] === ep && sh.wInv[o] !== lane) this.hazard(mem, o, lane, line, write, 'read-after-write', sh.wInv[o], sh.wLine[o], true);
       if (sh.rEpA[o] !== ep) {
         sh.rEpA[o] = ep;
         sh.rInvA[o] = lane;
@@ -534,28 +531,44 @@ export class Machine {
       }
       return;
     }
-    if (sh.wEp[o] === ep && sh.wInv[o] !== lane) hazard('write-after-write', sh.wInv[o], sh.wLine[o], true);
-    else if (sh.rEpA[o] === ep && sh.rInvA[o] !== lane) hazard('write-after-read', sh.rInvA[o], sh.rLineA[o], false);
-    else if (sh.rEpB[o] === ep && sh.rInvB[o] !== lane) hazard('write-after-read', sh.rInvB[o], sh.rLineB[o], false);
+    if (sh.wEp[o] === ep && sh.wInv[o] !== lane) this.hazard(mem, o, lane, line, write, 'write-after-write', sh.wInv[o], sh.wLine[o], true);
+    else if (sh.rEpA[o] === ep && sh.rInvA[o] !== lane) this.hazard(mem, o, lane, line, write, 'write-after-read', sh.rInvA[o], sh.rLineA[o], false);
+    else if (sh.rEpB[o] === ep && sh.rInvB[o] !== lane) this.hazard(mem, o, lane, line, write, 'write-after-read', sh.rInvB[o], sh.rLineB[o], false);
     sh.wEp[o] = ep;
     sh.wInv[o] = lane;
     sh.wLine[o] = line;
   }
 
+  private hazard(mem: Mem, o: number, lane: number, line: number, write: boolean, h: 'read-after-write' | 'write-after-read' | 'write-after-write', other: number, otherLine: number, otherWrite: boolean): void {
+    this.report({
+      kind: 'hazard',
+      hazard: h,
+      variable: mem.name,
+      element: `${mem.name}${describeSlot(mem.type, o)}`,
+      first: { line: otherLine, invocation: this.inv(other), access: otherWrite ? 'write' : 'read' },
+      second: { line, invocation: this.inv(lane), access: write ? 'write' : 'read' },
+      workgroup: this.wg(),
+      count: 1,
+    });
+  }
+
   load(ref: Ref, mask: Mask, line: number): Val {
     const t = ref.t;
     if (t.k === 'scalar' || t.k === 'atomic') {
-      const d = new Float64Array(this.L);
       const s = t.s;
       const tracked = t.k === 'scalar' && this.shadows.has(ref.mem);
+      const rt = t.k === 'atomic' ? scalarType(t.s) : t;
+      if (ref.u !== undefined && ref.mem.lane) return { t: rt, d: ref.mem.lane.slice(ref.u * this.L, ref.u * this.L + this.L) };
+      const d = new Float64Array(this.L);
+      const offs = offsetsOf(ref, this.L);
       for (let l = 0; l < this.L; l++) {
         if (!mask[l]) continue;
-        const o = ref.off[l];
+        const o = offs[l];
         if (o < 0) continue;
         d[l] = this.readScalar(ref.mem, o, l, s);
         if (tracked) this.track(ref.mem, o, l, line, false);
       }
-      return { t: t.k === 'atomic' ? scalarType(t.s) : t, d };
+      return { t: rt, d };
     }
     if (t.k === 'array' && t.n === null) throw new Unsupported('a runtime-sized array cannot be loaded whole', line);
     const parts = partTypes(t).map((pt, i) => this.load(this.sub(ref, pt, partOffset(t, i, ref.mem)), mask, line));
@@ -568,9 +581,16 @@ export class Machine {
       const d = v.d!;
       const tracked = !untracked && t.k === 'scalar' && this.shadows.has(ref.mem);
       const s = t.s;
+      if (ref.u !== undefined && ref.mem.lane) {
+        const lane = ref.mem.lane;
+        const base = ref.u * this.L;
+        for (let l = 0; l < this.L; l++) if (mask[l]) lane[base + l] = d[l];
+        return;
+      }
+      const offs = offsetsOf(ref, this.L);
       for (let l = 0; l < this.L; l++) {
         if (!mask[l]) continue;
-        const o = ref.off[l];
+        const o = offs[l];
         if (o < 0) continue;
         this.writeScalar(ref.mem, o, l, s, d[l]);
         if (tracked) this.track(ref.mem, o, l, line, true);
@@ -581,9 +601,11 @@ export class Machine {
   }
 
   private sub(ref: Ref, t: Type, delta: number): Ref {
+    if (ref.u !== undefined) return { mem: ref.mem, t, u: ref.u + delta };
     if (delta === 0) return { mem: ref.mem, t, off: ref.off };
+    const src = offsetsOf(ref, this.L);
     const off = new Float64Array(this.L);
-    for (let l = 0; l < this.L; l++) off[l] = ref.off[l] < 0 ? -1 : ref.off[l] + delta;
+    for (let l = 0; l < this.L; l++) off[l] = src[l] < 0 ? -1 : src[l] + delta;
     return { mem: ref.mem, t, off };
   }
 
@@ -608,18 +630,18 @@ export class Machine {
       fixedLength = t.c;
     } else throw new Unsupported(`cannot index a ${typeName(t)}`, line);
     const d = idx.d!;
-    const signed = idx.t.k === 'scalar' && idx.t.s === 'i32';
+    const base = offsetsOf(ref, this.L);
     for (let l = 0; l < this.L; l++) {
-      if (!mask[l] || ref.off[l] < 0) {
+      if (!mask[l] || base[l] < 0) {
         off[l] = -1;
         continue;
       }
-      const i = signed ? d[l] : d[l];
-      const length = fixedLength ?? Math.max(0, Math.floor((ref.mem.byteLength - ref.off[l]) / stride));
+      const i = d[l];
+      const length = fixedLength ?? Math.max(0, Math.floor((ref.mem.byteLength - base[l]) / stride));
       if (i < 0 || i >= length || !Number.isInteger(i)) {
         off[l] = -1;
         this.report({ kind: 'out-of-bounds', array: ref.mem.name, space: ref.mem.space, index: i, length, line, invocation: this.inv(l), workgroup: this.wg(), access, count: 1 });
-      } else off[l] = ref.off[l] + i * stride;
+      } else off[l] = base[l] + i * stride;
     }
     return { mem: ref.mem, t: elem, off };
   }
@@ -818,9 +840,15 @@ export class Machine {
   eval(e: Expr, mask: Mask, scope: Scope): Val {
     switch (e.k) {
       case 'lit':
-        return this.splat(T[e.type], e.type === 'f32' ? Math.fround(e.value) : e.type === 'f16' ? roundF16(e.value) : e.value);
-      case 'bool':
-        return this.splat(T.bool, e.value ? 1 : 0);
+      case 'bool': {
+        // Values are never changed in place, so one per literal serves every evaluation.
+        let v = this.literals.get(e);
+        if (!v) {
+          v = e.k === 'bool' ? this.splat(T.bool, e.value ? 1 : 0) : this.splat(T[e.type], e.type === 'f32' ? Math.fround(e.value) : e.type === 'f16' ? roundF16(e.value) : e.value);
+          this.literals.set(e, v);
+        }
+        return v;
+      }
       case 'id':
       case 'index':
       case 'member': {
@@ -970,7 +998,8 @@ export class Machine {
         const t = ref.t as Extract<Type, { k: 'array' }>;
         const stride = elementStride(t, ref.mem);
         const d = new Float64Array(this.L);
-        for (let l = 0; l < this.L; l++) d[l] = Math.max(0, Math.floor((ref.mem.byteLength - Math.max(0, ref.off[l])) / stride));
+        const offs = offsetsOf(ref, this.L);
+        for (let l = 0; l < this.L; l++) d[l] = Math.max(0, Math.floor((ref.mem.byteLength - Math.max(0, offs[l])) / stride));
         return { t: T.u32, d };
       }
       case 'bitcast':
@@ -1009,9 +1038,10 @@ export class Machine {
     const args = e.args.slice(1).map((a) => this.convert(this.eval(a, mask, scope), T[s]));
     const old = new Float64Array(this.L);
     const ok = new Float64Array(this.L);
+    const offs = offsetsOf(ref, this.L);
     for (let l = 0; l < this.L; l++) {
-      if (!mask[l] || ref.off[l] < 0) continue;
-      const o = ref.off[l];
+      if (!mask[l] || offs[l] < 0) continue;
+      const o = offs[l];
       const cur = this.readScalar(ref.mem, o, l, s);
       old[l] = cur;
       const v = args[0]?.d![l] ?? 0;
@@ -1441,6 +1471,20 @@ function lanesMap(args: Val[], L: number, f: (xs: number[], s: ScalarKind) => nu
   });
   const out = outKind ?? s;
   const d = new Float64Array(L);
+  if (xs.length <= 3) {
+    // One to three arguments (nearly every call): no per-lane argument array.
+    const [x, y, z] = xs;
+    const buf3 = xs.length === 1 ? [0] : xs.length === 2 ? [0, 0] : [0, 0, 0];
+    for (let l = 0; l < L; l++) {
+      buf3[0] = x[l];
+      if (y) buf3[1] = y[l];
+      if (z) buf3[2] = z[l];
+      d[l] = f(buf3, s);
+    }
+    if (out === 'f32') for (let l = 0; l < L; l++) d[l] = Math.fround(d[l]);
+    else if (out !== 'aint' && out !== 'afloat') for (let l = 0; l < L; l++) d[l] = roundTo(out, d[l]);
+    return { t: T[out], d };
+  }
   const buf: number[] = new Array(xs.length);
   for (let l = 0; l < L; l++) {
     for (let j = 0; j < xs.length; j++) buf[j] = xs[j][l];

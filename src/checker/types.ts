@@ -50,11 +50,21 @@ export interface Mem {
   access: 'read' | 'read_write';
 }
 
-/** A reference: memory, the store type and one offset per lane (−1: out of bounds, dropped). */
+/**
+ * A reference: memory, the store type and one offset per lane (−1: out of bounds, dropped), or
+ * `u`, one offset for every lane (a variable not indexed per lane: the common case, kept cheap).
+ * Read the offsets with offsetsOf().
+ */
 export interface Ref {
   mem: Mem;
   t: Type;
-  off: Float64Array;
+  off?: Float64Array;
+  u?: number;
+}
+
+export function offsetsOf(ref: Ref, L: number): Float64Array {
+  if (!ref.off) ref.off = new Float64Array(L).fill(ref.u ?? 0);
+  return ref.off;
 }
 
 export const T = {
@@ -104,8 +114,19 @@ export function typeName(t: Type): string {
   }
 }
 
+const partCache = new WeakMap<Type, Type[]>();
+
 /** The parts of a composite type, in order (vector components, array elements, members…). */
 export function partTypes(t: Type): Type[] {
+  let hit = partCache.get(t);
+  if (!hit) {
+    hit = computePartTypes(t);
+    partCache.set(t, hit);
+  }
+  return hit;
+}
+
+function computePartTypes(t: Type): Type[] {
   switch (t.k) {
     case 'vec':
       return Array.from({ length: t.n }, () => T[t.s]);
