@@ -78,7 +78,8 @@ export function checkBindings(wgsl: string, expected: (Binding | string)[], opti
     if (e instanceof WgslParseError) {
       return [{ kind: 'parse', severity: 'error', group: 0, binding: -1, line: e.line, message: `The bindings cannot be checked: the shader does not parse at line ${e.line} (${e.message.replace(/^line \d+: /, '')}).` }];
     }
-    throw e;
+    // Anything else (e.g. nesting deep enough to exhaust the stack) is still an answer, not a crash.
+    return [{ kind: 'parse', severity: 'error', group: 0, binding: -1, message: `The bindings cannot be checked: the shader could not be read (${(e as Error).message}).` }];
   }
   const ctx = typeContext(module);
   const declared = declaredBindings(module);

@@ -73,7 +73,11 @@ export interface CheckTarget {
 export interface CheckOptions {
   /** Wall-clock budget for interpreting, in milliseconds (default DEFAULT_BUDGET_MS); compiling on the device is not counted. */
   budgetMs?: number;
-  /** Checked between workgroups and every few thousand statements. */
+  /**
+   * Checked every few thousand statements. A flag set by a message handler is seen between
+   * workgroups (the check yields to the event loop about every 30 ms there); within one long
+   * workgroup only a flag another thread can set (e.g. over a SharedArrayBuffer) or the budget stops it.
+   */
   cancel?: { readonly cancelled: boolean };
   /** Run every workgroup when the grid has at most this many, else a sample of this many (default 8). */
   maxWorkgroups?: number;
@@ -121,7 +125,7 @@ export interface DispatchCoverage {
 }
 
 export interface CheckReport {
-  /** 'clean': no errors or warnings in what was covered; 'problems'; 'incomplete': stopped early without problems. */
+  /** 'clean': no errors or warnings in what was covered; 'problems': at least one; 'incomplete': none, but the check stopped early (budget, cancel, a construct it cannot run). */
   verdict: 'clean' | 'problems' | 'incomplete';
   problems: CheckProblem[];
   dispatches: DispatchCoverage[];
@@ -131,6 +135,9 @@ export interface CheckReport {
   stoppedBy?: 'cancel' | 'budget';
   buffers?: Record<string, ArrayBuffer>;
 }
+
+/** The largest workgroup the interpreter runs (WebGPU devices allow 256 to 1024). */
+const MAX_INVOCATIONS = 4096;
 
 /** The default time budget of a check (interpretation only), in milliseconds. */
 export const DEFAULT_BUDGET_MS = 10_000;
@@ -225,6 +232,10 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
     try {
       const size = new Machine(module, 1).workgroupSize(entryPoint);
       cov.workgroupSize = size;
+      const invocations = size[0] * size[1] * size[2];
+      if (!(invocations >= 1 && invocations <= MAX_INVOCATIONS)) {
+        throw new Unsupported(`a workgroup of ${size.join('×')} invocations (the checker runs 1 to ${MAX_INVOCATIONS})`, module.decls.find((x) => x.k === 'fn' && x.name === entryPoint)?.line ?? 1);
+      }
       const machine = new Machine(module, size[0] * size[1] * size[2]);
       const bindings: (BoundBuffer | undefined)[] = d.bindings.map((b: Binding | string) => {
         const name = bufferOf(b);
@@ -257,7 +268,8 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
     for (const f of findings) problems.push(problemOf(f, di));
   }
 
-  const serious = problems.some((p) => p.severity !== 'info');
+  // 'unsupported' and 'internal' say the check could not finish, not that the kernel is wrong.
+  const serious = problems.some((p) => p.severity !== 'info' && p.kind !== 'unsupported' && p.kind !== 'internal');
   const report: CheckReport = {
     verdict: serious ? 'problems' : coverage.some((c) => c.stopped) ? 'incomplete' : 'clean',
     problems,

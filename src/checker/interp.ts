@@ -296,6 +296,9 @@ export interface WorkgroupRun {
   maxFindings: number;
 }
 
+/** Largest per-lane or shared memory the interpreter allocates for one variable (doubles). */
+const MAX_SLOTS = 1 << 24;
+
 const VEC_SHORT = /^vec([234])([fiuh])$/;
 const MAT_SHORT = /^mat([234])x([234])([fh])$/;
 const SHORT_SCALAR: Record<string, ScalarKind> = { f: 'f32', i: 'i32', u: 'u32', h: 'f16' };
@@ -377,11 +380,12 @@ export class Machine {
         };
         scope.set(d.name, { ref: { mem, t, u: 0 } });
       } else if (space === 'workgroup') {
+        if (slots(t) > MAX_SLOTS) throw new Unsupported(`var<workgroup> \`${d.name}\` (${typeName(t)}) is too large to interpret`, d.line);
         const mem: Mem = { space, name: d.name, type: t, shared: new Float64Array(slots(t)), byteLength: 0, access: 'read_write' };
         this.shadows.set(mem, newShadow(slots(t)));
         scope.set(d.name, { ref: { mem, t, u: 0 } });
       } else {
-        const ref = this.allocLane(space, d.name, t);
+        const ref = this.allocLane(space, d.name, t, d.line);
         if (d.init) this.store(ref, this.convert(this.eval(d.init, this.full, this.globals), t), this.full, d.line, true);
         scope.set(d.name, { ref });
       }
@@ -477,7 +481,8 @@ export class Machine {
 
   // ---- memory ------------------------------------------------------------------------------
 
-  private allocLane(space: Space, name: string, t: Type): Ref {
+  private allocLane(space: Space, name: string, t: Type, line: number): Ref {
+    if (slots(t) * this.L > MAX_SLOTS) throw new Unsupported(`\`${name}\` (${typeName(t)}) is too large to interpret for ${this.L} invocations`, line);
     const mem: Mem = { space, name, type: t, lane: new Float64Array(slots(t) * this.L), byteLength: 0, access: 'read_write' };
     return { mem, t, u: 0 };
   }
@@ -967,8 +972,15 @@ export class Machine {
       if (comps.length === 1 && t.n > 1) return { t, p: Array.from({ length: t.n }, () => this.convert(comps[0], T[t.s])) };
       return { t, p: comps.map((c) => this.convert(c, T[t.s])) };
     }
+    if (t.k === 'mat' && args.length === t.c * t.r) {
+      // Scalars, column by column.
+      const col: Type = { k: 'vec', n: t.r, s: t.s };
+      const cols = Array.from({ length: t.c }, (_, c) => ({ t: col, p: args.slice(c * t.r, (c + 1) * t.r).map((a) => this.convert(a, T[t.s])) }));
+      return { t, p: cols };
+    }
     if (t.k === 'array' || t.k === 'struct' || t.k === 'mat') {
       const pts = partTypes(t);
+      if (pts.length !== args.length) throw new Unsupported(`${typeName(t)}(…) with ${args.length} arguments`, e.line);
       return { t, p: args.map((a, i) => this.convert(a, pts[i])) };
     }
     if (t.k === 'sgmat') return this.zero(t);
@@ -1277,7 +1289,7 @@ export class Machine {
         if (s.kind === 'var') {
           const init = s.init ? this.eval(s.init, mask, scope) : undefined;
           const t = s.type ? this.resolveType(s.type) : this.defaultConcrete(init!).t;
-          const ref = this.allocLane('function', s.name, t);
+          const ref = this.allocLane('function', s.name, t, s.line);
           if (init) this.store(ref, this.convert(init, t), mask, s.line);
           scope.set(s.name, { ref });
         } else {
