@@ -11,7 +11,8 @@
 //     and warnings with line and column); then the interpreter runs a few workgroups and reports
 //       - workgroup-memory hazards: two different invocations of one workgroup touching the same
 //         var<workgroup> scalar, at least one writing, with no barrier between them (RAW, WAR,
-//         WAW), naming the variable, the element, both lines and both invocations;
+//         WAW), naming the variable, the element, both lines and both invocations; and two
+//         invocations writing one storage element in one dispatch, not atomically (WAW);
 //       - out-of-bounds indices into storage, uniform, workgroup, private and function arrays
 //         (and vectors/values), with line, array, index, length, invocation, workgroup;
 //       - non-uniform barriers: a workgroupBarrier / storageBarrier / workgroupUniformLoad that
@@ -36,8 +37,9 @@
 //     of the grid and evenly spread ones). A bug that only bites elsewhere is missed; the report
 //     lists what was covered. Later dispatches of a plan see earlier dispatches' results only for
 //     the workgroups that ran (values elsewhere are the initial contents).
-//   - Races between workgroups, or between invocations on storage memory (only workgroup
-//     variables have shadows); non-atomic races through storage are not reported.
+//   - Storage memory: only two invocations writing one element in one dispatch (not atomically,
+//     and not ordered by a storageBarrier within one workgroup) is reported; a read of storage
+//     another invocation writes in the same dispatch is not (storage has no read shadows).
 //   - Behaviour that depends on a subgroup size other than the one it runs (default 32), or on
 //     interleavings finer than lockstep (e.g. spin-waits on another workgroup: workgroups run one
 //     after another, so a spin loop waits for its limit).
@@ -290,17 +292,13 @@ function problemOf(f: Finding, dispatch: number): CheckProblem {
     case 'hazard': {
       const verb = (a: 'read' | 'write') => (a === 'read' ? 'reads' : 'writes');
       const past = (a: 'read' | 'write') => (a === 'read' ? 'read' : 'wrote');
-      return {
-        kind: 'hazard',
-        severity: 'error',
-        dispatch,
-        line: f.second.line,
-        lines: [f.first.line, f.second.line],
-        finding: f,
-        message:
-          `${hazardName(f.hazard)} on \`${f.element}\` (var<workgroup> \`${f.variable}\`): invocation ${xyz(f.second.invocation)} ${verb(f.second.access)} it at line ${f.second.line} ` +
-          `after invocation ${xyz(f.first.invocation)} ${past(f.first.access)} it at line ${f.first.line}, with no workgroupBarrier() between them (workgroup ${xyz(f.workgroup)})${more}.`,
-      };
+      const message =
+        f.space === 'storage'
+          ? `Write-after-write race on \`${f.element}\` (storage buffer \`${f.variable}\`): invocation ${xyz(f.second.invocation)} of workgroup ${xyz(f.workgroup)} writes it at line ${f.second.line} ` +
+            `after invocation ${xyz(f.first.invocation)} of workgroup ${xyz(f.firstWorkgroup ?? f.workgroup)} wrote it at line ${f.first.line}, in the same dispatch and not atomically: the value left is either one${more}.`
+          : `${hazardName(f.hazard)} on \`${f.element}\` (var<workgroup> \`${f.variable}\`): invocation ${xyz(f.second.invocation)} ${verb(f.second.access)} it at line ${f.second.line} ` +
+            `after invocation ${xyz(f.first.invocation)} ${past(f.first.access)} it at line ${f.first.line}, with no workgroupBarrier() between them (workgroup ${xyz(f.workgroup)})${more}.`;
+      return { kind: 'hazard', severity: 'error', dispatch, line: f.second.line, lines: [f.first.line, f.second.line], finding: f, message };
     }
     case 'out-of-bounds': {
       const what = f.space === 'value' ? 'a value' : `${f.space} array \`${f.array}\``;

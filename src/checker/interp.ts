@@ -42,7 +42,20 @@ export interface Access {
 }
 
 export type Finding =
-  | { kind: 'hazard'; hazard: 'read-after-write' | 'write-after-read' | 'write-after-write'; variable: string; element: string; first: Access; second: Access; workgroup: Xyz; count: number }
+  | {
+      kind: 'hazard';
+      hazard: 'read-after-write' | 'write-after-read' | 'write-after-write';
+      /** 'workgroup': a var<workgroup> between barriers; 'storage': two invocations writing one element of a storage buffer in one dispatch. */
+      space: 'workgroup' | 'storage';
+      variable: string;
+      element: string;
+      first: Access;
+      second: Access;
+      /** The workgroup of the second access (and of the first, unless firstWorkgroup says otherwise). */
+      workgroup: Xyz;
+      firstWorkgroup?: Xyz;
+      count: number;
+    }
   | { kind: 'out-of-bounds'; array: string; space: Space | 'value'; index: number; length: number; line: number; invocation: Xyz; workgroup: Xyz; access: 'read' | 'write' | 'read-write'; count: number }
   | { kind: 'barrier-divergence'; barrier: string; line: number; arrived: number; total: number; arrivedExample: Xyz; missingExample: Xyz; workgroup: Xyz; count: number };
 
@@ -279,6 +292,8 @@ export interface BoundBuffer {
   name: string;
   bytes: Uint8Array;
   access: 'read' | 'read_write' | 'uniform';
+  /** Writers of this dispatch (set by the machine; one per dispatch). */
+  writers?: import('./types').StorageWriters;
 }
 
 export interface WorkgroupRun {
@@ -318,6 +333,8 @@ export class Machine {
   private readonly globals: Scope;
   private full: Mask;
   private epoch = 0;
+  private storageEpoch = 0;
+  private wgLinear = 0;
   private steps = 0;
   private run!: WorkgroupRun;
   private lanes: Xyz[] = [];
@@ -353,6 +370,9 @@ export class Machine {
   runWorkgroup(run: WorkgroupRun): void {
     this.run = run;
     this.epoch = 0;
+    this.storageEpoch = 0;
+    const [gx, gy] = run.numWorkgroups;
+    this.wgLinear = run.workgroupId[0] + gx * (run.workgroupId[1] + gy * run.workgroupId[2]);
     this.shadows.clear();
     this.findingKeys = new Map(run.findings.map((f) => [findingKey(f), f]));
     const [wx, wy] = run.workgroupSize;
@@ -378,6 +398,11 @@ export class Machine {
           byteLength: bytes.byteLength,
           access: d.access === 'read_write' ? 'read_write' : 'read',
         };
+        if (buf && space === 'storage' && mem.access === 'read_write') {
+          const units = Math.ceil(bytes.byteLength / 2);
+          buf.writers ??= { who: new Int32Array(units), epoch: new Int32Array(units), line: new Int32Array(units) };
+          mem.writers = buf.writers;
+        }
         scope.set(d.name, { ref: { mem, t, u: 0 } });
       } else if (space === 'workgroup') {
         if (slots(t) > MAX_SLOTS) throw new Unsupported(`var<workgroup> \`${d.name}\` (${typeName(t)}) is too large to interpret`, d.line);
@@ -476,7 +501,8 @@ export class Machine {
     if (arrived !== this.L) {
       this.report({ kind: 'barrier-divergence', barrier: name, line, arrived, total: this.L, arrivedExample: this.inv(inLane), missingExample: this.inv(outLane), workgroup: this.wg(), count: 1 });
     }
-    if (name !== 'storageBarrier') this.epoch++;
+    if (name === 'storageBarrier') this.storageEpoch++;
+    else this.epoch++;
   }
 
   // ---- memory ------------------------------------------------------------------------------
@@ -544,10 +570,47 @@ export class Machine {
     sh.wLine[o] = line;
   }
 
+  /**
+   * Two invocations writing one storage element in one dispatch (not atomically) race unless
+   * they are in one workgroup with a storageBarrier between them: the final value is either.
+   */
+  private trackStorageWrite(mem: Mem, o: number, lane: number, line: number): void {
+    const w = mem.writers!;
+    const unit = o >> 1;
+    if (unit >= w.who.length) return;
+    const me = this.wgLinear * this.L + lane + 1;
+    const prev = w.who[unit];
+    if (prev !== 0 && prev !== me) {
+      const prevWg = Math.floor((prev - 1) / this.L);
+      if (prevWg !== this.wgLinear || w.epoch[unit] === this.storageEpoch) {
+        const [gx, gy] = this.run.numWorkgroups;
+        const prevLane = (prev - 1) % this.L;
+        const firstWorkgroup: Xyz = [prevWg % gx, Math.floor(prevWg / gx) % gy, Math.floor(prevWg / (gx * gy))];
+        const elem = mem.type.k === 'array' ? `[${Math.floor(o / elementStride(mem.type, mem))}]` : '';
+        this.report({
+          kind: 'hazard',
+          hazard: 'write-after-write',
+          space: 'storage',
+          variable: mem.name,
+          element: `${mem.name}${elem}`,
+          first: { line: w.line[unit], invocation: this.inv(prevLane), access: 'write' },
+          second: { line, invocation: this.inv(lane), access: 'write' },
+          workgroup: this.wg(),
+          ...(prevWg !== this.wgLinear ? { firstWorkgroup } : {}),
+          count: 1,
+        });
+      }
+    }
+    w.who[unit] = me;
+    w.epoch[unit] = this.storageEpoch;
+    w.line[unit] = line;
+  }
+
   private hazard(mem: Mem, o: number, lane: number, line: number, write: boolean, h: 'read-after-write' | 'write-after-read' | 'write-after-write', other: number, otherLine: number, otherWrite: boolean): void {
     this.report({
       kind: 'hazard',
       hazard: h,
+      space: 'workgroup',
       variable: mem.name,
       element: `${mem.name}${describeSlot(mem.type, o)}`,
       first: { line: otherLine, invocation: this.inv(other), access: otherWrite ? 'write' : 'read' },
@@ -599,6 +662,7 @@ export class Machine {
         if (o < 0) continue;
         this.writeScalar(ref.mem, o, l, s, d[l]);
         if (tracked) this.track(ref.mem, o, l, line, true);
+        else if (ref.mem.writers && !untracked) this.trackStorageWrite(ref.mem, o, l, line);
       }
       return;
     }
@@ -1429,7 +1493,7 @@ export class Machine {
 function findingKey(f: Finding): string {
   switch (f.kind) {
     case 'hazard':
-      return `h|${f.hazard}|${f.variable}|${f.first.line}|${f.second.line}`;
+      return `h|${f.space}|${f.hazard}|${f.variable}|${f.first.line}|${f.second.line}`;
     case 'out-of-bounds':
       return `o|${f.array}|${f.line}|${f.access}`;
     case 'barrier-divergence':

@@ -48,6 +48,16 @@ export interface Mem {
   bytes?: DataView;
   byteLength: number;
   access: 'read' | 'read_write';
+  /** storage, read_write: who last wrote each 2-byte unit in this dispatch (see interp.ts). */
+  writers?: StorageWriters;
+}
+
+export interface StorageWriters {
+  /** workgroup linear index · L + lane, + 1 (0: not written in this dispatch). */
+  who: Int32Array;
+  /** The writer's storageBarrier epoch within its workgroup. */
+  epoch: Int32Array;
+  line: Int32Array;
 }
 
 /**

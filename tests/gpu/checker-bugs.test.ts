@@ -140,6 +140,14 @@ describe('seeded bugs are caught, with the right line', () => {
     expect(compileErrors(s.report).length).toBeGreaterThan(0);
   });
 
+  it('a store that forgets the column (c[row * N]): two invocations write one output element', async () => {
+    const s = await seeded('matmul', 'naive', {}, (w) => replaceOnce(w, 'c[row * N + col] = acc;', 'c[row * N] = acc;'));
+    expect(compileErrors(s.report)).toEqual([]);
+    const race = findings(s.report, 'hazard').find((p) => p.finding.kind === 'hazard' && p.finding.space === 'storage')!;
+    expect(race.finding).toMatchObject({ hazard: 'write-after-write', variable: 'c', first: { line: s.line('c[row * N] = acc;') }, second: { line: s.line('c[row * N] = acc;') } });
+    expect(race.message).toMatch(/^Write-after-write race on `c\[\d+\]` \(storage buffer `c`\): invocation \(\d+,\d+,0\) of workgroup \(\d+,\d+,0\) writes it/);
+  });
+
   it('the unmodified kernels of these bugs are clean (so the findings come from the bugs)', async () => {
     for (const [family, id, extra] of [['matmul', 'tiled', TILED], ['matmul', 'naive', {}], ['matmul', 'reduce', {}], ['scan', 'hillis-steele', {}], ['scan', 'blelloch', {}]] as const) {
       const s = await seeded(family, id, extra, (w) => `${w}\n// unchanged`);
