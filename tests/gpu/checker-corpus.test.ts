@@ -87,3 +87,24 @@ describe('the checker on every built-in variant (no false alarms; the interprete
     }, 180_000);
   }
 });
+
+// At each variant's default parameters (what the editor opens), with the check's default sample
+// of workgroups and a short budget per variant: never a false alarm (a stop for time is allowed).
+describe('the checker at default parameters (sampled workgroups)', async () => {
+  const here = await nodeDevice();
+  const nul = await nodeCompileOnlyDevice(NULL_FEATURES);
+  const simulated: DeviceCaps = { ...nul.caps, subgroupMatrixConfigs: SIMULATED_CONFIGS, subgroupMaxSize: 32 };
+  for (const variant of FAMILIES.flatMap((f) => f.variants)) {
+    it(`${variant.family}/${variant.id}`, async () => {
+      const caps = variant.unavailableReason?.(here.caps) ? simulated : here.caps;
+      const base = defaultExperiment(variant.family, variant.id);
+      const params = { ...base.params, ...(variant.unavailableReason?.(here.caps) ? EXTRA[`${variant.family}/${variant.id}`] : {}) };
+      const assets: Record<string, Uint8Array> = {};
+      for (const path of variant.assets?.(params) ?? []) assets[path] = await nodeAssetLoader(path);
+      const plan = variant.plan(params, variant.makeInputs(params, 1, assets), caps);
+      const report = await checkKernel(null, targetFromPlan(plan), { budgetMs: 4000, maxWorkgroups: 2 });
+      expect(report.problems.filter((p) => p.severity !== 'info').map((p) => p.message)).toEqual([]);
+      expect(['clean', 'incomplete']).toContain(report.verdict);
+    }, 60_000);
+  }
+});

@@ -149,7 +149,7 @@ fn main(@builtin(local_invocation_index) i : u32) {
 describe('how a check stops', () => {
   it('a kernel that never ends is stopped by the budget, and says so', async () => {
     const t0 = performance.now();
-    const { report } = await run('@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(4)\nfn main() {\n  loop {\n    out[0] += 1u;\n  }\n}', 1, { budgetMs: 300 });
+    const { report } = await run('@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(1)\nfn main() {\n  loop {\n    out[0] += 1u;\n  }\n}', 1, { budgetMs: 300 });
     expect(performance.now() - t0).toBeLessThan(10_000);
     expect(report).toMatchObject({ verdict: 'incomplete', stoppedBy: 'budget' });
     expect(report.dispatches[0].stopped).toMatch(/time budget \(300 ms\)/);
@@ -173,6 +173,14 @@ describe('how a check stops', () => {
   it('a shader the checker cannot read gives the line', async () => {
     const { report } = await run('@compute @workgroup_size(1)\nfn main() {\n  let x = (1 + ;\n}', 1);
     expect(report.problems.find((p) => p.kind === 'parse')).toMatchObject({ severity: 'error', line: 3 });
+  });
+});
+
+describe('reports are plain data', () => {
+  it('a report with findings survives structured cloning (it crosses the worker boundary)', async () => {
+    const { report } = await run('@group(0) @binding(0) var<storage, read_write> out : array<u32>;\nvar<workgroup> slot : u32;\n@compute @workgroup_size(4)\nfn main(@builtin(local_invocation_index) i : u32) {\n  slot = i;\n  out[i + 1u] = slot;\n}', 2);
+    expect(report.problems.map((p) => p.kind).sort()).toEqual(['hazard', 'hazard', 'out-of-bounds']);
+    expect(structuredClone(report)).toEqual(report);
   });
 });
 
