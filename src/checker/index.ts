@@ -17,7 +17,18 @@
 //         (and vectors/values), with line, array, index, length, invocation, workgroup;
 //       - non-uniform barriers: a workgroupBarrier / storageBarrier / workgroupUniformLoad that
 //         not every invocation of the workgroup reached together.
-//   targetFromPlan(plan) turns a variant's GpuPlan into a CheckTarget.
+//   targetFromPlan(plan) turns a variant's GpuPlan into a CheckTarget; editedTarget(plan, edits)
+//   replaces some dispatches' WGSL ({ [dispatchIndex]: source }).
+//
+// USE FROM THE EDITOR (in the worker, which owns the device):
+//   as the user types:  checkBindings(source, plan.dispatches[i].bindings, { outputBuffer: plan.output.buffer,
+//                       entryPoint })  — synchronous, about a millisecond for our shaders
+//   on "Check":         const report = await checkKernel(device, editedTarget(plan, { [i]: source }),
+//                       { budgetMs, cancel })  — then post the report to the page as it is.
+//   Every problem has `kind`, `severity` ('error' | 'warning' | 'info'), `dispatch`, `line`
+//   (1-based, in the source as given; hazards also give `lines`, both accesses) and `message` (a
+//   sentence to show as is); `finding` / `binding` carry the structured fields. `verdict` sums it
+//   up, `dispatches[k]` says which workgroups ran and why a dispatch stopped early.
 //   Everything returned is plain data (it crosses the worker boundary); nothing throws for bad
 //   input: a shader the checker cannot read gives a problem with its line.
 //
