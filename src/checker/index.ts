@@ -22,7 +22,7 @@
 //
 // USE FROM THE EDITOR (in the worker, which owns the device):
 //   as the user types:  checkBindings(source, plan.dispatches[i].bindings, { outputBuffer: plan.output.buffer,
-//                       entryPoint })  — synchronous, about a millisecond for our shaders
+//                       entryPoint })  — synchronous, 1–3 ms for our shaders (measured under load)
 //   on "Check":         const report = await checkKernel(device, editedTarget(plan, { [i]: source }),
 //                       { budgetMs, cancel })  — then post the report to the page as it is.
 //   Every problem has `kind`, `severity` ('error' | 'warning' | 'info'), `dispatch`, `line`
@@ -57,8 +57,8 @@
 //   - Floating-point results differ from a GPU's in the last bits (fused operations, exp/log
 //     precision, accumulation order of subgroup matrices); only an index computed from floats
 //     could make that matter.
-//   - Texture and sampler builtins, matrix arithmetic, entry-point struct parameters, pointers
-//     returned from functions: reported as 'unsupported' with their line (the check stops there).
+//   - Texture and sampler builtins, matrix builtins (transpose, determinant), overrides without a
+//     default: reported as 'unsupported' with their line (the check stops there).
 //   - Out-of-bounds is measured against the buffer's logical size (the data the harness made),
 //     not the 16-byte-aligned allocation, so an index into the padding is reported.
 //

@@ -425,7 +425,8 @@ export class Machine {
     const b = attrs.find((a) => a.name === 'builtin');
     const t = this.resolveType(type);
     if (!b) {
-      if (t.k === 'struct') throw new Unsupported('entry-point parameters in a struct are not interpreted', line);
+      const d = t.k === 'struct' ? this.decls.get(t.name) : undefined;
+      if (d?.k === 'struct') return { t, p: d.members.map((m) => this.builtinArg(m.attrs, m.type, m.line)) };
       throw new Unsupported('an entry-point parameter without @builtin', line);
     }
     const name = (b.args[0] as IdExpr).name;
@@ -964,7 +965,7 @@ export class Machine {
   }
 
   binop(op: string, a: Val, b: Val, line: number): Val {
-    if (a.t.k === 'mat' || b.t.k === 'mat') throw new Unsupported('matrix arithmetic is not interpreted', line);
+    if (a.t.k === 'mat' || b.t.k === 'mat') return this.matop(op, a, b, line);
     if (a.p || b.p) {
       const n = (a.p ?? b.p)!.length;
       const parts: Val[] = [];
@@ -984,6 +985,23 @@ export class Machine {
     const y = this.convert(b, T[s]).d!;
     const r = scalarBinop(op, s, x, y, this.L);
     return { t: T[r.s], d: r.d };
+  }
+
+  /** Matrix arithmetic (columns are vectors): ±, scalar scaling, mat·vec, vec·mat, mat·mat. */
+  private matop(op: string, a: Val, b: Val, line: number): Val {
+    const dot = (x: Val[], y: Val[]) => x.map((xi, i) => this.binop('*', xi, y[i], line)).reduce((acc, v) => this.binop('+', acc, v, line));
+    const A = a.t.k === 'mat' ? (a.t as Extract<Type, { k: 'mat' }>) : null;
+    const B = b.t.k === 'mat' ? (b.t as Extract<Type, { k: 'mat' }>) : null;
+    if ((op === '+' || op === '-') && A && B) return { t: a.t, p: a.p!.map((col, j) => this.binop(op, col, b.p![j], line)) };
+    if (op === '*') {
+      if (A && !B && b.d) return { t: a.t, p: a.p!.map((col) => this.binop('*', col, b, line)) };
+      if (B && !A && a.d) return { t: b.t, p: b.p!.map((col) => this.binop('*', a, col, line)) };
+      const colsTimes = (m: Val, v: Val) => m.p!.map((col, j) => this.binop('*', col, v.p![j], line)).reduce((acc, x) => this.binop('+', acc, x, line));
+      if (A && !B) return colsTimes(a, b); // mat · vec: Σ_j column_j · v_j
+      if (B && !A) return { t: { k: 'vec', n: B.c, s: B.s }, p: b.p!.map((col) => dot(a.p!, col.p!)) }; // vec · mat
+      if (A && B) return { t: { k: 'mat', c: B.c, r: A.r, s: A.s }, p: b.p!.map((col) => colsTimes(a, col)) };
+    }
+    throw new Unsupported(`the matrix operation ${op} is not interpreted`, line);
   }
 
   // ---- calls -------------------------------------------------------------------------------

@@ -165,9 +165,31 @@ describe('how a check stops', () => {
   });
 
   it('a construct the interpreter does not run is reported at its line, as incomplete', async () => {
-    const { report } = await run('@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(1)\nfn main() {\n  out[0] = 1u;\n  let m = mat2x2f(1.0, 0.0, 0.0, 1.0) * vec2f(1.0, 2.0);\n}', 1);
+    const { report } = await run('@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(1)\nfn main() {\n  out[0] = 1u;\n  let m = transpose(mat2x2f(1.0, 0.0, 0.0, 1.0));\n}', 1);
     expect(report.verdict).toBe('incomplete');
-    expect(report.problems.find((p) => p.kind === 'unsupported')).toMatchObject({ line: 5, message: expect.stringMatching(/matrix arithmetic/) });
+    expect(report.problems.find((p) => p.kind === 'unsupported')).toMatchObject({ line: 5, message: expect.stringMatching(/`transpose` is not interpreted/) });
+  });
+
+  it('matrices and entry-point structs are interpreted', async () => {
+    const { report, out } = await run(
+      /* wgsl */ `
+@group(0) @binding(0) var<storage, read_write> out : array<u32>;
+struct Ids { @builtin(local_invocation_index) index : u32, @builtin(workgroup_id) group : vec3u }
+@compute @workgroup_size(2)
+fn main(ids : Ids) {
+  let m = mat2x2f(1.0, 2.0, 3.0, 4.0); // columns (1, 2) and (3, 4)
+  let v = m * vec2f(1.0, 10.0);        // (1 + 30, 2 + 40)
+  let w = vec2f(1.0, 10.0) * m;        // (1 + 20, 3 + 40)
+  let p = m * m;                       // columns m·(1, 2) = (7, 10), m·(3, 4) = (15, 22)
+  out[ids.index * 4u] = u32(v[ids.index]);
+  out[ids.index * 4u + 1u] = u32(w[ids.index]);
+  out[ids.index * 4u + 2u] = u32(p[ids.index].x + p[ids.index].y);
+  out[ids.index * 4u + 3u] = ids.group.x;
+}`,
+      8,
+    );
+    expect(report.verdict).toBe('clean');
+    expect([...out]).toEqual([31, 21, 17, 0, 42, 43, 37, 0]);
   });
 
   it('a shader the checker cannot read gives the line', async () => {
