@@ -22,6 +22,7 @@ import {
   scalarOf,
   scalarType,
   slots,
+  StorageWriters,
   typeName,
   type Mem,
   type Ref,
@@ -293,7 +294,7 @@ export interface BoundBuffer {
   bytes: Uint8Array;
   access: 'read' | 'read_write' | 'uniform';
   /** Writers of this dispatch (set by the machine; one per dispatch). */
-  writers?: import('./types').StorageWriters;
+  writers?: StorageWriters;
 }
 
 export interface WorkgroupRun {
@@ -399,8 +400,7 @@ export class Machine {
           access: d.access === 'read_write' ? 'read_write' : 'read',
         };
         if (buf && space === 'storage' && mem.access === 'read_write') {
-          const units = Math.ceil(bytes.byteLength / 2);
-          buf.writers ??= { who: new Int32Array(units), epoch: new Int32Array(units), line: new Int32Array(units) };
+          buf.writers ??= new StorageWriters(Math.ceil(bytes.byteLength / 2));
           mem.writers = buf.writers;
         }
         scope.set(d.name, { ref: { mem, t, u: 0 } });
@@ -578,12 +578,12 @@ export class Machine {
   private trackStorageWrite(mem: Mem, o: number, lane: number, line: number): void {
     const w = mem.writers!;
     const unit = o >> 1;
-    if (unit >= w.who.length) return;
+    if (unit >= w.units) return;
     const me = this.wgLinear * this.L + lane + 1;
-    const prev = w.who[unit];
+    const [prev, prevEpoch, prevLine] = w.get(unit);
     if (prev !== 0 && prev !== me) {
       const prevWg = Math.floor((prev - 1) / this.L);
-      if (prevWg !== this.wgLinear || w.epoch[unit] === this.storageEpoch) {
+      if (prevWg !== this.wgLinear || prevEpoch === this.storageEpoch) {
         const [gx, gy] = this.run.numWorkgroups;
         const prevLane = (prev - 1) % this.L;
         const firstWorkgroup: Xyz = [prevWg % gx, Math.floor(prevWg / gx) % gy, Math.floor(prevWg / (gx * gy))];
@@ -594,7 +594,7 @@ export class Machine {
           space: 'storage',
           variable: mem.name,
           element: `${mem.name}${elem}`,
-          first: { line: w.line[unit], invocation: this.inv(prevLane), access: 'write' },
+          first: { line: prevLine, invocation: this.inv(prevLane), access: 'write' },
           second: { line, invocation: this.inv(lane), access: 'write' },
           workgroup: this.wg(),
           ...(prevWg !== this.wgLinear ? { firstWorkgroup } : {}),
@@ -602,9 +602,7 @@ export class Machine {
         });
       }
     }
-    w.who[unit] = me;
-    w.epoch[unit] = this.storageEpoch;
-    w.line[unit] = line;
+    w.set(unit, me, this.storageEpoch, line);
   }
 
   private hazard(mem: Mem, o: number, lane: number, line: number, write: boolean, h: 'read-after-write' | 'write-after-read' | 'write-after-write', other: number, otherLine: number, otherWrite: boolean): void {

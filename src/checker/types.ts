@@ -52,12 +52,32 @@ export interface Mem {
   writers?: StorageWriters;
 }
 
-export interface StorageWriters {
-  /** workgroup linear index · L + lane, + 1 (0: not written in this dispatch). */
-  who: Int32Array;
-  /** The writer's storageBarrier epoch within its workgroup. */
-  epoch: Int32Array;
-  line: Int32Array;
+/**
+ * Who last wrote each 2-byte unit of a read_write storage buffer in this dispatch: the writer
+ * (workgroup linear index · L + lane, + 1; 0 = nobody), its storageBarrier epoch and line. Dense
+ * typed arrays for buffers up to 2 MiB, a map of the written units above (a 32 MiB copy buffer
+ * must not cost 200 MB of shadow).
+ */
+export class StorageWriters {
+  private readonly dense: Int32Array | null;
+  private readonly sparse: Map<number, number[]> | null;
+  constructor(readonly units: number) {
+    this.dense = units <= 1 << 20 ? new Int32Array(units * 3) : null;
+    this.sparse = this.dense ? null : new Map();
+  }
+  /** [who, epoch, line] of a unit (who 0: not written). */
+  get(unit: number): [number, number, number] {
+    if (this.dense) return [this.dense[unit * 3], this.dense[unit * 3 + 1], this.dense[unit * 3 + 2]];
+    const e = this.sparse!.get(unit);
+    return e ? [e[0], e[1], e[2]] : [0, 0, 0];
+  }
+  set(unit: number, who: number, epoch: number, line: number): void {
+    if (this.dense) {
+      this.dense[unit * 3] = who;
+      this.dense[unit * 3 + 1] = epoch;
+      this.dense[unit * 3 + 2] = line;
+    } else this.sparse!.set(unit, [who, epoch, line]);
+  }
 }
 
 /**

@@ -126,6 +126,16 @@ fn main(@builtin(local_invocation_index) i : u32, @builtin(subgroup_invocation_i
     expect([...wide.out.slice(0, 8)]).toEqual(Array(8).fill(28));
   });
 
+  it('two workgroups writing one storage element race, in small and in large buffers alike', async () => {
+    const wgsl = '@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(4)\nfn main(@builtin(local_invocation_index) i : u32, @builtin(workgroup_id) wid : vec3u) {\n  out[i + 4u * wid.x] = i;\n  out[arrayLength(&out) - 1u - i] = wid.x;\n}';
+    for (const words of [64, (4 << 20) / 4]) {
+      const { report } = await run(wgsl, words, {}, [2]);
+      const races = report.problems.filter((p) => p.kind === 'hazard');
+      expect(races, `${words} words`).toHaveLength(1);
+      expect(races[0].finding).toMatchObject({ space: 'storage', hazard: 'write-after-write', first: { line: 5 }, second: { line: 5 }, workgroup: [1, 0, 0], firstWorkgroup: [0, 0, 0], count: 4 });
+    }
+  });
+
   it('out of bounds is measured against the data the harness made, and arrayLength agrees', async () => {
     const { report, out } = await run(
       /* wgsl */ `
