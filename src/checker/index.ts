@@ -260,6 +260,7 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
       continue;
     }
     const findings: Finding[] = [];
+    let machine: Machine | undefined;
     try {
       const size = new Machine(module, 1).workgroupSize(entryPoint);
       cov.workgroupSize = size;
@@ -267,7 +268,7 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
       if (!(invocations >= 1 && invocations <= MAX_INVOCATIONS)) {
         throw new Unsupported(`a workgroup of ${size.join('×')} invocations (the checker runs 1 to ${MAX_INVOCATIONS})`, module.decls.find((x) => x.k === 'fn' && x.name === entryPoint)?.line ?? 1);
       }
-      const machine = new Machine(module, size[0] * size[1] * size[2]);
+      machine = new Machine(module, size[0] * size[1] * size[2]);
       const bindings: (BoundBuffer | undefined)[] = d.bindings.map((b: Binding | string) => {
         const name = bufferOf(b);
         const bytes = store.get(name);
@@ -280,7 +281,7 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
           lastYield = performance.now();
         }
         tick();
-        machine.runWorkgroup({ module, entryPoint, bindings, workgroupSize: size, workgroupId: wid, numWorkgroups: grid, subgroupSize: S, tick, findings, maxFindings: options.maxFindings ?? 50 });
+        machine!.runWorkgroup({ module, entryPoint, bindings, workgroupSize: size, workgroupId: wid, numWorkgroups: grid, subgroupSize: S, tick, findings, maxFindings: options.maxFindings ?? 50 });
         cov.checked.push(wid);
       }
       cov.complete = cov.checked.length === grid[0] * grid[1] * grid[2];
@@ -292,8 +293,17 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
         problems.push({ kind: 'unsupported', severity: 'warning', dispatch: di, line: e.line, message: `The checker stopped at line ${e.line}: ${e.message}. What ran before that line was checked.` });
         cov.stopped = `unsupported at line ${e.line}`;
       } else {
-        problems.push({ kind: 'internal', severity: 'warning', dispatch: di, message: `The checker failed on this dispatch (${(e as Error).message}); nothing here is a verdict on the kernel.` });
-        cov.stopped = 'internal error';
+        // Nearly always a shader that is not valid WGSL (a `break` outside a loop, a missing
+        // argument…), which the interpreter does not diagnose: the compiler's messages say why.
+        const line = machine?.lastLine || undefined;
+        problems.push({
+          kind: 'internal',
+          severity: 'warning',
+          dispatch: di,
+          line,
+          message: `The checker could not run this dispatch${line ? ` past line ${line}` : ''} (${(e as Error).message}): the shader is probably not valid WGSL there; the compiler's messages say why. Nothing here is a verdict on the kernel.`,
+        });
+        cov.stopped = 'the interpreter could not go on';
       }
     }
     for (const f of findings) problems.push(problemOf(f, di));

@@ -334,6 +334,8 @@ export class Machine {
   private readonly globals: Scope;
   private full: Mask;
   private epoch = 0;
+  /** The line of the statement being run (for messages when something unexpected stops the run). */
+  lastLine = 0;
   private storageEpoch = 0;
   private wgLinear = 0;
   private steps = 0;
@@ -1362,6 +1364,7 @@ export class Machine {
 
   private stmt(s: Stmt, mask: Mask, scope: Scope, frame: Frame): void {
     this.tick();
+    this.lastLine = s.line;
     switch (s.k) {
       case 'nop':
         return;
