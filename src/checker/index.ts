@@ -16,7 +16,10 @@
 //       - out-of-bounds indices into storage, uniform, workgroup, private and function arrays
 //         (and vectors/values), with line, array, index, length, invocation, workgroup;
 //       - non-uniform barriers: a workgroupBarrier / storageBarrier / workgroupUniformLoad that
-//         not every invocation of the workgroup reached together.
+//         not every invocation of the workgroup reached together, and subgroup-matrix builtins
+//         run by part of a subgroup. Dawn's uniformity analysis rejects every such case we have
+//         tried (tests/gpu/checker-bugs.test.ts), so with a device these come with a compile
+//         error; the run-time check covers checks without a device and any gap in an analysis.
 //   targetFromPlan(plan) turns a variant's GpuPlan into a CheckTarget; editedTarget(plan, edits)
 //   replaces some dispatches' WGSL ({ [dispatchIndex]: source }).
 //
@@ -362,8 +365,11 @@ function problemOf(f: Finding, dispatch: number): CheckProblem {
         lines: [f.line],
         finding: f,
         message:
-          `Non-uniform barrier at line ${f.line}: ${f.barrier}() was reached by ${f.arrived} of the ${f.total} invocations of workgroup ${xyz(f.workgroup)} ` +
-          `(invocation ${xyz(f.arrivedExample)} reached it, ${xyz(f.missingExample)} did not)${more}. Every invocation must reach each barrier together, or the GPU may hang or skip it.`,
+          f.scope === 'subgroup'
+            ? `Non-uniform subgroup-matrix operation at line ${f.line}: ${f.barrier}() ran with ${f.arrived} of the ${f.total} invocations of subgroup ${f.subgroup} in workgroup ${xyz(f.workgroup)} active ` +
+              `(invocation ${xyz(f.arrivedExample)} ran it, ${xyz(f.missingExample)} did not)${more}. The matrix builtins need the whole subgroup together.`
+            : `Non-uniform barrier at line ${f.line}: ${f.barrier}() was reached by ${f.arrived} of the ${f.total} invocations of workgroup ${xyz(f.workgroup)} ` +
+              `(invocation ${xyz(f.arrivedExample)} reached it, ${xyz(f.missingExample)} did not)${more}. Every invocation must reach each barrier together, or the GPU may hang or skip it.`,
       };
   }
 }

@@ -58,7 +58,22 @@ export type Finding =
       count: number;
     }
   | { kind: 'out-of-bounds'; array: string; space: Space | 'value'; index: number; length: number; line: number; invocation: Xyz; workgroup: Xyz; access: 'read' | 'write' | 'read-write'; count: number }
-  | { kind: 'barrier-divergence'; barrier: string; line: number; arrived: number; total: number; arrivedExample: Xyz; missingExample: Xyz; workgroup: Xyz; count: number };
+  | {
+      kind: 'barrier-divergence';
+      /** The barrier, or the subgroup-matrix builtin, that not every invocation reached together. */
+      barrier: string;
+      /** 'workgroup' for barriers; 'subgroup' for subgroup-matrix builtins (subgroup-uniform control flow). */
+      scope: 'workgroup' | 'subgroup';
+      line: number;
+      arrived: number;
+      total: number;
+      arrivedExample: Xyz;
+      missingExample: Xyz;
+      workgroup: Xyz;
+      /** For scope 'subgroup': which subgroup of the workgroup. */
+      subgroup?: number;
+      count: number;
+    };
 
 export class Unsupported extends Error {
   constructor(
@@ -502,7 +517,7 @@ export class Machine {
       } else if (outLane < 0) outLane = l;
     }
     if (arrived !== this.L) {
-      this.report({ kind: 'barrier-divergence', barrier: name, line, arrived, total: this.L, arrivedExample: this.inv(inLane), missingExample: this.inv(outLane), workgroup: this.wg(), count: 1 });
+      this.report({ kind: 'barrier-divergence', barrier: name, scope: 'workgroup', line, arrived, total: this.L, arrivedExample: this.inv(inLane), missingExample: this.inv(outLane), workgroup: this.wg(), count: 1 });
     }
     if (name === 'storageBarrier') this.storageEpoch++;
     else this.epoch++;
@@ -1293,6 +1308,22 @@ export class Machine {
   private subgroupMatrix(name: string, e: Extract<Expr, { k: 'call' }>, mask: Mask, scope: Scope): Val | undefined {
     const line = e.line;
     const S = this.run.subgroupSize;
+    // The matrix builtins need subgroup-uniform control flow: every invocation of the subgroup.
+    for (let g = 0; g * S < this.L; g++) {
+      const end = Math.min(this.L, (g + 1) * S);
+      let on = -1;
+      let off = -1;
+      let count = 0;
+      for (let l = g * S; l < end; l++) {
+        if (mask[l]) {
+          count++;
+          if (on < 0) on = l;
+        } else if (off < 0) off = l;
+      }
+      if (count > 0 && off >= 0) {
+        this.report({ kind: 'barrier-divergence', barrier: name, scope: 'subgroup', line, arrived: count, total: end - g * S, arrivedExample: this.inv(on), missingExample: this.inv(off), workgroup: this.wg(), subgroup: g, count: 1 });
+      }
+    }
     if (name === 'subgroupMatrixLoad' || name === 'subgroupMatrixStore') {
       const load = name === 'subgroupMatrixLoad';
       const targs = e.fn.targs ?? [];

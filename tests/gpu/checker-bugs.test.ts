@@ -5,7 +5,7 @@
 // uniformity analysis already rejects, and the interpreter reports them as well, at run time.
 import { describe, expect, it } from 'vitest';
 import { checkKernel, targetFromPlan, type CheckProblem, type CheckReport } from '../../src/checker';
-import { nodeDevice } from '../../src/gpu/node-device';
+import { nodeCompileOnlyDevice, nodeDevice } from '../../src/gpu/node-device';
 import { defaultExperiment, findVariant } from '../../src/kernels';
 import type { Finding } from '../../src/checker';
 import { smallParams } from './checker-small';
@@ -146,6 +146,29 @@ describe('seeded bugs are caught, with the right line', () => {
     const race = findings(s.report, 'hazard').find((p) => p.finding.kind === 'hazard' && p.finding.space === 'storage')!;
     expect(race.finding).toMatchObject({ hazard: 'write-after-write', variable: 'c', first: { line: s.line('c[row * N] = acc;') }, second: { line: s.line('c[row * N] = acc;') } });
     expect(race.message).toMatch(/^Write-after-write race on `c\[\d+\]` \(storage buffer `c`\): invocation \(\d+,\d+,0\) of workgroup \(\d+,\d+,0\) writes it/);
+  });
+
+  it('a subgroup-matrix store run by part of a subgroup: non-uniform at subgroup scope', async () => {
+    // SwiftShader has no subgroup matrices: Dawn's null backend compiles, the interpreter runs.
+    const { device, caps: nullCaps } = await nodeCompileOnlyDevice(['subgroups', 'shader-f16', 'chromium-experimental-subgroup-matrix']);
+    const caps = { ...nullCaps, subgroupMatrixConfigs: [{ componentType: 'f16', resultComponentType: 'f16', M: 8, N: 8, K: 8 }] };
+    const variant = findVariant('matmul', 'subgroup-matrix')!;
+    const params = { ...smallParams('matmul', 'subgroup-matrix', defaultExperiment('matmul', 'subgroup-matrix').params), WGM: 2, WGN: 1 };
+    const plan = variant.plan(params, variant.makeInputs(params, 5), caps);
+    // A condition on local_invocation_index splits every subgroup. Dawn's subgroup-scope
+    // uniformity analysis rejects this too (as it does the divergent barriers above); the
+    // interpreter reports it at run time, also where no compiler is in the loop.
+    const wgsl = replaceOnce(
+      replaceOnce(plan.dispatches[0].wgsl, '@builtin(subgroup_size) subgroupSize : u32) {', '@builtin(subgroup_size) subgroupSize : u32, @builtin(local_invocation_index) index : u32) {'),
+      'storeC((row0 + 0u) * NP + col0 + 0u, acc[0]);',
+      'if (index % 8u < 4u) {\n      storeC((row0 + 0u) * NP + col0 + 0u, acc[0]);\n    }',
+    );
+    const report = await checkKernel(device, { ...targetFromPlan(plan), dispatches: [{ ...plan.dispatches[0], wgsl }, ...plan.dispatches.slice(1)] }, { maxWorkgroups: 1e9 });
+    expect(compileErrors(report).map((p) => p.message).join('\n')).toMatch(/subgroupMatrixStore.*subgroup uniform control flow/);
+    const [partial] = findings(report, 'barrier-divergence');
+    const storeLine = wgsl.split('\n').findIndex((l) => l.includes('subgroupMatrixStore<')) + 1;
+    expect(partial.finding).toMatchObject({ scope: 'subgroup', barrier: 'subgroupMatrixStore', line: storeLine, arrived: 16, total: 32 });
+    expect(partial.message).toMatch(/^Non-uniform subgroup-matrix operation at line \d+: subgroupMatrixStore\(\) ran with 16 of the 32 invocations of subgroup \d+/);
   });
 
   it('the unmodified kernels of these bugs are clean (so the findings come from the bugs)', async () => {
