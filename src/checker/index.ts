@@ -64,6 +64,12 @@
 //     default: reported as 'unsupported' with their line (the check stops there).
 //   - Out-of-bounds is measured against the buffer's logical size (the data the harness made),
 //     not the 16-byte-aligned allocation, so an index into the padding is reported.
+//   - Reads of values nobody wrote (uninitialized function variables are zero in WGSL; a
+//     workgroup element read before any write is too, here and on GPUs that zero-initialize),
+//     shuffles from inactive invocations (0 here, indeterminate on a GPU), and subgroup builtins
+//     other than the matrix ones in divergent control flow (defined over the active invocations).
+//   - Type errors: the interpreter trusts the shader to be valid WGSL (the compiler is the judge
+//     of that); an invalid one may stop it ('internal', with the line it reached).
 //
 // COST. Interpretation is pure JavaScript (no device needed); the device's compile comes on top.
 // Measured at each variant's default parameters with the default options (≤ 8 workgroups, subgroup
@@ -72,8 +78,9 @@
 //                          gemm-w4 0.00–0.05 s · hillis-steele 0.24–0.78 s · lookback 0.1–0.6 s ·
 //                          s6-chunked 0.13–0.32 s; the heaviest (bsr, dense, sparse-to-dense,
 //                          roofline-fma) 1–8 s
-//   + Dawn/SwiftShader     tiled 1.2–1.8 s in all · lookback 6–7 s · reduce-then-scan 18–24 s
-//     compile (3 shaders)  (compiling is not counted against the budget)
+//   with Dawn/SwiftShader's compile in front (not counted against the budget):
+//                          tiled 1.2–1.8 s · lookback 6–7 s · reduce-then-scan (3 shaders) 18–24 s
+//   checkBindings alone    1–3 ms per shader
 // The corpus test (tests/gpu/checker-corpus.test.ts) runs every workgroup of every variant at
 // small sizes in about a minute in all.
 import type { Binding, BufferSpec, DispatchSpec, GpuPlan } from '../gpu/types';
