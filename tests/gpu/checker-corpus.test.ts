@@ -22,15 +22,24 @@ const SIMULATED_CONFIGS = [
   { componentType: 'f32', resultComponentType: 'f32', M: 8, N: 8, K: 8 },
 ];
 // The exact variant runs only on whole tiles.
-const EXTRA: Record<string, Record<string, number>> = { 'matmul/regblock-exact': { M: 64, N: 64 }, 'matmul/subgroup-matrix': { WGM: 2, WGN: 1 } };
+const EXTRA: Record<string, Record<string, number>> = { 'matmul/regblock-exact': { M: 64, N: 64, K: 40 }, 'matmul/subgroup-matrix': { WGM: 2, WGN: 1 } };
 
-async function planFor(variant: KernelVariant, caps: DeviceCaps) {
+async function planFor(variant: KernelVariant, caps: DeviceCaps, option: Record<string, string | boolean> = {}) {
   const base = defaultExperiment(variant.family, variant.id);
-  const params = { ...smallParams(variant.family, variant.id, base.params), ...EXTRA[`${variant.family}/${variant.id}`] };
+  const params = { ...smallParams(variant.family, variant.id, base.params), ...EXTRA[`${variant.family}/${variant.id}`], ...option };
   const assets: Record<string, Uint8Array> = {};
   for (const path of variant.assets?.(params) ?? []) assets[path] = await nodeAssetLoader(path);
   const inputs = variant.makeInputs(params, 3, assets);
   return { params, inputs, limits: variant.checkLimits(params, caps), plan: variant.plan(params, inputs, caps) };
+}
+
+/** The interpreted output's elements outside the variant's float64 bound. */
+function outsideBound(variant: KernelVariant, params: Record<string, number | string | boolean>, inputs: Record<string, HostArray>, raw: ArrayBuffer, output: { type: 'f32' | 'u32' | 'i32'; count: number }): number {
+  const ref = variant.reference(params, inputs);
+  const out = outputOf(raw, output.type, output.count);
+  let outside = 0;
+  for (let i = 0; i < ref.values.length; i++) if (!(Math.abs(out[i] - ref.values[i]) <= (ref.bound?.[i] ?? 2 ** -23 * Math.abs(ref.values[i])))) outside++;
+  return outside;
 }
 
 function outputOf(raw: ArrayBuffer, type: 'f32' | 'u32' | 'i32', count: number): HostArray {
@@ -106,5 +115,45 @@ describe('the checker at default parameters (sampled workgroups)', async () => {
       expect(report.problems.filter((p) => p.severity !== 'info').map((p) => p.message)).toEqual([]);
       expect(['clean', 'incomplete']).toContain(report.verdict);
     }, 60_000);
+  }
+});
+
+// Every value of every enum and flag parameter, one at a time from the small parameters: the
+// WGSL differs with many of them (staging in workgroup memory, vec4 loads, each codec format,
+// exclusive scans…) and the data with the others (sparsity patterns steer control flow).
+describe('the checker on every option of every variant (interpreted, every workgroup)', async () => {
+  const here = await nodeDevice();
+  const nul = await nodeCompileOnlyDevice(NULL_FEATURES);
+  const simulated: DeviceCaps = { ...nul.caps, subgroupMatrixConfigs: SIMULATED_CONFIGS, subgroupMaxSize: 32 };
+  for (const variant of FAMILIES.flatMap((f) => f.variants)) {
+    const options: Record<string, string | boolean>[] = variant.params.flatMap((p): Record<string, string | boolean>[] =>
+      p.kind === 'enum' ? p.options.filter((o) => o.value !== p.default).map((o) => ({ [p.key]: o.value })) : p.kind === 'bool' ? [{ [p.key]: !p.default }] : [],
+    );
+    if (!options.length) continue;
+    it(`${variant.family}/${variant.id}: ${options.length} options`, async () => {
+      const skipped: string[] = [];
+      for (const option of options) {
+        const caps = variant.unavailableReason?.(here.caps) ? simulated : here.caps;
+        const { params, inputs, limits, plan } = await planFor(variant, caps, option).catch((e: Error) => ({ params: {}, inputs: {}, limits: [e.message], plan: null }));
+        // An option this device refuses (e.g. f16 activations without shader-f16) on the
+        // simulated caps instead; one refused there too is listed with its reason.
+        let target = plan;
+        let used = { params, inputs };
+        if (limits.length || !plan) {
+          const again = await planFor(variant, simulated, option).catch((e: Error) => ({ params: {}, inputs: {}, limits: [e.message], plan: null }));
+          if (again.limits.length || !again.plan) {
+            skipped.push(`${JSON.stringify(option)}: ${again.limits.join('; ')}`);
+            continue;
+          }
+          target = again.plan;
+          used = again;
+        }
+        const report = await checkKernel(null, targetFromPlan(target!), { maxWorkgroups: 1e9, budgetMs: 120_000, returnBuffers: true });
+        expect(report.problems.filter((p) => p.severity !== 'info').map((p) => `${p.kind} line ${p.line}: ${p.message}`), JSON.stringify(option)).toEqual([]);
+        expect(report.verdict, JSON.stringify(option)).toBe('clean');
+        expect(outsideBound(variant, used.params, used.inputs, report.buffers![target!.output.buffer], target!.output), JSON.stringify(option)).toBe(0);
+      }
+      expect(skipped.length, skipped.join('\n')).toBeLessThan(options.length);
+    }, 300_000);
   }
 });

@@ -84,6 +84,13 @@ describe('the binding contract', () => {
     expect(p.message).toBe('binding 3 (`debug`) is declared here, but the harness binds nothing there (it binds 3 buffers, at bindings 0–2).');
   });
 
+  it('an extra declaration the entry point does not use is only information (the layout drops it)', () => {
+    const unusedExtra = edit('var<workgroup> tileA', '@group(0) @binding(3) var<storage, read> table : array<f32, 31>;\nvar<workgroup> tileA');
+    const [p] = check(unusedExtra);
+    expect(p).toMatchObject({ kind: 'extra', severity: 'info', binding: 3 });
+    expect(p.message).toMatch(/harmless while the entry point does not use it\.$/);
+  });
+
   it('uniform where the harness binds storage, and storage where it binds a uniform buffer', () => {
     const [toUniform] = check(edit(DECL.a, '@group(0) @binding(0) var<uniform> a : array<vec4f, 4>;').replace('a[row * K + aCol]', 'a[0].x'));
     expect(toUniform).toMatchObject({ kind: 'address-space', severity: 'error', binding: 0 });
