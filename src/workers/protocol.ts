@@ -2,6 +2,9 @@
 import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult } from '../kernels/types';
 import type { ProgressInfo, SweepPoint } from '../kernels/run';
 import type { RegBlockConfig } from '../kernels/matmul/regblock';
+import type { EditorFromWorker, EditorToWorker } from './editorProtocol';
+
+export type * from './editorProtocol';
 
 export interface TuneRequest {
   shape: { M: number; N: number; K: number };
@@ -63,7 +66,10 @@ export type ToWorker =
   | { type: 'tune'; id: number; request: TuneRequest }
   | { type: 'roofs'; id: number }
   | { type: 'run'; id: number; experiment: Experiment; backend: 'webgpu' | 'cpu' }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /** Give up a job past its time budget: the worker destroys its device and makes a fresh one. */
+  | { type: 'abandon'; id: number }
+  | EditorToWorker;
 
 export type GpuStatus =
   | { available: true; adapter: AdapterDescription; caps: DeviceCaps }
@@ -79,4 +85,7 @@ export type FromWorker =
   | { type: 'done'; id: number }
   | { type: 'error'; id: number; message: string; problems?: string[] }
   | { type: 'cancelled'; id: number }
-  | { type: 'device-lost'; message: string };
+  | { type: 'device-lost'; message: string }
+  /** Sent as soon as a job message arrives: a worker that does not ack is dead (labClient restarts it). */
+  | { type: 'ack'; id: number }
+  | EditorFromWorker;
