@@ -42,7 +42,7 @@ export interface EditorState {
   compiled: Record<number, DispatchCompile | null>;
   compileError: string | null;
   run: EditorRun | null;
-  refused: { message: string; problems: string[]; dispatch?: number; line?: number } | null;
+  refused: { message: string; problems: string[]; dispatch?: number; lines?: number[] } | null;
   check: CheckReport | null;
   /** A sentence about the last job that ended without a result (abandoned, device lost, error). */
   status: string | null;
@@ -198,7 +198,7 @@ function handleReply(m: EditorFromWorker) {
       return;
     case 'editor-refused':
       if (m.id !== s.jobId) return;
-      useEditor.setState({ refused: { message: m.message, problems: m.problems, dispatch: m.dispatch, line: m.line }, run: null, status: null, ...(m.dispatch !== undefined ? { active: m.dispatch } : {}) });
+      useEditor.setState({ refused: { message: m.message, problems: m.problems, dispatch: m.dispatch, lines: m.lines }, run: null, status: null, ...(m.dispatch !== undefined ? { active: m.dispatch } : {}) });
       return;
     case 'editor-check-result':
       if (m.id !== s.jobId) return;

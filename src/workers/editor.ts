@@ -158,33 +158,37 @@ async function compileOne(device: GPUDevice, caps: DeviceCaps, wgsl: string, ent
 // ---- the loop guard probe ---------------------------------------------------------------------
 
 /** Runs the plan once with every loop guarded (editorGuard.ts): [line of a tripped loop or 0, most iterations of one invocation]. */
-async function probe(device: GPUDevice, plan: GpuPlan, cap: number): Promise<{ trippedLine: number; trippedDispatch: number | null; iterations: number | null }> {
+async function probe(device: GPUDevice, plan: GpuPlan, cap: number): Promise<{ trippedLine: number; trippedLines: number[]; trippedDispatch: number | null; iterations: number | null }> {
   let anyLoops = false;
   // One guard buffer per dispatch, so a tripped loop names its dispatch.
   const guarded = plan.dispatches.map((d, i) => {
     const g = guardLoops(d.wgsl, { cap, binding: d.bindings.length, entryPoint: d.entryPoint ?? 'main' });
     if (g.loops > 0) anyLoops = true;
-    return g.applied ? { ...d, wgsl: g.wgsl.replaceAll(GUARD_BUFFER, `${GUARD_BUFFER}_${i}`), bindings: [...d.bindings, readWrite(`${GUARD_BUFFER}_${i}`, 'array<atomic<u32>, 2>')] } : d;
+    return g.applied ? { ...d, wgsl: g.wgsl.replaceAll(GUARD_BUFFER, `${GUARD_BUFFER}_${i}`), bindings: [...d.bindings, readWrite(`${GUARD_BUFFER}_${i}`, 'array<atomic<u32>, 3>')] } : d;
   });
-  if (!anyLoops) return { trippedLine: 0, trippedDispatch: null, iterations: null };
+  if (!anyLoops) return { trippedLine: 0, trippedLines: [], trippedDispatch: null, iterations: null };
   let trippedLine = 0;
+  let trippedLines: number[] = [];
   let trippedDispatch: number | null = null;
   let iterations = 0;
   // Run the dispatches as the plan does, reading each guard buffer: the plan's output buffer is
   // replaced by the guard buffer of dispatch k (all dispatches run each time; guarded runs end).
-  const guards = guarded.map((_, i) => ({ name: `${GUARD_BUFFER}_${i}`, bytes: 8, usage: 'storage' as const, resetEachRun: true }));
+  const guards = guarded.map((_, i) => ({ name: `${GUARD_BUFFER}_${i}`, bytes: 12, usage: 'storage' as const, resetEachRun: true }));
   for (let k = 0; k < guarded.length; k++) {
     if (guarded[k] === plan.dispatches[k]) continue;
-    const out = await runPlan(device, { buffers: [...plan.buffers, ...guards], dispatches: guarded, output: { buffer: `${GUARD_BUFFER}_${k}`, type: 'u32', count: 2 } }, { reps: 0 });
-    const [line, most] = out.output as Uint32Array;
-    if (line && !trippedLine) {
-      trippedLine = line;
+    const out = await runPlan(device, { buffers: [...plan.buffers, ...guards], dispatches: guarded, output: { buffer: `${GUARD_BUFFER}_${k}`, type: 'u32', count: 3 } }, { reps: 0 });
+    const [last, most, first] = out.output as Uint32Array;
+    if (last && !trippedLine) {
+      // Nested loops share one counter: the guard may stop the inner and the outer loop; both are named.
+      const firstLine = 0xffffffff - first;
+      trippedLine = firstLine;
+      trippedLines = firstLine === last ? [last] : [firstLine, last];
       trippedDispatch = k;
     }
     iterations = Math.max(iterations, most);
     if (trippedLine) break;
   }
-  return { trippedLine, trippedDispatch, iterations };
+  return { trippedLine, trippedLines, trippedDispatch, iterations };
 }
 
 // ---- the handlers -----------------------------------------------------------------------------
@@ -215,7 +219,7 @@ async function run(message: Extract<EditorToWorker, { type: 'editor-run' }>, hos
   const p = await prepare(message.experiment, acquired.caps, host);
   const edit = cleanEdit(message.edit, p.plan);
   const plan = editedPlan(p.plan, edit);
-  const refuse = (text: string, problems: string[], extra: { dispatch?: number; line?: number } = {}) => host.post({ type: 'editor-refused', id, message: text, problems, ...extra });
+  const refuse = (text: string, problems: string[], extra: { dispatch?: number; lines?: number[] } = {}) => host.post({ type: 'editor-refused', id, message: text, problems, ...extra });
 
   // The contract and the device's limits, before anything reaches the GPU.
   const contract: string[] = [];
@@ -247,10 +251,10 @@ async function run(message: Extract<EditorToWorker, { type: 'editor-run' }>, hos
   const probeInfo: ProbeInfo = { cap, builtInIterations, editIterations: edited.iterations };
   if (edited.trippedLine) {
     return refuse(
-      `The edit was not run: the loop at line ${edited.trippedLine}${plan.dispatches.length > 1 ? ` of dispatch ${edited.trippedDispatch! + 1}` : ''} ran past ${cap} iterations in one invocation ` +
+      `The edit was not run: ${edited.trippedLines.length > 1 ? `the loops at lines ${edited.trippedLines.join(' and ')}` : `the loop at line ${edited.trippedLine}`}${plan.dispatches.length > 1 ? ` of dispatch ${edited.trippedDispatch! + 1}` : ''} ran past ${cap} iterations in one invocation ` +
         `(the unedited kernel needs at most ${builtInIterations ?? 0}), so it probably never ends. A kernel that never ends would hold the GPU until the browser is closed on a software adapter, or until the system resets it.`,
       [],
-      { dispatch: edited.trippedDispatch ?? undefined, line: edited.trippedLine },
+      { dispatch: edited.trippedDispatch ?? undefined, lines: edited.trippedLines },
     );
   }
   if (cancel.cancelled) throw new CancelledError();

@@ -41,7 +41,7 @@ export interface Guarded {
   applied: boolean;
 }
 
-/** The guard buffer: [0] the line of the first loop that hit the cap (max), [1] most iterations of one invocation. */
+/** The guard buffer: [0] the last line of a loop that hit the cap, [1] most iterations of one invocation, [2] 0xffffffff minus the first such line. */
 export const GUARD_BUFFER = 'kl_guard';
 
 const BARRIER_LIKE = /\b(workgroupBarrier|storageBarrier|textureBarrier|workgroupUniformLoad|subgroup\w*|quad\w*)\s*\(/;
@@ -136,7 +136,7 @@ export function guardLoops(src: string, options: GuardOptions): Guarded {
       } else brace = nextBrace(code, at + l[1].length);
       if (brace < 0 || brace > close) continue;
       fnLoops++;
-      inserts.push({ at: brace + 1, order: order++, text: ` ${counter} += 1u; if (${counter} > KL_LOOP_CAP) { atomicMax(&${GUARD_BUFFER}[0], ${lineAt(at)}u); break; }` });
+      inserts.push({ at: brace + 1, order: order++, text: ` ${counter} += 1u; if (${counter} > KL_LOOP_CAP) { atomicMax(&${GUARD_BUFFER}[0], ${lineAt(at)}u); atomicMax(&${GUARD_BUFFER}[2], ${0xffffffff - lineAt(at)}u); break; }` });
     }
     loops += fnLoops;
     if (local && (fnLoops > 0 || isEntry)) inserts.push({ at: open + 1, order: -1, text: ' var kl_local_iterations = 0u;' });
@@ -161,7 +161,7 @@ export function guardLoops(src: string, options: GuardOptions): Guarded {
   for (const ins of inserts) out = out.slice(0, ins.at) + ins.text + out.slice(ins.at);
   out +=
     `\n// Loop guard (Kernel Lab): ends every loop after ${cap} iterations per invocation.\n` +
-    `@group(0) @binding(${options.binding}) var<storage, read_write> ${GUARD_BUFFER} : array<atomic<u32>, 2>;\n` +
+    `@group(0) @binding(${options.binding}) var<storage, read_write> ${GUARD_BUFFER} : array<atomic<u32>, 3>;\n` +
     `var<private> kl_iterations : u32;\n` +
     `const KL_LOOP_CAP = ${cap}u;\n`;
   return { wgsl: out, loops, applied: true };

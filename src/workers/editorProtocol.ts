@@ -67,5 +67,5 @@ export type EditorFromWorker =
   | { type: 'editor-plan'; id: number; plan: EditorPlan | null; error?: string }
   | { type: 'editor-compiled'; id: number; dispatches: DispatchCompile[]; error?: string }
   | { type: 'editor-result'; id: number; edited: ExperimentResult; builtIn: ExperimentResult; ratio: number; probe: ProbeInfo }
-  | { type: 'editor-refused'; id: number; message: string; problems: string[]; dispatch?: number; line?: number }
+  | { type: 'editor-refused'; id: number; message: string; problems: string[]; dispatch?: number; lines?: number[] }
   | { type: 'editor-check-result'; id: number; report: CheckReport };

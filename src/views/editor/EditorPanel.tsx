@@ -362,11 +362,11 @@ export default function EditorPanel() {
                 <div className="bad" role="alert" data-testid="editor-refused">
                   <p>
                     {s.refused.message}{' '}
-                    {s.refused.line ? (
-                      <button type="button" className="link" onClick={() => jumpTo(s.refused!.dispatch ?? 0, s.refused!.line!)}>
-                        Go to line {s.refused.line}
+                    {(s.refused.lines ?? []).map((line) => (
+                      <button key={line} type="button" className="link" onClick={() => jumpTo(s.refused!.dispatch ?? 0, line)}>
+                        Go to line {line}
                       </button>
-                    ) : null}
+                    ))}
                   </p>
                   {s.refused.problems.length > 0 && (
                     <ul>

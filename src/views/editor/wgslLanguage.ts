@@ -45,7 +45,7 @@ const parser: StreamParser<WgslState> = {
       if (KEYWORDS.has(w)) return w === 'true' || w === 'false' ? 'bool' : 'keyword';
       if (TYPES.test(w)) return 'typeName';
       if (ADDRESS.has(w)) return 'modifier';
-      if (BUILTINS.test(w)) return 'standard(variableName)';
+      if (BUILTINS.test(w)) return 'builtin';
       return 'variableName';
     }
     if (stream.match(/^(?:->|[-+*/%&|^!=<>]=?|&&|\|\||<<|>>|\+\+|--)/)) return 'operator';
