@@ -19,7 +19,7 @@ import type { TuneRequest } from '../workers/protocol';
 
 const CANCEL_GRACE_MS = 1500;
 const READY_TIMEOUT_MS = 30_000;
-const ACK_MS = 1000;
+const ACK_MS = 700;
 const ABANDON_GRACE_MS = 3000;
 
 let worker: Worker | null = null;

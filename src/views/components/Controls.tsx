@@ -10,7 +10,7 @@ import { currentProblems, useLab } from '../../state/store';
 import { shareLink } from '../../state/urlSync';
 import { serializeLink } from '../../state/url';
 import { CONTROL_NAMES } from '../../state/classroom';
-import { EditWgslButton } from '../editor/EditorMount';
+import { EditWgslButton } from '../editor/EditWgslButton';
 
 /** Whether the teacher's link hid or locked a control. */
 function useControl(name: string): { hidden: boolean; locked: boolean } {

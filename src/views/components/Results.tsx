@@ -4,7 +4,7 @@ import type { ExperimentResult } from '../../kernels/types';
 import { adapterName } from '../../gpu/describe';
 import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
 import { downloadBlob } from '../download';
-import { EditWgslButton } from '../editor/EditorMount';
+import { EditWgslButton } from '../editor/EditWgslButton';
 
 export function ResultsTable({ result }: { result: ExperimentResult }) {
   const m = result.metrics;

@@ -1,8 +1,6 @@
-// The editor's two small pieces in the first chunk: the "Edit WGSL" button (on every result and
-// beside the variant picker) and the mount that loads the editor (CodeMirror included) lazily.
+// The mount that loads the editor (CodeMirror included) lazily, in the first chunk.
 import { Component, lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
-import type { ExperimentResult } from '../../kernels/types';
-import { openEditor, useEditor } from '../../state/editor';
+import { useEditor } from '../../state/editor';
 
 const EditorPanel = lazy(() => import('./EditorPanel'));
 
@@ -20,20 +18,6 @@ class Boundary extends Component<{ children: ReactNode }, { error: string | null
       this.props.children
     );
   }
-}
-
-/** Opens the editor on a result's experiment (an edited result: on its edited source), or on the form's. */
-export function EditWgslButton({ result, className = 'small' }: { result?: ExperimentResult; className?: string }) {
-  const onClick = () => {
-    if (!result) return void openEditor();
-    const sources = result.edit ? Object.fromEntries(result.edit.dispatches.filter((i) => result.wgsl[i]).map((i) => [i, result.wgsl[i].source])) : undefined;
-    void openEditor(result.experiment, sources ? { sources } : undefined);
-  };
-  return (
-    <button type="button" className={className} onClick={onClick} data-testid="edit-wgsl" disabled={result?.provenance.backend === 'cpu' && !result.wgsl.length}>
-      Edit WGSL
-    </button>
-  );
 }
 
 export function EditorMount() {
