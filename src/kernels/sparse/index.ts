@@ -5,14 +5,16 @@ import { csrRow } from './csrRow';
 import { csrVec4 } from './csrVec4';
 import { dense } from './dense';
 import { loadSparseComputeDense } from './loadSparseComputeDense';
+import { moeGrouped } from './moeGrouped';
 import { nm } from './nm';
+import { spgemmHash } from './spgemmHash';
 import { spmvSubgroup } from './spmvSubgroup';
 
 export const sparseFamily: FamilyDef = {
   id: 'sparse',
   label: 'Sparse matrix multiplication',
   summary: 'C = A·B with a sparse A: patterns, formats (CSR, BSR, N:M) and where sparse kernels overtake dense.',
-  variants: [csrRow, csrVec4, csrBalanced, bsr, nm, loadSparseComputeDense, dense, spmvSubgroup],
+  variants: [csrRow, csrVec4, csrBalanced, bsr, nm, loadSparseComputeDense, dense, spmvSubgroup, moeGrouped, spgemmHash],
   benchSuite() {
     return sparseBenchSuite();
   },
