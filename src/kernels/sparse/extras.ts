@@ -193,5 +193,15 @@ export interface SpgemmExtras {
   /** Compare-exchange passes of its bitonic sort. */
   sortPasses: number;
   strategy: string;
-  strategies: StrategyRun[];
+  /** Each merge's cost on these matrices, with the experiment that runs it. */
+  strategies: (StrategyRun & SpgemmCost)[];
+}
+
+/** What one way of merging costs beyond reading A and B and writing C. */
+export interface SpgemmCost {
+  /** Multiply-adds done: the partial products (hash, sort) or M·N·K (dense, zeros included). */
+  multiplyAdds: number;
+  /** Bytes of partial results moved through global memory (an upper bound): 0 where they stay in workgroup memory. */
+  intermediateBytes: number;
+  dispatches: number;
 }

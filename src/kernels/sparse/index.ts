@@ -82,5 +82,52 @@ export function sparseBenchSuite(): BenchCase[] {
     add('csr-row', { density, pattern: 'random', ...rowEach }, `N=1 csr ${density}%`, gemv);
     add('spmv-subgroup', { density, pattern: 'random', wg: 64, workgroups: 64 }, `N=1 spmv subgroup ${density}%`, { M: 1024, K: 1024 });
   }
+  cases.push(...moeBenchCases(), ...spgemmBenchCases());
+  return cases;
+}
+
+/**
+ * Mixture of experts (MegaBlocks): 512 tokens, D = F = 128, 8 experts, routed uniformly (skew 0,
+ * still uneven by chance), mildly (20%) and strongly (50%) skewed; each routing under the three
+ * layouts, block-sparse first, so the padded and per-expert rows read as ratios to it.
+ */
+function moeBenchCases(): BenchCase[] {
+  const cases: BenchCase[] = [];
+  for (const skew of [0, 20, 50]) {
+    for (const strategy of ['block-sparse', 'padded', 'per-expert']) {
+      cases.push({
+        label: `moe skew ${skew}% ${strategy}`,
+        experiment: { family: 'sparse', variant: 'moe-grouped', params: { tokens: 512, hidden: 128, ffn: 128, experts: 8, skew, strategy, tile: 16, tn: 16 }, seed: 1, reps: 5 },
+      });
+    }
+  }
+  return cases;
+}
+
+/**
+ * SpGEMM (SMASH): 256×256×256, A and B uniformly random at 4%, and a skewed A (Zipf row lengths,
+ * 8%) whose longest rows exceed a 128-slot table and take the fallback; each under the hash
+ * merge, the sort-based merge and the dense product.
+ */
+function spgemmBenchCases(): BenchCase[] {
+  const cases: BenchCase[] = [];
+  const problems = [
+    { name: 'random 4%', pattern: 'random', density: 4, table: 256 },
+    { name: 'skewed A 8%, 128-slot table', pattern: 'skewed', density: 8, table: 128 },
+  ];
+  for (const p of problems) {
+    for (const strategy of ['hash', 'sort', 'dense']) {
+      cases.push({
+        label: `spgemm ${p.name} ${strategy}`,
+        experiment: {
+          family: 'sparse',
+          variant: 'spgemm-hash',
+          params: { M: 256, N: 256, K: 256, pattern: p.pattern, density: p.density, block: 8, densityB: 4, strategy, table: p.table, wg: 32 },
+          seed: 1,
+          reps: 5,
+        },
+      });
+    }
+  }
   return cases;
 }

@@ -35,7 +35,7 @@ import { checkBuffers, checkWorkgroup } from '../schema';
 import type { BufferSpec, DeviceCaps, DispatchSpec, GpuPlan, ReferenceResult } from '../types';
 import { SPARSE_SHAPE, checkGrid, gridFor, nominalNnz, specOf } from './common';
 import { DENSE_BLOCKED_BINDINGS, denseBlockedWgsl } from './dense';
-import type { SpgemmExtras } from './extras';
+import type { SpgemmCost, SpgemmExtras } from './extras';
 import { blockedProblems, blockedWorkgroups, padColumnsTo4 } from './microKernel';
 
 export type SpgemmStrategy = 'hash' | 'sort' | 'dense';
@@ -588,6 +588,17 @@ function extras(cfg: SpgemmConfig, inputs: Inputs): SpgemmExtras {
   const products = Array.from(d.products);
   const total = products.reduce((a, b) => a + b, 0);
   const count = nextPow2(Math.max(2, total));
+  const passes = bitonicPasses(count).length;
+  const { fallback } = splitRows(d.products, cfg.N, cfg.table);
+  let fallbackProducts = 0;
+  for (const r of fallback) fallbackProducts += d.products[r];
+  const costs: Record<SpgemmStrategy, SpgemmCost> = {
+    // Fallback rows: an 8-byte atomic update per product, then 8·N bytes read and cleared per row.
+    hash: { multiplyAdds: total, intermediateBytes: 8 * fallbackProducts + 16 * cfg.N * fallback.length, dispatches: fallback.length > 0 ? 2 : 1 },
+    // Expand writes 8 bytes per (padded) product; each pass reads and may write them all; compress reads them.
+    sort: { multiplyAdds: total, intermediateBytes: 8 * count * (2 + 2 * passes), dispatches: passes + 2 },
+    dense: { multiplyAdds: cfg.M * cfg.N * cfg.K, intermediateBytes: 0, dispatches: 1 },
+  };
   return {
     family: 'sparse',
     kind: 'spgemm',
@@ -601,11 +612,11 @@ function extras(cfg: SpgemmConfig, inputs: Inputs): SpgemmExtras {
     distinctPerRow: Array.from(distinctPerRow(truth)),
     products: total,
     table: cfg.table,
-    fallbackRows: splitRows(d.products, cfg.N, cfg.table).fallback.length,
+    fallbackRows: fallback.length,
     expandedBytes: 8 * count,
-    sortPasses: bitonicPasses(count).length,
+    sortPasses: passes,
     strategy: cfg.strategy,
-    strategies: SPGEMM_STRATEGIES.map(([strategy, label]) => ({ strategy, label, params: { ...cfg, strategy } })),
+    strategies: SPGEMM_STRATEGIES.map(([strategy, label]) => ({ strategy, label, params: { ...cfg, strategy }, ...costs[strategy] })),
   };
 }
 
