@@ -37,7 +37,8 @@ export function MoePanel({ experiment, extras }: { experiment: Experiment; extra
     <>
       <p data-testid="moe-routing">
         <strong>Routing:</strong> {extras.tokens} tokens to {extras.counts.length} experts: the busiest has {extras.capacity} (max/mean{' '}
-        {fmtNumber(extras.maxOverMean)}), {extras.emptyExperts} {extras.emptyExperts === 1 ? 'expert has' : 'experts have'} none. Padded to the busiest
+        {fmtNumber(extras.maxOverMean)}),{' '}
+        {extras.emptyExperts === 0 ? 'every expert has some' : `${extras.emptyExperts} ${extras.emptyExperts === 1 ? 'expert has' : 'experts have'} none`}. Padded to the busiest
         expert, the batch holds {extras.counts.length * extras.capacity} rows for {extras.tokens} tokens; the block-sparse layout stores exactly{' '}
         {extras.tokens} and wastes only the idle rows of each expert’s last {extras.tile}-row tile.
       </p>
