@@ -10,14 +10,14 @@ import { clusterPermutation } from '../../numerics/sparsePermutation';
 import type { MoeCost } from '../../numerics/sparseMoe';
 import { routingImbalance } from '../../numerics/sparseMoe';
 import { countNonEmptyBlocks, rowCounts, spyGrid } from '../../numerics/sparseStats';
-import type { KernelVariant, Params } from '../types';
+import type { ParamDef, Params } from '../vocabulary';
 
 export type SparseExtras = SpmmExtras | MoeExtras | SpgemmExtras;
 
 /** The problem a sparse variant solves, from its parameter schema (before any result exists). */
 export type SparseProblem = 'spmm' | 'moe' | 'spgemm';
 
-export function sparseProblemOf(variant: Pick<KernelVariant, 'params'> | undefined): SparseProblem {
+export function sparseProblemOf(variant: { params: ParamDef[] } | undefined): SparseProblem {
   const keys = new Set(variant?.params.map((p) => p.key));
   return keys.has('experts') ? 'moe' : keys.has('densityB') ? 'spgemm' : 'spmm';
 }
