@@ -23,8 +23,9 @@ export const sparseFamily: FamilyDef = {
 /**
  * Each sparse kernel against dense at 50, 25, 10, 5 and 1% density (and 100, 75%) on one shape (512×64×512:
  * a weight matrix times 64 activations), dense first in each group so a reader compares
- * neighbouring rows; then N:M against CSR and dense, BSR with and without reordering, and a
- * skinny, decode-shaped product (N = 8) where reading A dominates.
+ * neighbouring rows; then N:M against CSR and dense, BSR with and without reordering, a
+ * skinny, decode-shaped product (N = 8) where reading A dominates, and last the mixture-of-experts
+ * layouts and the SpGEMM merges, each problem's strategies in neighbouring rows.
  */
 export function sparseBenchSuite(): BenchCase[] {
   const shape = { M: 512, N: 64, K: 512 };

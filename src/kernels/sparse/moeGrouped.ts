@@ -305,7 +305,7 @@ export const moeGrouped = defineVariant({
   limits,
   inputs: (cfg, seed) => makeMoeProblem(cfg.tokens, cfg.hidden, cfg.ffn, cfg.experts, cfg.skew, seed),
   reference,
-  noEmulationReason: 'the three layouts differ only in how they use the GPU; the float64 reference is the CPU view of the result',
+  noEmulationReason: 'no CPU version: the three layouts compute the same float32 sums and differ only in how they use the GPU',
   plan,
   // Useful work (2·T·D·F flops; X, W and Y once) for every layout, so GFLOP/s compare like time;
   // what padding adds is in the lab's cost table (extras).
