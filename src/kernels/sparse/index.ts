@@ -13,7 +13,7 @@ import { spmvSubgroup } from './spmvSubgroup';
 export const sparseFamily: FamilyDef = {
   id: 'sparse',
   label: 'Sparse matrix multiplication',
-  summary: 'C = A·B with a sparse A: patterns, formats (CSR, BSR, N:M) and where sparse kernels overtake dense.',
+  summary: 'C = A·B with a sparse A, or both sparse: patterns, formats (CSR, BSR, N:M), where sparse kernels overtake dense, mixture-of-experts layouts and SpGEMM merges.',
   variants: [csrRow, csrVec4, csrBalanced, bsr, nm, loadSparseComputeDense, dense, spmvSubgroup, moeGrouped, spgemmHash],
   benchSuite() {
     return sparseBenchSuite();
