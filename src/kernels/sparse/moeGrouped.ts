@@ -11,11 +11,12 @@
 // tokens by expert (a permutation) is done on the host for all three and not timed; Y comes out in
 // expert order (the un-permute is the inverse gather).
 import { declareBindings, readOnly, uniform } from '../../gpu/bindings';
+import { gamma } from '../../numerics/metrics';
 import { groupByExpert, makeMoeProblem, moeCosts, moeReference, rowBlocks, type ExpertGrouping } from '../../numerics/sparseMoe';
 import { defineVariant, type Inputs } from '../define';
 import { int, oneOf, paramSchema } from '../params';
 import { checkBuffers } from '../schema';
-import type { DeviceCaps, DispatchSpec, ReferenceResult } from '../types';
+import type { BufferSpec, DeviceCaps, DispatchSpec, GpuPlan, ReferenceResult } from '../types';
 import { checkGrid, gridFor } from './common';
 import { moeExtras } from './extras';
 import { C_BINDING, PADDED_B_BINDING, blockedProblems, columnTiles, microKernelWgsl, padColumnsTo4 } from './microKernel';
@@ -220,25 +221,25 @@ function outputLayout(cfg: MoeConfig, g: ExpertGrouping): { rows: number; rowOf:
   return { rows: cfg.experts * capacity, rowOf: (_p, e, i) => e * capacity + i };
 }
 
-function plan(cfg: MoeConfig, inputs: Inputs, caps: DeviceCaps) {
+function plan(cfg: MoeConfig, inputs: Inputs, caps: DeviceCaps): GpuPlan {
   const { tokens: T, hidden: D, ffn: F, experts: E, tile: S } = cfg;
   const g = groupingOf(inputs, E);
   const x = inputs.x as Float32Array;
-  const weights = { name: 'b', data: padColumnsTo4(inputs.w as Float32Array, E * D, F), usage: 'storage' as const };
+  const weights: BufferSpec = { name: 'b', data: padColumnsTo4(inputs.w as Float32Array, E * D, F), usage: 'storage' };
   const colTiles = columnTiles(F, cfg.tn);
-  const output = (rows: number) => ({ name: 'c', bytes: 4 * rows * F, usage: 'storage' as const });
+  const output = (rows: number): BufferSpec => ({ name: 'c', bytes: 4 * rows * F, usage: 'storage' });
   if (cfg.strategy === 'padded') {
     const capacity = Math.max(...g.counts);
     const { workgroups, gridX } = gridFor(E * Math.ceil(capacity / S) * colTiles, caps);
     return {
-      buffers: [{ name: 'x', data: gatherTokens(x, g, D, capacity), usage: 'storage' as const }, weights, output(E * capacity)],
+      buffers: [{ name: 'x', data: gatherTokens(x, g, D, capacity), usage: 'storage' }, weights, output(E * capacity)],
       dispatches: [{ label: `padded batched GEMM: ${E} experts × ${capacity} rows`, wgsl: moePaddedWgsl(cfg, capacity, gridX), bindings: PADDED_BINDINGS, workgroups }],
-      output: { buffer: 'c', type: 'f32' as const, count: E * capacity * F },
+      output: { buffer: 'c', type: 'f32', count: E * capacity * F },
     };
   }
-  const xGrouped = { name: 'x', data: gatherTokens(x, g, D), usage: 'storage' as const };
+  const xGrouped: BufferSpec = { name: 'x', data: gatherTokens(x, g, D), usage: 'storage' };
   if (cfg.strategy === 'per-expert') {
-    const buffers = [xGrouped, weights, output(T)] as { name: string; data?: Uint32Array | Float32Array; bytes?: number; usage: 'storage' | 'uniform' }[];
+    const buffers: BufferSpec[] = [xGrouped, weights, output(T)];
     const dispatches: DispatchSpec[] = [];
     // The grid of the largest expert fits every expert; each shader returns past its own tiles.
     const { gridX } = gridFor(Math.ceil(Math.max(...g.counts) / S) * colTiles, caps);
@@ -246,18 +247,18 @@ function plan(cfg: MoeConfig, inputs: Inputs, caps: DeviceCaps) {
     g.counts.forEach((count, e) => {
       if (count === 0) return; // a loop over experts launches nothing for an expert without tokens
       buffers.push({ name: `gemm${e}`, data: Uint32Array.of(e, g.offsets[e], count, 0), usage: 'uniform' });
-      const grid = Math.ceil(Math.ceil(count / S) * colTiles / gridX);
-      dispatches.push({ label: `expert ${e}: ${count} tokens`, wgsl, bindings: PER_EXPERT_BINDINGS(e), workgroups: [Math.min(gridX, Math.ceil(count / S) * colTiles), grid] });
+      const tiles = Math.ceil(count / S) * colTiles;
+      dispatches.push({ label: `expert ${e}: ${count} tokens`, wgsl, bindings: PER_EXPERT_BINDINGS(e), workgroups: [Math.min(gridX, tiles), Math.ceil(tiles / gridX)] });
     });
-    return { buffers, dispatches, output: { buffer: 'c', type: 'f32' as const, count: T * F } };
+    return { buffers, dispatches, output: { buffer: 'c', type: 'f32', count: T * F } };
   }
   const blocks = rowBlocks(g.counts, S);
   const blockCount = blocks.length / 3;
   const { workgroups, gridX } = gridFor(blockCount * colTiles, caps);
   return {
-    buffers: [{ name: 'rowBlocks', data: blocks, usage: 'storage' as const }, xGrouped, weights, output(T)],
+    buffers: [{ name: 'rowBlocks', data: blocks, usage: 'storage' }, xGrouped, weights, output(T)],
     dispatches: [{ label: `block-sparse: ${blockCount} row blocks of ≤ ${S} rows`, wgsl: moeBlockSparseWgsl(cfg, blockCount, gridX), bindings: BLOCK_SPARSE_BINDINGS, workgroups }],
-    output: { buffer: 'c', type: 'f32' as const, count: T * F },
+    output: { buffer: 'c', type: 'f32', count: T * F },
   };
 }
 
@@ -270,7 +271,7 @@ function reference(cfg: MoeConfig, inputs: Inputs): ReferenceResult {
     values,
     bound,
     boundNote:
-      `|error| ≤ γ_D·Σ|x·w| per output (D = ${cfg.hidden}, γ ≈ ${(cfg.hidden * 2 ** -24).toExponential(2)}), rows in expert order` +
+      `|error| ≤ γ_D·Σ|x·w| per output (D = ${cfg.hidden}, γ ≈ ${gamma(cfg.hidden).toExponential(2)}), rows in expert order` +
       (padding > 0 ? `; the ${padding} padding rows must be exactly 0` : ''),
     rows: layout.rows,
     cols: cfg.ffn,

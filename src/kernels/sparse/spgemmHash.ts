@@ -29,6 +29,7 @@ import {
   slottedReference,
   spgemmTruth,
 } from '../../numerics/sparseSpgemm';
+import type { PatternName } from '../../numerics/sparsePatterns';
 import { defineVariant, type Inputs } from '../define';
 import { int, oneOf, paramSchema } from '../params';
 import { checkBuffers, checkWorkgroup } from '../schema';
@@ -72,7 +73,7 @@ export interface SpgemmConfig {
   N: number;
   K: number;
   density: number;
-  pattern: import('../../numerics/sparsePatterns').PatternName;
+  pattern: PatternName;
   block: number;
   densityB: number;
   strategy: SpgemmStrategy;
