@@ -8,6 +8,7 @@ import { extrasOf } from '../../src/kernels/extras';
 import type { SpgemmExtras } from '../../src/kernels/sparse/extras';
 import { denseToCsr } from '../../src/numerics/sparseFormats';
 import { productsPerRow, spgemmTruth } from '../../src/numerics/sparseSpgemm';
+import { rowTableSize } from '../../src/kernels/sparse/spgemmHash';
 
 const variant = findVariant('sparse', 'spgemm-hash')!;
 const STRATEGIES = ['hash', 'sort', 'dense'];
@@ -123,7 +124,7 @@ describe('broken SpGEMM kernels are caught on the GPU', () => {
   // Rows with up to 16 distinct columns in a 16-slot table: full tables, colliding columns.
   const full = experimentOf({ M: 24, N: 16, K: 20, pattern: 'random', density: 50, densityB: 60, strategy: 'hash', table: 16, wg: 16 });
 
-  /** The kernel's hash (Knuth's multiplicative hash, top log2(T) bits). */
+  /** The kernel's hash into a table of T slots (Knuth's multiplicative hash, top log2(T) bits). */
   const hashOf = (col: number, T: number) => (Math.imul(col, 2654435761) >>> 0) >>> (32 - Math.log2(T));
   /** Whatever the insertion order, some column must probe past the table's end: more columns hash into slots a … T−1 than there are. */
   const mustWrap = (cols: number[], T: number) => Array.from({ length: T }, (_, a) => a).some((a) => cols.filter((c) => hashOf(c, T) >= a).length > T - a);
@@ -132,18 +133,23 @@ describe('broken SpGEMM kernels are caught on the GPU', () => {
     // 48 columns into 16 slots: rows whose columns crowd the end of the table.
     const e = experimentOf({ M: 24, N: 48, K: 20, pattern: 'random', density: 10, densityB: 15, strategy: 'hash', table: 16, wg: 16 });
     const { products, truth } = structureOf(e);
-    const wrapping = Array.from({ length: 24 }, (_, r) => r).filter(
-      (r) => products[r] > 0 && Math.min(48, products[r]) <= 16 && mustWrap(Array.from(truth.col.subarray(truth.rowPtr[r], truth.rowPtr[r + 1])), 16),
-    );
+    // Each hashed row's own table (as the kernel sizes it), and the rows whose probes must wrap in it.
+    const wrapping = Array.from({ length: 24 }, (_, r) => r).filter((r) => {
+      const slots = Math.min(48, products[r]);
+      return slots > 0 && slots <= 16 && mustWrap(Array.from(truth.col.subarray(truth.rowPtr[r], truth.rowPtr[r + 1])), rowTableSize(slots, 16));
+    });
     expect(wrapping.length).toBeGreaterThan(0);
     expect((await run(e)).metrics.boundViolations).toBe(0);
-    const broken = await run(e, mutated(/^hash/, 'slot = (slot + 1u) & (TABLE - 1u);', 'slot = slot + 1u;'));
+    const broken = await run(e, mutated(/^hash/, 'slot = (slot + 1u) & (size - 1u);', 'slot = slot + 1u;'));
     expect(broken.metrics.boundViolations).toBeGreaterThan(0);
   });
 
   it('a probe that takes any occupied slot as its column’s (collisions merged)', async () => {
-    const { truth } = structureOf(full);
-    const colliding = Array.from({ length: 24 }, (_, r) => Array.from(truth.col.subarray(truth.rowPtr[r], truth.rowPtr[r + 1]), (c) => hashOf(c, 16))).filter(
+    const { products, truth } = structureOf(full);
+    const colliding = Array.from({ length: 24 }, (_, r) => {
+      const size = rowTableSize(Math.min(16, products[r]), 16);
+      return Array.from(truth.col.subarray(truth.rowPtr[r], truth.rowPtr[r + 1]), (c) => hashOf(c, size));
+    }).filter(
       (hashes) => new Set(hashes).size < hashes.length,
     );
     expect(colliding.length).toBeGreaterThan(0);

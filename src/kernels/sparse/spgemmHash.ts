@@ -60,10 +60,10 @@ const schema = paramSchema({
   density: { ...SPARSE_SHAPE.density, default: 5 },
   densityB: int('Density of B (% of entries kept, uniformly random)', 5, 0, 100, { choices: [1, 2, 5, 10, 25] }),
   strategy: oneOf('Merge', 'hash', SPGEMM_STRATEGIES),
-  table: int('Hash table slots per workgroup', 256, 16, 1024, {
+  table: int('Hash table capacity per workgroup (slots)', 256, 16, 1024, {
     pow2: true,
     choices: [16, 32, 64, 128, 256, 512, 1024],
-    help: 'A row with more possible non-zeros, min(N, partial products), than slots takes the fallback: a dense accumulator in global memory.',
+    help: 'Each row uses the smallest power of two ≥ twice its possible non-zeros, min(N, partial products), up to this; a row with more possible non-zeros than the capacity takes the fallback: a dense accumulator in global memory.',
   }),
   wg: int('Invocations per row (hash and expand kernels)', 32, 1, 256, { choices: [8, 16, 32, 64, 128] }),
 });
@@ -103,6 +103,11 @@ function derive(cfg: SpgemmConfig, inputs: Inputs): Derived {
     derivedCache.set(a, d);
   }
   return d;
+}
+
+/** The table a hashed row uses, as the kernel computes it: the smallest power of two ≥ 2·slots (at least 2), at most the capacity. */
+export function rowTableSize(slots: number, table: number): number {
+  return Math.min(table, nextPow2(Math.max(2 * slots, 2)));
 }
 
 /** Rows the hash table takes (0 < allocation ≤ table) and rows that take the fallback (allocation > table). */
@@ -167,8 +172,7 @@ fn ${name}(index : u32, value : f32) {
 export function hashWgsl(cfg: SpgemmConfig, rows: number, gridX: number): string {
   const { table: TABLE, wg: WG } = cfg;
   return /* wgsl */ `
-const TABLE = ${TABLE}u; // hash-table slots (a power of two)
-const HASH_SHIFT = ${32 - Math.log2(TABLE)}u; // keep the top log2(TABLE) bits of the product hash
+const TABLE = ${TABLE}u; // hash-table capacity in slots (a power of two)
 const WG = ${WG}u;
 const ROWS = ${rows}u;
 const GRID_X = ${gridX}u;
@@ -184,16 +188,18 @@ var<workgroup> distinctValues : array<f32, TABLE>;
 var<workgroup> distinctCount : atomic<u32>;
 ${atomicAddF32Wgsl('addToSlot', 'tableValues')}
 
-// Knuth's multiplicative hash: consecutive columns land far apart.
-fn hashOf(col : u32) -> u32 {
-  return (col * 2654435761u) >> HASH_SHIFT;
+// Knuth's multiplicative hash into a table of size slots (a power of two ≥ 2): the product's top
+// log2(size) bits, so consecutive columns land far apart.
+fn hashOf(col : u32, size : u32) -> u32 {
+  return (col * 2654435761u) >> (countLeadingZeros(size) + 1u);
 }
 
-// Linear probing from the column's hash slot, wrapping at the end of the table. A row here has at
-// most TABLE distinct columns, so a free or matching slot is always found within TABLE probes.
-fn insert(col : u32, value : f32) {
-  var slot = hashOf(col);
-  for (var probe = 0u; probe < TABLE; probe++) {
+// Linear probing from the column's hash slot, wrapping at the end of this row's table. The table
+// has at least as many slots as the row may have distinct columns, so a free or matching slot is
+// always found within size probes.
+fn insert(col : u32, value : f32, size : u32) {
+  var slot = hashOf(col, size);
+  for (var probe = 0u; probe < size; probe++) {
     var key = atomicLoad(&tableKeys[slot]);
     if (key == EMPTY) {
       // Claim the slot. A weak exchange may fail spuriously: retry while the slot is still free.
@@ -213,7 +219,7 @@ fn insert(col : u32, value : f32) {
       addToSlot(slot, value);
       return;
     }
-    slot = (slot + 1u) & (TABLE - 1u);
+    slot = (slot + 1u) & (size - 1u);
   }
 }
 
@@ -224,7 +230,12 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_index) lid
     return; // the whole workgroup leaves: the barriers below stay uniform
   }
   let row = rowList[index];
-  for (var i = lid; i < TABLE; i += WG) {
+  // This row's table: the smallest power of two ≥ 2·(its slots), at most half full, capped at the
+  // capacity (rows beyond it took the fallback). Short rows clear and scan a short table.
+  let first = slotPtr[row];
+  let rowSlots = slotPtr[row + 1u] - first;
+  let size = min(TABLE, 1u << (32u - countLeadingZeros(max(2u * rowSlots, 2u) - 1u)));
+  for (var i = lid; i < size; i += WG) {
     atomicStore(&tableKeys[i], EMPTY);
     atomicStore(&tableValues[i], 0u);
   }
@@ -238,13 +249,13 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_index) lid
     let a = aEntries[p];
     for (var q = bRowPtr[a.col] + lid; q < bRowPtr[a.col + 1u]; q += WG) {
       let b = bEntries[q];
-      insert(b.col, a.value * b.value);
+      insert(b.col, a.value * b.value, size);
     }
   }
   workgroupBarrier();
 
   // The row's distinct columns, gathered from the table.
-  for (var i = lid; i < TABLE; i += WG) {
+  for (var i = lid; i < size; i += WG) {
     let key = atomicLoad(&tableKeys[i]);
     if (key != EMPTY) {
       let at = atomicAdd(&distinctCount, 1u);
@@ -257,7 +268,6 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_index) lid
   // Written in column order (rank sort: a column's place is the number of smaller columns), then
   // the row's spare slots marked empty.
   let count = atomicLoad(&distinctCount);
-  let first = slotPtr[row];
   for (var i = lid; i < count; i += WG) {
     let col = distinctCols[i];
     var rank = 0u;
@@ -266,7 +276,7 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_index) lid
     }
     slots[first + rank] = vec2f(f32(col), distinctValues[i]);
   }
-  for (var s = first + count + lid; s < slotPtr[row + 1u]; s += WG) {
+  for (var s = first + count + lid; s < first + rowSlots; s += WG) {
     slots[s] = vec2f(-1.0, 0.0);
   }
 }
@@ -469,7 +479,7 @@ function hashPlan(cfg: SpgemmConfig, d: Derived, caps: DeviceCaps): GpuPlan {
   ];
   const grid = gridFor(Math.max(1, hashed.length), caps);
   const dispatches: DispatchSpec[] = [
-    { label: `hash: ${hashed.length} rows, ${cfg.table}-slot tables`, wgsl: hashWgsl(cfg, hashed.length, grid.gridX), bindings: HASH_BINDINGS, workgroups: grid.workgroups },
+    { label: `hash: ${hashed.length} rows, tables of up to ${cfg.table} slots`, wgsl: hashWgsl(cfg, hashed.length, grid.gridX), bindings: HASH_BINDINGS, workgroups: grid.workgroups },
   ];
   if (fallback.length > 0) {
     const bytes = 8 * fallback.length * cfg.N;
@@ -644,7 +654,7 @@ export const spgemmHash = defineVariant({
   extras,
   notes: (cfg) => [
     cfg.strategy === 'hash'
-      ? `Rows with more than ${cfg.table} possible non-zeros (min(N, partial products)) fall back to a dense accumulator of N columns in global memory, merged with atomics too.`
+      ? `Each row hashes into a table of the smallest power of two ≥ twice its possible non-zeros, min(N, partial products), up to ${cfg.table} slots; rows with more than ${cfg.table} possible non-zeros fall back to a dense accumulator of N columns in global memory, merged with atomics too.`
       : cfg.strategy === 'sort'
         ? 'Every partial product is written to memory, sorted with a bitonic network (O(P log² P) compare-exchanges; a radix sort would do fewer) and read back.'
         : 'A and B stored densely: every one of the M·N·K multiply-adds is done, zeros included.',

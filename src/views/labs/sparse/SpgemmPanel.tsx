@@ -42,7 +42,7 @@ export function SpgemmPanel({ experiment, extras }: { experiment: Experiment; ex
         <strong>Partial products:</strong> A has {extras.nnzA} non-zeros, B {extras.nnzB}; their {extras.products} partial products merge into{' '}
         {extras.nnzC} non-zeros of C ({extras.nnzC > 0 ? fmtNumber(extras.products / extras.nnzC) : '–'} per non-zero). {emptyRows} rows of C have no
         partial product; {extras.fallbackRows} {extras.fallbackRows === 1 ? 'row needs' : 'rows need'} more slots than the {extras.table}-slot hash table
-        and take the fallback. The sort-based merge writes all of them ({fmtBytes(extras.expandedBytes)}, padded to a power of two) and sorts them in{' '}
+        holds and take the fallback. The sort-based merge writes all of them ({fmtBytes(extras.expandedBytes)}, padded to a power of two) and sorts them in{' '}
         {extras.sortPasses} passes.
       </p>
       <ProductsChart extras={extras} />
@@ -76,7 +76,7 @@ function ProductsChart({ extras }: { extras: SpgemmExtras }) {
           [
             { x: rows, y: extras.productsPerRow, name: 'partial products', type: 'bar', marker: { color: OKABE_ITO[1] } },
             { x: rows, y: extras.distinctPerRow, name: 'distinct columns (non-zeros of C)', type: 'scatter', mode: 'markers', marker: { color: OKABE_ITO[0], size: 4 } },
-            { x: [0, Math.max(0, extras.M - 1)], y: [extras.table, extras.table], name: `hash table (${extras.table} slots)`, type: 'scatter', mode: 'lines', line: { dash: 'dash', color: OKABE_ITO[3] } },
+            { x: [0, Math.max(0, extras.M - 1)], y: [extras.table, extras.table], name: `hash table capacity (${extras.table} slots)`, type: 'scatter', mode: 'lines', line: { dash: 'dash', color: OKABE_ITO[3] } },
           ],
           {
             margin: { l: 60, r: 20, t: 10, b: 50 },
