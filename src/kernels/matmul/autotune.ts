@@ -87,9 +87,24 @@ export async function autotuneRegBlock(device: GPUDevice, caps: DeviceCaps, shap
     onProgress: options.onProgress,
     cancelled: () => options.cancel?.cancelled === true,
   });
-  const none: AutotuneResult = { tuner, invalid, tuned: null, baseline: null, confirmation: null, decision: null, offered: null, speedupOverDefault: null };
-  if (!tuner.best) return none;
-  const pick = tuner.best.config;
+  if (!tuner.best) return { tuner, invalid, tuned: null, baseline: null, confirmation: null, decision: null, offered: null, speedupOverDefault: null };
+  return { tuner, invalid, ...(await judgePick(device, caps, shape, tuner.best.config, options)) };
+}
+
+export type Judgement = Omit<AutotuneResult, 'tuner' | 'invalid'>;
+
+/**
+ * Whether to offer `pick` over the default: both run with the float64 check; a pick that passed
+ * is re-timed alternately against the default; decideTuned rules (tuner.ts).
+ */
+export async function judgePick(
+  device: GPUDevice,
+  caps: DeviceCaps,
+  shape: Shape,
+  pick: RegBlockConfig,
+  options: Pick<AutotuneOptions, 'onPhase' | 'cancel' | 'seed' | 'adapter' | 'confirmRounds'> = {},
+): Promise<Judgement> {
+  const measure = regBlockMeasure(device, caps, shape, options.seed, options.cancel);
   const run = (config: RegBlockConfig) => {
     const experiment: Experiment = { family: 'matmul', variant: regblock.id, params: regBlockParams(shape, config), seed: options.seed ?? 1, reps: 5 };
     return runExperiment(device, experiment, { caps, adapter: options.adapter ?? null, cancel: options.cancel });
@@ -106,7 +121,7 @@ export async function autotuneRegBlock(device: GPUDevice, caps: DeviceCaps, shap
     confirmation = { pickSeconds: aSeconds, defaultSeconds: bSeconds };
   }
   const decision = decideTuned({ pickIsDefault, pickPassedCheck, pickSeconds: confirmation?.pickSeconds ?? [], defaultSeconds: confirmation?.defaultSeconds ?? [] });
-  return { tuner, invalid, tuned, baseline, confirmation, decision, offered: decision.offerPick ? pick : REGBLOCK_DEFAULT, speedupOverDefault: decision.speedup };
+  return { tuned, baseline, confirmation, decision, offered: decision.offerPick ? pick : REGBLOCK_DEFAULT, speedupOverDefault: decision.speedup };
 }
 
 export interface RoofMeasurement {

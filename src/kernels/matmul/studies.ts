@@ -226,6 +226,8 @@ export const accumulationStudy = defineStudy({
     return problems.length ? { request: null, problems } : { request: { seed: seed.value as number, gpu: raw.gpu as boolean }, problems };
   },
   async run(ctx, { seed, gpu }) {
+    const missing = gpu ? f16Unavailable(ctx.caps) : null;
+    if (missing) throw new Error(missing);
     const result: AccumulationStudyResult = { seed, M: ACC_M, N: ACC_N, Ks: ACCUMULATION_KS, points: [], gpu: [], runs: [] };
     // One K at a time, yielding to the event loop in between (a macrotask), so Cancel is heard.
     for (const K of ACCUMULATION_KS) {
@@ -236,8 +238,6 @@ export const accumulationStudy = defineStudy({
       ctx.onPartial({ ...result, points: [...result.points] });
     }
     if (gpu) {
-      const missing = f16Unavailable(ctx.caps);
-      if (missing) throw new Error(missing);
       for (const K of ACCUMULATION_KS) {
         for (const acc of ['f16', 'f32'] as const) {
           const run = await runExperiment(ctx.device!, { family: 'matmul', variant: F16_VARIANTS[acc].id, params: { M: ACC_M, N: ACC_N, K }, seed, reps: 3 }, { caps: ctx.caps, adapter: ctx.adapter, cancel: ctx.cancel });
