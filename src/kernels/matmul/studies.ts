@@ -14,7 +14,7 @@ import { MATMUL_SHAPE } from './common';
 import { F16_VARIANTS, f16Unavailable } from './f16';
 import { regblock, type RegBlockConfig } from './regblock';
 import type { AccumulationStudyResult, RoofsSummary, TuneRequest, TuneSummary, TunedPoint } from './studyTypes';
-import { confirmInterleaved, exhaustiveSweep, type TunerPoint } from './tuner';
+import { confirmInterleaved, exhaustiveSweep, median, type TunerPoint } from './tuner';
 
 const now = () => performance.now() / 1000;
 const MIN_BUDGET = 0.1;
@@ -162,8 +162,11 @@ export const tunerStudy = defineStudy({
   remember(summary) {
     const { decision, offered, tuned, baseline } = summary;
     if (summary.phase !== 'done' || !decision || !offered || !tuned || !baseline) return [];
-    const run = decision.offerPick ? tuned : baseline;
     const { M, N, K } = summary.shape;
+    // The offered configuration's speed as the decision saw it: from the alternate re-timing
+    // where there was one (the checked runs ran one after the other, under different load).
+    const timed = summary.confirmation ? median(decision.offerPick ? summary.confirmation.pickSeconds : summary.confirmation.defaultSeconds) : null;
+    const gflops = timed ? (2 * M * N * K) / timed / 1e9 : (decision.offerPick ? tuned : baseline).gflops;
     return [
       {
         key: `${summary.adapter}:${M}x${N}x${K}`,
@@ -172,7 +175,7 @@ export const tunerStudy = defineStudy({
           date: summary.date,
           shape: summary.shape,
           config: offered,
-          gflops: run.gflops,
+          gflops,
           beatDefault: decision.offerPick,
           speedupOverDefault: summary.speedupOverDefault,
           reason: decision.reason,

@@ -83,7 +83,7 @@ export interface TuneSummary {
 export interface TunedRecord extends AdapterRecord {
   shape: Shape;
   config: RegBlockConfig;
-  /** The offered configuration's GFLOP/s in its float64-checked run. */
+  /** The offered configuration's GFLOP/s: from the alternate re-timing where there was one, else its float64-checked run. */
   gflops: number;
   /** The pick passed its check and beat the default; false: the default stays. */
   beatDefault: boolean;

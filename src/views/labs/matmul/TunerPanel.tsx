@@ -110,16 +110,22 @@ function TuneProgress({ t, running }: { t: TuneSummary; running: boolean }) {
 
 function TuneResult({ t }: { t: TuneSummary }) {
   if (!t.best || !t.tuned || !t.decision || !t.offered) return <p className="bad">The tuner could not measure any configuration ({t.stoppedBy ?? 'stopped'}).</p>;
-  const { decision } = t;
+  const { decision, confirmation } = t;
   const checked = t.tuned.metrics.boundViolations === 0 && t.tuned.metrics.nonFinite === 0;
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   return (
     <div className="tune-result" data-testid="tune-result">
       <p>
-        <strong>Search's pick:</strong> {configText(t.best.config)} — {fmtNumber(t.tuned.gflops, 4)} GFLOP/s (
-        {checked ? 'every output within the float64 bound' : `${t.tuned.metrics.boundViolations ?? 0} outputs OUTSIDE the bound`}).
+        <strong>Search's pick:</strong> {configText(t.best.config)} ({checked ? 'every output within the float64 bound' : `${t.tuned.metrics.boundViolations ?? 0} outputs OUTSIDE the float64 bound`}).
+        {confirmation && (
+          <>
+            {' '}
+            Re-timed alternately against the default ({confirmation.pickSeconds.length} rounds, medians): the pick {fmtSeconds(mid(confirmation.pickSeconds))}, the default{' '}
+            {fmtSeconds(mid(confirmation.defaultSeconds))}.
+          </>
+        )}
       </p>
       <p>
-        Default configuration: {t.baseline ? `${fmtNumber(t.baseline.gflops, 4)} GFLOP/s` : '—'}.{' '}
         {decision.offerPick ? (
           <>
             Offered: the pick, <strong data-testid="tune-speedup">{fmtNumber(decision.speedup!, 3)}×</strong> as fast as the default — {decision.reason}.
@@ -136,7 +142,8 @@ function TuneResult({ t }: { t: TuneSummary }) {
             .
           </>
         )}{' '}
-        Search: {t.measurements} measurements in {t.rounds} rounds, {fmtNumber(t.elapsedSeconds, 3)} s ({t.stoppedBy}
+        Float64-checked runs, one after the other: the pick {fmtNumber(t.tuned.gflops, 4)} GFLOP/s, the default {t.baseline ? `${fmtNumber(t.baseline.gflops, 4)} GFLOP/s` : '—'}. Search:{' '}
+        {t.measurements} measurements in {t.rounds} rounds, {fmtNumber(t.elapsedSeconds, 3)} s ({t.stoppedBy}
         {t.unmeasured ? `; ${t.unmeasured} configurations never measured within the budget` : ''}); {t.validCount} candidates, {t.invalid.length} beyond this device's
         limits.
       </p>
