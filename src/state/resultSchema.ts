@@ -12,7 +12,6 @@ import { validateExperiment } from '../kernels/experiment';
 import { escapeUntrusted } from '../kernels/schema';
 import type { ExperimentResult } from '../kernels/types';
 import { summarize } from '../numerics/metrics';
-import type { SavedRun } from './runFile';
 
 /** JSON cannot hold ±Infinity or NaN (an exact result has SQNR = ∞): files write them as strings. */
 const numberLike = v.pipe(
@@ -114,6 +113,16 @@ const resultSchema = v.object({
   // Extras are family data for the live views; an imported run does not carry them (see below).
   extras: v.optional(v.unknown()),
 });
+
+/** One run as History keeps it (and as runs files carry it). */
+export interface SavedRun {
+  id: string;
+  savedAt: string;
+  pinned: boolean;
+  /** Runs of one sweep share this id. */
+  sweepId?: string;
+  result: ExperimentResult;
+}
 
 const savedRunSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.regex(/^[\w.:-]+$/, 'may hold only letters, digits and . : _ -')),
