@@ -1,6 +1,7 @@
 // The extra results each family's variants hand to that family's views (histograms, spy plots,
 // dataflow…), typed per family. A family declares its type next to its kernels
 // (src/kernels/<family>/extras.ts) and its views read it with extrasOf, without casts.
+import type { MatmulExtras } from './matmul/extras';
 import type { SparseExtras } from './sparse/extras';
 import type { FamilyId } from './vocabulary';
 
@@ -10,7 +11,7 @@ interface Untyped<F extends FamilyId> {
   [key: string]: unknown;
 }
 
-export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | SparseExtras | Untyped<'scan'>;
+export type FamilyExtras = MatmulExtras | Untyped<'quant'> | SparseExtras | Untyped<'scan'>;
 
 export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
 
