@@ -39,7 +39,7 @@ export interface StudyContext<R> {
 export interface StudyDef<I extends StudyId> {
   id: I;
   label: string;
-  /** Why this request cannot run without a GPU device, or null when it can. */
+  /** Whether this request needs a WebGPU device (the worker refuses it, with the reason, without one). */
   needsGpu(request: StudyRequest<I>): boolean;
   /** Checks a request that came as data (a message): a valid request, or the problems in words. */
   parseRequest(raw: unknown): { request: StudyRequest<I> | null; problems: string[] };

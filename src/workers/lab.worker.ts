@@ -6,6 +6,7 @@ import { acquireDevice, errorText, GpuUnavailableError, type AcquiredDevice } fr
 import { CancelledError, ShaderCompileError } from '../gpu/runner';
 import { ConfigurationError, runExperiment, runExperimentCpu, runSweep } from '../kernels/run';
 import { validateExperiment } from '../kernels/experiment';
+import { quoteUntrusted } from '../kernels/schema';
 import { findStudy } from '../kernels/studies';
 import type { ExperimentResult, ProgressInfo } from '../kernels/types';
 import type { FromWorker, GpuStatus, StudyMessage, StudyResultMessage, ToWorker } from './protocol';
@@ -93,7 +94,7 @@ async function study(message: StudyMessage) {
   const send = (result: unknown, final: boolean, extra: { remember?: unknown[]; runs?: ExperimentResult[] } = {}) =>
     post({ type: 'study-result', id, study: def!.id, result, final, ...extra } as StudyResultMessage);
   try {
-    if (!def) throw new Error(`unknown study "${String(message.study).slice(0, 40)}"`);
+    if (!def) throw new Error(`unknown study ${quoteUntrusted(String(message.study))}`);
     const { request, problems } = def.parseRequest(message.request);
     if (!request) {
       post({ type: 'error', id, message: `The ${def.label} request was not valid`, problems });
