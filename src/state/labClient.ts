@@ -10,12 +10,12 @@
 //  - a job past its time budget (`budgetMs`, e.g. an edited kernel that never ends) is abandoned:
 //    the worker destroys its device and makes a fresh one; a worker that does not come back
 //    within ABANDON_GRACE_MS is replaced.
+import type { StudyId, StudyRequest } from '../kernels/study';
 import type { Experiment } from '../kernels/types';
-import type { FromWorker, ToWorker } from '../workers/protocol';
+import type { FromWorker, StudyMessage, StudyResultMessage, ToWorker } from '../workers/protocol';
 import { useLab, type Job } from './store';
 import { recordResult } from './historyActions';
-import { loadTuning, recordRoofs, recordTuning } from './tuning';
-import type { TuneRequest } from '../workers/protocol';
+import { loadStudyRecords, rememberStudy, updateStudy } from './studies';
 
 const CANCEL_GRACE_MS = 1500;
 const READY_TIMEOUT_MS = 30_000;
@@ -67,6 +67,8 @@ export function ensureWorker(): Worker {
 
 /** Ends the worker and starts a fresh one (a new device with it); the job in flight, if any, is over. */
 function replaceWorker() {
+  const job = useLab.getState().job;
+  if (job) endStudy(job);
   worker?.terminate();
   worker = null;
   clearTimeout(unacked?.timer);
@@ -115,6 +117,7 @@ function abandon(id: number, budgetMs: number) {
   const job = useLab.getState().job;
   if (!job || job.id !== id) return;
   const w = worker;
+  endStudy(job);
   w?.postMessage({ type: 'abandon', id } satisfies ToWorker);
   useLab.setState({
     job: null,
@@ -140,10 +143,11 @@ function handle(message: FromWorker) {
   switch (message.type) {
     case 'ready':
       useLab.setState({ gpu: message.gpu });
-      void loadTuning();
+      void loadStudyRecords();
       return;
     case 'device-lost':
       clearTimeout(budgetTimer);
+      if (job) endStudy(job);
       // The worker makes a fresh device by itself and says 'ready'; until then Run waits.
       useLab.setState({
         gpu: null,
@@ -171,25 +175,37 @@ function handle(message: FromWorker) {
       useLab.setState({ result: message.result });
       void recordResult(message.result);
       break;
-    case 'tune-result':
-      useLab.setState({ tuning: message.summary, ...(message.summary.tuned ? { result: message.summary.tuned } : {}) });
-      void recordTuning(message.summary);
-      if (message.summary.tuned) void recordResult(message.summary.tuned);
-      break;
-    case 'roofs-result':
-      void recordRoofs(message.roofs);
+    case 'study-result':
+      studyResult(message);
       break;
     case 'done':
+      endStudy(job);
       useLab.setState({ job: null });
       break;
     case 'error':
+      endStudy(job);
       useLab.setState({ job: null, error: { message: message.message, problems: message.problems } });
       break;
     case 'cancelled':
       clearTimeout(cancelTimer);
+      endStudy(job);
       useLab.setState({ job: null, notice: 'Run cancelled.' });
       break;
   }
+}
+
+/** A study's result: partial ones are painted as they come; a final one is remembered, and its checked runs join the history. */
+function studyResult(message: StudyResultMessage) {
+  updateStudy(message.study, { result: message.result, final: message.final });
+  if (!message.final) return;
+  void rememberStudy(message.study, message.remember ?? []);
+  const runs = message.runs ?? [];
+  if (runs.length) useLab.setState({ result: runs[0] });
+  for (const run of runs) void recordResult(run);
+}
+
+function endStudy(job: Job) {
+  if (job.kind === 'study' && job.study) updateStudy(job.study, { running: false });
 }
 
 export function runCurrent(backend: 'webgpu' | 'cpu') {
@@ -223,14 +239,18 @@ export function startJob(kind: Job['kind'], message: (id: number) => ToWorker, o
   return id;
 }
 
-/** Runs the autotuner for the register-blocked kernel in the worker. */
-export function startTuning(request: TuneRequest) {
-  startJob('tune', (id) => ({ type: 'tune', id, request }));
-}
-
-/** Measures the peak-FMA and copy-bandwidth roofs in the worker. */
-export function startRoofs() {
-  startJob('roofs', (id) => ({ type: 'roofs', id }));
+/**
+ * Starts a study in the worker (the tuner, the roofs, the accumulation study…); its results
+ * stream into the store's study slice. Returns false when another job is running.
+ */
+export function startStudy<I extends StudyId>(study: I, request: StudyRequest<I>, backend: 'webgpu' | 'cpu' = 'webgpu'): boolean {
+  if (useLab.getState().job) return false;
+  ensureWorker();
+  const id = nextId++;
+  useLab.setState({ job: { id, kind: 'study', study, backend, progress: null, cancelling: false }, error: null, notice: null });
+  updateStudy(study, { request, result: null, final: false, running: true });
+  sendJob(id, { type: 'study', id, study, request } as StudyMessage satisfies ToWorker);
+  return true;
 }
 
 export function cancelCurrent() {
