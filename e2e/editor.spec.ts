@@ -19,6 +19,9 @@ async function openEditor(page: Page, hash = TILED) {
 
 /** The editor line (1-based) that contains `text` (the n-th such line). */
 async function lineOf(page: Page, text: string, nth = 0): Promise<number> {
+  // CodeMirror draws only the lines in the window: bring the whole editor into view first.
+  await page.locator('.cm-editor').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await expect.poll(async () => (await page.locator('.cm-content .cm-line').allTextContents()).filter((l) => l.includes(text)).length).toBeGreaterThan(nth);
   const lines = await page.locator('.cm-content .cm-line').allTextContents();
   const found = lines.map((l, i) => [l, i] as const).filter(([l]) => l.includes(text));
   expect(found.length, `a line with ${text}`).toBeGreaterThan(nth);
