@@ -243,7 +243,7 @@ export default function EditorPanel() {
                 .join(' ')}
           </span>
         </h2>
-        <button type="button" onClick={closeEditor}>
+        <button type="button" className="small" onClick={closeEditor}>
           Close editor
         </button>
       </div>
@@ -275,13 +275,13 @@ export default function EditorPanel() {
           <div className="editor-grid">
             <div className="editor-code">
               <div className="buttons">
-                <button type="button" onClick={() => resetToGenerated(s.active)} disabled={tab.source === tab.generated && tab.grid.every((n, i) => n === tab.defaultGrid[i])}>
+                <button type="button" className="small" onClick={() => resetToGenerated(s.active)} disabled={tab.source === tab.generated && tab.grid.every((n, i) => n === tab.defaultGrid[i])}>
                   Reset to generated
                 </button>
-                <button type="button" aria-pressed={diff} onClick={() => setDiff(!diff)}>
+                <button type="button" className="small" aria-pressed={diff} onClick={() => setDiff(!diff)}>
                   {diff ? 'Hide diff' : 'Diff against generated'}
                 </button>
-                <button type="button" onClick={() => s.plan && setSource(s.active, blankKernel(s.plan.dispatches[s.active], s.plan.outputBuffer))}>
+                <button type="button" className="small" onClick={() => s.plan && setSource(s.active, blankKernel(s.plan.dispatches[s.active], s.plan.outputBuffer))}>
                   Blank kernel
                 </button>
               </div>
