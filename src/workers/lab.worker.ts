@@ -6,8 +6,11 @@ import { acquireDevice, errorText, GpuUnavailableError, type AcquiredDevice } fr
 import { CancelledError, ShaderCompileError } from '../gpu/runner';
 import { ConfigurationError, runExperiment, runExperimentCpu, runSweep } from '../kernels/run';
 import { validateExperiment } from '../kernels/experiment';
-import type { FromWorker, GpuStatus, ToWorker } from './protocol';
-import { runRoofs, runTuning } from './tuning';
+import { quoteUntrusted } from '../kernels/schema';
+import { findStudy } from '../kernels/studies';
+import type { ExperimentResult, ProgressInfo } from '../kernels/types';
+import type { FromWorker, GpuStatus, StudyMessage, StudyResultMessage, ToWorker } from './protocol';
+import { handleEditorMessage, isEditorMessage } from './editor';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: FromWorker) => scope.postMessage(message);
@@ -24,18 +27,30 @@ async function loadAsset(path: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function init(): Promise<GpuStatus> {
-  if (gpuStatus) return gpuStatus;
+let initializing: Promise<GpuStatus> | null = null;
+
+/** The device, acquired once and again after every loss (any cause): the next job finds a fresh one. */
+function init(): Promise<GpuStatus> {
+  if (gpuStatus) return Promise.resolve(gpuStatus);
+  initializing ??= acquire().finally(() => (initializing = null));
+  return initializing;
+}
+
+async function acquire(): Promise<GpuStatus> {
   try {
     // A browser can expose WebGPU on the page and not in workers: check here, step by step.
-    acquired = await acquireDevice((navigator as Navigator & { gpu?: GPU }).gpu, scope.isSecureContext);
-    gpuStatus = { available: true, adapter: acquired.adapter, caps: acquired.caps };
-    acquired.device.lost.then((info) => {
+    const fresh = await acquireDevice((navigator as Navigator & { gpu?: GPU }).gpu, scope.isSecureContext);
+    acquired = fresh;
+    gpuStatus = { available: true, adapter: fresh.adapter, caps: fresh.caps };
+    fresh.device.lost.then((info) => {
+      if (acquired !== fresh) return;
       acquired = null;
-      gpuStatus = { available: false, step: 'device-lost', reason: `The GPU device was lost (${info.reason}): ${info.message}` };
-      post({ type: 'device-lost', message: gpuStatus.reason });
+      gpuStatus = null;
+      post({ type: 'device-lost', message: `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}).` });
+      // Recover at once, so the next Run finds a device; the page hears 'ready' again.
+      void init().then((gpu) => post({ type: 'ready', gpu }));
     });
-    acquired.device.addEventListener('uncapturederror', (event) => {
+    fresh.device.addEventListener('uncapturederror', (event) => {
       console.warn('uncaptured WebGPU error:', (event as GPUUncapturedErrorEvent).error.message);
     });
   } catch (e) {
@@ -83,23 +98,31 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
   }
 }
 
-/** Autotuning and roofline runs: GPU only, cancellable between measurements. */
-async function measure(message: Extract<ToWorker, { type: 'tune' | 'roofs' }>) {
-  const id = message.id;
+/** A whole study (tuner, roofs, accumulation…): its partial results stream as it goes; cancellable as runs are. */
+async function study(message: StudyMessage) {
+  const { id } = message;
   const cancel = { get cancelled() { return cancelled.has(id); } };
-  const onProgress = (progress: Parameters<Parameters<typeof runTuning>[5]>[0]) => post({ type: 'progress', id, progress });
+  const onProgress = (progress: ProgressInfo) => post({ type: 'progress', id, progress });
+  const def = findStudy(String(message.study));
+  const send = (result: unknown, final: boolean, extra: { remember?: unknown[]; runs?: ExperimentResult[] } = {}) =>
+    post({ type: 'study-result', id, study: def!.id, result, final, ...extra } as StudyResultMessage);
   try {
-    if (!acquired) throw new Error(gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device');
-    if (message.type === 'tune') {
-      const summary = await runTuning(acquired.device, acquired.caps, acquired.adapter, message.request, cancel, onProgress);
-      if (cancel.cancelled && !summary.best) throw new CancelledError();
-      post({ type: 'tune-result', id, summary });
-    } else {
-      post({ type: 'roofs-result', id, roofs: await runRoofs(acquired.device, acquired.caps, acquired.adapter, cancel, onProgress) });
+    if (!def) throw new Error(`unknown study ${quoteUntrusted(String(message.study))}`);
+    const { request, problems } = def.parseRequest(message.request);
+    if (!request) {
+      post({ type: 'error', id, message: `The ${def.label} request was not valid`, problems });
+      return;
     }
+    if (def.needsGpu(request) && !acquired) throw new Error(gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device');
+    const result = await def.run(
+      { device: acquired?.device ?? null, caps: acquired?.caps ?? SPEC_DEFAULT_CAPS, adapter: acquired?.adapter ?? null, cancel, onProgress, onPartial: (r) => send(r, false) },
+      request,
+    );
+    send(result, true, { remember: def.remember?.(result) ?? [], runs: def.runsOf?.(result) ?? [] });
     post({ type: 'done', id });
   } catch (e) {
     if (e instanceof CancelledError) post({ type: 'cancelled', id });
+    else if (e instanceof ConfigurationError) post({ type: 'error', id, message: 'This configuration cannot run on this device', problems: e.problems });
     else post({ type: 'error', id, message: errorText(e) });
   } finally {
     cancelled.delete(id);
@@ -108,6 +131,19 @@ async function measure(message: Extract<ToWorker, { type: 'tune' | 'roofs' }>) {
 
 scope.onmessage = async (event: MessageEvent<ToWorker>) => {
   const message = event.data;
+  if ('id' in message && message.type !== 'cancel' && message.type !== 'abandon') post({ type: 'ack', id: message.id });
+  if (isEditorMessage(message)) {
+    await init();
+    await handleEditorMessage(message, {
+      device: () => acquired,
+      noDeviceReason: () => (gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device'),
+      post,
+      cancelled: (id) => cancelled.has(id),
+      loadAsset,
+    });
+    if (message.type === 'editor-run' || message.type === 'editor-check') cancelled.delete(message.id);
+    return;
+  }
   switch (message.type) {
     case 'init':
       if (message.base) assetBase = message.base;
@@ -117,13 +153,18 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
       await init();
       await run(message.id, message.experiment, message.backend);
       break;
-    case 'tune':
-    case 'roofs':
+    case 'study':
       await init();
-      await measure(message);
+      await study(message);
       break;
     case 'cancel':
       cancelled.add(message.id);
+      break;
+    case 'abandon':
+      // A job past its time budget (a kernel that may never end): the device goes, and with it
+      // whatever it was waiting for; device.lost then makes a fresh one.
+      cancelled.add(message.id);
+      acquired?.device.destroy();
       break;
   }
 };
