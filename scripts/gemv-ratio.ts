@@ -1,4 +1,4 @@
-// npm run gemv-ratio -- [--rounds N] [--reps N] [--size M,N,K] [--variants a,b,…]
+// node scripts/with-dawn.mjs node_modules/.bin/tsx scripts/gemv-ratio.ts [--rounds N] [--reps N] [--size M,N,K] [--variants a,b,…]
 // The weight-only GEMV pair of issue 19 item 4 (f32 weights against int4 weights, 1×4096×4096),
 // measured interleaved in one process: every round runs each configuration once (reps timed runs,
 // median), so slow phases of a shared machine hit all of them alike. Each configuration is checked
