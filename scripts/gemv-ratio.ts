@@ -96,6 +96,12 @@ async function main() {
     for (const p of prepared.filter((q) => q.variant.role !== 'baseline')) {
       const ratios = p[clock].map((t, r) => bestF32[r] / t);
       console.log(`${p.label.padEnd(15)} ${clock === 'times' ? 'wall' : 'CPU '} speed-up over the fastest f32 GEMV of each round: median ${median(ratios).toFixed(2)}×, min ${Math.min(...ratios).toFixed(2)}×, max ${Math.max(...ratios).toFixed(2)}×`);
+      // The same-structure pair: the f32 kernel of the same variant family with the same outputs per invocation.
+      const twin = f32.find((q) => q.params.NR !== undefined && q.params.NR === p.params.NR);
+      if (twin) {
+        const paired = p[clock].map((t, r) => twin[clock][r] / t);
+        console.log(`${p.label.padEnd(15)} ${clock === 'times' ? 'wall' : 'CPU '} speed-up over ${twin.label} in the same round: median ${median(paired).toFixed(2)}×, min ${Math.min(...paired).toFixed(2)}×, max ${Math.max(...paired).toFixed(2)}×`);
+      }
     }
   }
   releaseNodeDevice();
