@@ -1,6 +1,7 @@
 // The extra results each family's variants hand to that family's views (histograms, spy plots,
 // dataflow…), typed per family. A family declares its type next to its kernels
 // (src/kernels/<family>/extras.ts) and its views read it with extrasOf, without casts.
+import type { ConvExtras } from './conv/extras';
 import type { FamilyId } from './vocabulary';
 
 /** Placeholder for a family whose extras are not typed yet: to be replaced by its own type. */
@@ -9,7 +10,7 @@ interface Untyped<F extends FamilyId> {
   [key: string]: unknown;
 }
 
-export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | Untyped<'sparse'> | Untyped<'scan'>;
+export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | Untyped<'sparse'> | Untyped<'scan'> | ConvExtras;
 
 export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeDevice } from '../../src/gpu/node-device';
 import { runPlan } from '../../src/gpu/runner';
 import { defaultExperiment, runExperiment, type Experiment } from '../../src/kernels';
+import { extrasOf } from '../../src/kernels/extras';
 import { CODEC_FORMATS, codec, codecLayout, expectedCodecOutput, schemeOf } from '../../src/kernels/quant/codec';
 import { ELEMENT_FORMATS, NF4_VALUES_F32, decodeElement, encodeElement, quantize } from '../../src/numerics/formats';
 import { Rng } from '../../src/numerics/prng';
@@ -37,7 +38,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       };
       const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
       expect(result.metrics.boundViolations).toBe(0);
-      expect(result.extras?.mismatches).toBe(0);
+      expect(extrasOf(result, 'quant')?.mismatches).toBe(0);
     });
   }
 
@@ -52,7 +53,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       };
       const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
       expect(result.metrics.boundViolations).toBe(0);
-      expect(result.extras?.mismatches).toBe(0); // also distinguishes −0 from +0
+      expect(extrasOf(result, 'quant')?.mismatches).toBe(0); // also distinguishes −0 from +0
       expect(result.wgsl.some((w) => w.label.startsWith('dequantize'))).toBe(true);
     });
   }
@@ -247,7 +248,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       };
       const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
       expect(result.metrics.boundViolations).toBe(0);
-      expect(result.extras?.mismatches).toBe(0);
+      expect(extrasOf(result, 'quant')?.mismatches).toBe(0);
       expect(result.wgsl.some((w) => w.source.includes('sr_table_code'))).toBe(true);
     }
   });

@@ -1,0 +1,96 @@
+// Indirect convolution (Dukhan, "The Indirect Convolution Algorithm", 2019): instead of copying
+// each output pixel's inputs into a column matrix, keep an indirection buffer of R·S pointers per
+// output pixel — the offset of the input pixel each kernel tap reads, or of a row of C zeros for
+// taps in the padding — and let the GEMM micro-kernel load A(m, (tap, c)) = x[ptr[m][tap] + c].
+// The buffer costs R·S words per output pixel instead of C·R·S values, so the saving grows with
+// the number of input channels. It depends only on the shape, so it is built once on the host
+// (as XNNPACK builds it once per input size) and uploaded with the inputs.
+// The pointers address NHWC pixel rows (C contiguous channels); in NCHW a pixel's channels are
+// H·W apart and there is no row to point at, so NCHW is refused.
+import { readOnly, readWrite } from '../../gpu/bindings';
+import { indirectionBuffer, inputCount, outputCount, type Conv2dDims } from '../../numerics/conv2d';
+import { paramSchema } from '../params';
+import { baseBuffers, bytesOf, CONV2D_SHAPE, conv2dConfig, conv2dExtras, conv2dFlops, conv2dProblems, conv2dShared, shapeConstants } from './common2d';
+import { convMemory, defineConvVariant } from './facet';
+import { GEMM_TILE, gemmGrid, gemmTileProblems, pickTile, type GemmTile } from './gemm';
+import { microKernelWgsl } from './microkernel';
+
+interface IndirectConfig extends Conv2dDims {
+  tile: GemmTile;
+  MP: number;
+}
+
+const BINDINGS = [
+  readOnly('ind', 'array<u32>', 'indirection buffer: R·S input offsets per output pixel'),
+  readOnly('x', 'array<f32>', 'input NHWC, then one row of C zeros (the padding pixel)'),
+  readOnly('w', 'array<f32>', 'filter HWIO = (R·S·C) × Cout'),
+  readWrite('y', 'array<f32>', 'output NHWC'),
+];
+
+export function indirectWgsl(d: IndirectConfig): string {
+  return microKernelWgsl({
+    title: 'indirect convolution, NHWC',
+    constants: `${shapeConstants(d)}\nconst TAPS = ${d.taps}u; // R·S pointers per output pixel`,
+    bindings: BINDINGS,
+    M: d.MP,
+    N: d.cout,
+    tile: d.tile,
+    rowSetup: (i) => [`let ptrRow${i} = m${i} * TAPS;`],
+    loops: [
+      {
+        head: 'for (var tap = 0u; tap < TAPS; tap++)',
+        shared: ['let wTap = tap * CIN;'],
+        perRow: (i) => [`let p${i} = ind[ptrRow${i} + tap]; // first channel of the pixel this tap reads, or the zero row`],
+      },
+      { head: 'for (var c = 0u; c < CIN; c++)', shared: ['let bRow = (wTap + c) * COUT;'] },
+    ],
+    aValue: (i) => `x[p${i} + c]`,
+    bIndex: (col) => `bRow + ${col}`,
+    store: (i, col, value) => `y[row${i} * COUT + ${col}] = ${value};`,
+  });
+}
+
+const memoryOf = (d: IndirectConfig) => {
+  const [x, w, y] = baseBuffers(d);
+  const ind = { name: 'ind', bytes: 4 * d.MP * d.taps, role: 'table' as const, what: `indirection buffer, ${d.taps} pointers per output pixel` };
+  const zero = { name: 'zero row', bytes: bytesOf(d.cin), role: 'table' as const, what: 'the padding pixel every padded tap points at (stored after the input in x)' };
+  return convMemory([x, w, y, ind, zero], [{ pass: 'GEMM through the indirection buffer', readBytes: ind.bytes + x.bytes + zero.bytes + w.bytes, writeBytes: y.bytes }]);
+};
+
+export const indirect = defineConvVariant(
+  {
+    ...conv2dShared,
+    id: 'indirect',
+    label: 'Indirect convolution (indirection buffer)',
+    summary: 'An indirection buffer of R·S pointers per output pixel feeds a register-blocked GEMM micro-kernel straight from the input: no column matrix. NHWC.',
+    schema: paramSchema({ ...CONV2D_SHAPE, ...GEMM_TILE }),
+    config: (v): IndirectConfig => {
+      const d = conv2dConfig(v);
+      return { ...d, tile: pickTile(v), MP: d.batch * d.pixels };
+    },
+    limits: (d, caps) => {
+      if (d.layout !== 'nhwc') {
+        return ['the indirection buffer points at pixel rows of C contiguous channels, which only NHWC has (in NCHW a pixel’s channels are H·W apart); choose NHWC, or im2col / Im2win for NCHW'];
+      }
+      return [...conv2dProblems(d, caps, memoryOf(d)), ...gemmTileProblems(d.tile, caps, d.MP, d.cout)];
+    },
+    plan: (d, inputs) => {
+      const withZeros = new Float32Array(inputCount(d) + d.cin);
+      withZeros.set(inputs.x as Float32Array);
+      return {
+        buffers: [
+          { name: 'ind', data: indirectionBuffer(d), usage: 'storage' },
+          { name: 'x', data: withZeros, usage: 'storage' },
+          { name: 'w', data: inputs.w, usage: 'storage' },
+          { name: 'y', bytes: 4 * outputCount(d), usage: 'storage' },
+        ],
+        dispatches: [{ label: `conv indirect ${d.tile.BM}x${d.tile.BN} t${d.tile.TM}x${d.tile.TN}`, wgsl: indirectWgsl(d), bindings: BINDINGS, workgroups: gemmGrid(d.tile, d.MP, d.cout) }],
+        output: { buffer: 'y', type: 'f32', count: outputCount(d) },
+      };
+    },
+    work: (d) => ({ flops: conv2dFlops(d), bytes: memoryOf(d).movedBytes }),
+    extras: (d) => conv2dExtras(memoryOf(d)),
+    notes: (d) => [`${d.taps} pointers per output pixel instead of ${d.depth} copied values: ${d.cin}× less workspace than im2col.`],
+  },
+  { dims: '2d', picture: 'indirection', memory: memoryOf },
+);
