@@ -295,4 +295,25 @@ export function linearFftSize(s: Pick<Conv1dShape, 'length' | 'filter'>): number
   return nextPowerOfTwo(s.length + s.filter - 1);
 }
 
+export type Crossover = { kind: 'between'; length: number; below: number; above: number } | { kind: 'fft-always' } | { kind: 'direct-always' };
+
+/**
+ * Where the FFT's time drops below the direct form's, from times measured at increasing lengths:
+ * the first length at which the FFT is faster and the one before it, with the crossing placed by
+ * interpolating log(time ratio) linearly in log(length). Null with fewer than two lengths.
+ */
+export function crossoverLength(points: { length: number; direct: number; fft: number }[]): Crossover | null {
+  const sorted = points.filter((p) => p.direct > 0 && p.fft > 0).sort((a, b) => a.length - b.length);
+  if (sorted.length < 2) return null;
+  const first = sorted.findIndex((p) => p.fft < p.direct);
+  if (first === -1) return { kind: 'direct-always' };
+  if (first === 0) return { kind: 'fft-always' };
+  const a = sorted[first - 1];
+  const b = sorted[first];
+  const ra = Math.log(a.fft / a.direct); // ≥ 0: direct was faster
+  const rb = Math.log(b.fft / b.direct); // < 0: the FFT is faster
+  const f = ra / (ra - rb);
+  return { kind: 'between', length: Math.exp(Math.log(a.length) + f * (Math.log(b.length) - Math.log(a.length))), below: a.length, above: b.length };
+}
+
 export { isPowerOfTwo };

@@ -239,3 +239,21 @@ describe('conv bench suite', () => {
     for (const v of family.variants) expect(variants).toContain(v.id);
   });
 });
+
+describe('the direct/FFT crossover', () => {
+  it('is placed between the last length where direct wins and the first where the FFT does', async () => {
+    const { crossoverLength } = await import('../../src/numerics/conv1d');
+    // direct ∝ N², FFT ∝ N: equal at N = 1000.
+    const points = [256, 1024, 4096].map((length) => ({ length, direct: length * length, fft: 1000 * length }));
+    const c = crossoverLength(points)!;
+    expect(c.kind).toBe('between');
+    if (c.kind === 'between') {
+      expect(c.below).toBe(256);
+      expect(c.above).toBe(1024);
+      expect(c.length).toBeCloseTo(1000, 6);
+    }
+    expect(crossoverLength([{ length: 1, direct: 1, fft: 2 }, { length: 2, direct: 1, fft: 2 }])).toEqual({ kind: 'direct-always' });
+    expect(crossoverLength([{ length: 1, direct: 2, fft: 1 }, { length: 2, direct: 3, fft: 1 }])).toEqual({ kind: 'fft-always' });
+    expect(crossoverLength([{ length: 1, direct: 2, fft: 1 }])).toBeNull();
+  });
+});

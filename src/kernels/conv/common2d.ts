@@ -64,13 +64,30 @@ export const conv2dShared = {
   }),
   reference: (d: Conv2dDims, inputs: Inputs): ReferenceResult => {
     const ref = conv2dReference(d, inputs.x as Float32Array, inputs.w as Float32Array);
-    const rows = d.layout === 'nhwc' ? d.batch * d.pixels : d.batch * d.cout * d.outH;
-    return { values: ref.values, bound: conv2dBound(d, ref), boundNote: conv2dBoundNote(d), rows, cols: outputCount(d) / Math.max(1, rows) };
+    const cols = heatmapColumns(d);
+    return { values: ref.values, bound: conv2dBound(d, ref), boundNote: conv2dBoundNote(d), rows: outputCount(d) / cols, cols };
   },
   emulate: (d: Conv2dDims, inputs: Inputs) => conv2dFloat32(d, inputs.x as Float32Array, inputs.w as Float32Array),
   shape: (d: Conv2dDims) =>
     `${d.layout.toUpperCase()} ${d.batch}×${d.cin}×${d.height}×${d.width} → ${d.cout}×${d.outH}×${d.outW}, ${d.kernel}×${d.kernel} s${d.stride} p${d.pad} d${d.dilation}`,
 };
+
+/**
+ * Columns of the error heatmap: the product of the output's innermost dimensions (in memory
+ * order) closest to √count, so each heatmap row is a contiguous stretch of the output and the
+ * picture is roughly square.
+ */
+export function heatmapColumns(d: Conv2dDims): number {
+  const dims = d.layout === 'nhwc' ? [d.batch, d.outH, d.outW, d.cout] : [d.batch, d.cout, d.outH, d.outW];
+  const target = Math.sqrt(outputCount(d));
+  let best = 1;
+  let suffix = 1;
+  for (let i = dims.length - 1; i >= 0; i--) {
+    suffix *= dims[i];
+    if (Math.abs(Math.log(suffix / target)) < Math.abs(Math.log(best / target))) best = suffix;
+  }
+  return best;
+}
 
 /** 2·B·P·Cout·C·R·S: every multiply-add of the definition, padding taps included (the usual count). */
 export const conv2dFlops = (d: Conv2dDims) => 2 * d.batch * d.pixels * d.cout * d.depth;

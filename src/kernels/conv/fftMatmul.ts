@@ -85,58 +85,83 @@ function stepBindings(src: string, dst: string, dft: 'f1' | 'f2', twiddle: boole
   ];
 }
 
+/** Outputs per invocation along a row of the N1×N2 matrix (neighbouring columns). */
+const COLS = 4;
+/** Invocations per row of L values. */
+const perRow = (N1: number, N2: number) => N1 * Math.ceil(N2 / COLS);
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
 /**
- * One complex matmul step over `rows` rows of L = N1·N2 values, one invocation per output:
- *  - 'left':  out[a][n2] = Σ_b F1[a][b]·in[b][n2]     (F_N1 from the left; conj for the inverse)
- *  - 'right': out[k1][a] = Σ_b in[k1][b]·F2[b][a]     (F_N2 from the right)
- * and, when `twiddle`, out ∘= T (forward, after 'left') or conj(T) (inverse, after 'right').
- * Complex multiply-adds as four fma: re += a.re·b.re − a.im·b.im, im += a.re·b.im + a.im·b.re.
+ * One complex matmul step over `rows` rows of L = N1·N2 values; each invocation computes four
+ * neighbouring outputs out[a][n0 … n0+3] (register blocking: the shared operand is loaded once):
+ *  - 'left':  out[a][n] = Σ_b F1[a][b]·in[b][n]     (F_N1 from the left; one F load, four inputs)
+ *  - 'right': out[a][n] = Σ_b in[a][b]·F2[b][n]     (F_N2 from the right; one input, four F loads)
+ * conjugated for the inverse; with `twiddle`, out ∘= T (forward) or conj(T) (inverse) before the
+ * store. Complex multiply-adds as four fma, in the order of numerics/fft.ts matmulFft32:
+ * re += p.re·q.re − p.im·q.im, im += p.re·q.im + p.im·q.re.
  */
 export function matmulStepWgsl(N1: number, N2: number, step: Step, inverse: boolean, twiddle: boolean, rows: number): string {
   const bindings = stepBindings('src', 'dst', step === 'left' ? 'f1' : 'f2', twiddle);
   const conj = inverse ? '-' : '';
-  const loop =
+  const minus = inverse ? '' : '-';
+  const cols = range(COLS);
+  // p·q accumulated into acc${q}: F·v for 'left', v·F for 'right' (F conjugated for the inverse).
+  const mac = (q: number, p: string, v: string, fOnLeft: boolean) =>
+    fOnLeft
+      ? [`acc${q}.x = fma(${p}.x, ${v}.x, acc${q}.x);`, `acc${q}.x = fma(${minus}${p}.y, ${v}.y, acc${q}.x);`, `acc${q}.y = fma(${p}.x, ${v}.y, acc${q}.y);`, `acc${q}.y = fma(${conj}${p}.y, ${v}.x, acc${q}.y);`]
+      : [`acc${q}.x = fma(${v}.x, ${p}.x, acc${q}.x);`, `acc${q}.x = fma(${minus}${v}.y, ${p}.y, acc${q}.x);`, `acc${q}.y = fma(${v}.y, ${p}.x, acc${q}.y);`, `acc${q}.y = fma(${conj}${v}.x, ${p}.y, acc${q}.y);`];
+  const body =
     step === 'left'
-      ? `  for (var b = 0u; b < N1; b++) {
-    let f = dft[a * N1 + b];
-    let v = src[base + b * N2 + n2];
-    acc.x = fma(f.x, v.x, acc.x);
-    acc.x = fma(${inverse ? '' : '-'}f.y, v.y, acc.x);
-    acc.y = fma(f.x, v.y, acc.y);
-    acc.y = fma(${conj}f.y, v.x, acc.y);
-  }`
-      : `  for (var b = 0u; b < N2; b++) {
-    let f = dft[b * N2 + n2];
-    let v = src[base + a * N2 + b];
-    acc.x = fma(v.x, f.x, acc.x);
-    acc.x = fma(${inverse ? '' : '-'}v.y, f.y, acc.x);
-    acc.y = fma(v.y, f.x, acc.y);
-    acc.y = fma(${conj}v.x, f.y, acc.y);
-  }`;
-  const epilogue = twiddle
-    ? `  let t = tw[a * N2 + n2];
-  acc = vec2<f32>(acc.x * t.x - acc.y * (${conj}t.y), acc.x * (${conj}t.y) + acc.y * t.x); // twiddle${inverse ? ' (conjugated)' : ''}`
-    : '';
-  return /* wgsl */ `// FFT as matmul: ${step === 'left' ? 'F_N1 · X (column DFTs)' : 'X · F_N2 (row DFTs)'}${inverse ? ', conjugated (inverse)' : ''}${twiddle ? ', twiddles fused' : ''}
+      ? [
+          `  for (var b = 0u; b < N1; b++) {`,
+          `    let f = dft[a * N1 + b];`,
+          ...cols.map((q) => `    let v${q} = src[base + b * N2 + c${q}];`),
+          ...cols.flatMap((q) => mac(q, 'f', `v${q}`, true).map((l) => `    ${l}`)),
+          `  }`,
+        ]
+      : [
+          `  for (var b = 0u; b < N2; b++) {`,
+          `    let v = src[base + a * N2 + b];`,
+          ...cols.map((q) => `    let f${q} = dft[b * N2 + c${q}];`),
+          ...cols.flatMap((q) => mac(q, `f${q}`, 'v', false).map((l) => `    ${l}`)),
+          `  }`,
+        ];
+  const stores = cols.map((q) => {
+    const value = twiddle ? `twiddled(acc${q}, tw[a * N2 + c${q}])` : `acc${q}`;
+    return `  if (n0 + ${q}u < N2) { dst[base + a * N2 + n0 + ${q}u] = ${value}; }`;
+  });
+  return /* wgsl */ `// FFT as matmul: ${step === 'left' ? 'F_N1 · X (column DFTs)' : 'X · F_N2 (row DFTs)'}${inverse ? ', conjugated (inverse)' : ''}${twiddle ? ', twiddles fused' : ''}; ${COLS} outputs per invocation
 const N1 = ${N1}u;
 const N2 = ${N2}u;
 const L = ${N1 * N2}u;
+const GROUPS = ${Math.ceil(N2 / COLS)}u; // invocations per matrix row
 const ROWS = ${rows}u;
 
 ${declareBindings(bindings)}
-
+${
+  twiddle
+    ? `
+// v·t for the twiddle t${inverse ? ', conjugated' : ''}
+fn twiddled(v : vec2<f32>, t : vec2<f32>) -> vec2<f32> {
+  let ty = ${conj}t.y;
+  return vec2<f32>(v.x * t.x - v.y * ty, v.x * ty + v.y * t.x);
+}
+`
+    : ''
+}
 @compute @workgroup_size(${FFT_WG})
 fn main(@builtin(global_invocation_id) gid : vec3u) {
-  let e = gid.x; // output element, [a][n2] in an N1×N2 row
+  let e = gid.x;
   let row = gid.y;
-  if (e >= L || row >= ROWS) { return; }
+  if (e >= N1 * GROUPS || row >= ROWS) { return; }
   let base = row * L;
-  let a = e / N2;
-  let n2 = e % N2;
-  var acc = vec2<f32>(0.0);
-${loop}
-${epilogue}
-  dst[base + e] = acc;
+  let a = e / GROUPS; // matrix row
+  let n0 = (e % GROUPS) * ${COLS}u; // first of four neighbouring columns
+${cols.map((q) => `  let c${q} = min(n0 + ${q}u, N2 - 1u); // clamped for reads; stores are guarded`).join('\n')}
+${cols.map((q) => `  var acc${q} = vec2<f32>(0.0);`).join('\n')}
+${body.join('\n')}
+${stores.join('\n')}
 }
 `;
 }
@@ -146,11 +171,11 @@ function planDispatches(c: FftMatmulConfig): DispatchSpec[] {
   const L = c.L;
   const out: DispatchSpec[] = [];
   out.push({ label: `conv1d fft-matmul pack L${L}`, wgsl: packWgsl(c, L), bindings: PACK_BINDINGS.map((b) => (b.name === 'spec' ? { ...b, buffer: 'specA' } : b)), workgroups: rowGrid(L, 2 * C) });
-  out.push({ label: `conv1d F_${c.N1} · X, twiddles`, wgsl: matmulStepWgsl(c.N1, c.N2, 'left', false, true, 2 * C), bindings: stepBindings('specA', 'specB', 'f1', true), workgroups: rowGrid(L, 2 * C) });
-  out.push({ label: `conv1d Y · F_${c.N2}`, wgsl: matmulStepWgsl(c.N1, c.N2, 'right', false, false, 2 * C), bindings: stepBindings('specB', 'specA', 'f2', false), workgroups: rowGrid(L, 2 * C) });
+  out.push({ label: `conv1d F_${c.N1} · X, twiddles`, wgsl: matmulStepWgsl(c.N1, c.N2, 'left', false, true, 2 * C), bindings: stepBindings('specA', 'specB', 'f1', true), workgroups: rowGrid(perRow(c.N1, c.N2), 2 * C) });
+  out.push({ label: `conv1d Y · F_${c.N2}`, wgsl: matmulStepWgsl(c.N1, c.N2, 'right', false, false, 2 * C), bindings: stepBindings('specB', 'specA', 'f2', false), workgroups: rowGrid(perRow(c.N1, c.N2), 2 * C) });
   out.push({ label: 'conv1d fft-matmul pointwise product', wgsl: productWgsl(c, L), bindings: PRODUCT_BINDINGS.map((b) => ({ ...b, buffer: 'specA' })), workgroups: rowGrid(L, C) });
-  out.push({ label: `conv1d Z · conj(F_${c.N2}), conj twiddles`, wgsl: matmulStepWgsl(c.N1, c.N2, 'right', true, true, C), bindings: stepBindings('specA', 'specB', 'f2', true), workgroups: rowGrid(L, C) });
-  out.push({ label: `conv1d conj(F_${c.N1}) · Y`, wgsl: matmulStepWgsl(c.N1, c.N2, 'left', true, false, C), bindings: stepBindings('specB', 'specA', 'f1', false), workgroups: rowGrid(L, C) });
+  out.push({ label: `conv1d Z · conj(F_${c.N2}), conj twiddles`, wgsl: matmulStepWgsl(c.N1, c.N2, 'right', true, true, C), bindings: stepBindings('specA', 'specB', 'f2', true), workgroups: rowGrid(perRow(c.N1, c.N2), C) });
+  out.push({ label: `conv1d conj(F_${c.N1}) · Y`, wgsl: matmulStepWgsl(c.N1, c.N2, 'left', true, false, C), bindings: stepBindings('specB', 'specA', 'f1', false), workgroups: rowGrid(perRow(c.N1, c.N2), C) });
   out.push({ label: 'conv1d fft-matmul output', wgsl: outputWgsl(c, L), bindings: OUTPUT_BINDINGS.map((b) => (b.name === 'spec' ? { ...b, buffer: 'specA' } : b)), workgroups: rowGrid(c.length, C) });
   return out;
 }
