@@ -16,7 +16,7 @@ export const convMemoryLesson: Lesson = {
         'Neighbouring windows overlap, so every input is copied up to 9 times: the column matrix is R·S = 9 times the input (1.1 MiB here, against 128 KiB of input), written once and read again by the GEMM.',
       ],
       experiment: `#v=1&f=conv&k=im2col&${SHAPE}&${TILE}&seed=1&reps=3`,
-      lookFor: 'In the lab panel, the bytes table: the column matrix is the red bar. The result must be within its bound γ_n·Σ|w·x| with n = 288.',
+      lookFor: 'In the lab panel, the bytes chart and table: the column matrix is the “workspace” part of im2col’s bar. The result must be within its bound γ_n·Σ|w·x| with n = 288.',
       tryNext: 'Point at different outputs in the picture: each one’s im2col row copies 288 values, zeros included for the padding.',
     },
     {
@@ -42,8 +42,8 @@ export const convMemoryLesson: Lesson = {
     {
       title: 'Every method, one run',
       body: [
-        'Which is fastest depends on the device: on a GPU with plenty of memory bandwidth the copy is cheap and the GEMM fast; on a software (CPU) adapter the extra passes and bytes show. Only a measurement on your device answers it.',
-        'The direct kernels copy nothing at all, but re-read every input for each output that needs it.',
+        'Which is fastest depends on the device and the shape: the copy costs a pass over memory and its bytes, the GEMM gains a regular operand, the pointers cost an extra load per tap. Only a measurement on your device answers it.',
+        'The direct kernels copy nothing at all, but re-read every input for each output that needs it; the register-blocked one reuses each load for 8 output channels.',
       ],
       experiment: `#v=1&f=conv&k=direct-blocked&${SHAPE}&block=8&seed=1&reps=3`,
       lookFor: 'Press “Run every method at this shape” in the lab panel: the table gives each method’s time as a multiple of the fastest, its extra bytes, and its error against float64.',
