@@ -123,7 +123,7 @@ export function im2winGemmWgsl(d: Im2winConfig): string {
 
 const memoryOf = (d: Im2winConfig) => {
   const [x, w, y] = baseBuffers(d);
-  const win = { name: 'win', bytes: bytesOf(d.winCount), role: 'workspace' as const, what: `window-ordered strips, ${d.kernel} rows × ${d.WP} columns × ${d.cin} channels per output row` };
+  const win = { name: 'win', bytes: bytesOf(d.winCount), role: 'workspace' as const, what: `window-ordered strips, ${d.kernel} row${d.kernel === 1 ? '' : 's'} × ${d.WP} columns × ${d.cin} channel${d.cin === 1 ? '' : 's'} per output row` };
   return convMemory(
     [x, w, y, win],
     [

@@ -52,7 +52,7 @@ export function indirectWgsl(d: IndirectConfig): string {
 
 const memoryOf = (d: IndirectConfig) => {
   const [x, w, y] = baseBuffers(d);
-  const ind = { name: 'ind', bytes: 4 * d.MP * d.taps, role: 'table' as const, what: `indirection buffer, ${d.taps} pointers per output pixel` };
+  const ind = { name: 'ind', bytes: 4 * d.MP * d.taps, role: 'table' as const, what: `indirection buffer, ${d.taps} pointer${d.taps === 1 ? '' : 's'} per output pixel` };
   const zero = { name: 'zero row', bytes: bytesOf(d.cin), role: 'table' as const, what: 'the padding pixel every padded tap points at (stored after the input in x)' };
   return convMemory([x, w, y, ind, zero], [{ pass: 'GEMM through the indirection buffer', readBytes: ind.bytes + x.bytes + zero.bytes + w.bytes, writeBytes: y.bytes }]);
 };
