@@ -2,6 +2,8 @@
 // dataflow…), typed per family. A family declares its type next to its kernels
 // (src/kernels/<family>/extras.ts) and its views read it with extrasOf, without casts.
 import type { ConvExtras } from './conv/extras';
+import type { ScanExtras } from './scan/extras';
+import type { SparseExtras } from './sparse/extras';
 import type { FamilyId } from './vocabulary';
 
 /** Placeholder for a family whose extras are not typed yet: to be replaced by its own type. */
@@ -10,7 +12,7 @@ interface Untyped<F extends FamilyId> {
   [key: string]: unknown;
 }
 
-export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | Untyped<'sparse'> | Untyped<'scan'> | ConvExtras;
+export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | SparseExtras | ScanExtras | ConvExtras;
 
 export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
 
