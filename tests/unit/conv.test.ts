@@ -2,8 +2,9 @@
 // the host-side layouts (im2col rows, indirection buffer, Im2win strips) reproduce the
 // convolution, the float64 FFTs agree with direct sums, and the bench suite is valid.
 import { describe, expect, it } from 'vitest';
+import { addressSpaceOf, declareBindings } from '../../src/gpu/bindings';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
-import { defaultExperiment, findFamily, validateExperiment } from '../../src/kernels';
+import { defaultExperiment, findFamily, validateExperiment, type DispatchSpec } from '../../src/kernels';
 import { convFacetOf } from '../../src/kernels/conv/facet';
 import { variantOf } from '../../src/kernels/experiment';
 import { problemsFor } from '../../src/kernels/schema';
@@ -255,5 +256,46 @@ describe('the direct/FFT crossover', () => {
     expect(crossoverLength([{ length: 1, direct: 1, fft: 2 }, { length: 2, direct: 1, fft: 2 }])).toEqual({ kind: 'direct-always' });
     expect(crossoverLength([{ length: 1, direct: 2, fft: 1 }, { length: 2, direct: 3, fft: 1 }])).toEqual({ kind: 'fft-always' });
     expect(crossoverLength([{ length: 1, direct: 2, fft: 1 }])).toBeNull();
+  });
+});
+
+/** Why a dispatch's shader and its binding list could disagree, or null when they cannot. */
+function bindingProblem(d: DispatchSpec): string | null {
+  const bindings = d.bindings.filter((b) => typeof b !== 'string');
+  if (bindings.length !== d.bindings.length) return `${d.label}: a binding is a bare buffer name (declared by hand)`;
+  const declared = d.wgsl.match(/@binding\(\d+\)/g) ?? [];
+  if (declared.length !== bindings.length) return `${d.label}: ${declared.length} declarations for ${bindings.length} bindings`;
+  if (d.wgsl.startsWith('// register-blocked matmul')) {
+    // The matmul lab's kernel writes its own declarations (a, b, c): each must match the list, in order.
+    return bindings.every((b, i) => d.wgsl.includes(`@group(0) @binding(${i}) var<${addressSpaceOf(b)}> ${b.name} : ${b.type};`)) ? null : `${d.label}: the matmul kernel's declarations differ from the list`;
+  }
+  return d.wgsl.includes(declareBindings(bindings)) ? null : `${d.label}: declarations not generated from the bindings`;
+}
+
+describe('conv bindings are declared once', () => {
+  const settings: Record<string, Record<string, number | string>[]> = {
+    im2col: [{ layout: 'nhwc' }, { layout: 'nchw', batch: 1 }, { layout: 'nchw', batch: 3 }],
+    im2win: [{ layout: 'nhwc' }, { layout: 'nchw' }],
+    direct: [{ layout: 'nhwc' }, { layout: 'nchw' }],
+    'gemm-1x1': [{ layout: 'nhwc' }, { layout: 'nchw' }],
+    fft: [{ radix: 2 }, { radix: 4 }],
+  };
+  for (const v of family.variants) {
+    it(`${v.id}: every dispatch's WGSL declares exactly its plan's bindings`, () => {
+      for (const extra of settings[v.id] ?? [{}]) {
+        const params = { ...defaultExperiment('conv', v.id).params, ...extra, ...(v.params.some((p) => p.key === 'height') ? { height: 9, width: 7 } : { length: 100 }) };
+        const plan = v.plan(params, v.makeInputs(params, 1), SPEC_DEFAULT_CAPS);
+        expect(plan.dispatches.length).toBeGreaterThan(0);
+        for (const d of plan.dispatches) expect(bindingProblem(d)).toBeNull();
+      }
+    });
+  }
+  it('the check catches a declaration that differs from the list (a check that cannot fail is no check)', () => {
+    const v = family.variants.find((x) => x.id === 'im2col')!;
+    const params = defaultExperiment('conv', 'im2col').params;
+    const [copy, gemm] = v.plan(params, v.makeInputs(params, 1), SPEC_DEFAULT_CAPS).dispatches;
+    expect(bindingProblem({ ...copy, wgsl: copy.wgsl.replace('var<storage, read_write> col', 'var<storage, read> col') })).toMatch(/not generated/);
+    expect(bindingProblem({ ...gemm, bindings: [gemm.bindings[1], gemm.bindings[0], gemm.bindings[2]] })).toMatch(/differ/);
+    expect(bindingProblem({ ...copy, bindings: ['x', 'col'] })).toMatch(/bare buffer name/);
   });
 });
