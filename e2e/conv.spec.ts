@@ -21,12 +21,14 @@ test('conv lab by link: a 2-D method runs within its bound, the bytes chart and 
   await expect(picture).toHaveAttribute('aria-label', /output \(2, 3\) is selected and reads 9 input pixels and 0 padding zeros/);
   await page.getByRole('button', { name: 'output (0, 0)' }).focus();
   await expect(picture).toHaveAttribute('aria-label', /output \(0, 0\) is selected and reads 4 input pixels and 5 padding zeros/);
-  // Every method at this shape, in one run: five run within their bounds, the 1×1 GEMM is refused with its reason.
+  // Every method at this shape, in one run: five run within their bounds; the 1×1 GEMM and Winograd
+  // (stride 2) are refused with their reasons.
   await page.getByRole('button', { name: 'Run every method at this shape' }).click();
   const table = page.getByTestId('conv-methods-table');
-  await expect(table.locator('tbody tr')).toHaveCount(6, { timeout: 120_000 });
+  await expect(table.locator('tbody tr')).toHaveCount(7, { timeout: 120_000 });
   await expect(table.locator('tbody tr').filter({ hasText: /yes$/ })).toHaveCount(5);
   await expect(table.locator('tbody tr').filter({ hasText: '1×1 as a plain GEMM' })).toContainText('needs kernel size 1');
+  await expect(table.locator('tbody tr').filter({ hasText: 'Winograd' })).toContainText('need stride 1');
   await expect(page.getByRole('figure', { name: /Median time of each method on the same shape/ }).locator('.main-svg').first()).toBeVisible();
   // The experiment the user had chosen is back when the series ends.
   await expect(page.getByLabel('Variant')).toHaveValue('im2col');

@@ -58,6 +58,13 @@ describe('broken convolution kernels are caught by their bounds', () => {
     expect(bad.boundViolations).toBeGreaterThan(0);
   });
 
+  it('Winograd with a sign flipped in its input transform', async () => {
+    const shape = { layout: 'nchw', batch: 1, cin: 3, cout: 5, height: 8, width: 9, kernel: 3, stride: 1, pad: 1, dilation: 1 };
+    const { good, bad } = await runMutated('winograd', shape, () => true, 'let v2 = timesB(d2 - d1);', 'let v2 = timesB(d1 - d2);');
+    expect(good.boundViolations).toBe(0);
+    expect(bad.boundViolations).toBeGreaterThan(0);
+  });
+
   it('a radix-4 FFT stage with a missing twiddle', async () => {
     const seq = { channels: 2, length: 500, filter: 0, radix: 4 };
     const { good, bad } = await runMutated('fft', seq, (l) => l === 'conv1d fft forward radix 4 NS 4', 'twiddle(step)', 'vec2<f32>(1.0, 0.0)');

@@ -93,3 +93,34 @@ describe('2-D convolution on WebGPU (Dawn) against float64', () => {
     expect(problemsFor(v, { ...defaultExperiment('conv', 'im2col').params, height: 2, width: 2, kernel: 7, pad: 0 }, caps).join(' ')).toMatch(/there is no output/);
   });
 });
+
+describe('Winograd F(2×2, 3×3) on WebGPU against float64, within its own bound', () => {
+  const shapes: [string, Params][] = [
+    ['odd image 9×7, pad 1, odd channels 3→5', { batch: 1, cin: 3, cout: 5, height: 9, width: 7, pad: 1 }],
+    ['no padding, batch 3, 13×10', { batch: 3, cin: 4, cout: 9, height: 13, width: 10, pad: 0 }],
+    ['pad 2 (outputs beyond the input), 6×6, 32 channels', { batch: 1, cin: 32, cout: 8, height: 6, width: 6, pad: 2 }],
+    ['one pixel, pad 1', { batch: 1, cin: 2, cout: 3, height: 1, width: 1, pad: 1 }],
+  ];
+  for (const layout of ['nhwc', 'nchw']) {
+    for (const [name, shape] of shapes) {
+      it(`${layout}: ${name}`, async () => {
+        await check('winograd', { ...shape, kernel: 3, stride: 1, dilation: 1, layout });
+      });
+    }
+  }
+  it('the CPU emulation (the path without WebGPU) meets the same bound', async () => {
+    const { runExperimentCpu } = await import('../../src/kernels');
+    const base = defaultExperiment('conv', 'winograd');
+    const r = await runExperimentCpu({ ...base, params: { ...base.params, layout: 'nchw', batch: 2, cin: 5, cout: 6, height: 7, width: 8 }, reps: 1 });
+    expect(r.metrics.boundViolations).toBe(0);
+    expect(r.metrics.relFrobenius).toBeLessThan(1e-5);
+  });
+  it('refuses other kernels, strides and dilations with the reason', async () => {
+    const { caps } = await nodeDevice();
+    const v = findVariant('conv', 'winograd')!;
+    const base = defaultExperiment('conv', 'winograd').params;
+    expect(problemsFor(v, { ...base, kernel: 5 }, caps).join(' ')).toMatch(/written for 3×3 kernels/);
+    expect(problemsFor(v, { ...base, stride: 2 }, caps).join(' ')).toMatch(/need stride 1/);
+    expect(problemsFor(v, { ...base, dilation: 2 }, caps).join(' ')).toMatch(/dilation 1/);
+  });
+});

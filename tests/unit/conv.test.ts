@@ -48,6 +48,7 @@ describe('conv facet and memory model', () => {
       ['gemm-1x1', {}],
       ['indirect', { batch: 2, stride: 2 }],
       ['im2win', { layout: 'nchw', dilation: 2 }],
+      ['winograd', { cout: 13 }],
       ['direct-1d', { length: 300 }],
       ['fft', { length: 300, radix: 2 }],
       ['fft-matmul', { length: 300 }],
@@ -297,5 +298,25 @@ describe('conv bindings are declared once', () => {
     expect(bindingProblem({ ...copy, wgsl: copy.wgsl.replace('var<storage, read_write> col', 'var<storage, read> col') })).toMatch(/not generated/);
     expect(bindingProblem({ ...gemm, bindings: [gemm.bindings[1], gemm.bindings[0], gemm.bindings[2]] })).toMatch(/differ/);
     expect(bindingProblem({ ...copy, bindings: ['x', 'col'] })).toMatch(/bare buffer name/);
+  });
+});
+
+describe('the Winograd bound', () => {
+  it('sums transformed magnitudes that are never below Σ|w·x| — about 7× it for F(2×2, 3×3) on one channel', async () => {
+    const { winogradBound } = await import('../../src/numerics/winograd');
+    const d = conv2dDims({ layout: 'nhwc', batch: 1, cin: 1, cout: 3, height: 9, width: 11, kernel: 3, stride: 1, pad: 1, dilation: 1 });
+    const x = uniformArray(9 * 11, 1);
+    const w = uniformArray(9 * 3, 2);
+    const ref = conv2dReference(d, x, w);
+    const g = (8 * 2 ** -24) / (1 - 8 * 2 ** -24); // γ_(C+7), C = 1
+    const bound = winogradBound(d, x, w);
+    let ratio = 0;
+    for (let i = 0; i < bound.length; i++) {
+      // Each direct product w·x is a group of Winograd terms whose coefficients sum to 1: Σ|terms| ≥ |w·x|.
+      expect(bound[i] / g).toBeGreaterThanOrEqual(ref.absSum[i] * (1 - 1e-12));
+      ratio += bound[i] / g / ref.absSum[i];
+    }
+    expect(ratio / bound.length).toBeGreaterThan(5);
+    expect(ratio / bound.length).toBeLessThan(10);
   });
 });

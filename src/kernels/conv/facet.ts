@@ -14,6 +14,7 @@ export type ConvPicture =
   | 'gemm-view' // 1×1: the input already is the GEMM operand
   | 'indirection' // R·S pointers per output pixel into the input
   | 'window-order' // Im2win: R input rows per output row, column by column
+  | 'winograd-tile' // Winograd: a 4×4 input tile per 2×2 output tile
   | 'sliding' // 1-D direct: a window of K inputs per output
   | 'fft-stages' // 1-D radix-2/4 FFT: log L stages of butterflies
   | 'dft-matrices'; // 1-D FFT as N1- and N2-point DFT matrices

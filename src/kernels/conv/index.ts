@@ -1,5 +1,5 @@
-// The convolution family: 2-D convolution five ways (direct, direct register-blocked, im2col +
-// GEMM, 1×1 as a GEMM, indirect, Im2win) and long 1-D convolution three ways (direct, radix-2/4
+// The convolution family: 2-D convolution (direct, direct register-blocked, im2col + GEMM, 1×1
+// as a GEMM, indirect, Im2win, Winograd F(2×2, 3×3)) and long 1-D convolution three ways (direct, radix-2/4
 // FFT, FFT as matrix multiplication). Memory against speed against precision.
 import type { BenchCase, FamilyDef, Params } from '../types';
 import { direct } from './direct';
@@ -11,8 +11,9 @@ import { gemm1x1 } from './gemm1x1';
 import { im2col } from './im2col';
 import { im2win } from './im2win';
 import { indirect } from './indirect';
+import { winograd } from './winograd';
 
-const VARIANTS = [direct, directBlocked, im2col, gemm1x1, indirect, im2win, direct1d, fftConv, fftMatmul];
+const VARIANTS = [direct, directBlocked, im2col, gemm1x1, indirect, im2win, winograd, direct1d, fftConv, fftMatmul];
 
 function bench(variant: string, params: Params, label?: string, reps = 3): BenchCase {
   const keys = new Set(VARIANTS.find((v) => v.id === variant)?.params.map((p) => p.key));
@@ -26,14 +27,14 @@ const GENERAL_2D = ['direct', 'direct-blocked', 'im2col', 'indirect', 'im2win'];
 export const convFamily: FamilyDef = {
   id: 'conv',
   label: 'Convolution',
-  summary: 'The same convolution five ways — direct, im2col + GEMM, 1×1 GEMM, indirect, Im2win — and long 1-D convolution by FFT: memory against speed against precision.',
+  summary: 'The same convolution several ways — direct, im2col + GEMM, 1×1 GEMM, indirect, Im2win, Winograd — and long 1-D convolution by FFT: memory against speed against precision.',
   variants: VARIANTS,
   benchSuite() {
     const cases: BenchCase[] = [];
     // One shape, every method, NHWC then NCHW (indirect is NHWC only).
     const shape = { batch: 1, cin: 32, cout: 32, height: 32, width: 32, kernel: 3, stride: 1, pad: 1, dilation: 1 };
     for (const layout of ['nhwc', 'nchw']) {
-      for (const v of GENERAL_2D) if (!(v === 'indirect' && layout === 'nchw')) cases.push(bench(v, { ...shape, layout }, `${v} ${layout} 3×3`));
+      for (const v of [...GENERAL_2D, 'winograd']) if (!(v === 'indirect' && layout === 'nchw')) cases.push(bench(v, { ...shape, layout }, `${v} ${layout} 3×3`));
     }
     // 1×1: the plain GEMM against the general methods.
     const pointwise = { ...shape, layout: 'nhwc', kernel: 1, pad: 0 };

@@ -53,6 +53,11 @@ export function LayoutPicture({ params, picture }: { params: Record<string, unkn
   const top = 20;
   const planesH = Math.max(Hp, d.outH) * CELL + top + 10;
   const readAt = new Map(taps.map((e, t) => [`${e.iy + d.pad},${e.ix + d.pad}`, t]));
+  // Winograd: the 4×4 input tile (padded coordinates) and the 2×2 output tile of the selected output.
+  const tileY = 2 * Math.floor(oy / 2);
+  const tileX = 2 * Math.floor(ox / 2);
+  const inTile = (y: number, x: number) => picture === 'winograd-tile' && y >= tileY && y < tileY + 4 && x >= tileX && x < tileX + 4;
+  const inOutTile = (y: number, x: number) => picture === 'winograd-tile' && y >= tileY && y < tileY + 2 && x >= tileX && x < tileX + 2;
 
   const strip = stripFor(picture, d, row, taps, oy, ox);
   const stripTop = planesH + 30;
@@ -83,7 +88,7 @@ export function LayoutPicture({ params, picture }: { params: Record<string, unkn
                   y={top + y * CELL}
                   width={CELL - 2}
                   height={CELL - 2}
-                  fill={tap !== undefined ? OKABE_ITO[1] : inside ? '#fff' : '#eef0f3'}
+                  fill={tap !== undefined ? OKABE_ITO[1] : inTile(y, x) ? '#f6d9a6' : inside ? '#fff' : '#eef0f3'}
                   stroke={inside ? '#8c96a1' : '#b8c0c8'}
                   strokeDasharray={inside ? undefined : '3 2'}
                 >
@@ -111,7 +116,7 @@ export function LayoutPicture({ params, picture }: { params: Record<string, unkn
                 y={top + y * CELL}
                 width={CELL - 2}
                 height={CELL - 2}
-                fill={chosen ? OKABE_ITO[5] : '#fff'}
+                fill={chosen ? OKABE_ITO[5] : inOutTile(y, x) ? '#bfe0f4' : '#fff'}
                 stroke="#5b6470"
                 tabIndex={0}
                 role="button"
@@ -250,6 +255,18 @@ function stripFor(picture: ConvPicture, d: ReturnType<typeof conv2dDims>, row: C
         ),
       };
     }
+    case 'winograd-tile':
+      return {
+        ...none,
+        width: 400,
+        height: 20,
+        caption: `Winograd F(2×2, 3×3) computes output (${oy}, ${ox}) together with the rest of its 2×2 tile (light blue) from the 4×4 input tile around them (light and dark orange): per channel, 16 transformed inputs times 16 transformed weights — 16 multiplications for 4 outputs, where the direct method needs 36 — then additions transform the sums back.`,
+        node: (
+          <text x={0} y={12} fontSize={12}>
+            one 4×4 input tile → one 2×2 output tile (16 multiplies per channel instead of 36)
+          </text>
+        ),
+      };
     case 'gemm-view':
       return {
         ...none,
