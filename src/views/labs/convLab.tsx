@@ -128,6 +128,7 @@ function MemoryPanel({ experiment, methods, caps }: { experiment: Experiment; me
         ]}
         layout={{ barmode: 'stack', yaxis: { title: { text: 'MiB allocated' } }, xaxis: { automargin: true } }}
       />
+      <div className="scroll" tabIndex={0} role="region" aria-label="Bytes per method (table)">
       <table data-testid="conv-memory-table">
         <caption style={{ textAlign: 'left' }}>The same numbers, with the bytes each method’s passes read and write (compulsory traffic; caches may re-read more)</caption>
         <thead>
@@ -169,6 +170,7 @@ function MemoryPanel({ experiment, methods, caps }: { experiment: Experiment; me
           ))}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }
@@ -261,6 +263,7 @@ function MethodsTable({ rows }: { rows: SeriesRow[] }) {
         data={[{ type: 'bar', x: done.map((r) => r.label), y: done.map((r) => r.result.medianSeconds * 1e3), marker: { color: OKABE_ITO[0] }, name: 'median ms' }]}
         layout={{ yaxis: { title: { text: 'median time (ms)' } }, xaxis: { automargin: true }, showlegend: false }}
       />
+      <div className="scroll" tabIndex={0} role="region" aria-label="Time, bytes and error per method (table)">
       <table data-testid="conv-methods-table">
         <caption style={{ textAlign: 'left' }}>Time, bytes and error against float64 per method (same inputs, same run)</caption>
         <thead>
@@ -299,6 +302,7 @@ function MethodsTable({ rows }: { rows: SeriesRow[] }) {
           ))}
         </tbody>
       </table>
+      </div>
     </>
   );
 }
@@ -360,6 +364,7 @@ function SweepCharts({ rows, axis }: { rows: SeriesRow[]; axis: 'kernel' | 'leng
           layout={{ xaxis: { title: { text: 'sequence length N' }, type: 'log', tickvals: values }, yaxis: { title: { text: '‖ŷ − y‖₂ / (‖x‖₂‖h‖₂)' }, type: 'log', exponentformat: 'power' } }}
         />
       )}
+      <div className="scroll" tabIndex={0} role="region" aria-label="Time and error per method and point (table)">
       <table data-testid="conv-sweep-table">
         <caption style={{ textAlign: 'left' }}>{axis === 'kernel' ? 'Time and error against kernel size' : 'Time and error against sequence length'}, per method</caption>
         <thead>
@@ -398,6 +403,7 @@ function SweepCharts({ rows, axis }: { rows: SeriesRow[]; axis: 'kernel' | 'leng
           ))}
         </tbody>
       </table>
+      </div>
     </>
   );
 }
