@@ -320,3 +320,22 @@ describe('the Winograd bound', () => {
     expect(ratio / bound.length).toBeLessThan(10);
   });
 });
+
+describe('conv baselines', () => {
+  it('every method names the direct form of its own shape as its baseline, with valid parameters', () => {
+    for (const v of family.variants) {
+      const params = defaultExperiment('conv', v.id).params;
+      if (v.role === 'baseline') {
+        expect(v.baseline, v.id).toBeUndefined();
+        continue;
+      }
+      const ref = v.baseline!(params)!;
+      const base = family.variants.find((x) => x.id === ref.variant)!;
+      expect(base.role, v.id).toBe('baseline');
+      expect(convFacetOf(base)!.dims).toBe(convFacetOf(v)!.dims);
+      const { problems, experiment } = validateExperiment({ family: 'conv', variant: ref.variant, params: ref.params, seed: 1, reps: 1 });
+      expect(problems, v.id).toEqual([]);
+      expect(base.shapeLabel(experiment.params)).toBe(v.shapeLabel(params));
+    }
+  });
+});

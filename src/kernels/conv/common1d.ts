@@ -26,6 +26,11 @@ export function conv1dConfig(v: Conv1dValues): Conv1dShape {
   return { channels: v.channels, length: v.length, filter: v.filter === 0 ? v.length : v.filter };
 }
 
+/** The direct form at the same shape: what the FFT forms are compared against. */
+export function directBaseline1d(s: Conv1dShape) {
+  return { variant: 'direct-1d', params: { channels: s.channels, length: s.length, filter: s.filter } };
+}
+
 export function conv1dShapeProblems(s: Conv1dShape): string[] {
   return s.filter > s.length ? [`the filter (K = ${s.filter}) is longer than the sequence (N = ${s.length}): taps beyond N never reach an output; set K ≤ N (or 0 for K = N)`] : [];
 }

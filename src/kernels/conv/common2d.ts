@@ -92,6 +92,12 @@ export function heatmapColumns(d: Conv2dDims): number {
 /** 2·B·P·Cout·C·R·S: every multiply-add of the definition, padding taps included (the usual count). */
 export const conv2dFlops = (d: Conv2dDims) => 2 * d.batch * d.pixels * d.cout * d.depth;
 
+/** The direct kernel at the same shape: what every other 2-D method is compared against. */
+export function directBaseline(d: Conv2dDims) {
+  const { layout, batch, cin, cout, height, width, kernel, stride, pad, dilation } = d;
+  return { variant: 'direct', params: { layout, batch, cin, cout, height, width, kernel, stride, pad, dilation } };
+}
+
 /** The extras of a 2-D run: its memory, from the same model the panel shows before running. */
 export function conv2dExtras(memory: ConvMemory): ConvExtras {
   return { family: 'conv', dims: '2d', memory };

@@ -9,6 +9,7 @@ import {
   CONV2D_SHAPE,
   conv2dConfig,
   conv2dExtras,
+  directBaseline,
   conv2dFlops,
   conv2dProblems,
   conv2dShared,
@@ -114,6 +115,7 @@ export const directBlocked = defineConvVariant(
     }),
     work: (d) => ({ flops: conv2dFlops(d), bytes: memoryOf(d).movedBytes }),
     extras: (d) => conv2dExtras(memoryOf(d)),
+    baseline: directBaseline,
     notes: (d) =>
       d.cout % d.block === 0
         ? [`Each input value loaded feeds ${d.block} output channels.`]

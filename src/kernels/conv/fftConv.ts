@@ -18,6 +18,7 @@ import {
   conv1dConfig,
   conv1dShapeProblems,
   conv1dShared,
+  directBaseline1d,
   FFT_WG,
   OUTPUT_BINDINGS,
   outputWgsl,
@@ -104,7 +105,7 @@ ${stores}
 `;
 }
 
-function fftPlanDispatches(c: FftConfig): { dispatches: DispatchSpec[]; result: 'specA' | 'specB' } {
+function fftPlanDispatches(c: FftConfig): DispatchSpec[] {
   const C = c.channels;
   const L = c.L;
   const dispatches: DispatchSpec[] = [];
@@ -140,7 +141,7 @@ function fftPlanDispatches(c: FftConfig): { dispatches: DispatchSpec[]; result: 
     bindings: OUTPUT_BINDINGS.map((b) => (b.name === 'spec' ? { ...b, buffer: current } : b)),
     workgroups: rowGrid(c.length, C),
   });
-  return { dispatches, result: current as 'specA' | 'specB' };
+  return dispatches;
 }
 
 /** The FFT convolution bound (normwise, per channel; numerics/conv1d.ts fftConvBound), on every element. */
@@ -226,10 +227,11 @@ export const fftConv = defineConvVariant(
           { name: 'specB', bytes: spec, usage: 'storage' },
           { name: 'y', bytes: 4 * c.channels * c.length, usage: 'storage' },
         ],
-        dispatches: fftPlanDispatches(c).dispatches,
+        dispatches: fftPlanDispatches(c),
         output: { buffer: 'y', type: 'f32', count: c.channels * c.length },
       };
     },
+    baseline: directBaseline1d,
     work: (c) => ({ flops: fftFlops(c), bytes: memoryOf(c).movedBytes }),
     extras: (c, inputs, output, ref) => ({
       family: 'conv',

@@ -21,6 +21,7 @@ import {
   conv1dConfig,
   conv1dShapeProblems,
   conv1dShared,
+  directBaseline1d,
   FFT_WG,
   OUTPUT_BINDINGS,
   outputWgsl,
@@ -253,6 +254,7 @@ export const fftMatmul = defineConvVariant(
         output: { buffer: 'y', type: 'f32', count: c.channels * c.length },
       };
     },
+    baseline: directBaseline1d,
     work: (c) => ({ flops: matmulFlops(c), bytes: memoryOf(c).movedBytes }),
     extras: (c, inputs, output, ref) => {
       const sequence = { ...sequenceError(c, inputs, output, ref.values, ref.bound), fftSize: c.L, factors: [c.N1, c.N2], epsilon: matmulFftEpsilon(c.N1, c.N2) };

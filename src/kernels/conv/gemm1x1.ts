@@ -6,7 +6,7 @@
 // with the reason: it is not a plain GEMM of the input.
 import { outputCount, type Conv2dDims } from '../../numerics/conv2d';
 import { paramSchema } from '../params';
-import { baseBuffers, CONV2D_SHAPE, conv2dConfig, conv2dExtras, conv2dFlops, conv2dProblems, conv2dShared } from './common2d';
+import { baseBuffers, CONV2D_SHAPE, conv2dConfig, conv2dExtras, directBaseline, conv2dFlops, conv2dProblems, conv2dShared } from './common2d';
 import { convMemory, defineConvVariant } from './facet';
 import { GEMM_TILE, gemmGrid, gemmTileProblems, matmulLabBindings, matmulLabGemm, pickTile, type GemmTile } from './gemm';
 
@@ -70,6 +70,7 @@ export const gemm1x1 = defineConvVariant(
     },
     work: (d) => ({ flops: conv2dFlops(d), bytes: memoryOf(d).movedBytes }),
     extras: (d) => conv2dExtras(memoryOf(d)),
+    baseline: directBaseline,
     notes: () => ['No copy and no pointers: the input buffer is the GEMM operand.'],
   },
   { dims: '2d', picture: 'gemm-view', memory: memoryOf },

@@ -15,6 +15,7 @@ import {
   CONV2D_SHAPE,
   conv2dConfig,
   conv2dExtras,
+  directBaseline,
   conv2dFlops,
   conv2dProblems,
   conv2dShared,
@@ -180,6 +181,7 @@ export const im2col = defineConvVariant(
     },
     work: (d) => ({ flops: conv2dFlops(d), bytes: memoryOf(d).movedBytes }),
     extras: (d) => conv2dExtras(memoryOf(d)),
+    baseline: directBaseline,
     notes: (d) => [
       `The column matrix holds ${d.colCount} values: ${(d.colCount / Math.max(1, d.batch * d.cin * d.height * d.width)).toFixed(2)}× the input.`,
       d.layout === 'nhwc' ? 'NHWC: col·W is the NHWC output directly.' : d.permute ? 'NCHW with a batch: W·col is Cout × (B·P); a third pass permutes it into NCHW.' : 'NCHW, one image: W·col is the NCHW output directly.',

@@ -16,6 +16,7 @@ import {
   CONV2D_SHAPE,
   conv2dConfig,
   conv2dExtras,
+  directBaseline,
   conv2dFlops,
   conv2dProblems,
   conv2dShared,
@@ -160,6 +161,7 @@ export const im2win = defineConvVariant(
     }),
     work: (d) => ({ flops: conv2dFlops(d), bytes: memoryOf(d).movedBytes }),
     extras: (d) => conv2dExtras(memoryOf(d)),
+    baseline: directBaseline,
     notes: (d) => [
       `The strips hold ${d.winCount} values (${(d.winCount / Math.max(1, d.batch * d.cin * d.height * d.width)).toFixed(2)}× the input); im2col would hold ${d.MP * d.depth}.`,
       d.dilation === 1 ? 'Dilation 1: each window is one contiguous run.' : `Dilation ${d.dilation}: each window is ${d.kernel} runs, ${d.dilation} columns apart.`,

@@ -10,7 +10,7 @@
 import { readOnly, readWrite } from '../../gpu/bindings';
 import { indirectionBuffer, inputCount, outputCount, type Conv2dDims } from '../../numerics/conv2d';
 import { paramSchema } from '../params';
-import { baseBuffers, bytesOf, CONV2D_SHAPE, conv2dConfig, conv2dExtras, conv2dFlops, conv2dProblems, conv2dShared, shapeConstants } from './common2d';
+import { baseBuffers, bytesOf, CONV2D_SHAPE, conv2dConfig, conv2dExtras, directBaseline, conv2dFlops, conv2dProblems, conv2dShared, shapeConstants } from './common2d';
 import { convMemory, defineConvVariant } from './facet';
 import { GEMM_TILE, gemmGrid, gemmTileProblems, pickTile, type GemmTile } from './gemm';
 import { microKernelWgsl } from './microkernel';
@@ -90,6 +90,7 @@ export const indirect = defineConvVariant(
     },
     work: (d) => ({ flops: conv2dFlops(d), bytes: memoryOf(d).movedBytes }),
     extras: (d) => conv2dExtras(memoryOf(d)),
+    baseline: directBaseline,
     notes: (d) => [`${d.taps} pointers per output pixel instead of ${d.depth} copied values: ${d.cin}× less workspace than im2col.`],
   },
   { dims: '2d', picture: 'indirection', memory: memoryOf },

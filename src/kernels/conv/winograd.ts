@@ -14,6 +14,7 @@ import {
   CONV2D_SHAPE,
   conv2dConfig,
   conv2dExtras,
+  directBaseline,
   conv2dFlops,
   conv2dProblems,
   conv2dShared,
@@ -185,6 +186,7 @@ export const winograd = defineConvVariant(
     }),
     work: (d) => ({ flops: conv2dFlops(d), bytes: memoryOf(d).movedBytes }),
     extras: (d) => conv2dExtras(memoryOf(d)),
+    baseline: directBaseline,
     notes: (d) => [
       `${d.tilesY}×${d.tilesX} tiles of 2×2 outputs; per channel and tile 16 multiplications instead of 36 (GFLOP/s counts the direct method's 2·C·R·S per output, so it can exceed what the arithmetic did).`,
     ],
