@@ -2,6 +2,7 @@
 // dataflow…), typed per family. A family declares its type next to its kernels
 // (src/kernels/<family>/extras.ts) and its views read it with extrasOf, without casts.
 import type { ConvExtras } from './conv/extras';
+import type { QuantExtras } from './quant/extras';
 import type { ScanExtras } from './scan/extras';
 import type { SparseExtras } from './sparse/extras';
 import type { FamilyId } from './vocabulary';
@@ -12,7 +13,7 @@ interface Untyped<F extends FamilyId> {
   [key: string]: unknown;
 }
 
-export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | SparseExtras | ScanExtras | ConvExtras;
+export type FamilyExtras = Untyped<'matmul'> | QuantExtras | SparseExtras | ScanExtras | ConvExtras;
 
 export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
 
