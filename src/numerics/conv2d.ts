@@ -185,19 +185,24 @@ export function im2colRow(d: Conv2dShape, oy: number, ox: number): ColumnEntry[]
   return row;
 }
 
-/** The zero row's offset in the indirect kernel's input buffer: just past the image data (NHWC). */
+/** NHWC: the zero row's offset in the indirect kernel's input buffer, just past the image data. */
 export const zeroRowOffset = (d: Conv2dShape) => inputCount(d);
 
+/** The pointer NCHW's indirection buffer stores for a tap in the padding (there is no zero row to point at). */
+export const PADDED_TAP = 0xffffffff;
+
 /**
- * The indirection buffer of the Indirect Convolution Algorithm (Dukhan 2019), NHWC: for output
- * pixel m = (b·outH + oy)·outW + ox and tap t = r·S + s, the offset of the first channel of the
- * input pixel it reads, ((b·H + iy)·W + ix)·cin, or of a row of cin zeros past the image for taps
- * that fall into the padding. The GEMM's A row m is then x[ptr[m][t] + c] for t, c: no copy.
+ * The indirection buffer of the Indirect Convolution Algorithm (Dukhan 2019): for output pixel
+ * m = (b·outH + oy)·outW + ox and tap t = r·S + s, the offset of channel 0 of the input pixel
+ * that tap reads. The GEMM's A row m is then x[ptr[m][t] + c·stride] for t, c: no copy.
+ *  - NHWC (the paper's layout): a pixel's C channels are adjacent (stride 1), and taps in the
+ *    padding point at one row of C zeros stored past the image;
+ *  - NCHW: a pixel's channels are H·W apart (stride H·W), so no row of zeros can serve every
+ *    tap; padded taps hold PADDED_TAP and the kernel masks their loads to zero.
  */
 export function indirectionBuffer(d: Conv2dDims): Uint32Array {
-  if (d.layout !== 'nhwc') throw new Error('the indirection buffer points at NHWC pixel rows');
   const ptr = new Uint32Array(d.batch * d.pixels * d.taps);
-  const zero = zeroRowOffset(d);
+  const padded = d.layout === 'nhwc' ? zeroRowOffset(d) : PADDED_TAP;
   let i = 0;
   for (let b = 0; b < d.batch; b++) {
     for (let oy = 0; oy < d.outH; oy++) {
@@ -205,7 +210,7 @@ export function indirectionBuffer(d: Conv2dDims): Uint32Array {
         for (let r = 0; r < d.kernel; r++) {
           for (let s = 0; s < d.kernel; s++) {
             const { iy, ix, inside } = tapSource(d, oy, ox, r, s);
-            ptr[i++] = inside ? ((b * d.height + iy) * d.width + ix) * d.cin : zero;
+            ptr[i++] = inside ? inputIndex(d, b, 0, iy, ix) : padded;
           }
         }
       }

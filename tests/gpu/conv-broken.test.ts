@@ -51,6 +51,13 @@ describe('broken convolution kernels are caught by their bounds', () => {
     expect(bad.boundViolations).toBeGreaterThan(0);
   });
 
+  it('indirect convolution in NCHW reading padded taps without their mask', async () => {
+    const shape = { layout: 'nchw', batch: 1, cin: 3, cout: 4, height: 6, width: 5, kernel: 3, stride: 1, pad: 1, dilation: 1 };
+    const { good, bad } = await runMutated('indirect', shape, () => true, /\* mask(\d+)/g, '');
+    expect(good.boundViolations).toBe(0);
+    expect(bad.boundViolations).toBeGreaterThan(0);
+  });
+
   it('direct convolution with the dilation dropped', async () => {
     const shape = { layout: 'nchw', batch: 1, cin: 2, cout: 3, height: 10, width: 10, kernel: 3, stride: 1, pad: 2, dilation: 2 };
     const { good, bad } = await runMutated('direct', shape, () => true, /\* DIL/g, '');

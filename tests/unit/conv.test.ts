@@ -21,6 +21,7 @@ import {
   indirectionBuffer,
   inputIndex,
   outputIndex,
+  PADDED_TAP,
   zeroRowOffset,
   type Conv2dShape,
 } from '../../src/numerics/conv2d';
@@ -47,6 +48,7 @@ describe('conv facet and memory model', () => {
       ['im2col', { layout: 'nchw', batch: 1 }],
       ['gemm-1x1', {}],
       ['indirect', { batch: 2, stride: 2 }],
+      ['indirect', { layout: 'nchw', batch: 2 }],
       ['im2win', { layout: 'nchw', dilation: 2 }],
       ['winograd', { cout: 13 }],
       ['direct-1d', { length: 300 }],
@@ -119,6 +121,25 @@ describe('host-side layouts reproduce the convolution', () => {
       }
     });
   }
+
+  it('NCHW’s indirection buffer points at channel 0 of each tap’s pixel, padded taps hold the marker', () => {
+    const d = conv2dDims(shapes[1]);
+    const ptr = indirectionBuffer(d);
+    let padded = 0;
+    for (let b = 0; b < d.batch; b++) {
+      for (let oy = 0; oy < d.outH; oy++) {
+        for (let ox = 0; ox < d.outW; ox++) {
+          const m = (b * d.outH + oy) * d.outW + ox;
+          for (const e of im2colRow(d, oy, ox).filter((e) => e.c === 0)) {
+            const p = ptr[m * d.taps + e.r * d.kernel + e.s];
+            expect(p).toBe(e.inside ? inputIndex(d, b, 0, e.iy, e.ix) : PADDED_TAP);
+            if (!e.inside) padded++;
+          }
+        }
+      }
+    }
+    expect(padded).toBeGreaterThan(0);
+  });
 
   it('the indirection buffer points at each tap’s input pixel, padded taps at the zero row', () => {
     const d = conv2dDims(shapes[0]);
@@ -280,6 +301,8 @@ describe('conv bindings are declared once', () => {
     direct: [{ layout: 'nhwc' }, { layout: 'nchw' }],
     'gemm-1x1': [{ layout: 'nhwc' }, { layout: 'nchw' }],
     fft: [{ radix: 2 }, { radix: 4 }],
+    indirect: [{ layout: 'nhwc' }, { layout: 'nchw' }],
+    winograd: [{ layout: 'nhwc' }, { layout: 'nchw' }],
   };
   for (const v of family.variants) {
     it(`${v.id}: every dispatch's WGSL declares exactly its plan's bindings`, () => {

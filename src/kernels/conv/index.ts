@@ -31,10 +31,10 @@ export const convFamily: FamilyDef = {
   variants: VARIANTS,
   benchSuite() {
     const cases: BenchCase[] = [];
-    // One shape, every method, NHWC then NCHW (indirect is NHWC only).
+    // One shape, every method, NHWC then NCHW.
     const shape = { batch: 1, cin: 32, cout: 32, height: 32, width: 32, kernel: 3, stride: 1, pad: 1, dilation: 1 };
     for (const layout of ['nhwc', 'nchw']) {
-      for (const v of [...GENERAL_2D, 'winograd']) if (!(v === 'indirect' && layout === 'nchw')) cases.push(bench(v, { ...shape, layout }, `${v} ${layout} 3×3`));
+      for (const v of [...GENERAL_2D, 'winograd']) cases.push(bench(v, { ...shape, layout }, `${v} ${layout} 3×3`));
     }
     // 1×1: the plain GEMM against the general methods.
     const pointwise = { ...shape, layout: 'nhwc', kernel: 1, pad: 0 };

@@ -200,7 +200,7 @@ function stripFor(picture: ConvPicture, d: ReturnType<typeof conv2dDims>, row: C
         width: taps.length * w,
         height: 20 + CELL,
         anchor: (t) => ({ x: t * w + w / 2, y: 18 }),
-        caption: `The indirect method stores only ${taps.length} pointers for this output — each to the first channel of the pixel a tap reads (the ${d.cin} channels follow it in NHWC memory), or to one shared row of zeros for taps in the padding — and the GEMM micro-kernel loads through them: ${d.cin}× less than an im2col row.`,
+        caption: `The indirect method stores only ${taps.length} pointers for this output — each to channel 0 of the pixel a tap reads — and the GEMM micro-kernel loads through them: ${d.cin}× less than an im2col row. ${d.layout === 'nhwc' ? `In NHWC the ${d.cin} channels follow the pointer in memory, and taps in the padding point at one shared row of zeros.` : `In NCHW the channels lie H·W apart, so no row of zeros can stand for a padded pixel: those taps hold a marker and their loads are masked to zero.`}`,
         node: (
           <>
             <text x={0} y={12} fontSize={12}>
