@@ -2,18 +2,13 @@
 // dataflow…), typed per family. A family declares its type next to its kernels
 // (src/kernels/<family>/extras.ts) and its views read it with extrasOf, without casts.
 import type { ConvExtras } from './conv/extras';
+import type { MatmulExtras } from './matmul/extras';
 import type { QuantExtras } from './quant/extras';
 import type { ScanExtras } from './scan/extras';
 import type { SparseExtras } from './sparse/extras';
 import type { FamilyId } from './vocabulary';
 
-/** Placeholder for a family whose extras are not typed yet: to be replaced by its own type. */
-interface Untyped<F extends FamilyId> {
-  family?: F;
-  [key: string]: unknown;
-}
-
-export type FamilyExtras = Untyped<'matmul'> | QuantExtras | SparseExtras | ScanExtras | ConvExtras;
+export type FamilyExtras = MatmulExtras | QuantExtras | SparseExtras | ScanExtras | ConvExtras;
 
 export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
 

@@ -2,8 +2,7 @@
 // kernel itself (regBlockWgsl: global staging, scalar loads, bounds-checked edges); the indirect
 // and Im2win kernels use the same tile geometry in conv's own micro-kernel (microkernel.ts), whose
 // A operand is addressed through pointers or windows instead of a row-major matrix.
-import { readOnly, readWrite } from '../../gpu/bindings';
-import { regBlockWgsl, REGBLOCK_DEFAULT } from '../matmul/regblock';
+import { regBlockBindings, regBlockWgsl, REGBLOCK_DEFAULT } from '../matmul/regblock';
 import { int } from '../params';
 import { checkDispatch, checkWorkgroup } from '../schema';
 import type { Binding, DeviceCaps } from '../types';
@@ -45,9 +44,14 @@ export function matmulLabGemm(shape: { M: number; N: number; K: number }, t: Gem
 }
 
 /**
- * The bindings of regBlockWgsl (a, b, c at 0, 1, 2), bound to this plan's buffers. The matmul
- * kernel writes its own declarations with these names; the list here says which buffer each is.
+ * The matmul kernel's own bindings (a, b, c: regBlockBindings, from which its WGSL declarations
+ * are generated), bound to this plan's buffers.
  */
-export function matmulLabBindings(a: { buffer: string; note: string }, b: { buffer: string; note: string }, c: { buffer: string; note: string }): Binding[] {
-  return [readOnly('a', 'array<f32>', a.note, a.buffer), readOnly('b', 'array<f32>', b.note, b.buffer), readWrite('c', 'array<f32>', c.note, c.buffer)];
+export function matmulLabBindings(a: string, b: string, c: string): Binding[] {
+  const [ba, bb, bc] = regBlockBindings(false);
+  return [
+    { ...ba, buffer: a },
+    { ...bb, buffer: b },
+    { ...bc, buffer: c },
+  ];
 }

@@ -29,11 +29,13 @@ function gemmOf(d: OneByOneConfig) {
   return d.layout === 'nhwc'
     ? {
         shape: { M: d.batch * HW, N: d.cout, K: d.cin },
-        bindings: matmulLabBindings({ buffer: 'x', note: 'A: input NHWC = (B·H·W) × C' }, { buffer: 'w', note: 'B: filter = C × Cout' }, { buffer: 'y', note: 'C: output NHWC' }),
+        // A = the NHWC input as (B·H·W) × C, B = the filter C × Cout, C = the NHWC output
+        bindings: matmulLabBindings('x', 'w', 'y'),
       }
     : {
         shape: { M: d.cout, N: HW, K: d.cin },
-        bindings: matmulLabBindings({ buffer: 'w', note: 'A: filter = Cout × C' }, { buffer: 'x', note: 'B: input NCHW = C × (H·W)' }, { buffer: 'y', note: 'C: output NCHW' }),
+        // A = the filter Cout × C, B = the NCHW image as C × (H·W), C = the NCHW output
+        bindings: matmulLabBindings('w', 'x', 'y'),
       };
 }
 

@@ -112,16 +112,14 @@ function gemmOf(d: Im2colConfig) {
   if (d.layout === 'nhwc') {
     return {
       shape: { M: d.MP, N: d.cout, K: d.depth },
-      bindings: matmulLabBindings({ buffer: 'col', note: 'A: column matrix (B·P) × (R·S·C)' }, { buffer: 'w', note: 'B: filter HWIO = (R·S·C) × Cout' }, { buffer: 'y', note: 'C: output NHWC' }),
+      // A = the column matrix (B·P) × (R·S·C), B = the HWIO filter, C = the NHWC output
+      bindings: matmulLabBindings('col', 'w', 'y'),
     };
   }
   return {
     shape: { M: d.cout, N: d.MP, K: d.depth },
-    bindings: matmulLabBindings(
-      { buffer: 'w', note: 'A: filter OIHW = Cout × (C·R·S)' },
-      { buffer: 'col', note: 'B: column matrix (C·R·S) × (B·P)' },
-      { buffer: d.permute ? 'gemmOut' : 'y', note: d.permute ? 'C: Cout × (B·P)' : 'C: output NCHW (one image)' },
-    ),
+    // A = the OIHW filter Cout × (C·R·S), B = the column matrix (C·R·S) × (B·P), C = Cout × (B·P)
+    bindings: matmulLabBindings('w', 'col', d.permute ? 'gemmOut' : 'y'),
   };
 }
 

@@ -6,26 +6,24 @@
 // facet (kernels/conv/facet.ts) or from its run's extras; nothing here is keyed by variant id.
 import { useMemo } from 'react';
 import { convFacetOf, type ConvFacet } from '../../kernels/conv/facet';
+import { experimentFor, SERIES_KERNELS, SERIES_LENGTHS, SERIES_REPS } from '../../kernels/conv/series';
+import type { ConvSeriesKind, ConvSeriesRow } from '../../kernels/conv/studyTypes';
 import type { ConvMemory } from '../../kernels/conv/extras';
 import { extrasOf } from '../../kernels/extras';
 import { findFamily, findVariant } from '../../kernels/registry';
 import { problemsFor } from '../../kernels/schema';
 import type { DeviceCaps, Experiment, ExperimentResult, KernelVariant } from '../../kernels/types';
 import { crossoverLength } from '../../numerics/conv1d';
+import { startStudy } from '../../state/labClient';
 import { useLab } from '../../state/store';
+import { selectStudy } from '../../state/studies';
 import { OKABE_ITO } from '../charts/plotly';
 import { fmtNumber, fmtSeconds } from '../format';
 import { Chart } from './conv/Chart';
 import { LayoutPicture } from './conv/LayoutPicture';
 import { SequencePicture } from './conv/SequencePicture';
-import { experimentFor, runSeries, useConvSeries, type SeriesKind, type SeriesRow, type SeriesStep } from './conv/series';
 import type { LabPanelProps } from './types';
 
-/** Kernel sizes and sequence lengths the lab's own series run (small enough for a software adapter). */
-const KERNEL_SIZES = [1, 3, 5, 7];
-const LENGTHS = [64, 256, 1024, 4096];
-/** Repetitions per point in a series (at most the experiment's own). */
-const SERIES_REPS = 3;
 
 function fmtBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -73,7 +71,7 @@ export default function ConvLab({ experiment, result, caps }: LabPanelProps) {
       <MemoryPanel experiment={experiment} methods={methods} caps={caps} />
       <h3>What the method lays out in memory</h3>
       {facet ? dims === '2d' ? <LayoutPicture params={experiment.params} picture={facet.picture} /> : <SequencePicture params={experiment.params} picture={facet.picture} /> : null}
-      <SeriesPanel experiment={experiment} methods={methods} dims={dims} caps={caps} />
+      <SeriesPanel experiment={experiment} dims={dims} caps={caps} />
     </section>
   );
 }
@@ -177,55 +175,36 @@ function MemoryPanel({ experiment, methods, caps }: { experiment: Experiment; me
 
 // ---- the lab's own series: methods side by side, time against kernel size or length ------------
 
-function seriesSteps(kind: SeriesKind, experiment: Experiment, methods: Method[]): SeriesStep[] {
-  const reps = Math.min(experiment.reps, SERIES_REPS);
-  const steps: SeriesStep[] = [];
-  const add = (m: Method, overrides: Record<string, number>, value?: number) => {
-    const e = experimentFor(m.variant.id, { ...experiment, reps }, overrides);
-    if (e) steps.push({ experiment: e, label: m.variant.label, ...(value !== undefined ? { value } : {}) });
-  };
-  if (kind === 'methods') for (const m of methods) add(m, {});
-  if (kind === 'kernel') {
-    const dilation = typeof experiment.params.dilation === 'number' ? experiment.params.dilation : 1;
-    for (const k of KERNEL_SIZES) for (const m of methods) add(m, { kernel: k, pad: ((k - 1) / 2) * dilation }, k);
-  }
-  if (kind === 'length') for (const n of LENGTHS) for (const m of methods) add(m, { length: n, fft: 0 }, n);
-  return steps;
-}
-
-function SeriesPanel({ experiment, methods, dims, caps }: { experiment: Experiment; methods: Method[]; dims: '2d' | '1d'; caps: DeviceCaps | null }) {
-  const series = useConvSeries();
+function SeriesPanel({ experiment, dims, caps }: { experiment: Experiment; dims: '2d' | '1d'; caps: DeviceCaps | null }) {
+  const slot = useLab(selectStudy('conv-series'));
   const job = useLab((s) => s.job);
-  const shapeText = findVariant(experiment.family, experiment.variant)?.shapeLabel(experiment.params) ?? '';
-  const start = (kind: SeriesKind) => {
-    if (!caps) return;
-    void runSeries(kind, seriesSteps(kind, experiment, methods), caps, shapeText);
-  };
-  const busy = series.running || job !== null;
-  const sweepKind: SeriesKind = dims === '2d' ? 'kernel' : 'length';
+  const series = slot?.result ?? null;
+  const start = (kind: ConvSeriesKind) => startStudy('conv-series', { kind, experiment: structuredClone(experiment) });
+  const busy = job !== null;
+  const sweepKind: ConvSeriesKind = dims === '2d' ? 'kernel' : 'length';
   return (
     <section aria-labelledby="conv-series-h">
       <h3 id="conv-series-h">Time and error, method by method, in one run</h3>
       <p className="hint">
-        Each button runs the methods one after another on the same seeded inputs, on this device, through the normal Run (each run is saved in History). Compare them as ratios; on a shared or
-        software adapter absolute times wander. Up to {SERIES_REPS} repetitions per point.
+        Each button runs the methods one after another on the same seeded inputs, on this device, in one job (each run is checked against float64 and saved in History). Compare them as
+        ratios; on a shared or software adapter absolute times wander. Up to {SERIES_REPS} repetitions per point.
       </p>
       <div className="buttons" style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
         <button type="button" disabled={busy || !caps} onClick={() => start('methods')}>
           Run every method at this shape
         </button>
         <button type="button" disabled={busy || !caps} onClick={() => start(sweepKind)}>
-          {dims === '2d' ? `Time against kernel size (${KERNEL_SIZES.join(', ')}, “same” padding)` : `Time and error against length (${LENGTHS.join(', ')})`}
+          {dims === '2d' ? `Time against kernel size (${SERIES_KERNELS.join(', ')}, “same” padding)` : `Time and error against length (${SERIES_LENGTHS.join(', ')})`}
         </button>
       </div>
       {!caps && <p className="hint">These series need WebGPU.</p>}
-      {series.running && (
+      {slot?.running && series && (
         <p role="status">
-          Running step {Math.min(series.rows.length + 1, series.total)} of {series.total}… (Cancel stops the series)
+          Step {Math.min(series.rows.length + 1, series.total)} of {series.total}… (Cancel stops the series)
         </p>
       )}
-      {series.stopped && <p className="hint">{series.stopped}</p>}
-      {series.kind && series.rows.length > 0 && (
+      {slot && !slot.running && !slot.final && series && <p className="hint">The series was stopped after {series.rows.length} of {series.total} steps.</p>}
+      {series && series.rows.length > 0 && (
         <>
           <p className="hint">
             Last series: {series.shape}
@@ -252,8 +231,8 @@ function ErrorCells({ result }: { result: ExperimentResult }) {
   );
 }
 
-function MethodsTable({ rows }: { rows: SeriesRow[] }) {
-  const done = rows.filter((r): r is SeriesRow & { result: ExperimentResult } => Boolean(r.result));
+function MethodsTable({ rows }: { rows: ConvSeriesRow[] }) {
+  const done = rows.filter((r): r is ConvSeriesRow & { result: ExperimentResult } => Boolean(r.result));
   const fastest = Math.min(...done.map((r) => r.result.medianSeconds));
   return (
     <>
@@ -307,7 +286,7 @@ function MethodsTable({ rows }: { rows: SeriesRow[] }) {
   );
 }
 
-function SweepCharts({ rows, axis }: { rows: SeriesRow[]; axis: 'kernel' | 'length' }) {
+function SweepCharts({ rows, axis }: { rows: ConvSeriesRow[]; axis: 'kernel' | 'length' }) {
   const labels = [...new Set(rows.map((r) => r.label))];
   const values = [...new Set(rows.map((r) => r.value!))].sort((a, b) => a - b);
   const at = (label: string, value: number) => rows.find((r) => r.label === label && r.value === value)?.result;
