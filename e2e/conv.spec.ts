@@ -30,7 +30,7 @@ test('conv lab by link: a 2-D method runs within its bound, the bytes chart and 
   await expect(table.locator('tbody tr').filter({ hasText: '1×1 as a plain GEMM' })).toContainText('needs kernel size 1');
   await expect(table.locator('tbody tr').filter({ hasText: 'Winograd' })).toContainText('need stride 1');
   await expect(page.getByRole('figure', { name: /Median time of each method on the same shape/ }).locator('.main-svg').first()).toBeVisible();
-  // The experiment the user had chosen is back when the series ends.
+  // The series runs in the worker: the form keeps the user's experiment.
   await expect(page.getByLabel('Variant')).toHaveValue('im2col');
   expect(await seriousViolations(page)).toEqual([]);
   expect(errors).toEqual([]);
