@@ -2,6 +2,7 @@
 // dataflow…), typed per family. A family declares its type next to its kernels
 // (src/kernels/<family>/extras.ts) and its views read it with extrasOf, without casts.
 import type { FamilyId } from './vocabulary';
+import type { StructuredExtras } from './structured/extras';
 
 /** Placeholder for a family whose extras are not typed yet: to be replaced by its own type. */
 interface Untyped<F extends FamilyId> {
@@ -9,7 +10,7 @@ interface Untyped<F extends FamilyId> {
   [key: string]: unknown;
 }
 
-export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | Untyped<'sparse'> | Untyped<'scan'>;
+export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | Untyped<'sparse'> | Untyped<'scan'> | StructuredExtras;
 
 export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
 

@@ -7,6 +7,7 @@ import { ELEMENT_FORMATS, NF4_VALUES_F32, decodeElement, encodeElement, quantize
 import { Rng } from '../../src/numerics/prng';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import type { Params } from '../../src/kernels/types';
+import { extrasOf } from '../../src/kernels/extras';
 
 async function runCodec(params: Params, x: Float32Array): Promise<{ got: Uint32Array; want: Uint32Array }> {
   const { device, caps } = await nodeDevice();
@@ -37,7 +38,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       };
       const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
       expect(result.metrics.boundViolations).toBe(0);
-      expect(result.extras?.mismatches).toBe(0);
+      expect(extrasOf(result, 'quant')?.mismatches).toBe(0);
     });
   }
 
@@ -52,7 +53,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       };
       const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
       expect(result.metrics.boundViolations).toBe(0);
-      expect(result.extras?.mismatches).toBe(0); // also distinguishes −0 from +0
+      expect(extrasOf(result, 'quant')?.mismatches).toBe(0); // also distinguishes −0 from +0
       expect(result.wgsl.some((w) => w.label.startsWith('dequantize'))).toBe(true);
     });
   }
@@ -247,7 +248,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       };
       const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
       expect(result.metrics.boundViolations).toBe(0);
-      expect(result.extras?.mismatches).toBe(0);
+      expect(extrasOf(result, 'quant')?.mismatches).toBe(0);
       expect(result.wgsl.some((w) => w.source.includes('sr_table_code'))).toBe(true);
     }
   });

@@ -1,0 +1,346 @@
+// Fault-tolerant Strassen (one level) with algorithm-based fault tolerance (Huang & Abraham 1984):
+// every one of the seven products is computed with a checksum row appended to S (its column sums)
+// and a checksum column appended to T (its row sums), so the product carries its own row and
+// column sums. After the products, a chosen element of one product can have one bit flipped (a
+// soft error); a check per product then compares each row's and column's sum with its checksum,
+// within the rounding tolerance derived in numerics/strassen.ts (checksumTolerance). One bad row
+// and one bad column locate the element, which is rebuilt from its row's checksum; then the
+// seven products are merged into C as usual. The output is C followed by each product's verdict
+// (status, row, column), checked exactly against what the injection must produce.
+//
+// (Fault-Tolerant Strassen-Like Matrix Multiplication, the paper this lab cites, detects faults
+// with check relations between two different Strassen-like algorithms instead; checksums are the
+// classic way and need no second algorithm.)
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import { computeMetrics } from '../../numerics/metrics';
+import { maxAbs } from '../../numerics/linalg';
+import { STRASSEN_PRODUCTS, blocksFedBy, checksumTolerance, flipBit32, paddedSize } from '../../numerics/strassen';
+import { defineVariant, type Inputs } from '../define';
+import { paramSchema } from '../params';
+import { checkBuffers } from '../schema';
+import type { DispatchSpec, ReferenceResult } from '../types';
+import { FAMILY, dataBuffer, scratchBuffer, WG } from './common';
+import type { AbftVerdict, StrassenExtras } from './extras';
+import { errorByLevel, strassenInputs, strassenPicture, strassenReference, strassenWork, type StrassenConfig } from './strassen';
+import { ABFT_FIELDS, STRASSEN_SHAPE, bufferNames, strassenDispatches } from './strassenCommon';
+
+const schema = paramSchema({ ...STRASSEN_SHAPE, ...ABFT_FIELDS });
+
+interface AbftConfig extends StrassenConfig {
+  fault: 'none' | 'bitflip';
+  /** 0-based product index. */
+  product: number;
+  row: number;
+  col: number;
+  bit: number;
+  hM: number;
+  hK: number;
+  hN: number;
+}
+
+/** Verdict entries per product in the output, after C. */
+const VERDICT = 3;
+
+function config(v: { M: number; N: number; K: number; fault: 'none' | 'bitflip'; product: number; row: number; col: number; bit: number }): AbftConfig {
+  const MP = paddedSize(v.M, 1);
+  const NP = paddedSize(v.N, 1);
+  const KP = paddedSize(v.K, 1);
+  const hM = MP / 2;
+  const hN = NP / 2;
+  return { ...v, levels: 1, MP, NP, KP, hM, hK: KP / 2, hN, product: v.product - 1, row: v.row % hM, col: v.col % hN };
+}
+
+function injectDispatch(cfg: AbftConfig): DispatchSpec {
+  const names = bufferNames(`${cfg.product + 1}`);
+  const bindings = [readWrite('m', 'array<f32>', `product M${cfg.product + 1} with its checksums`, names.m)];
+  return {
+    label: `inject: flip bit ${cfg.bit} of M${cfg.product + 1}[${cfg.row}][${cfg.col}]`,
+    wgsl: /* wgsl */ `
+${declareBindings(bindings)}
+
+// A soft error: one bit of one stored element flips.
+@compute @workgroup_size(1)
+fn main() {
+  let e = ${cfg.row * (cfg.hN + 1) + cfg.col}u;
+  m[e] = bitcast<f32>(bitcast<u32>(m[e]) ^ ${(1 << cfg.bit) >>> 0}u);
+}
+`,
+    bindings,
+    workgroups: [1],
+  };
+}
+
+/** Checks one product's rows and columns against its checksums, corrects one bad element, writes the verdict. */
+export function verifyWgsl(cfg: AbftConfig, product: number): string {
+  const { hM, hK, hN } = cfg;
+  return /* wgsl */ `
+const HM = ${hM}u;
+const HK = ${hK}u;
+const HN = ${hN}u;
+// 2(γ_HK + γ_HN)·1.01 and 2(γ_HK + γ_HM)·1.01 (numerics/strassen.ts checksumTolerance).
+const ROW_TOL = ${checksumTolerance(hK, hN)};
+const COL_TOL = ${checksumTolerance(hK, hM)};
+const VERDICT_AT = ${cfg.M * cfg.N + VERDICT * product}u;
+
+${declareBindings(verifyBindings(product))}
+
+var<workgroup> badRows : atomic<u32>;
+var<workgroup> badCols : atomic<u32>;
+var<workgroup> badRow : atomic<u32>;
+var<workgroup> badCol : atomic<u32>;
+
+@compute @workgroup_size(${WG})
+fn main(@builtin(local_invocation_id) lid : vec3u) {
+  // Row i: Σ_j M_ij against the checksum column M_i,HN, within ROW_TOL·Σ_k |S_ik|·Σ_j |T_kj|.
+  for (var i = lid.x; i < HM; i += ${WG}u) {
+    var sum = 0.0;
+    for (var j = 0u; j < HN; j++) {
+      sum += m[i * (HN + 1u) + j];
+    }
+    var scale = 0.0;
+    for (var k = 0u; k < HK; k++) {
+      scale += abs(sa[i * HK + k]) * absSums[HK + k];
+    }
+    if (abs(m[i * (HN + 1u) + HN] - sum) > ROW_TOL * scale) {
+      atomicAdd(&badRows, 1u);
+      atomicStore(&badRow, i);
+    }
+  }
+  // Column j: Σ_i M_ij against the checksum row M_HM,j, within COL_TOL·Σ_k Σ_i|S_ik|·|T_kj|.
+  for (var j = lid.x; j < HN; j += ${WG}u) {
+    var sum = 0.0;
+    for (var i = 0u; i < HM; i++) {
+      sum += m[i * (HN + 1u) + j];
+    }
+    var scale = 0.0;
+    for (var k = 0u; k < HK; k++) {
+      scale += absSums[k] * abs(tb[k * (HN + 1u) + j]);
+    }
+    if (abs(m[HM * (HN + 1u) + j] - sum) > COL_TOL * scale) {
+      atomicAdd(&badCols, 1u);
+      atomicStore(&badCol, j);
+    }
+  }
+  workgroupBarrier();
+  if (lid.x != 0u) {
+    return;
+  }
+  let rows = atomicLoad(&badRows);
+  let cols = atomicLoad(&badCols);
+  var status = 0.0;
+  var r = 0u;
+  var c = 0u;
+  if (rows == 1u && cols == 1u) {
+    // One element is wrong: rebuild it from its row's checksum and the rest of the row.
+    r = atomicLoad(&badRow);
+    c = atomicLoad(&badCol);
+    var rest = 0.0;
+    for (var j = 0u; j < HN; j++) {
+      if (j != c) {
+        rest += m[r * (HN + 1u) + j];
+      }
+    }
+    m[r * (HN + 1u) + c] = m[r * (HN + 1u) + HN] - rest;
+    status = 1.0;
+  } else if (rows > 0u || cols > 0u) {
+    status = 2.0; // detected, but not a single element: not corrected
+  }
+  out[VERDICT_AT] = status;
+  out[VERDICT_AT + 1u] = f32(r);
+  out[VERDICT_AT + 2u] = f32(c);
+}
+`;
+}
+
+function verifyBindings(product: number) {
+  const path = `${product + 1}`;
+  const names = bufferNames(path);
+  return [
+    readWrite('m', 'array<f32>', `M${path} with its checksum row and column`, names.m),
+    readOnly('sa', 'array<f32>', `S of M${path}, checksum row last`, names.s),
+    readOnly('tb', 'array<f32>', `T of M${path}, checksum column last`, names.t),
+    readOnly('absSums', 'array<f32>', 'Σ_i|S_ik| then Σ_j|T_kj|', `abs${path}`),
+    readWrite('out', 'array<f32>', 'C, then the verdicts', 'c'),
+  ];
+}
+
+/** S and T of product p in float64 (from the float32 inputs, the sums rounded to float32 as on the GPU). */
+function operands(cfg: AbftConfig, inputs: Inputs, p: number): { s: Float64Array; t: Float64Array } {
+  const { hM, hK, hN } = cfg;
+  const a = inputs.a;
+  const b = inputs.b;
+  const A = (q: number, i: number, j: number) => {
+    const r = (q >> 1) * hM + i;
+    const c = (q & 1) * hK + j;
+    return r < cfg.M && c < cfg.K ? a[r * cfg.K + c] : 0;
+  };
+  const B = (q: number, i: number, j: number) => {
+    const r = (q >> 1) * hK + i;
+    const c = (q & 1) * hN + j;
+    return r < cfg.K && c < cfg.N ? b[r * cfg.N + c] : 0;
+  };
+  const prod = STRASSEN_PRODUCTS[p];
+  const s = new Float64Array(hM * hK);
+  const t = new Float64Array(hK * hN);
+  for (let i = 0; i < hM; i++) for (let j = 0; j < hK; j++) s[i * hK + j] = Math.fround(prod.a.reduce((acc, [q, sign]) => acc + sign * A(q, i, j), 0));
+  for (let i = 0; i < hK; i++) for (let j = 0; j < hN; j++) t[i * hN + j] = Math.fround(prod.b.reduce((acc, [q, sign]) => acc + sign * B(q, i, j), 0));
+  return { s, t };
+}
+
+interface Expectation {
+  verdicts: AbftVerdict[];
+  /** Whether each product's verdict is certain (else either outcome is accepted). */
+  certain: boolean[];
+  injected: NonNullable<StrassenExtras['abft']>['injected'];
+  tolerance: { row: number; col: number } | null;
+  /** Bound on the corrected element's error (added to the C elements it feeds). */
+  correctionBound: number;
+}
+
+/**
+ * What the check must report. A clean product's row and column differences stay within their
+ * tolerances (that is how the tolerances are derived), so it must read (0, 0, 0). The flipped
+ * element moves its row's and its column's difference by δ; when |δ| exceeds four times both
+ * tolerances it is certainly seen in that row and column and nowhere else: (1, row, col). A
+ * smaller δ may or may not be seen, and either verdict is accepted.
+ */
+function expectation(cfg: AbftConfig, inputs: Inputs): Expectation {
+  const verdicts: AbftVerdict[] = STRASSEN_PRODUCTS.map((_, p) => ({ product: p + 1, status: 0, row: 0, col: 0 }));
+  const certain = verdicts.map(() => true);
+  if (cfg.fault === 'none') return { verdicts, certain, injected: null, tolerance: null, correctionBound: 0 };
+  const { hK, hN, hM, row, col, product } = cfg;
+  const { s, t } = operands(cfg, inputs, product);
+  let value = 0;
+  let rowScale = 0;
+  let colScale = 0;
+  const absT = new Float64Array(hK);
+  const absS = new Float64Array(hK);
+  for (let k = 0; k < hK; k++) {
+    for (let j = 0; j < hN; j++) absT[k] += Math.abs(t[k * hN + j]);
+    for (let i = 0; i < hM; i++) absS[k] += Math.abs(s[i * hK + k]);
+  }
+  for (let k = 0; k < hK; k++) {
+    value += s[row * hK + k] * t[k * hN + col];
+    rowScale += Math.abs(s[row * hK + k]) * absT[k];
+    colScale += absS[k] * Math.abs(t[k * hN + col]);
+  }
+  const before = Math.fround(value);
+  const after = flipBit32(before, cfg.bit);
+  const delta = after - before;
+  const tolerance = { row: checksumTolerance(hK, hN) * rowScale, col: checksumTolerance(hK, hM) * colScale };
+  const sure = Math.abs(delta) > 4 * Math.max(tolerance.row, tolerance.col);
+  verdicts[product] = sure ? { product: product + 1, status: 1, row, col } : verdicts[product];
+  certain[product] = sure;
+  return { verdicts, certain, injected: { product: product + 1, row, col, bit: cfg.bit, before, after, delta }, tolerance, correctionBound: tolerance.row };
+}
+
+function reference(cfg: AbftConfig, inputs: Inputs): ReferenceResult {
+  const base = strassenReference(cfg, inputs);
+  const exp = expectation(cfg, inputs);
+  const MN = cfg.M * cfg.N;
+  const values = new Float64Array(MN + VERDICT * 7);
+  const bound = new Float64Array(MN + VERDICT * 7);
+  values.set(base.values);
+  bound.set(base.bound as Float64Array);
+  if (exp.injected) {
+    // The rebuilt element carries its row check's error (≤ the row tolerance) into every C block it feeds.
+    for (const q of blocksFedBy(cfg.product)) {
+      const r = (q >> 1) * cfg.hM + cfg.row;
+      const c = (q & 1) * cfg.hN + cfg.col;
+      if (r < cfg.M && c < cfg.N) bound[r * cfg.N + c] += exp.correctionBound;
+    }
+  }
+  exp.verdicts.forEach((v, p) => {
+    const at = MN + VERDICT * p;
+    values.set([v.status, v.row, v.col], at);
+    bound.fill(exp.certain[p] ? 0 : Number.MAX_VALUE, at, at + VERDICT);
+  });
+  return {
+    values,
+    bound,
+    boundNote: `${base.boundNote}; after C, each product’s verdict (status, row, column) must equal the expected one exactly`,
+    rows: cfg.M,
+    cols: cfg.N,
+  };
+}
+
+export const strassenAbft = defineVariant({
+  family: FAMILY,
+  id: 'strassen-abft',
+  label: 'Strassen with checksums: a flipped bit detected, located, corrected',
+  summary: 'One level of Strassen where every product carries a checksum row and column; one bit of one product is flipped, found by the checks and rebuilt before the merge.',
+  schema,
+  config,
+  limits: (cfg, caps) => [
+    ...(cfg.fault === 'bitflip' && cfg.bit === 30 ? ['bit 30 (the top exponent bit) can turn a value into an infinity, which WGSL does not promise to handle; pick another bit'] : []),
+    ...checkBuffers(caps, [
+      ['A', 4 * cfg.M * cfg.K],
+      ['B', 4 * cfg.K * cfg.N],
+      ['C', 4 * (cfg.M * cfg.N + 21)],
+    ]),
+    ...(caps.limits.maxStorageBuffersPerShaderStage < 8 ? [`the merge step binds 8 storage buffers; this device allows ${caps.limits.maxStorageBuffersPerShaderStage}`] : []),
+  ],
+  inputs: strassenInputs,
+  reference,
+  noEmulationReason: 'the checks and the injected fault run on the GPU; there is no CPU emulation of them',
+  plan: (cfg, inputs, caps) => {
+    const parts = strassenDispatches(cfg, 1, caps, {
+      checksums: true,
+      afterProducts: () => {
+        const list: DispatchSpec[] = cfg.fault === 'bitflip' ? [injectDispatch(cfg)] : [];
+        for (let p = 0; p < 7; p++) list.push({ label: `check M${p + 1}: rows and columns against the checksums`, wgsl: verifyWgsl(cfg, p), bindings: verifyBindings(p), workgroups: [1] });
+        return list;
+      },
+    });
+    return {
+      buffers: [dataBuffer('a', inputs.a as Float32Array), dataBuffer('b', inputs.b as Float32Array), scratchBuffer('c', cfg.M * cfg.N + VERDICT * 7), ...parts.buffers],
+      dispatches: parts.dispatches,
+      output: { buffer: 'c', type: 'f32', count: cfg.M * cfg.N + VERDICT * 7 },
+    };
+  },
+  work: (cfg) => {
+    const plain = strassenWork(cfg);
+    const { hM, hK, hN } = cfg;
+    return { ...plain, flops: plain.flops + 7 * 2 * ((hM + 1) * (hN + 1) - hM * hN) * hK };
+  },
+  shape: (cfg) => `${cfg.M}×${cfg.N}×${cfg.K}, 1 level, checksums${cfg.fault === 'bitflip' ? `, bit ${cfg.bit} of M${cfg.product + 1}[${cfg.row}][${cfg.col}] flipped` : ''}`,
+  baseline: (cfg) => ({ variant: 'strassen', params: { M: cfg.M, N: cfg.N, K: cfg.K, levels: 1 } }),
+  extras: (cfg, inputs, output, ref): StrassenExtras => {
+    const MN = cfg.M * cfg.N;
+    const exp = expectation(cfg, inputs);
+    const verdicts: AbftVerdict[] = STRASSEN_PRODUCTS.map((_, p) => ({
+      product: p + 1,
+      status: output[MN + VERDICT * p],
+      row: output[MN + VERDICT * p + 1],
+      col: output[MN + VERDICT * p + 2],
+    }));
+    const { hM, hK, hN } = cfg;
+    const plainFlops = 7 * 2 * hM * hN * hK;
+    return {
+      kind: 'strassen',
+      M: cfg.M,
+      N: cfg.N,
+      K: cfg.K,
+      levels: 1,
+      padded: { M: cfg.MP, N: cfg.NP, K: cfg.KP },
+      picture: strassenPicture(1),
+      costs: { params: 0, denseParams: 0, flops: strassenWork(cfg).flops, denseFlops: 2 * MN * cfg.K },
+      byLevel: errorByLevel(cfg, inputs, ref.values.subarray(0, MN)),
+      gpuMaxError: computeMetrics(output.subarray(0, MN), ref.values.subarray(0, MN)).maxAbs,
+      normA: maxAbs(inputs.a),
+      normB: maxAbs(inputs.b),
+      abft: {
+        verdicts,
+        injected: exp.injected,
+        tolerance: exp.tolerance,
+        guaranteed: exp.certain.every(Boolean),
+        expected: exp.verdicts,
+        overheadFlops: (7 * 2 * ((hM + 1) * (hN + 1) - hM * hN) * hK) / plainFlops,
+      },
+    };
+  },
+  notes: (cfg) => [
+    `The checksum row and column make each product ${cfg.hM + 1}×${cfg.hN + 1} instead of ${cfg.hM}×${cfg.hN}: ` +
+      `${((((cfg.hM + 1) * (cfg.hN + 1)) / (cfg.hM * cfg.hN) - 1) * 100).toFixed(1)}% more multiply-adds, plus the checks (O(h²) per product).`,
+  ],
+});
