@@ -193,7 +193,7 @@ interface Expectation {
   certain: boolean[];
   injected: NonNullable<StrassenExtras['abft']>['injected'];
   tolerance: { row: number; col: number } | null;
-  /** Bound on the corrected element's error (added to the C elements it feeds). */
+  /** Bound on the corrupted element's error after the check, corrected or not (added to the C elements it feeds). */
   correctionBound: number;
 }
 
@@ -231,7 +231,10 @@ function expectation(cfg: AbftConfig, inputs: Inputs): Expectation {
   const sure = Math.abs(delta) > 4 * Math.max(tolerance.row, tolerance.col);
   verdicts[product] = sure ? { product: product + 1, status: 1, row, col } : verdicts[product];
   certain[product] = sure;
-  return { verdicts, certain, injected: { product: product + 1, row, col, bit: cfg.bit, before, after, delta }, tolerance, correctionBound: tolerance.row };
+  // Corrected, the element carries its row check's error (≤ the row tolerance); left alone (a
+  // flip too small to be sure of), it is off by |δ| — either way within the sum of the two.
+  const correctionBound = sure ? tolerance.row : tolerance.row + Math.abs(delta) * 1.01;
+  return { verdicts, certain, injected: { product: product + 1, row, col, bit: cfg.bit, before, after, delta }, tolerance, correctionBound };
 }
 
 function reference(cfg: AbftConfig, inputs: Inputs): ReferenceResult {
@@ -243,7 +246,7 @@ function reference(cfg: AbftConfig, inputs: Inputs): ReferenceResult {
   values.set(base.values);
   bound.set(base.bound as Float64Array);
   if (exp.injected) {
-    // The rebuilt element carries its row check's error (≤ the row tolerance) into every C block it feeds.
+    // The element's remaining error goes into every C block its product feeds.
     for (const q of blocksFedBy(cfg.product)) {
       const r = (q >> 1) * cfg.hM + cfg.row;
       const c = (q & 1) * cfg.hN + cfg.col;
