@@ -497,25 +497,28 @@ export function roundFactors<S extends Structure>(s: S): S {
 // ---- speed: where the structure overtakes dense ------------------------------------------------
 
 /**
- * The value of the swept parameter where the structure's time crosses the dense time, by linear
- * interpolation of log(time ratio) between the two measured points that bracket it. Returns null
- * when the ratio does not change sign over the points (and says which side it stayed on).
+ * Where the structure's time crosses the dense time: the last sign change of log(dense/structure)
+ * over the measured points (sorted by x), placed by linear interpolation between the two points
+ * that bracket it — past it, every measured point is on one side. Returns null when the ratio
+ * never changes sign, and says which side it stayed on; earlier sign changes (noise, or a second
+ * regime) are mentioned.
  */
 export function crossoverOf(points: { x: number; structured: number; dense: number }[]): { x: number | null; note: string } {
   const pts = points.filter((p) => p.structured > 0 && p.dense > 0).sort((a, b) => a.x - b.x);
   if (pts.length < 2) return { x: null, note: 'needs at least two points measured with both kernels' };
   const ratio = pts.map((p) => Math.log(p.dense / p.structured));
-  for (let i = 1; i < pts.length; i++) {
-    if (ratio[i - 1] === 0) return { x: pts[i - 1].x, note: `equal times at ${pts[i - 1].x}` };
-    if (Math.sign(ratio[i - 1]) !== Math.sign(ratio[i]) && ratio[i] !== 0) {
-      const t = ratio[i - 1] / (ratio[i - 1] - ratio[i]);
-      const x = pts[i - 1].x + t * (pts[i].x - pts[i - 1].x);
-      const dir = ratio[i] > 0 ? 'faster than dense above it' : 'faster than dense below it';
-      return { x, note: `the structure is ${dir}` };
-    }
+  const changes: number[] = [];
+  for (let i = 1; i < pts.length; i++) if (ratio[i] !== 0 && ratio[i - 1] !== 0 && Math.sign(ratio[i - 1]) !== Math.sign(ratio[i])) changes.push(i);
+  if (changes.length === 0) {
+    return {
+      x: null,
+      note: ratio[ratio.length - 1] > 0 ? 'the structure was faster than dense at every point measured' : 'dense was faster at every point measured',
+    };
   }
-  return {
-    x: null,
-    note: ratio[0] > 0 ? 'the structure was faster than dense at every point measured' : 'dense was faster at every point measured',
-  };
+  const i = changes[changes.length - 1];
+  const t = ratio[i - 1] / (ratio[i - 1] - ratio[i]);
+  const x = pts[i - 1].x + t * (pts[i].x - pts[i - 1].x);
+  const side = ratio[i] > 0 ? 'the structure is faster than dense at every point measured above it' : 'dense is faster at every point measured above it';
+  const earlier = changes.length > 1 ? ` (the ratio also crossed 1 at smaller values: ${changes.length - 1} more sign change${changes.length > 2 ? 's' : ''} — noise, or a second regime)` : '';
+  return { x, note: side + earlier };
 }

@@ -1,7 +1,7 @@
 // The page's side of the worker: starts runs, streams progress and results into the store,
 // and cancels. A cancel that the worker cannot honour quickly (it may be inside a long float64
 // reference) ends the worker and starts a fresh one, so Cancel always returns control.
-import type { Experiment } from '../kernels/types';
+import type { Experiment, SweepPoint } from '../kernels/types';
 import type { FromWorker, ToWorker } from '../workers/protocol';
 import { useLab } from './store';
 import { recordResult } from './historyActions';
@@ -17,6 +17,8 @@ let cancelTimer: ReturnType<typeof setTimeout> | undefined;
 /** Makes sweep ids unique across page loads (job ids restart at 1). */
 const sweepStamp = Date.now().toString(36);
 const runListeners = new Set<(experiment: Experiment) => void>();
+/** Where the points of the running batch go (see runBatch). */
+let batchListener: ((point: SweepPoint, index: number) => void) | null = null;
 
 function startWorker(): Worker {
   const w = new Worker(new URL('../workers/lab.worker.ts', import.meta.url), { type: 'module', name: 'kernel-lab' });
@@ -61,6 +63,11 @@ function handle(message: FromWorker) {
       useLab.setState({ job: { ...job, progress: message.progress } });
       break;
     case 'point': {
+      if (job.kind === 'batch') {
+        batchListener?.(message.point, message.index);
+        if (message.point.result) void recordResult(message.point.result, `batch-${job.id}-${sweepStamp}`);
+        break;
+      }
       const points = [...state.sweepPoints];
       points[message.index] = message.point;
       useLab.setState({ sweepPoints: points, ...(message.point.result ? { result: message.point.result } : {}) });
@@ -80,6 +87,7 @@ function handle(message: FromWorker) {
       void recordRoofs(message.roofs);
       break;
     case 'done':
+      if (job.kind === 'batch') batchListener = null;
       useLab.setState({ job: null });
       break;
     case 'error':
@@ -115,6 +123,21 @@ function startJob(kind: 'tune' | 'roofs', message: (id: number) => ToWorker) {
   const id = nextId++;
   useLab.setState({ job: { id, kind, backend: 'webgpu', progress: null, cancelling: false }, error: null, notice: null });
   w.postMessage(message(id));
+}
+
+/**
+ * Runs several experiments in one worker job (GPU only), in order; each result (or the reason it
+ * could not run) goes to `onPoint` and finished runs are saved to history. Returns false when
+ * another job is running.
+ */
+export function runBatch(experiments: Experiment[], onPoint: (point: SweepPoint, index: number) => void): boolean {
+  if (useLab.getState().job) return false;
+  const w = ensureWorker();
+  const id = nextId++;
+  batchListener = onPoint;
+  useLab.setState({ job: { id, kind: 'batch', backend: 'webgpu', progress: null, cancelling: false }, error: null, notice: null });
+  w.postMessage({ type: 'batch', id, experiments: structuredClone(experiments) } satisfies ToWorker);
+  return true;
 }
 
 /** Runs the autotuner for the register-blocked kernel in the worker. */

@@ -14,7 +14,7 @@ import type { TuneSummary } from '../workers/protocol';
 
 export interface Job {
   id: number;
-  kind: 'single' | 'sweep' | 'tune' | 'roofs';
+  kind: 'single' | 'sweep' | 'tune' | 'roofs' | 'batch';
   backend: 'webgpu' | 'cpu';
   progress: ProgressInfo | null;
   cancelling: boolean;

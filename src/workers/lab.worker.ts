@@ -83,6 +83,41 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
   }
 }
 
+/**
+ * A batch: the experiments one after another on the GPU, each reported as soon as it is done (a
+ * point whose value is its index). One that cannot run (invalid, a device limit) is reported
+ * with its reason and the batch goes on; Cancel stops between experiments.
+ */
+async function batch(id: number, experiments: unknown[]) {
+  const cancel = { get cancelled() { return cancelled.has(id); } };
+  try {
+    if (!acquired) throw new Error(gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device');
+    for (const [index, raw] of experiments.entries()) {
+      if (cancel.cancelled) throw new CancelledError();
+      const { experiment, problems } = validateExperiment(raw);
+      if (problems.length) {
+        post({ type: 'point', id, index, point: { value: index, error: problems.join('; ') } });
+        continue;
+      }
+      post({ type: 'progress', id, progress: { phase: 'timing', fraction: index / experiments.length, message: `run ${index + 1}/${experiments.length}: ${experiment.variant}` } });
+      try {
+        const result = await runExperiment(acquired.device, experiment, { caps: acquired.caps, adapter: acquired.adapter, cancel, loadAsset });
+        post({ type: 'point', id, index, point: { value: index, result } });
+      } catch (e) {
+        if (e instanceof CancelledError) throw e;
+        const message = e instanceof ConfigurationError ? e.problems.join('; ') : errorText(e);
+        post({ type: 'point', id, index, point: { value: index, error: message } });
+      }
+    }
+    post({ type: 'done', id });
+  } catch (e) {
+    if (e instanceof CancelledError) post({ type: 'cancelled', id });
+    else post({ type: 'error', id, message: errorText(e) });
+  } finally {
+    cancelled.delete(id);
+  }
+}
+
 /** Autotuning and roofline runs: GPU only, cancellable between measurements. */
 async function measure(message: Extract<ToWorker, { type: 'tune' | 'roofs' }>) {
   const id = message.id;
@@ -116,6 +151,10 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
     case 'run':
       await init();
       await run(message.id, message.experiment, message.backend);
+      break;
+    case 'batch':
+      await init();
+      await batch(message.id, message.experiments);
       break;
     case 'tune':
     case 'roofs':

@@ -63,6 +63,8 @@ export type ToWorker =
   | { type: 'tune'; id: number; request: TuneRequest }
   | { type: 'roofs'; id: number }
   | { type: 'run'; id: number; experiment: Experiment; backend: 'webgpu' | 'cpu' }
+  /** Several experiments in one job, in order (e.g. a structure and the dense kernel of each shape, alternating); each answers as a 'point' with value = its index. */
+  | { type: 'batch'; id: number; experiments: Experiment[] }
   | { type: 'cancel'; id: number };
 
 export type GpuStatus =

@@ -107,7 +107,7 @@ describe('Strassen against float64', () => {
   it('the error-by-level view: float32 emulation within each level’s bound, and the GPU run equal to the emulated level within the bound', async () => {
     const r = await check('strassen', { M: 64, N: 64, K: 64, levels: 2 }, 1e-4);
     const e = extrasOf(r, 'structured');
-    if (e?.kind !== 'strassen') throw new Error('strassen extras expected');
+    if (e?.kind !== 'fast-algorithm') throw new Error('strassen extras expected');
     for (const level of e.byLevel) expect(level.emulated).toBeLessThanOrEqual(level.bound);
     // The bound triples per level, as derived: f_ℓ / f_{ℓ−1} ∈ (2.5, 4).
     for (let l = 1; l < e.byLevel.length; l++) {
@@ -124,7 +124,7 @@ describe('fault-tolerant Strassen: a corrupted product is detected, located and 
   it('no fault: every product is clean, C within the Strassen bound', async () => {
     const r = await check('strassen-abft', { ...shape, fault: 'none' }, 1e-5);
     const e = extrasOf(r, 'structured');
-    if (e?.kind !== 'strassen' || !e.abft) throw new Error('abft extras expected');
+    if (e?.kind !== 'fast-algorithm' || !e.abft) throw new Error('abft extras expected');
     expect(e.abft.verdicts.every((v) => v.status === 0)).toBe(true);
   });
   // Exponent bits, the sign bit and the top mantissa bits. A flip moves the element by |δ|; the
@@ -142,7 +142,7 @@ describe('fault-tolerant Strassen: a corrupted product is detected, located and 
         const col = (product * 7 + i * 3) % 15;
         const r = await run('strassen-abft', { ...shape, fault: 'bitflip', product, row, col, bit }, 11 + i);
         const e = extrasOf(r, 'structured');
-        if (e?.kind !== 'strassen' || !e.abft) throw new Error('abft extras expected');
+        if (e?.kind !== 'fast-algorithm' || !e.abft) throw new Error('abft extras expected');
         cases++;
         // Verdicts (exact where certain) and C after the correction, all within the reference's bounds.
         expect(r.metrics.boundViolations, `M${product} bit ${bit}`).toBe(0);
@@ -168,7 +168,7 @@ describe('fault-tolerant Strassen: a corrupted product is detected, located and 
 });
 
 describe('randomized AᵀB: the kernel against float64 of the same estimate, the estimate against its probabilistic bound', () => {
-  const small = { n: 501, d: 13, m: 11, k: 37 };
+  const small = { n: 501, d: 13, m: 11, sketch: 37 };
   it('Gaussian, CountSketch, coordinated sampling and MLMC on an odd shape (kernel error)', async () => {
     await check('sketch-gaussian', small);
     await check('sketch-countsketch', small);
@@ -201,7 +201,7 @@ describe('randomized AᵀB: the kernel against float64 of the same estimate, the
       const k = 64;
       const errors: number[] = [];
       for (const seed of seeds) {
-        const r = await run(variant, { n: 2048, d: 16, m: 16, k, ...extra }, seed);
+        const r = await run(variant, { n: 2048, d: 16, m: 16, sketch: k, ...extra }, seed);
         expect(r.metrics.boundViolations).toBe(0);
         const e = extrasOf(r, 'structured');
         if (e?.kind !== 'sketch') throw new Error('sketch extras expected');
@@ -219,7 +219,7 @@ describe('randomized AᵀB: the kernel against float64 of the same estimate, the
     const errors: number[] = [];
     let variance = 0;
     for (const seed of seeds) {
-      const r = await run('mlmc', { n: 2048, d: 16, m: 16, k: 96, levels: 1 }, seed);
+      const r = await run('mlmc', { n: 2048, d: 16, m: 16, sketch: 96, levels: 1 }, seed);
       expect(r.metrics.boundViolations).toBe(0);
       const e = extrasOf(r, 'structured');
       if (e?.kind !== 'sketch') throw new Error('sketch extras expected');
@@ -279,7 +279,7 @@ describe('broken kernels, run on the GPU, are caught by the same checks', () => 
     expect(res.violations).toBeGreaterThan(0);
   });
   it('CountSketch that forgets the signs', async () => {
-    const res = await violationsOfMutated('sketch-countsketch', { n: 501, d: 13, m: 11, k: 37 }, (plan) => {
+    const res = await violationsOfMutated('sketch-countsketch', { n: 501, d: 13, m: 11, sketch: 37 }, (plan) => {
       plan.dispatches[0].wgsl = plan.dispatches[0].wgsl.replace('let sign = signs[t];', 'let sign = abs(signs[t]);');
     });
     expect(res.violations).toBeGreaterThan(0);

@@ -159,7 +159,7 @@ export const blast = defineVariant({
       nOut: cfg.n,
       batch: cfg.batch,
       costs: { params: macs, denseParams: dense, flops: 2 * cfg.batch * macs, denseFlops: 2 * cfg.batch * dense },
-      picture: { type: 'blast', n: cfg.n, blocks: cfg.blocks, p: cfg.p, rank: cfg.rank },
+      picture: { type: 'shared-bases', n: cfg.n, blocks: cfg.blocks, p: cfg.p, rank: cfg.rank },
     };
   },
   notes: (cfg) => [

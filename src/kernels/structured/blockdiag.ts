@@ -206,7 +206,7 @@ export function blockExtras(cfg: BlockConfig, inputs: Inputs, output: ArrayLike<
     nOut: cfg.n,
     batch: cfg.batch,
     costs: { params, denseParams: dense, flops: 2 * cfg.batch * macsPerVector, denseFlops: 2 * cfg.batch * dense },
-    picture: { type: 'blocks', n: cfg.n, blocks: cfg.blocks, m: cfg.m, rank: cfg.rank },
+    picture: { type: 'block-diagonal', n: cfg.n, blocks: cfg.blocks, m: cfg.m, rank: cfg.rank },
   };
   if (cfg.source === 'project' && inputs.w) {
     const w = inputs.w;
@@ -222,7 +222,7 @@ export function blockExtras(cfg: BlockConfig, inputs: Inputs, output: ArrayLike<
       const p = projectBtt(w, cfg.n, b, cfg.rank);
       return { x: costOf(p).params / dense, y: relativeApproximationError(w, p), b };
     });
-    series.push({ name: `${cfg.rank === 1 ? 'Monarch' : `BTT rank ${cfg.rank}`}, b = ${points.map((p) => p.b).join(', ')} (projection, float64)`, points: points.map(({ x, y }) => ({ x, y })) });
+    series.push({ name: `${cfg.rank === 1 ? 'Monarch' : `BTT rank ${cfg.rank}`}, b = ${points.map((p) => p.b).join(', ')} (projection, float64)`, points: points.map(({ x, y }) => ({ x, y })), markers: true });
     if (cfg.n <= SVD_LIMIT) {
       const d = memoSvd(w, cfg.n);
       const curve = rankErrorCurve(d.s);

@@ -59,7 +59,7 @@ export const dense = defineVariant({
     nOut: s.N,
     batch: s.M,
     costs: { params: s.K * s.N, denseParams: s.K * s.N, flops: 2 * s.M * s.N * s.K, denseFlops: 2 * s.M * s.N * s.K },
-    picture: { type: 'dense', rows: s.N, cols: s.K },
+    picture: { type: 'full', rows: s.N, cols: s.K },
   }),
   notes: () => ['The dense product reads every weight once per batch tile and does n_in·n_out multiply-adds per vector: the structures below do fewer.'],
 });

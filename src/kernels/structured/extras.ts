@@ -3,13 +3,13 @@
 
 /** What the panel draws as the structure's picture. */
 export type StructurePicture =
-  | { type: 'dense'; rows: number; cols: number }
-  | { type: 'lowrank'; nIn: number; nOut: number; rank: number }
-  | { type: 'blocks'; n: number; blocks: number; m: number; rank: number }
-  | { type: 'kronecker'; a1: number; a2: number; b1: number; b2: number }
-  | { type: 'blast'; n: number; blocks: number; p: number; rank: number }
-  | { type: 'strassen'; levels: number; products: string[] }
-  | { type: 'sketch'; n: number; k: number; method: string };
+  | { type: 'full'; rows: number; cols: number }
+  | { type: 'factors'; nIn: number; nOut: number; rank: number }
+  | { type: 'block-diagonal'; n: number; blocks: number; m: number; rank: number }
+  | { type: 'kron'; a1: number; a2: number; b1: number; b2: number }
+  | { type: 'shared-bases'; n: number; blocks: number; p: number; rank: number }
+  | { type: 'seven-products'; levels: number; products: string[] }
+  | { type: 'sketch-shape'; n: number; k: number; method: string };
 
 export interface CurvePoint {
   x: number;
@@ -22,7 +22,8 @@ export interface Curve {
   xLabel: string;
   yLabel: string;
   logX?: boolean;
-  series: { name: string; points: CurvePoint[]; dashed?: boolean }[];
+  /** markers: points not joined by a line (e.g. one per block count, not ordered in x). */
+  series: { name: string; points: CurvePoint[]; dashed?: boolean; markers?: boolean }[];
   /** This run, marked on the chart. */
   marker?: CurvePoint & { label: string };
   note?: string;
@@ -72,7 +73,7 @@ export interface AbftVerdict {
 
 export interface StrassenExtras {
   family?: 'structured';
-  kind: 'strassen';
+  kind: 'fast-algorithm';
   M: number;
   N: number;
   K: number;

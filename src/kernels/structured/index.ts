@@ -57,10 +57,10 @@ export function structuredBenchSuite(): BenchCase[] {
   const sketch = { n: 4096, d: 64, m: 64, input: 'dense', nnz: 4 };
   cases.push(bench('dense', { M: 64, K: 4096, N: 64 }, 'dense AᵀB 64×4096×64'));
   for (const k of [64, 256, 1024]) {
-    cases.push(bench('sketch-gaussian', { ...sketch, k }, `gaussian k=${k}`));
-    cases.push(bench('sketch-countsketch', { ...sketch, k }, `countsketch k=${k}`));
-    cases.push(bench('sample-coordinated', { ...sketch, k }, `coordinated k=${k}`));
-    cases.push(bench('mlmc', { ...sketch, k, levels: 2 }, `mlmc L=2 k=${k}`));
+    cases.push(bench('sketch-gaussian', { ...sketch, sketch: k }, `gaussian k=${k}`));
+    cases.push(bench('sketch-countsketch', { ...sketch, sketch: k }, `countsketch k=${k}`));
+    cases.push(bench('sample-coordinated', { ...sketch, sketch: k }, `coordinated k=${k}`));
+    cases.push(bench('mlmc', { ...sketch, sketch: k, levels: 2 }, `mlmc L=2 k=${k}`));
   }
   cases.push(bench('dense', { M: 128, K: 128, N: 128 }, 'dense 128³'));
   cases.push(bench('newton-schulz', { rows: 128, cols: 128, steps: 5, coefficients: 'quintic', precision: 'f32' }, 'newton-schulz quintic 5 steps'));

@@ -136,7 +136,7 @@ export const kronecker = defineVariant({
       nOut: cfg.nOut,
       batch: cfg.batch,
       costs: { params: cfg.a1 * cfg.a2 + cfg.b1 * cfg.b2, denseParams: dense, flops: 2 * cfg.batch * macs, denseFlops: 2 * cfg.batch * dense },
-      picture: { type: 'kronecker', a1: cfg.a1, a2: cfg.a2, b1: cfg.b1, b2: cfg.b2 },
+      picture: { type: 'kron', a1: cfg.a1, a2: cfg.a2, b1: cfg.b1, b2: cfg.b2 },
     };
   },
   notes: (cfg) => [`${cfg.a1 * cfg.a2 + cfg.b1 * cfg.b2} parameters describe a ${cfg.nOut}×${cfg.nIn} matrix: Kronecker factors are the most compressed structure here, and the least expressive.`],

@@ -109,7 +109,7 @@ export const lowrank = defineVariant({
       nOut: cfg.nOut,
       batch: cfg.batch,
       costs: { params: cfg.rank * (cfg.nIn + cfg.nOut), denseParams: dense, flops: 2 * cfg.batch * cfg.rank * (cfg.nIn + cfg.nOut), denseFlops: 2 * cfg.batch * dense },
-      picture: { type: 'lowrank', nIn: cfg.nIn, nOut: cfg.nOut, rank: cfg.rank },
+      picture: { type: 'factors', nIn: cfg.nIn, nOut: cfg.nOut, rank: cfg.rank },
     };
     if (cfg.source === 'project' && inputs.w) {
       const w = inputs.w;

@@ -207,7 +207,6 @@ export const matrixSqrt = defineVariant({
   plan: (cfg, inputs, caps) => (cfg.method === 'taylor' ? taylorPlan(cfg, inputs, caps) : nsPlan(cfg, inputs, caps)),
   work: (cfg) => ({ flops: cfg.steps * 2 * cfg.n ** 3 * (cfg.method === 'taylor' ? 1 : 3), bytes: 4 * cfg.n * cfg.n * (1 + perStep(cfg) * cfg.steps) }),
   shape: (cfg) => `${cfg.n}×${cfg.n}, κ = ${cfg.kappa}, ${cfg.steps} ${cfg.method === 'taylor' ? 'terms' : 'steps'}${cfg.precision !== 'f32' ? `, ${cfg.precision} input` : ''}`,
-  baseline: (cfg) => ({ variant: 'dense', params: { M: cfg.n, K: cfg.n, N: cfg.n } }),
   extras: (cfg, inputs, output, ref): MatfunExtras => {
     const { n, steps } = cfg;
     const nn = n * n;

@@ -20,7 +20,8 @@ interface MlmcConfig extends SketchConfig {
   c0: number;
 }
 
-function config(v: SketchConfig & { levels: number }): MlmcConfig {
+function config({ sketch, ...rest }: Omit<SketchConfig, 'k'> & { sketch: number; levels: number }): MlmcConfig {
+  const v = { ...rest, k: sketch };
   const per = (v.levels + 1) * 2 ** v.levels;
   let c0 = Math.max(1, Math.floor(v.k / per));
   if (v.levels > 0) c0 = Math.max(2, c0 - (c0 % 2));

@@ -1,7 +1,7 @@
 // Newton–Schulz orthogonalization (the iteration of the Muon and Dion optimizers), from matmuls
 // only: X₀ = G/‖G‖_F, X_{k+1} = a·X_k + (b·A + c·A²)·X_k with A = X_kX_kᵀ. Cubic coefficients
 // (1.5, −0.5, 0) converge to the polar factor U·Vᵀ; Muon's quintic (3.4445, −4.7750, 2.0315) gets
-// near it in fewer steps and stays ≈ 0.3 away. Each step is a Gram product, A² and P·X on the
+// near it in fewer steps and then stops improving (its fixed points are not 1). Each step is a Gram product, A² and P·X on the
 // register-blocked kernel, and an elementwise update; every iterate is output, so the error
 // against the float64 iteration is shown step by step. Inputs can be rounded to f16 or bf16 first
 // (emulated: the iteration still runs in f32).
@@ -139,7 +139,6 @@ export const newtonSchulz = defineVariant({
     return { flops: steps * 2 * (m * m * n + (quintic ? m * m * m : 0) + m * m * n), bytes: 4 * (m * n * (1 + steps)) };
   },
   shape: (cfg) => `${cfg.rows}×${cfg.cols}, ${cfg.steps} steps, ${cfg.coefficients}${cfg.precision !== 'f32' ? `, ${cfg.precision} input` : ''}`,
-  baseline: (cfg) => ({ variant: 'dense', params: { M: cfg.rows, K: cfg.cols, N: cfg.rows } }),
   extras: (cfg, inp, output, ref): MatfunExtras => {
     const { rows: m, cols: n, steps } = cfg;
     const coeffs = NS_COEFFICIENTS[cfg.coefficients];
@@ -182,7 +181,7 @@ export const newtonSchulz = defineVariant({
   },
   notes: (cfg) => [
     cfg.coefficients === 'quintic'
-      ? 'The quintic maps every singular value into about [0.7, 1.2] within a few steps and then keeps it there: it is fast, not convergent — distance to U·Vᵀ stalls near 0.3 by design.'
+      ? 'The quintic maps every singular value into about [0.7, 1.2] within a few steps and then keeps it there: it is fast, not convergent — the distance to U·Vᵀ stops falling, by design.'
       : 'The cubic needs more steps (small singular values grow by 1.5× per step) but converges to U·Vᵀ.',
   ],
 });

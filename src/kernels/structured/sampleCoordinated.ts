@@ -24,7 +24,7 @@ export const sampleCoordinated = defineVariant({
   label: 'Coordinated sampling (sparse inputs)',
   summary: 'Each side keeps the rows a shared hash selects with probability ∝ its row norm²; the rows both kept, reweighted, give AᵀB.',
   schema,
-  config: (v): SketchConfig => v,
+  config: ({ sketch, ...v }): SketchConfig => ({ ...v, k: sketch }),
   limits: (cfg, caps) => sketchBufferProblems(cfg, caps),
   inputs: (cfg, seed) => {
     const problem = sketchProblem(cfg, seed);

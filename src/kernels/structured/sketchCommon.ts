@@ -16,7 +16,8 @@ export const SKETCH_FIELDS = {
   n: int('n (rows of A and B: the long, summed dimension)', 4096, 2, 65536, { choices: [1024, 4096, 16384] }),
   d: int('d (columns of A)', 64, 1, 1024, { choices: [16, 64, 256, 512] }),
   m: int('m (columns of B)', 64, 1, 1024, { choices: [16, 64, 256, 512] }),
-  k: int('Sketch size k', 256, 1, 8192, { choices: [16, 32, 64, 128, 256, 512, 1024] }),
+  // Not `k`: that key names the variant in a link.
+  sketch: int('Sketch size k', 256, 1, 8192, { choices: [16, 32, 64, 128, 256, 512, 1024] }),
   input: oneOf('Inputs', 'dense', [
     ['dense', 'Dense (uniform, with a shared low-rank part so AᵀB is not ≈ 0)'],
     ['sparse', 'Sparse (s random non-zeros per row)'],
@@ -172,7 +173,7 @@ export function sketchExtras(
     rms: sketchRms(k),
     eps90: sketchEpsilon(k, 0.1),
     stored: { ...stored, linearA: k * cfg.d, linearB: k * cfg.m },
-    picture: { type: 'sketch', n: cfg.n, k, method },
+    picture: { type: 'sketch-shape', n: cfg.n, k, method },
     costs: { params: stored.a + stored.b, denseParams: cfg.n * (cfg.d + cfg.m), flops: 0, denseFlops: 2 * cfg.n * cfg.d * cfg.m },
     ...more,
   };

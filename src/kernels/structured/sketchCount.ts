@@ -101,7 +101,7 @@ export const sketchCount = defineVariant({
   label: 'Sketched AᵀB, CountSketch',
   summary: 'Each row is hashed to one of k buckets with a random sign: the sketch is n signed additions, then one k-long product.',
   schema,
-  config: (v): SketchConfig => v,
+  config: ({ sketch, ...v }): SketchConfig => ({ ...v, k: sketch }),
   limits: (cfg, caps: DeviceCaps) => sketchBufferProblems(cfg, caps),
   inputs: (cfg, seed) => {
     const h = hashes(cfg, seed);

@@ -18,7 +18,7 @@ export const sketchGaussian = defineVariant({
   label: 'Sketched AᵀB, Gaussian sketch',
   summary: 'AᵀB ≈ (SA)ᵀ(SB) with a seeded k×n Gaussian S: three dense products of a k-row sketch instead of one n-long one.',
   schema,
-  config: (v): SketchConfig => v,
+  config: ({ sketch, ...v }): SketchConfig => ({ ...v, k: sketch }),
   limits: (cfg, caps) => sketchBufferProblems(cfg, caps, [['S', 4 * cfg.k * cfg.n]]),
   inputs: (cfg, seed) => {
     const s = gaussianSketch(cfg.k, cfg.n, seed);

@@ -100,7 +100,7 @@ export function strassenCosts(cfg: StrassenConfig) {
 }
 
 export function strassenPicture(levels: number) {
-  return { type: 'strassen' as const, levels, products: STRASSEN_PRODUCTS.map((p) => p.label) };
+  return { type: 'seven-products' as const, levels, products: STRASSEN_PRODUCTS.map((p) => p.label) };
 }
 
 export const strassen = defineVariant({
@@ -137,7 +137,7 @@ export const strassen = defineVariant({
   shape: (cfg) => `${cfg.M}×${cfg.N}×${cfg.K}${cfg.MP !== cfg.M || cfg.NP !== cfg.N || cfg.KP !== cfg.K ? ` (padded to ${cfg.MP}×${cfg.NP}×${cfg.KP})` : ''}, ${cfg.levels} level${cfg.levels === 1 ? '' : 's'}`,
   baseline: (cfg) => ({ variant: 'dense', params: { M: cfg.M, N: cfg.N, K: cfg.K } }),
   extras: (cfg, inputs, output, ref): StrassenExtras => ({
-    kind: 'strassen',
+    kind: 'fast-algorithm',
     M: cfg.M,
     N: cfg.N,
     K: cfg.K,

@@ -320,7 +320,7 @@ export const strassenAbft = defineVariant({
     const { hM, hK, hN } = cfg;
     const plainFlops = 7 * 2 * hM * hN * hK;
     return {
-      kind: 'strassen',
+      kind: 'fast-algorithm',
       M: cfg.M,
       N: cfg.N,
       K: cfg.K,
