@@ -26,11 +26,11 @@ export const strassenLesson: Lesson = {
     {
       title: 'A flipped bit, caught',
       body: [
-        'Soft errors flip bits. Here each of the seven products carries a checksum row and column (algorithm-based fault tolerance): its rows and columns must sum to the checksums within a rounding tolerance derived from the arithmetic. After the products, bit 26 of one element of M3 is flipped on the GPU.',
+        'Soft errors flip bits. Here each of the seven products M = S·T is checked against checksums formed from its operands (algorithm-based fault tolerance): its row sums must equal S·(T·e) and its column sums (eᵀS)·T, within a rounding tolerance derived from the arithmetic. After the products, bit 26 of one element of M3 is flipped on the GPU.',
         'One bad row and one bad column locate the element; it is rebuilt from its row’s checksum before the merge.',
       ],
       experiment: '#v=1&f=structured&k=strassen-abft&M=128&N=128&K=128&fault=bitflip&product=3&row=5&col=7&bit=26&seed=1&reps=3',
-      lookFor: 'The verdict table: M3 corrected at [5][7], every other product clean, and C within its bound. The overhead line: about 2/h more multiply-adds for blocks of h.',
+      lookFor: 'The verdict table: M3 corrected at [5][7], every other product clean, and C within its bound. The overhead line: about 7/h more flops for blocks of h.',
       tryNext: 'Press “Measure against dense”: its baseline is plain Strassen, so the ratio is the cost of the checks.',
     },
     {

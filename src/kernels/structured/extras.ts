@@ -94,7 +94,7 @@ export interface StrassenExtras {
     /** Detection was guaranteed (|δ| ≥ 4× the tolerances) rather than merely possible. */
     guaranteed: boolean;
     expected: AbftVerdict[];
-    /** Extra multiply-adds of the checksum rows and columns, relative to the plain products. */
+    /** Flops of the checks, relative to the seven plain products. */
     overheadFlops: number;
   };
 }

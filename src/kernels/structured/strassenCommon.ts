@@ -48,8 +48,7 @@ const sumExpr = (name: string, terms: [number, number][], at: (q: number) => str
 /**
  * Forms product p's operands from a parent pair: S = Σ ± A-blocks (h_M×h_K), T = Σ ± B-blocks
  * (h_K×h_N). The parent blocks are the quadrants of the padded parent; entries outside the
- * parent's real rows/columns read as zero. S and T are written with the given row strides (the
- * fault-tolerant form leaves room for a checksum row of S and a checksum column of T).
+ * parent's real rows/columns read as zero. S and T are written with the given row strides.
  */
 export function splitWgsl(p: number, a: Held, b: Held, s: { cols: number }, t: { cols: number }, gridX: number): string {
   const hM = a.rows / 2;
@@ -189,8 +188,9 @@ export interface StrassenPlanParts {
 
 /**
  * The split → product → merge dispatches of `levels` levels of Strassen on padded sizes
- * MP×KP×NP, writing the real M×N of C into `out` (from offset 0). `extraRow`/`extraCol` leave
- * a checksum row in S and a checksum column in T at the last level (the fault-tolerant form).
+ * MP×KP×NP, writing the real M×N of C into buffer 'c' (from offset 0). With `checksums`, each
+ * leaf product's operands also get their checksum vectors (the fault-tolerant form); the hook
+ * `afterProducts` adds dispatches between the products and the merge.
  */
 export function strassenDispatches(
   dims: { M: number; N: number; K: number; MP: number; NP: number; KP: number },
@@ -200,7 +200,6 @@ export function strassenDispatches(
 ): StrassenPlanParts {
   const buffers: BufferSpec[] = [];
   const dispatches: DispatchSpec[] = [];
-  const extra = hooks.checksums ? 1 : 0;
   const leaves: string[] = [];
 
   // Walk down: split each parent into its seven operand pairs.
@@ -217,9 +216,8 @@ export function strassenDispatches(
     const hM = node.a.rows / 2;
     const hK = node.a.cols / 2;
     const hN = node.b.cols / 2;
-    const last = node.level + 1 === levels;
-    const sRows = hM + (last ? extra : 0);
-    const tCols = hN + (last ? extra : 0);
+    const sRows = hM;
+    const tCols = hN;
     return STRASSEN_PRODUCTS.map((_, p) => {
       const path = node.path ? `${node.path}_${p + 1}` : `${p + 1}`;
       const names = bufferNames(path);
@@ -243,24 +241,22 @@ export function strassenDispatches(
   let frontier = roots;
   for (let level = 0; level < levels; level++) frontier = frontier.flatMap(split);
 
-  // The leaves: one register-blocked product each (with the checksum row and column if asked).
+  // The leaves: one register-blocked product each (and, if asked, their checksum vectors first).
   for (const leaf of frontier) {
     const names = bufferNames(leaf.path);
-    const rows = leaf.a.rows + extra;
-    const cols = leaf.b.cols + extra;
-    buffers.push({ name: names.m, bytes: 4 * rows * cols, usage: 'storage' });
-    if (hooks.checksums) buffers.push({ name: `abs${leaf.path}`, bytes: 4 * 2 * leaf.a.cols, usage: 'storage' });
+    buffers.push({ name: names.m, bytes: 4 * leaf.a.rows * leaf.b.cols, usage: 'storage' });
+    if (hooks.checksums) buffers.push({ name: `sums${leaf.path}`, bytes: 4 * 4 * leaf.a.cols, usage: 'storage' });
     leaves.push(leaf.path);
   }
   if (hooks.checksums) dispatches.push(...checksumDispatches(frontier, caps));
   for (const leaf of frontier) {
     const names = bufferNames(leaf.path);
-    dispatches.push(denseProduct(`product ${leaf.path}`, { M: leaf.a.rows + extra, K: leaf.a.cols, N: leaf.b.cols + extra }, { a: names.s, b: names.t, c: names.m }));
+    dispatches.push(denseProduct(`product ${leaf.path}`, { M: leaf.a.rows, K: leaf.a.cols, N: leaf.b.cols }, { a: names.s, b: names.t, c: names.m }));
   }
   if (hooks.afterProducts) dispatches.push(...hooks.afterProducts(leaves));
 
   // Walk up: merge each group of seven into its parent (the root's parent is C).
-  let stride = dims.NP / 2 ** levels + extra;
+  let stride = dims.NP / 2 ** levels;
   for (let level = levels; level >= 1; level--) {
     const hM = dims.MP / 2 ** level;
     const hN = dims.NP / 2 ** level;
@@ -288,8 +284,9 @@ export function strassenDispatches(
 // ---- checksums of the fault-tolerant form ----------------------------------------------------------
 
 /**
- * For each leaf product: the column sums of S into its extra last row, the row sums of T into its
- * extra last column, and the absolute sums the tolerances need (Σ_i|S_ik| and Σ_j|T_kj| per k).
+ * For each leaf product S·T, per k: the column sum of S (eᵀS), the row sum of T (T·e), and the
+ * absolute sums Σ_i|S_ik|, Σ_j|T_kj| that the tolerances need — into buffer sums<path> as
+ * [eᵀS | T·e | Σ|S| | Σ|T|]. Computed from the operands, independently of the product.
  */
 function checksumDispatches(leaves: { path: string; a: Held; b: Held }[], caps: DeviceCaps): DispatchSpec[] {
   return leaves.map((leaf) => {
@@ -299,9 +296,9 @@ function checksumDispatches(leaves: { path: string; a: Held; b: Held }[], caps: 
     const hN = leaf.b.cols;
     const g = grid(hK, WG, caps);
     const bindings = [
-      readWrite('sa', 'array<f32>', 'S with room for its checksum row', names.s),
-      readWrite('tb', 'array<f32>', 'T with room for its checksum column', names.t),
-      readWrite('absSums', 'array<f32>', 'per k: Σ_i |S_ik| then Σ_j |T_kj|', `abs${leaf.path}`),
+      readOnly('sa', 'array<f32>', 'S, hM×hK', names.s),
+      readOnly('tb', 'array<f32>', 'T, hK×hN', names.t),
+      readWrite('sums', 'array<f32>', 'per k: eᵀS, T·e, Σ_i|S_ik|, Σ_j|T_kj|', `sums${leaf.path}`),
     ];
     return {
       label: `checksums ${leaf.path}: column sums of S, row sums of T`,
@@ -326,17 +323,17 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
     colSum += v;
     colAbs += abs(v);
   }
-  sa[HM * HK + k] = colSum; // the checksum row of S
   var rowSum = 0.0;
   var rowAbs = 0.0;
   for (var j = 0u; j < HN; j++) {
-    let v = tb[k * (HN + 1u) + j];
+    let v = tb[k * HN + j];
     rowSum += v;
     rowAbs += abs(v);
   }
-  tb[k * (HN + 1u) + HN] = rowSum; // the checksum column of T
-  absSums[k] = colAbs;
-  absSums[HK + k] = rowAbs;
+  sums[k] = colSum; // (eᵀS)_k
+  sums[HK + k] = rowSum; // (T·e)_k
+  sums[2u * HK + k] = colAbs;
+  sums[3u * HK + k] = rowAbs;
 }
 `,
       bindings,

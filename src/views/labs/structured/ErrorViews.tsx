@@ -135,7 +135,7 @@ function AbftView({ abft }: { abft: NonNullable<StrassenExtras['abft']> }) {
       <p data-testid="abft-summary">
         <strong>{ok ? 'Verdict: as expected' : 'Verdict: NOT as expected'}</strong>
         {abft.injected && ok && abft.guaranteed ? ' — the flipped element was detected, located and corrected before the merge.' : ''} Checksum overhead:{' '}
-        {fmtNumber(100 * abft.overheadFlops, 3)}% more multiply-adds in the seven products (plus the O(h²) checks); compare its time with plain Strassen below.
+        {fmtNumber(100 * abft.overheadFlops, 3)}% more flops (the checks are O(h²) per product); compare its time with plain Strassen below.
       </p>
     </div>
   );
