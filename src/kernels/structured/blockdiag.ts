@@ -122,10 +122,10 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
   ${Array.from({ length: TOKENS }, (_, u) => `let row${u} = min(t0 + ${u}u, BATCH - 1u) * N;`).join('\n  ')}
   var acc = vec4<f32>(0.0);
   for (var k = 0u; k < M; k++) {
-    let col = j * M + k;
+    let col = j * M + k;${cfg.n % cfg.blocks ? `
     if (col >= N) {
       break; // the padding of the last block is zero
-    }
+    }` : ''}
     let w = coreR[item * M + k];
     acc = fma(vec4<f32>(w), vec4<f32>(${lanes((u) => `x[row${u} + col]`)}), acc);
   }

@@ -55,10 +55,10 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
     let j = item / M;
     ${each(T, (u) => `var acc${u} = 0.0;`)}
     for (var k = 0u; k < M; k++) {
-      let col = j * M + k;
+      let col = j * M + k;${cfg.n % cfg.blocks ? `
       if (col >= N) {
         break; // padding of the last block
-      }
+      }` : ''}
       let w = coreR[item * M + k];
       ${each(T, (u) => `acc${u} = fma(w, x[row${u} + col], acc${u});`, '\n      ')}
     }
@@ -69,10 +69,10 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
   // Stage 2, through the shuffle: y[i·M + l] = Σ_j L[l][i][j]·z[j·M + l].
   for (var o = lid.x; o < BM; o += ${WG}u) {
     let i = o / M;
-    let l = o % M;
+    let l = o % M;${cfg.n % cfg.blocks ? `
     if (i * M + l >= N) {
       continue; // a padded output row
-    }
+    }` : ''}
     ${each(T, (u) => `var acc${u} = 0.0;`)}
     for (var j = 0u; j < B; j++) {
       let w = coreL[(l * B + i) * B + j];

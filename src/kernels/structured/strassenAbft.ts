@@ -20,7 +20,7 @@ import { defineVariant, type Inputs } from '../define';
 import { paramSchema } from '../params';
 import { checkBuffers } from '../schema';
 import type { DispatchSpec, ReferenceResult } from '../types';
-import { FAMILY, dataBuffer, scratchBuffer, WG } from './common';
+import { FAMILY, dataBuffer, grid, scratchBuffer, WG } from './common';
 import type { AbftVerdict, StrassenExtras } from './extras';
 import { errorByLevel, strassenInputs, strassenPicture, strassenReference, strassenWork, type StrassenConfig } from './strassen';
 import { ABFT_FIELDS, STRASSEN_SHAPE, bufferNames, strassenDispatches } from './strassenCommon';
@@ -82,8 +82,12 @@ fn main() {
   };
 }
 
-/** Checks one product's rows and columns against its checksums, corrects one bad element, writes the verdict. */
-export function verifyWgsl(cfg: AbftConfig, product: number): string {
+/**
+ * Checks every row and every column of one product against its checksums, one invocation per row
+ * or column (so the check runs in parallel like the product): a row or column outside its
+ * tolerance is counted, and its index kept, in the product's flags (cleared before every run).
+ */
+export function checkWgsl(cfg: AbftConfig, product: number, gridX: number): string {
   const { hM, hK, hN } = cfg;
   return /* wgsl */ `
 const HM = ${hM}u;
@@ -92,43 +96,33 @@ const HN = ${hN}u;
 // 2(γ_HK + γ_HN)·1.01 and 2(γ_HK + γ_HM)·1.01 (numerics/strassen.ts checksumTolerance).
 const ROW_TOL = ${checksumTolerance(hK, hN)};
 const COL_TOL = ${checksumTolerance(hK, hM)};
-const VERDICT_AT = ${cfg.M * cfg.N + VERDICT * product}u;
+const GRID_X = ${gridX}u;
 
-${declareBindings(verifyBindings(product))}
-
-var<workgroup> badRows : atomic<u32>;
-var<workgroup> badCols : atomic<u32>;
-var<workgroup> badRow : atomic<u32>;
-var<workgroup> badCol : atomic<u32>;
-
-// The row checksum S_i·(T·e): what Σ_j M_ij must be.
-fn rowChecksum(i : u32) -> f32 {
-  var acc = 0.0;
-  for (var k = 0u; k < HK; k++) {
-    acc = fma(sa[i * HK + k], sums[HK + k], acc);
-  }
-  return acc;
-}
+${declareBindings(checkBindings(product))}
 
 @compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_id) lid : vec3u) {
-  // Row i: Σ_j M_ij against S_i·(T·e), within ROW_TOL·Σ_k |S_ik|·Σ_j |T_kj|.
-  for (var i = lid.x; i < HM; i += ${WG}u) {
+fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
+  let id = (wid.x + wid.y * GRID_X) * ${WG}u + lid.x;
+  if (id < HM) {
+    // Row i: Σ_j M_ij against S_i·(T·e), within ROW_TOL·Σ_k |S_ik|·Σ_j |T_kj|.
+    let i = id;
     var sum = 0.0;
     for (var j = 0u; j < HN; j++) {
       sum += m[i * HN + j];
     }
+    var check = 0.0;
     var scale = 0.0;
     for (var k = 0u; k < HK; k++) {
+      check = fma(sa[i * HK + k], sums[HK + k], check);
       scale += abs(sa[i * HK + k]) * sums[3u * HK + k];
     }
-    if (abs(rowChecksum(i) - sum) > ROW_TOL * scale) {
-      atomicAdd(&badRows, 1u);
-      atomicStore(&badRow, i);
+    if (abs(check - sum) > ROW_TOL * scale) {
+      atomicAdd(&flags[0], 1u);
+      atomicStore(&flags[2], i);
     }
-  }
-  // Column j: Σ_i M_ij against (eᵀS)·T_j, within COL_TOL·Σ_k Σ_i|S_ik|·|T_kj|.
-  for (var j = lid.x; j < HN; j += ${WG}u) {
+  } else if (id < HM + HN) {
+    // Column j: Σ_i M_ij against (eᵀS)·T_j, within COL_TOL·Σ_k Σ_i|S_ik|·|T_kj|.
+    let j = id - HM;
     var sum = 0.0;
     for (var i = 0u; i < HM; i++) {
       sum += m[i * HN + j];
@@ -140,30 +134,46 @@ fn main(@builtin(local_invocation_id) lid : vec3u) {
       scale += sums[2u * HK + k] * abs(tb[k * HN + j]);
     }
     if (abs(check - sum) > COL_TOL * scale) {
-      atomicAdd(&badCols, 1u);
-      atomicStore(&badCol, j);
+      atomicAdd(&flags[1], 1u);
+      atomicStore(&flags[3], j);
     }
   }
-  workgroupBarrier();
-  if (lid.x != 0u) {
-    return;
-  }
-  let rows = atomicLoad(&badRows);
-  let cols = atomicLoad(&badCols);
+}
+`;
+}
+
+/** Reads one product's flags: one bad row and one bad column → rebuild that element; writes the verdict. */
+export function correctWgsl(cfg: AbftConfig, product: number): string {
+  const { hK, hN } = cfg;
+  return /* wgsl */ `
+const HK = ${hK}u;
+const HN = ${hN}u;
+const VERDICT_AT = ${cfg.M * cfg.N + VERDICT * product}u;
+
+${declareBindings(correctBindings(product))}
+
+@compute @workgroup_size(1)
+fn main() {
+  let rows = atomicLoad(&flags[0]);
+  let cols = atomicLoad(&flags[1]);
   var status = 0.0;
   var r = 0u;
   var c = 0u;
   if (rows == 1u && cols == 1u) {
-    // One element is wrong: rebuild it from its row's checksum and the rest of the row.
-    r = atomicLoad(&badRow);
-    c = atomicLoad(&badCol);
+    // One element is wrong: rebuild it from its row's checksum S_r·(T·e) and the rest of the row.
+    r = atomicLoad(&flags[2]);
+    c = atomicLoad(&flags[3]);
+    var check = 0.0;
+    for (var k = 0u; k < HK; k++) {
+      check = fma(sa[r * HK + k], sums[HK + k], check);
+    }
     var rest = 0.0;
     for (var j = 0u; j < HN; j++) {
       if (j != c) {
         rest += m[r * HN + j];
       }
     }
-    m[r * HN + c] = rowChecksum(r) - rest;
+    m[r * HN + c] = check - rest;
     status = 1.0;
   } else if (rows > 0u || cols > 0u) {
     status = 2.0; // detected, but not a single element: not corrected
@@ -175,14 +185,26 @@ fn main(@builtin(local_invocation_id) lid : vec3u) {
 `;
 }
 
-function verifyBindings(product: number) {
+function checkBindings(product: number) {
+  const path = `${product + 1}`;
+  const names = bufferNames(path);
+  return [
+    readOnly('m', 'array<f32>', `M${path} = S·T`, names.m),
+    readOnly('sa', 'array<f32>', `S of M${path}`, names.s),
+    readOnly('tb', 'array<f32>', `T of M${path}`, names.t),
+    readOnly('sums', 'array<f32>', 'per k: eᵀS, T·e, Σ_i|S_ik|, Σ_j|T_kj|', `sums${path}`),
+    readWrite('flags', 'array<atomic<u32>>', 'bad rows, bad columns, a bad row, a bad column', `flags${path}`),
+  ];
+}
+
+function correctBindings(product: number) {
   const path = `${product + 1}`;
   const names = bufferNames(path);
   return [
     readWrite('m', 'array<f32>', `M${path} = S·T`, names.m),
     readOnly('sa', 'array<f32>', `S of M${path}`, names.s),
-    readOnly('tb', 'array<f32>', `T of M${path}`, names.t),
     readOnly('sums', 'array<f32>', 'per k: eᵀS, T·e, Σ_i|S_ik|, Σ_j|T_kj|', `sums${path}`),
+    readWrite('flags', 'array<atomic<u32>>', 'bad rows, bad columns, a bad row, a bad column', `flags${path}`),
     readWrite('out', 'array<f32>', 'C, then the verdicts', 'c'),
   ];
 }
@@ -314,12 +336,23 @@ export const strassenAbft = defineVariant({
       checksums: true,
       afterProducts: () => {
         const list: DispatchSpec[] = cfg.fault === 'bitflip' ? [injectDispatch(cfg)] : [];
-        for (let p = 0; p < 7; p++) list.push({ label: `check M${p + 1}: rows and columns against the checksums`, wgsl: verifyWgsl(cfg, p), bindings: verifyBindings(p), workgroups: [1] });
+        const g = grid(cfg.hM + cfg.hN, WG, caps);
+        for (let p = 0; p < 7; p++) {
+          list.push({ label: `check M${p + 1}: every row and column against the checksums`, wgsl: checkWgsl(cfg, p, g.gridX), bindings: checkBindings(p), workgroups: g.workgroups });
+          list.push({ label: `verdict M${p + 1}: locate and correct one bad element`, wgsl: correctWgsl(cfg, p), bindings: correctBindings(p), workgroups: [1] });
+        }
         return list;
       },
     });
     return {
-      buffers: [dataBuffer('a', inputs.a as Float32Array), dataBuffer('b', inputs.b as Float32Array), scratchBuffer('c', cfg.M * cfg.N + VERDICT * 7), ...parts.buffers],
+      buffers: [
+        dataBuffer('a', inputs.a as Float32Array),
+        dataBuffer('b', inputs.b as Float32Array),
+        scratchBuffer('c', cfg.M * cfg.N + VERDICT * 7),
+        ...parts.buffers,
+        // The checks' counters start from zero in every run.
+        ...Array.from({ length: 7 }, (_, p) => ({ name: `flags${p + 1}`, bytes: 16, usage: 'storage' as const, resetEachRun: true })),
+      ],
       dispatches: parts.dispatches,
       output: { buffer: 'c', type: 'f32', count: cfg.M * cfg.N + VERDICT * 7 },
     };
