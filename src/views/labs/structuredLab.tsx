@@ -35,7 +35,7 @@ function CostTable({ experiment, result }: { experiment: Experiment; result: Exp
   if (!f && !costs) return null;
   return (
     <table data-testid="structured-costs">
-      <caption>Cost against {f ? `the baseline: ${f.baselineLabel}` : 'dense'}</caption>
+      <caption>{f ? `Cost against the baseline: ${f.baselineLabel}` : 'Cost against a dense matrix'}</caption>
       <thead>
         <tr>
           <th scope="col" />
