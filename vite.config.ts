@@ -2,11 +2,12 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { dawnEnv } from './scripts/dawn-env.mjs';
 import { offline } from './scripts/vite-offline.ts';
+import { contentSecurityPolicy } from './scripts/vite-csp.ts';
 
 // base './' so that `npm run build` gives a static site that works from any host and sub-path.
 export default defineConfig({
   base: './',
-  plugins: [react(), offline()],
+  plugins: [react(), offline(), contentSecurityPolicy()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 5000 },
   test: {

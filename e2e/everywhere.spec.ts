@@ -87,27 +87,52 @@ test('works offline after the first visit', async ({ page, context }) => {
   await context.setOffline(false);
 });
 
-test('without WebGPU the page explains why and the CPU reference still works', async ({ page }) => {
-  await page.addInitScript(() => {
-    // Simulate a browser without WebGPU, on the page and in its workers.
-    Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });
-    const OriginalWorker = window.Worker;
-    const blob = (code: string) => URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
-    const hideGpu = blob(`Object.defineProperty(WorkerNavigator.prototype, 'gpu', { get: () => undefined });`);
-    window.Worker = class extends OriginalWorker {
-      constructor(url: string | URL, options?: WorkerOptions) {
-        // Static imports evaluate in order, before the worker receives any message.
-        super(blob(`import ${JSON.stringify(hideGpu)}; import ${JSON.stringify(new URL(url, location.href).href)};`), options);
-      }
-    } as typeof Worker;
+test('plotly is not pre-cached, but once a chart has loaded it, charts work offline', async ({ page, context }) => {
+  const link = '#v=1&f=matmul&k=tiled&M=16&N=16&K=16&tile=4&seed=1&reps=2&sw=tile:2,4';
+  await openApp(page, link);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+  const cachedPlotly = () => page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat().some((u) => u.includes('plotly')));
+  expect(await cachedPlotly()).toBe(false);
+  await page.getByRole('button', { name: 'Run sweep on GPU' }).click();
+  await expect(page.getByTestId('sweep-chart').locator('.scatterlayer .point')).toHaveCount(2, { timeout: 90_000 });
+  await expect.poll(cachedPlotly).toBe(true);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.locator('.app')).not.toHaveAttribute('data-gpu', 'probing', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Run sweep on GPU' }).click();
+  await expect(page.getByTestId('sweep-chart').locator('.scatterlayer .point')).toHaveCount(2, { timeout: 90_000 });
+  await context.setOffline(false);
+});
+
+test.describe('without WebGPU', () => {
+  // The simulation below wraps the worker in a blob: URL, which the site's CSP (worker-src
+  // 'self') rightly refuses; this test alone runs with the policy bypassed.
+  test.use({ bypassCSP: true });
+
+  test('without WebGPU the page explains why and the CPU reference still works', async ({ page }) => {
+    await page.addInitScript(() => {
+      // Simulate a browser without WebGPU, on the page and in its workers.
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });
+      const OriginalWorker = window.Worker;
+      const blob = (code: string) => URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+      const hideGpu = blob(`Object.defineProperty(WorkerNavigator.prototype, 'gpu', { get: () => undefined });`);
+      window.Worker = class extends OriginalWorker {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          // Static imports evaluate in order, before the worker receives any message.
+          super(blob(`import ${JSON.stringify(hideGpu)}; import ${JSON.stringify(new URL(url, location.href).href)};`), options);
+        }
+      } as typeof Worker;
+    });
+    await openApp(page, '#v=1&f=matmul&k=naive&M=8&N=8&K=8&wg=4&seed=1&reps=2');
+    await expect(page.getByTestId('device-panel')).toContainText('No WebGPU device');
+    await expect(page.getByTestId('gpu-reason')).toContainText('navigator.gpu is missing');
+    await expect(page.getByRole('button', { name: 'Run on GPU' })).toBeDisabled();
+    await page.getByRole('button', { name: 'Run on CPU (emulated)' }).click();
+    await expect(page.getByTestId('results')).toContainText('CPU float32 emulation (not GPU)');
+    await expect(page.getByTestId('bound')).toContainText('yes, every element');
   });
-  await openApp(page, '#v=1&f=matmul&k=naive&M=8&N=8&K=8&wg=4&seed=1&reps=2');
-  await expect(page.getByTestId('device-panel')).toContainText('No WebGPU device');
-  await expect(page.getByTestId('gpu-reason')).toContainText('navigator.gpu is missing');
-  await expect(page.getByRole('button', { name: 'Run on GPU' })).toBeDisabled();
-  await page.getByRole('button', { name: 'Run on CPU (emulated)' }).click();
-  await expect(page.getByTestId('results')).toContainText('CPU float32 emulation (not GPU)');
-  await expect(page.getByTestId('bound')).toContainText('yes, every element');
 });
 
 test('the first page loads without plotly and its JavaScript stays under 300 KB gzip', async ({ page }) => {

@@ -1,8 +1,9 @@
 // npm run bench -- [family…] [--variant ID] [--size N[,N…]] [--reps N] [--json]
 // Runs kernels on WebGPU in Node (Dawn) and prints a table, or with --json one record per
-// measurement: { kernel, variant, params, shape, seconds, gflops, gbps, metrics, adapter, … }.
+// measurement: { kernel, variant, params, shape, seconds, samples, gflops, gbps, metrics, adapter, … }
+// (--extras adds each result's extras, which can be large).
 // This is where speed is measured (never in tests). Compare variants as ratios from one run.
-import { adapterName } from '../src/gpu/caps';
+import { adapterName } from '../src/gpu/describe';
 import { nodeAssetLoader, nodeDevice, releaseNodeDevice } from '../src/gpu/node-device';
 import { FAMILIES, findFamily, runExperiment, validateExperiment, type BenchCase, type ExperimentResult } from '../src/kernels';
 
@@ -12,18 +13,21 @@ interface Args {
   sizes?: number[];
   reps?: number;
   json: boolean;
+  /** Include each result's extras (histograms, per-position errors…) in the JSON records. */
+  extras: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { families: [], json: false };
+  const args: Args = { families: [], json: false, extras: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
+    else if (a === '--extras') args.extras = true;
     else if (a === '--variant') args.variant = argv[++i];
     else if (a === '--size' || a === '--sizes') args.sizes = argv[++i].split(',').map(Number);
     else if (a === '--reps') args.reps = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [family…] [--variant ID] [--size N[,N…]] [--reps N] [--json]');
+      console.log('usage: npm run bench -- [family…] [--variant ID] [--size N[,N…]] [--reps N] [--json [--extras]]');
       console.log(`families: ${FAMILIES.map((f) => f.id).join(', ')}`);
       process.exit(0);
     } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
@@ -109,7 +113,10 @@ async function main() {
       metrics: result.metrics,
       timing: result.timing,
       adapter: adapterName(adapter),
-      ...(result.extras ? { extras: result.extras } : {}),
+      samples: result.seconds,
+      ...(result.repeatCheck ? { repeatCheck: { differing: result.repeatCheck.differing, failure: result.repeatCheck.failure ?? null } } : {}),
+      // Extras can hold large per-element arrays: only on request.
+      ...(args.extras && result.extras ? { extras: result.extras } : {}),
     };
     records.push(record);
     if (!args.json) {
@@ -130,9 +137,14 @@ async function main() {
       );
     }
   }
-  if (args.json) console.log(JSON.stringify(records, finite, 2));
+  if (args.json) await writeAll(`${JSON.stringify(records, finite, 2)}\n`);
   releaseNodeDevice();
   process.exit(0);
+}
+
+/** Writes to stdout and waits until the text is handed to the pipe: process.exit would cut it off. */
+function writeAll(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
 const WIDTHS = [7, 12, 22, 16, 10, 16, 9, 8, 10, 12];

@@ -1,5 +1,6 @@
 // Build step that makes the app work offline: writes sw.js (a service worker that pre-caches
-// every file of the build) and manifest.webmanifest (so the app can be installed).
+// every file of the build but the large lazy chunks, which it caches on first use) and
+// manifest.webmanifest (so the app can be installed).
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -13,12 +14,17 @@ function publicFiles(dir = 'public', root = dir): string[] {
   });
 }
 
+/** Built files cached on first use instead of on install. */
+const LAZY_ONLY = /plotly/i;
+
 export function offline(): Plugin {
   return {
     name: 'kernel-lab-offline',
     apply: 'build',
     generateBundle(_options, bundle) {
-      const files = Object.keys(bundle).filter((name) => !name.endsWith('.map'));
+      // Large lazy chunks (plotly) are not pre-cached on the first visit: the service worker
+      // caches them the first time a chart loads them, so they work offline from then on.
+      const files = Object.keys(bundle).filter((name) => !name.endsWith('.map') && !LAZY_ONLY.test(name));
       const precache = ['./', ...['index.html', 'manifest.webmanifest', ...publicFiles(), ...files].map((f) => `./${f}`)];
       const version = createHash('sha256').update(precache.join('\n')).digest('hex').slice(0, 12);
       this.emitFile({ type: 'asset', fileName: 'sw.js', source: serviceWorker(version, [...new Set(precache)]) });
@@ -70,8 +76,21 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(fetch(request).catch(() => caches.match('./index.html', { ignoreSearch: true, ignoreVary: true })));
     return;
   }
-  // Built files have content hashes in their names: the cache is always right for them.
-  event.respondWith(caches.match(request, { ignoreSearch: true, ignoreVary: true }).then((hit) => hit || fetch(request)));
+  // Built files have content hashes in their names: the cache is always right for them. A file
+  // not pre-cached (a large lazy chunk) is cached the first time it is fetched.
+  event.respondWith(
+    caches.match(request, { ignoreSearch: true, ignoreVary: true }).then(
+      (hit) =>
+        hit ||
+        fetch(request).then((response) => {
+          if (response.ok && new URL(request.url).pathname.includes('/assets/')) {
+            const copy = response.clone();
+            event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
+          }
+          return response;
+        }),
+    ),
+  );
 });
 `;
 }

@@ -37,7 +37,9 @@ export function releaseNodeDevice(): void {
 /** Loads a file of public/ (the app's static files) for variants that need one, in Node. */
 export async function nodeAssetLoader(path: string): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
-  return new Uint8Array(await readFile(new URL(`../../public/${path}`, import.meta.url)));
+  // The bench bundle (npm run bench:bundle) carries public/ beside itself and says where.
+  const dir = process.env.KERNEL_LAB_PUBLIC_DIR;
+  return new Uint8Array(await readFile(dir ? `${dir.replace(/\/$/, '')}/${path}` : new URL(`../../public/${path}`, import.meta.url)));
 }
 
 let nullGpu: GPU | undefined;

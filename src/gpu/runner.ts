@@ -1,6 +1,6 @@
 // Runs a variant's GpuPlan on a device and times it honestly:
-//  - warm-up first (pipeline compilation, first-use clears), and the result is read back once,
-//    outside every timed region;
+//  - warm-up first (pipeline compilation, first-use clears); the first run's result is read back,
+//    and after the timing loop the last timed run's result too, both outside every timed region;
 //  - GPU timestamps when the device has 'timestamp-query', with many runs between one pair of
 //    timestamps (browsers quantize timestamps to tens of microseconds), else wall clock around
 //    submitted work (queue.onSubmittedWorkDone);
@@ -34,7 +34,14 @@ export interface RunPlanOptions {
 }
 
 export interface PlanRunResult {
+  /** The output of the first (warm-up) run. */
   output: HostArray;
+  /**
+   * The output as the last timed run left it, read back after the timing loop (outside every
+   * timed region): a kernel that is right once and wrong when repeated (a missing reset between
+   * runs, a race) shows here. Null when no timed run was made (reps = 0).
+   */
+  lastOutput: HostArray | null;
   seconds: number[];
   timing: TimingInfo;
 }
@@ -192,8 +199,9 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
     await readback.mapAsync(GPUMapMode.READ);
     const raw = readback.getMappedRange().slice(0, outBytes);
     readback.unmap();
-    const output =
-      plan.output.type === 'f32' ? new Float32Array(raw) : plan.output.type === 'u32' ? new Uint32Array(raw) : new Int32Array(raw);
+    const typed = (bytes: ArrayBuffer): HostArray =>
+      plan.output.type === 'f32' ? new Float32Array(bytes) : plan.output.type === 'u32' ? new Uint32Array(bytes) : new Int32Array(bytes);
+    const output = typed(raw);
 
     const validation = await device.popErrorScope();
     const oom = await device.popErrorScope();
@@ -248,6 +256,17 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
     openScopes = 0;
     if (timedError) throw new Error(`WebGPU validation error while timing (the timings are invalid): ${timedError.message}`);
 
+    // The last timed run's output, read back after the clock stopped.
+    let lastOutput: HostArray | null = null;
+    if (options.reps > 0) {
+      const encoder = device.createCommandEncoder();
+      encoder.copyBufferToBuffer(outBuffer, 0, readback, 0, alignedBytes(outBytes));
+      device.queue.submit([encoder.finish()]);
+      await readback.mapAsync(GPUMapMode.READ);
+      lastOutput = typed(readback.getMappedRange().slice(0, outBytes));
+      readback.unmap();
+    }
+
     const timing: TimingInfo = useTimestamps
       ? {
           method: 'timestamp-query',
@@ -256,7 +275,7 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
           ...(fallbacks ? { note: `${fallbacks} sample(s) used the wall clock: the timestamp counter did not advance` } : {}),
         }
       : { method: 'wall-clock', resolutionSeconds: wallClockResolution(), runsPerSample };
-    return { output, seconds, timing };
+    return { output, lastOutput, seconds, timing };
   } finally {
     // Scopes left open by an early exit (a compile error, a cancel) are closed here, so they do
     // not swallow later errors on this device.

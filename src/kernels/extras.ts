@@ -1,6 +1,9 @@
 // The extra results each family's variants hand to that family's views (histograms, spy plots,
 // dataflow…), typed per family. A family declares its type next to its kernels
 // (src/kernels/<family>/extras.ts) and its views read it with extrasOf, without casts.
+import type { QuantExtras } from './quant/extras';
+import type { ScanExtras } from './scan/extras';
+import type { SparseExtras } from './sparse/extras';
 import type { FamilyId } from './vocabulary';
 import type { StructuredExtras } from './structured/extras';
 
@@ -10,7 +13,7 @@ interface Untyped<F extends FamilyId> {
   [key: string]: unknown;
 }
 
-export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | Untyped<'sparse'> | Untyped<'scan'> | StructuredExtras;
+export type FamilyExtras = Untyped<'matmul'> | QuantExtras | SparseExtras | ScanExtras | StructuredExtras;
 
 export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
 

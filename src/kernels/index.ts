@@ -4,6 +4,6 @@ export * from './types';
 export * from './registry';
 export * from './experiment';
 export * from './schema';
-export { runExperiment, runExperimentCpu, runSweep, ConfigurationError, APP_VERSION } from './run';
+export { runExperiment, runVariant, runExperimentCpu, runSweep, ConfigurationError, APP_VERSION } from './run';
 export type { AssetLoader, ProgressInfo, ProgressPhase, RunOptions, SweepPoint } from './run';
 export { CancelledError } from '../gpu/runner';

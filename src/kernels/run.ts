@@ -1,10 +1,10 @@
 // runExperiment: one Experiment in, one ExperimentResult out. The same function serves the
 // worker, the Node benchmark and the tests.
-import { computeMetrics, errorHeatmap, summarize } from '../numerics/metrics';
+import { computeMetrics, errorHeatmap, summarize, type ErrorMetrics } from '../numerics/metrics';
 import { CancelledError, runPlan, type CancelToken } from '../gpu/runner';
 import { variantOf } from './experiment';
 import { coerceParams, problemsFor } from './schema';
-import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, HostArray, KernelVariant, ProgressInfo, Provenance, SweepPoint } from './types';
+import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, HostArray, KernelVariant, ProgressInfo, Provenance, RepeatCheck, SweepPoint } from './types';
 export type { ProgressInfo, ProgressPhase, SweepPoint } from './types';
 
 export const APP_VERSION = '0.1.0';
@@ -54,7 +54,14 @@ function checkParams(variant: KernelVariant, experiment: Experiment): void {
 }
 
 export async function runExperiment(device: GPUDevice, experiment: Experiment, options: RunOptions): Promise<ExperimentResult> {
-  const variant = variantOf(experiment);
+  return runVariant(device, variantOf(experiment), experiment, options);
+}
+
+/**
+ * runExperiment for a variant object that need not be in the registry (an edited kernel, an
+ * exercise's harness, a test's deliberately broken variant): the same checks, timing and verdict.
+ */
+export async function runVariant(device: GPUDevice, variant: KernelVariant, experiment: Experiment, options: RunOptions): Promise<ExperimentResult> {
   checkParams(variant, experiment);
   const problems = problemsFor(variant, experiment.params, options.caps);
   if (problems.length) throw new ConfigurationError(problems);
@@ -93,8 +100,19 @@ export async function runExperiment(device: GPUDevice, experiment: Experiment, o
     date: new Date().toISOString(),
     appVersion: APP_VERSION,
   };
-  return assemble(variant, experiment, inputs, run.output, ref, run.seconds, run.timing, plan.dispatches.map((d) => ({ label: d.label, source: d.wgsl })), provenance);
+  return assemble(variant, experiment, inputs, run.output, ref, run.seconds, run.timing, plan.dispatches.map((d) => ({ label: d.label, source: d.wgsl })), provenance, run.lastOutput);
 }
+
+/** Elements whose bits differ between two outputs of the same length. */
+function differingElements(a: HostArray, b: HostArray): number {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) n++;
+  return n;
+}
+
+const violations = (m: ErrorMetrics) => m.boundViolations ?? 0;
 
 /** The CPU path for machines without WebGPU: float32 emulation in JavaScript, labelled as such. */
 export async function runExperimentCpu(
@@ -142,8 +160,27 @@ function assemble(
   timing: ExperimentResult['timing'],
   wgsl: ExperimentResult['wgsl'],
   provenance: Provenance,
+  lastOutput: HostArray | null = null,
 ): ExperimentResult {
-  const metrics = computeMetrics(output, ref.values, ref.bound);
+  const firstMetrics = computeMetrics(output, ref.values, ref.bound);
+  let metrics = firstMetrics;
+  let shown = output;
+  let repeatCheck: RepeatCheck | undefined;
+  if (lastOutput) {
+    const differing = differingElements(output, lastOutput);
+    const lastMetrics = differing === 0 ? firstMetrics : computeMetrics(lastOutput, ref.values, ref.bound);
+    repeatCheck = { differing, metrics: lastMetrics };
+    if (differing > 0 && (violations(lastMetrics) > violations(firstMetrics) || lastMetrics.nonFinite > firstMetrics.nonFinite || (!(lastMetrics.maxAbs <= firstMetrics.maxAbs)))) {
+      // Report the worse of the two runs; say why when the repeated run broke a bound the first met.
+      metrics = lastMetrics;
+      shown = lastOutput;
+      if (violations(lastMetrics) > 0 && violations(firstMetrics) === 0) {
+        repeatCheck.failure =
+          `right on the first run, wrong after ${experiment.reps > 1 ? 'repeated' : 'a repeated'} runs: the last timed run's output breaks the bound at ` +
+          `${violations(lastMetrics)} of ${lastMetrics.count} elements (a missing reset between runs, or a race)`;
+      }
+    }
+  }
   const stats = summarize(seconds);
   const work = variant.work(experiment.params);
   const extras = variant.extras?.(experiment.params, inputs, output, ref);
@@ -159,8 +196,9 @@ function assemble(
     work,
     timing,
     metrics,
-    boundNote: ref.boundNote,
-    heatmap: errorHeatmap(output, ref.values, ref.rows, ref.cols),
+    ...(repeatCheck ? { repeatCheck } : {}),
+    boundNote: repeatCheck?.failure ? `${repeatCheck.failure}. ${ref.boundNote ?? ''}`.trim() : ref.boundNote,
+    heatmap: errorHeatmap(shown, ref.values, ref.rows, ref.cols),
     wgsl,
     provenance,
     ...(extras ? { extras } : {}),

@@ -125,13 +125,29 @@ export interface ExperimentResult {
   gbps: number;
   work: WorkModel;
   timing: TimingInfo | null;
+  /**
+   * Error against float64. On the GPU both the first run's output and the last timed run's are
+   * checked; these are the worse of the two (see repeatCheck).
+   */
   metrics: import('../numerics/metrics').ErrorMetrics;
+  /** The last timed run's output against the first's and against float64 (GPU runs only). */
+  repeatCheck?: RepeatCheck;
   boundNote?: string;
   heatmap: { rows: number; cols: number; values: number[]; cellRows: number; cellCols: number };
   wgsl: { label: string; source: string }[];
   provenance: Provenance;
   /** What the variant's extras() returned, for the family's own views (read with extrasOf). */
   extras?: FamilyExtras;
+}
+
+/** The output of the last timed run, checked like the first (a kernel right once and wrong when repeated fails). */
+export interface RepeatCheck {
+  /** Elements whose bits differ between the first and the last timed run (atomics may reorder sums). */
+  differing: number;
+  /** The last timed run's error against float64. */
+  metrics: import('../numerics/metrics').ErrorMetrics;
+  /** Set when the last timed run breaks the bound the first run met: what that means. */
+  failure?: string;
 }
 
 // ---- Progress and sweeps (what the worker streams to the page) ---------------------------------

@@ -2,6 +2,7 @@
 // point too), so closing the tab mid-sweep loses nothing already measured.
 import type { ExperimentResult } from '../kernels/types';
 import type { SavedRun } from './runFile';
+import { validateStoredRuns } from './resultSchema';
 
 const DB_NAME = 'kernel-lab';
 const DB_VERSION = 2;
@@ -62,12 +63,23 @@ export async function putRuns(runs: SavedRun[]): Promise<void> {
   await done(tx);
 }
 
+/**
+ * The saved runs, each checked as an imported one would be (resultSchema.ts), newest first, and
+ * the records that could not be read (an older version's, or damaged): those stay in storage
+ * until deleted, so nothing is lost, but no view ever sees them.
+ */
 export async function listRuns(): Promise<SavedRun[]> {
+  return (await readRuns()).runs;
+}
+
+export async function readRuns(): Promise<{ runs: SavedRun[]; unreadable: { id: string | null; problem: string }[] }> {
   const db = await openDb();
   const tx = db.transaction(RUNS, 'readonly');
   const request = tx.objectStore(RUNS).getAll();
   await done(tx);
-  return (request.result as SavedRun[]).sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  const checked = validateStoredRuns(request.result as unknown[]);
+  checked.runs.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  return checked;
 }
 
 export async function deleteRun(id: string): Promise<void> {

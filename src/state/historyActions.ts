@@ -1,6 +1,6 @@
 // History operations that keep the store and IndexedDB in step.
 import type { ExperimentResult } from '../kernels/types';
-import { clearRuns, deleteRun, importRuns, listRuns, putRuns, saveResult } from './history';
+import { clearRuns, deleteRun, importRuns, putRuns, readRuns, saveResult } from './history';
 import { runsFromJson } from './runFile';
 import { useLab } from './store';
 
@@ -10,7 +10,13 @@ function failed(e: unknown) {
 
 export async function loadHistory() {
   try {
-    useLab.setState({ history: await listRuns(), historyError: null });
+    const { runs, unreadable } = await readRuns();
+    useLab.setState({
+      history: runs,
+      historyError: unreadable.length
+        ? `${unreadable.length} saved run(s) could not be read and are not shown (${unreadable[0].problem}). "Clear all" removes them.`
+        : null,
+    });
   } catch (e) {
     failed(e);
   }
