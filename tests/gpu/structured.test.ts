@@ -9,6 +9,8 @@ import { defaultExperiment, findVariant, runExperiment, type Experiment, type Ex
 import { extrasOf } from '../../src/kernels/extras';
 import { computeMetrics } from '../../src/numerics/metrics';
 import { sketchEpsilon } from '../../src/numerics/sketch';
+import { compareStudy } from '../../src/kernels/structured/studies';
+import { compareCrossover, comparePoints } from '../../src/kernels/structured/compare';
 
 async function run(variant: string, params: Params, seed = 7): Promise<ExperimentResult> {
   const { device, caps, adapter } = await nodeDevice();
@@ -256,6 +258,35 @@ describe('matrix functions from matmuls: every iterate against float64', () => {
       }
     });
   }
+});
+
+describe('the comparison study (speed against the baseline, same run)', () => {
+  it('runs the dense baseline and the structure alternately, every run checked, streaming each one', async () => {
+    const { device, caps, adapter } = await nodeDevice();
+    const base = defaultExperiment('structured', 'monarch-fused');
+    const experiment = { ...base, params: { ...base.params, blocks: 4, batch: 8 }, reps: 1 };
+    const { request, problems } = compareStudy.parseRequest({ experiment, param: 'n', values: [32, 64] });
+    expect(problems).toEqual([]);
+    const partials: number[] = [];
+    const result = await compareStudy.run(
+      { device, caps, adapter, cancel: { cancelled: false }, onProgress: () => {}, onPartial: (r) => partials.push(r.runs.filter(Boolean).length) },
+      request!,
+    );
+    expect(result.runs.map((r) => r?.result?.experiment.variant)).toEqual(['dense', 'monarch-fused', 'dense', 'monarch-fused']);
+    expect(result.runs.map((r) => r?.result?.experiment.params.K ?? r?.result?.experiment.params.n)).toEqual([32, 32, 64, 64]);
+    for (const r of result.runs) expect(r?.result?.metrics.boundViolations).toBe(0);
+    expect(partials).toEqual([1, 2, 3, 4]);
+    expect(compareStudy.runsOf!(result)).toHaveLength(4);
+    const points = comparePoints(result.roles, result.runs);
+    expect(points.every((p) => p.structure && p.baseline)).toBe(true);
+    expect(typeof compareCrossover(points).note).toBe('string');
+  });
+  it('refuses a request it cannot run, with the reason', () => {
+    const experiment = defaultExperiment('structured', 'monarch-fused');
+    expect(compareStudy.parseRequest({ experiment, param: 'nope', values: [1, 2] }).problems[0]).toMatch(/not a parameter/);
+    expect(compareStudy.parseRequest({ experiment, param: 'n', values: [64] }).problems[0]).toMatch(/at least two/);
+    expect(compareStudy.parseRequest({ experiment: defaultExperiment('structured', 'newton-schulz'), param: 'rows', values: [16, 32] }).problems[0]).toMatch(/no baseline/);
+  });
 });
 
 describe('broken kernels, run on the GPU, are caught by the same checks', () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultExperiment, findFamily, findVariant } from '../../src/kernels';
 import { FOREIGN_KEYS } from '../../src/state/url';
-import { compareCrossover, comparePlan, comparePoints, parseValues, sweepableParams } from '../../src/views/labs/structured/compare';
+import { compareCrossover, comparePlan, comparePoints, parseValues, sweepableParams } from '../../src/kernels/structured/compare';
 import { flopsAgainstDense } from '../../src/views/labs/structuredLab';
 import type { ExperimentResult } from '../../src/kernels/types';
 
@@ -48,7 +48,7 @@ describe('comparison against the baseline', () => {
   it('pairs results by value and places the crossover', () => {
     const plan = comparePlan(experiment, 'n', [64, 128, 256])!;
     const fake = (s: number) => ({ result: { medianSeconds: s } as ExperimentResult });
-    const points = comparePoints(plan, [fake(1), fake(2), fake(2), fake(2.5), fake(8), fake(3)]);
+    const points = comparePoints(plan.roles, [fake(1), fake(2), fake(2), fake(2.5), fake(8), fake(3)]);
     expect(points.map((p) => p.x)).toEqual([64, 128, 256]);
     const c = compareCrossover(points);
     expect(c.x).toBeGreaterThan(128);

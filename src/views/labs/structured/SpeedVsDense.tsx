@@ -1,14 +1,15 @@
 // Speed against the dense kernel of the same shape, in the same run: the structure and its
 // baseline (the variant's baseline facet) alternate over the values of one parameter in one worker
-// job; time against the parameter for both, with the crossover drawn.
+// job (the 'structured-compare' study); time against the parameter for both, with the crossover.
 import { useEffect, useId, useMemo, useState } from 'react';
+import { compareCrossover, comparePoints, parseValues, sweepableParams } from '../../../kernels/structured/compare';
 import { findVariant } from '../../../kernels/registry';
-import type { Experiment, SweepPoint } from '../../../kernels/types';
-import { cancelCurrent, runBatch } from '../../../state/labClient';
+import type { Experiment } from '../../../kernels/types';
+import { cancelCurrent, startStudy } from '../../../state/labClient';
 import { useLab } from '../../../state/store';
+import { selectStudy } from '../../../state/studies';
 import { fmtNumber, fmtSeconds } from '../../format';
 import { LineChart } from './LineChart';
-import { compareCrossover, comparePlan, comparePoints, parseValues, sweepableParams, type ComparePlan } from './compare';
 
 /** The first five suggested values: enough for a crossover, short enough for a CPU adapter. */
 function defaultValues(def: { choices?: number[] } | undefined): string {
@@ -22,9 +23,10 @@ export function SpeedVsDense({ experiment, gpuReady }: { experiment: Experiment;
   const [param, setParam] = useState(params[0]?.key ?? '');
   const def = params.find((p) => p.key === param) ?? params[0];
   const [text, setText] = useState(defaultValues(def));
-  const [run, setRun] = useState<{ plan: ComparePlan; results: (SweepPoint | undefined)[]; experiment: Experiment } | null>(null);
+  const slot = useLab(selectStudy('structured-compare'));
+  const run = slot?.result ?? null;
   // A comparison belongs to the variant it measured; another variant starts afresh.
-  const current = run && run.experiment.family === experiment.family && run.experiment.variant === experiment.variant ? run : null;
+  const current = run && run.request.experiment.family === experiment.family && run.request.experiment.variant === experiment.variant ? run : null;
   const job = useLab((s) => s.job);
   useEffect(() => {
     setParam(params[0]?.key ?? '');
@@ -35,24 +37,13 @@ export function SpeedVsDense({ experiment, gpuReady }: { experiment: Experiment;
   if (!baselineRef) return null;
   const baselineLabel = findVariant(experiment.family, baselineRef.variant)?.label ?? baselineRef.variant;
   const parsed = def ? parseValues(text, def) : { values: [], problem: 'this variant has no parameter to sweep' };
-  const points = current ? comparePoints(current.plan, current.results) : [];
+  const points = current ? comparePoints(current.roles, current.runs) : [];
   const crossover = compareCrossover(points);
-  const busy = job?.kind === 'batch';
+  const busy = job?.kind === 'study' && job.study === 'structured-compare';
 
   const start = () => {
     if (!def || parsed.problem) return;
-    const plan = comparePlan(experiment, def.key, parsed.values);
-    if (!plan) return;
-    const state = { plan, results: new Array<SweepPoint | undefined>(plan.experiments.length), experiment };
-    setRun(state);
-    runBatch(plan.experiments, (point, index) =>
-      setRun((prev) => {
-        if (!prev || prev.plan !== plan) return prev;
-        const results = [...prev.results];
-        results[index] = point;
-        return { ...prev, results };
-      }),
-    );
+    startStudy('structured-compare', { experiment: structuredClone(experiment), param: def.key, values: parsed.values });
   };
 
   const measured = points.filter((p) => p.structure || p.baseline);

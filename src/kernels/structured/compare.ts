@@ -1,10 +1,11 @@
-// The structure against the dense kernel of the same shape, measured in one job: for each value
-// of a chosen parameter, the variant's baseline (its `baseline` facet) and the variant itself,
-// alternating, so both see the same machine load. Pure functions, tested in isolation.
-import { defaultParams } from '../../../kernels/schema';
-import { findVariant } from '../../../kernels/registry';
-import type { Experiment, ExperimentResult, KernelVariant, ParamDef } from '../../../kernels/types';
-import { crossoverOf } from '../../../numerics/structured';
+// The structure against the dense kernel of the same shape, measured in one job (the comparison
+// study, studies.ts): for each value of a chosen parameter, the variant's baseline (its `baseline`
+// facet) and the variant itself, alternating, so both see the same machine load. Pure functions,
+// shared by the study and the lab panel.
+import { crossoverOf } from '../../numerics/structured';
+import { findVariant } from '../registry';
+import { defaultParams } from '../schema';
+import type { Experiment, ExperimentResult, KernelVariant, ParamDef } from '../types';
 
 /** Integer parameters with suggested values: what the comparison can sweep. */
 export function sweepableParams(variant: KernelVariant): Extract<ParamDef, { kind: 'int' }>[] {
@@ -43,9 +44,10 @@ export interface ComparePoint {
   errors: string[];
 }
 
-export function comparePoints(plan: ComparePlan, results: ({ result?: ExperimentResult; error?: string } | undefined)[]): ComparePoint[] {
+/** The runs of a plan (by its roles), paired by value. */
+export function comparePoints(roles: ComparePlan['roles'], results: ({ result?: ExperimentResult; error?: string } | null | undefined)[]): ComparePoint[] {
   const byX = new Map<number, ComparePoint>();
-  plan.roles.forEach((role, i) => {
+  roles.forEach((role, i) => {
     const point = byX.get(role.x) ?? { x: role.x, errors: [] };
     const r = results[i];
     if (r?.result) point[role.baseline ? 'baseline' : 'structure'] = r.result;
