@@ -2,10 +2,9 @@
 // lab's register-blocked kernel (regBlockWgsl), a 1D grid that folds into two dimensions, the
 // batch field, and the pieces of a "layer" (Y = X·Wᵀ for a batch of vectors x): its inputs, its
 // reference with the staged float32 bound, its CPU emulation and its work model.
-import { readOnly, readWrite } from '../../gpu/bindings';
 import { stagedFloat32, stagedReference, costOf, dimsOf, type Structure } from '../../numerics/structured';
 import { deriveSeed, uniformArray } from '../../numerics/prng';
-import { REGBLOCK_DEFAULT, regBlockWgsl, type RegBlockConfig } from '../matmul/regblock';
+import { REGBLOCK_DEFAULT, regBlockBindings, regBlockWgsl, type RegBlockConfig } from '../matmul/regblock';
 import type { Inputs } from '../define';
 import { int } from '../params';
 import { checkBuffers, checkDispatch } from '../schema';
@@ -38,18 +37,14 @@ export function fitRegBlock(M: number, N: number): RegBlockConfig {
 
 /**
  * One dispatch of C = A·B (A: M×K, B: K×N, C: M×N, row-major) with the matmul lab's
- * register-blocked kernel, reading and writing the named plan buffers. The kernel declares its
- * bindings as a, b, c; these Binding objects say which buffers sit there.
+ * register-blocked kernel, reading and writing the named plan buffers: the kernel's own bindings
+ * (a, b, c, as its WGSL declares them), each pointed at a buffer of this plan.
  */
 export function denseProduct(label: string, shape: { M: number; N: number; K: number }, buffers: { a: string; b: string; c: string }, cfg = fitRegBlock(shape.M, shape.N)): DispatchSpec {
   return {
     label: `${label} (register-blocked ${cfg.BM}×${cfg.BN})`,
     wgsl: regBlockWgsl(shape, cfg, false),
-    bindings: [
-      readOnly('a', 'array<f32>', `${buffers.a}, ${shape.M}×${shape.K}`, buffers.a),
-      readOnly('b', 'array<f32>', `${buffers.b}, ${shape.K}×${shape.N}`, buffers.b),
-      readWrite('c', 'array<f32>', `${buffers.c}, ${shape.M}×${shape.N}`, buffers.c),
-    ],
+    bindings: regBlockBindings(cfg.vec4).map((b) => ({ ...b, buffer: buffers[b.name as 'a' | 'b' | 'c'] })),
     workgroups: [Math.ceil(shape.N / cfg.BN), Math.ceil(shape.M / cfg.BM)],
   };
 }
