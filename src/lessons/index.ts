@@ -1,5 +1,7 @@
 import { FAMILIES } from '../kernels/registry';
+import { convMemoryLesson } from './convMemory';
 import { formatsLesson } from './formats';
+import { longConvLesson } from './longConv';
 import { monarchLesson } from './monarch';
 import { newtonSchulzLesson } from './newtonSchulz';
 import { rooflineLesson } from './roofline';
@@ -19,6 +21,8 @@ export const LESSONS: Lesson[] = [
   formatsLesson,
   sparsityLesson,
   scansLesson,
+  convMemoryLesson,
+  longConvLesson,
   monarchLesson,
   strassenLesson,
   sketchingLesson,
