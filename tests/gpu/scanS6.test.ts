@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeDevice } from '../../src/gpu/node-device';
+import { extrasOf } from '../../src/kernels/extras';
 import { defaultExperiment, runExperiment, type Experiment, type Params } from '../../src/kernels';
 
 async function run(variant: string, params: Params) {
@@ -45,6 +46,20 @@ describe('selective scan (S6) on WebGPU against float64', () => {
     await check('s6-chunked', { ...p, chunk: 32 });
     await check('s6-chunkwise', { ...p, chunk: 32 });
   });
+
+  // A from each SSM initialisation (real parts): odd shapes, every S6 form.
+  for (const init of ['legs', 'lin', 'inv', 'ptd']) {
+    it(`init ${init}: B1 D3 N5 L77, sequential, chunked T=16, chunkwise T=16`, async () => {
+      const p = { batch: 1, channels: 3, state: 5, length: 77, init };
+      const seq = await check('s6-sequential', p);
+      await check('s6-chunked', { ...p, chunk: 16 });
+      await check('s6-chunkwise', { ...p, chunk: 16 });
+      const extras = extrasOf(seq, 'scan');
+      const ssm = extras?.kind === 's6' ? extras.ssm : undefined;
+      expect(ssm?.init).toBe(init);
+      for (const m of ssm!.modes) expect(m.maxError).toBeLessThanOrEqual(m.maxBound);
+    });
+  }
 
   it('chunked agrees with sequential (same float32 work, different bracketing)', async () => {
     const p = { batch: 1, channels: 4, state: 16, length: 500 };

@@ -8,11 +8,13 @@ import { s6Chunked } from './s6Chunked';
 import { s6Chunkwise } from './s6Chunkwise';
 import { s6Sequential } from './s6Sequential';
 import { sequential } from './sequential';
+import { serialLookback } from './serialLookback';
+import { serialRts } from './serialRts';
 import { sequentialF16 } from './sequentialF16';
 import { spatial } from './spatial';
 import { subgroup } from './subgroup';
 
-export const LINEAR_SCAN_VARIANTS = [sequential, sequentialF16, hillisSteele, blelloch, subgroup, reduceThenScan, lookback, copy];
+export const LINEAR_SCAN_VARIANTS = [sequential, sequentialF16, hillisSteele, blelloch, subgroup, reduceThenScan, lookback, serialRts, serialLookback, copy];
 
 export const scanFamily: FamilyDef = {
   id: 'scan',
