@@ -34,7 +34,7 @@ export const SSM_INITS: { value: SsmInit; label: string }[] = [
 ];
 
 /** The relative size of the PTD perturbation, ‖E‖_F / ‖A‖_F. */
-export const PTD_EPSILON = 1e-2;
+export const PTD_EPSILON = 3e-3;
 /** The seed of PTD's perturbation E. */
 export const PTD_SEED = 1;
 /** The largest HiPPO matrix diagonalized here (the QR algorithm is O(N³) and runs in the page). */

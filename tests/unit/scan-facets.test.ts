@@ -91,6 +91,8 @@ describe('scan facets', () => {
       blelloch: 'blelloch',
       'reduce-then-scan': 'chunked',
       lookback: 'chunked',
+      'serial-rts': 'chunked',
+      'serial-lookback': 'chunked',
       's6-sequential': 'sequential',
       's6-chunked': 'chunked',
       's6-chunkwise': 'chunked',
