@@ -38,6 +38,9 @@ describe('selective scan (S6) on WebGPU against float64', () => {
       it(`chunkwise matrix form T=${chunk} ${name}`, async () => {
         await check('s6-chunkwise', { ...shape, chunk });
       });
+      it(`states in registers T=${chunk} ${name}`, async () => {
+        await check('s6-registers', { ...shape, chunk });
+      });
     }
   }
   it('without gate, bias and softplus (Δ used as given)', async () => {
@@ -45,6 +48,7 @@ describe('selective scan (S6) on WebGPU against float64', () => {
     await check('s6-sequential', p);
     await check('s6-chunked', { ...p, chunk: 32 });
     await check('s6-chunkwise', { ...p, chunk: 32 });
+    await check('s6-registers', { ...p, chunk: 32 });
   });
 
   // A from each SSM initialisation (real parts): odd shapes, every S6 form.
@@ -54,6 +58,7 @@ describe('selective scan (S6) on WebGPU against float64', () => {
       const seq = await check('s6-sequential', p);
       await check('s6-chunked', { ...p, chunk: 16 });
       await check('s6-chunkwise', { ...p, chunk: 16 });
+      await check('s6-registers', { ...p, chunk: 7 });
       const extras = extrasOf(seq, 'scan');
       const ssm = extras?.kind === 's6' ? extras.ssm : undefined;
       expect(ssm?.init).toBe(init);

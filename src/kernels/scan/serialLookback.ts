@@ -4,8 +4,9 @@
 //   1. takes the next segment from an atomic counter (so it only waits on segments whose
 //      invocations have started), loads its K vec4s into registers and combines them;
 //   2. publishes that aggregate, walks back to the nearest predecessor that has published its
-//      inclusive prefix, then folds the aggregates after it IN ORDER (a predecessor silent for
-//      SPIN_LIMIT polls is recomputed from its inputs instead), and publishes its own prefix;
+//      inclusive prefix, then folds the aggregates after it IN ORDER (a predecessor still silent
+//      when the walk's SPIN_LIMIT polls are spent is recomputed from its inputs), and publishes
+//      its own prefix;
 //   3. runs its registers from the state entering the segment and stores h.
 // 12 bytes per element of memory traffic: the copy roof's. Like the look-back variant, it ASSUMES
 // that invocations that have started keep making progress (WebGPU does not promise it): the spin
@@ -39,9 +40,9 @@ import {
 
 const schema = paramSchema({
   ...SERIAL_FIELDS,
-  spin: int('Spin limit (polls before the fallback)', 1024, 0, 1000000, {
-    choices: [0, 16, 1024, 65536],
-    help: '0 skips every wait: each predecessor is recomputed from its inputs (slow, but shows the fallback is right).',
+  spin: int('Spin limit (polls per look-back before the fallback)', 256, 0, 1000000, {
+    choices: [0, 16, 256, 4096, 65536],
+    help: 'Polls one look-back may spend waiting, over all its predecessors. 0 skips every wait: each predecessor is recomputed from its inputs (slow, but shows the fallback is right).',
   }),
 });
 
@@ -86,17 +87,24 @@ fn readPublished(segment : u32, which : u32) -> Published {
 // The combine of all segments before \`segment\` (the state entering it is its .y).
 fn lookBack(segment : u32) -> vec2f {
   // 1. Walk back to the nearest predecessor whose inclusive prefix is out. One that shows nothing
-  //    for SPIN_LIMIT polls is passed over here and recomputed in step 2.
+  //    is passed over here and recomputed in step 2. SPIN_LIMIT polls are shared by the whole walk
+  //    (predecessors that are late are late together: a stalled thread, a workgroup not running),
+  //    and every predecessor gets at least one poll while any are left.
   var carried = IDENTITY;
   var first = 0u; // the first segment step 2 folds in
   var p = segment;
+  var polls = 0u;
   loop {
     if (p == 0u) {
       break;
     }
     p -= 1u;
     var prefixFound = false;
-    for (var spin = 0u; spin < SPIN_LIMIT; spin++) {
+    loop {
+      if (polls >= SPIN_LIMIT) {
+        break;
+      }
+      polls++;
       let prefix = readPublished(p, PREFIX);
       if (prefix.ready) {
         carried = prefix.pair;
@@ -105,6 +113,14 @@ fn lookBack(segment : u32) -> vec2f {
       }
       if (readPublished(p, AGGREGATE).ready) {
         break;
+      }
+    }
+    if (polls >= SPIN_LIMIT && SPIN_LIMIT > 0u) {
+      // The budget is spent: one last look at this predecessor.
+      let prefix = readPublished(p, PREFIX);
+      if (prefix.ready) {
+        carried = prefix.pair;
+        prefixFound = true;
       }
     }
     if (prefixFound) {
