@@ -27,7 +27,7 @@ const scans: [string, string, Record<string, unknown>][] = [
   ['lookback unstaged', 'lookback', { ...long, wg: 16, items: 128, stage: false, spin: 1024 }],
 ];
 if (process.argv.includes('--s6')) {
-  scans.push(['s6-sequential', 's6-sequential', s6], ['s6-chunked T=64', 's6-chunked', { ...s6, chunk: 64 }]);
+  scans.push(['s6-sequential', 's6-sequential', s6], ['s6-chunked T=64', 's6-chunked', { ...s6, chunk: 64 }], ['s6-registers T=64', 's6-registers', { ...s6, chunk: 64 }]);
 }
 
 function experiment(variant: string, params: Record<string, unknown>): Experiment {

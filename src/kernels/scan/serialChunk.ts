@@ -9,10 +9,17 @@
 // nothing from the previous channel survives: its terms are multiplied by an exact 0). So a
 // segment may straddle two channels, and vec4 loads need no per-channel alignment.
 //
-// Buffers are padded to 16 bytes (gpu/runner.ts), so the last vec4 is always inside the buffer.
+// No bounds checks in the data passes (a CPU adapter such as SwiftShader runs every branch as
+// masked straight-line code, which halves a copy's speed there): h is allocated for every
+// dispatched invocation's whole segment and only channels·L values are read back; loads past
+// the end of a and b are clamped by WebGPU's robust buffer access and only feed values that land
+// in that padding (or in the last segment's total, which nothing after it reads).
 import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import type { Inputs } from '../define';
 import { int, paramSchema, type Decoded } from '../params';
-import { COMBINE_WGSL, SCAN_SHAPE, scanConstants, scanShape, type LinearScanConfig } from './common';
+import { checkBuffers } from '../schema';
+import type { BufferSpec, DeviceCaps } from '../types';
+import { COMBINE_WGSL, SCAN_SHAPE, scanConstants, scanLimitChecks, scanShape, type LinearScanConfig } from './common';
 
 export const VEC4S_FIELD = int('Vec4s per invocation K (4 elements each)', 4, 1, 16, {
   choices: [1, 2, 4, 8, 16],
@@ -37,6 +44,8 @@ export interface SerialScanConfig extends LinearScanConfig {
   segments: number;
   /** ⌈segments / wg⌉ workgroups. */
   workgroups: number;
+  /** workgroups · wg invocations, each with a segment's room in h (the last ones past the data). */
+  invocations: number;
 }
 
 export function serialScanConfig(v: SerialValues, rightDepth: number): SerialScanConfig {
@@ -44,7 +53,22 @@ export function serialScanConfig(v: SerialValues, rightDepth: number): SerialSca
   const count = shape.channels * shape.length;
   const vec4Count = Math.ceil(count / 4);
   const segments = Math.ceil(vec4Count / v.vec4s);
-  return { ...shape, rightDepth, wg: v.wg, K: v.vec4s, count, vec4Count, segments, workgroups: Math.max(1, Math.ceil(segments / v.wg)) };
+  const workgroups = Math.max(1, Math.ceil(segments / v.wg));
+  return { ...shape, rightDepth, wg: v.wg, K: v.vec4s, count, vec4Count, segments, workgroups, invocations: workgroups * v.wg };
+}
+
+/** The limits of a serial-segment pass of cfg.wg invocations, with h's room for every segment. */
+export function serialLimitChecks(cfg: SerialScanConfig, caps: DeviceCaps): string[] {
+  return [...scanLimitChecks(cfg, caps, cfg.wg, 0, [cfg.workgroups]), ...checkBuffers(caps, [['h (room for whole segments)', 16 * cfg.K * cfg.invocations]])];
+}
+
+/** a and b as given; h with room for every invocation's segment (see the header). */
+export function serialBuffers(cfg: SerialScanConfig, inputs: Inputs): BufferSpec[] {
+  return [
+    { name: 'a', data: inputs.a, usage: 'storage' },
+    { name: 'b', data: inputs.b, usage: 'storage' },
+    { name: 'h', bytes: 16 * cfg.K * cfg.invocations, usage: 'storage' },
+  ];
 }
 
 // a, b and h seen four elements at a time (the same buffers as every scan's a, b, h).
@@ -159,16 +183,14 @@ export function reduceHeldWgsl(K: number): string {
   return lines.join('\n');
 }
 
-/** The unrolled apply from `state` and the vec4 stores (only vec4s that hold data). */
+/** The unrolled apply from `state` and the vec4 stores (into h's room for this segment). */
 export function applyAndStoreWgsl(K: number): string {
   const lines: string[] = [];
   for (let k = 0; k < K; k++) {
     lines.push(
       `  let out${k} = applyVec4(av${k}, bv${k}, channelStarts(first + ${k}u), state${k === 0 ? '' : k - 1});`,
       `  let state${k} = out${k}.state;`,
-      `  if (first + ${k}u < VEC4S) {`,
-      `    h[first + ${k}u] = out${k}.out;`,
-      '  }',
+      `  h[first + ${k}u] = out${k}.out;`,
     );
   }
   return lines.join('\n');

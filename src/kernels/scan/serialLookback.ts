@@ -24,7 +24,7 @@
 import { readWrite } from '../../gpu/bindings';
 import { defineVariant } from '../define';
 import { int, paramSchema, type Decoded } from '../params';
-import { linearScanShared, scanBuffers, scanLimitChecks, scanOutput } from './common';
+import { linearScanShared, scanOutput } from './common';
 import {
   A4_BINDING,
   B4_BINDING,
@@ -33,7 +33,9 @@ import {
   applyAndStoreWgsl,
   loadSegmentWgsl,
   reduceHeldWgsl,
+  serialBuffers,
   serialHeader,
+  serialLimitChecks,
   serialScanConfig,
   type SerialScanConfig,
 } from './serialChunk';
@@ -141,18 +143,16 @@ fn lookBack(segment : u32) -> vec2f {
 }
 
 @compute @workgroup_size(${cfg.wg})
-fn main(@builtin(global_invocation_id) gid : vec3u) {
-  if (gid.x >= SEGMENTS) {
-    return;
-  }
-  // Segments are handed out in the order invocations get here, not by invocation id.
+fn main() {
+  // Segments are handed out in the order invocations get here, not by invocation id. Every
+  // invocation takes one; those past SEGMENTS (the last workgroup's spare ones) scan padding.
   let segment = atomicAdd(&segmentCounter[0], 1u);
   let first = segment * K;
 ${loadSegmentWgsl(cfg.K)}
 ${reduceHeldWgsl(cfg.K)}
   publish(segment, AGGREGATE, total);
   var before = IDENTITY;
-  if (segment > 0u) {
+  if (segment > 0u && segment < SEGMENTS) {
     before = lookBack(segment);
   }
   publish(segment, PREFIX, combine(before, total));
@@ -172,11 +172,11 @@ export const serialLookback = defineVariant({
     'keep making progress (WebGPU does not promise it): after a spin limit it recomputes a silent predecessor itself.',
   schema,
   config: (v: Decoded<typeof schema.fields>): SerialLookbackConfig => ({ ...serialScanConfig(v, 3), spinLimit: v.spin }),
-  limits: (cfg, caps) => scanLimitChecks(cfg, caps, cfg.wg, 0, [cfg.workgroups]),
+  limits: (cfg, caps) => serialLimitChecks(cfg, caps),
   plan: (cfg, inputs) => ({
     buffers: [
-      ...scanBuffers(cfg, inputs),
-      { name: 'lookback', bytes: 16 * cfg.segments, usage: 'storage', resetEachRun: true },
+      ...serialBuffers(cfg, inputs),
+      { name: 'lookback', bytes: 16 * cfg.invocations, usage: 'storage', resetEachRun: true },
       { name: 'segmentCounter', bytes: 4, usage: 'storage', resetEachRun: true },
     ],
     dispatches: [{ label: `scan serial look-back wg${cfg.wg}×${4 * cfg.K}`, wgsl: serialLookbackWgsl(cfg), bindings: BINDINGS, workgroups: [cfg.workgroups] }],

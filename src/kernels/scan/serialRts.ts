@@ -17,7 +17,7 @@
 import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { defineVariant } from '../define';
 import { checkWorkgroup } from '../schema';
-import { COMBINE_WGSL, linearScanShared, log2, scanBuffers, scanLimitChecks, scanOutput } from './common';
+import { COMBINE_WGSL, linearScanShared, log2, scanOutput } from './common';
 import {
   A4_BINDING,
   B4_BINDING,
@@ -26,7 +26,9 @@ import {
   applyAndStoreWgsl,
   loadSegmentWgsl,
   reduceHeldWgsl,
+  serialBuffers,
   serialHeader,
+  serialLimitChecks,
   serialScanConfig,
   type SerialScanConfig,
   type SerialValues,
@@ -48,10 +50,7 @@ export function serialRtsTotalsWgsl(cfg: SerialScanConfig): string {
   return /* wgsl */ `${serialHeader(cfg, TOTALS_BINDINGS)}
 @compute @workgroup_size(${cfg.wg})
 fn main(@builtin(global_invocation_id) gid : vec3u) {
-  let segment = gid.x;
-  if (segment >= SEGMENTS) {
-    return;
-  }
+  let segment = gid.x; // segments past SEGMENTS scan padding (totals sized for every invocation)
   let first = segment * K;
 ${loadSegmentWgsl(cfg.K)}
 ${reduceHeldWgsl(cfg.K)}
@@ -109,10 +108,7 @@ export function serialRtsOutputWgsl(cfg: SerialScanConfig): string {
   return /* wgsl */ `${serialHeader(cfg, OUTPUT_BINDINGS)}
 @compute @workgroup_size(${cfg.wg})
 fn main(@builtin(global_invocation_id) gid : vec3u) {
-  let segment = gid.x;
-  if (segment >= SEGMENTS) {
-    return;
-  }
+  let segment = gid.x; // segments past SEGMENTS write into h's padding
   let first = segment * K;
 ${loadSegmentWgsl(cfg.K)}
   let state = segmentStates[segment];
@@ -132,14 +128,14 @@ export const serialRts = defineVariant({
   schema: SERIAL_SCHEMA,
   config: (v: SerialValues): SerialScanConfig => serialScanConfig(v, log2(CARRY_WG) + 5),
   limits: (cfg, caps) => [
-    ...scanLimitChecks(cfg, caps, cfg.wg, 0, [cfg.workgroups]),
+    ...serialLimitChecks(cfg, caps),
     ...checkWorkgroup(caps, [CARRY_WG, 1, 1], 16 * CARRY_WG, `the carries pass (a workgroup of ${CARRY_WG})`),
   ],
   plan: (cfg, inputs) => ({
     buffers: [
-      ...scanBuffers(cfg, inputs),
-      { name: 'segmentTotals', bytes: 8 * cfg.segments, usage: 'storage' },
-      { name: 'segmentStates', bytes: 4 * cfg.segments, usage: 'storage' },
+      ...serialBuffers(cfg, inputs),
+      { name: 'segmentTotals', bytes: 8 * cfg.invocations, usage: 'storage' },
+      { name: 'segmentStates', bytes: 4 * cfg.invocations, usage: 'storage' },
     ],
     dispatches: [
       { label: `scan serial rts: segment totals ×${4 * cfg.K}`, wgsl: serialRtsTotalsWgsl(cfg), bindings: TOTALS_BINDINGS, workgroups: [cfg.workgroups] },
