@@ -43,6 +43,10 @@ describe('selective scan (S6) on WebGPU against float64', () => {
       });
     }
   }
+  it('states in registers with N = 40 (past the unrolled sizes: a loop over a private array)', async () => {
+    await check('s6-registers', { batch: 2, channels: 3, state: 40, length: 61, chunk: 16 });
+  });
+
   it('without gate, bias and softplus (Δ used as given)', async () => {
     const p = { batch: 1, channels: 2, state: 8, length: 200, gate: false, deltaBias: false, softplus: false };
     await check('s6-sequential', p);

@@ -8,7 +8,7 @@
 //      in registers: no workgroup memory, no barriers.
 // Per token and state: one exp, two loads (B, C) and three multiply-adds; the workgroup forms
 // (s6-sequential, s6-chunked) also recompute softplus per state and stage C·x through workgroup
-// memory. Same bracketing as s6-chunked, so the same bound: R = 1 (in chunk) + 1 (walk) + 1
+// memory. For N ≤ 32 the per-state code is unrolled into named registers. Same bracketing as s6-chunked, so the same bound: R = 1 (in chunk) + 1 (walk) + 1
 // (rerun) + 1 margin = 4; y sums its N + 1 products in order (γ_{N+1}).
 import { declareBindings } from '../../gpu/bindings';
 import { defineVariant } from '../define';
@@ -39,7 +39,32 @@ interface S6RegistersConfig extends S6ChunkConfig {
   workgroups: number;
 }
 
+/**
+ * The per-state code of one token, unrolled over n = 0 … N−1 into named registers x0, x1, … when
+ * N ≤ UNROLL_MAX (straight-line code: a CPU adapter keeps a private array in memory and runs every
+ * loop as masked code), or as a loop over a private array for larger N.
+ */
+const UNROLL_MAX = 32;
+
+function perState(N: number, line: (n: string) => string): string {
+  if (N > UNROLL_MAX) return `    for (var n = 0u; n < N; n++) {\n  ${line('n')}\n    }`;
+  return Array.from({ length: N }, (_, n) => line(`${n}`)).join('\n');
+}
+
+/** Names of state n's registers: x3 (unrolled) or x[n] (array). */
+function reg(N: number, name: string, n: string): string {
+  return N > UNROLL_MAX ? `${name}[${n}]` : `${name}${n}`;
+}
+
+function declare(N: number, name: string, init: (n: string) => string, mutable = true): string {
+  if (N > UNROLL_MAX) return `  var ${name} : array<f32, N>;\n  for (var n = 0u; n < N; n++) {\n    ${name}[n] = ${init('n')};\n  }`;
+  return Array.from({ length: N }, (_, n) => `  ${mutable ? 'var' : 'let'} ${name}${n} = ${init(`${n}u`)};`).join('\n');
+}
+
+const nu = (N: number, n: string) => (N > UNROLL_MAX ? n : `${n}u`);
+
 export function s6RegistersTotalsWgsl(cfg: S6RegistersConfig) {
+  const N = cfg.state;
   const bindings = [...s6InputBindings(cfg, false), CHUNK_TOTALS_OUT];
   const wgsl = /* wgsl */ `${declareBindings(bindings)}
 ${s6TokenWgsl(cfg, false)}${chunkConst(cfg)}
@@ -52,31 +77,26 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
   }
   let batch = row / D;
   let d = row % D;
-  var x : array<f32, N>;     // the state the chunk produces from x = 0
-  var decay : array<f32, N>; // Π ΔA over the chunk
-  for (var n = 0u; n < N; n++) {
-    x[n] = 0.0;
-    decay[n] = 1.0;
-  }
+  // Per state: A_n, the state the chunk produces from x = 0, and Π ΔA over the chunk.
+${declare(N, 'An', (n) => `A[d * N + ${n}]`, false)}
+${declare(N, 'x', () => '0.0')}
+${declare(N, 'decay', () => '1.0')}
   for (var l = chunk * T; l < min(L, chunk * T + T); l++) {
     let i = row * L + l;
     let dt = stepSize(d, i);
     let dtu = dt * u[i];
-    for (var n = 0u; n < N; n++) {
-      let dA = exp(dt * A[d * N + n]);
-      x[n] = dA * x[n] + dtu * Bm[(batch * N + n) * L + l];
-      decay[n] = decay[n] * dA;
-    }
+${perState(N, (n) => `    let dA${N > UNROLL_MAX ? '' : n} = exp(dt * ${reg(N, 'An', n)});
+    ${reg(N, 'x', n)} = dA${N > UNROLL_MAX ? '' : n} * ${reg(N, 'x', n)} + dtu * Bm[(batch * N + ${nu(N, n)}) * L + l];
+    ${reg(N, 'decay', n)} = ${reg(N, 'decay', n)} * dA${N > UNROLL_MAX ? '' : n};`)}
   }
-  for (var n = 0u; n < N; n++) {
-    chunkTotals[(row * N + n) * CHUNKS + chunk] = vec2f(decay[n], x[n]);
-  }
+${perState(N, (n) => `  chunkTotals[(row * N + ${nu(N, n)}) * CHUNKS + chunk] = vec2f(${reg(N, 'decay', n)}, ${reg(N, 'x', n)});`)}
 }
 `;
   return { wgsl, bindings };
 }
 
 export function s6RegistersOutputWgsl(cfg: S6RegistersConfig) {
+  const N = cfg.state;
   const bindings = [...s6InputBindings(cfg, true), CHUNK_STATES_IN, OUT_BINDING];
   const wgsl = /* wgsl */ `${declareBindings(bindings)}
 ${s6TokenWgsl(cfg, true)}${chunkConst(cfg)}
@@ -89,27 +109,20 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
   }
   let batch = row / D;
   let d = row % D;
-  var x : array<f32, N>;
-  for (var n = 0u; n < N; n++) {
-    x[n] = chunkStates[(row * N + n) * CHUNKS + chunk];
-  }
+${declare(N, 'An', (n) => `A[d * N + ${n}]`, false)}
+${declare(N, 'x', (n) => `chunkStates[(row * N + ${n}) * CHUNKS + chunk]`)}
   for (var l = chunk * T; l < min(L, chunk * T + T); l++) {
     let i = row * L + l;
     let uv = u[i];
     let dt = stepSize(d, i);
     let dtu = dt * uv;
     var sumCx = 0.0; // Σ_n C·x in order n = 0 … N−1
-    for (var n = 0u; n < N; n++) {
-      let bc = (batch * N + n) * L + l;
-      x[n] = exp(dt * A[d * N + n]) * x[n] + dtu * Bm[bc];
-      sumCx += Cm[bc] * x[n];
-    }
+${perState(N, (n) => `    ${reg(N, 'x', n)} = exp(dt * ${reg(N, 'An', n)}) * ${reg(N, 'x', n)} + dtu * Bm[(batch * N + ${nu(N, n)}) * L + l];
+    sumCx += Cm[(batch * N + ${nu(N, n)}) * L + l] * ${reg(N, 'x', n)};`)}
     out[row * ROW + l] = finishOutput(d, i, sumCx, uv);
   }
   if (chunk == CHUNKS - 1u) {
-    for (var n = 0u; n < N; n++) {
-      out[row * ROW + L + n] = x[n];
-    }
+${perState(N, (n) => `    out[row * ROW + L + ${nu(N, n)}] = ${reg(N, 'x', n)};`)}
   }
 }
 `;
