@@ -28,6 +28,8 @@ const cases: [string, string, Record<string, unknown>][] = [
   ['copy', 'copy', long],
   ['serial-lookback K=16', 'serial-lookback', { ...long, wg: 64, vec4s: 16, spin: 256 }],
   ['serial-lookback K=8', 'serial-lookback', { ...long, wg: 64, vec4s: 8, spin: 256 }],
+  ['serial-lookback-subgroup K=16', 'serial-lookback-subgroup', { ...long, wg: 128, vec4s: 16, spin: 256 }],
+  ['serial-lookback-subgroup K=8', 'serial-lookback-subgroup', { ...long, wg: 128, vec4s: 8, spin: 256 }],
   ['serial-rts K=16', 'serial-rts', { ...long, wg: 64, vec4s: 16 }],
   ['reduce-then-scan unstaged', 'reduce-then-scan', { ...long, wg: 16, items: 128, stage: false }],
   ['lookback unstaged', 'lookback', { ...long, wg: 16, items: 128, stage: false, spin: 1024 }],

@@ -30,6 +30,9 @@ const SMALL: Record<string, Params> = {
   // and mid-vec4, and channels of 7 or 777 elements start inside a vec4 and inside a segment.
   'serial-lookback': { wg: 16, vec4s: 2 },
   'serial-lookback wide-segments': { wg: 4, vec4s: 16 },
+  // wg 128: a multiple of every WebGPU subgroup size, so full subgroups on any adapter.
+  'serial-lookback-subgroup': { wg: 128, vec4s: 1 },
+  'serial-lookback-subgroup wide-segments': { wg: 128, vec4s: 4 },
   'serial-rts': { wg: 16, vec4s: 2 },
   'serial-rts wide-segments': { wg: 8, vec4s: 16 },
   copy: {},
@@ -68,6 +71,7 @@ describe('linear-recurrence scans on WebGPU (Dawn) against float64', () => {
       ['sequential', {}],
       ['blelloch', { wg: 32 }],
       ['serial-lookback', { wg: 16, vec4s: 2 }],
+      ['serial-lookback-subgroup', { wg: 128, vec4s: 1 }],
       ['serial-rts', { wg: 16, vec4s: 2 }],
     ] as const) {
       it(`SSM init ${decay}: ${variant}, 5 channels × 1001 and 4 × 7`, async () => {
@@ -88,6 +92,7 @@ describe('linear-recurrence scans on WebGPU (Dawn) against float64', () => {
     // Serial look-back: every predecessor segment is recomputed from its inputs, in order.
     await check('serial-lookback', { wg: 8, vec4s: 2, channels: 3, length: 301, spin: 0, mode: 'inclusive', decay: 'signed' });
     await check('serial-lookback', { wg: 4, vec4s: 1, channels: 1, length: 203, spin: 0, mode: 'exclusive', decay: 'decay' });
+    await check('serial-lookback-subgroup', { wg: 128, vec4s: 1, channels: 3, length: 1301, spin: 0, mode: 'inclusive', decay: 'signed' });
   });
 
   it('a wrong result is caught: the bound is not vacuous', async () => {

@@ -94,6 +94,7 @@ describe('scan facets', () => {
       lookback: 'chunked',
       'serial-rts': 'chunked',
       'serial-lookback': 'chunked',
+      'serial-lookback-subgroup': 'chunked',
       's6-sequential': 'sequential',
       's6-chunked': 'chunked',
       's6-chunkwise': 'chunked',

@@ -10,12 +10,13 @@ import { s6Registers } from './s6Registers';
 import { s6Sequential } from './s6Sequential';
 import { sequential } from './sequential';
 import { serialLookback } from './serialLookback';
+import { serialLookbackSubgroup } from './serialLookbackSubgroup';
 import { serialRts } from './serialRts';
 import { sequentialF16 } from './sequentialF16';
 import { spatial } from './spatial';
 import { subgroup } from './subgroup';
 
-export const LINEAR_SCAN_VARIANTS = [sequential, sequentialF16, hillisSteele, blelloch, subgroup, reduceThenScan, lookback, serialRts, serialLookback, copy];
+export const LINEAR_SCAN_VARIANTS = [sequential, sequentialF16, hillisSteele, blelloch, subgroup, reduceThenScan, lookback, serialRts, serialLookback, serialLookbackSubgroup, copy];
 
 export const scanFamily: FamilyDef = {
   id: 'scan',
@@ -46,6 +47,7 @@ export const scanFamily: FamilyDef = {
       ['serial-rts', { wg: 64, vec4s: 16 }, ' K=16', 22],
       ['serial-lookback', { wg: 64, vec4s: 4, spin: 1024 }, ' K=4', 22],
       ['serial-lookback', { wg: 64, vec4s: 16, spin: 1024 }, ' K=16', 22],
+      ['serial-lookback-subgroup', { wg: 128, vec4s: 16, spin: 1024 }, ' K=16', 22],
     ];
     for (const log2L of [12, 14, 16, 18, 20, 22]) {
       for (const [variant, extra, suffix, maxLog2] of scanVariants) {
@@ -71,6 +73,7 @@ export const scanFamily: FamilyDef = {
       for (const [variant, extra, suffix] of [
         ['copy', {}, ''],
         ['serial-lookback', { wg: 64, vec4s: 16, spin: 1024 }, ' K=16'],
+        ['serial-lookback-subgroup', { wg: 128, vec4s: 16, spin: 1024 }, ' K=16'],
         ['serial-rts', { wg: 64, vec4s: 16 }, ' K=16'],
       ] as const) {
         cases.push({ label: `round ${round}: ${variant}${suffix} L=2^22`, experiment: { family: 'scan', variant, params: { ...long, ...extra }, seed: 1, reps: 3 } });

@@ -40,15 +40,17 @@ import {
   type SerialScanConfig,
 } from './serialChunk';
 
-const schema = paramSchema({
-  ...SERIAL_FIELDS,
+export const SPIN_FIELD = {
   spin: int('Spin limit (polls per look-back before the fallback)', 256, 0, 1000000, {
     choices: [0, 16, 256, 4096, 65536],
     help: 'Polls one look-back may spend waiting, over all its predecessors. 0 skips every wait: each predecessor is recomputed from its inputs (slow, but shows the fallback is right).',
   }),
-});
+};
 
-interface SerialLookbackConfig extends SerialScanConfig {
+export const SERIAL_LOOKBACK_SCHEMA = paramSchema({ ...SERIAL_FIELDS, ...SPIN_FIELD });
+const schema = SERIAL_LOOKBACK_SCHEMA;
+
+export interface SerialLookbackConfig extends SerialScanConfig {
   spinLimit: number;
 }
 
@@ -60,16 +62,21 @@ const BINDINGS = [
   readWrite('segmentCounter', 'array<atomic<u32>>', 'the next segment to hand out'),
 ];
 
-export function serialLookbackWgsl(cfg: SerialLookbackConfig): string {
-  return /* wgsl */ `${serialHeader(cfg, BINDINGS)}
-const SPIN_LIMIT = ${cfg.spinLimit}u;
+/**
+ * The look-back over "units" (a segment here, a subgroup's segments in serial-lookback-subgroup):
+ * publishing, reading and the walk. Expects \`lookback\`, combine, IDENTITY and
+ * \`fn reduceUnit(q : u32) -> vec2f\` (unit q's combine from its inputs, for the fallback).
+ */
+export function lookBackWgsl(spinLimit: number): string {
+  return /* wgsl */ `
+const SPIN_LIMIT = ${spinLimit}u;
 const KEY = 0x7FBADBADu;
-const AGGREGATE = 0u; // word offsets inside a segment's four words
+const AGGREGATE = 0u; // word offsets inside a unit's four words
 const PREFIX = 2u;
 
-fn publish(segment : u32, which : u32, pair : vec2f) {
-  atomicStore(&lookback[4u * segment + which], bitcast<u32>(pair.x) ^ KEY);
-  atomicStore(&lookback[4u * segment + which + 1u], bitcast<u32>(pair.y) ^ KEY);
+fn publish(unit : u32, which : u32, pair : vec2f) {
+  atomicStore(&lookback[4u * unit + which], bitcast<u32>(pair.x) ^ KEY);
+  atomicStore(&lookback[4u * unit + which + 1u], bitcast<u32>(pair.y) ^ KEY);
 }
 
 struct Published {
@@ -77,24 +84,24 @@ struct Published {
   pair : vec2f,
 }
 
-fn readPublished(segment : u32, which : u32) -> Published {
-  let x = atomicLoad(&lookback[4u * segment + which]);
-  let y = atomicLoad(&lookback[4u * segment + which + 1u]);
+fn readPublished(unit : u32, which : u32) -> Published {
+  let x = atomicLoad(&lookback[4u * unit + which]);
+  let y = atomicLoad(&lookback[4u * unit + which + 1u]);
   var r : Published;
   r.ready = x != 0u && y != 0u;
   r.pair = vec2f(bitcast<f32>(x ^ KEY), bitcast<f32>(y ^ KEY));
   return r;
 }
 
-// The combine of all segments before \`segment\` (the state entering it is its .y).
-fn lookBack(segment : u32) -> vec2f {
+// The combine of all units before \`unit\` (the state entering it is its .y).
+fn lookBack(unit : u32) -> vec2f {
   // 1. Walk back to the nearest predecessor whose inclusive prefix is out. One that shows nothing
   //    is passed over here and recomputed in step 2. SPIN_LIMIT polls are shared by the whole walk
   //    (predecessors that are late are late together: a stalled thread, a workgroup not running),
   //    and every predecessor gets at least one poll while any are left.
   var carried = IDENTITY;
   var first = 0u; // the first segment step 2 folds in
-  var p = segment;
+  var p = unit;
   var polls = 0u;
   loop {
     if (p == 0u) {
@@ -130,16 +137,25 @@ fn lookBack(segment : u32) -> vec2f {
       break;
     }
   }
-  // 2. Fold the segments after it in order: published aggregates, or recomputed from the inputs.
-  for (var q = first; q < segment; q++) {
+  // 2. Fold the units after it in order: published aggregates, or recomputed from the inputs.
+  for (var q = first; q < unit; q++) {
     let aggregate = readPublished(q, AGGREGATE);
     if (SPIN_LIMIT > 0u && aggregate.ready) {
       carried = combine(carried, aggregate.pair);
     } else {
-      carried = combine(carried, reduceSegment(q));
+      carried = combine(carried, reduceUnit(q));
     }
   }
   return carried;
+}`;
+}
+
+export function serialLookbackWgsl(cfg: SerialLookbackConfig): string {
+  return /* wgsl */ `${serialHeader(cfg, BINDINGS)}
+${lookBackWgsl(cfg.spinLimit)}
+// The fallback's unit is one segment.
+fn reduceUnit(q : u32) -> vec2f {
+  return reduceSegment(q);
 }
 
 @compute @workgroup_size(${cfg.wg})
