@@ -4,7 +4,7 @@
 // the app uses, whose functions take the validated parameters.
 //
 //   export const tiled = defineVariant({
-//     ...matmulCommon,                      // inputs, reference, work, shape of every matmul
+//     ...matmulShared,                      // inputs, reference, work, shape of every matmul
 //     id: 'tiled', label: '…', summary: '…',
 //     schema: paramSchema({ ...MATMUL_SHAPE, tile: int('Tile size T', 16, 1, 32) }),
 //     config: (v) => ({ ...v, workgroups: [Math.ceil(v.N / v.tile), Math.ceil(v.M / v.tile)] }),
@@ -48,7 +48,8 @@ export interface VariantSpec<S extends Fields, C> {
   extras?(cfg: NoInfer<C>, inputs: Inputs, output: HostArray, ref: ReferenceResult): FamilyExtras;
   // ---- facets the views ask for (see facets.ts)
   tiling?(cfg: NoInfer<C>): Tiling | null;
-  traffic?(cfg: NoInfer<C>): Traffic | null;
+  /** `caps`: the device the run is for, when the traffic depends on what it offers (see Facets). */
+  traffic?(cfg: NoInfer<C>, caps?: DeviceCaps): Traffic | null;
   notes?(cfg: NoInfer<C>): string[];
   dataflow?(cfg: NoInfer<C>): DataflowAlgorithm | null;
   role?: VariantRole;
@@ -56,14 +57,17 @@ export interface VariantSpec<S extends Fields, C> {
 }
 
 export function defineVariant<S extends Fields, C = Decoded<S>>(spec: VariantSpec<S, C>): KernelVariant {
-  // One decoded configuration per parameters object: the app passes the same object around.
-  const cache = new WeakMap<Params, C>();
+  // Decoded configurations of recently seen parameter values (keyed by value, not by object,
+  // so a caller that edits a params object in place never gets a stale configuration).
+  const cache = new Map<string, C>();
   const cfg = (params: Params): C => {
-    let c = cache.get(params);
+    const key = spec.schema.defs.map((d) => String(params[d.key])).join('\u0001');
+    let c = cache.get(key);
     if (c === undefined) {
       const values = spec.schema.read(params);
       c = spec.config ? spec.config(values) : (values as unknown as C);
-      cache.set(params, c);
+      if (cache.size >= 32) cache.delete(cache.keys().next().value!);
+      cache.set(key, c);
     }
     return c;
   };
@@ -87,7 +91,7 @@ export function defineVariant<S extends Fields, C = Decoded<S>>(spec: VariantSpe
   else variant.noEmulationReason = spec.noEmulationReason ?? 'this variant has no CPU emulation';
   if (extras) variant.extras = (params, inputs, output, ref) => extras(cfg(params), inputs, output, ref);
   if (tiling) variant.tiling = (params) => tiling(cfg(params));
-  if (traffic) variant.traffic = (params) => traffic(cfg(params));
+  if (traffic) variant.traffic = (params, caps) => traffic(cfg(params), caps);
   if (notes) variant.notes = (params) => notes(cfg(params));
   if (dataflow) variant.dataflow = (params) => dataflow(cfg(params));
   if (baseline) variant.baseline = (params) => baseline(cfg(params));

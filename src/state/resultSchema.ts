@@ -132,9 +132,23 @@ const savedRunSchema = v.object({
   result: resultSchema,
 });
 
+/** What an expected type is called in a message. */
+function typeWords(expected: string): string | null {
+  if (/\bnumber\b/.test(expected)) return 'is not a number';
+  if (/\bstring\b/.test(expected)) return 'is not text';
+  if (/\bboolean\b/.test(expected)) return 'is not true or false';
+  if (/\bArray\b/.test(expected)) return 'is not a list';
+  if (/\bObject\b/.test(expected)) return 'is not an object';
+  return null;
+}
+
+/** One problem in words: the field (inside the run's result, named without "result."), and what is wrong. */
 function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const path = v.getDotPath(issue);
-  return `${path ? `${path} ` : ''}${issue.message.replace(/^Invalid (\w+): Expected (.*) but received (.*)$/, 'should be $2, not $3')}`;
+  const path = (v.getDotPath(issue) ?? '').replace(/^result\./, '');
+  const received = escapeUntrusted(String(issue.received), 24);
+  const words = issue.kind === 'schema' && issue.expected ? typeWords(issue.expected) : null;
+  const what = words ? `${words} (got ${received})` : issue.message.replace(/^Invalid (\w+): Expected (.*) but received (.*)$/, 'should be $2, not $3');
+  return `${path ? `${path} ` : ''}${what}`;
 }
 
 /**
