@@ -194,6 +194,13 @@ export function scanBuffers(s: ScanShape, inputs: Inputs): BufferSpec[] {
   ];
 }
 
+/** x followed by zeros up to `count` elements (for kernels that read whole tiles without bounds checks). */
+export function zeroPadded(x: HostArray, count: number): Float32Array {
+  const out = new Float32Array(Math.max(count, x.length));
+  out.set(x);
+  return out;
+}
+
 export function scanOutput(s: ScanShape): GpuPlan['output'] {
   return { buffer: 'h', type: 'f32', count: s.channels * s.length };
 }

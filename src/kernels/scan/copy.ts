@@ -3,16 +3,15 @@
 // one tile of 4·WG vec4s, invocation i the vec4s i, i + WG, i + 2·WG, i + 3·WG of it: coalesced
 // on a GPU, and straight-line code with no bounds check and no loop, which a CPU adapter needs
 // (SwiftShader runs every branch as masked code: one vec4 per invocation in a grid-stride loop
-// ran at half this speed there). h has room for whole tiles; only channels·L values are read
-// back, and loads past a and b are clamped by robust buffer access. Each scan's GB/s is reported
-// as a fraction of this kernel's.
+// ran at half this speed there). a, b (zero-padded) and h have room for whole tiles; only
+// channels·L values are read back. Each scan's GB/s is reported as a fraction of this kernel's.
 // Bound: one float32 addition, correctly rounded in WGSL: |error| ≤ u·|a + b|.
 import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { F32_UNIT_ROUNDOFF } from '../../numerics/metrics';
 import { defineVariant } from '../define';
 import { paramSchema } from '../params';
 import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
-import { SCAN_SHAPE, linearScanShared, scanBufferChecks, scanOutput, scanShape, type ScanShape, type ScanShapeValues } from './common';
+import { SCAN_SHAPE, linearScanShared, scanBufferChecks, scanOutput, scanShape, zeroPadded, type ScanShape, type ScanShapeValues } from './common';
 
 const WG = 256;
 /** Vec4s per invocation and tile. */
@@ -76,12 +75,12 @@ export const copy = defineVariant({
     ...checkWorkgroup(caps, [WG, 1, 1], 0),
     ...checkDispatch(caps, [cfg.workgroups]),
     ...scanBufferChecks(cfg, caps),
-    ...checkBuffers(caps, [['h (room for whole tiles)', 16 * TILE * cfg.workgroups]]),
+    ...checkBuffers(caps, [['a, b, h (room for whole tiles)', 16 * TILE * cfg.workgroups]]),
   ],
   plan: (cfg, inputs) => ({
     buffers: [
-      { name: 'a', data: inputs.a, usage: 'storage' },
-      { name: 'b', data: inputs.b, usage: 'storage' },
+      { name: 'a', data: zeroPadded(inputs.a, 4 * TILE * cfg.workgroups), usage: 'storage' },
+      { name: 'b', data: zeroPadded(inputs.b, 4 * TILE * cfg.workgroups), usage: 'storage' },
       { name: 'h', bytes: 16 * TILE * cfg.workgroups, usage: 'storage' },
     ],
     dispatches: [{ label: 'copy roof', wgsl: copyWgsl(), bindings: COPY_BINDINGS, workgroups: [cfg.workgroups] }],

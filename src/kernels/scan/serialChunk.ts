@@ -10,16 +10,15 @@
 // segment may straddle two channels, and vec4 loads need no per-channel alignment.
 //
 // No bounds checks in the data passes (a CPU adapter such as SwiftShader runs every branch as
-// masked straight-line code, which halves a copy's speed there): h is allocated for every
-// dispatched invocation's whole segment and only channels·L values are read back; loads past
-// the end of a and b are clamped by WebGPU's robust buffer access and only feed values that land
-// in that padding (or in the last segment's total, which nothing after it reads).
+// masked straight-line code, which halves a copy's speed there): a, b and h are allocated for
+// every dispatched invocation's whole segment, a and b padded with zeros (pairs (0, 0) after the
+// data change nothing before them), and only channels·L values of h are read back.
 import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import type { Inputs } from '../define';
 import { int, paramSchema, type Decoded } from '../params';
 import { checkBuffers } from '../schema';
 import type { BufferSpec, DeviceCaps } from '../types';
-import { COMBINE_WGSL, SCAN_SHAPE, scanConstants, scanLimitChecks, scanShape, type LinearScanConfig } from './common';
+import { COMBINE_WGSL, SCAN_SHAPE, scanConstants, scanLimitChecks, scanShape, zeroPadded, type LinearScanConfig } from './common';
 
 export const VEC4S_FIELD = int('Vec4s per invocation K (4 elements each)', 4, 1, 16, {
   choices: [1, 2, 4, 8, 16],
@@ -59,15 +58,16 @@ export function serialScanConfig(v: SerialValues, rightDepth: number): SerialSca
 
 /** The limits of a serial-segment pass of cfg.wg invocations, with h's room for every segment. */
 export function serialLimitChecks(cfg: SerialScanConfig, caps: DeviceCaps): string[] {
-  return [...scanLimitChecks(cfg, caps, cfg.wg, 0, [cfg.workgroups]), ...checkBuffers(caps, [['h (room for whole segments)', 16 * cfg.K * cfg.invocations]])];
+  return [...scanLimitChecks(cfg, caps, cfg.wg, 0, [cfg.workgroups]), ...checkBuffers(caps, [['a, b, h (room for whole segments)', 16 * cfg.K * cfg.invocations]])];
 }
 
-/** a and b as given; h with room for every invocation's segment (see the header). */
+/** a, b (zero-padded) and h with room for every invocation's segment (see the header). */
 export function serialBuffers(cfg: SerialScanConfig, inputs: Inputs): BufferSpec[] {
+  const room = 4 * cfg.K * cfg.invocations;
   return [
-    { name: 'a', data: inputs.a, usage: 'storage' },
-    { name: 'b', data: inputs.b, usage: 'storage' },
-    { name: 'h', bytes: 16 * cfg.K * cfg.invocations, usage: 'storage' },
+    { name: 'a', data: zeroPadded(inputs.a, room), usage: 'storage' },
+    { name: 'b', data: zeroPadded(inputs.b, room), usage: 'storage' },
+    { name: 'h', bytes: 4 * room, usage: 'storage' },
   ];
 }
 
@@ -166,9 +166,7 @@ fn forget(acc : vec2f, start : bool) -> vec2f {
 
 /**
  * The unrolled load of this invocation's K vec4s into registers av0, bv0 … (straight-line code:
- * no private array, which a CPU adapter keeps in memory). Loads past the data read the buffer's
- * padding or are clamped by robust access: they only reach the last segment's total, which
- * nothing after it reads; outputs past the end are never stored.
+ * no private array, which a CPU adapter keeps in memory). Past the data they read zero padding.
  */
 export function loadSegmentWgsl(K: number): string {
   const lines: string[] = [];
