@@ -26,9 +26,10 @@ export const scanFamily: FamilyDef = {
   benchSuite() {
     // GB/s of each linear-scan variant against the copy roof (same 12 bytes per element) in the
     // same run: one long channel at L = 2^12 … 2^22, then many channels; then the selective scan.
-    // Cut to stay under 5 minutes on SwiftShader (2 CPU cores, where every workgroup barrier is
-    // expensive): Hillis–Steele and Blelloch (one workgroup per channel) stop at 2^16, the subgroup
-    // scan and the staged chunked scans at 2^20.
+    // Cut to stay under about 10 minutes on SwiftShader (2 shared CPU cores, where every workgroup
+    // barrier is expensive; 9.5 minutes measured with the machine loaded): Hillis–Steele and
+    // Blelloch (one workgroup per channel) stop at 2^16, the subgroup scan and the staged chunked
+    // scans at 2^20.
     const cases: BenchCase[] = [];
     // [variant, params, label suffix, largest log2 L]
     const scanVariants: [string, Record<string, number | boolean>, string, number][] = [
