@@ -63,9 +63,10 @@ export function linearScanSsm(
     size: ssm.size,
     dt: SSM_DT,
     mapping: isComplexInit(init)
-      ? 'Each complex mode h = e^{Δλ}·h + B̄·u is demodulated, g_t = e^{−iθt}·h_t (θ = Δ·Im λ): its real and imaginary parts are two ' +
-        'real channels (2m, 2m+1) with the real decay |e^{Δλ}|, scanned exactly as every channel; h_t = e^{iθt}·g_t.'
-      : 'Each real mode is one channel with decay e^{Δλ}.',
+      ? 'Each complex mode h_t = exp(Δλ)·h_{t−1} + B̄·u_t is demodulated, g_t = exp(−iθt)·h_t with θ = Δ·Im λ: its real and imaginary parts are two ' +
+        'real channels (2m, 2m+1) with the real decay |exp(Δλ)|, scanned exactly as every channel; h_t = exp(iθt)·g_t. ' +
+        'The chart samples 160 lags, so fast oscillations alias.'
+      : 'Each real mode is one channel with decay exp(Δλ).',
     conditionF: ssm.conditionF,
     modes: rows,
     impulse: impulseResponses(ssm, SSM_DT, shown, Math.max(8, Math.min(length, Math.ceil(1.25 * longest)))),

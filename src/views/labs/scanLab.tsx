@@ -322,7 +322,7 @@ function SsmMemoryView({ ssm }: { ssm: SsmMemory }) {
     <section aria-labelledby="scan-ssm-h" data-testid="scan-ssm-memory">
       <h3 id="scan-ssm-h">What the initialisation remembers: {ssm.label}</h3>
       <p>
-        {ssm.modes.length} modes of a {ssm.size}-state SSM, Δ = {fmtSig(ssm.dt)}
+        {ssm.modes.length} modes of a {ssm.size}-state SSM, Δ = {Number(ssm.dt.toPrecision(3))}
         {ssm.conditionF > 1.5 ? `, diagonalizing basis κ_F(V) = ${fmtSig(ssm.conditionF)}` : ''}.{' '}
         {longest
           ? `The longest memory (|impulse response| above 1% of its peak) is ${longest.memoryLag} steps (mode ${ssm.modes.indexOf(longest)}); `
