@@ -8,7 +8,8 @@ import { defaultExperiment, findFamily, validateExperiment, type DispatchSpec } 
 import { convFacetOf } from '../../src/kernels/conv/facet';
 import { variantOf } from '../../src/kernels/experiment';
 import { problemsFor } from '../../src/kernels/schema';
-import { classicFftEpsilon, conv1dTruth, denseDftEpsilon, fftConvBound, matmulFftEpsilon, spectralNorms } from '../../src/numerics/conv1d';
+import type { ConvExtras } from '../../src/kernels/conv/extras';
+import { classicFftEpsilon, conv1dTruth, denseDftEpsilon, fftConv32, fftConvBound, matmulFftEpsilon, spectralNorms } from '../../src/numerics/conv1d';
 import {
   conv2dDims,
   conv2dReference,
@@ -245,6 +246,43 @@ describe('float64 FFTs and the 1-D bounds', () => {
     const bound = fftConvBound({ ...norms, epsilon: classicFftEpsilon(2048), L: 2048 });
     expect(bound).toBeLessThan(1e-2 * norms.yNorm);
     expect(bound).toBeGreaterThan(1e-7 * norms.yNorm);
+    // The error actually seen: the float32 radix-2 and radix-4 FFT convolutions (the GPU's
+    // algorithm, emulated) against the float64 truth, as a 2-norm over the channel.
+    const s = { channels: 1, length: 1000, filter: 1000 };
+    const truth = conv1dTruth(s, x, h);
+    for (const radix of [2, 4] as const) {
+      const y = fftConv32(s, x, h, 2048, radix);
+      let e2 = 0;
+      for (let t = 0; t < s.length; t++) e2 += (y[t] - truth.values[t]) ** 2;
+      expect(Math.sqrt(e2)).toBeGreaterThan(0);
+      expect(Math.sqrt(e2)).toBeLessThan(bound);
+    }
+  });
+
+  it('the normwise bound the 1-D panel shows is the one the check used (not √N times it)', () => {
+    const params = { ...defaultExperiment('conv', 'fft').params, channels: 2, length: 1000, filter: 0 };
+    const v = variantOf({ ...defaultExperiment('conv', 'fft'), params });
+    const inputs = v.makeInputs(params, 3);
+    const ref = v.reference(params, inputs);
+    const output = v.emulate!(params, inputs);
+    const extras = v.extras!(params, inputs, output, ref) as ConvExtras;
+    const x = inputs.x as Float32Array;
+    const h = inputs.h as Float32Array;
+    let worst = 0;
+    for (let c = 0; c < 2; c++) {
+      const xs = x.subarray(c * 1000, (c + 1) * 1000);
+      const hs = h.subarray(c * 1000, (c + 1) * 1000);
+      const b = fftConvBound({ ...spectralNorms(xs, hs, 2048), epsilon: classicFftEpsilon(2048), L: 2048 });
+      const scale = Math.hypot(...xs) * Math.hypot(...hs);
+      worst = Math.max(worst, b / scale);
+      // Every element of the channel carries that normwise bound (plus the truth's tiny own error).
+      expect(ref.bound![c * 1000 + 7]).toBeCloseTo(b, 12);
+    }
+    // Its own error (float64 sums) adds a few parts in 10^8; √N·b (what summing the per-element
+    // bounds would give) would be 31.6 times larger.
+    expect(extras.sequence!.normwiseBound / worst).toBeGreaterThanOrEqual(1);
+    expect(extras.sequence!.normwiseBound / worst).toBeLessThan(1 + 1e-6);
+    expect(extras.sequence!.normwiseError).toBeLessThan(extras.sequence!.normwiseBound);
   });
 });
 

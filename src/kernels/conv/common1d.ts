@@ -74,8 +74,20 @@ export function channelScales(s: Conv1dShape, inputs: Inputs): number[] {
   return out;
 }
 
-/** max over channels of ‖ŷ − y‖₂ / (‖x‖₂‖h‖₂), and the same ratio for the bound. */
-export function sequenceError(s: Conv1dShape, inputs: Inputs, output: HostArray, values: Float64Array, bound: Float64Array | undefined): ConvSequenceError {
+/**
+ * max over channels of ‖ŷ − y‖₂ / (‖x‖₂‖h‖₂), and the same ratio for the bound. A per-element
+ * bound b_t gives the normwise bound ‖b‖₂; the FFT forms pass their normwise bound per channel
+ * instead (their per-element bound is that one number repeated N times, whose ‖·‖₂ would be √N
+ * times too loose).
+ */
+export function sequenceError(
+  s: Conv1dShape,
+  inputs: Inputs,
+  output: HostArray,
+  values: Float64Array,
+  bound: Float64Array | undefined,
+  normwisePerChannel?: number[],
+): ConvSequenceError {
   const scales = channelScales(s, inputs);
   let worst = 0;
   let worstBound = 0;
@@ -88,8 +100,8 @@ export function sequenceError(s: Conv1dShape, inputs: Inputs, output: HostArray,
     }
     const scale = scales[c] || 1;
     worst = Math.max(worst, Math.sqrt(e2) / scale);
-    // For the FFT forms every element of a channel has the same (normwise) bound: take it once.
-    worstBound = Math.max(worstBound, bound ? Math.sqrt(b2) / scale : 0);
+    const channelBound = normwisePerChannel ? normwisePerChannel[c] : bound ? Math.sqrt(b2) : 0;
+    worstBound = Math.max(worstBound, channelBound / scale);
   }
   return { normwiseError: worst, normwiseBound: worstBound };
 }

@@ -144,15 +144,38 @@ function fftPlanDispatches(c: FftConfig): DispatchSpec[] {
   return dispatches;
 }
 
+/** Per channel, the normwise bound on ‖ŷ − truth‖₂, keyed by the per-element bound fftReference returned. */
+const normwiseBounds = new WeakMap<Float64Array, number[]>();
+
+/**
+ * The normwise bounds per channel behind an FFT reference's per-element bound: fftConvBound plus
+ * ‖the truth's own error‖₂ (triangle inequality). Recomputed when the reference is not one of ours.
+ */
+export function fftNormwiseBounds(s: Conv1dShape, inputs: Inputs, L: number, epsilon: number, ref: ReferenceResult): number[] {
+  return (ref.bound && normwiseBounds.get(ref.bound)) ?? fftChannelBounds(s, inputs, L, epsilon);
+}
+
+function fftChannelBounds(s: Conv1dShape, inputs: Inputs, L: number, epsilon: number): number[] {
+  const spectra = channelSpectra(s, inputs, L);
+  return spectra.map((norms) => fftConvBound({ ...norms, epsilon, L }));
+}
+
 /** The FFT convolution bound (normwise, per channel; numerics/conv1d.ts fftConvBound), on every element. */
 export function fftReference(s: Conv1dShape, inputs: Inputs, L: number, epsilon: number, what: string): ReferenceResult {
   const truth = truthOf(s, inputs);
-  const spectra = channelSpectra(s, inputs, L);
+  const perChannel = fftChannelBounds(s, inputs, L, epsilon);
   const bound = new Float64Array(truth.values.length);
+  const normwise: number[] = [];
   for (let c = 0; c < s.channels; c++) {
-    const b = fftConvBound({ ...spectra[c], epsilon, L });
-    for (let t = 0; t < s.length; t++) bound[c * s.length + t] = b + truth.ownError[c * s.length + t] + 1e-30;
+    const b = perChannel[c];
+    let own2 = 0;
+    for (let t = 0; t < s.length; t++) {
+      bound[c * s.length + t] = b + truth.ownError[c * s.length + t] + 1e-30;
+      own2 += truth.ownError[c * s.length + t] ** 2;
+    }
+    normwise.push(b + Math.sqrt(own2));
   }
+  normwiseBounds.set(bound, normwise);
   return {
     values: truth.values,
     bound,
@@ -237,7 +260,7 @@ export const fftConv = defineConvVariant(
       family: 'conv',
       dims: '1d',
       memory: memoryOf(c),
-      sequence: { ...sequenceError(c, inputs, output, ref.values, ref.bound), fftSize: c.L, factors: c.radices, epsilon: classicFftEpsilon(c.L) },
+      sequence: { ...sequenceError(c, inputs, output, ref.values, ref.bound, fftNormwiseBounds(c, inputs, c.L, classicFftEpsilon(c.L), ref)), fftSize: c.L, factors: c.radices, epsilon: classicFftEpsilon(c.L) },
     }),
     notes: (c) => [`L = ${c.L} = ${c.radices.join('·') || '?'}: ${c.radices.length} stages forward and ${c.radices.length} back; ${c.L - (c.length + c.filter - 1)} zeros of padding beyond N + K − 1.`],
   },

@@ -34,7 +34,7 @@ import {
   sequenceError,
 } from './common1d';
 import { convMemory, defineConvVariant } from './facet';
-import { fftReference, MAX_FFT } from './fftConv';
+import { fftNormwiseBounds, fftReference, MAX_FFT } from './fftConv';
 
 interface FftMatmulConfig extends Conv1dShape {
   N1: number;
@@ -257,7 +257,8 @@ export const fftMatmul = defineConvVariant(
     baseline: directBaseline1d,
     work: (c) => ({ flops: matmulFlops(c), bytes: memoryOf(c).movedBytes }),
     extras: (c, inputs, output, ref) => {
-      const sequence = { ...sequenceError(c, inputs, output, ref.values, ref.bound), fftSize: c.L, factors: [c.N1, c.N2], epsilon: matmulFftEpsilon(c.N1, c.N2) };
+      const epsilon = matmulFftEpsilon(c.N1, c.N2);
+      const sequence = { ...sequenceError(c, inputs, output, ref.values, ref.bound, fftNormwiseBounds(c, inputs, c.L, epsilon, ref)), fftSize: c.L, factors: [c.N1, c.N2], epsilon };
       if (c.channels * linearFftSize(c) <= CLASSIC_COMPARE_LIMIT) {
         // Against the classic FFT: the radix-2 Stockham algorithm in float32 on the same inputs.
         const classic = fftConv32(c, inputs.x as Float32Array, inputs.h as Float32Array, linearFftSize(c), 2);
