@@ -156,6 +156,8 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
   const ok = (p: TunerPoint<C>) => !p.error && p.samples.length > 0;
   const measureOnce = async (p: TunerPoint<C>): Promise<number> => {
     let sample = NaN;
+    const repeat = p.samples.length > 0;
+    const started = now();
     try {
       const s = await options.measure(p.config);
       if (!(s > 0) || !Number.isFinite(s)) throw new Error(`measurement returned ${s}`);
@@ -167,6 +169,10 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
       p.seconds = Infinity;
     }
     measurements++;
+    if (repeat) {
+      repeatSeconds += now() - started;
+      repeats++;
+    }
     best = points.filter(ok).reduce<TunerPoint<C> | null>((a, b) => (!a || b.seconds < a.seconds ? b : a), null);
     options.onProgress?.({ round, phase, measured: measurements, planned, elapsedSeconds: elapsed(), best, last: p, points });
     return sample;
@@ -175,8 +181,15 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
     if (options.cancelled?.()) stoppedBy = 'cancelled';
     return stoppedBy === 'cancelled';
   };
-  // Seconds one measurement costs, on average so far (compiles included): to keep a reserve.
-  const perMeasurement = () => (measurements ? elapsed() / measurements : 0);
+  // What a repeat measurement costs (the first of each candidate also compiles and prepares it):
+  // the mean wall time of repeats so far, else an estimate from the samples themselves.
+  let repeatSeconds = 0;
+  let repeats = 0;
+  const perMeasurement = () => {
+    if (repeats) return repeatSeconds / repeats;
+    const seen = points.filter(ok).map((p) => p.samples[0]);
+    return seen.length ? 1.5 * median(seen) + 0.02 : 0;
+  };
   const reserve = (finalists: number) => perMeasurement() * (finalists + (anchor ? 1 : 0)) * finalRounds;
   const outOfTime = (keep: number) => {
     if (elapsed() + keep >= options.budgetSeconds) {
@@ -202,9 +215,15 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
   // Screening: the anchor first (it is always measured), then every candidate once, while the
   // time left covers the finals (the budget cuts screening and halving short, never the finals'
   // reserve; only Cancel stops everything).
-  if (anchor && !cancelled()) await measureOnce(anchor);
+  // The first candidate is measured twice: the second sample says what a repeat costs (the first
+  // also compiled it), which sizes the finals' reserve.
+  const first = anchor ?? shuffled(points, seed)[0];
+  if (first && !cancelled()) {
+    await measureOnce(first);
+    if (!first.error && !cancelled()) await measureOnce(first);
+  }
   for (const p of shuffled(points, seed)) {
-    if (p === anchor) continue;
+    if (p === first) continue;
     if (cancelled() || outOfTime(reserve(finalistCount))) break;
     await measureOnce(p);
   }
