@@ -74,7 +74,7 @@ describe('autotuner on the GPU (small grid)', () => {
     const { device, caps } = await nodeDevice();
     const shape = { M: 128, N: 128, K: 128 };
     const progress: number[] = [];
-    const result = await autotune(device, caps, shape, { budgetSeconds: 30, grid: GRID, onProgress: (p) => progress.push(p.measured) });
+    const result = await autotune(device, caps, shape, { budgetSeconds: 30, grid: GRID, confirmRounds: 7, onProgress: (p) => progress.push(p.measured) });
     expect(result.tuner.stoppedBy).toBe('converged');
     expect(progress.length).toBe(result.tuner.measurements);
     // The default is a candidate, and a finalist.
@@ -83,18 +83,18 @@ describe('autotuner on the GPU (small grid)', () => {
     expect(sameCandidate(result.tuner.best!.config, SLOW)).toBe(false);
     // The same candidates swept exhaustively (3 interleaved rounds each, by median), then the
     // offered configuration and the sweep's best re-timed alternately over 11 paired rounds. On
-    // this shared 2-core machine single rounds vary by tens of percent, so the test asserts what
-    // the measurements can support: the 95 % interval of the median ratio does not lie below the
-    // 0.98 bar (a pick that is really slower than that is caught once its interval excludes it;
-    // the slow candidate above is), and the point estimate is within 10 %. The 0.98 itself, at
-    // 512³ in 30 s, is measured by `npm run bench:tune`.
+    // this shared 2-core machine single rounds vary by tens of percent (a median of 11 by about
+    // ±10 %), so the test asserts what the measurements can support: the 95 % interval of the
+    // median ratio does not lie wholly below the 0.98 bar. A pick that is really slower is caught
+    // once its interval excludes the bar (the next test shows the slow candidate is; the others
+    // here are 30–50 % slower than the best at 128³). The 0.98 itself, at 512³ in 30 s, is
+    // measured by `npm run bench:tune`.
     const { sweep, comparison } = await sweepAndCompare(device, caps, shape, tuneCandidates(shape, caps, GRID).candidates, result.offered!, { rounds: 3, confirmRounds: 11 });
     expect(sweep.points.every((p) => p.samples.length === 3 || p.error)).toBe(true);
     expect(comparison).not.toBeNull();
     if (!comparison!.sameConfig) {
       expect(comparison!.coverage).toBeGreaterThanOrEqual(0.95);
       expect(comparison!.high).toBeGreaterThanOrEqual(TUNER_BAR);
-      expect(comparison!.ratio).toBeGreaterThan(0.9);
     }
   }, 300_000);
 
