@@ -20,6 +20,7 @@ import {
   confirmInterleaved,
   decideTuned,
   exhaustiveSweep,
+  MIN_CONFIRM_ROUNDS,
   medianInterval,
   retimeAlternately,
   tune,
@@ -175,7 +176,7 @@ export type Judgement = Omit<AutotuneResult, 'tuner' | 'invalid'>;
 /**
  * Whether to offer `pick` over the default: both run with the float64 check; a pick that passed
  * is compared with the default over paired rounds — the finals' (`confirmation`), or, without
- * them, a fresh alternate re-timing — and decideTuned rules (tuner.ts).
+ * enough of them, a fresh alternate re-timing — and decideTuned rules (tuner.ts).
  */
 export async function judgePick(
   device: GPUDevice,
@@ -199,7 +200,8 @@ export async function judgePick(
   let confirmation: Judgement['confirmation'] = null;
   if (!pickIsDefault && pickPassedCheck) {
     confirmation = options.confirmation ?? null;
-    if (!confirmation || confirmation.pickSeconds.length === 0) {
+    // Finals cut short by the budget (fewer paired rounds than a decision needs): re-time afresh.
+    if (!confirmation || confirmation.pickSeconds.length < MIN_CONFIRM_ROUNDS) {
       options.onPhase?.('confirming');
       const runner = options.runner ?? candidateRunner(device, caps, shape, options.seed, options.cancel);
       try {

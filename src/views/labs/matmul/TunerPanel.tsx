@@ -75,7 +75,7 @@ export function TunerPanel({ shape }: { shape: Shape }) {
           <ul>
             {forShape.map(([key, t]) => (
               <li key={key}>
-                Tuned: {candidateText(recordCandidate(t))} — {fmtNumber(t.gflops, 4)} GFLOP/s
+                Tuned variant: {candidateText(recordCandidate(t))} — {fmtNumber(t.gflops, 4)} GFLOP/s
                 <TunedVerdict t={t} /> ({new Date(t.date).toLocaleDateString()}){' '}
                 <button type="button" className="small" onClick={() => applyConfig(recordCandidate(t), t.shape)}>
                   Use the tuned configuration
