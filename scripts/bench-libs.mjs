@@ -71,14 +71,19 @@ async function ours(hash) {
   const gflops = parseFloat(await page.getByTestId('gflops').textContent());
   const bound = await page.getByTestId('bound').textContent();
   const adapter = await page.getByTestId('adapter-name').textContent();
+  // The app keeps the experiment it ran in the link: it must be the variant asked for.
+  const ran = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('k');
+  const asked = new URLSearchParams(hash.slice(1)).get('k');
   await page.close();
+  if (ran !== asked) throw new Error(`the app ran "${ran}" instead of "${asked}"`);
   if (!bound.startsWith('yes')) throw new Error(`our kernel ${hash} missed its float64 bound: ${bound}`);
   return { gflops, adapter };
 }
 
 // ---- the libraries' page ----------------------------------------------------------------------
 
-const ORT_DIST = dirname(require.resolve('onnxruntime-web/package.json')) + '/dist';
+// The package's main entry lives in its dist/ folder, beside the browser builds and .wasm files.
+const ORT_DIST = dirname(require.resolve('onnxruntime-web'));
 const LIB_FILES = {
   '/lib/tf-core.js': require.resolve('@tensorflow/tfjs-core/dist/tf-core.min.js'),
   '/lib/tf-webgpu.js': require.resolve('@tensorflow/tfjs-backend-webgpu/dist/tf-backend-webgpu.min.js'),
@@ -160,6 +165,9 @@ async function tfjs(n) {
   const result = await page.evaluate(
     async ({ n, reps }) => {
       const tf = window.tf;
+      // Every op is submitted as it is recorded (no batching), so the queue's
+      // onSubmittedWorkDone marks the end of the product just queued.
+      tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 1);
       await tf.setBackend('webgpu');
       await tf.ready();
       const backend = tf.backend();
@@ -167,10 +175,7 @@ async function tfjs(n) {
       const bv = window.seeded(n * n, 2);
       const a = tf.tensor2d(av, [n, n]);
       const b = tf.tensor2d(bv, [n, n]);
-      const done = async () => {
-        backend.submitQueue?.();
-        await backend.device.queue.onSubmittedWorkDone();
-      };
+      const done = () => backend.device.queue.onSubmittedWorkDone();
       // Warm-up (shader compilation), not timed.
       tf.matMul(a, b).dispose();
       await done();
