@@ -81,6 +81,11 @@ export interface TuneCandidate {
 /** The default: the register-blocked kernel's default configuration (always a candidate). */
 export const TUNE_DEFAULT: TuneCandidate = { variant: 'regblock', config: { ...REGBLOCK_DEFAULT } };
 
+/** A remembered record's candidate: records kept before the tuner searched several variants name none (they are regblock's). */
+export function recordCandidate(record: { variant?: TunedVariantId; config: Params }): TuneCandidate {
+  return { variant: record.variant ?? TUNE_DEFAULT.variant, config: record.config };
+}
+
 export function candidateKey(c: TuneCandidate): string {
   return `${c.variant} ${Object.keys(c.config)
     .sort()

@@ -6,7 +6,8 @@
 //  - 'workgroup': A and B panels (BM×BK and BK×BN) are staged in workgroup memory, two barriers
 //    per K-step (the GPU textbook form);
 //  - 'global': every invocation reads its rows of A and columns of B straight from memory and
-//    relies on the caches (no barriers at all; on CPU-backed adapters barriers are expensive).
+//    relies on the caches (no barriers at all; on CPU-backed adapters barriers are expensive);
+//    BK is then the number of k steps per loop turn, written out in the loop's body.
 //
 // Micro-tile layout. Invocation (tx, ty) owns rows ty + i·WY (i < TM) and, per column group g
 // (g < TN/4), four columns:
@@ -377,7 +378,7 @@ function globalScalarConfig(cfg: MatmulShape & RegBlockConfig): RegBlockVariantC
 }
 
 // Sharing A across subgroup lanes is generated for global staging with scalar loads, so those
-// three fields are fixed (BK is unused without staging).
+// three fields are fixed (BK, the K-step of its per-invocation fallback loop, stays the default's).
 const subgroupSchema = paramSchema({ ...MATMUL_SHAPE, BM: REGBLOCK_FIELDS.BM, BN: REGBLOCK_FIELDS.BN, TM: REGBLOCK_FIELDS.TM, TN: REGBLOCK_FIELDS.TN });
 
 /** Register-blocked with A shared across subgroup lanes (global staging, scalar loads). */

@@ -2,7 +2,7 @@
 // and use the tuned configuration. Both are studies (src/kernels/study.ts): their results stream
 // into the store's study slice, which these panels read.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { candidateText, TUNE_DEFAULT, type TuneCandidate } from '../../../kernels/matmul/grid';
+import { candidateText, recordCandidate, TUNE_DEFAULT, type TuneCandidate } from '../../../kernels/matmul/grid';
 import { rooflineGflops } from '../../../kernels/matmul/model';
 import type { TuneSummary, TunedRecord } from '../../../kernels/matmul/studyTypes';
 import { findVariant } from '../../../kernels/registry';
@@ -15,9 +15,6 @@ import { loadPlotly, OKABE_ITO } from '../../charts/plotly';
 import { ChartDownload } from '../../charts/ChartDownload';
 import { fmtNumber, fmtSeconds } from '../../format';
 import { deviceRuns, type Shape } from './runs';
-
-/** A remembered record's candidate (records kept before the tuner searched several variants have no variant: regblock). */
-const recordCandidate = (t: TunedRecord): TuneCandidate => ({ variant: t.variant ?? 'regblock', config: t.config });
 
 function applyConfig(c: TuneCandidate, shape: Shape) {
   const experiment = useLab.getState().experiment;
