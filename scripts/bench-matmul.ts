@@ -100,10 +100,29 @@ async function roof() {
   if (json) await writeAll(JSON.stringify({ adapter: adapterName(adapter), rounds, probe: probeCi, kernels: records }, null, 2) + '\n');
 }
 
+/**
+ * Each repetition runs in a fresh process (this script again, with --repeat 1): compiled
+ * pipelines are cached per device, so a second search in the same process would skip the
+ * compiles the first one paid for.
+ */
+async function tuneRepeats(repeat: number) {
+  const { spawnSync } = await import('node:child_process');
+  const runs: unknown[] = [];
+  for (let rep = 0; rep < repeat; rep++) {
+    const rest = argv.slice(1).filter((a, i, all) => a !== '--json' && a !== '--repeat' && all[i - 1] !== '--repeat' && a !== '--seed' && all[i - 1] !== '--seed');
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], 'tune', ...rest, '--repeat', '1', '--seed', String(rep + 1), '--json'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (child.status !== 0) throw new Error(`repetition ${rep + 1} failed (exit ${child.status})`);
+    runs.push(JSON.parse(child.stdout));
+  }
+  if (json) await writeAll(JSON.stringify(runs, null, 2) + '\n');
+}
+
 async function tuneBench() {
   const size = Number(opt('size', '512'));
   const budget = Number(opt('budget', '30'));
   const repeat = Number(opt('repeat', '1'));
+  if (repeat > 1) return tuneRepeats(repeat);
+  const seed = Number(opt('seed', '1'));
   const grid = opt('grid', 'quick') as 'quick' | 'full';
   const { device, caps, adapter } = await nodeDevice();
   const shape = { M: size, N: size, K: size };
@@ -112,15 +131,15 @@ async function tuneBench() {
   const records = [];
   for (let rep = 0; rep < repeat; rep++) {
     const t0 = performance.now();
-    const result = await autotune(device, caps, shape, { budgetSeconds: budget, grid, adapter, seed: rep + 1 });
+    const result = await autotune(device, caps, shape, { budgetSeconds: budget, grid, adapter, seed: seed + rep });
     const tuneSeconds = (performance.now() - t0) / 1000;
     const t = result.tuner;
-    log(`run ${rep + 1}: ${t.measurements} measurements in ${t.rounds} rounds, ${t.elapsedSeconds.toFixed(1)} s of search (${tuneSeconds.toFixed(1)} s with the float64 checks), ${t.unmeasured} never measured, ${t.stoppedBy}`);
+    log(`run (seed ${seed + rep}): ${t.measurements} measurements in ${t.rounds} rounds, ${t.elapsedSeconds.toFixed(1)} s of search (${tuneSeconds.toFixed(1)} s with the float64 checks), ${t.unmeasured} never measured, ${t.stoppedBy}`);
     log(`  pick ${t.best ? candidateText(t.best.config) : '—'}; offered ${result.offered ? candidateText(result.offered) : '—'}: ${result.decision?.reason ?? ''}`);
     if (result.speedupInterval) log(`  speed-up over the default, per paired round of the finals: ${ci(result.speedupInterval)}`);
     if (!result.offered) continue;
     const s0 = performance.now();
-    const { sweep, comparison } = await sweepAndCompare(device, caps, shape, candidates, result.offered, { rounds: 3, confirmRounds: 11, seed: rep + 2 });
+    const { sweep, comparison } = await sweepAndCompare(device, caps, shape, candidates, result.offered, { rounds: 3, confirmRounds: 11, seed: seed + rep + 1 });
     const sweepSeconds = (performance.now() - s0) / 1000;
     log(`  exhaustive sweep: ${sweep.points.length} candidates × ${sweep.rounds} interleaved rounds in ${sweepSeconds.toFixed(1)} s; best ${sweep.best ? candidateText(sweep.best.config) : '—'}`);
     if (comparison) {
@@ -131,7 +150,7 @@ async function tuneBench() {
       );
     }
     records.push({
-      run: rep + 1,
+      seed: seed + rep,
       search: { measurements: t.measurements, rounds: t.rounds, seconds: t.elapsedSeconds, unmeasured: t.unmeasured, stoppedBy: t.stoppedBy },
       pick: t.best?.config ?? null,
       offered: result.offered,

@@ -105,6 +105,16 @@ describe('noise-aware successive-halving tuner', () => {
     expect(result.best?.config.BM).toBe(16);
   });
 
+  it('screens in the order of a prior guess when one is given (it orders only: the ranking is measured)', async () => {
+    const seen: Cfg[] = [];
+    // The prior favours large BM, the opposite of the true costs (BM·1e-6).
+    const result = await tune({ grid: GRID, measure: async (c: Cfg) => (seen.push(c), c.BM * 1e-6), budgetSeconds: 1e9, anchor: 0, prior: GRID.map((c) => -c.BM) });
+    // The anchor twice (the second sample prices a repeat), then the 16 candidates with BM 128.
+    expect(seen.slice(0, 2)).toEqual([GRID[0], GRID[0]]);
+    expect(seen.slice(2, 18).every((c) => c.BM === 128)).toBe(true);
+    expect(result.best?.config.BM).toBe(16);
+  });
+
   it('skips configurations whose measurement throws and never picks them', async () => {
     const result = await tune({
       grid: GRID,

@@ -147,6 +147,18 @@ function pairedFinals(tuner: TunerResult<TuneCandidate>, pick: TunerPoint<TuneCa
   return { pickSeconds, defaultSeconds };
 }
 
+/**
+ * A static guess of a candidate's cost, from its traffic facet: bytes loaded into registers per
+ * flop, plus a charge per barrier-invocation (each counted as one flop's worth of loads). On a CPU
+ * adapter loads and barriers cost instructions, so this orders the screening well there; on a
+ * GPU, where a budget covers every candidate, the order does not matter. It only orders.
+ */
+export function screeningPrior(shape: Shape, c: TuneCandidate): number {
+  const t = variantOf(c).traffic?.(candidateParams(shape, c));
+  if (!t) return Infinity;
+  return (t.registerLoadBytes + (t.invocationBarriers ?? 0) * 4) / t.flops;
+}
+
 export async function autotune(device: GPUDevice, caps: DeviceCaps, shape: Shape, options: AutotuneOptions): Promise<AutotuneResult> {
   const { candidates, invalid } = tuneCandidates(shape, caps, options.grid ?? 'quick');
   const runner = candidateRunner(device, caps, shape, options.seed, options.cancel);
@@ -162,6 +174,7 @@ export async function autotune(device: GPUDevice, caps: DeviceCaps, shape: Shape
       onProgress: options.onProgress,
       cancelled: () => options.cancel?.cancelled === true,
       shuffleSeed: options.seed ?? 1,
+      prior: candidates.map((c) => screeningPrior(shape, c)),
     });
     if (!tuner.best) return { tuner, invalid, tuned: null, baseline: null, confirmation: null, decision: null, offered: null, speedupOverDefault: null, speedupInterval: null };
     const confirmation = sameCandidate(tuner.best.config, TUNE_DEFAULT) ? null : pairedFinals(tuner, tuner.best);

@@ -56,6 +56,12 @@ export interface TunerOptions<C> {
   cancelled?: () => boolean;
   /** Seed of every round's order (the same orders on every machine); default 1. */
   shuffleSeed?: number;
+  /**
+   * A guess of each candidate's cost (same order as `grid`; lower first): the screening round
+   * visits candidates in this order (ties in the seeded order), so a budget too small for the
+   * whole grid is spent on the likeliest. It decides nothing else: every ranking is measured.
+   */
+  prior?: number[];
 }
 
 export interface TunerResult<C> {
@@ -222,7 +228,12 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
     await measureOnce(first);
     if (!first.error && !cancelled()) await measureOnce(first);
   }
-  for (const p of shuffled(points, seed)) {
+  const screeningOrder = shuffled(points, seed);
+  if (options.prior) {
+    const prior = new Map(points.map((p, i) => [p, options.prior![i] ?? Infinity]));
+    screeningOrder.sort((a, b) => prior.get(a)! - prior.get(b)!);
+  }
+  for (const p of screeningOrder) {
     if (p === first) continue;
     if (cancelled() || outOfTime(reserve(finalistCount))) break;
     await measureOnce(p);
