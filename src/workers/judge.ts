@@ -1,0 +1,223 @@
+// The judge's GPU part: runs a student's shader for an exercise (src/exercises/) on this device and
+// returns the verdict. Called by the lab worker (which owns the device) and by the Node tests.
+//
+// In order (exercises/verdict.ts says how the headline is chosen from what is found):
+//   1. the device's compiler, and a pipeline (workgroup memory, invocations: the device's limits);
+//   2. the harness's contract: the bindings (checker/bindings.ts) and the @workgroup_size the
+//      dispatch shape is computed for;
+//   3. every hidden shape through runVariant — the same harness as every built-in kernel: seeded
+//      inputs, float64 reference with the exercise's bound, the first run's and the last timed
+//      run's output both checked;
+//   4. the race and bounds checker (checker/index.ts) over every workgroup of the exercise's check
+//      shape, on the CPU;
+//   5. when asked, and only when everything passed: the speed goal, the student's kernel and the
+//      built-in variant timed alternately in this run, as a ratio of medians.
+import { checkBindings, checkKernel, targetFromPlan, type CheckProblem } from '../checker';
+import { workgroupSizeOf } from '../checker/interp';
+import { parseWgsl } from '../checker/parse';
+import { errorText } from '../gpu/device';
+import { CancelledError, ShaderCompileError, type CancelToken } from '../gpu/runner';
+import { findExercise } from '../exercises';
+import { withSource, worstElement } from '../exercises/harness';
+import type { Exercise, ShapeOutcome, SourceFinding, SpeedOutcome, Verdict, WorstElement } from '../exercises/types';
+import { assembleVerdict, shapeFailure } from '../exercises/verdict';
+import { ConfigurationError, runExperiment, runVariant } from '../kernels/run';
+import { defaultParams } from '../kernels/schema';
+import type { FamilyExtras } from '../kernels/extras';
+import type { AdapterDescription, DeviceCaps, Experiment, KernelVariant, Params, ProgressInfo } from '../kernels/types';
+
+export interface JudgeRequest {
+  exercise: string;
+  source: string;
+  /** Also time the speed goal (when the exercise has one and everything passed). */
+  speed: boolean;
+}
+
+export interface JudgeOptions {
+  caps: DeviceCaps;
+  adapter?: AdapterDescription | null;
+  cancel?: CancelToken;
+  onProgress?: (p: ProgressInfo) => void;
+  /** The checker's interpretation budget (ms). */
+  checkBudgetMs?: number;
+}
+
+/** Seeds of the hidden shapes' inputs: shape i uses SEED + i. */
+const SEED = 20_260_501;
+/** The checker runs every workgroup of the check shape, up to this many. */
+const CHECK_WORKGROUPS = 64;
+/** Alternate rounds of the speed goal (built-in, student, built-in, student…). */
+const SPEED_ROUNDS = 3;
+
+/** The student's shader in the exercise's harness; `seen` receives the first run's worst element. */
+function studentVariant(exercise: Exercise, source: string, seen: (worst: WorstElement | undefined) => void): KernelVariant {
+  const h = exercise.harness;
+  return {
+    ...h,
+    label: `${h.label} (your kernel)`,
+    plan: (params, inputs, caps) => withSource(h.plan(params, inputs, caps), source),
+    // The harness hands the first run's output to extras(): the judge reads it there to name the
+    // worst element, and adds nothing to the result.
+    extras: (params, _inputs, output, ref) => {
+      seen(worstElement(output, ref.values, ref.bound, (i) => exercise.where(params, i)));
+      return undefined as unknown as FamilyExtras;
+    },
+  };
+}
+
+function paramsOf(exercise: Exercise, params: Params): Params {
+  return { ...defaultParams(exercise.harness.params), ...params };
+}
+
+/** 1–2: the compiler and a pipeline on this device, then the contract. */
+async function staticFindings(device: GPUDevice, exercise: Exercise, source: string): Promise<SourceFinding[]> {
+  const out: SourceFinding[] = [];
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ label: `exercise ${exercise.id}`, code: source });
+  const info = await module.getCompilationInfo();
+  const moduleError = await device.popErrorScope();
+  for (const m of info.messages) {
+    if (m.type === 'info') continue;
+    out.push({ kind: 'compile', severity: m.type, line: m.lineNum || undefined, column: m.linePos || undefined, message: `line ${m.lineNum}:${m.linePos}: ${m.message}` });
+  }
+  const compiled = !out.some((f) => f.severity === 'error');
+  if (moduleError && compiled) out.push({ kind: 'compile', severity: 'error', message: moduleError.message });
+
+  for (const b of checkBindings(source, exercise.contract.bindings, { outputBuffer: exercise.contract.output, entryPoint: 'main' })) {
+    if (b.kind === 'parse') continue; // the compiler says it better
+    out.push({ kind: 'contract', severity: b.severity, line: b.line, message: b.message });
+  }
+  if (compiled && !moduleError) {
+    try {
+      const size = workgroupSizeOf(parseWgsl(source), 'main');
+      const want = exercise.contract.workgroupSize;
+      if (size.some((s, i) => s !== want[i])) {
+        const line = source.split('\n').findIndex((l) => l.includes('@workgroup_size')) + 1 || undefined;
+        out.push({
+          kind: 'contract',
+          severity: 'error',
+          line,
+          message: `the harness dispatches ${exercise.contract.grid} for @workgroup_size(${want.join(', ')}); this shader declares @workgroup_size(${size.join(', ')})`,
+        });
+      }
+    } catch {
+      // The checker cannot read it: the contract check above has said so if it matters.
+    }
+    // A pipeline: what only the device knows (workgroup memory and invocation limits).
+    if (!out.some((f) => f.severity === 'error')) {
+      device.pushErrorScope('validation');
+      let thrown: string | null = null;
+      try {
+        await device.createComputePipelineAsync({ label: `exercise ${exercise.id}`, layout: 'auto', compute: { module, entryPoint: 'main' } });
+      } catch (e) {
+        thrown = errorText(e);
+      }
+      const scopeError = await device.popErrorScope();
+      const problem = thrown ?? scopeError?.message;
+      if (problem) out.push({ kind: 'compile', severity: 'error', message: `this device cannot make a pipeline of it: ${problem}` });
+    }
+  }
+  return out;
+}
+
+/** 3: one hidden shape. */
+async function runShape(device: GPUDevice, exercise: Exercise, source: string, params: Params, seed: number, options: JudgeOptions): Promise<ShapeOutcome> {
+  const text = exercise.shapeText(params);
+  let worst: WorstElement | undefined;
+  const variant = studentVariant(exercise, source, (w) => (worst = w));
+  const experiment: Experiment = { family: exercise.family, variant: exercise.harness.id, params, seed, reps: 2 };
+  try {
+    const result = await runVariant(device, variant, experiment, { caps: options.caps, adapter: options.adapter, cancel: options.cancel, targetSampleSeconds: 0.002 });
+    const m = result.metrics;
+    const passed = (m.boundViolations ?? 0) === 0 && m.nonFinite === 0 && !result.repeatCheck?.failure;
+    const outcome: ShapeOutcome = { text, passed, seconds: result.medianSeconds, maxAbs: m.maxAbs, worstBoundRatio: m.worstBoundRatio ?? 0 };
+    if (!passed) {
+      const { kind, failure } = shapeFailure(text, worst, result.repeatCheck?.failure);
+      return { ...outcome, failureKind: kind, failure, ...(worst ? { worst } : {}) };
+    }
+    return outcome;
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    const why = e instanceof ConfigurationError ? e.problems.join('; ') : e instanceof ShaderCompileError ? e.messages.join('; ') : errorText(e);
+    return { text, passed: false, seconds: NaN, maxAbs: NaN, worstBoundRatio: NaN, failureKind: 'run-error', failure: `${text}: the run failed: ${why}` };
+  }
+}
+
+function findingOf(p: CheckProblem): SourceFinding | null {
+  const kind = p.kind === 'barrier-divergence' ? 'barrier' : p.kind;
+  if (kind === 'binding' || kind === 'compile') return null; // judged before
+  if (kind === 'parse') return { kind: 'internal', severity: 'warning', line: p.line, message: p.message };
+  return { kind, severity: p.severity, line: p.line, ...(p.lines ? { lines: p.lines } : {}), message: p.message };
+}
+
+/** 4: the race and bounds checker over every workgroup of the check shape. */
+async function runChecker(exercise: Exercise, source: string, options: JudgeOptions): Promise<{ findings: SourceFinding[]; checked: string }> {
+  const params = paramsOf(exercise, exercise.checkShape.params);
+  const h = exercise.harness;
+  const inputs = h.makeInputs(params, SEED);
+  const plan = withSource(h.plan(params, inputs, options.caps), source);
+  const report = await checkKernel(null, targetFromPlan(plan), { maxWorkgroups: CHECK_WORKGROUPS, budgetMs: options.checkBudgetMs ?? 20_000, cancel: options.cancel });
+  if (report.stoppedBy === 'cancel') throw new CancelledError();
+  const findings = report.problems.map(findingOf).filter((f): f is SourceFinding => f !== null);
+  const d = report.dispatches[0];
+  const total = d ? d.grid[0] * d.grid[1] * d.grid[2] : 0;
+  const covered = d ? (d.complete ? `every workgroup of ${exercise.shapeText(params)} (${total})` : `${d.checked.length} of the ${total} workgroups of ${exercise.shapeText(params)}${d.stopped ? ` (${d.stopped})` : ''}`) : 'nothing';
+  return { findings, checked: covered };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** 5: the speed goal, both kernels timed alternately. */
+async function runSpeed(device: GPUDevice, exercise: Exercise, source: string, options: JudgeOptions): Promise<{ speed?: SpeedOutcome; skipped?: string }> {
+  const goal = exercise.speedGoal!;
+  const params = paramsOf(exercise, goal.params);
+  const student: number[] = [];
+  const builtIn: number[] = [];
+  const variant = studentVariant(exercise, source, () => {});
+  for (let r = 0; r < SPEED_ROUNDS; r++) {
+    if (options.cancel?.cancelled) throw new CancelledError();
+    options.onProgress?.({ phase: 'timing', fraction: 0.85 + (0.14 * r) / SPEED_ROUNDS, message: `speed goal: round ${r + 1} of ${SPEED_ROUNDS}` });
+    const b = await runExperiment(device, { ...goal.builtIn, reps: 3 }, { caps: options.caps, adapter: options.adapter, cancel: options.cancel, targetSampleSeconds: 0.02 });
+    const s = await runVariant(device, variant, { family: exercise.family, variant: exercise.harness.id, params, seed: SEED, reps: 3 }, { caps: options.caps, adapter: options.adapter, cancel: options.cancel, targetSampleSeconds: 0.02 });
+    if ((s.metrics.boundViolations ?? 0) > 0 || s.metrics.nonFinite > 0) return { skipped: `your kernel broke the bound at ${exercise.shapeText(params)}, the speed goal's shape` };
+    builtIn.push(b.medianSeconds);
+    student.push(s.medianSeconds);
+  }
+  const studentSeconds = median(student);
+  const builtInSeconds = median(builtIn);
+  const ratio = builtInSeconds / studentSeconds;
+  return { speed: { label: goal.label, goal: goal.ratio, ratio, met: ratio >= goal.ratio, studentSeconds, builtInSeconds, shapeText: exercise.shapeText(params) } };
+}
+
+export async function judgeSubmission(device: GPUDevice, request: JudgeRequest, options: JudgeOptions): Promise<Verdict> {
+  const t0 = performance.now();
+  const exercise = findExercise(request.exercise);
+  if (!exercise) throw new Error(`there is no exercise "${request.exercise.slice(0, 40)}"`);
+  const progress = (fraction: number, message: string) => options.onProgress?.({ phase: 'timing', fraction, message });
+  const seconds = () => (performance.now() - t0) / 1000;
+
+  progress(0, 'compiling your shader');
+  const statics = await staticFindings(device, exercise, request.source);
+  if (statics.some((f) => f.severity === 'error')) return assembleVerdict(exercise, { static: statics, shapes: [], check: null, judgeSeconds: seconds() });
+
+  const shapes: ShapeOutcome[] = [];
+  for (const [i, shape] of exercise.shapes.entries()) {
+    if (options.cancel?.cancelled) throw new CancelledError();
+    const params = paramsOf(exercise, shape.params);
+    progress(0.05 + (0.6 * i) / exercise.shapes.length, `shape ${i + 1} of ${exercise.shapes.length}: ${exercise.shapeText(params)}`);
+    shapes.push(await runShape(device, exercise, request.source, params, SEED + i, options));
+  }
+
+  progress(0.65, 'race and bounds check');
+  const { findings, checked } = await runChecker(exercise, request.source, options);
+
+  let speed: SpeedOutcome | undefined;
+  let speedSkipped: string | undefined;
+  const clean = shapes.every((s) => s.passed) && !findings.some((f) => f.severity === 'error' && ['hazard', 'out-of-bounds', 'barrier'].includes(f.kind));
+  if (request.speed && exercise.speedGoal) {
+    if (clean) ({ speed, skipped: speedSkipped } = await runSpeed(device, exercise, request.source, options));
+    else speedSkipped = 'the speed goal is timed once the kernel passes';
+  }
+  progress(1, 'verdict');
+  return assembleVerdict(exercise, { static: statics, shapes, check: findings, checked, ...(speed ? { speed } : {}), ...(speedSkipped ? { speedSkipped } : {}), judgeSeconds: seconds() });
+}

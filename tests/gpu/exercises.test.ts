@@ -1,0 +1,60 @@
+// Every exercise judged on WebGPU (Dawn) exactly as Submit judges it: its solution passes its own
+// judge; its starter and every plausible wrong answer it lists fail, with the verdict they must
+// get, naming a failing shape or a line. Judging times are printed (the report quotes them).
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeDevice } from '../../src/gpu/node-device';
+import { EXERCISES } from '../../src/exercises';
+import { judgeSubmission } from '../../src/workers/judge';
+
+const times: string[] = [];
+
+async function judge(exercise: string, source: string, speed = false) {
+  const { device, caps, adapter } = await nodeDevice();
+  return judgeSubmission(device, { exercise, source, speed }, { caps, adapter });
+}
+
+describe('exercises, judged on WebGPU (Dawn)', () => {
+  afterAll(() => console.log(`judging times (solution, this machine):\n${times.join('\n')}`));
+
+  for (const ex of EXERCISES) {
+    describe(ex.id, () => {
+      it('the solution passes its own judge', async () => {
+        const v = await judge(ex.id, ex.solution);
+        times.push(`  ${ex.id.padEnd(16)} ${v.judgeSeconds.toFixed(2)} s`);
+        expect(v.message, v.message).toMatch(/^Passed/);
+        expect(v.passed).toBe(true);
+        expect(v.kind).toBe('passed');
+        expect(v.shapes.length).toBe(ex.shapes.length);
+        expect(v.shapes.every((s) => s.passed && s.worstBoundRatio <= 1)).toBe(true);
+        expect(v.checked).toMatch(/^every workgroup/);
+        expect(v.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      });
+
+      it(`the starter fails (${ex.starterVerdict})`, async () => {
+        const v = await judge(ex.id, ex.starter);
+        expect(v.passed).toBe(false);
+        expect(v.kind, v.message).toBe(ex.starterVerdict);
+      });
+
+      for (const wrong of ex.wrong) {
+        it(`a wrong answer fails: ${wrong.mistake} (${wrong.verdict})`, async () => {
+          expect(wrong.source).not.toBe(ex.solution);
+          const v = await judge(ex.id, wrong.source);
+          expect(v.passed).toBe(false);
+          expect(v.kind, v.message).toBe(wrong.verdict);
+          if (wrong.verdict === 'wrong' || wrong.verdict === 'not-finite' || wrong.verdict === 'repeat') {
+            // The verdict names the first failing shape and its worst element.
+            const failed = v.shapes[v.failedShape!];
+            expect(failed.passed).toBe(false);
+            expect(v.message).toContain(failed.text);
+            if (wrong.verdict !== 'repeat') expect(failed.worst?.outside).toBeGreaterThan(0);
+          } else {
+            // The hazard, index or barrier with its line.
+            expect(v.line, v.message).toBeGreaterThan(0);
+            expect(v.message).toContain(`line ${v.line}`);
+          }
+        });
+      }
+    });
+  }
+});
