@@ -58,3 +58,29 @@ describe('exercises, judged on WebGPU (Dawn)', () => {
     });
   }
 });
+
+describe('speed goals: the student kernel and the built-in timed alternately in one run', () => {
+  for (const ex of EXERCISES.filter((e) => e.speedGoal)) {
+    it(`${ex.id}: the solution against ${ex.speedGoal!.label}`, async () => {
+      const v = await judge(ex.id, ex.solution, true);
+      expect(v.passed, v.message).toBe(true);
+      const s = v.speed!;
+      // A ratio of two medians measured here, never an absolute time: finite and positive. Its
+      // size is not asserted (a shared software adapter is noisy), only that the verdict says it.
+      expect(s.ratio).toBeGreaterThan(0);
+      expect(Number.isFinite(s.ratio)).toBe(true);
+      expect(s.met).toBe(s.ratio >= ex.speedGoal!.ratio);
+      expect(s.studentSeconds).toBeGreaterThan(0);
+      expect(s.builtInSeconds).toBeGreaterThan(0);
+      expect(v.message).toContain('Speed:');
+      times.push(`  ${ex.id.padEnd(16)} with speed goal ${v.judgeSeconds.toFixed(2)} s (ratio ${s.ratio.toFixed(2)})`);
+    });
+  }
+
+  it('a failing kernel is not timed', async () => {
+    const ex = EXERCISES.find((e) => e.id === 'tiled-matmul')!;
+    const v = await judge(ex.id, ex.starter, true);
+    expect(v.passed).toBe(false);
+    expect(v.speed).toBeUndefined();
+  });
+});
