@@ -14,6 +14,7 @@ import { ErrorHeatmap, ResultsTable, WgslView } from './components/Results';
 import { SnapshotCompare } from './components/SnapshotCompare';
 import { SweepChart } from './components/SweepChart';
 import { LAB_PANELS } from './labs';
+import { EditorMount } from './editor/EditorMount';
 
 /** Keeps one broken view from taking the whole page down. */
 class ViewBoundary extends Component<{ name: string; children: ReactNode }, { error: string | null }> {
@@ -272,6 +273,7 @@ export function App() {
           <LessonPanel />
           {!lesson && family && !presenter && <p className="family-summary">{family.summary}</p>}
           <SnapshotCompare />
+          {!presenter && <EditorMount />}
           {!presenter && <Tabs />}
           <div role={presenter ? undefined : 'tabpanel'} id={`panel-${view}`} aria-labelledby={presenter ? undefined : `tab-${view}`}>
             {presenter || view === 'results' ? <ResultsView compact={presenter} /> : view === 'history' ? <HistoryPanel /> : <ComparePanel />}

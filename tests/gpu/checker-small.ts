@@ -16,6 +16,7 @@ export const SMALL_PARAMS: Record<string, Record<string, number>> = {
   'scan/s6-sequential': { channels: 3, state: 4, length: 70 },
   'scan/s6-chunked': { channels: 3, state: 4, length: 70, chunk: 16 },
   'scan/s6-chunkwise': { channels: 3, state: 4, length: 70, chunk: 16 },
+  conv: { cin: 3, cout: 5, height: 9, width: 7, channels: 2, length: 100 },
 };
 
 /** The small parameters of a variant: its defaults with the family's and its own small sizes. */

@@ -10,6 +10,7 @@ import { currentProblems, useLab } from '../../state/store';
 import { shareLink } from '../../state/urlSync';
 import { serializeLink } from '../../state/url';
 import { CONTROL_NAMES } from '../../state/classroom';
+import { EditWgslButton } from '../editor/EditWgslButton';
 
 /** Whether the teacher's link hid or locked a control. */
 function useControl(name: string): { hidden: boolean; locked: boolean } {
@@ -57,6 +58,7 @@ export function KernelPicker() {
         })}
       </select>
       {variant && <p className="hint">{variant.summary}</p>}
+      {variant && <EditWgslButton />}
       {gpu?.available &&
         family.variants
           .map((v) => [v, v.unavailableReason?.(gpu.caps)] as const)

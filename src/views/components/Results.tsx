@@ -4,6 +4,7 @@ import type { ExperimentResult } from '../../kernels/types';
 import { adapterName } from '../../gpu/describe';
 import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
 import { downloadBlob } from '../download';
+import { EditWgslButton } from '../editor/EditWgslButton';
 
 export function ResultsTable({ result }: { result: ExperimentResult }) {
   const m = result.metrics;
@@ -100,6 +101,7 @@ export function ResultsTable({ result }: { result: ExperimentResult }) {
         {onCpu ? 'Ran on the CPU (JavaScript)' : `Ran on ${adapterName(result.provenance.adapter)}`}; features used:{' '}
         {result.provenance.featuresUsed.join(', ') || 'none'}; {result.provenance.userAgent}; {result.provenance.date}
       </p>
+      {result.wgsl.length > 0 && <EditWgslButton result={result} />}
     </section>
   );
 }
