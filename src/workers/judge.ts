@@ -5,7 +5,9 @@
 //   1. the device's compiler, and a pipeline (workgroup memory, invocations: the device's limits);
 //   2. the harness's contract: the bindings (checker/bindings.ts) and the @workgroup_size the
 //      dispatch shape is computed for;
-//   3. every hidden shape through runVariant — the same harness as every built-in kernel: seeded
+//   3. every hidden shape, first once with every loop guarded (workers/editorGuard.ts: a loop that
+//      never ends would hold a software adapter, which has no watchdog, until the browser closes),
+//      then for real through runVariant — the same harness as every built-in kernel: seeded
 //      inputs, float64 reference with the exercise's bound, the first run's and the last timed
 //      run's output both checked;
 //   4. the race and bounds checker (checker/index.ts) over every workgroup of the exercise's check
@@ -15,8 +17,10 @@
 import { checkBindings, checkKernel, targetFromPlan, type CheckProblem } from '../checker';
 import { workgroupSizeOf } from '../checker/interp';
 import { parseWgsl } from '../checker/parse';
+import { readWrite } from '../gpu/bindings';
 import { errorText } from '../gpu/device';
-import { CancelledError, ShaderCompileError, type CancelToken } from '../gpu/runner';
+import { CancelledError, runPlan, ShaderCompileError, type CancelToken } from '../gpu/runner';
+import type { GpuPlan } from '../gpu/types';
 import { findExercise } from '../exercises';
 import { withSource, worstElement } from '../exercises/harness';
 import type { Exercise, ShapeOutcome, SourceFinding, SpeedOutcome, Verdict, WorstElement } from '../exercises/types';
@@ -25,6 +29,7 @@ import { ConfigurationError, runExperiment, runVariant } from '../kernels/run';
 import { defaultParams } from '../kernels/schema';
 import type { FamilyExtras } from '../kernels/extras';
 import type { AdapterDescription, DeviceCaps, Experiment, KernelVariant, Params, ProgressInfo } from '../kernels/types';
+import { GUARD_BUFFER, guardLoops, MAX_LOOP_CAP } from './editorGuard';
 
 export interface JudgeRequest {
   exercise: string;
@@ -48,6 +53,73 @@ const SEED = 20_260_501;
 const CHECK_WORKGROUPS = 64;
 /** Alternate rounds of the speed goal (built-in, student, built-in, student…). */
 const SPEED_ROUNDS = 3;
+/**
+ * The loop cap per invocation: this many times the solution's most iterations at the same shape,
+ * and at least MIN_CAP — generous enough for a correct kernel written very differently (one
+ * invocation walking a whole row), small enough that a loop that never ends stops within seconds
+ * on a software adapter (every invocation of the largest shape at the cap).
+ */
+const CAP_FACTOR = 64;
+const MIN_CAP = 65_536;
+
+// ---- the loop guard ---------------------------------------------------------------------------
+
+/** Runs the plan once with every loop guarded: the first tripped loop's line (0: none) and the most iterations one invocation made. */
+async function probeLoops(device: GPUDevice, plan: GpuPlan, cap: number, cancel?: CancelToken): Promise<{ trippedLines: number[]; iterations: number | null }> {
+  const d = plan.dispatches[0];
+  const g = guardLoops(d.wgsl, { cap, binding: d.bindings.length, entryPoint: d.entryPoint ?? 'main' });
+  if (!g.applied || g.loops === 0) return { trippedLines: [], iterations: null };
+  const guarded: GpuPlan = {
+    buffers: [...plan.buffers, { name: GUARD_BUFFER, bytes: 12, usage: 'storage', resetEachRun: true }],
+    dispatches: [{ ...d, wgsl: g.wgsl, bindings: [...d.bindings, readWrite(GUARD_BUFFER, 'array<atomic<u32>, 3>')] }],
+    output: { buffer: GUARD_BUFFER, type: 'u32', count: 3 },
+  };
+  const out = await runPlan(device, guarded, { reps: 0, cancel });
+  // [0]: the last line of a loop that hit the cap, [1]: most iterations, [2]: 0xffffffff − the first such line.
+  const [last, most, first] = out.output as Uint32Array;
+  const firstLine = last ? 0xffffffff - first : 0;
+  return { trippedLines: !last ? [] : firstLine === last ? [last] : [firstLine, last], iterations: most };
+}
+
+/** Per exercise: the loop cap and the solution's most iterations per invocation over all hidden shapes (it always ends), remembered. */
+const exerciseCaps = new Map<string, Promise<{ cap: number; reference: number }>>();
+
+/** One cap for every shape, so the guarded shader is compiled once (the cap is a constant in it). */
+function capOf(device: GPUDevice, exercise: Exercise, options: JudgeOptions): Promise<{ cap: number; reference: number }> {
+  let pending = exerciseCaps.get(exercise.id);
+  if (!pending) {
+    pending = (async () => {
+      let reference = 0;
+      for (const [i, shape] of exercise.shapes.entries()) {
+        const params = paramsOf(exercise, shape.params);
+        const plan = exercise.harness.plan(params, exercise.harness.makeInputs(params, SEED + i), options.caps);
+        reference = Math.max(reference, (await probeLoops(device, plan, MAX_LOOP_CAP - 1)).iterations ?? 0);
+      }
+      return { cap: Math.min(MAX_LOOP_CAP - 1, Math.max(MIN_CAP, CAP_FACTOR * reference)), reference };
+    })();
+    pending.catch(() => exerciseCaps.delete(exercise.id));
+    exerciseCaps.set(exercise.id, pending);
+  }
+  return pending;
+}
+
+async function loopFinding(device: GPUDevice, exercise: Exercise, source: string, params: Params, seed: number, options: JudgeOptions): Promise<SourceFinding | undefined> {
+  const h = exercise.harness;
+  const plan = h.plan(params, h.makeInputs(params, seed), options.caps);
+  const { cap, reference } = await capOf(device, exercise, options);
+  const probe = await probeLoops(device, withSource(plan, source), cap, options.cancel);
+  if (!probe.trippedLines.length) return undefined;
+  const lines = probe.trippedLines;
+  return {
+    kind: 'endless-loop',
+    severity: 'error',
+    line: lines[0],
+    lines,
+    message:
+      `${lines.length > 1 ? `The loops at lines ${lines.join(' and ')}` : `The loop at line ${lines[0]}`} ran more than ${cap} times in one invocation at ${exercise.shapeText(params)} ` +
+      `(the solution needs at most ${reference} on any hidden shape), so it probably never ends; the judge stopped it there and did not run your kernel for real. Check its condition and its step.`,
+  };
+}
 
 /** The student's shader in the exercise's harness; `seen` receives the first run's worst element. */
 function studentVariant(exercise: Exercise, source: string, seen: (worst: WorstElement | undefined) => void): KernelVariant {
@@ -205,6 +277,8 @@ export async function judgeSubmission(device: GPUDevice, request: JudgeRequest, 
     if (options.cancel?.cancelled) throw new CancelledError();
     const params = paramsOf(exercise, shape.params);
     progress(0.05 + (0.6 * i) / exercise.shapes.length, `shape ${i + 1} of ${exercise.shapes.length}: ${exercise.shapeText(params)}`);
+    const loop = await loopFinding(device, exercise, request.source, params, SEED + i, options);
+    if (loop) return assembleVerdict(exercise, { static: statics, loop, shapes, check: null, judgeSeconds: seconds() });
     shapes.push(await runShape(device, exercise, request.source, params, SEED + i, options));
   }
 

@@ -48,6 +48,10 @@ describe('exercises, judged on WebGPU (Dawn)', () => {
             expect(failed.passed).toBe(false);
             expect(v.message).toContain(failed.text);
             if (wrong.verdict !== 'repeat') expect(failed.worst?.outside).toBeGreaterThan(0);
+          } else if (wrong.verdict === 'endless-loop') {
+            expect(v.line).toBeGreaterThan(0);
+            expect(v.message).toMatch(/ran more than \d+ times in one invocation/);
+            expect(v.shapes.length).toBeLessThan(ex.shapes.length);
           } else {
             // The hazard, index or barrier with its line.
             expect(v.line, v.message).toBeGreaterThan(0);
