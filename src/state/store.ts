@@ -27,7 +27,7 @@ export type StudySlots = { [I in StudyId]?: StudySlot<I> };
 
 export interface Job {
   id: number;
-  kind: 'single' | 'sweep' | 'study' | 'edit-run' | 'check';
+  kind: 'single' | 'sweep' | 'study' | 'edit-run' | 'check' | 'judge';
   /** The study this job runs (kind 'study'). */
   study?: StudyId;
   backend: 'webgpu' | 'cpu';

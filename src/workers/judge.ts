@@ -30,13 +30,11 @@ import { defaultParams } from '../kernels/schema';
 import type { FamilyExtras } from '../kernels/extras';
 import type { AdapterDescription, DeviceCaps, Experiment, KernelVariant, Params, ProgressInfo } from '../kernels/types';
 import { GUARD_BUFFER, guardLoops, MAX_LOOP_CAP } from './editorGuard';
+import { MAX_JUDGE_SOURCE, type JudgeFromWorker, type JudgeRequest, type JudgeToWorker } from './judgeProtocol';
+import type { AcquiredDevice } from '../gpu/device';
 
-export interface JudgeRequest {
-  exercise: string;
-  source: string;
-  /** Also time the speed goal (when the exercise has one and everything passed). */
-  speed: boolean;
-}
+export type { JudgeRequest } from './judgeProtocol';
+
 
 export interface JudgeOptions {
   caps: DeviceCaps;
@@ -294,4 +292,54 @@ export async function judgeSubmission(device: GPUDevice, request: JudgeRequest, 
   }
   progress(1, 'verdict');
   return assembleVerdict(exercise, { static: statics, shapes, check: findings, checked, ...(speed ? { speed } : {}), ...(speedSkipped ? { speedSkipped } : {}), judgeSeconds: seconds() });
+}
+
+// ---- the worker's side ------------------------------------------------------------------------
+
+export interface JudgeHost {
+  device(): AcquiredDevice | null;
+  noDeviceReason(): string;
+  post(message: JudgeFromWorker | { type: 'progress'; id: number; progress: ProgressInfo } | { type: 'done'; id: number } | { type: 'error'; id: number; message: string; problems?: string[] } | { type: 'cancelled'; id: number }): void;
+  cancelled(id: number): boolean;
+}
+
+export function isJudgeMessage(message: { type: string }): message is JudgeToWorker {
+  return message.type === 'judge';
+}
+
+/** The request as the page sent it, checked (it crossed a boundary): a request, or why not. */
+export function checkJudgeRequest(raw: unknown): { request: JudgeRequest } | { problem: string } {
+  const r = raw as Partial<JudgeRequest> | null;
+  if (!r || typeof r !== 'object') return { problem: 'the judge request is not an object' };
+  if (typeof r.exercise !== 'string' || !findExercise(r.exercise)) return { problem: `there is no exercise ${typeof r.exercise === 'string' ? `"${r.exercise.slice(0, 40)}"` : 'named'}` };
+  if (typeof r.source !== 'string') return { problem: 'the shader is missing' };
+  if (r.source.length > MAX_JUDGE_SOURCE) return { problem: `the shader is ${r.source.length} characters long; the judge takes at most ${MAX_JUDGE_SOURCE}` };
+  return { request: { exercise: r.exercise, source: r.source, speed: r.speed === true } };
+}
+
+export async function handleJudgeMessage(message: JudgeToWorker, host: JudgeHost): Promise<void> {
+  const { id } = message;
+  const checked = checkJudgeRequest(message.request);
+  if ('problem' in checked) {
+    host.post({ type: 'error', id, message: 'The submission could not be judged', problems: [checked.problem] });
+    return;
+  }
+  const acquired = host.device();
+  if (!acquired) {
+    host.post({ type: 'error', id, message: `The judge needs WebGPU: ${host.noDeviceReason()}` });
+    return;
+  }
+  try {
+    const verdict = await judgeSubmission(acquired.device, checked.request, {
+      caps: acquired.caps,
+      adapter: acquired.adapter,
+      cancel: { get cancelled() { return host.cancelled(id); } },
+      onProgress: (progress) => host.post({ type: 'progress', id, progress }),
+    });
+    host.post({ type: 'judge-result', id, verdict, adapter: acquired.adapter, features: [...acquired.caps.features].sort() });
+    host.post({ type: 'done', id });
+  } catch (e) {
+    if (e instanceof CancelledError) host.post({ type: 'cancelled', id });
+    else host.post({ type: 'error', id, message: `The judge failed: ${errorText(e)}` });
+  }
 }

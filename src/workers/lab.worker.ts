@@ -11,6 +11,7 @@ import { findStudy } from '../kernels/studies';
 import type { ExperimentResult, ProgressInfo } from '../kernels/types';
 import type { FromWorker, GpuStatus, StudyMessage, StudyResultMessage, ToWorker } from './protocol';
 import { handleEditorMessage, isEditorMessage } from './editor';
+import { handleJudgeMessage, isJudgeMessage } from './judge';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: FromWorker) => scope.postMessage(message);
@@ -142,6 +143,17 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
       loadAsset,
     });
     if (message.type === 'editor-run' || message.type === 'editor-check') cancelled.delete(message.id);
+    return;
+  }
+  if (isJudgeMessage(message)) {
+    await init();
+    await handleJudgeMessage(message, {
+      device: () => acquired,
+      noDeviceReason: () => (gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device'),
+      post,
+      cancelled: (id) => cancelled.has(id),
+    });
+    cancelled.delete(message.id);
     return;
   }
   switch (message.type) {

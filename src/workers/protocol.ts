@@ -3,8 +3,10 @@ import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult } fro
 import type { ProgressInfo, SweepPoint } from '../kernels/run';
 import type { StudyId, StudyMemo, StudyRecord, StudyRequest, StudyResult } from '../kernels/study';
 import type { EditorFromWorker, EditorToWorker } from './editorProtocol';
+import type { JudgeFromWorker, JudgeToWorker } from './judgeProtocol';
 
 export type * from './editorProtocol';
+export type * from './judgeProtocol';
 
 /** Starts a study (src/kernels/study.ts); progress, cancel and errors work as for runs. */
 export type StudyMessage = { [I in StudyId]: { type: 'study'; id: number; study: I; request: StudyRequest<I> } }[StudyId];
@@ -25,7 +27,8 @@ export type ToWorker =
   | { type: 'cancel'; id: number }
   /** Give up a job past its time budget: the worker destroys its device and makes a fresh one. */
   | { type: 'abandon'; id: number }
-  | EditorToWorker;
+  | EditorToWorker
+  | JudgeToWorker;
 
 export type GpuStatus =
   | { available: true; adapter: AdapterDescription; caps: DeviceCaps }
@@ -43,4 +46,5 @@ export type FromWorker =
   | { type: 'device-lost'; message: string }
   /** Sent as soon as a job message arrives: a worker that does not ack is dead (labClient restarts it). */
   | { type: 'ack'; id: number }
-  | EditorFromWorker;
+  | EditorFromWorker
+  | JudgeFromWorker;
