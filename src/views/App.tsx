@@ -14,6 +14,8 @@ import { ErrorHeatmap, ResultsTable, WgslView } from './components/Results';
 import { SnapshotCompare } from './components/SnapshotCompare';
 import { SweepChart } from './components/SweepChart';
 import { LAB_PANELS } from './labs';
+import { ExercisesApp, ExercisesMenuButton } from './exercises/ExercisesApp';
+import { useExercises } from '../state/exercises';
 import { EditorMount } from './editor/EditorMount';
 
 /** Keeps one broken view from taking the whole page down. */
@@ -141,6 +143,7 @@ function useShortcuts() {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target && (target.closest('input, select, textarea, [contenteditable="true"]') || event.ctrlKey || event.metaKey || event.altKey)) return;
+      if (useExercises.getState().route) return; // the exercises' pages have no lab shortcuts
       const state = useLab.getState();
       const lesson = state.classroom.lesson;
       const key = event.key;
@@ -224,11 +227,13 @@ export function App() {
   const gpuState = useGpuState();
   const view = useLab((s) => s.view);
   const classroom = useLab((s) => s.classroom);
+  const exercisesOpen = useExercises((s) => s.route !== null);
   useShortcuts();
   useEffect(() => {
     void loadHistory();
   }, []);
   if (classroom.mode === 'embed') return <EmbedApp />;
+  if (exercisesOpen) return <ExercisesApp gpuState={gpuState} />;
   const family = findFamily(experiment.family);
   const presenter = classroom.mode === 'present';
   const lesson = classroom.lesson ? findLesson(classroom.lesson.id) : undefined;
@@ -248,6 +253,7 @@ export function App() {
         </h1>
         <p className="tagline">Real GPU kernels in your browser, checked against float64.</p>
         <LessonPicker />
+        <ExercisesMenuButton />
         <button
           type="button"
           aria-pressed={presenter}

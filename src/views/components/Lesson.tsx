@@ -2,6 +2,7 @@
 import { findLesson, LESSONS } from '../../lessons';
 import { useLab } from '../../state/store';
 import { goToLessonStep, leaveLesson, startLesson } from '../../state/urlSync';
+import { LessonExercises } from '../exercises/LessonExercises';
 
 export function LessonPicker() {
   const classroom = useLab((s) => s.classroom);
@@ -45,6 +46,7 @@ export function LessonPanel() {
       <p>
         <strong>Try this next:</strong> {step.tryNext}
       </p>
+      <LessonExercises lesson={lesson.id} step={index + 1} />
       <div className="buttons">
         <button type="button" disabled={index === 0} onClick={() => goToLessonStep(index)}>
           ← Previous step
