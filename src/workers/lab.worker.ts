@@ -8,6 +8,7 @@ import { ConfigurationError, runExperiment, runExperimentCpu, runSweep } from '.
 import { validateExperiment } from '../kernels/experiment';
 import type { FromWorker, GpuStatus, ToWorker } from './protocol';
 import { runRoofs, runTuning } from './tuning';
+import { childCpuWork } from './cpuWork';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: FromWorker) => scope.postMessage(message);
@@ -15,6 +16,8 @@ const post = (message: FromWorker) => scope.postMessage(message);
 let acquired: AcquiredDevice | null = null;
 let gpuStatus: GpuStatus | null = null;
 const cancelled = new Set<number>();
+/** References and emulations run in a child worker that Cancel ends (cpuWork.ts). */
+const cpu = childCpuWork();
 let assetBase: string = scope.location.href;
 
 /** Fetches a file of public/ (a sample image…) relative to the page's base URL. */
@@ -65,6 +68,7 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
       cancel,
       onProgress,
       loadAsset,
+      cpu,
     };
     if (experiment.sweep) {
       await runSweep(device?.device ?? null, experiment, { ...options, onPoint: (point, index) => post({ type: 'point', id, index, point }) });
@@ -124,6 +128,8 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
       break;
     case 'cancel':
       cancelled.add(message.id);
+      // A reference or emulation in progress stops now; the GPU stops before its next submission.
+      cpu.abort();
       break;
   }
 };

@@ -6,6 +6,7 @@ import { quantize, schemeLabel, type QuantResult, type QuantScheme } from '../..
 import { computeMetrics } from '../../numerics/metrics';
 import { DISTRIBUTIONS, makeTensor, outlierChannelsOf, type Distribution } from '../../numerics/quantInputs';
 import { OKABE_ITO, loadPlotly } from '../charts/plotly';
+import { labelChart } from '../charts/labels';
 import type { LabPanelProps } from './types';
 
 interface FormatOption {
@@ -182,11 +183,11 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         [
           {
             type: 'scatter',
-            mode: 'text+markers',
+            mode: 'markers',
             x: shown.map((r) => r.result.bitsPerValue),
             y: shown.map((r) => (Number.isFinite(r.sqnrDb) ? r.sqnrDb : 150)),
             text: shown.map((r) => r.label),
-            textposition: 'top center',
+            hovertemplate: '%{text}: %{x} bits, %{y:.1f} dB<extra></extra>',
             name: 'SQNR (dB)',
             marker: { color: OKABE_ITO[0], size: 9 },
           },
@@ -210,7 +211,14 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
           height: 360,
         },
         { responsive: true, displaylogo: false },
-      );
+      )
+        // Labels placed where they overlap nothing (charts/labels.ts); the table below names every format.
+        .then(() => {
+          if (cancelled || !errRef.current) return;
+          const sqnr = shown.map((r) => ({ x: r.result.bitsPerValue, y: Number.isFinite(r.sqnrDb) ? r.sqnrDb : 150, text: r.label }));
+          const frob = shown.map((r) => ({ x: r.result.bitsPerValue, y: r.relFrobenius, text: '', yaxis: 'y2' as const }));
+          return labelChart(Plotly, errRef.current, sqnr, { obstacles: frob.filter((p) => p.y > 0) });
+        });
     });
     return () => {
       cancelled = true;
