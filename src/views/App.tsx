@@ -181,7 +181,7 @@ function RunButton({ label = 'Run on GPU' }: { label?: string }) {
     </button>
   ) : (
     <button type="button" className="primary" disabled={!canRunOnGpu(state)} onClick={() => runCurrent('webgpu')}>
-      {state.experiment.sweep ? label.replace(/^Run/, 'Run sweep') : label}
+      {state.experiment.sweep ? label.replace(/^Run on/, 'Run sweep on') : label}
     </button>
   );
 }

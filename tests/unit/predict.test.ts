@@ -72,3 +72,26 @@ describe('predicting a run', () => {
     expect(readSpeeds(storage, 'gpu-a')).toEqual({});
   });
 });
+
+describe('what asks before it runs, and what a link does by itself', () => {
+  it('a run that needs more memory than the budget asks, and says how much', () => {
+    const e = exp('#v=1&f=matmul&k=naive&M=8192&N=8192&K=64&wg=8&seed=1&reps=1');
+    const p = predictExperiment(e, 'webgpu', {}, SPEC_DEFAULT_CAPS);
+    const reasons = confirmationReasons(p, memoryBudget(1)); // a browser reporting 1 GiB: 256 MiB budget
+    expect(reasons.some((r) => /needs about [\d.]+ (MiB|GiB) of memory/.test(r))).toBe(true);
+    expect(memoryBudget(undefined)).toBe(2 ** 30);
+  });
+
+  it('decideLinkRun: quick links run on the GPU (or the CPU emulation without one), slow ones are held with the prediction', async () => {
+    const { decideLinkRun } = await import('../../src/state/runPlan');
+    const { useLab } = await import('../../src/state/store');
+    const gpu = { available: true as const, adapter: { vendor: 'v', architecture: 'a', device: '', description: '', isFallbackAdapter: true }, caps: SPEC_DEFAULT_CAPS };
+    const base = { ...useLab.getState(), gpu, job: null, speeds: {}, linkRun: { state: 'waiting' as const } };
+    expect(decideLinkRun({ ...base, experiment: exp('#v=1&f=matmul&k=naive&M=64&N=64&K=64&wg=8&seed=1&reps=5') })).toEqual({ run: 'webgpu' });
+    const held = decideLinkRun({ ...base, experiment: exp('#v=1&f=matmul&k=naive&M=1024&N=1024&K=1024&wg=8&seed=1&reps=5') });
+    expect(held && 'held' in held && held.held).toMatch(/predicted to take about/);
+    const noGpu = { ...base, gpu: { available: false as const, step: 'no-api', reason: 'none' } };
+    expect(decideLinkRun({ ...noGpu, experiment: exp('#v=1&f=matmul&k=naive&M=16&N=16&K=16&wg=8&seed=1&reps=2') })).toEqual({ run: 'cpu' });
+    expect(decideLinkRun({ ...base, linkRun: { state: 'ran' }, experiment: exp('#v=1&f=matmul&k=naive&M=16') })).toBeNull();
+  });
+});
