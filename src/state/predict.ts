@@ -18,10 +18,12 @@ export const CONFIRM_SECONDS = 60;
 
 /**
  * First-guess rates, in work units (flops + bytes) per second, for an adapter with no
- * observation: about a software adapter on a busy laptop CPU (SwiftShader measured 0.3–8
- * GFLOP/s, see docs' reference facts), and JavaScript float64 loops on one core.
+ * observation: the slowest kernels seen on a software adapter on a busy two-core machine
+ * (SwiftShader: 0.18 GFLOP/s for the naive 64³ matmul, 0.016 GFLOP/s for the tiled one, whose
+ * barriers a CPU pays dearly), and JavaScript float64 loops on one busy core. A first guess errs
+ * long, so that a first visit never runs something slow by itself.
  */
-const FLOOR = { gpuUnitsPerSecond: 0.25e9, cpuUnitsPerSecond: 0.15e9, fixedSeconds: 0.4 };
+const FLOOR = { gpuUnitsPerSecond: 0.02e9, cpuUnitsPerSecond: 0.15e9, fixedSeconds: 0.4 };
 
 export interface Observation {
   /** Work units: flops + bytes of the work model. */

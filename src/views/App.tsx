@@ -281,6 +281,7 @@ export function App() {
         <LessonPicker />
         <button
           type="button"
+          className="presenter-toggle"
           aria-pressed={presenter}
           onClick={() => useLab.setState({ classroom: { ...classroom, mode: presenter ? 'normal' : 'present' } })}
           title="Presenter mode (P)"

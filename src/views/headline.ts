@@ -34,7 +34,7 @@ function numbers<K extends string>(x: unknown, keys: K[]): Record<K, number> | n
 
 export function deviceOf(result: ExperimentResult): Headline['device'] {
   if (result.provenance.backend === 'cpu') return { kind: 'cpu', text: 'CPU float32 emulation (not GPU)' };
-  if (result.provenance.adapter?.isFallbackAdapter) return { kind: 'software', text: 'GPU API on a software adapter (CPU speeds)' };
+  if (result.provenance.adapter?.isFallbackAdapter) return { kind: 'software', text: 'software adapter (CPU speeds)' };
   return { kind: 'gpu', text: 'GPU' };
 }
 
