@@ -4,7 +4,7 @@
 // the app uses, whose functions take the validated parameters.
 //
 //   export const tiled = defineVariant({
-//     ...matmulCommon,                      // inputs, reference, work, shape of every matmul
+//     ...matmulShared,                      // inputs, reference, work, shape of every matmul
 //     id: 'tiled', label: '…', summary: '…',
 //     schema: paramSchema({ ...MATMUL_SHAPE, tile: int('Tile size T', 16, 1, 32) }),
 //     config: (v) => ({ ...v, workgroups: [Math.ceil(v.N / v.tile), Math.ceil(v.M / v.tile)] }),
@@ -48,7 +48,8 @@ export interface VariantSpec<S extends Fields, C> {
   extras?(cfg: NoInfer<C>, inputs: Inputs, output: HostArray, ref: ReferenceResult): FamilyExtras;
   // ---- facets the views ask for (see facets.ts)
   tiling?(cfg: NoInfer<C>): Tiling | null;
-  traffic?(cfg: NoInfer<C>): Traffic | null;
+  /** `caps`: the device the run is for, when the traffic depends on what it offers (see Facets). */
+  traffic?(cfg: NoInfer<C>, caps?: DeviceCaps): Traffic | null;
   notes?(cfg: NoInfer<C>): string[];
   dataflow?(cfg: NoInfer<C>): DataflowAlgorithm | null;
   role?: VariantRole;
@@ -87,7 +88,7 @@ export function defineVariant<S extends Fields, C = Decoded<S>>(spec: VariantSpe
   else variant.noEmulationReason = spec.noEmulationReason ?? 'this variant has no CPU emulation';
   if (extras) variant.extras = (params, inputs, output, ref) => extras(cfg(params), inputs, output, ref);
   if (tiling) variant.tiling = (params) => tiling(cfg(params));
-  if (traffic) variant.traffic = (params) => traffic(cfg(params));
+  if (traffic) variant.traffic = (params, caps) => traffic(cfg(params), caps);
   if (notes) variant.notes = (params) => notes(cfg(params));
   if (dataflow) variant.dataflow = (params) => dataflow(cfg(params));
   if (baseline) variant.baseline = (params) => baseline(cfg(params));

@@ -1,15 +1,13 @@
 // The extra results each family's variants hand to that family's views (histograms, spy plots,
 // dataflow…), typed per family. A family declares its type next to its kernels
 // (src/kernels/<family>/extras.ts) and its views read it with extrasOf, without casts.
+import type { MatmulExtras } from './matmul/extras';
+import type { QuantExtras } from './quant/extras';
+import type { ScanExtras } from './scan/extras';
+import type { SparseExtras } from './sparse/extras';
 import type { FamilyId } from './vocabulary';
 
-/** Placeholder for a family whose extras are not typed yet: to be replaced by its own type. */
-interface Untyped<F extends FamilyId> {
-  family?: F;
-  [key: string]: unknown;
-}
-
-export type FamilyExtras = Untyped<'matmul'> | Untyped<'quant'> | Untyped<'sparse'> | Untyped<'scan'>;
+export type FamilyExtras = MatmulExtras | QuantExtras | SparseExtras | ScanExtras;
 
 export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
 

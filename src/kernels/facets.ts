@@ -1,6 +1,7 @@
 // What a variant can tell the views about itself, beyond running. A view asks the variant for a
 // facet; no view keeps a table keyed by variant ids. Plain data only.
 import type { DataflowAlgorithm } from '../numerics/scanDataflow';
+import type { DeviceCaps } from '../gpu/types';
 import type { Params } from './vocabulary';
 
 /** How a 2D output is split between workgroups and invocations (the matmul tile view). */
@@ -52,7 +53,11 @@ export interface BaselineRef {
 
 export interface Facets {
   tiling?(params: Params): Tiling | null;
-  traffic?(params: Params): Traffic | null;
+  /**
+   * Work and bytes per memory level. `caps`: the device the run is for, where the traffic depends
+   * on what the device chose (e.g. a subgroup-matrix fragment shape); null when it cannot be known.
+   */
+  traffic?(params: Params, caps?: DeviceCaps): Traffic | null;
   /** Sentences the lab panel shows for this variant and configuration. */
   notes?(params: Params): string[];
   /** The scan algorithm whose dataflow the scan lab draws. */

@@ -15,6 +15,7 @@
 // - Integer quantization divides in float32 (x/scale rounded once to float32, as PyTorch computes
 //   torch.round(x / scale) in float32) and then rounds that quotient half to even.
 
+import { f16BitsSaturated, f16Value } from './f16';
 import { Rng } from './prng';
 
 // ---- element formats ---------------------------------------------------------------------------
@@ -131,6 +132,8 @@ export function roundToInteger(r: number, u?: number): number {
  * turns the rounding stochastic (round up with probability equal to the discarded fraction).
  */
 export function encodeElementScaled(format: ElementFormat, x: number, scaleExp = 0, u?: number): number {
+  // f16 to nearest goes through the one f16 codec (f16.ts), saturating like every format here.
+  if (format === 'f16' && scaleExp === 0 && u === undefined) return f16BitsSaturated(x);
   const f = ELEMENT_FORMATS[format];
   const signBit = 2 ** (f.bits - 1);
   if (Number.isNaN(x)) return f.nanCode ?? 0;
@@ -160,7 +163,7 @@ export function encodeElement(format: ElementFormat, x: number): number {
 
 /** The value of `code` in `format`. */
 export function decodeElement(format: ElementFormat, code: number): number {
-  return decodeWith(ELEMENT_FORMATS[format], code);
+  return format === 'f16' ? f16Value(code) : decodeWith(ELEMENT_FORMATS[format], code);
 }
 
 /** Every finite non-negative value of a ≤ 8-bit element format, ascending (for grids/histograms). */

@@ -34,6 +34,16 @@ export function packNibbles(codes: ArrayLike<number>, count: number): Uint32Arra
   return words;
 }
 
+/**
+ * Packs byte codes 4 per u32, element 4w+j in byte j of word w: int8 codes as two's complement
+ * (W8A8), E8M0 scale codes (MXFP4).
+ */
+export function packBytes(codes: ArrayLike<number>, count: number): Uint32Array {
+  const words = new Uint32Array(Math.ceil(count / 4));
+  for (let i = 0; i < count; i++) words[i >> 2] |= (codes[i] & 0xff) << (8 * (i & 3));
+  return words;
+}
+
 export function unpackNibbles(words: Uint32Array, count: number): Int32Array {
   const codes = new Int32Array(count);
   for (let i = 0; i < count; i++) codes[i] = (words[i >> 3] >>> (4 * (i & 7))) & 0xf;

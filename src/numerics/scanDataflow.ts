@@ -5,6 +5,17 @@
 
 export type DataflowAlgorithm = 'sequential' | 'hillis-steele' | 'blelloch' | 'chunked';
 
+/**
+ * The algorithms the diagram draws, in the order a picker lists them (the first, the sequential
+ * walk, is what the others are compared with). `takesChunk`: the chunk length shapes the diagram.
+ */
+export const DATAFLOW_ALGORITHMS: { value: DataflowAlgorithm; label: string; takesChunk: boolean }[] = [
+  { value: 'sequential', label: 'Sequential', takesChunk: false },
+  { value: 'hillis-steele', label: 'Hillis–Steele', takesChunk: false },
+  { value: 'blelloch', label: 'Blelloch (up/down sweep)', takesChunk: false },
+  { value: 'chunked', label: 'Chunked two-level (reduce-then-scan, look-back)', takesChunk: true },
+];
+
 export interface DataflowOp {
   /** Slot read (the earlier segment for 'combine'). */
   from: number;
@@ -15,6 +26,20 @@ export interface DataflowOp {
    * copy: to ← from (the down-sweep hand-off); clear: to ← identity.
    */
   kind: 'combine' | 'append' | 'copy' | 'clear';
+}
+
+/** One op in words, e.g. "x3 ← x1 ∘ x3" (the diagram's text alternative). */
+export function describeOp(op: DataflowOp): string {
+  switch (op.kind) {
+    case 'combine':
+      return `x${op.to} ← x${op.from} ∘ x${op.to}`;
+    case 'append':
+      return `x${op.to} ← x${op.to} ∘ x${op.from}`;
+    case 'copy':
+      return `x${op.to} ← x${op.from}`;
+    case 'clear':
+      return `x${op.to} ← identity`;
+  }
 }
 
 export interface DataflowLevel {

@@ -3,12 +3,12 @@
 // a link runs by itself when it is predicted to be quick. The worker honours Cancel before its
 // next GPU submission and stops a CPU reference at once (workers/cpuWork.ts); only a worker that
 // does not answer within a grace period sized to the run in flight is ended and started afresh.
+import type { StudyId, StudyRequest } from '../kernels/study';
 import type { Experiment } from '../kernels/types';
-import type { FromWorker, ToWorker } from '../workers/protocol';
-import { useLab } from './store';
+import type { FromWorker, StudyMessage, StudyResultMessage, ToWorker } from '../workers/protocol';
+import { useLab, type Job } from './store';
 import { recordResult } from './historyActions';
-import { loadTuning, recordRoofs, recordTuning } from './tuning';
-import type { TuneRequest } from '../workers/protocol';
+import { loadStudyRecords, rememberStudy, updateStudy } from './studies';
 import { decideLinkRun, learnFrom, loadSpeeds, markProgress, predictFor, reasonsToAsk } from './runPlan';
 
 const CANCEL_GRACE_MS = 1500;
@@ -54,7 +54,7 @@ function handle(message: FromWorker) {
     case 'ready':
       useLab.setState({ gpu: message.gpu });
       loadSpeeds();
-      void loadTuning();
+      void loadStudyRecords();
       maybeRunLink();
       return;
     case 'device-lost':
@@ -81,25 +81,37 @@ function handle(message: FromWorker) {
       useLab.setState({ result: message.result });
       void recordResult(message.result);
       break;
-    case 'tune-result':
-      useLab.setState({ tuning: message.summary, ...(message.summary.tuned ? { result: message.summary.tuned } : {}) });
-      void recordTuning(message.summary);
-      if (message.summary.tuned) void recordResult(message.summary.tuned);
-      break;
-    case 'roofs-result':
-      void recordRoofs(message.roofs);
+    case 'study-result':
+      studyResult(message);
       break;
     case 'done':
+      endStudy(job);
       useLab.setState({ job: null });
       break;
     case 'error':
+      endStudy(job);
       useLab.setState({ job: null, error: { message: message.message, problems: message.problems } });
       break;
     case 'cancelled':
       clearTimeout(cancelTimer);
+      endStudy(job);
       useLab.setState({ job: null, notice: 'Run cancelled.' });
       break;
   }
+}
+
+/** A study's result: partial ones are painted as they come; a final one is remembered, and its checked runs join the history. */
+function studyResult(message: StudyResultMessage) {
+  updateStudy(message.study, { result: message.result, final: message.final });
+  if (!message.final) return;
+  void rememberStudy(message.study, message.remember ?? []);
+  const runs = message.runs ?? [];
+  if (runs.length) useLab.setState({ result: runs[0] });
+  for (const run of runs) void recordResult(run);
+}
+
+function endStudy(job: Job) {
+  if (job.kind === 'study' && job.study) updateStudy(job.study, { running: false });
 }
 
 /**
@@ -132,22 +144,18 @@ export function runCurrent(backend: 'webgpu' | 'cpu', options: { confirmed?: boo
   w.postMessage({ type: 'run', id, experiment, backend } satisfies ToWorker);
 }
 
-function startJob(kind: 'tune' | 'roofs', message: (id: number) => ToWorker) {
-  if (useLab.getState().job) return;
+/**
+ * Starts a study in the worker (the tuner, the roofs, the accumulation study…); its results
+ * stream into the store's study slice. Returns false when another job is running.
+ */
+export function startStudy<I extends StudyId>(study: I, request: StudyRequest<I>, backend: 'webgpu' | 'cpu' = 'webgpu'): boolean {
+  if (useLab.getState().job) return false;
   const w = ensureWorker();
   const id = nextId++;
-  useLab.setState({ job: { id, kind, backend: 'webgpu', progress: null, cancelling: false }, error: null, notice: null });
-  w.postMessage(message(id));
-}
-
-/** Runs the autotuner for the register-blocked kernel in the worker. */
-export function startTuning(request: TuneRequest) {
-  startJob('tune', (id) => ({ type: 'tune', id, request }));
-}
-
-/** Measures the peak-FMA and copy-bandwidth roofs in the worker. */
-export function startRoofs() {
-  startJob('roofs', (id) => ({ type: 'roofs', id }));
+  useLab.setState({ job: { id, kind: 'study', study, backend, progress: null, cancelling: false }, error: null, notice: null });
+  updateStudy(study, { request, result: null, final: false, running: true });
+  w.postMessage({ type: 'study', id, study, request } as StudyMessage satisfies ToWorker);
+  return true;
 }
 
 /** Closes the question a long run asked, without running it. */
@@ -188,6 +196,7 @@ export function cancelCurrent() {
     // The worker is busy in synchronous work: end it and start a fresh one.
     worker?.terminate();
     worker = null;
+    endStudy(job);
     useLab.setState({ job: null, notice: 'Run cancelled (the worker was restarted).', gpu: null });
     ensureWorker();
   }, graceMs);

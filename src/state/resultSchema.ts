@@ -12,7 +12,6 @@ import { validateExperiment } from '../kernels/experiment';
 import { escapeUntrusted } from '../kernels/schema';
 import type { ExperimentResult } from '../kernels/types';
 import { summarize } from '../numerics/metrics';
-import type { SavedRun } from './runFile';
 
 /** JSON cannot hold ±Infinity or NaN (an exact result has SQNR = ∞): files write them as strings. */
 const numberLike = v.pipe(
@@ -115,6 +114,16 @@ const resultSchema = v.object({
   extras: v.optional(v.unknown()),
 });
 
+/** One run as History keeps it (and as runs files carry it). */
+export interface SavedRun {
+  id: string;
+  savedAt: string;
+  pinned: boolean;
+  /** Runs of one sweep share this id. */
+  sweepId?: string;
+  result: ExperimentResult;
+}
+
 const savedRunSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(100), v.regex(/^[\w.:-]+$/, 'may hold only letters, digits and . : _ -')),
   savedAt: date,
@@ -123,9 +132,23 @@ const savedRunSchema = v.object({
   result: resultSchema,
 });
 
+/** What an expected type is called in a message. */
+function typeWords(expected: string): string | null {
+  if (/\bnumber\b/.test(expected)) return 'is not a number';
+  if (/\bstring\b/.test(expected)) return 'is not text';
+  if (/\bboolean\b/.test(expected)) return 'is not true or false';
+  if (/\bArray\b/.test(expected)) return 'is not a list';
+  if (/\bObject\b/.test(expected)) return 'is not an object';
+  return null;
+}
+
+/** One problem in words: the field (inside the run's result, named without "result."), and what is wrong. */
 function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const path = v.getDotPath(issue);
-  return `${path ? `${path} ` : ''}${issue.message.replace(/^Invalid (\w+): Expected (.*) but received (.*)$/, 'should be $2, not $3')}`;
+  const path = (v.getDotPath(issue) ?? '').replace(/^result\./, '');
+  const received = escapeUntrusted(String(issue.received), 24);
+  const words = issue.kind === 'schema' && issue.expected ? typeWords(issue.expected) : null;
+  const what = words ? `${words} (got ${received})` : issue.message.replace(/^Invalid (\w+): Expected (.*) but received (.*)$/, 'should be $2, not $3');
+  return `${path ? `${path} ` : ''}${what}`;
 }
 
 /**

@@ -2,17 +2,9 @@
 // duplicate ids refused) and CSV export.
 // Pure functions: no IndexedDB, no DOM, so they are unit-tested directly.
 import { escapeUntrusted } from '../kernels/schema';
-import type { ExperimentResult } from '../kernels/types';
-import { validateSavedRun } from './resultSchema';
+import { validateSavedRun, type SavedRun } from './resultSchema';
 
-export interface SavedRun {
-  id: string;
-  savedAt: string;
-  pinned: boolean;
-  /** Runs of one sweep share this id. */
-  sweepId?: string;
-  result: ExperimentResult;
-}
+export type { SavedRun } from './resultSchema';
 
 export const RUN_FILE_FORMAT = 'kernel-lab-runs';
 export const RUN_FILE_VERSION = 1;

@@ -11,14 +11,29 @@ import type { GpuStatus } from '../workers/protocol';
 import type { SavedRun } from './runFile';
 import { DEFAULT_CLASSROOM, type Classroom } from './classroom';
 import type { Snapshot } from './snapshot';
-import type { RoofsRecord, TunedRecord } from './tuningRecords';
-import type { TuneSummary } from '../workers/protocol';
 import { guardExperiment } from './locks';
 import type { AdapterSpeeds, Prediction } from './predict';
+import type { StudyId, StudyRecord, StudyRequest, StudyResult } from '../kernels/study';
+
+/** One study's place in the store (src/kernels/study.ts): its latest result and what it remembered. */
+export interface StudySlot<I extends StudyId> {
+  /** The last request sent, null before any. */
+  request: StudyRequest<I> | null;
+  /** The latest result: partial while `running`, else the last final one (or the last partial of a cancelled run). */
+  result: StudyResult<I> | null;
+  final: boolean;
+  running: boolean;
+  /** What the study remembered on this adapter (IndexedDB), by record key. */
+  records: Record<string, StudyRecord<I>>;
+}
+
+export type StudySlots = { [I in StudyId]?: StudySlot<I> };
 
 export interface Job {
   id: number;
-  kind: 'single' | 'sweep' | 'tune' | 'roofs';
+  kind: 'single' | 'sweep' | 'study';
+  /** The study this job runs (kind 'study'). */
+  study?: StudyId;
   backend: 'webgpu' | 'cpu';
   progress: ProgressInfo | null;
   cancelling: boolean;
@@ -71,12 +86,8 @@ export interface LabState {
   classroom: Classroom;
   /** Results the sender of the link measured on their device, if the link carried them. */
   snapshot: Snapshot | null;
-  /** The last autotuner run of this session. */
-  tuning: TuneSummary | null;
-  /** Autotuned configurations remembered for this adapter. */
-  tunedConfigs: TunedRecord[];
-  /** The roofs last measured on this adapter. */
-  savedRoofs: RoofsRecord | null;
+  /** Every study's latest result and remembered records, by study id (state/studies.ts). */
+  studies: StudySlots;
   /** What this adapter measured before, for predictions (state/predict.ts). */
   speeds: AdapterSpeeds;
   pendingRun: PendingRun | null;
@@ -164,9 +175,7 @@ export const useLab = create<LabState>()(guarded((set, get) => ({
   view: 'results',
   classroom: DEFAULT_CLASSROOM,
   snapshot: null,
-  tuning: null,
-  tunedConfigs: [],
-  savedRoofs: null,
+  studies: {},
   speeds: {},
   pendingRun: null,
   linkRun: null,

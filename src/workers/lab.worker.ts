@@ -6,8 +6,10 @@ import { acquireDevice, errorText, GpuUnavailableError, type AcquiredDevice } fr
 import { CancelledError, ShaderCompileError } from '../gpu/runner';
 import { ConfigurationError, runExperiment, runExperimentCpu, runSweep } from '../kernels/run';
 import { validateExperiment } from '../kernels/experiment';
-import type { FromWorker, GpuStatus, ToWorker } from './protocol';
-import { runRoofs, runTuning } from './tuning';
+import { quoteUntrusted } from '../kernels/schema';
+import { findStudy } from '../kernels/studies';
+import type { ExperimentResult, ProgressInfo } from '../kernels/types';
+import type { FromWorker, GpuStatus, StudyMessage, StudyResultMessage, ToWorker } from './protocol';
 import { childCpuWork } from './cpuWork';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -87,23 +89,31 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
   }
 }
 
-/** Autotuning and roofline runs: GPU only, cancellable between measurements. */
-async function measure(message: Extract<ToWorker, { type: 'tune' | 'roofs' }>) {
-  const id = message.id;
+/** A whole study (tuner, roofs, accumulation…): its partial results stream as it goes; cancellable as runs are. */
+async function study(message: StudyMessage) {
+  const { id } = message;
   const cancel = { get cancelled() { return cancelled.has(id); } };
-  const onProgress = (progress: Parameters<Parameters<typeof runTuning>[5]>[0]) => post({ type: 'progress', id, progress });
+  const onProgress = (progress: ProgressInfo) => post({ type: 'progress', id, progress });
+  const def = findStudy(String(message.study));
+  const send = (result: unknown, final: boolean, extra: { remember?: unknown[]; runs?: ExperimentResult[] } = {}) =>
+    post({ type: 'study-result', id, study: def!.id, result, final, ...extra } as StudyResultMessage);
   try {
-    if (!acquired) throw new Error(gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device');
-    if (message.type === 'tune') {
-      const summary = await runTuning(acquired.device, acquired.caps, acquired.adapter, message.request, cancel, onProgress);
-      if (cancel.cancelled && !summary.best) throw new CancelledError();
-      post({ type: 'tune-result', id, summary });
-    } else {
-      post({ type: 'roofs-result', id, roofs: await runRoofs(acquired.device, acquired.caps, acquired.adapter, cancel, onProgress) });
+    if (!def) throw new Error(`unknown study ${quoteUntrusted(String(message.study))}`);
+    const { request, problems } = def.parseRequest(message.request);
+    if (!request) {
+      post({ type: 'error', id, message: `The ${def.label} request was not valid`, problems });
+      return;
     }
+    if (def.needsGpu(request) && !acquired) throw new Error(gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device');
+    const result = await def.run(
+      { device: acquired?.device ?? null, caps: acquired?.caps ?? SPEC_DEFAULT_CAPS, adapter: acquired?.adapter ?? null, cancel, onProgress, onPartial: (r) => send(r, false) },
+      request,
+    );
+    send(result, true, { remember: def.remember?.(result) ?? [], runs: def.runsOf?.(result) ?? [] });
     post({ type: 'done', id });
   } catch (e) {
     if (e instanceof CancelledError) post({ type: 'cancelled', id });
+    else if (e instanceof ConfigurationError) post({ type: 'error', id, message: 'This configuration cannot run on this device', problems: e.problems });
     else post({ type: 'error', id, message: errorText(e) });
   } finally {
     cancelled.delete(id);
@@ -121,10 +131,9 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
       await init();
       await run(message.id, message.experiment, message.backend);
       break;
-    case 'tune':
-    case 'roofs':
+    case 'study':
       await init();
-      await measure(message);
+      await study(message);
       break;
     case 'cancel':
       cancelled.add(message.id);

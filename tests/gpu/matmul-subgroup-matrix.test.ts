@@ -8,8 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileMessages, nodeCompileOnlyDevice, nodeDevice } from '../../src/gpu/node-device';
 import { runPlan } from '../../src/gpu/runner';
-import { padShape, subgroupMatrixPlan, subgroupMatrixReference, subgroupMatrixWgsl, type SubgroupMatrixKernel, type SubgroupMatrixTiling } from '../../src/kernels/matmul/subgroupMatrix';
-import { makeMatmulInputs } from '../../src/kernels/matmul/common';
+import { padShape, subgroupMatrix, subgroupMatrixPlan, subgroupMatrixWgsl, type SubgroupMatrixKernel, type SubgroupMatrixTiling } from '../../src/kernels/matmul/subgroupMatrix';
 import { computeMetrics } from '../../src/numerics/metrics';
 
 const SUBGROUP_MATRIX_FEATURES = ['subgroups', 'shader-f16', 'chromium-experimental-subgroup-matrix'];
@@ -30,10 +29,10 @@ describe('subgroup-matrix matmul, emulated fragments on SwiftShader, against flo
     it(`${name} on ${M}×${N}×${K}`, async () => {
       const { device } = await nodeDevice();
       const params = { M, N, K, types: 'f32-f32' };
-      const inputs = makeMatmulInputs(params, 5);
+      const inputs = subgroupMatrix.makeInputs(params, 5);
       const plan = subgroupMatrixPlan({ M, N, K }, k, inputs.a as Float32Array, inputs.b as Float32Array, 'emulated');
       const run = await runPlan(device, plan, { reps: 1, targetSampleSeconds: 0.001 });
-      const ref = subgroupMatrixReference(params, inputs);
+      const ref = subgroupMatrix.reference(params, inputs);
       const metrics = computeMetrics(run.output as Float32Array, ref.values, ref.bound);
       expect(metrics.nonFinite).toBe(0);
       expect(metrics.boundViolations).toBe(0);
@@ -46,11 +45,11 @@ describe('subgroup-matrix matmul, emulated fragments on SwiftShader, against flo
     const { device } = await nodeDevice();
     const k = kernel(8, 8, 8, { SM: 1, SN: 1, WGM: 1, WGN: 1 });
     const params = { M: 16, N: 16, K: 16, types: 'f32-f32' };
-    const inputs = makeMatmulInputs(params, 5);
+    const inputs = subgroupMatrix.makeInputs(params, 5);
     const plan = subgroupMatrixPlan({ M: 16, N: 16, K: 16 }, k, inputs.a as Float32Array, inputs.b as Float32Array, 'emulated');
     plan.dispatches[0].wgsl = plan.dispatches[0].wgsl.replace('loadB(k * NP + col0', 'loadB(k * NP / 2u + col0');
     const run = await runPlan(device, plan, { reps: 1, targetSampleSeconds: 0.001 });
-    const ref = subgroupMatrixReference(params, inputs);
+    const ref = subgroupMatrix.reference(params, inputs);
     expect(computeMetrics(run.output as Float32Array, ref.values, ref.bound).boundViolations).toBeGreaterThan(0);
   });
 

@@ -41,10 +41,10 @@ describe('matmul on WebGPU (Dawn) against float64', () => {
     const result = await check('tiled', { tile: 8 }, [32, 32, 64]);
     // Perturb one output by more than its bound and recompute: the check must fail.
     const { computeMetrics } = await import('../../src/numerics/metrics');
-    const { matmulReferenceResult, makeMatmulInputs } = await import('../../src/kernels/matmul/common');
+    const { tiled } = await import('../../src/kernels/matmul/tiled');
     const params = result.experiment.params;
-    const inputs = makeMatmulInputs(params, result.experiment.seed);
-    const ref = matmulReferenceResult(params, inputs);
+    const inputs = tiled.makeInputs(params, result.experiment.seed);
+    const ref = tiled.reference(params, inputs);
     const wrong = Float32Array.from(ref.values);
     wrong[5] += 1e-3;
     expect(computeMetrics(wrong, ref.values, ref.bound).boundViolations).toBe(1);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { nodeDevice } from '../../src/gpu/node-device';
 import { runPlan } from '../../src/gpu/runner';
 import { defaultExperiment, runExperiment, type Experiment } from '../../src/kernels';
-import { CODEC_FORMATS, codec, codecLayout, expectedCodecOutput, schemeOf } from '../../src/kernels/quant/codec';
+import { extrasOf } from '../../src/kernels/extras';
+import { CODEC_FORMATS, codec, codecConfig, expectedCodecOutput } from '../../src/kernels/quant/codec';
 import { ELEMENT_FORMATS, NF4_VALUES_F32, decodeElement, encodeElement, quantize } from '../../src/numerics/formats';
 import { Rng } from '../../src/numerics/prng';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
@@ -12,8 +13,16 @@ async function runCodec(params: Params, x: Float32Array): Promise<{ got: Uint32A
   const { device, caps } = await nodeDevice();
   const plan = codec.plan(params, { x }, caps);
   const run = await runPlan(device, plan, { reps: 1, targetSampleSeconds: 0.001, useTimestamps: false });
-  const want = expectedCodecOutput(codecLayout(params), quantize(x, schemeOf(params)));
+  const { layout, scheme } = codecConfig(params);
+  const want = expectedCodecOutput(layout, quantize(x, scheme));
   return { got: run.output as Uint32Array, want };
+}
+
+/** The codec's extras of a run (and a failure if the run returned none, or another kind). */
+function codecExtras(result: Parameters<typeof extrasOf>[0]) {
+  const extras = extrasOf(result, 'quant');
+  if (extras?.kind !== 'tensor') throw new Error(`expected the codec's extras, got ${JSON.stringify(extras)?.slice(0, 80)}`);
+  return extras;
 }
 
 function firstMismatch(got: Uint32Array, want: Uint32Array, x: Float32Array): string {
@@ -37,7 +46,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       };
       const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
       expect(result.metrics.boundViolations).toBe(0);
-      expect(result.extras?.mismatches).toBe(0);
+      expect(codecExtras(result).mismatches).toBe(0);
     });
   }
 
@@ -52,7 +61,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       };
       const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
       expect(result.metrics.boundViolations).toBe(0);
-      expect(result.extras?.mismatches).toBe(0); // also distinguishes −0 from +0
+      expect(codecExtras(result).mismatches).toBe(0); // also distinguishes −0 from +0
       expect(result.wgsl.some((w) => w.label.startsWith('dequantize'))).toBe(true);
     });
   }
@@ -247,7 +256,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       };
       const result = await runExperiment(device, experiment, { caps, adapter, targetSampleSeconds: 0.001 });
       expect(result.metrics.boundViolations).toBe(0);
-      expect(result.extras?.mismatches).toBe(0);
+      expect(codecExtras(result).mismatches).toBe(0);
       expect(result.wgsl.some((w) => w.source.includes('sr_table_code'))).toBe(true);
     }
   });

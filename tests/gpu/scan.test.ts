@@ -61,10 +61,9 @@ describe('linear-recurrence scans on WebGPU (Dawn) against float64', () => {
   it('a wrong result is caught: the bound is not vacuous', async () => {
     const result = await check('blelloch', { wg: 32, channels: 1, length: 500 });
     const { computeMetrics } = await import('../../src/numerics/metrics');
-    const { makeScanInputs } = await import('../../src/kernels/scan/common');
     const { blelloch } = await import('../../src/kernels/scan/blelloch');
     const params = result.experiment.params;
-    const ref = blelloch.reference(params, makeScanInputs(params, result.experiment.seed));
+    const ref = blelloch.reference(params, blelloch.makeInputs(params, result.experiment.seed));
     const wrong = Float32Array.from(ref.values);
     // Dropping a single late term b_t (|b| ~ 0.5) must break the bound.
     wrong[400] -= 1e-3;

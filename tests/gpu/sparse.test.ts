@@ -4,10 +4,10 @@ import { nodeDevice } from '../../src/gpu/node-device';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import { defaultExperiment, findVariant, problemsFor, runExperiment, type Experiment } from '../../src/kernels';
 import { computeMetrics } from '../../src/numerics/metrics';
-import { rowCounts } from '../../src/numerics/sparse';
+import { rowCounts } from '../../src/numerics/sparseStats';
 import { balancedSchedule } from '../../src/kernels/sparse/csrBalanced';
-import { denseToCsr } from '../../src/numerics/sparse';
-import type { SparseExtras } from '../../src/kernels/sparse/common';
+import { denseToCsr } from '../../src/numerics/sparseFormats';
+import { extrasOf } from '../../src/kernels/extras';
 
 type Shape = [M: number, N: number, K: number];
 // Odd shapes: 1×1×1, sizes that are multiples of nothing, a K that leaves a short N:M group.
@@ -102,13 +102,13 @@ describe('sparse kernels on WebGPU (Dawn) against float64', () => {
     const label = result.wgsl[0].label;
     const [, before, after] = /\((\d+) → (\d+) blocks\)/.exec(label)!.map(Number);
     expect(after).toBeLessThan(before / 2);
-    const extras = result.extras as SparseExtras;
+    const extras = extrasOf(result, 'sparse')!;
     expect(extras.permutation!.find((p) => p.block === 8)!.after).toBe(after);
   });
 
   it('extras describe the pattern: nnz, row lengths, bytes per format', async () => {
     const result = await check('csr-row', { pattern: 'skewed', density: 2 }, [40, 3, 50]);
-    const extras = result.extras as SparseExtras;
+    const extras = extrasOf(result, 'sparse')!;
     expect(extras.rowNnz.length).toBe(40);
     expect(extras.rowNnz.reduce((a, b) => a + b, 0)).toBe(extras.nnz);
     expect(extras.spy.counts.reduce((a, b) => a + b, 0)).toBe(extras.nnz);

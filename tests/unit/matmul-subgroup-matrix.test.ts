@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SPEC_DEFAULT_CAPS, capsFromDevice } from '../../src/gpu/caps';
 import { defaultExperiment } from '../../src/kernels';
-import { kernelFor, padShape, pickConfig, subgroupMatrix, subgroupMatrixReference, subgroupMatrixWgsl } from '../../src/kernels/matmul/subgroupMatrix';
+import { kernelFor, padShape, pickConfig, subgroupMatrix, subgroupMatrixWgsl } from '../../src/kernels/matmul/subgroupMatrix';
 import { problemsFor } from '../../src/kernels/schema';
 import type { DeviceCaps, SubgroupMatrixConfig } from '../../src/kernels/types';
 
@@ -93,17 +93,17 @@ describe('subgroup-matrix variant: when it is offered', () => {
 
   it('derives a bound, says when it is too loose to catch anything, and gives none where γ is undefined', () => {
     const f32 = params({ M: 8, N: 8, K: 256, types: 'f32-f32' });
-    const ref32 = subgroupMatrixReference(f32, subgroupMatrix.makeInputs(f32, 2));
+    const ref32 = subgroupMatrix.reference(f32, subgroupMatrix.makeInputs(f32, 2));
     expect(ref32.bound!.every((b) => b > 0 && Number.isFinite(b))).toBe(true);
     // Informative for f32: an all-zero output would break it almost everywhere.
     expect(ref32.boundNote).not.toMatch(/cannot catch/);
     expect(ref32.values.filter((v, i) => Math.abs(v) > ref32.bound![i]).length).toBeGreaterThan(56);
     const f16 = params({ M: 8, N: 8, K: 64, types: 'f16-f16' });
-    const ref16 = subgroupMatrixReference(f16, subgroupMatrix.makeInputs(f16, 2));
+    const ref16 = subgroupMatrix.reference(f16, subgroupMatrix.makeInputs(f16, 2));
     expect(ref16.bound).toBeDefined();
     expect(ref16.boundNote).toMatch(/cannot catch an error here/);
     const long = params({ M: 1, N: 1, K: 512, types: 'f16-f16' });
-    expect(subgroupMatrixReference(long, subgroupMatrix.makeInputs(long, 2)).bound).toBeUndefined();
+    expect(subgroupMatrix.reference(long, subgroupMatrix.makeInputs(long, 2)).bound).toBeUndefined();
   });
 });
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { regBlockWgsl, type RegBlockConfig } from '../../src/kernels/matmul/regblock';
-import { outputsOf, ownerOf, reuseOf, tilingFor } from '../../src/views/labs/matmul/tiling';
+import { outputsOf, ownerOf, reuseOf } from '../../src/views/labs/matmul/tiling';
+import { findVariant } from '../../src/kernels/registry';
+import type { Params } from '../../src/kernels/types';
+
+// Each variant's tiling facet (what the tile view draws).
+const tilingFor = (variant: string, params: Params) => findVariant('matmul', variant)?.tiling?.(params) ?? null;
 
 const CONFIGS: RegBlockConfig[] = [
   { BM: 64, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false },

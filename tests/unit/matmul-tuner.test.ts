@@ -139,3 +139,57 @@ describe('interleaved confirmation', () => {
     expect(far.withinFivePercent).toBe(false);
   });
 });
+
+describe('the tuner offers a pick only when it passed float64 and beat the default (decideTuned)', () => {
+  const ok = { pickIsDefault: false, pickPassedCheck: true };
+  it('offers a pick whose median, re-timed alternately, is below the default’s', async () => {
+    const { decideTuned } = await import('../../src/kernels/matmul/tuner');
+    // One round where the pick was hit by background load: the median ignores it.
+    const d = decideTuned({ ...ok, pickSeconds: [1.0, 5.0, 1.1, 0.9, 1.0], defaultSeconds: [2.0, 2.1, 1.9, 2.0, 2.2] });
+    expect(d.offerPick).toBe(true);
+    expect(d.speedup).toBeCloseTo(2.0 / 1.0, 12);
+    expect(d.reason).toMatch(/beat the default/);
+  });
+
+  it('keeps the default when the pick is not faster (slower, or exactly as fast)', async () => {
+    const { decideTuned } = await import('../../src/kernels/matmul/tuner');
+    const slower = decideTuned({ ...ok, pickSeconds: [1.4, 1.5, 1.3], defaultSeconds: [1.0, 1.1, 0.9] });
+    expect(slower.offerPick).toBe(false);
+    expect(slower.speedup).toBeCloseTo(1.0 / 1.4, 12);
+    expect(slower.reason).toMatch(/not faster/);
+    // The pick's fastest sample beats the default's, but its median does not: not offered.
+    expect(decideTuned({ ...ok, pickSeconds: [0.5, 1.2, 1.3], defaultSeconds: [1.0, 1.0, 1.0] }).offerPick).toBe(false);
+    expect(decideTuned({ ...ok, pickSeconds: [1, 1, 1], defaultSeconds: [1, 1, 1] }).offerPick).toBe(false);
+  });
+
+  it('keeps the default when the pick failed its float64 re-check, however fast it was', async () => {
+    const { decideTuned } = await import('../../src/kernels/matmul/tuner');
+    const d = decideTuned({ pickIsDefault: false, pickPassedCheck: false, pickSeconds: [0.1, 0.1, 0.1], defaultSeconds: [1, 1, 1] });
+    expect(d.offerPick).toBe(false);
+    expect(d.reason).toMatch(/float64/);
+  });
+
+  it('keeps the default without enough alternate rounds, or when the rounds do not pair up', async () => {
+    const { decideTuned, MIN_CONFIRM_ROUNDS } = await import('../../src/kernels/matmul/tuner');
+    expect(MIN_CONFIRM_ROUNDS).toBeGreaterThanOrEqual(3);
+    expect(decideTuned({ ...ok, pickSeconds: [0.1, 0.1], defaultSeconds: [1, 1] }).offerPick).toBe(false);
+    expect(decideTuned({ ...ok, pickSeconds: [], defaultSeconds: [] }).offerPick).toBe(false);
+    expect(decideTuned({ ...ok, pickSeconds: [0.1, 0.1, 0.1, 0.1], defaultSeconds: [1, 1, 1] }).offerPick).toBe(false);
+    expect(decideTuned({ ...ok, pickSeconds: [NaN, NaN, NaN], defaultSeconds: [1, 1, 1] }).offerPick).toBe(false);
+  });
+
+  it('says the default stays, at speed 1, when the search picked the default itself', async () => {
+    const { decideTuned } = await import('../../src/kernels/matmul/tuner');
+    const d = decideTuned({ pickIsDefault: true, pickPassedCheck: true, pickSeconds: [], defaultSeconds: [] });
+    expect(d).toMatchObject({ offerPick: false, speedup: 1 });
+  });
+
+  it('re-times two candidates alternately, one sample each per round', async () => {
+    const { retimeAlternately } = await import('../../src/kernels/matmul/tuner');
+    const order: string[] = [];
+    const { aSeconds, bSeconds } = await retimeAlternately('pick', 'default', async (c: string) => (order.push(c), c === 'pick' ? 1 : 2), 3);
+    expect(order).toEqual(['pick', 'default', 'pick', 'default', 'pick', 'default']);
+    expect(aSeconds).toEqual([1, 1, 1]);
+    expect(bSeconds).toEqual([2, 2, 2]);
+  });
+});

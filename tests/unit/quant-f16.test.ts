@@ -67,3 +67,35 @@ describe('W4A16 (f16 activations) branching', () => {
     expect(computeMetrics(wrong, ref.values, ref.bound).boundViolations).toBe(1);
   });
 });
+
+describe('one f16 codec (numerics/f16.ts) behind formats.ts, the matmul names and the scan', () => {
+  it('overflow: IEEE to ±Inf, the quantization codec saturating; Inf and NaN the same in both', async () => {
+    const { f16Bits, f16BitsSaturated } = await import('../../src/numerics/f16');
+    expect(f16Bits(65519)).toBe(0x7bff);
+    expect(f16Bits(65520)).toBe(0x7c00);
+    expect(f16BitsSaturated(65520)).toBe(0x7bff);
+    expect(f16BitsSaturated(-1e9)).toBe(0xfbff);
+    expect(encodeElement('f16', 65520)).toBe(0x7bff);
+    expect(f16BitsSaturated(-Infinity)).toBe(0xfc00);
+    expect(f16Bits(NaN)).toBe(0x7e00);
+    expect(encodeElement('f16', NaN)).toBe(0x7e00);
+  });
+
+  it('rounds the exact value once: a number just above a midpoint goes up, where rounding to float32 first would tie to even', async () => {
+    const { f16Bits } = await import('../../src/numerics/f16');
+    const x = 1 + 2 ** -11 + 2 ** -40; // float32 would hold 1 + 2^-11, the midpoint of 0x3c00 and 0x3c01
+    expect(Math.fround(x)).toBe(1 + 2 ** -11);
+    expect(f16Bits(x)).toBe(0x3c01);
+    expect(encodeElement('f16', x)).toBe(0x3c01);
+    expect(f16Bits(Math.fround(x))).toBe(0x3c00);
+  });
+
+  it('the matmul lab names are the same functions', async () => {
+    const f16 = await import('../../src/numerics/f16');
+    const mm = await import('../../src/numerics/matmulF16');
+    expect(mm.f32ToF16Bits).toBe(f16.f16Bits);
+    expect(mm.f16BitsToNumber).toBe(f16.f16Value);
+    expect(mm.roundToF16).toBe(f16.roundF16);
+    expect(decodeElement('f16', 0x3555)).toBe(f16.f16Value(0x3555));
+  });
+});

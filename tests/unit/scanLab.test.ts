@@ -20,7 +20,7 @@ describe('scan lab panel with results (server render)', () => {
     const { findVariant } = await import('../../src/kernels');
     const cases: [string, Params][] = [
       ['s6-sequential', { batch: 1, channels: 2, state: 4, length: 40, gate: true, deltaBias: true, softplus: true }],
-      ['spatial-mamba', { width: 16, height: 12, dilations: '1,3' }],
+      ['spatial-mamba', { width: 16, height: 12, dilations: '1,3', image: 'procedural' }],
       ['lookback', { channels: 2, length: 100, mode: 'inclusive', decay: 'decay', wg: 32, items: 4, stage: true, spin: 16 }],
     ];
     for (const [variant, params] of cases) {

@@ -26,4 +26,27 @@ describe('sparse lab panel', () => {
     // Without a result the panel still renders (pattern preview, hints).
     expect(renderToString(createElement(SparseLab, { experiment, result: null, sweepPoints: [], caps: null }))).toContain('Row lengths appear after a run');
   });
+
+  it('sets a result against the baseline its variant names, once that baseline has run at the same shape', () => {
+    const resultOf = (variant: string, params: Record<string, number | string>, seconds: number) => {
+      const base = defaultExperiment('sparse', variant);
+      const experiment = { ...base, params: { ...base.params, ...params } };
+      const v = findVariant('sparse', variant)!;
+      const inputs = v.makeInputs(experiment.params, experiment.seed);
+      const ref = v.reference(experiment.params, inputs);
+      const extras = v.extras!(experiment.params, inputs, new Float32Array(ref.values), ref);
+      return { experiment, medianSeconds: seconds, gbps: 1, extras } as unknown as ExperimentResult;
+    };
+    const render = (result: ExperimentResult) =>
+      renderToString(createElement(SparseLab, { experiment: result.experiment, result, sweepPoints: [], caps: null })).replace(/<!-- -->/g, '');
+    const shape = { M: 48, N: 8, K: 40, pattern: 'random', density: 10 };
+    const sparse = resultOf('csr-row', shape, 1e-3);
+    expect(render(sparse)).not.toContain('Against the dense kernel');
+    // The baseline's own result records its time (and is not compared with itself).
+    expect(render(resultOf('dense', { ...shape, kernel: 'rows' }, 4e-3))).not.toContain('Against the dense kernel');
+    expect(render(sparse)).toContain('Against the dense kernel of this shape measured in this session (4.00 ms): <strong>4.00× </strong>faster');
+    // Another variant with the same baseline shape finds it too; another shape does not.
+    expect(render(resultOf('csr-vec4', shape, 8e-3))).toContain('<strong>0.500× </strong>slower');
+    expect(render(resultOf('csr-row', { ...shape, K: 64 }, 1e-3))).not.toContain('Against the dense kernel');
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FAMILIES, type Experiment, type ParamDef } from '../../src/kernels';
 import { LINK_VERSION, migrate, parseLink, serializeLink } from '../../src/state/url';
+import { classroomFields, parseClassroom } from '../../src/state/classroom';
 
 function arbParam(def: ParamDef): fc.Arbitrary<number | string | boolean> {
   switch (def.kind) {
@@ -118,5 +119,50 @@ describe('link keys', () => {
     const reserved = new Set(['v', 'f', 'k', 'seed', 'reps', 'sw', ...FOREIGN_KEYS]);
     const clashes = FAMILIES.flatMap((f) => f.variants.flatMap((v) => v.params.filter((p) => reserved.has(p.key)).map((p) => `${f.id}/${v.id}: ${p.key}`)));
     expect(clashes).toEqual([]);
+  });
+});
+
+describe('the canonical link the page writes back', () => {
+  // What urlSync writes into the address bar for a link it opened: the experiment as decoded and
+  // the classroom fields as parsed (the snapshot aside, which is checked by its own decoder).
+  const canonical = (hash: string) => {
+    const parsed = parseLink(hash);
+    const { classroom } = parseClassroom(parsed.extra);
+    return { hash: serializeLink(parsed.experiment, classroomFields(classroom)), experiment: parsed.experiment, classroom };
+  };
+  const keys = fc.constantFrom('v', 'f', 'k', 'M', 'N', 'K', 'tile', 'wg', 'BM', 'TM', 'vec4', 'staging', 'seed', 'reps', 'sw', 'ui', 'hide', 'lock', 'lesson', 'step', 'zz', '');
+  const values = fc.oneof(
+    fc.string({ maxLength: 16 }),
+    fc.constantFrom('matmul', 'quant', 'sparse', 'scan', 'tiled', 'regblock', 'naive', 'present', 'embed', 'tiling', 'seed,reps', 'tile:1,2,3,4', 'M:1,64,9999', '1', '0', '64', '-3', '1e3', '\u202E', '%E0%A4%A', 'workgroup'),
+    fc.integer({ min: -10, max: 5000 }).map(String),
+  );
+
+  it('re-opens to the same experiment and classroom, with no problems listed', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(keys, values), { maxLength: 14 }), (pairs) => {
+        const first = canonical('#' + pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
+        const reopened = parseLink(first.hash);
+        expect(reopened.problems).toEqual([]);
+        expect(parseClassroom(reopened.extra).problems).toEqual([]);
+        expect(reopened.experiment).toEqual(first.experiment);
+        expect(parseClassroom(reopened.extra).classroom).toEqual(first.classroom);
+        // And it is a fixed point: writing it back again changes nothing.
+        expect(canonical(first.hash).hash).toBe(first.hash);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('messages escape control and bidirectional characters and clip what they quote', () => {
+    const { problems } = parseLink(`#f=${encodeURIComponent('ev\u202Eil\u0000' + 'x'.repeat(200))}`);
+    expect(problems[0]).toContain('evU+202EilU+0000');
+    expect(problems[0]).not.toMatch(/[\u0000-\u001f\u202a-\u202e]/);
+    expect(problems[0].length).toBeLessThan(120);
+  });
+
+  it('a sweep carries only values the single-value check accepts (powers of two stay powers of two)', () => {
+    const parsed = parseLink('#f=matmul&k=regblock&sw=BM:16,24,32,48,64');
+    expect(parsed.experiment.sweep).toEqual({ param: 'BM', values: [16, 32, 64] });
+    expect(parsed.problems.join('\n')).toMatch(/24 is not a power of two/);
   });
 });

@@ -4,8 +4,7 @@
 // lab's "accumulator precision" panel on every device, with or without shader-f16.
 import { computeMetrics, F32_UNIT_ROUNDOFF } from '../../numerics/metrics';
 import { F16_UNIT_ROUNDOFF } from '../../numerics/matmulF16';
-import type { HostArray, Params } from '../types';
-import { f16Emulate, f16Reference, makeF16Inputs, type F16Accumulator } from './f16';
+import { f16EmulateOf, f16Inputs, f16ReferenceOf, type F16Accumulator } from './f16';
 
 export interface AccumulationPoint {
   K: number;
@@ -26,12 +25,12 @@ export function growthGuides(K: number): { worst16: number; typical16: number; w
 
 /** One point: M×N outputs of length-K dot products, both accumulators on the same f16 inputs. */
 export function accumulationPoint(K: number, seed: number, M = 16, N = 16): AccumulationPoint {
-  const params: Params = { M, N, K };
-  const inputs: Record<string, HostArray> = makeF16Inputs(params, seed);
+  const shape = { M, N, K };
+  const inputs = f16Inputs(shape, seed);
   const point: AccumulationPoint = { K, relError: { f16: 0, f32: 0 }, maxError: { f16: 0, f32: 0 }, boundViolations: { f16: null, f32: null } };
   for (const acc of ['f16', 'f32'] as const) {
-    const ref = f16Reference(acc)(params, inputs);
-    const out = f16Emulate(acc)(params, inputs);
+    const ref = f16ReferenceOf(acc, shape, inputs);
+    const out = f16EmulateOf(acc, shape, inputs);
     const m = computeMetrics(out, ref.values, ref.bound);
     let refMax = 0;
     for (const v of ref.values) refMax = Math.max(refMax, Math.abs(v));

@@ -1,30 +1,43 @@
-// Device-side glue for the tuner and the roofline, as plain functions the worker can call:
+// Device-side glue for the tuner and the roofline, as plain functions the studies call:
 //  - regBlockGrid: the candidate configurations with, for each invalid one, the reasons in words;
-//  - autotuneRegBlock: successive halving on the device within a budget, the pick re-checked
-//    against float64 and compared with the default configuration;
-//  - measureRoofs: the two roofs from the FMA and copy microbenchmarks (both checked).
+//  - autotuneRegBlock: successive halving on the device within a budget, over the grid and the
+//    default; the pick is re-checked against float64 and re-timed alternately against the default,
+//    and offered only when it passed and was faster (tuner.ts, decideTuned);
+//  - measureRoofs: the two roofs and the barrier cost from their microbenchmarks (all checked).
 import type { CancelToken } from '../../gpu/runner';
 import { runPlan } from '../../gpu/runner';
 import { runExperiment } from '../run';
-import type { DeviceCaps, Experiment, ExperimentResult, Params } from '../types';
+import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, Params } from '../types';
 import type { Roofs } from './model';
-import { REGBLOCK_DEFAULT, regBlockConfigOf, regblock, type RegBlockConfig } from './regblock';
+import { REGBLOCK_DEFAULT, regblock, type RegBlockConfig } from './regblock';
 import { barrierCost, barrierSecondsPerInvocation, copyBandwidth, fmaPeak } from './roofline';
-import { confirmInterleaved, exhaustiveSweep, tune, type InterleavedComparison, type SweepResult, type TunerPoint, type TunerProgress, type TunerResult } from './tuner';
+import { decideTuned, retimeAlternately, shuffled, tune, type TunerDecision, type TunerProgress, type TunerResult } from './tuner';
 import { regBlockGrid, type GridAxes, type GridPoint } from './grid';
 
 export { DEFAULT_GRID, QUICK_GRID, regBlockGrid, type GridAxes, type GridPoint } from './grid';
 
-export function regBlockParams(shape: { M: number; N: number; K: number }, config: RegBlockConfig): Params {
+type Shape = { M: number; N: number; K: number };
+
+export function regBlockParams(shape: Shape, config: RegBlockConfig): Params {
   return { ...shape, ...config };
 }
+
+const sameConfig = (a: RegBlockConfig, b: RegBlockConfig) => (Object.keys(REGBLOCK_DEFAULT) as (keyof RegBlockConfig)[]).every((k) => a[k] === b[k]);
+
+/** Alternate re-timing rounds of the pick against the default (odd, for a clean median). */
+export const CONFIRM_ROUNDS = 5;
 
 export interface AutotuneOptions {
   budgetSeconds: number;
   axes?: GridAxes;
   onProgress?: (p: TunerProgress<RegBlockConfig>) => void;
+  /** Called when the search is over and the pick is being checked, then re-timed. */
+  onPhase?: (phase: 'checking' | 'confirming') => void;
   cancel?: CancelToken;
   seed?: number;
+  /** The device's description, recorded in the checked runs' provenance. */
+  adapter?: AdapterDescription | null;
+  confirmRounds?: number;
 }
 
 export interface AutotuneResult {
@@ -32,13 +45,18 @@ export interface AutotuneResult {
   invalid: GridPoint[];
   /** The pick, run again with a float64 check (null if nothing could be measured). */
   tuned: ExperimentResult | null;
-  /** The default configuration under the same conditions, for "how much better". */
+  /** The default configuration, run with a float64 check, for "how much better". */
   baseline: ExperimentResult | null;
+  /** The pick and the default re-timed alternately (null when the pick is the default or failed its check). */
+  confirmation: { pickSeconds: number[]; defaultSeconds: number[] } | null;
+  decision: TunerDecision | null;
+  /** What the tuner offers: the pick if it passed and beat the default, else the default. */
+  offered: RegBlockConfig | null;
   speedupOverDefault: number | null;
 }
 
 /** Seconds per run of one configuration (fastest of 3 samples): the runner's timing only, no float64 reference. */
-export function regBlockMeasure(device: GPUDevice, caps: DeviceCaps, shape: { M: number; N: number; K: number }, seed = 1, cancel?: CancelToken) {
+export function regBlockMeasure(device: GPUDevice, caps: DeviceCaps, shape: Shape, seed = 1, cancel?: CancelToken) {
   const params0 = regBlockParams(shape, REGBLOCK_DEFAULT);
   const inputs = regblock.makeInputs(params0, seed);
   return async (config: RegBlockConfig): Promise<number> => {
@@ -51,60 +69,59 @@ export function regBlockMeasure(device: GPUDevice, caps: DeviceCaps, shape: { M:
   };
 }
 
-export async function autotuneRegBlock(
-  device: GPUDevice,
-  caps: DeviceCaps,
-  shape: { M: number; N: number; K: number },
-  options: AutotuneOptions,
-): Promise<AutotuneResult> {
-  const grid = regBlockGrid(shape, caps, options.axes);
-  const valid = grid.filter((g) => g.problems.length === 0).map((g) => g.config);
-  const invalid = grid.filter((g) => g.problems.length > 0);
+/** The search's candidates: the default first (always a candidate, always measured), then the valid grid, shuffled. */
+export function tunerCandidates(shape: Shape, caps: DeviceCaps, axes?: GridAxes): { candidates: RegBlockConfig[]; invalid: GridPoint[] } {
+  const grid = regBlockGrid(shape, caps, axes);
+  const valid = grid.filter((g) => g.problems.length === 0 && !sameConfig(g.config, REGBLOCK_DEFAULT)).map((g) => g.config);
+  const defaultRuns = regblock.checkLimits(regBlockParams(shape, REGBLOCK_DEFAULT), caps).length === 0;
+  return { candidates: [...(defaultRuns ? [REGBLOCK_DEFAULT] : []), ...shuffled(valid, 1)], invalid: grid.filter((g) => g.problems.length > 0) };
+}
+
+export async function autotuneRegBlock(device: GPUDevice, caps: DeviceCaps, shape: Shape, options: AutotuneOptions): Promise<AutotuneResult> {
+  const { candidates, invalid } = tunerCandidates(shape, caps, options.axes);
   const measure = regBlockMeasure(device, caps, shape, options.seed, options.cancel);
   const tuner = await tune({
-    grid: valid,
+    grid: candidates,
     measure,
     budgetSeconds: options.budgetSeconds,
-    shuffleSeed: 1,
     onProgress: options.onProgress,
     cancelled: () => options.cancel?.cancelled === true,
   });
-  let tuned: ExperimentResult | null = null;
-  let baseline: ExperimentResult | null = null;
-  if (tuner.best) {
-    const run = (config: RegBlockConfig) => {
-      const experiment: Experiment = { family: 'matmul', variant: 'regblock', params: regBlockParams(shape, config), seed: options.seed ?? 1, reps: 5 };
-      return runExperiment(device, experiment, { caps, cancel: options.cancel });
-    };
-    tuned = await run(tuner.best.config);
-    baseline = await run(REGBLOCK_DEFAULT);
-  }
-  return { tuner, invalid, tuned, baseline, speedupOverDefault: tuned && baseline ? baseline.medianSeconds / tuned.medianSeconds : null };
+  if (!tuner.best) return { tuner, invalid, tuned: null, baseline: null, confirmation: null, decision: null, offered: null, speedupOverDefault: null };
+  return { tuner, invalid, ...(await judgePick(device, caps, shape, tuner.best.config, options)) };
 }
 
-export interface TunerVersusSweep {
-  tuned: AutotuneResult;
-  sweep: SweepResult<RegBlockConfig>;
-  /** The tuner's pick and the sweep's best re-timed alternately (the fair comparison). */
-  confirmation: InterleavedComparison<RegBlockConfig> | null;
-}
+export type Judgement = Omit<AutotuneResult, 'tuner' | 'invalid'>;
 
 /**
- * Runs the tuner, then the exhaustive sweep of the same grid (3 samples per point), then re-times
- * the two winners alternately: what the lab shows as "tuner vs exhaustive sweep".
+ * Whether to offer `pick` over the default: both run with the float64 check; a pick that passed
+ * is re-timed alternately against the default; decideTuned rules (tuner.ts).
  */
-export async function tuneAndSweep(
+export async function judgePick(
   device: GPUDevice,
   caps: DeviceCaps,
-  shape: { M: number; N: number; K: number },
-  options: AutotuneOptions & { onSweepPoint?: (p: TunerPoint<RegBlockConfig>, index: number) => void },
-): Promise<TunerVersusSweep> {
-  const tuned = await autotuneRegBlock(device, caps, shape, options);
+  shape: Shape,
+  pick: RegBlockConfig,
+  options: Pick<AutotuneOptions, 'onPhase' | 'cancel' | 'seed' | 'adapter' | 'confirmRounds'> = {},
+): Promise<Judgement> {
   const measure = regBlockMeasure(device, caps, shape, options.seed, options.cancel);
-  const valid = regBlockGrid(shape, caps, options.axes).filter((g) => g.problems.length === 0).map((g) => g.config);
-  const sweep = await exhaustiveSweep(valid, measure, 3, options.onSweepPoint);
-  const confirmation = tuned.tuner.best && sweep.best ? await confirmInterleaved(tuned.tuner.best.config, sweep.best.config, measure, 6) : null;
-  return { tuned, sweep, confirmation };
+  const run = (config: RegBlockConfig) => {
+    const experiment: Experiment = { family: 'matmul', variant: regblock.id, params: regBlockParams(shape, config), seed: options.seed ?? 1, reps: 5 };
+    return runExperiment(device, experiment, { caps, adapter: options.adapter ?? null, cancel: options.cancel });
+  };
+  options.onPhase?.('checking');
+  const baseline = await run(REGBLOCK_DEFAULT);
+  const pickIsDefault = sameConfig(pick, REGBLOCK_DEFAULT);
+  const tuned = pickIsDefault ? baseline : await run(pick);
+  const pickPassedCheck = (tuned.metrics.boundViolations ?? 0) === 0 && tuned.metrics.nonFinite === 0;
+  let confirmation: AutotuneResult['confirmation'] = null;
+  if (!pickIsDefault && pickPassedCheck) {
+    options.onPhase?.('confirming');
+    const { aSeconds, bSeconds } = await retimeAlternately(pick, REGBLOCK_DEFAULT, measure, options.confirmRounds ?? CONFIRM_ROUNDS);
+    confirmation = { pickSeconds: aSeconds, defaultSeconds: bSeconds };
+  }
+  const decision = decideTuned({ pickIsDefault, pickPassedCheck, pickSeconds: confirmation?.pickSeconds ?? [], defaultSeconds: confirmation?.defaultSeconds ?? [] });
+  return { tuned, baseline, confirmation, decision, offered: decision.offerPick ? pick : REGBLOCK_DEFAULT, speedupOverDefault: decision.speedup };
 }
 
 export interface RoofMeasurement {
@@ -121,18 +138,32 @@ export interface RoofMeasurement {
 export async function measureRoofs(
   device: GPUDevice,
   caps: DeviceCaps,
-  options: { fmaParams?: Params; copyParams?: Params; barrierParams?: Params; reps?: number; cancel?: CancelToken } = {},
+  options: {
+    fmaParams?: Params;
+    copyParams?: Params;
+    barrierParams?: Params;
+    reps?: number;
+    cancel?: CancelToken;
+    adapter?: AdapterDescription | null;
+    /** Called after each of the three runs. */
+    onRun?: (run: ExperimentResult, index: number) => void;
+  } = {},
 ): Promise<RoofMeasurement> {
-  const fmaParams = options.fmaParams ?? { workgroups: 32, iters: 4096 };
-  const copyParams = options.copyParams ?? { MiB: 32 };
   const reps = options.reps ?? 5;
-  const fma = await runExperiment(device, { family: 'matmul', variant: fmaPeak.id, params: fmaParams, seed: 1, reps }, { caps, cancel: options.cancel });
-  const copy = await runExperiment(device, { family: 'matmul', variant: copyBandwidth.id, params: copyParams, seed: 1, reps }, { caps, cancel: options.cancel });
   const barrierParams = options.barrierParams ?? { wg: 64, workgroups: 64, steps: 256 };
-  const barrier = await runExperiment(device, { family: 'matmul', variant: barrierCost.id, params: barrierParams, seed: 1, reps }, { caps, cancel: options.cancel });
-  for (const r of [fma, copy, barrier]) {
+  const plan: [string, Params][] = [
+    [fmaPeak.id, options.fmaParams ?? { workgroups: 32, iters: 4096 }],
+    [copyBandwidth.id, options.copyParams ?? { MiB: 32 }],
+    [barrierCost.id, barrierParams],
+  ];
+  const runs: ExperimentResult[] = [];
+  for (const [variant, params] of plan) {
+    const r = await runExperiment(device, { family: 'matmul', variant, params, seed: 1, reps }, { caps, adapter: options.adapter ?? null, cancel: options.cancel });
     if (r.metrics.boundViolations !== 0 || r.metrics.nonFinite !== 0) throw new Error(`${r.variantLabel} returned wrong values: its figure cannot be trusted`);
+    runs.push(r);
+    options.onRun?.(r, runs.length - 1);
   }
+  const [fma, copy, barrier] = runs;
   return {
     roofs: { peakGflops: fma.gflops, bandwidthGBs: copy.gbps, barrierSeconds: barrierSecondsPerInvocation(barrierParams, barrier.medianSeconds) },
     fma,
@@ -140,5 +171,3 @@ export async function measureRoofs(
     barrier,
   };
 }
-
-export { regBlockConfigOf };

@@ -2,9 +2,10 @@
 // C (spaced one workgroup apart, so neighbouring invocations read neighbouring elements of B) and
 // computes them for all M rows. Every element of B is read exactly once; each loaded value of A
 // feeds CPI multiply-adds. A square tile would leave most of its invocations idle on this shape.
-import { checkDispatch, checkWorkgroup, intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { SHAPE_PARAMS, matmulBufferChecks, matmulBuffers, matmulCommon, shapeOf } from './common';
+import { defineVariant } from '../define';
+import { int, paramSchema } from '../params';
+import { checkDispatch, checkWorkgroup } from '../schema';
+import { MATMUL_BINDINGS, MATMUL_BINDING_WGSL, ceilDiv, matmulBufferProblems, matmulOutput, matmulPlanBuffers, matmulShapeWith, matmulShared, type MatmulShape } from './common';
 
 export const GEMV_MAX_ROWS = 16;
 
@@ -16,9 +17,7 @@ const M = ${M}u;
 const N = ${N}u;
 const K = ${K}u;
 
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+${MATMUL_BINDING_WGSL}
 
 @compute @workgroup_size(${wg})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
@@ -35,36 +34,43 @@ ${rows.flatMap((i) => cols.map((j) => `  if (col${j} < N) { c[${i}u * N + col${j
 `;
 }
 
-function gemvLayout(params: Params) {
-  const wg = intParam(params, 'wg');
-  const cpi = intParam(params, 'cpi');
-  return { wg, cpi, workgroups: Math.ceil(shapeOf(params).N / (wg * cpi)) };
+// M keeps the general range: a larger M is refused by limits() with the reason, not replaced.
+const schema = paramSchema({
+  ...matmulShapeWith({ M: { default: 1, choices: [1, 2, 4, 8, 16] }, K: { default: 4096 } }),
+  wg: int('Workgroup size (invocations)', 64, 1, 1024, { choices: [32, 64, 128, 256] }),
+  cpi: int('Columns per invocation', 8, 1, 8, { choices: [1, 2, 4, 8] }),
+});
+
+interface GemvConfig extends MatmulShape {
+  wg: number;
+  /** Columns per invocation, one workgroup apart. */
+  cpi: number;
+  workgroups: number;
 }
 
-export const gemv: KernelVariant = {
-  ...matmulCommon,
+export const gemv = defineVariant({
+  ...matmulShared,
   id: 'gemv',
   label: 'GEMV / skinny (M ≤ 16)',
   summary: 'For M = 1…16 (one token at decode time): each invocation computes a few columns of C for every row, so B is read exactly once and each A value is reused.',
-  params: [
-    ...SHAPE_PARAMS.map((p) => (p.key === 'M' && p.kind === 'int' ? { ...p, default: 1, max: GEMV_MAX_ROWS, choices: [1, 2, 4, 8, 16] } : p.key === 'K' && p.kind === 'int' ? { ...p, default: 4096 } : p)),
-    { key: 'wg', label: 'Workgroup size (invocations)', kind: 'int', default: 64, min: 1, max: 1024, choices: [32, 64, 128, 256] },
-    { key: 'cpi', label: 'Columns per invocation', kind: 'int', default: 8, min: 1, max: 8, choices: [1, 2, 4, 8] },
+  schema,
+  config: (v): GemvConfig => ({ ...v, workgroups: ceilDiv(v.N, v.wg * v.cpi) }),
+  limits: (cfg, caps) => [
+    ...(cfg.M > GEMV_MAX_ROWS ? [`GEMV keeps accumulators for every row: M = ${cfg.M} is above ${GEMV_MAX_ROWS}; use the register-blocked variant`] : []),
+    ...checkWorkgroup(caps, [cfg.wg, 1, 1], 0, `a workgroup of ${cfg.wg}`),
+    ...checkDispatch(caps, [cfg.workgroups]),
+    ...matmulBufferProblems(cfg, caps),
   ],
-  checkLimits(params, caps) {
-    const { M } = shapeOf(params);
-    const { wg, workgroups } = gemvLayout(params);
-    const problems: string[] = [];
-    if (M > GEMV_MAX_ROWS) problems.push(`GEMV keeps accumulators for every row: M = ${M} is above ${GEMV_MAX_ROWS}; use the register-blocked variant`);
-    return [...problems, ...checkWorkgroup(caps, [wg, 1, 1], 0, `a workgroup of ${wg}`), ...checkDispatch(caps, [workgroups]), ...matmulBufferChecks(params, caps)];
+  plan: (cfg, inputs) => ({
+    buffers: matmulPlanBuffers(cfg, inputs),
+    dispatches: [{ label: `matmul gemv M${cfg.M} wg${cfg.wg} cpi${cfg.cpi}`, wgsl: gemvWgsl(cfg.M, cfg.N, cfg.K, cfg.wg, cfg.cpi), bindings: MATMUL_BINDINGS, workgroups: [cfg.workgroups] }],
+    output: matmulOutput(cfg),
+  }),
+  tiling: (cfg) => ({ BM: cfg.M, BN: cfg.wg * cfg.cpi, BK: 1, TM: cfg.M, TN: cfg.cpi, WX: cfg.wg, WY: 1, layout: 'strided', staging: 'global' }),
+  traffic: (cfg) => {
+    // Per k, an invocation loads its cpi values of B and the M values of A for M·cpi FMAs.
+    const { M, N, K } = cfg;
+    const invocations = cfg.workgroups * cfg.wg;
+    return { flops: 2 * M * N * K, globalBytes: 4 * (M * K + K * N) + 4 * M * N, registerLoadBytes: 4 * invocations * K * (cfg.cpi + M), barriers: 0 };
   },
-  plan(params, inputs) {
-    const { M, N, K } = shapeOf(params);
-    const { wg, cpi, workgroups } = gemvLayout(params);
-    return {
-      buffers: matmulBuffers(inputs, params),
-      dispatches: [{ label: `matmul gemv M${M} wg${wg} cpi${cpi}`, wgsl: gemvWgsl(M, N, K, wg, cpi), bindings: ['a', 'b', 'c'], workgroups: [workgroups] }],
-      output: { buffer: 'c', type: 'f32', count: M * N },
-    };
-  },
-};
+});

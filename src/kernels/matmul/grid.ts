@@ -1,6 +1,7 @@
 // The register-blocked configuration grid (pure: no GPU), shared by the autotuner and the lab's
 // heatmap, which greys out the points this device cannot run and says why.
-import type { DeviceCaps } from '../types';
+import { coerceParams, defaultParams, problemsFor } from '../schema';
+import type { DeviceCaps, KernelVariant, Params } from '../types';
 import { regBlockProblems, type RegBlockConfig } from './regblock';
 import { cartesian } from './tuner';
 
@@ -42,4 +43,24 @@ export function regBlockGrid(shape: { M: number; N: number; K: number }, caps: D
   return cartesian<RegBlockConfig>(axes as unknown as { [K in keyof RegBlockConfig]: RegBlockConfig[K][] })
     .filter((config) => config.staging === 'workgroup' || config.BK === axes.BK[0])
     .map((config) => ({ config, problems: regBlockProblems(config, shape, caps, false) }));
+}
+
+/**
+ * The grid as one variant's parameters (only the keys it has, duplicates dropped), each with the
+ * reasons that variant cannot run it here: the heatmap's cells for any register-blocked variant.
+ */
+export function variantGrid(variant: KernelVariant, shape: { M: number; N: number; K: number }, caps: DeviceCaps, axes: GridAxes = QUICK_GRID): { params: Params; problems: string[] }[] {
+  const keys = new Set(variant.params.map((p) => p.key));
+  const seen = new Set<string>();
+  const out: { params: Params; problems: string[] }[] = [];
+  for (const { config } of regBlockGrid(shape, caps, axes)) {
+    const params: Params = { ...defaultParams(variant.params), ...shape };
+    for (const [key, value] of Object.entries(config)) if (keys.has(key)) params[key] = value;
+    const id = JSON.stringify(params);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const { problems: invalid } = coerceParams(variant.params, params);
+    out.push({ params, problems: invalid.length ? invalid : problemsFor(variant, params, caps) });
+  }
+  return out;
 }

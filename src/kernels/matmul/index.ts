@@ -8,6 +8,7 @@ import { splitK } from './splitk';
 import { reduce, reduceSubgroup } from './reduce';
 import { f16Acc16, f16Acc32 } from './f16';
 import { SUBGROUP_MATRIX_DEFAULT, subgroupMatrix } from './subgroupMatrix';
+import { regblockBt } from './regblockBt';
 
 /**
  * The configuration the autotuner picked at 512³ on the development machine (SwiftShader, 2
@@ -17,7 +18,7 @@ import { SUBGROUP_MATRIX_DEFAULT, subgroupMatrix } from './subgroupMatrix';
  */
 export const REGBLOCK_TUNED_HERE = { ...REGBLOCK_DEFAULT };
 
-const VARIANTS = [naive, tiled, regblock, regblockExact, regblockSubgroup, subgroupMatrix, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth, barrierCost];
+const VARIANTS = [naive, tiled, regblock, regblockExact, regblockSubgroup, regblockBt, subgroupMatrix, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth, barrierCost];
 
 /** A bench case with only the parameters the variant has (the shared configurations carry more). */
 function bench(variant: string, params: Params, label?: string, reps = 3): BenchCase {

@@ -1,8 +1,9 @@
 // Naive matmul: one invocation per output element, reading A and B straight from memory.
 // The floor every other variant is measured against.
-import { checkDispatch, checkWorkgroup, intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { SHAPE_PARAMS, matmulBufferChecks, matmulBuffers, matmulCommon, shapeOf } from './common';
+import { defineVariant } from '../define';
+import { int, paramSchema } from '../params';
+import { checkDispatch, checkWorkgroup } from '../schema';
+import { MATMUL_BINDINGS, MATMUL_BINDING_WGSL, MATMUL_SHAPE, ceilDiv, matmulBufferProblems, matmulOutput, matmulPlanBuffers, matmulShared, type MatmulShape } from './common';
 
 export function naiveWgsl(M: number, N: number, K: number, wg: number): string {
   return /* wgsl */ `
@@ -10,9 +11,7 @@ const M = ${M}u;
 const N = ${N}u;
 const K = ${K}u;
 
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+${MATMUL_BINDING_WGSL}
 
 @compute @workgroup_size(${wg}, ${wg})
 fn main(@builtin(global_invocation_id) gid : vec3u) {
@@ -30,37 +29,34 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 `;
 }
 
-function workgroupSide(params: Params): number {
-  return intParam(params, 'wg');
+const schema = paramSchema({
+  ...MATMUL_SHAPE,
+  wg: int('Workgroup side (invocations)', 8, 1, 32, { choices: [4, 8, 16] }),
+});
+
+interface NaiveConfig extends MatmulShape {
+  wg: number;
+  workgroups: [number, number];
 }
 
-export const naive: KernelVariant = {
-  ...matmulCommon,
+export const naive = defineVariant({
+  ...matmulShared,
   id: 'naive',
   label: 'Naive (one invocation per output)',
   summary: 'Each invocation computes one element of C, reading a row of A and a column of B from memory: K loads of each per output.',
-  params: [
-    ...SHAPE_PARAMS,
-    { key: 'wg', label: 'Workgroup side (invocations)', kind: 'int', default: 8, min: 1, max: 32, choices: [4, 8, 16] },
+  schema,
+  config: (v): NaiveConfig => ({ ...v, workgroups: [ceilDiv(v.N, v.wg), ceilDiv(v.M, v.wg)] }),
+  limits: (cfg, caps) => [
+    ...checkWorkgroup(caps, [cfg.wg, cfg.wg, 1], 0, `a ${cfg.wg}×${cfg.wg} workgroup`),
+    ...checkDispatch(caps, cfg.workgroups),
+    ...matmulBufferProblems(cfg, caps),
   ],
-  checkLimits(params, caps) {
-    const { M, N } = shapeOf(params);
-    const wg = workgroupSide(params);
-    return [
-      ...checkWorkgroup(caps, [wg, wg, 1], 0, `a ${wg}×${wg} workgroup`),
-      ...checkDispatch(caps, [Math.ceil(N / wg), Math.ceil(M / wg)]),
-      ...matmulBufferChecks(params, caps),
-    ];
-  },
-  plan(params, inputs) {
-    const { M, N, K } = shapeOf(params);
-    const wg = workgroupSide(params);
-    return {
-      buffers: matmulBuffers(inputs, params),
-      dispatches: [
-        { label: `matmul naive wg${wg}`, wgsl: naiveWgsl(M, N, K, wg), bindings: ['a', 'b', 'c'], workgroups: [Math.ceil(N / wg), Math.ceil(M / wg)] },
-      ],
-      output: { buffer: 'c', type: 'f32', count: M * N },
-    };
-  },
-};
+  plan: (cfg, inputs) => ({
+    buffers: matmulPlanBuffers(cfg, inputs),
+    dispatches: [{ label: `matmul naive wg${cfg.wg}`, wgsl: naiveWgsl(cfg.M, cfg.N, cfg.K, cfg.wg), bindings: MATMUL_BINDINGS, workgroups: cfg.workgroups }],
+    output: matmulOutput(cfg),
+  }),
+  tiling: (cfg) => ({ BM: cfg.wg, BN: cfg.wg, BK: 1, TM: 1, TN: 1, WX: cfg.wg, WY: cfg.wg, layout: 'strided', staging: 'global' }),
+  // Each output reads a row of A and a column of B: no reuse except through caches.
+  traffic: ({ M, N, K }) => ({ flops: 2 * M * N * K, globalBytes: 4 * 2 * M * N * K + 4 * M * N, registerLoadBytes: 4 * 2 * M * N * K, barriers: 0 }),
+});

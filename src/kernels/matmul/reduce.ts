@@ -6,9 +6,11 @@
 //    code does not assume how invocations map onto subgroups (WGSL does not specify it).
 // Either way the output is a float32 sum of K products in some order: γ_K·Σ|a·b| holds.
 import { hasFeature } from '../../gpu/caps';
-import { checkDispatch, checkWorkgroup, intParam } from '../schema';
-import type { KernelVariant } from '../types';
-import { SHAPE_PARAMS, matmulBufferChecks, matmulBuffers, matmulCommon, shapeOf } from './common';
+import type { DeviceCaps } from '../types';
+import { defineVariant } from '../define';
+import { int, paramSchema } from '../params';
+import { checkDispatch, checkWorkgroup } from '../schema';
+import { MATMUL_BINDINGS, MATMUL_BINDING_WGSL, matmulBufferProblems, matmulOutput, matmulPlanBuffers, matmulShapeWith, matmulShared } from './common';
 
 export function reduceWgsl(M: number, N: number, K: number, wg: number, subgroups: boolean): string {
   const header = `${subgroups ? 'enable subgroups;\n\n' : ''}// reduce form: one workgroup of ${wg} per output, ${subgroups ? 'subgroupAdd then one value per subgroup' : 'tree reduction in workgroup memory'}
@@ -17,9 +19,7 @@ const N = ${N}u;
 const K = ${K}u;
 const WG = ${wg}u;
 
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+${MATMUL_BINDING_WGSL}
 
 var<workgroup> sums : array<f32, ${wg}>;
 ${subgroups ? 'var<workgroup> slots : atomic<u32>; // subgroups that have written their sum\n' : ''}`;
@@ -70,36 +70,41 @@ ${partial}
 `;
 }
 
-function makeReduce(subgroups: boolean): KernelVariant {
-  return {
-    ...matmulCommon,
+const schema = paramSchema({
+  ...matmulShapeWith({ M: { default: 4 }, N: { default: 4 }, K: { default: 16384 } }),
+  wg: int('Invocations per output', 64, 1, 1024, { pow2: true, choices: [16, 32, 64, 128, 256] }),
+});
+
+function makeReduce(subgroups: boolean) {
+  return defineVariant({
+    ...matmulShared,
     id: subgroups ? 'reduce-subgroup' : 'reduce',
     label: subgroups ? 'Reduce form with subgroups (tiny outputs)' : 'Reduce form (tiny outputs)',
     summary: subgroups
       ? 'One workgroup per output element; partial sums combined with subgroupAdd, then one value per subgroup. Needs the subgroups feature.'
       : 'One workgroup per output element; its invocations split K and combine partial sums with a tree in workgroup memory.',
-    params: [
-      ...SHAPE_PARAMS.map((p) => (p.kind === 'int' && (p.key === 'M' || p.key === 'N') ? { ...p, default: 4 } : p.key === 'K' && p.kind === 'int' ? { ...p, default: 16384 } : p)),
-      { key: 'wg', label: 'Invocations per output', kind: 'int', default: 64, min: 1, max: 1024, pow2: true, choices: [16, 32, 64, 128, 256] },
-    ],
+    schema,
     ...(subgroups
-      ? { unavailableReason: (caps) => (hasFeature(caps, 'subgroups') ? null : 'this adapter does not offer the "subgroups" feature, which this variant needs') }
+      ? { unavailableReason: (caps: DeviceCaps) => (hasFeature(caps, 'subgroups') ? null : 'this adapter does not offer the "subgroups" feature, which this variant needs') }
       : {}),
-    checkLimits(params, caps) {
-      const { M, N } = shapeOf(params);
-      const wg = intParam(params, 'wg');
-      return [...checkWorkgroup(caps, [wg, 1, 1], 4 * wg + (subgroups ? 4 : 0), `a workgroup of ${wg}`), ...checkDispatch(caps, [N, M]), ...matmulBufferChecks(params, caps)];
+    limits: (cfg, caps) => [
+      ...checkWorkgroup(caps, [cfg.wg, 1, 1], 4 * cfg.wg + (subgroups ? 4 : 0), `a workgroup of ${cfg.wg}`),
+      ...checkDispatch(caps, [cfg.N, cfg.M]),
+      ...matmulBufferProblems(cfg, caps),
+    ],
+    plan: (cfg, inputs) => ({
+      buffers: matmulPlanBuffers(cfg, inputs),
+      dispatches: [{ label: `matmul reduce${subgroups ? ' subgroup' : ''} wg${cfg.wg}`, wgsl: reduceWgsl(cfg.M, cfg.N, cfg.K, cfg.wg, subgroups), bindings: MATMUL_BINDINGS, workgroups: [cfg.N, cfg.M] }],
+      output: matmulOutput(cfg),
+    }),
+    notes: () => ['This variant gives each output its own workgroup (a reduction over K), so there is no 2D tiling to draw.'],
+    traffic: ({ M, N, K, wg }) => {
+      // One workgroup per output: each reads a row of A and a column of B once. The tree takes
+      // 1 + log2(WG) barriers per workgroup; the subgroup form one (after the subgroupAdds).
+      const barriers = subgroups ? M * N : M * N * (1 + Math.log2(wg));
+      return { flops: 2 * M * N * K, globalBytes: 4 * 2 * M * N * K + 4 * M * N, registerLoadBytes: 4 * 2 * M * N * K, barriers, invocationBarriers: barriers * wg };
     },
-    plan(params, inputs) {
-      const { M, N, K } = shapeOf(params);
-      const wg = intParam(params, 'wg');
-      return {
-        buffers: matmulBuffers(inputs, params),
-        dispatches: [{ label: `matmul reduce${subgroups ? ' subgroup' : ''} wg${wg}`, wgsl: reduceWgsl(M, N, K, wg, subgroups), bindings: ['a', 'b', 'c'], workgroups: [N, M] }],
-        output: { buffer: 'c', type: 'f32', count: M * N },
-      };
-    },
-  };
+  });
 }
 
 export const reduce = makeReduce(false);

@@ -13,9 +13,13 @@
 //  - scalar loads: columns tx + (4g+e)·WX — neighbouring invocations read neighbouring addresses;
 //  - vec4 loads:   columns 4·(tx + g·WX) + e — each invocation loads one aligned vec4 per group.
 // Accumulators are vec4s named acc_i_g, so the generated WGSL has no dynamically indexed arrays.
-import { checkDispatch, checkWorkgroup, intParam } from '../schema';
-import type { DeviceCaps, KernelVariant, ParamDef, Params } from '../types';
-import { SHAPE_PARAMS, matmulBufferChecks, matmulBuffers, matmulCommon, shapeOf } from './common';
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import { defineVariant } from '../define';
+import { flag, int, oneOf, paramSchema } from '../params';
+import { checkDispatch, checkWorkgroup } from '../schema';
+import type { Binding, DeviceCaps } from '../types';
+import type { Tiling, Traffic } from '../facets';
+import { MATMUL_SHAPE, ceilDiv, matmulBufferProblems, matmulOutput, matmulPlanBuffers, matmulShared, type MatmulShape } from './common';
 
 export type Staging = 'global' | 'workgroup';
 
@@ -29,45 +33,24 @@ export interface RegBlockConfig {
   vec4: boolean;
 }
 
-export interface RegBlockShape {
-  M: number;
-  N: number;
-  K: number;
-}
+export type RegBlockShape = MatmulShape;
 
 /** The configuration the variant starts from (measured fastest on SwiftShader; see the report). */
 export const REGBLOCK_DEFAULT: RegBlockConfig = { BM: 64, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false };
 
-export const REGBLOCK_PARAMS: ParamDef[] = [
-  { key: 'BM', label: 'Workgroup tile rows BM', kind: 'int', default: REGBLOCK_DEFAULT.BM, min: 4, max: 256, pow2: true, choices: [16, 32, 64, 128] },
-  { key: 'BN', label: 'Workgroup tile columns BN', kind: 'int', default: REGBLOCK_DEFAULT.BN, min: 4, max: 256, pow2: true, choices: [16, 32, 64, 128] },
-  { key: 'BK', label: 'K-step BK', kind: 'int', default: REGBLOCK_DEFAULT.BK, min: 4, max: 64, pow2: true, choices: [4, 8, 16, 32] },
-  { key: 'TM', label: 'Micro-tile rows TM (per invocation)', kind: 'int', default: REGBLOCK_DEFAULT.TM, min: 1, max: 16, pow2: true, choices: [1, 2, 4, 8, 16] },
-  { key: 'TN', label: 'Micro-tile columns TN (per invocation)', kind: 'int', default: REGBLOCK_DEFAULT.TN, min: 4, max: 16, pow2: true, choices: [4, 8, 16] },
-  {
-    key: 'staging',
-    label: 'Operand staging',
-    kind: 'enum',
-    default: REGBLOCK_DEFAULT.staging,
-    options: [
-      { value: 'global', label: 'registers from global memory (no barriers)' },
-      { value: 'workgroup', label: 'panels in workgroup memory (2 barriers per K-step)' },
-    ],
-  },
-  { key: 'vec4', label: 'vec4 loads (needs N and K multiples of 4)', kind: 'bool', default: REGBLOCK_DEFAULT.vec4 },
-];
-
-export function regBlockConfigOf(params: Params): RegBlockConfig {
-  return {
-    BM: intParam(params, 'BM'),
-    BN: intParam(params, 'BN'),
-    BK: intParam(params, 'BK'),
-    TM: intParam(params, 'TM'),
-    TN: intParam(params, 'TN'),
-    staging: params.staging === 'workgroup' ? 'workgroup' : 'global',
-    vec4: params.vec4 === true,
-  };
-}
+/** The register-blocking fields, with their defaults from REGBLOCK_DEFAULT (other register-blocked variants reuse them). */
+export const REGBLOCK_FIELDS = {
+  BM: int('Workgroup tile rows BM', REGBLOCK_DEFAULT.BM, 4, 256, { pow2: true, choices: [16, 32, 64, 128] }),
+  BN: int('Workgroup tile columns BN', REGBLOCK_DEFAULT.BN, 4, 256, { pow2: true, choices: [16, 32, 64, 128] }),
+  BK: int('K-step BK', REGBLOCK_DEFAULT.BK, 4, 64, { pow2: true, choices: [4, 8, 16, 32] }),
+  TM: int('Micro-tile rows TM (per invocation)', REGBLOCK_DEFAULT.TM, 1, 16, { pow2: true, choices: [1, 2, 4, 8, 16] }),
+  TN: int('Micro-tile columns TN (per invocation)', REGBLOCK_DEFAULT.TN, 4, 16, { pow2: true, choices: [4, 8, 16] }),
+  staging: oneOf('Operand staging', REGBLOCK_DEFAULT.staging, [
+    ['global', 'registers from global memory (no barriers)'],
+    ['workgroup', 'panels in workgroup memory (2 barriers per K-step)'],
+  ]),
+  vec4: flag('vec4 loads (needs N and K multiples of 4)', REGBLOCK_DEFAULT.vec4),
+};
 
 export function regBlockWorkgroupSize(cfg: RegBlockConfig): [number, number] {
   return [cfg.BN / cfg.TN, cfg.BM / cfg.TM];
@@ -79,7 +62,7 @@ export function regBlockWorkgroupBytes(cfg: RegBlockConfig): number {
 }
 
 export function regBlockDispatch(cfg: RegBlockConfig, shape: RegBlockShape): [number, number] {
-  return [Math.ceil(shape.N / cfg.BN), Math.ceil(shape.M / cfg.BM)];
+  return [ceilDiv(shape.N, cfg.BN), ceilDiv(shape.M, cfg.BM)];
 }
 
 /** Every reason this configuration cannot run on this shape and device, in words. */
@@ -107,6 +90,47 @@ export function regBlockProblems(cfg: RegBlockConfig, shape: RegBlockShape, caps
     ...checkWorkgroup(caps, [wx, wy, 1], regBlockWorkgroupBytes(cfg), `a ${BM}×${BN} tile with ${TM}×${TN} micro-tiles`),
     ...checkDispatch(caps, regBlockDispatch(cfg, shape)),
   ];
+}
+
+/** The bindings of one configuration: vec4 loads read A and B as vec4 arrays. */
+export function regBlockBindings(vec4: boolean): Binding[] {
+  return vec4
+    ? [readOnly('a', 'array<vec4<f32>>', 'A, four consecutive k per element'), readOnly('b', 'array<vec4<f32>>', 'B, four consecutive columns per element'), readWrite('c', 'array<f32>', 'C = A·B, M×N')]
+    : [readOnly('a', 'array<f32>', 'A, M×K, row-major'), readOnly('b', 'array<f32>', 'B, K×N, row-major'), readWrite('c', 'array<f32>', 'C = A·B, M×N')];
+}
+
+/** Who computes what: invocation (tx, ty) owns rows ty + i·WY and its column groups (see the header). */
+export function regBlockTiling(cfg: RegBlockConfig): Tiling {
+  const [WX, WY] = regBlockWorkgroupSize(cfg);
+  return {
+    BM: cfg.BM,
+    BN: cfg.BN,
+    BK: cfg.staging === 'workgroup' ? cfg.BK : 1,
+    TM: cfg.TM,
+    TN: cfg.TN,
+    WX: Math.max(1, Math.floor(WX)),
+    WY: Math.max(1, Math.floor(WY)),
+    layout: cfg.vec4 ? 'contiguous' : 'strided',
+    staging: cfg.staging,
+  };
+}
+
+/** Work and bytes of one configuration on one shape (edge tiles are computed whole). */
+export function regBlockTraffic(cfg: RegBlockConfig, { M, N, K }: MatmulShape): Traffic {
+  const { BM, BN, BK, TM, TN } = cfg;
+  const staged = cfg.staging === 'workgroup';
+  const tilesM = ceilDiv(M, BM);
+  const tilesN = ceilDiv(N, BN);
+  const Kp = staged ? ceilDiv(K, BK) * BK : K;
+  const Mp = tilesM * BM;
+  const Np = tilesN * BN;
+  // A workgroup reads its BM rows of A and BN columns of B once each (through workgroup memory
+  // or the cache): A is read tilesN times over, B tilesM times.
+  const globalBytes = 4 * Kp * (Mp * tilesN + Np * tilesM) + 4 * M * N;
+  // An invocation loads TM values of A and TN of B per k for TM·TN multiply-adds.
+  const registerLoadBytes = 4 * (Mp / TM) * (Np / TN) * Kp * (TM + TN);
+  const barriers = staged ? tilesM * tilesN * 2 * (Kp / BK) : 0;
+  return { flops: 2 * Mp * Np * Kp, globalBytes, registerLoadBytes, barriers, invocationBarriers: barriers * (BM / TM) * (BN / TN) };
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -146,14 +170,7 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
   emit(0, `const WX = ${WX}u; // invocations along x (columns)`);
   emit(0, `const WY = ${WY}u; // invocations along y (rows)`);
   emit(0, '');
-  if (vec4) {
-    emit(0, `@group(0) @binding(0) var<storage, read> a : array<vec4<f32>>; // A, four consecutive k per element`);
-    emit(0, `@group(0) @binding(1) var<storage, read> b : array<vec4<f32>>; // B, four consecutive columns per element`);
-  } else {
-    emit(0, `@group(0) @binding(0) var<storage, read> a : array<f32>;`);
-    emit(0, `@group(0) @binding(1) var<storage, read> b : array<f32>;`);
-  }
-  emit(0, `@group(0) @binding(2) var<storage, read_write> c : array<f32>;`);
+  emit(0, declareBindings(regBlockBindings(vec4)));
   if (cfg.staging === 'workgroup') {
     if (vec4) {
       emit(0, `var<workgroup> panelA : array<vec4<f32>, ${(BM * BK) / 4}>; // [row][k/4]`);
@@ -295,70 +312,78 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
   return lines.join('\n') + '\n';
 }
 
-function makeRegBlockVariant(exact: boolean): KernelVariant {
-  return {
-    ...matmulCommon,
+const schema = paramSchema({ ...MATMUL_SHAPE, ...REGBLOCK_FIELDS });
+
+interface RegBlockVariantConfig extends MatmulShape, RegBlockConfig {
+  workgroups: [number, number];
+}
+
+function makeRegBlockVariant(exact: boolean) {
+  return defineVariant({
+    ...matmulShared,
     id: exact ? 'regblock-exact' : 'regblock',
     label: exact ? 'Register-blocked, no bounds checks (exact tile multiples)' : 'Register-blocked (2D micro-tiles)',
     summary: exact
       ? 'The register-blocked kernel with every clamp and store guard removed: runs only when M and N (and K with workgroup staging) are multiples of the tile.'
       : 'Each invocation computes a TM×TN block of C in registers; a workgroup covers a BM×BN tile, stepping through K by BK. Loads of A and B are reused TN and TM times.',
-    params: [...SHAPE_PARAMS, ...REGBLOCK_PARAMS],
-    checkLimits(params, caps) {
-      return [...regBlockProblems(regBlockConfigOf(params), shapeOf(params), caps, exact), ...matmulBufferChecks(params, caps)];
-    },
-    plan(params, inputs) {
-      const shape = shapeOf(params);
-      const cfg = regBlockConfigOf(params);
-      return {
-        buffers: matmulBuffers(inputs, params),
-        dispatches: [
-          {
-            label: `matmul regblock ${cfg.BM}x${cfg.BN}x${cfg.BK} t${cfg.TM}x${cfg.TN} ${cfg.staging}${cfg.vec4 ? ' vec4' : ''}${exact ? ' exact' : ''}`,
-            wgsl: regBlockWgsl(shape, cfg, exact),
-            bindings: ['a', 'b', 'c'],
-            workgroups: regBlockDispatch(cfg, shape),
-          },
-        ],
-        output: { buffer: 'c', type: 'f32', count: shape.M * shape.N },
-      };
-    },
-  };
+    schema,
+    config: (v): RegBlockVariantConfig => ({ ...v, workgroups: regBlockDispatch(v, v) }),
+    limits: (cfg, caps) => [...regBlockProblems(cfg, cfg, caps, exact), ...matmulBufferProblems(cfg, caps)],
+    plan: (cfg, inputs) => ({
+      buffers: matmulPlanBuffers(cfg, inputs),
+      dispatches: [
+        {
+          label: `matmul regblock ${cfg.BM}x${cfg.BN}x${cfg.BK} t${cfg.TM}x${cfg.TN} ${cfg.staging}${cfg.vec4 ? ' vec4' : ''}${exact ? ' exact' : ''}`,
+          wgsl: regBlockWgsl(cfg, cfg, exact),
+          bindings: regBlockBindings(cfg.vec4),
+          workgroups: cfg.workgroups,
+        },
+      ],
+      output: matmulOutput(cfg),
+    }),
+    tiling: regBlockTiling,
+    traffic: (cfg) => regBlockTraffic(cfg, cfg),
+  });
 }
 
 export const regblock = makeRegBlockVariant(false);
+export const regblockExact = makeRegBlockVariant(true);
+
+function globalScalarConfig(cfg: MatmulShape & RegBlockConfig): RegBlockVariantConfig {
+  return { ...cfg, workgroups: regBlockDispatch(cfg, cfg) };
+}
+
+// Sharing A across subgroup lanes is generated for global staging with scalar loads, so those
+// three fields are fixed (BK is unused without staging).
+const subgroupSchema = paramSchema({ ...MATMUL_SHAPE, BM: REGBLOCK_FIELDS.BM, BN: REGBLOCK_FIELDS.BN, TM: REGBLOCK_FIELDS.TM, TN: REGBLOCK_FIELDS.TN });
 
 /** Register-blocked with A shared across subgroup lanes (global staging, scalar loads). */
-export const regblockSubgroup: KernelVariant = {
-  ...matmulCommon,
+export const regblockSubgroup = defineVariant<typeof subgroupSchema.fields, RegBlockVariantConfig>({
+  ...matmulShared,
   id: 'regblock-subgroup',
   label: 'Register-blocked, A shared across subgroup lanes',
   summary:
     'The register-blocked kernel (global staging) where the lanes of a subgroup fetch consecutive k of A together and pass them around with subgroupShuffle. Needs the subgroups feature.',
-  params: [...SHAPE_PARAMS, ...REGBLOCK_PARAMS.filter((p) => p.key !== 'staging' && p.key !== 'vec4' && p.key !== 'BK')],
+  schema: subgroupSchema,
+  config: (v) => globalScalarConfig({ ...v, BK: REGBLOCK_DEFAULT.BK, staging: 'global', vec4: false }),
   unavailableReason: (caps) => (caps.features.includes('subgroups') ? null : 'this adapter does not offer the "subgroups" feature, which this variant needs'),
-  checkLimits(params, caps) {
-    return [...regBlockProblems(subgroupConfigOf(params), shapeOf(params), caps, false), ...matmulBufferChecks(params, caps)];
-  },
-  plan(params, inputs) {
-    const shape = shapeOf(params);
-    const cfg = subgroupConfigOf(params);
-    return {
-      buffers: matmulBuffers(inputs, params),
-      dispatches: [
-        {
-          label: `matmul regblock-subgroup ${cfg.BM}x${cfg.BN} t${cfg.TM}x${cfg.TN}`,
-          wgsl: regBlockWgsl(shape, cfg, false, true),
-          bindings: ['a', 'b', 'c'],
-          workgroups: regBlockDispatch(cfg, shape),
-        },
-      ],
-      output: { buffer: 'c', type: 'f32', count: shape.M * shape.N },
-    };
-  },
-};
-
-function subgroupConfigOf(params: Params): RegBlockConfig {
-  return { ...regBlockConfigOf({ ...params, BK: REGBLOCK_DEFAULT.BK, staging: 'global', vec4: false }) };
-}
-export const regblockExact = makeRegBlockVariant(true);
+  limits: (cfg, caps) => [...regBlockProblems(cfg, cfg, caps, false), ...matmulBufferProblems(cfg, caps)],
+  plan: (cfg, inputs) => ({
+    buffers: matmulPlanBuffers(cfg, inputs),
+    dispatches: [
+      {
+        label: `matmul regblock-subgroup ${cfg.BM}x${cfg.BN} t${cfg.TM}x${cfg.TN}`,
+        wgsl: regBlockWgsl(cfg, cfg, false, true),
+        bindings: regBlockBindings(false),
+        workgroups: cfg.workgroups,
+      },
+    ],
+    output: matmulOutput(cfg),
+  }),
+  tiling: regBlockTiling,
+  // The same bytes from memory as the plain kernel with global staging (each workgroup still reads
+  // its rows of A once through the cache). Each value of A reaches a lane's registers by a
+  // subgroupShuffle rather than a load; the shuffle is counted as a register load, since the
+  // subgroup size that would divide the A loads is the device's and not known here.
+  traffic: (cfg) => regBlockTraffic(cfg, cfg),
+});

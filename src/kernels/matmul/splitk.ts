@@ -3,14 +3,22 @@
 // pass adds the S partials in a fixed order (deterministic, no atomics). More workgroups than the
 // output alone could give, at the price of S·M·N extra floats written and read.
 // The result is still a float32 sum of K products in some order: the γ_K·Σ|a·b| bound holds.
-import { checkDispatch, checkWorkgroup, intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { SHAPE_PARAMS, matmulBufferChecks, matmulCommon, shapeOf } from './common';
-import { checkBuffers } from '../schema';
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import { defineVariant } from '../define';
+import { int, paramSchema } from '../params';
+import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
+import { MATMUL_BINDINGS, ceilDiv, matmulBufferProblems, matmulOutput, matmulShapeWith, matmulShared, type MatmulShape } from './common';
 
 const TILE = 32; // 8×8 invocations × 4×4 outputs
 const WG = 8;
 const T = 4;
+
+const PARTIAL_BINDINGS = [
+  MATMUL_BINDINGS[0],
+  MATMUL_BINDINGS[1],
+  readWrite('partial', 'array<f32>', 'S partial products, each M×N'),
+];
+const REDUCE_BINDINGS = [readOnly('partial', 'array<f32>', 'S partial products, each M×N'), MATMUL_BINDINGS[2]];
 
 export function splitKPartialWgsl(M: number, N: number, K: number, chunk: number): string {
   const r = [0, 1, 2, 3];
@@ -20,9 +28,7 @@ const N = ${N}u;
 const K = ${K}u;
 const CHUNK = ${chunk}u;
 
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read_write> partial : array<f32>;
+${declareBindings(PARTIAL_BINDINGS)}
 
 @compute @workgroup_size(${WG}, ${WG})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
@@ -48,8 +54,7 @@ export function splitKReduceWgsl(M: number, N: number, splits: number): string {
 const COUNT = ${M * N}u;
 const SPLITS = ${splits}u;
 
-@group(0) @binding(0) var<storage, read> partial : array<f32>;
-@group(0) @binding(1) var<storage, read_write> c : array<f32>;
+${declareBindings(REDUCE_BINDINGS)}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid : vec3u) {
@@ -66,49 +71,67 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 `;
 }
 
-function splitOf(params: Params) {
-  const { K } = shapeOf(params);
-  const splits = Math.min(intParam(params, 'splits'), K);
-  const chunk = Math.ceil(K / splits);
-  return { splits: Math.ceil(K / chunk), chunk };
+const schema = paramSchema({
+  ...matmulShapeWith({ M: { default: 64 }, N: { default: 64 }, K: { default: 8192 } }),
+  splits: int('K slices S', 8, 1, 256, { choices: [2, 4, 8, 16, 32] }),
+});
+
+interface SplitKConfig extends MatmulShape {
+  /** Slices actually used: at most K, and no empty slice. */
+  splits: number;
+  /** k per slice. */
+  chunk: number;
+  tiles: [number, number];
 }
 
-export const splitK: KernelVariant = {
-  ...matmulCommon,
+function splitOf(v: MatmulShape & { splits: number }): SplitKConfig {
+  const chunk = ceilDiv(v.K, Math.min(v.splits, v.K));
+  return { ...v, splits: ceilDiv(v.K, chunk), chunk, tiles: [ceilDiv(v.N, TILE), ceilDiv(v.M, TILE)] };
+}
+
+export const splitK = defineVariant({
+  ...matmulShared,
   id: 'splitk',
   label: 'Split-K (small output, long K)',
   summary: 'Splits K into S slices computed by separate workgroups into partial results, then adds the partials in a second pass. Wins when M·N is too small to fill the device.',
-  params: [
-    ...SHAPE_PARAMS.map((p) => (p.kind === 'int' && (p.key === 'M' || p.key === 'N') ? { ...p, default: 64 } : p.key === 'K' && p.kind === 'int' ? { ...p, default: 8192 } : p)),
-    { key: 'splits', label: 'K slices S', kind: 'int', default: 8, min: 1, max: 256, choices: [2, 4, 8, 16, 32] },
+  schema,
+  config: splitOf,
+  limits: (cfg, caps) => [
+    ...checkWorkgroup(caps, [WG, WG, 1], 0, 'the split-K tile'),
+    ...checkDispatch(caps, [...cfg.tiles, cfg.splits, ceilDiv(cfg.M * cfg.N, 64)]),
+    ...matmulBufferProblems(cfg, caps),
+    ...checkBuffers(caps, [['partial sums', 4 * cfg.splits * cfg.M * cfg.N]]),
   ],
-  checkLimits(params, caps) {
-    const { M, N } = shapeOf(params);
-    const { splits } = splitOf(params);
-    return [
-      ...checkWorkgroup(caps, [WG, WG, 1], 0, 'the split-K tile'),
-      ...checkDispatch(caps, [Math.ceil(N / TILE), Math.ceil(M / TILE), splits, Math.ceil((M * N) / 64)]),
-      ...matmulBufferChecks(params, caps),
-      ...checkBuffers(caps, [['partial sums', 4 * splits * M * N]]),
-    ];
-  },
-  plan(params, inputs) {
-    const { M, N, K } = shapeOf(params);
-    const { splits, chunk } = splitOf(params);
+  plan: (cfg, inputs) => ({
+    buffers: [
+      { name: 'a', data: inputs.a, usage: 'storage' },
+      { name: 'b', data: inputs.b, usage: 'storage' },
+      { name: 'partial', bytes: 4 * cfg.splits * cfg.M * cfg.N, usage: 'storage' },
+      { name: 'c', bytes: 4 * cfg.M * cfg.N, usage: 'storage' },
+    ],
+    dispatches: [
+      { label: `split-K partials S${cfg.splits}`, wgsl: splitKPartialWgsl(cfg.M, cfg.N, cfg.K, cfg.chunk), bindings: PARTIAL_BINDINGS, workgroups: [...cfg.tiles, cfg.splits] },
+      { label: `split-K reduce S${cfg.splits}`, wgsl: splitKReduceWgsl(cfg.M, cfg.N, cfg.splits), bindings: REDUCE_BINDINGS, workgroups: [ceilDiv(cfg.M * cfg.N, 64)] },
+    ],
+    output: matmulOutput(cfg),
+  }),
+  tiling: () => ({ BM: TILE, BN: TILE, BK: 1, TM: T, TN: T, WX: WG, WY: WG, layout: 'strided', staging: 'global' }),
+  traffic: (cfg) => {
+    // 32×32 tiles of 4×4 micro-tiles from global memory; the S partial outputs are written and
+    // read again, and the second pass adds them (S·M·N flops).
+    const { M, N, K } = cfg;
+    const S = cfg.splits;
+    const [tilesN, tilesM] = cfg.tiles;
+    const Mp = tilesM * TILE;
+    const Np = tilesN * TILE;
+    const out = 4 * M * N;
     return {
-      buffers: [
-        { name: 'a', data: inputs.a, usage: 'storage' },
-        { name: 'b', data: inputs.b, usage: 'storage' },
-        { name: 'partial', bytes: 4 * splits * M * N, usage: 'storage' },
-        { name: 'c', bytes: 4 * M * N, usage: 'storage' },
-      ],
-      dispatches: [
-        { label: `split-K partials S${splits}`, wgsl: splitKPartialWgsl(M, N, K, chunk), bindings: ['a', 'b', 'partial'], workgroups: [Math.ceil(N / TILE), Math.ceil(M / TILE), splits] },
-        { label: `split-K reduce S${splits}`, wgsl: splitKReduceWgsl(M, N, splits), bindings: ['partial', 'c'], workgroups: [Math.ceil((M * N) / 64)] },
-      ],
-      output: { buffer: 'c', type: 'f32', count: M * N },
+      flops: 2 * Mp * Np * K + (S > 1 ? M * N * S : 0),
+      globalBytes: 4 * K * (Mp * tilesN + Np * tilesM) + (S > 1 ? 2 * S * out : 0) + out,
+      registerLoadBytes: 4 * (Mp / T) * (Np / T) * K * 2 * T + (S > 1 ? S * out : 0),
+      barriers: 0,
     };
   },
-};
+});
 
 export { T as SPLITK_MICRO_TILE };

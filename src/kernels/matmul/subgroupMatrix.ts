@@ -24,10 +24,14 @@ import { configLabel, hasFeature } from '../../gpu/caps';
 import { F32_UNIT_ROUNDOFF, gamma, vacuousBoundNote } from '../../numerics/metrics';
 import { matmulReference, padMatrix } from '../../numerics/matmul';
 import { F16_UNIT_ROUNDOFF, packF16, unpackF16 } from '../../numerics/matmulF16';
-import { checkBuffers, checkDispatch, checkWorkgroup, intParam } from '../schema';
-import type { DeviceCaps, GpuPlan, HostArray, KernelVariant, Params, ReferenceResult, SubgroupMatrixConfig } from '../types';
-import { SHAPE_PARAMS, makeMatmulInputs, matmulEmulate, matmulShapeLabel, shapeOf, type MatmulShape } from './common';
-import { f16Emulate, makeF16Inputs } from './f16';
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import { defineVariant, type Inputs } from '../define';
+import type { Traffic } from '../facets';
+import { int, oneOf, paramSchema } from '../params';
+import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
+import type { Binding, DeviceCaps, GpuPlan, HostArray, Params, ReferenceResult, SubgroupMatrixConfig } from '../types';
+import { MATMUL_SHAPE, matmulEmulateOf, matmulInputs, matmulShapeText, matmulWorkOf, type MatmulShape } from './common';
+import { f16EmulateOf, f16Inputs } from './f16';
 
 export const SUBGROUP_MATRIX_FEATURE = 'chromium-experimental-subgroup-matrix';
 
@@ -78,6 +82,20 @@ export function workgroupSize(k: SubgroupMatrixKernel, backend: FragmentBackend)
   return backend === 'native' ? subgroups * k.subgroupMaxSize : subgroups;
 }
 
+/** The main pass's bindings; its result goes to `resultBuffer` (C itself, or the padded result). */
+export function fragmentBindings(k: SubgroupMatrixKernel, resultBuffer: string): Binding[] {
+  return [
+    readOnly('a', `array<${k.elem}>`, 'A, MP×KP, zero-padded'),
+    readOnly('b', `array<${k.elem}>`, 'B, KP×NP, zero-padded'),
+    readWrite('c', `array<${k.result}>`, 'the result, MP×NP', resultBuffer),
+  ];
+}
+
+/** The copy-out pass's bindings. */
+function unpadBindings(result: 'f32' | 'f16'): Binding[] {
+  return [readOnly('padded', `array<${result}>`, 'the padded result, MP×NP', 'cPadded'), readWrite('c', 'array<f32>', 'C, M×N')];
+}
+
 export function subgroupMatrixWgsl(p: PaddedShape, k: SubgroupMatrixKernel, backend: FragmentBackend): string {
   const { SM, SN, WGN } = k.tiling;
   const subgroups = k.tiling.WGM * WGN;
@@ -108,9 +126,7 @@ export function subgroupMatrixWgsl(p: PaddedShape, k: SubgroupMatrixKernel, back
   emit(0, `const NP = ${p.NP}u;`);
   emit(0, `const SUBGROUPS = ${subgroups}u;`);
   emit(0, '');
-  emit(0, `@group(0) @binding(0) var<storage, read> a : array<${k.elem}>;`);
-  emit(0, `@group(0) @binding(1) var<storage, read> b : array<${k.elem}>;`);
-  emit(0, `@group(0) @binding(2) var<storage, read_write> c : array<${k.result}>;`);
+  emit(0, declareBindings(fragmentBindings(k, 'c')));
   emit(0, '');
   if (backend === 'native') {
     emit(0, `alias Left = subgroup_matrix_left<${k.elem}, ${k.FK}, ${k.FM}>;`);
@@ -188,8 +204,7 @@ export function subgroupMatrixWgsl(p: PaddedShape, k: SubgroupMatrixKernel, back
 export function unpadWgsl(p: PaddedShape, result: 'f32' | 'f16'): string {
   return /* wgsl */ `${result === 'f16' ? 'enable f16;\n' : ''}
 // copy the ${p.M}×${p.N} corner of the padded ${p.MP}×${p.NP} result into C, as f32
-@group(0) @binding(0) var<storage, read> padded : array<${result}>;
-@group(0) @binding(1) var<storage, read_write> c : array<f32>;
+${declareBindings(unpadBindings(result))}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid : vec3u) {
@@ -215,7 +230,7 @@ export function subgroupMatrixPlan(shape: MatmulShape, k: SubgroupMatrixKernel, 
   const main = {
     label: `matmul subgroup-matrix ${k.elem}→${k.result} ${k.FM}×${k.FN}×${k.FK} ${k.tiling.SM}×${k.tiling.SN}/sg ${k.tiling.WGM}×${k.tiling.WGN} sg${backend === 'emulated' ? ' (emulated)' : ''}`,
     wgsl: subgroupMatrixWgsl(p, k, backend),
-    bindings: ['a', 'b', direct ? 'c' : 'cPadded'],
+    bindings: fragmentBindings(k, direct ? 'c' : 'cPadded'),
     workgroups: [p.NP / tile.cols, p.MP / tile.rows] as [number, number],
   };
   const buffers = [
@@ -230,7 +245,7 @@ export function subgroupMatrixPlan(shape: MatmulShape, k: SubgroupMatrixKernel, 
     buffers: [...buffers, { name: 'cPadded', bytes: paddedBytes, usage: 'storage' }],
     dispatches: [
       main,
-      { label: 'copy the unpadded corner into C', wgsl: unpadWgsl(p, k.result), bindings: ['cPadded', 'c'], workgroups: [Math.ceil(p.N / 64), p.M] },
+      { label: 'copy the unpadded corner into C', wgsl: unpadWgsl(p, k.result), bindings: unpadBindings(k.result), workgroups: [Math.ceil(p.N / 64), p.M] },
     ],
     output: { buffer: 'c', type: 'f32', count: p.M * p.N },
   };
@@ -252,36 +267,57 @@ export function subgroupMatrixUnavailable(caps: DeviceCaps): string | null {
   return null;
 }
 
-const TYPE_OPTIONS = [
-  { value: 'f32-f32', label: 'f32 inputs, f32 result' },
-  { value: 'f16-f32', label: 'f16 inputs, f32 result' },
-  { value: 'f16-f16', label: 'f16 inputs, f16 result' },
-];
-
 // f16 → f16 is the configuration Metal (8×8×8) and the Vulkan drivers with cooperative matrices
 // (16×16×16) have in common; f32 is Metal-only, f16 → f32 mostly Vulkan.
-export const SUBGROUP_MATRIX_DEFAULT = { types: 'f16-f16', SM: 2, SN: 2, WGM: 2, WGN: 2 };
+export const SUBGROUP_MATRIX_DEFAULT = { types: 'f16-f16', SM: 2, SN: 2, WGM: 2, WGN: 2 } as const;
 
-function typesOf(params: Params): { elem: 'f32' | 'f16'; result: 'f32' | 'f16' } {
-  const [elem, result] = String(params.types ?? SUBGROUP_MATRIX_DEFAULT.types).split('-') as ['f32' | 'f16', 'f32' | 'f16'];
-  return { elem, result };
+const fragmentCount = (label: string, defaultValue: number, help?: string) => int(label, defaultValue, 1, 4, { choices: [1, 2, 4], ...(help ? { help } : {}) });
+
+const schema = paramSchema({
+  ...MATMUL_SHAPE,
+  types: oneOf(
+    'element → result types',
+    SUBGROUP_MATRIX_DEFAULT.types,
+    [
+      ['f32-f32', 'f32 inputs, f32 result'],
+      ['f16-f32', 'f16 inputs, f32 result'],
+      ['f16-f16', 'f16 inputs, f16 result'],
+    ],
+    'Must be a configuration the adapter reports.',
+  ),
+  SM: fragmentCount('fragments per subgroup, down', SUBGROUP_MATRIX_DEFAULT.SM, 'Result fragments each subgroup keeps, stacked vertically.'),
+  SN: fragmentCount('fragments per subgroup, across', SUBGROUP_MATRIX_DEFAULT.SN, 'Result fragments each subgroup keeps, side by side.'),
+  WGM: fragmentCount('subgroups per workgroup, down', SUBGROUP_MATRIX_DEFAULT.WGM),
+  WGN: fragmentCount('subgroups per workgroup, across', SUBGROUP_MATRIX_DEFAULT.WGN),
+});
+
+export interface SubgroupMatrixVariantConfig extends MatmulShape {
+  elem: 'f32' | 'f16';
+  result: 'f32' | 'f16';
+  tiling: SubgroupMatrixTiling;
 }
 
-export function tilingOf(params: Params): SubgroupMatrixTiling {
-  return { SM: intParam(params, 'SM'), SN: intParam(params, 'SN'), WGM: intParam(params, 'WGM'), WGN: intParam(params, 'WGN') };
+function configOf(v: ReturnType<typeof schema.read>): SubgroupMatrixVariantConfig {
+  const [elem, result] = v.types.split('-') as ['f32' | 'f16', 'f32' | 'f16'];
+  return { M: v.M, N: v.N, K: v.K, elem, result, tiling: { SM: v.SM, SN: v.SN, WGM: v.WGM, WGN: v.WGN } };
 }
 
-/** The kernel these parameters give on this device, or the reason there is none. */
-export function kernelFor(params: Params, caps: DeviceCaps): SubgroupMatrixKernel | string {
+/** The kernel this configuration gives on this device, or the reason there is none. */
+export function kernelOf(cfg: SubgroupMatrixVariantConfig, caps: DeviceCaps): SubgroupMatrixKernel | string {
   const missing = subgroupMatrixUnavailable(caps);
   if (missing) return missing;
-  const { elem, result } = typesOf(params);
+  const { elem, result } = cfg;
   if ((elem === 'f16' || result === 'f16') && !hasFeature(caps, 'shader-f16')) return 'f16 matrices need the "shader-f16" feature, which this adapter does not offer';
   const config = pickConfig(caps, elem, result);
   if (!config) {
     return `this adapter's subgroup matrices have no ${elem}×${elem}→${result} configuration; it offers ${caps.subgroupMatrixConfigs!.map(configLabel).join(', ')}`;
   }
-  return { elem, result, FM: config.M, FN: config.N, FK: config.K, tiling: tilingOf(params), subgroupMaxSize: caps.subgroupMaxSize! };
+  return { elem, result, FM: config.M, FN: config.N, FK: config.K, tiling: cfg.tiling, subgroupMaxSize: caps.subgroupMaxSize! };
+}
+
+/** kernelOf for parameters as the rest of the app holds them. */
+export function kernelFor(params: Params, caps: DeviceCaps): SubgroupMatrixKernel | string {
+  return kernelOf(configOf(schema.read(params)), caps);
 }
 
 // ---- The error bound --------------------------------------------------------------------------------
@@ -296,9 +332,7 @@ export function kernelFor(params: Params, caps: DeviceCaps): SubgroupMatrixKerne
  * f16 results add 2⁻²⁴ per operation for gradual underflow. A worst-case bound for an f16
  * result soon exceeds |c| itself; the note then says it cannot catch an error.
  */
-export function subgroupMatrixReference(params: Params, inputs: Record<string, HostArray>): ReferenceResult {
-  const { M, N, K } = shapeOf(params);
-  const { elem, result } = typesOf(params);
+function referenceOf({ M, N, K, elem, result }: SubgroupMatrixVariantConfig, inputs: Inputs): ReferenceResult {
   const a = elem === 'f16' ? unpackF16(inputs.a as Uint32Array, M * K) : (inputs.a as Float32Array);
   const b = elem === 'f16' ? unpackF16(inputs.b as Uint32Array, K * N) : (inputs.b as Float32Array);
   const { c, absSum } = matmulReference(a, b, M, N, K);
@@ -318,29 +352,46 @@ export function subgroupMatrixReference(params: Params, inputs: Record<string, H
   };
 }
 
-function fragmentParam(key: 'SM' | 'SN' | 'WGM' | 'WGN', label: string, help: string) {
-  return { key, label, kind: 'int' as const, default: SUBGROUP_MATRIX_DEFAULT[key], min: 1, max: 4, choices: [1, 2, 4], help };
+/**
+ * Work and traffic of the kernel this device would run: padded shapes (the padding is computed and
+ * thrown away), each workgroup reading its tile rows of A and tile columns of B once, each
+ * subgroup loading SM fragments of A and SN of B per FK-deep step. Null where the device has no
+ * such kernel (the fragment shape is the adapter's, so nothing is known without it).
+ */
+function trafficOf(cfg: SubgroupMatrixVariantConfig, caps: DeviceCaps | undefined): Traffic | null {
+  if (!caps) return null;
+  const k = kernelOf(cfg, caps);
+  if (typeof k === 'string') return null;
+  const p = padShape(cfg, k);
+  const tile = workgroupTile(k);
+  const elemBytes = k.elem === 'f16' ? 2 : 4;
+  const resultBytes = k.result === 'f16' ? 2 : 4;
+  const tilesM = p.MP / tile.rows;
+  const tilesN = p.NP / tile.cols;
+  const direct = p.MP === p.M && p.NP === p.N && k.result === 'f32';
+  const { SM, SN } = k.tiling;
+  const subgroups = (p.MP / (SM * k.FM)) * (p.NP / (SN * k.FN));
+  return {
+    flops: 2 * p.MP * p.NP * p.KP,
+    globalBytes: elemBytes * p.KP * (p.MP * tilesN + p.NP * tilesM) + resultBytes * p.MP * p.NP + (direct ? 0 : resultBytes * p.M * p.N + 4 * p.M * p.N),
+    registerLoadBytes: elemBytes * subgroups * (p.KP / k.FK) * (SM * k.FM * k.FK + SN * k.FK * k.FN),
+    barriers: 0,
+  };
 }
 
-export const subgroupMatrix: KernelVariant = {
+export const subgroupMatrix = defineVariant({
   family: 'matmul',
   id: 'subgroup-matrix',
   label: 'Subgroup matrices (cooperative matrix units)',
   summary:
     "Each subgroup multiplies whole matrix fragments with the GPU's matrix units (tensor cores, Apple simdgroup matrices) through Dawn's experimental subgroup-matrix feature. Edge tiles are zero-padded.",
-  params: [
-    ...SHAPE_PARAMS,
-    { key: 'types', label: 'element → result types', kind: 'enum', default: SUBGROUP_MATRIX_DEFAULT.types, options: TYPE_OPTIONS, help: 'Must be a configuration the adapter reports.' },
-    fragmentParam('SM', 'fragments per subgroup, down', 'Result fragments each subgroup keeps, stacked vertically.'),
-    fragmentParam('SN', 'fragments per subgroup, across', 'Result fragments each subgroup keeps, side by side.'),
-    fragmentParam('WGM', 'subgroups per workgroup, down', ''),
-    fragmentParam('WGN', 'subgroups per workgroup, across', ''),
-  ],
+  schema,
+  config: configOf,
   unavailableReason: subgroupMatrixUnavailable,
-  checkLimits(params, caps) {
-    const kernel = kernelFor(params, caps);
+  limits: (cfg, caps) => {
+    const kernel = kernelOf(cfg, caps);
     if (typeof kernel === 'string') return [kernel];
-    const p = padShape(shapeOf(params), kernel);
+    const p = padShape(cfg, kernel);
     const tile = workgroupTile(kernel);
     const elemBytes = kernel.elem === 'f16' ? 2 : 4;
     return [
@@ -353,27 +404,21 @@ export const subgroupMatrix: KernelVariant = {
       ]),
     ];
   },
-  makeInputs(params, seed) {
-    return typesOf(params).elem === 'f16' ? makeF16Inputs(params, seed) : makeMatmulInputs(params, seed);
-  },
-  reference: subgroupMatrixReference,
+  inputs: (cfg, seed) => (cfg.elem === 'f16' ? f16Inputs(cfg, seed) : matmulInputs(cfg, seed)),
+  reference: referenceOf,
   // Without matrix units the CPU shows the same numbers in the same types (summed in order).
-  emulate(params, inputs) {
-    const { elem, result } = typesOf(params);
-    return elem === 'f16' ? f16Emulate(result)(params, inputs) : matmulEmulate(params, inputs);
-  },
-  plan(params, inputs, caps) {
-    const kernel = kernelFor(params, caps);
+  emulate: (cfg, inputs) => (cfg.elem === 'f16' ? f16EmulateOf(cfg.result, cfg, inputs) : matmulEmulateOf(cfg, inputs)),
+  plan: (cfg, inputs, caps) => {
+    const kernel = kernelOf(cfg, caps);
     if (typeof kernel === 'string') throw new Error(kernel);
-    const shape = shapeOf(params);
-    const a = kernel.elem === 'f16' ? unpackF16(inputs.a as Uint32Array, shape.M * shape.K) : (inputs.a as Float32Array);
-    const b = kernel.elem === 'f16' ? unpackF16(inputs.b as Uint32Array, shape.K * shape.N) : (inputs.b as Float32Array);
-    return subgroupMatrixPlan(shape, kernel, a, b, 'native');
+    const a = kernel.elem === 'f16' ? unpackF16(inputs.a as Uint32Array, cfg.M * cfg.K) : (inputs.a as Float32Array);
+    const b = kernel.elem === 'f16' ? unpackF16(inputs.b as Uint32Array, cfg.K * cfg.N) : (inputs.b as Float32Array);
+    return subgroupMatrixPlan(cfg, kernel, a, b, 'native');
   },
-  work(params) {
-    const { M, N, K } = shapeOf(params);
-    const elemBytes = typesOf(params).elem === 'f16' ? 2 : 4;
-    return { flops: 2 * M * N * K, bytes: elemBytes * (M * K + K * N) + 4 * M * N };
-  },
-  shapeLabel: matmulShapeLabel,
-};
+  work: (cfg) => matmulWorkOf(cfg, cfg.elem === 'f16' ? 2 : 4),
+  shape: matmulShapeText,
+  notes: ({ tiling: { SM, SN, WGM, WGN } }) => [
+    `Each subgroup owns ${SM}×${SN} result fragments and each workgroup ${WGM}×${WGN} subgroups; a fragment's shape (8×8, 16×16…) is whatever your adapter's matrix units offer, and its values are spread across the subgroup's lanes in a layout the hardware keeps to itself — so no per-invocation tiling is drawn. Per K-step of a fragment, each subgroup loads ${SM} fragments of A and ${SN} of B and issues ${SM * SN} matrix multiply-accumulates.`,
+  ],
+  traffic: trafficOf,
+});

@@ -22,6 +22,8 @@ export interface TunerProgress<C> {
   elapsedSeconds: number;
   best: TunerPoint<C> | null;
   last: TunerPoint<C>;
+  /** Every candidate, measured or not yet (the live list: copy what you keep). */
+  points: TunerPoint<C>[];
 }
 
 export interface TunerOptions<C> {
@@ -68,7 +70,7 @@ export interface TunerResult<C> {
   stoppedBy: 'converged' | 'budget' | 'cancelled';
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   if (xs.length === 0) return Infinity;
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -76,7 +78,7 @@ function median(xs: number[]): number {
 }
 
 /** Fisher–Yates with a small integer LCG (the same order on every machine). */
-function shuffled<T>(items: T[], seed: number): T[] {
+export function shuffled<T>(items: T[], seed: number): T[] {
   const out = [...items];
   let state = seed >>> 0 || 1;
   for (let i = out.length - 1; i > 0; i--) {
@@ -117,7 +119,7 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
     measurements++;
     if (p.seconds < (best?.seconds ?? Infinity)) best = p;
     else if (best) best = points.reduce((a, b) => (b.seconds < a.seconds ? b : a), best);
-    options.onProgress?.({ round, measured: measurements, planned, elapsedSeconds: elapsed(), best, last: p });
+    options.onProgress?.({ round, measured: measurements, planned, elapsedSeconds: elapsed(), best, last: p, points });
   };
   const stop = (): boolean => {
     if (options.cancelled?.()) {
@@ -259,4 +261,61 @@ export async function confirmInterleaved<C>(tuned: C, swept: C, measure: (config
   }
   const ratio = sweptSeconds / tunedSeconds;
   return { tuned, swept, tunedSeconds, sweptSeconds, ratio, withinFivePercent: ratio >= 0.95 };
+}
+
+// ---- Whether to offer the pick: the decision rule --------------------------------------------
+
+/** Rounds of alternate re-timing below which no pick is offered (a median of fewer says little). */
+export const MIN_CONFIRM_ROUNDS = 3;
+
+export interface TunerDecisionInput {
+  /** The search's pick is the default configuration itself. */
+  pickIsDefault: boolean;
+  /** The pick's run against float64: every output finite and within its bound. */
+  pickPassedCheck: boolean;
+  /** Seconds of the pick and of the default, re-timed alternately (pick, default, pick, default, …). */
+  pickSeconds: number[];
+  defaultSeconds: number[];
+}
+
+export interface TunerDecision {
+  /** Offer the pick (true), or keep the default (false). */
+  offerPick: boolean;
+  /** median(default) / median(pick) over the alternate re-timing; 1 when the pick is the default; null when not re-timed. */
+  speedup: number | null;
+  /** Why, in words. */
+  reason: string;
+}
+
+/**
+ * The tuner offers its pick only when the pick passed its float64 re-check AND, re-timed
+ * alternately against the default (at least MIN_CONFIRM_ROUNDS rounds, so both see the same
+ * background load), its median time is below the default's. Anything else keeps the default.
+ */
+export function decideTuned(input: TunerDecisionInput): TunerDecision {
+  if (input.pickIsDefault) return { offerPick: false, speedup: 1, reason: 'the default was the fastest configuration the search measured' };
+  if (!input.pickPassedCheck) return { offerPick: false, speedup: null, reason: 'the pick failed its float64 re-check' };
+  const rounds = Math.min(input.pickSeconds.length, input.defaultSeconds.length);
+  if (rounds < MIN_CONFIRM_ROUNDS || input.pickSeconds.length !== input.defaultSeconds.length) {
+    return { offerPick: false, speedup: null, reason: `the pick was re-timed against the default in ${rounds} round(s); at least ${MIN_CONFIRM_ROUNDS} are needed to judge` };
+  }
+  const pick = median(input.pickSeconds);
+  const base = median(input.defaultSeconds);
+  if (!(pick > 0 && Number.isFinite(pick) && base > 0 && Number.isFinite(base))) return { offerPick: false, speedup: null, reason: 'the re-timing gave no usable times' };
+  const speedup = base / pick;
+  const times = `median ${(pick * 1e3).toPrecision(3)} ms against the default's ${(base * 1e3).toPrecision(3)} ms over ${rounds} alternate rounds`;
+  return pick < base
+    ? { offerPick: true, speedup, reason: `it beat the default re-timed alternately: ${times}` }
+    : { offerPick: false, speedup, reason: `re-timed alternately it was not faster than the default: ${times}` };
+}
+
+/** Times `a` and `b` alternately (a, b, a, b, …), one sample each per round. */
+export async function retimeAlternately<C>(a: C, b: C, measure: (config: C) => Promise<number>, rounds: number): Promise<{ aSeconds: number[]; bSeconds: number[] }> {
+  const aSeconds: number[] = [];
+  const bSeconds: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    aSeconds.push(await measure(a));
+    bSeconds.push(await measure(b));
+  }
+  return { aSeconds, bSeconds };
 }

@@ -6,15 +6,34 @@
 // x = y = 8); the float result is f32(acc)·sa[m]·sw[n]. Work grows as x·y plane pairs.
 import { bipolarValue, packBitPlanes, quantizeBipolarRows } from '../../numerics/bitplanes';
 import { gamma } from '../../numerics/metrics';
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import { defineVariant, type Inputs } from '../define';
+import { int, paramSchema } from '../params';
 import { checkBuffers, checkDispatch } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { intParam } from './common';
-import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel, quantizedMatmulExtras } from './wmatmul';
+import { QUANT_MATMUL_FIELDS, WG, f32Baseline, makeActivationsAndWeights, matmulConfig, matmulShape, quantizedMatmulExtras, type QuantMatmulConfig } from './wmatmul';
 
-export function bitplaneWgsl(params: Params): string {
-  const { M, N, K, TM } = dimsOf(params);
-  const WB = intParam(params, 'wBits');
-  const AB = intParam(params, 'aBits');
+const schema = paramSchema({
+  ...QUANT_MATMUL_FIELDS,
+  K: int('K (a multiple of 32)', 512, 32, 16384, { choices: [256, 512, 1024, 4096] }),
+  wBits: int('Weight bits x', 2, 1, 8, { choices: [1, 2, 3, 4, 8] }),
+  aBits: int('Activation bits y', 4, 1, 8, { choices: [1, 2, 4, 8] }),
+});
+
+interface BitplaneConfig extends QuantMatmulConfig {
+  wBits: number;
+  aBits: number;
+}
+
+const BINDINGS = [
+  readOnly('a_planes', 'array<u32>', '[M][AB][WORDS]', 'aPlanes'),
+  readOnly('sa', 'array<f32>', 'M row scales'),
+  readOnly('w_planes', 'array<u32>', '[N][WB][WORDS]', 'wPlanes'),
+  readOnly('sw', 'array<f32>', 'N row scales'),
+  readWrite('y', 'array<f32>', 'M×N'),
+];
+
+export function bitplaneWgsl(cfg: BitplaneConfig): string {
+  const { M, N, K, TM, wBits: WB, aBits: AB } = cfg;
   return /* wgsl */ `// Y = X·Wᵀ from bit planes: W${WB}A${AB}, bipolar INT, AND + popcount.
 const M = ${M}u;
 const N = ${N}u;
@@ -23,11 +42,7 @@ const WB = ${WB}u;        // weight planes
 const AB = ${AB}u;        // activation planes
 const TM = ${TM}u;
 
-@group(0) @binding(0) var<storage, read> a_planes : array<u32>; // [M][AB][WORDS]
-@group(0) @binding(1) var<storage, read> sa : array<f32>;       // M row scales
-@group(0) @binding(2) var<storage, read> w_planes : array<u32>; // [N][WB][WORDS]
-@group(0) @binding(3) var<storage, read> sw : array<f32>;       // N row scales
-@group(0) @binding(4) var<storage, read_write> y : array<f32>;
+${declareBindings(BINDINGS)}
 
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid : vec3u) {
@@ -61,38 +76,28 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 `;
 }
 
-export const bitplane: KernelVariant = {
+export const bitplane = defineVariant({
   family: 'quant',
   id: 'bitplane',
   label: 'WxAy matmul from bit planes (AND + popcount)',
   summary: 'Any weight and activation bit width 1…8 (bipolar INT): products of ±1 bit planes by AND and popcount, recombined with powers of two; cost grows with x·y.',
-  params: [
-    ...MATMUL_SHAPE_PARAMS.filter((p) => p.key !== 'strategy' && p.key !== 'K'),
-    { key: 'K', label: 'K (a multiple of 32)', kind: 'int', default: 512, min: 32, max: 16384, choices: [256, 512, 1024, 4096] },
-    { key: 'wBits', label: 'Weight bits x', kind: 'int', default: 2, min: 1, max: 8, choices: [1, 2, 3, 4, 8] },
-    { key: 'aBits', label: 'Activation bits y', kind: 'int', default: 4, min: 1, max: 8, choices: [1, 2, 4, 8] },
-  ],
-  checkLimits(params, caps) {
-    const { M, N, K, TM } = dimsOf(params);
+  schema,
+  config: (v): BitplaneConfig => matmulConfig(v),
+  limits: ({ M, N, K, TM, wBits: WB, aBits: AB }, caps) => {
     const problems: string[] = [];
     if (K % 32 !== 0) problems.push(`K = ${K} must be a multiple of 32 (32 elements per plane word; bipolar padding cannot be zero)`);
-    const WB = intParam(params, 'wBits');
-    const AB = intParam(params, 'aBits');
     problems.push(...checkDispatch(caps, [Math.ceil(N / WG), Math.ceil(M / TM)]));
     problems.push(...checkBuffers(caps, [['weight planes', (N * WB * K) / 8], ['activation planes', (M * AB * K) / 8], ['Y', 4 * M * N]]));
     return problems;
   },
-  makeInputs(params, seed) {
-    const { M, N, K } = dimsOf(params);
-    const { x, w } = makeActivationsAndWeights(params, seed);
-    const qa = quantizeBipolarRows(x, M, K, intParam(params, 'aBits'));
-    const qw = quantizeBipolarRows(w, N, K, intParam(params, 'wBits'));
+  inputs: (cfg, seed): Inputs => {
+    const { M, N, K } = cfg;
+    const { x, w } = makeActivationsAndWeights(cfg, seed);
+    const qa = quantizeBipolarRows(x, M, K, cfg.aBits);
+    const qw = quantizeBipolarRows(w, N, K, cfg.wBits);
     return { x, w, aCodes: Int32Array.from(qa.codes), wCodes: Int32Array.from(qw.codes), sa: qa.scales, sw: qw.scales, aPlanes: packBitPlanes(qa), wPlanes: packBitPlanes(qw) };
   },
-  reference(params, inputs) {
-    const { M, N, K } = dimsOf(params);
-    const WB = intParam(params, 'wBits');
-    const AB = intParam(params, 'aBits');
+  reference: ({ M, N, K, wBits: WB, aBits: AB }, inputs) => {
     const ac = inputs.aCodes as Int32Array;
     const wc = inputs.wCodes as Int32Array;
     const sa = inputs.sa as Float32Array;
@@ -111,8 +116,8 @@ export const bitplane: KernelVariant = {
     }
     return { values, bound, boundNote: 'exact int32 plane sums; |error| ≤ γ_3·|y| from f32(acc)·sa·sw', rows: M, cols: N };
   },
-  plan(params, inputs) {
-    const { M, N, TM } = dimsOf(params);
+  plan: (cfg, inputs) => {
+    const { M, N, TM } = cfg;
     return {
       buffers: [
         { name: 'aPlanes', data: inputs.aPlanes, usage: 'storage' },
@@ -121,25 +126,12 @@ export const bitplane: KernelVariant = {
         { name: 'sw', data: inputs.sw, usage: 'storage' },
         { name: 'y', bytes: 4 * M * N, usage: 'storage' },
       ],
-      dispatches: [
-        {
-          label: `bit-plane W${intParam(params, 'wBits')}A${intParam(params, 'aBits')}`,
-          wgsl: bitplaneWgsl(params),
-          bindings: ['aPlanes', 'sa', 'wPlanes', 'sw', 'y'],
-          workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)],
-        },
-      ],
+      dispatches: [{ label: `bit-plane W${cfg.wBits}A${cfg.aBits}`, wgsl: bitplaneWgsl(cfg), bindings: BINDINGS, workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] }],
       output: { buffer: 'y', type: 'f32', count: M * N },
     };
   },
-  work(params) {
-    const { M, N, K } = dimsOf(params);
-    const WB = intParam(params, 'wBits');
-    const AB = intParam(params, 'aBits');
-    return { flops: 2 * M * N * K, bytes: (N * WB * K + M * AB * K) / 8 + 4 * (M + N) + 4 * M * N };
-  },
-  extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, intParam(params, 'wBits') + 32 / dimsOf(params).K),
-  shapeLabel(params) {
-    return `${matmulShapeLabel(params)} W${intParam(params, 'wBits')}A${intParam(params, 'aBits')}`;
-  },
-};
+  work: ({ M, N, K, wBits: WB, aBits: AB }) => ({ flops: 2 * M * N * K, bytes: (N * WB * K + M * AB * K) / 8 + 4 * (M + N) + 4 * M * N }),
+  shape: (cfg) => `${matmulShape(cfg)} W${cfg.wBits}A${cfg.aBits}`,
+  baseline: f32Baseline,
+  extras: (cfg, inputs, output) => quantizedMatmulExtras(cfg, inputs, output, cfg.wBits + 32 / cfg.K),
+});

@@ -5,12 +5,15 @@
 //   [n, n+G)          per-group scale: float32 bits (int, NF4 absmax) or the E8M0 code (MX)
 //   [n+G, n+2G)       zero points (asymmetric int only)
 // The check is bit-exact: the reference is the TS codec's output in the same layout, bound 0.
-import { ELEMENT_FORMATS, codebookThresholds, hash32, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
+import { ELEMENT_FORMATS, NF4_VALUES_F32, codebookThresholds, hash32, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
 import { computeMetrics } from '../../numerics/metrics';
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import { defineVariant } from '../define';
+import { flag, int, oneOf, paramSchema } from '../params';
 import { checkBuffers, checkDispatch } from '../schema';
-import type { DeviceCaps, KernelVariant, ParamDef, Params, ReferenceResult } from '../types';
-import { DISTRIBUTION_PARAM, OUTLIER_PARAMS, bitsOf, boolParam, dispatch1d, intParam, strParam, tensorFromParams } from './common';
-import { NF4_VALUES_F32 } from '../../numerics/formats';
+import type { Binding, DeviceCaps, Params, ReferenceResult } from '../types';
+import { OUTLIER_FIELDS, bitsOf, dispatch1d, distributionField, seededTensor, type TensorSpec } from './common';
+import type { CodecExtras } from './extras';
 import { ROUNDING_WGSL, decodeElementWgsl, encodeElementWgsl, f32Literal, nf4CodeWgsl, stochasticTableCodeWgsl } from './wgslCodec';
 
 export const CODEC_FORMATS = [
@@ -38,48 +41,63 @@ const FORMAT_LABELS: Record<CodecFormat, string> = {
   codebook4: 'Learned 4-bit codebook (k-means on the CPU, group = group size)',
 };
 
-export const CODEC_PARAMS: ParamDef[] = [
-  { key: 'format', label: 'Format', kind: 'enum', default: 'int', options: CODEC_FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] })) },
-  { key: 'bits', label: 'Integer bits (BFP: mantissa bits)', kind: 'int', default: 4, min: 2, max: 8, choices: [2, 3, 4, 5, 6, 8] },
-  { key: 'symmetric', label: 'Symmetric integer range', kind: 'bool', default: true },
-  {
-    key: 'granularity',
-    label: 'Integer scale granularity',
-    kind: 'enum',
-    default: 'group',
-    options: [
-      { value: 'tensor', label: 'per tensor' },
-      { value: 'channel', label: 'per channel (row)' },
-      { value: 'group', label: 'per group along the row' },
-    ],
-  },
-  { key: 'groupSize', label: 'Group size (integer groups, BFP blocks, codebook groups)', kind: 'int', default: 32, min: 1, max: 4096, choices: [32, 64, 128] },
-  { key: 'rows', label: 'Rows', kind: 'int', default: 64, min: 1, max: 8192, choices: [1, 16, 64, 256, 1024] },
-  { key: 'cols', label: 'Columns (row length; groups run along it)', kind: 'int', default: 256, min: 1, max: 8192, choices: [64, 256, 1024, 4096] },
-  DISTRIBUTION_PARAM,
-  ...OUTLIER_PARAMS,
-  {
-    key: 'rounding',
-    label: 'Rounding',
-    kind: 'enum',
-    default: 'nearest-even',
-    options: [
-      { value: 'nearest-even', label: 'nearest, ties to even' },
-      { value: 'stochastic', label: 'stochastic (seeded; NF4 / codebook: between the two bracketing entries)' },
-    ],
-  },
-  { key: 'srSeed', label: 'Stochastic rounding seed', kind: 'int', default: 1, min: 0, max: 2147483647 },
-  {
-    key: 'stage',
-    label: 'Output checked',
-    kind: 'enum',
-    default: 'codes',
-    options: [
-      { value: 'codes', label: 'quantize: codes, scales and zero points (u32)' },
-      { value: 'roundtrip', label: 'quantize then dequantize on the GPU: float32 values' },
-    ],
-  },
-];
+const schema = paramSchema({
+  format: oneOf<CodecFormat>(
+    'Format',
+    'int',
+    CODEC_FORMATS.map((f): [CodecFormat, string] => [f, FORMAT_LABELS[f]]),
+  ),
+  bits: int('Integer bits (BFP: mantissa bits)', 4, 2, 8, { choices: [2, 3, 4, 5, 6, 8] }),
+  symmetric: flag('Symmetric integer range', true),
+  granularity: oneOf('Integer scale granularity', 'group', [
+    ['tensor', 'per tensor'],
+    ['channel', 'per channel (row)'],
+    ['group', 'per group along the row'],
+  ]),
+  groupSize: int('Group size (integer groups, BFP blocks, codebook groups)', 32, 1, 4096, { choices: [32, 64, 128] }),
+  rows: int('Rows', 64, 1, 8192, { choices: [1, 16, 64, 256, 1024] }),
+  // Up to 16 384 so that one row can hold every f16 probe value; rows × columns is limited below.
+  cols: int('Columns (row length; groups run along it)', 256, 1, 16384, { choices: [64, 256, 1024, 4096] }),
+  dist: distributionField(),
+  ...OUTLIER_FIELDS,
+  rounding: oneOf('Rounding', 'nearest-even', [
+    ['nearest-even', 'nearest, ties to even'],
+    ['stochastic', 'stochastic (seeded; NF4 / codebook: between the two bracketing entries)'],
+  ]),
+  srSeed: int('Stochastic rounding seed', 1, 0, 2147483647),
+  stage: oneOf('Output checked', 'codes', [
+    ['codes', 'quantize: codes, scales and zero points (u32)'],
+    ['roundtrip', 'quantize then dequantize on the GPU: float32 values'],
+  ]),
+});
+
+/** The quantization a codec run performs: what the GPU passes and the TS codec both read. */
+export interface CodecScheme {
+  format: CodecFormat;
+  bits: number;
+  symmetric: boolean;
+  granularity: 'tensor' | 'channel' | 'group';
+  groupSize: number;
+  rows: number;
+  cols: number;
+  rounding: 'nearest-even' | 'stochastic';
+  srSeed: number;
+}
+
+export interface CodecConfig extends CodecScheme, TensorSpec {
+  stage: 'codes' | 'roundtrip';
+  layout: CodecLayout;
+  scheme: QuantScheme;
+}
+
+function codecConfigOf(v: ReturnType<typeof schema.read>): CodecConfig {
+  return { ...v, layout: codecLayout(v), scheme: schemeOf(v) };
+}
+
+/** The typed configuration of validated codec parameters (tests and tools that drive the passes directly). */
+export function codecConfig(params: Params): CodecConfig {
+  return codecConfigOf(schema.read(params));
+}
 
 export interface CodecLayout {
   format: CodecFormat;
@@ -96,50 +114,39 @@ export interface CodecLayout {
   outputCount: number;
 }
 
-export function schemeOf(params: Params): QuantScheme {
-  const rounding = params.rounding === 'stochastic' ? ('stochastic' as const) : ('nearest-even' as const);
-  return { ...baseScheme(params), rounding, seed: typeof params.srSeed === 'number' ? params.srSeed : 1 };
+/** The TS codec's scheme for this quantization. */
+export function schemeOf(c: CodecScheme): QuantScheme {
+  return { ...baseScheme(c), rounding: c.rounding, seed: c.srSeed };
 }
 
-function baseScheme(params: Params): QuantScheme {
-  const format = strParam(params, 'format') as CodecFormat;
-  if (format === 'int') {
-    return {
-      format: 'int',
-      bits: intParam(params, 'bits'),
-      symmetric: boolParam(params, 'symmetric'),
-      granularity: strParam(params, 'granularity') as 'tensor' | 'channel' | 'group',
-      groupSize: intParam(params, 'groupSize'),
-      shape: [intParam(params, 'rows'), intParam(params, 'cols')],
-    };
-  }
-  if (format === 'codebook4') return { format, groupSize: intParam(params, 'groupSize'), shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
-  if (format === 'bfp') return { format, bits: intParam(params, 'bits'), blockSize: intParam(params, 'groupSize'), shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
-  return { format, shape: [intParam(params, 'rows'), intParam(params, 'cols')] };
+function baseScheme(c: CodecScheme): QuantScheme {
+  const { format } = c;
+  const shape: [number, number] = [c.rows, c.cols];
+  if (format === 'int') return { format, bits: c.bits, symmetric: c.symmetric, granularity: c.granularity, groupSize: c.groupSize, shape };
+  if (format === 'codebook4') return { format, groupSize: c.groupSize, shape };
+  if (format === 'bfp') return { format, bits: c.bits, blockSize: c.groupSize, shape };
+  return { format, shape };
 }
 
-export function codecLayout(params: Params): CodecLayout {
-  const format = strParam(params, 'format') as CodecFormat;
-  const rows = intParam(params, 'rows');
-  const cols = intParam(params, 'cols');
+export function codecLayout(c: CodecScheme): CodecLayout {
+  const { format, rows, cols } = c;
   const n = rows * cols;
   let groupRows = 1;
   let groupCols = n;
   let groupSize = 0;
   if (format === 'int') {
-    const g = strParam(params, 'granularity');
-    if (g === 'tensor') groupSize = n;
+    if (c.granularity === 'tensor') groupSize = n;
     else {
       groupRows = rows;
       groupCols = cols;
-      groupSize = g === 'channel' ? cols : intParam(params, 'groupSize');
+      groupSize = c.granularity === 'channel' ? cols : c.groupSize;
     }
   } else if (format === 'nf4') groupSize = 64;
-  else if (format === 'bfp' || format === 'codebook4') groupSize = intParam(params, 'groupSize');
+  else if (format === 'bfp' || format === 'codebook4') groupSize = c.groupSize;
   else if (format.startsWith('mx')) groupSize = 32;
   const hasScales = groupSize > 0;
   const groups = hasScales ? groupRows * Math.ceil(groupCols / groupSize) : 0;
-  const hasZeroPoints = format === 'int' && !boolParam(params, 'symmetric');
+  const hasZeroPoints = format === 'int' && !c.symmetric;
   return { format, n, rows, cols, groupRows, groupCols, groupSize, groups, hasScales, hasZeroPoints, outputCount: n + groups * (hasZeroPoints ? 2 : 1) };
 }
 
@@ -159,9 +166,7 @@ export function expectedCodecOutput(layout: CodecLayout, q: QuantResult): Uint32
 // ---- WGSL --------------------------------------------------------------------------------------
 
 const CODEBOOK_CODE_WGSL = /* wgsl */ `
-// The learned table (fitted on the CPU): 15 float32 midpoints, then the 16 entries.
-@group(0) @binding(2) var<storage, read> table : array<f32, 31>;
-
+// The learned table (fitted on the CPU, bound as \`table\`): 15 float32 midpoints, then the 16 entries.
 fn codebook_code(v : f32) -> u32 {
   var code = 0u;
   for (var t = 0u; t < 15u; t++) {
@@ -172,8 +177,8 @@ fn codebook_code(v : f32) -> u32 {
 `;
 
 /** The 15 midpoints and 16 entries of the codebook the TS codec learns for these inputs. */
-export function codebookTable(params: Params, x: Float32Array): Float32Array {
-  const q = quantize(x, schemeOf(params));
+export function codebookTable(c: CodecScheme, x: Float32Array): Float32Array {
+  const q = quantize(x, schemeOf(c));
   const table = new Float32Array(31);
   table.set(codebookThresholds(q.codebook!), 0);
   table.set(q.codebook!, 15);
@@ -224,10 +229,10 @@ fn floor_log2_bits(bits : u32) -> i32 {
 }
 `;
 
-function scalesPassWgsl(layout: CodecLayout, params: Params): string {
+function scalesPassWgsl(layout: CodecLayout, c: CodecScheme): string {
   const f = layout.format;
   if (f === 'int') {
-    const bits = intParam(params, 'bits');
+    const bits = c.bits;
     if (!layout.hasZeroPoints) {
       const qmax = 2 ** (bits - 1) - 1;
       return GROUP_AMAX_WGSL + scalesKernel(
@@ -269,7 +274,7 @@ function scalesPassWgsl(layout: CodecLayout, params: Params): string {
     );
   }
   if (f === 'bfp') {
-    const m = intParam(params, 'bits');
+    const m = c.bits;
     return GROUP_AMAX_WGSL + scalesKernel(
       `// Block floating point: shared exponent e = floor(log2(amax)) − ${m - 1}, so amax / 2^e ∈ [2^${m - 1}, 2^${m});
 // stored as e + 127 (not clamped: it is an int here); all-zero blocks use e = −126; NaN/Inf → 255.`,
@@ -299,7 +304,7 @@ function scalesPassWgsl(layout: CodecLayout, params: Params): string {
   );
 }
 
-function codesPassWgsl(layout: CodecLayout, params: Params): string {
+function codesPassWgsl(layout: CodecLayout, c: CodecScheme): string {
   const f = layout.format;
   const head = /* wgsl */ `
 @compute @workgroup_size(64)
@@ -309,7 +314,7 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
     return;
   }
   let b = x[i];`;
-  const sr = params.rounding === 'stochastic';
+  const sr = c.rounding === 'stochastic';
   const h = sr ? ', sr_bits(i)' : '';
   if (isElementFormat(f)) return `${head}\n  out[i] = encode_${f}(b, 0${h});\n}\n`;
   const elem = mxElementFormat(f);
@@ -326,7 +331,7 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
   }
   if (f === 'mxint8' || f === 'bfp') {
     // MXINT8: unit 2^(X − 6) (six fraction bits), |code| ≤ 127. BFP: unit 2^e, |code| ≤ 2^m − 1.
-    const maxCode = f === 'mxint8' ? 127 : 2 ** intParam(params, 'bits') - 1;
+    const maxCode = f === 'mxint8' ? 127 : 2 ** c.bits - 1;
     const unitExp = f === 'mxint8' ? 'i32(code) - 127 - 6' : 'i32(code) - 127';
     return `${head}
   let code = out[N + group_of(i)];
@@ -374,7 +379,7 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
 `;
   }
   // Integer.
-  const bits = intParam(params, 'bits');
+  const bits = c.bits;
   const sym = !layout.hasZeroPoints;
   const lo = sym ? -(2 ** (bits - 1) - 1) : 0;
   const hi = sym ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
@@ -404,12 +409,43 @@ ${
 `;
 }
 
-export function codecWgsl(params: Params, stride: number): string {
-  const layout = codecLayout(params);
+/** Which plan buffers the quantize and dequantize shaders' bindings name. */
+export interface CodecBuffers {
+  x: string;
+  out: string;
+}
+
+const CODEC_BUFFERS: CodecBuffers = { x: 'x', out: 'out' };
+
+const TABLE_BINDING = readOnly('table', 'array<f32, 31>', 'the learned codebook: 15 midpoints, then the 16 entries');
+
+/**
+ * The quantize shader's bindings: input bits, output, and the codebook's table. The scales pass
+ * uses the first two only (a dispatch binds what its entry point uses).
+ */
+export function quantizeBindings(layout: CodecLayout, buffers = CODEC_BUFFERS): Binding[] {
+  return [
+    readOnly('x', 'array<u32>', 'float32 bit patterns of the input', buffers.x),
+    readWrite('out', 'array<u32>', 'codes, then scales, then zero points', buffers.out),
+    ...(layout.format === 'codebook4' ? [TABLE_BINDING] : []),
+  ];
+}
+
+/** The dequantize shader's bindings: the quantize pass's output in, float32 values out. */
+export function dequantBindings(layout: CodecLayout, buffers = CODEC_BUFFERS): Binding[] {
+  return [
+    readOnly('codes', 'array<u32>', 'codes, then scales, then zero points', buffers.out),
+    readWrite('deq', 'array<f32>', 'the dequantized values'),
+    ...(layout.format === 'codebook4' ? [TABLE_BINDING] : []),
+  ];
+}
+
+export function codecWgsl(c: CodecScheme, stride: number): string {
+  const layout = codecLayout(c);
   const f = layout.format;
   const elem = isElementFormat(f) ? f : mxElementFormat(f);
   const gpr = layout.hasScales ? Math.ceil(layout.groupCols / layout.groupSize) : 1;
-  const stochastic = params.rounding === 'stochastic';
+  const stochastic = c.rounding === 'stochastic';
   const tableFormat = f === 'nf4' || f === 'codebook4';
   return /* wgsl */ `// Quantize ${f}${stochastic ? ' with stochastic rounding' : ''} (bit-exact with formats.ts). Inputs are float32 bit patterns.
 const N = ${layout.n}u;      // elements
@@ -419,8 +455,7 @@ const GS = ${Math.max(1, layout.groupSize)}u;      // group size along the row
 const GPR = ${gpr}u;    // groups per row
 const STRIDE = ${stride}u; // invocations per row of the 2-D dispatch
 
-@group(0) @binding(0) var<storage, read> x : array<u32>;
-@group(0) @binding(1) var<storage, read_write> out : array<u32>;
+${declareBindings(quantizeBindings(layout))}
 
 // Element range [start, end) of group g: groups run along rows; the last one of a row may be short.
 fn group_range(g : u32) -> vec2u {
@@ -433,7 +468,7 @@ fn group_of(i : u32) -> u32 {
   return (i / COLS) * GPR + (i % COLS) / GS;
 }
 ${ROUNDING_WGSL}${stochastic ? `
-const SEED_HASH = 0x${hash32(typeof params.srSeed === 'number' ? params.srSeed : 1).toString(16)}u; // hash32(seed)
+const SEED_HASH = 0x${hash32(c.srSeed).toString(16)}u; // hash32(seed)
 
 // 24 random bits for element i (formats.ts stochasticUnit).
 fn sr_bits(i : u32) -> u32 {
@@ -441,26 +476,34 @@ fn sr_bits(i : u32) -> u32 {
 }
 ` : ''}${elem ? encodeElementWgsl(elem, stochastic) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${
     stochastic && tableFormat ? stochasticTableCodeWgsl(f === 'nf4' ? 'nf4' : 'table') : ''
-  }${layout.hasScales ? scalesPassWgsl(layout, params) : ''}${codesPassWgsl(layout, params)}`;
+  }${layout.hasScales ? scalesPassWgsl(layout, c) : ''}${codesPassWgsl(layout, c)}`;
 }
 
 /**
  * The quantize kernel's source and the two passes' grids. Both passes index element/group
  * i = gid.x + gid.y·STRIDE with one STRIDE, so wide dispatches fold into 2-D the same way.
  */
-export function codecPasses(params: Params, caps: DeviceCaps) {
-  const layout = codecLayout(params);
+export function codecPasses(c: CodecScheme, caps: DeviceCaps, buffers = CODEC_BUFFERS) {
+  const layout = codecLayout(c);
   const wx = Math.min(caps.limits.maxComputeWorkgroupsPerDimension, Math.ceil(Math.max(layout.n, layout.groups, 1) / 64));
   const workgroupsFor = (count: number): [number, number] => {
     const total = Math.max(1, Math.ceil(count / 64));
     return [Math.min(wx, total), Math.ceil(total / wx)];
   };
-  return { wgsl: codecWgsl(params, 64 * wx), wx, codeWorkgroups: workgroupsFor(layout.n), scaleWorkgroups: workgroupsFor(layout.groups) };
+  const bindings = quantizeBindings(layout, buffers);
+  return {
+    wgsl: codecWgsl(c, 64 * wx),
+    wx,
+    codeWorkgroups: workgroupsFor(layout.n),
+    scaleWorkgroups: workgroupsFor(layout.groups),
+    codeBindings: bindings,
+    scaleBindings: bindings.slice(0, 2),
+  };
 }
 
 /** The dequantize pass: codes (and scales) in, float32 values out, exactly as formats.ts decodes. */
-export function dequantWgsl(params: Params, stride: number): string {
-  const layout = codecLayout(params);
+export function dequantWgsl(c: CodecScheme, stride: number): string {
+  const layout = codecLayout(c);
   const f = layout.format;
   const elem = isElementFormat(f) ? f : mxElementFormat(f);
   const gpr = layout.hasScales ? Math.ceil(layout.groupCols / layout.groupSize) : 1;
@@ -496,9 +539,8 @@ const GS = ${Math.max(1, layout.groupSize)}u;
 const GPR = ${gpr}u;
 const STRIDE = ${stride}u;
 
-@group(0) @binding(0) var<storage, read> codes : array<u32>; // codes, then scales, then zero points
-@group(0) @binding(1) var<storage, read_write> deq : array<f32>;
-${f === 'codebook4' ? '@group(0) @binding(2) var<storage, read> table : array<f32, 31>; // midpoints, then entries\n' : ''}${nf4Table}
+${declareBindings(dequantBindings(layout))}
+${nf4Table}
 fn group_of(i : u32) -> u32 {
   return (i / COLS) * GPR + (i % COLS) / GS;
 }
@@ -526,34 +568,31 @@ function histogram(values: ArrayLike<number>, bins: number, lo: number, hi: numb
   return counts;
 }
 
-export const codec: KernelVariant = {
+export const codec = defineVariant({
   family: 'quant',
   id: 'codec',
   label: 'Quantize on the GPU (bit-exact codec)',
   summary:
     'Quantizes a seeded tensor on the GPU into integer, FP8/FP6/FP4, bf16/f16, MX or NF4 codes with integer-only rounding; every code and scale must equal the TypeScript codec.',
-  params: CODEC_PARAMS,
-  checkLimits(params, caps) {
-    const layout = codecLayout(params);
+  schema,
+  config: codecConfigOf,
+  limits: ({ layout, granularity }, caps) => {
     const problems: string[] = [];
     if (layout.n > 1 << 24) problems.push(`rows × columns = ${layout.n} exceeds the 16 777 216 elements this lab supports`);
     if (layout.format === 'codebook4' && layout.n > 1 << 18) {
       problems.push('the codebook is fitted by k-means on the CPU: keep rows × columns ≤ 262 144 for it');
     }
-    if (layout.format === 'int' && strParam(params, 'granularity') === 'tensor' && layout.n > 1 << 20) {
+    if (layout.format === 'int' && granularity === 'tensor' && layout.n > 1 << 20) {
       problems.push('per-tensor scale is found by one invocation: keep rows × columns ≤ 1 048 576');
     }
     problems.push(...checkDispatch(caps, dispatch1d(layout.n, caps.limits.maxComputeWorkgroupsPerDimension)));
     problems.push(...checkBuffers(caps, [['x', 4 * layout.n], ['out', 4 * layout.outputCount]]));
     return problems;
   },
-  makeInputs(params, seed) {
-    return { x: tensorFromParams(params, seed, intParam(params, 'rows'), intParam(params, 'cols')) };
-  },
-  reference(params, inputs): ReferenceResult {
-    const layout = codecLayout(params);
-    const q = quantize(inputs.x as Float32Array, schemeOf(params));
-    if (strParam(params, 'stage') === 'roundtrip') {
+  inputs: (cfg, seed) => ({ x: seededTensor(cfg, seed, cfg.rows, cfg.cols) }),
+  reference: ({ layout, scheme, stage }, inputs): ReferenceResult => {
+    const q = quantize(inputs.x as Float32Array, scheme);
+    if (stage === 'roundtrip') {
       return {
         values: Float64Array.from(q.dequantized),
         bound: new Float64Array(layout.n),
@@ -571,39 +610,31 @@ export const codec: KernelVariant = {
       cols: expected.length,
     };
   },
-  plan(params, inputs, caps) {
-    const layout = codecLayout(params);
-    const { wgsl, wx, codeWorkgroups, scaleWorkgroups } = codecPasses(params, caps);
-    const roundtrip = strParam(params, 'stage') === 'roundtrip';
-    const table = layout.format === 'codebook4' ? ['table'] : [];
+  plan: (cfg, inputs, caps) => {
+    const { layout } = cfg;
+    const passes = codecPasses(cfg, caps);
+    const roundtrip = cfg.stage === 'roundtrip';
     return {
       buffers: [
         { name: 'x', data: bitsOf(inputs.x as Float32Array), usage: 'storage' },
         { name: 'out', bytes: 4 * layout.outputCount, usage: 'storage' },
         ...(roundtrip ? [{ name: 'deq', bytes: 4 * layout.n, usage: 'storage' as const }] : []),
-        ...(layout.format === 'codebook4' ? [{ name: 'table', data: codebookTable(params, inputs.x as Float32Array), usage: 'storage' as const }] : []),
+        ...(layout.format === 'codebook4' ? [{ name: 'table', data: codebookTable(cfg, inputs.x as Float32Array), usage: 'storage' as const }] : []),
       ],
       dispatches: [
-        ...(layout.hasScales ? [{ label: `quantize ${layout.format}: scales`, wgsl, entryPoint: 'scales', bindings: ['x', 'out'], workgroups: scaleWorkgroups }] : []),
-        { label: `quantize ${layout.format}: codes`, wgsl, entryPoint: 'codes', bindings: ['x', 'out', ...table], workgroups: codeWorkgroups },
-        ...(roundtrip ? [{ label: `dequantize ${layout.format}`, wgsl: dequantWgsl(params, 64 * wx), bindings: ['out', 'deq', ...table], workgroups: codeWorkgroups }] : []),
+        ...(layout.hasScales ? [{ label: `quantize ${layout.format}: scales`, wgsl: passes.wgsl, entryPoint: 'scales', bindings: passes.scaleBindings, workgroups: passes.scaleWorkgroups }] : []),
+        { label: `quantize ${layout.format}: codes`, wgsl: passes.wgsl, entryPoint: 'codes', bindings: passes.codeBindings, workgroups: passes.codeWorkgroups },
+        ...(roundtrip ? [{ label: `dequantize ${layout.format}`, wgsl: dequantWgsl(cfg, 64 * passes.wx), bindings: dequantBindings(layout), workgroups: passes.codeWorkgroups }] : []),
       ],
       output: roundtrip ? { buffer: 'deq', type: 'f32' as const, count: layout.n } : { buffer: 'out', type: 'u32' as const, count: layout.outputCount },
     };
   },
-  work(params) {
-    const layout = codecLayout(params);
-    return { flops: layout.n, bytes: 4 * layout.n + 4 * layout.outputCount };
-  },
-  shapeLabel(params) {
-    return `${intParam(params, 'rows')}×${intParam(params, 'cols')} ${strParam(params, 'format')}`;
-  },
-  extras(params, inputs, output) {
+  work: ({ layout }) => ({ flops: layout.n, bytes: 4 * layout.n + 4 * layout.outputCount }),
+  shape: (cfg) => `${cfg.rows}×${cfg.cols} ${cfg.format}`,
+  extras: ({ layout, scheme, stage }, inputs, output): CodecExtras => {
     const x = inputs.x as Float32Array;
-    const q = quantize(x, schemeOf(params));
-    const layout = codecLayout(params);
-    const roundtrip = strParam(params, 'stage') === 'roundtrip';
-    const expected = roundtrip ? q.dequantized : expectedCodecOutput(layout, q);
+    const q = quantize(x, scheme);
+    const expected = stage === 'roundtrip' ? q.dequantized : expectedCodecOutput(layout, q);
     let mismatches = 0;
     for (let i = 0; i < expected.length; i++) if (!Object.is(expected[i], output[i]) && !(Number.isNaN(expected[i]) && Number.isNaN(output[i]))) mismatches++;
     let lo = Infinity;
@@ -612,8 +643,9 @@ export const codec: KernelVariant = {
     const m = computeMetrics(q.dequantized, Float64Array.from(x));
     const scales = q.scales ? [...q.scales.slice(0, 4096)] : [];
     return {
-      kind: 'codec',
-      scheme: schemeOf(params),
+      family: 'quant',
+      kind: 'tensor',
+      scheme,
       bitsPerValue: q.bitsPerValue,
       mismatches,
       sqnrDb: m.sqnrDb,
@@ -626,5 +658,4 @@ export const codec: KernelVariant = {
       bytes: { original: 4 * x.length, quantized: Math.ceil((q.bitsPerValue * x.length) / 8) },
     };
   },
-};
-
+});

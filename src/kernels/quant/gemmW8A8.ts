@@ -7,13 +7,16 @@
 // Activations change with every token, so by default they are quantized on the GPU inside the
 // timed run, by the codec's bit-exact int8 per-row kernels (codec.ts) and a packing pass; the
 // weights are quantized once, ahead of time, on the host. 'actQuant: host' times the matmul alone.
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { quantize } from '../../numerics/formats';
 import { gamma } from '../../numerics/metrics';
+import { packBytes } from '../../numerics/packing';
+import { defineVariant, type Inputs } from '../define';
+import { oneOf, paramSchema } from '../params';
 import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { bitsOf, dispatch1d, strParam } from './common';
-import { codecLayout, codecPasses } from './codec';
-import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel, quantizedMatmulExtras } from './wmatmul';
+import { bitsOf, dispatch1d } from './common';
+import { codecLayout, codecPasses, type CodecScheme } from './codec';
+import { QUANT_MATMUL_FIELDS, WG, f32Baseline, makeActivationsAndWeights, matmulConfig, matmulShape, quantizedMatmulExtras, type QuantMatmulConfig } from './wmatmul';
 
 export const PACKED_DOT_FEATURE = 'packed_4x8_integer_dot_product';
 
@@ -24,16 +27,40 @@ export function packedDotKnownMissing(): boolean {
   return features !== undefined && !features.has(PACKED_DOT_FEATURE);
 }
 
-/** Packs int8 values (row-major, rows of length k, k a multiple of 4) 4 per u32, byte j = element 4w+j. */
-export function packInt8(codes: ArrayLike<number>, count: number): Uint32Array {
-  const words = new Uint32Array(Math.ceil(count / 4));
-  for (let i = 0; i < count; i++) words[i >> 2] |= (codes[i] & 0xff) << (8 * (i & 3));
-  return words;
+const schema = paramSchema({
+  ...QUANT_MATMUL_FIELDS,
+  dot: oneOf('Integer dot product', 'builtin', [
+    ['builtin', 'dot4I8Packed builtin (needs packed_4x8_integer_dot_product)'],
+    ['manual', 'manual: shift and sign-extend each byte'],
+  ]),
+  actQuant: oneOf('Activation quantization', 'gpu', [
+    ['gpu', 'on the GPU, inside the timed run (as at inference)'],
+    ['host', 'ahead of time on the host (times the integer matmul alone)'],
+  ]),
+});
+
+interface W8A8Config extends QuantMatmulConfig {
+  dot: 'builtin' | 'manual';
+  actQuant: 'gpu' | 'host';
 }
 
-export function gemmW8A8Wgsl(params: Params): string {
-  const { M, N, K, TM } = dimsOf(params);
-  const builtin = strParam(params, 'dot') === 'builtin';
+const MATMUL_BINDINGS = [
+  readOnly('xq', 'array<u32>', 'M×K/4 packed int8 activations'),
+  readOnly('sx', 'array<f32>', 'M row scales'),
+  readOnly('wq', 'array<u32>', 'N×K/4 packed int8 weights'),
+  readOnly('sw', 'array<f32>', 'N channel scales'),
+  readWrite('y', 'array<f32>', 'M×N'),
+];
+
+const PACK_BINDINGS = [
+  readOnly('q', 'array<u32>', 'codes (i32 bits), then scales (f32 bits)', 'xCodes'),
+  readWrite('xq', 'array<u32>', 'M×K/4 packed int8 activations'),
+  readWrite('sx', 'array<f32>', 'M row scales'),
+];
+
+export function gemmW8A8Wgsl(cfg: W8A8Config): string {
+  const { M, N, K, TM } = cfg;
+  const builtin = cfg.dot === 'builtin';
   const dot = builtin ? 'dot4I8Packed(a, b)' : 'dot_i8x4(a, b)';
   const manual = builtin
     ? ''
@@ -54,11 +81,7 @@ const N = ${N}u;
 const WORDS = ${K / 4}u; // 4 int8 per u32 along K
 const TM = ${TM}u;
 
-@group(0) @binding(0) var<storage, read> xq : array<u32>;  // M×K/4 packed int8 activations
-@group(0) @binding(1) var<storage, read> sx : array<f32>;  // M row scales
-@group(0) @binding(2) var<storage, read> wq : array<u32>;  // N×K/4 packed int8 weights
-@group(0) @binding(3) var<storage, read> sw : array<f32>;  // N channel scales
-@group(0) @binding(4) var<storage, read_write> y : array<f32>;
+${declareBindings(MATMUL_BINDINGS)}
 ${manual}
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid : vec3u) {
@@ -85,9 +108,8 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 `;
 }
 
-/** The codec parameters of the activations' quantization: int8, symmetric, one scale per row. */
-function activationCodecParams(params: Params): Params {
-  const { M, K } = dimsOf(params);
+/** The codec scheme of the activations' quantization: int8, symmetric, one scale per row. */
+function activationScheme({ M, K }: W8A8Config): CodecScheme {
   return { format: 'int', bits: 8, symmetric: true, granularity: 'channel', groupSize: K, rows: M, cols: K, rounding: 'nearest-even', srSeed: 1 };
 }
 
@@ -98,9 +120,7 @@ const WORDS = ${(M * K) / 4}u;
 const M = ${M}u;
 const STRIDE = ${stride}u; // invocations per row of the 2-D dispatch
 
-@group(0) @binding(0) var<storage, read> q : array<u32>; // codes (i32 bits), then scales (f32 bits)
-@group(0) @binding(1) var<storage, read_write> xq : array<u32>;
-@group(0) @binding(2) var<storage, read_write> sx : array<f32>;
+${declareBindings(PACK_BINDINGS)}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid : vec3u) {
@@ -116,38 +136,17 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 `;
 }
 
-export const gemmW8A8: KernelVariant = {
+export const gemmW8A8 = defineVariant({
   family: 'quant',
   id: 'gemm-w8a8',
   label: 'Matmul, int8 weights and activations (W8A8, dot4I8Packed)',
   summary: 'Activations quantized per row and weights per channel to int8, multiplied four bytes at a time with the packed integer dot product; exact integer sums, one float scale at the end.',
-  params: [
-    ...MATMUL_SHAPE_PARAMS.filter((p) => p.key !== 'strategy'),
-    {
-      key: 'dot',
-      label: 'Integer dot product',
-      kind: 'enum',
-      default: 'builtin',
-      options: [
-        { value: 'builtin', label: 'dot4I8Packed builtin (needs packed_4x8_integer_dot_product)' },
-        { value: 'manual', label: 'manual: shift and sign-extend each byte' },
-      ],
-    },
-    {
-      key: 'actQuant',
-      label: 'Activation quantization',
-      kind: 'enum',
-      default: 'gpu',
-      options: [
-        { value: 'gpu', label: 'on the GPU, inside the timed run (as at inference)' },
-        { value: 'host', label: 'ahead of time on the host (times the integer matmul alone)' },
-      ],
-    },
-  ],
-  checkLimits(params, caps) {
-    const { M, N, K, TM } = dimsOf(params);
+  schema,
+  config: (v): W8A8Config => matmulConfig(v),
+  limits: (cfg, caps) => {
+    const { M, N, K, TM } = cfg;
     const problems: string[] = [];
-    if (strParam(params, 'dot') === 'builtin' && packedDotKnownMissing()) {
+    if (cfg.dot === 'builtin' && packedDotKnownMissing()) {
       problems.push(`this browser's WGSL lacks the language feature ${PACKED_DOT_FEATURE} (dot4I8Packed); choose the manual dot product`);
     }
     if (K % 4 !== 0) problems.push(`K = ${K} must be a multiple of 4 (4 int8 per packed word)`);
@@ -157,9 +156,9 @@ export const gemmW8A8: KernelVariant = {
     problems.push(...checkBuffers(caps, [['X int8', M * K], ['W int8', N * K], ['Y', 4 * M * N]]));
     return problems;
   },
-  makeInputs(params, seed) {
-    const { M, N, K } = dimsOf(params);
-    const { x, w } = makeActivationsAndWeights(params, seed);
+  inputs: (cfg, seed): Inputs => {
+    const { M, N, K } = cfg;
+    const { x, w } = makeActivationsAndWeights(cfg, seed);
     const qx = quantize(x, { format: 'int', bits: 8, granularity: 'channel', shape: [M, K] });
     const qw = quantize(w, { format: 'int', bits: 8, granularity: 'channel', shape: [N, K] });
     return {
@@ -169,12 +168,11 @@ export const gemmW8A8: KernelVariant = {
       wCodes: qw.codes,
       sx: qx.scales!,
       sw: qw.scales!,
-      xq: packInt8(qx.codes, M * K),
-      wq: packInt8(qw.codes, N * K),
+      xq: packBytes(qx.codes, M * K),
+      wq: packBytes(qw.codes, N * K),
     };
   },
-  reference(params, inputs) {
-    const { M, N, K } = dimsOf(params);
+  reference: ({ M, N, K }, inputs) => {
     const xc = inputs.xCodes as Int32Array;
     const wc = inputs.wCodes as Int32Array;
     const sx = inputs.sx as Float32Array;
@@ -194,22 +192,22 @@ export const gemmW8A8: KernelVariant = {
     }
     return { values, bound, boundNote: 'exact int32 sum of int8 products; |error| ≤ γ_3·|y| from f32(acc)·sx·sw', rows: M, cols: N };
   },
-  plan(params, inputs, caps) {
-    const { M, N, K, TM } = dimsOf(params);
-    const matmul = { label: `matmul W8A8 (${strParam(params, 'dot')})`, wgsl: gemmW8A8Wgsl(params), bindings: ['xq', 'sx', 'wq', 'sw', 'y'], workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] as [number, number] };
+  plan: (cfg, inputs, caps) => {
+    const { M, N, K, TM } = cfg;
+    const matmul = { label: `matmul W8A8 (${cfg.dot})`, wgsl: gemmW8A8Wgsl(cfg), bindings: MATMUL_BINDINGS, workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] as [number, number] };
     const weights = [
       { name: 'wq', data: inputs.wq, usage: 'storage' as const },
       { name: 'sw', data: inputs.sw, usage: 'storage' as const },
       { name: 'y', bytes: 4 * M * N, usage: 'storage' as const },
     ];
     const output = { buffer: 'y', type: 'f32' as const, count: M * N };
-    if (strParam(params, 'actQuant') === 'host') {
+    if (cfg.actQuant === 'host') {
       return { buffers: [{ name: 'xq', data: inputs.xq, usage: 'storage' }, { name: 'sx', data: inputs.sx, usage: 'storage' }, ...weights], dispatches: [matmul], output };
     }
     // Quantize X per row on the GPU (codec scales pass, codes pass), pack, then multiply.
-    const codecParams = activationCodecParams(params);
-    const layout = codecLayout(codecParams);
-    const codec = codecPasses(codecParams, caps);
+    const scheme = activationScheme(cfg);
+    const layout = codecLayout(scheme);
+    const codec = codecPasses(scheme, caps, { x: 'x', out: 'xCodes' });
     const packGroups = dispatch1d(Math.max((M * K) / 4, M), caps.limits.maxComputeWorkgroupsPerDimension);
     return {
       buffers: [
@@ -220,20 +218,20 @@ export const gemmW8A8: KernelVariant = {
         ...weights,
       ],
       dispatches: [
-        { label: 'quantize activations: row scales', wgsl: codec.wgsl, entryPoint: 'scales', bindings: ['x', 'xCodes'], workgroups: codec.scaleWorkgroups },
-        { label: 'quantize activations: int8 codes', wgsl: codec.wgsl, entryPoint: 'codes', bindings: ['x', 'xCodes'], workgroups: codec.codeWorkgroups },
-        { label: 'pack activations', wgsl: packActivationsWgsl(M, K, 64 * packGroups[0]), bindings: ['xCodes', 'xq', 'sx'], workgroups: packGroups },
+        { label: 'quantize activations: row scales', wgsl: codec.wgsl, entryPoint: 'scales', bindings: codec.scaleBindings, workgroups: codec.scaleWorkgroups },
+        { label: 'quantize activations: int8 codes', wgsl: codec.wgsl, entryPoint: 'codes', bindings: codec.codeBindings, workgroups: codec.codeWorkgroups },
+        { label: 'pack activations', wgsl: packActivationsWgsl(M, K, 64 * packGroups[0]), bindings: PACK_BINDINGS, workgroups: packGroups },
         matmul,
       ],
       output,
     };
   },
-  work(params) {
-    const { M, N, K } = dimsOf(params);
+  work: ({ M, N, K, actQuant }) => {
     // With GPU activation quantization, X is also read as f32 (twice) and its codes written and read.
-    const activationBytes = params.actQuant === 'host' ? M * K : 2 * 4 * M * K + 2 * 4 * M * K + M * K;
+    const activationBytes = actQuant === 'host' ? M * K : 2 * 4 * M * K + 2 * 4 * M * K + M * K;
     return { flops: 2 * M * N * K, bytes: activationBytes + N * K + 4 * (M + N) + 4 * M * N };
   },
-  shapeLabel: matmulShapeLabel,
-  extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, 8 + 32 / dimsOf(params).K),
-};
+  shape: matmulShape,
+  baseline: f32Baseline,
+  extras: (cfg, inputs, output) => quantizedMatmulExtras(cfg, inputs, output, 8 + 32 / cfg.K),
+});

@@ -8,12 +8,15 @@
 // Operands are rounded after a per-tensor power-of-two scale (see roundTo).
 import { ELEMENT_FORMATS, decodeElement, encodeElement, floorLog2, type ElementFormat } from '../../numerics/formats';
 import { computeMetrics, gamma } from '../../numerics/metrics';
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import { defineVariant, type Inputs } from '../define';
+import { oneOf, paramSchema } from '../params';
 import { checkBuffers, checkDispatch } from '../schema';
-import type { KernelVariant, ParamDef, Params } from '../types';
-import { strParam } from './common';
-import { WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel, MATMUL_SHAPE_PARAMS } from './wmatmul';
+import type { ErrorFigures, LmulExtras, LmulSkipped } from './extras';
+import { QUANT_MATMUL_FIELDS, WG, f32Baseline, makeActivationsAndWeights, matmulConfig, matmulShape, type QuantMatmulConfig } from './wmatmul';
 
 const LMUL_FORMATS = ['bf16', 'f16', 'e4m3', 'e5m2'] as const;
+type LmulFormat = (typeof LMUL_FORMATS)[number];
 
 export function lmulOffsetExponent(m: number): number {
   return m <= 3 ? m : m === 4 ? 3 : 4;
@@ -52,36 +55,42 @@ function roundTo(format: ElementFormat, data: Float32Array): Float32Array {
   return Float32Array.from(data, (v) => decodeElement(format, encodeElement(format, v * 2 ** shift)) * 2 ** -shift);
 }
 
-export const LMUL_PARAMS: ParamDef[] = [
-  ...MATMUL_SHAPE_PARAMS.filter((p) => p.key !== 'strategy'),
-  { key: 'format', label: 'Operand format (m mantissa bits)', kind: 'enum', default: 'bf16', options: LMUL_FORMATS.map((f) => ({ value: f, label: `${ELEMENT_FORMATS[f].label}, m = ${ELEMENT_FORMATS[f].mantissaBits}` })) },
-  {
-    key: 'mode',
-    label: 'Multiplication',
-    kind: 'enum',
-    default: 'lmul',
-    options: [
-      { value: 'lmul', label: 'L-Mul (additions only)' },
-      { value: 'exact', label: 'exact float32 multiply of the rounded operands' },
-    ],
-  },
+const schema = paramSchema({
+  ...QUANT_MATMUL_FIELDS,
+  format: oneOf<LmulFormat>(
+    'Operand format (m mantissa bits)',
+    'bf16',
+    LMUL_FORMATS.map((f): [LmulFormat, string] => [f, `${ELEMENT_FORMATS[f].label}, m = ${ELEMENT_FORMATS[f].mantissaBits}`]),
+  ),
+  mode: oneOf('Multiplication', 'lmul', [
+    ['lmul', 'L-Mul (additions only)'],
+    ['exact', 'exact float32 multiply of the rounded operands'],
+  ]),
+});
+
+interface LmulConfig extends QuantMatmulConfig {
+  format: LmulFormat;
+  mode: 'lmul' | 'exact';
+  /** Mantissa bits of the operand format. */
+  m: number;
+}
+
+const BINDINGS = [
+  readOnly('x', 'array<f32>', 'M×K, already rounded to the operand format'),
+  readOnly('w', 'array<f32>', 'N×K, already rounded to the operand format'),
+  readWrite('y', 'array<f32>', 'M×N'),
 ];
 
-export function lmulWgsl(params: Params): string {
-  const { M, N, K, TM } = dimsOf(params);
-  const format = strParam(params, 'format') as ElementFormat;
-  const m = ELEMENT_FORMATS[format].mantissaBits;
+export function lmulWgsl({ M, N, K, TM, format, mode, m }: LmulConfig): string {
   const l = lmulOffsetExponent(m);
-  const product = strParam(params, 'mode') === 'lmul' ? 'l_mul(a, b)' : 'a * b';
-  return /* wgsl */ `// Y = X·Wᵀ with ${strParam(params, 'mode') === 'lmul' ? `L-Mul products (m = ${m}, l(m) = ${l})` : 'exact products'} of ${format}-rounded operands.
+  const product = mode === 'lmul' ? 'l_mul(a, b)' : 'a * b';
+  return /* wgsl */ `// Y = X·Wᵀ with ${mode === 'lmul' ? `L-Mul products (m = ${m}, l(m) = ${l})` : 'exact products'} of ${format}-rounded operands.
 const M = ${M}u;
 const N = ${N}u;
 const K = ${K}u;
 const TM = ${TM}u;
 
-@group(0) @binding(0) var<storage, read> x : array<f32>; // M×K, already rounded to ${format}
-@group(0) @binding(1) var<storage, read> w : array<f32>; // N×K, already rounded to ${format}
-@group(0) @binding(2) var<storage, read_write> y : array<f32>;
+${declareBindings(BINDINGS)}
 
 // (1 + a_m + b_m + 2^-${l}) · 2^(a_e + b_e): the mantissa sum is exact in f32 (few bits) and the
 // powers of two come straight from the exponent bits, so the product is exact as the formula says.
@@ -123,15 +132,8 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 `;
 }
 
-function operands(params: Params, seed: number) {
-  const format = strParam(params, 'format') as ElementFormat;
-  const { x, w } = makeActivationsAndWeights(params, seed);
-  return { x, w, xr: roundTo(format, x), wr: roundTo(format, w) };
-}
-
 /** Σ_k op(x_k, w_k) in float64 for every output, and Σ|op| for the bound. */
-function productSums(x: Float32Array, w: Float32Array, params: Params, op: (a: number, b: number) => number) {
-  const { M, N, K } = dimsOf(params);
+function productSums(x: Float32Array, w: Float32Array, { M, N, K }: LmulConfig, op: (a: number, b: number) => number) {
   const values = new Float64Array(M * N);
   const abs = new Float64Array(M * N);
   for (let r = 0; r < M; r++) {
@@ -150,66 +152,59 @@ function productSums(x: Float32Array, w: Float32Array, params: Params, op: (a: n
   return { values, abs };
 }
 
-export const lmulMatmul: KernelVariant = {
+export const lmulMatmul = defineVariant({
   family: 'quant',
   id: 'lmul',
   label: 'L-Mul matmul (multiplication by addition)',
   summary: 'Each product is replaced by L-Mul’s (1 + x_m + y_m + 2^−l(m))·2^(x_e+y_e) on operands with m mantissa bits; its error is compared with an FP8 E4M3 multiply.',
-  params: LMUL_PARAMS,
-  checkLimits(params, caps) {
-    const { M, N, K, TM } = dimsOf(params);
-    return [...checkDispatch(caps, [Math.ceil(N / WG), Math.ceil(M / TM)]), ...checkBuffers(caps, [['X', 4 * M * K], ['W', 4 * N * K], ['Y', 4 * M * N]])];
+  schema,
+  config: (v): LmulConfig => ({ ...matmulConfig(v), m: ELEMENT_FORMATS[v.format].mantissaBits }),
+  limits: ({ M, N, K, TM }, caps) => [...checkDispatch(caps, [Math.ceil(N / WG), Math.ceil(M / TM)]), ...checkBuffers(caps, [['X', 4 * M * K], ['W', 4 * N * K], ['Y', 4 * M * N]])],
+  inputs: (cfg, seed): Inputs => {
+    const { x, w } = makeActivationsAndWeights(cfg, seed);
+    return { x, w, xr: roundTo(cfg.format, x), wr: roundTo(cfg.format, w) };
   },
-  makeInputs(params, seed) {
-    return operands(params, seed);
-  },
-  reference(params, inputs) {
-    const { M, N, K } = dimsOf(params);
-    const format = strParam(params, 'format') as ElementFormat;
-    const m = ELEMENT_FORMATS[format].mantissaBits;
-    const op = strParam(params, 'mode') === 'lmul' ? (a: number, b: number) => lmul(a, b, m) : (a: number, b: number) => a * b;
-    const { values, abs } = productSums(inputs.xr as Float32Array, inputs.wr as Float32Array, params, op);
+  reference: (cfg, inputs) => {
+    const { M, N, K, format, mode, m } = cfg;
+    const op = mode === 'lmul' ? (a: number, b: number) => lmul(a, b, m) : (a: number, b: number) => a * b;
+    const { values, abs } = productSums(inputs.xr as Float32Array, inputs.wr as Float32Array, cfg, op);
     // L-Mul products are exact in float32 (a few mantissa bits times powers of two); exact-mode
     // products round once. The float32 sum adds K − 1 roundings: γ_K·Σ|p|.
     const g = gamma(K);
     return {
       values,
       bound: Float64Array.from(abs, (a) => g * a + 1e-30),
-      boundNote: `the kernel must match Σ ${strParam(params, 'mode') === 'lmul' ? 'L-Mul(x, w)' : 'x·w'} of the ${format}-rounded operands within γ_K·Σ|p|, K = ${K}`,
+      boundNote: `the kernel must match Σ ${mode === 'lmul' ? 'L-Mul(x, w)' : 'x·w'} of the ${format}-rounded operands within γ_K·Σ|p|, K = ${K}`,
       rows: M,
       cols: N,
     };
   },
-  plan(params, inputs) {
-    const { M, N, TM } = dimsOf(params);
+  plan: (cfg, inputs) => {
+    const { M, N, TM } = cfg;
     return {
       buffers: [
         { name: 'x', data: inputs.xr, usage: 'storage' },
         { name: 'w', data: inputs.wr, usage: 'storage' },
         { name: 'y', bytes: 4 * M * N, usage: 'storage' },
       ],
-      dispatches: [{ label: `matmul ${strParam(params, 'mode')} ${strParam(params, 'format')}`, wgsl: lmulWgsl(params), bindings: ['x', 'w', 'y'], workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] }],
+      dispatches: [{ label: `matmul ${cfg.mode} ${cfg.format}`, wgsl: lmulWgsl(cfg), bindings: BINDINGS, workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] }],
       output: { buffer: 'y', type: 'f32', count: M * N },
     };
   },
-  work(params) {
-    const { M, N, K } = dimsOf(params);
-    return { flops: 2 * M * N * K, bytes: 4 * (M * K + N * K + M * N) };
-  },
-  shapeLabel: matmulShapeLabel,
-  extras(params, inputs) {
+  work: ({ M, N, K }) => ({ flops: 2 * M * N * K, bytes: 4 * (M * K + N * K + M * N) }),
+  shape: matmulShape,
+  baseline: f32Baseline,
+  extras: (cfg, inputs): LmulExtras | LmulSkipped => {
     // Error against the float64 product of the original float32 operands, as in the paper's
     // comparison: L-Mul on this format, exact multiply on this format, exact multiply on E4M3.
-    const { M, N, K } = dimsOf(params);
-    if (M * N * K > 64 * 2 ** 20) return { kind: 'lmul', note: 'shape too large for the CPU error comparison' };
+    const { M, N, K, m } = cfg;
+    if (M * N * K > 64 * 2 ** 20) return { family: 'quant', kind: 'lmul-skipped', note: 'shape too large for the CPU error comparison' };
     const x = inputs.x as Float32Array;
     const w = inputs.w as Float32Array;
-    const truth = productSums(x, w, params, (a, b) => a * b).values;
-    const format = strParam(params, 'format') as ElementFormat;
-    const m = ELEMENT_FORMATS[format].mantissaBits;
+    const truth = productSums(x, w, cfg, (a, b) => a * b).values;
     const xr = inputs.xr as Float32Array;
     const wr = inputs.wr as Float32Array;
-    const row = (values: Float64Array) => {
+    const row = (values: Float64Array): ErrorFigures => {
       const metrics = computeMetrics(values, truth);
       return { relFrobenius: metrics.relFrobenius, sqnrDb: metrics.sqnrDb };
     };
@@ -231,12 +226,13 @@ export const lmulMatmul: KernelVariant = {
       counted++;
     }
     return {
-      kind: 'lmul',
+      family: 'quant',
+      kind: 'lmul-error',
       perProductMeanRelError: { lmul: lmulErr / counted, e4m3Multiply: e4m3Err / counted, pairs: counted },
-      lmul: row(productSums(xr, wr, params, (a, b) => lmul(a, b, m)).values),
-      exactSameFormat: row(productSums(xr, wr, params, (a, b) => a * b).values),
-      exactE4m3: row(productSums(roundTo('e4m3', x), roundTo('e4m3', w), params, (a, b) => a * b).values),
-      lmulE4m3: row(productSums(roundTo('e4m3', x), roundTo('e4m3', w), params, (a, b) => lmul(a, b, 3)).values),
+      lmul: row(productSums(xr, wr, cfg, (a, b) => lmul(a, b, m)).values),
+      exactSameFormat: row(productSums(xr, wr, cfg, (a, b) => a * b).values),
+      exactE4m3: row(productSums(x8, w8, cfg, (a, b) => a * b).values),
+      lmulE4m3: row(productSums(x8, w8, cfg, (a, b) => lmul(a, b, 3)).values),
     };
   },
-};
+});

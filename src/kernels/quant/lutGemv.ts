@@ -6,19 +6,38 @@
 // The table lives in global memory (M·K/8·256 floats), not workgroup memory: K = 4096 needs 512 KiB.
 import { bipolarValue, packBitPlanes, quantizeBipolarRows } from '../../numerics/bitplanes';
 import { gamma } from '../../numerics/metrics';
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import { defineVariant, type Inputs } from '../define';
+import { int, paramSchema } from '../params';
 import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { intParam } from './common';
-import { MATMUL_SHAPE_PARAMS, WG, dimsOf, makeActivationsAndWeights, matmulShapeLabel, quantizedMatmulExtras } from './wmatmul';
+import { QUANT_MATMUL_FIELDS, WG, f32Baseline, makeActivationsAndWeights, matmulConfig, matmulShape, quantizedMatmulExtras, type QuantMatmulConfig } from './wmatmul';
 
-export function lutTableWgsl(params: Params): string {
-  const { K } = dimsOf(params);
+const schema = paramSchema({
+  ...QUANT_MATMUL_FIELDS,
+  K: int('K (a multiple of 32)', 512, 32, 16384, { choices: [256, 512, 1024, 4096] }),
+  TM: int('Rows of X per invocation (fixed at 1 for the LUT kernel)', 1, 1, 1),
+  wBits: int('Weight bits x (bit planes)', 3, 1, 8, { choices: [1, 2, 3, 4] }),
+});
+
+interface LutConfig extends QuantMatmulConfig {
+  wBits: number;
+}
+
+const TABLE_BINDINGS = [readOnly('x', 'array<f32>', 'M×K activations'), readWrite('table', 'array<f32>', 'M×CHUNKS×256')];
+
+const LOOKUP_BINDINGS = [
+  readOnly('table', 'array<f32>', 'M×CHUNKS×256 signed sums'),
+  readOnly('w_planes', 'array<u32>', '[N][WB][WORDS]', 'wPlanes'),
+  readOnly('sw', 'array<f32>', 'N row scales'),
+  readWrite('y', 'array<f32>', 'M×N'),
+];
+
+export function lutTableWgsl({ K }: LutConfig): string {
   return /* wgsl */ `// LUT-GEMV pass 1: table[m][c][p] = Σ_t (bit t of p ? +x : −x)[m][8c + t], t = 0…7 in order.
 const K = ${K}u;
 const CHUNKS = ${K / 8}u;
 
-@group(0) @binding(0) var<storage, read> x : array<f32>;            // M×K activations
-@group(0) @binding(1) var<storage, read_write> table : array<f32>;  // M×CHUNKS×256
+${declareBindings(TABLE_BINDINGS)}
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_index) pattern : u32) {
@@ -34,9 +53,7 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_index) pat
 `;
 }
 
-export function lutGemvWgsl(params: Params): string {
-  const { M, N, K } = dimsOf(params);
-  const WB = intParam(params, 'wBits');
+export function lutGemvWgsl({ M, N, K, wBits: WB }: LutConfig): string {
   return /* wgsl */ `// LUT-GEMV pass 2: y[m][n] = s_n · Σ_i 2^i · Σ_c table[m][c][byte c of plane i of row n].
 const M = ${M}u;
 const N = ${N}u;
@@ -44,10 +61,7 @@ const WORDS = ${K / 32}u;  // plane words per row (4 table chunks each)
 const CHUNKS = ${K / 8}u;
 const WB = ${WB}u;
 
-@group(0) @binding(0) var<storage, read> table : array<f32>;
-@group(0) @binding(1) var<storage, read> w_planes : array<u32>; // [N][WB][WORDS]
-@group(0) @binding(2) var<storage, read> sw : array<f32>;       // N row scales
-@group(0) @binding(3) var<storage, read_write> y : array<f32>;
+${declareBindings(LOOKUP_BINDINGS)}
 
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid : vec3u) {
@@ -74,35 +88,27 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 `;
 }
 
-export const lutGemv: KernelVariant = {
+export const lutGemv = defineVariant({
   family: 'quant',
   id: 'lut-gemv',
   label: 'LUT-GEMV for low-bit weights (table of partial sums)',
   summary: 'Precomputes the 256 signed sums of every 8 activations; each weight bit-plane byte then indexes the table: no multiplications in the inner loop.',
-  params: [
-    ...MATMUL_SHAPE_PARAMS.filter((p) => !['strategy', 'K', 'TM'].includes(p.key)),
-    { key: 'K', label: 'K (a multiple of 32)', kind: 'int', default: 512, min: 32, max: 16384, choices: [256, 512, 1024, 4096] },
-    { key: 'TM', label: 'Rows of X per invocation (fixed at 1 for the LUT kernel)', kind: 'int', default: 1, min: 1, max: 1 },
-    { key: 'wBits', label: 'Weight bits x (bit planes)', kind: 'int', default: 3, min: 1, max: 8, choices: [1, 2, 3, 4] },
-  ],
-  checkLimits(params, caps) {
-    const { M, N, K } = dimsOf(params);
+  schema,
+  config: (v): LutConfig => matmulConfig(v),
+  limits: ({ M, N, K, wBits }, caps) => {
     const problems: string[] = [];
     if (K % 32 !== 0) problems.push(`K = ${K} must be a multiple of 32 (weight planes hold 32 elements per word)`);
     problems.push(...checkWorkgroup(caps, [256, 1, 1], 0, 'the table pass (256 invocations, one per sign pattern)'));
     problems.push(...checkDispatch(caps, [K / 8, M]), ...checkDispatch(caps, [Math.ceil(N / WG), M]));
-    problems.push(...checkBuffers(caps, [['table', M * (K / 8) * 256 * 4], ['weight planes', (N * intParam(params, 'wBits') * K) / 8], ['X', 4 * M * K], ['Y', 4 * M * N]]));
+    problems.push(...checkBuffers(caps, [['table', M * (K / 8) * 256 * 4], ['weight planes', (N * wBits * K) / 8], ['X', 4 * M * K], ['Y', 4 * M * N]]));
     return problems;
   },
-  makeInputs(params, seed) {
-    const { N, K } = dimsOf(params);
-    const { x, w } = makeActivationsAndWeights(params, seed);
-    const qw = quantizeBipolarRows(w, N, K, intParam(params, 'wBits'));
+  inputs: (cfg, seed): Inputs => {
+    const { x, w } = makeActivationsAndWeights(cfg, seed);
+    const qw = quantizeBipolarRows(w, cfg.N, cfg.K, cfg.wBits);
     return { x, w, wCodes: Int32Array.from(qw.codes), sw: qw.scales, wPlanes: packBitPlanes(qw) };
   },
-  reference(params, inputs) {
-    const { M, N, K } = dimsOf(params);
-    const WB = intParam(params, 'wBits');
+  reference: ({ M, N, K, wBits: WB }, inputs) => {
     const x = inputs.x as Float32Array;
     const wc = inputs.wCodes as Int32Array;
     const sw = inputs.sw as Float32Array;
@@ -124,8 +130,8 @@ export const lutGemv: KernelVariant = {
     }
     return { values, bound, boundNote: `|error| ≤ γ_{K/8·x+8}·s·(2^x − 1)·Σ|x_k| with K = ${K}, x = ${WB}`, rows: M, cols: N };
   },
-  plan(params, inputs) {
-    const { M, N, K } = dimsOf(params);
+  plan: (cfg, inputs) => {
+    const { M, N, K } = cfg;
     return {
       buffers: [
         { name: 'x', data: inputs.x, usage: 'storage' },
@@ -135,19 +141,14 @@ export const lutGemv: KernelVariant = {
         { name: 'y', bytes: 4 * M * N, usage: 'storage' },
       ],
       dispatches: [
-        { label: 'LUT-GEMV: tables', wgsl: lutTableWgsl(params), bindings: ['x', 'table'], workgroups: [K / 8, M] },
-        { label: `LUT-GEMV: lookups (${intParam(params, 'wBits')} planes)`, wgsl: lutGemvWgsl(params), bindings: ['table', 'wPlanes', 'sw', 'y'], workgroups: [Math.ceil(N / WG), M] },
+        { label: 'LUT-GEMV: tables', wgsl: lutTableWgsl(cfg), bindings: TABLE_BINDINGS, workgroups: [K / 8, M] },
+        { label: `LUT-GEMV: lookups (${cfg.wBits} planes)`, wgsl: lutGemvWgsl(cfg), bindings: LOOKUP_BINDINGS, workgroups: [Math.ceil(N / WG), M] },
       ],
       output: { buffer: 'y', type: 'f32', count: M * N },
     };
   },
-  work(params) {
-    const { M, N, K } = dimsOf(params);
-    const WB = intParam(params, 'wBits');
-    return { flops: 2 * M * N * K, bytes: 4 * M * K + (N * WB * K) / 8 + 4 * N + 4 * M * N };
-  },
-  extras: (params, inputs, output) => quantizedMatmulExtras(params, inputs, output, intParam(params, 'wBits') + 32 / dimsOf(params).K),
-  shapeLabel(params) {
-    return `${matmulShapeLabel(params)} W${intParam(params, 'wBits')}`;
-  },
-};
+  work: ({ M, N, K, wBits: WB }) => ({ flops: 2 * M * N * K, bytes: 4 * M * K + (N * WB * K) / 8 + 4 * N + 4 * M * N }),
+  shape: (cfg) => `${matmulShape(cfg)} W${cfg.wBits}`,
+  baseline: f32Baseline,
+  extras: (cfg, inputs, output) => quantizedMatmulExtras(cfg, inputs, output, cfg.wBits + 32 / cfg.K),
+});

@@ -5,13 +5,14 @@
 // non-commutative ∘ the order of the operands in the down-sweep matters.
 // 2·log2(2WG) steps and ≈ 2·(2WG) combines per tile: work-efficient.
 // Right-operand depth R = log2(2WG) (up) + log2(2WG) (down) + 1 (element) + 1 (carry) + 1 (margin).
-import { intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { SCAN_SHAPE_PARAMS, WG_PARAM, log2, scanBuffers, scanCommon, scanHeader, scanLimitChecks, scanReferenceWith, scanShapeOf } from './common';
+import { defineVariant } from '../define';
+import { linearScanShared, log2, scanHeader } from './common';
+import { WORKGROUP_SCAN_SCHEMA, workgroupScanConfig, workgroupScanLimits, workgroupScanPlan, type WorkgroupScanConfig, type WorkgroupScanValues } from './workgroupScan';
 
-export function blellochWgsl(channels: number, length: number, exclusive: boolean, wg: number): string {
+export function blellochWgsl(cfg: WorkgroupScanConfig): string {
+  const { wg } = cfg;
   const tile = 2 * wg;
-  return /* wgsl */ `${scanHeader(channels, length, exclusive)}
+  return /* wgsl */ `${scanHeader(cfg)}
 const WG = ${wg}u;
 const TILE = ${tile}u;
 
@@ -88,29 +89,17 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 `;
 }
 
-const rightDepth = (params: Params) => 2 * log2(2 * intParam(params, 'wg')) + 3;
-
-export const blelloch: KernelVariant = {
-  ...scanCommon,
+export const blelloch = defineVariant({
+  ...linearScanShared,
   id: 'blelloch',
   label: 'Blelloch (workgroup, work-efficient)',
   summary:
     'One workgroup per channel, tiles of 2·WG elements: an up-sweep builds a tree of partial combines, a down-sweep ' +
     'hands each element its prefix. 2·log2(2WG) steps, ≈ 4·WG combines per tile.',
-  params: [...SCAN_SHAPE_PARAMS, WG_PARAM],
-  reference: scanReferenceWith(rightDepth),
-  checkLimits(params, caps) {
-    const { channels } = scanShapeOf(params);
-    const wg = intParam(params, 'wg');
-    return scanLimitChecks(params, caps, wg, 2 * wg * 8, [channels]);
-  },
-  plan(params, inputs) {
-    const { channels, length, exclusive } = scanShapeOf(params);
-    const wg = intParam(params, 'wg');
-    return {
-      buffers: scanBuffers(inputs, params),
-      dispatches: [{ label: `scan blelloch wg${wg}`, wgsl: blellochWgsl(channels, length, exclusive, wg), bindings: ['a', 'b', 'h'], workgroups: [channels] }],
-      output: { buffer: 'h', type: 'f32', count: channels * length },
-    };
-  },
-};
+  schema: WORKGROUP_SCAN_SCHEMA,
+  config: (v: WorkgroupScanValues) => workgroupScanConfig(v, 2 * log2(2 * v.wg) + 3),
+  // A tree of 2·WG pairs (8 bytes each).
+  limits: (cfg, caps) => workgroupScanLimits(cfg, caps, 2 * cfg.wg * 8),
+  plan: (cfg, inputs) => workgroupScanPlan(cfg, inputs, 'blelloch', blellochWgsl(cfg)),
+  dataflow: () => 'blelloch',
+});

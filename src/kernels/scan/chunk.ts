@@ -3,13 +3,36 @@
 // invocation combines its ITEMS consecutive pairs (in order); a Hillis–Steele scan across the
 // workgroup gives every invocation the combine of everything before it in the chunk.
 // Expects `a`, `b`, `L`, `combine` and `IDENTITY` to be declared by the including shader.
+// Also the schema fields and configuration both chunked variants share.
+import type { Decoded } from '../params';
+import { ITEMS_FIELD, SCAN_SHAPE, STAGE_FIELD, WG_FIELD, scanShape, type ScanShape } from './common';
 
-export function chunkConstants(wg: number, items: number, chunks: number): string {
+/** The schema fields of the chunked scans (the look-back adds its spin limit). */
+export const CHUNKED_SCAN_FIELDS = { ...SCAN_SHAPE, wg: WG_FIELD, items: ITEMS_FIELD, stage: STAGE_FIELD };
+
+export type ChunkedScanValues = Decoded<typeof CHUNKED_SCAN_FIELDS>;
+
+export interface ChunkedScanConfig extends ScanShape {
+  /** Invocations per workgroup. */
+  wg: number;
+  /** Consecutive pairs per invocation. */
+  items: number;
+  /** Chunks of WG·ITEMS pairs per channel. */
+  chunks: number;
+  /** Whether the chunk goes through workgroup memory (see chunkWgsl). */
+  staged: boolean;
+}
+
+export function chunkedScanConfig(v: ChunkedScanValues): ChunkedScanConfig {
+  return { ...scanShape(v), wg: v.wg, items: v.items, chunks: Math.ceil(v.length / (v.wg * v.items)), staged: v.stage };
+}
+
+export function chunkConstants(cfg: ChunkedScanConfig): string {
   return /* wgsl */ `
-const WG = ${wg}u;
-const ITEMS = ${items}u;
-const CHUNK = ${wg * items}u;
-const CHUNKS = ${chunks}u; // chunks per channel
+const WG = ${cfg.wg}u;
+const ITEMS = ${cfg.items}u;
+const CHUNK = ${cfg.wg * cfg.items}u;
+const CHUNKS = ${cfg.chunks}u; // chunks per channel
 `;
 }
 
@@ -150,15 +173,6 @@ fn finishChunk(channel : u32, chunk : u32, i : u32, stateIn : f32) {
 }
 
 /** Workgroup memory of the chunk pieces, in bytes. */
-export function chunkSharedBytes(wg: number, items: number, staged = true): number {
-  return (staged ? 8 * wg * items : 0) + 16 * wg;
+export function chunkSharedBytes(cfg: ChunkedScanConfig): number {
+  return (cfg.staged ? 8 * cfg.wg * cfg.items : 0) + 16 * cfg.wg;
 }
-
-/** The staging switch both chunked variants offer. */
-export const STAGE_PARAM = {
-  key: 'stage',
-  label: 'Stage chunks in workgroup memory (coalesced)',
-  kind: 'bool' as const,
-  default: true,
-  help: 'On: coalesced loads through workgroup memory (GPUs). Off: each invocation reads its own contiguous items (CPU adapters).',
-};

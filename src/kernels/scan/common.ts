@@ -1,69 +1,45 @@
-// What every linear-recurrence scan variant shares: shape parameters, seeded inputs, the float64
-// reference with its float32 bound (src/numerics/scan.ts explains the derivation), the work model,
-// and the WGSL pieces every scan uses (the ∘ operator on (a, b) pairs).
+// What every linear-recurrence scan variant shares: the shape fields of its schema, its typed
+// configuration, seeded inputs, the float64 reference with its float32 bound (src/numerics/scan.ts
+// explains the derivation), the work model, the a, b, h bindings and the WGSL every scan uses (the
+// ∘ operator on (a, b) pairs).
 //
 // Data: `channels` independent sequences of `length` pairs, channel-major: a[c·L + t], b[c·L + t].
 // Output h[c·L + t] = inclusive h_t, or exclusive h_{t−1} (0 at t = 0).
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { linearScanFloat32, linearScanInputs, linearScanReference, type DecayMode } from '../../numerics/scan';
-import { checkBuffers, checkDispatch, checkWorkgroup, intParam } from '../schema';
-import type { DeviceCaps, HostArray, KernelVariant, ParamDef, Params, ReferenceResult, WorkModel } from '../types';
+import type { Inputs } from '../define';
+import type { BaselineRef } from '../facets';
+import { flag, int, oneOf, type Decoded } from '../params';
+import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
+import type { Binding, BufferSpec, DeviceCaps, DispatchSpec, GpuPlan, HostArray, ReferenceResult, WorkModel } from '../types';
+import type { LinearScanExtras } from './extras';
 
-export const SCAN_SHAPE_PARAMS: ParamDef[] = [
-  { key: 'channels', label: 'Channels (independent sequences)', kind: 'int', default: 4, min: 1, max: 4096, choices: [1, 4, 16, 64, 256, 1024] },
-  {
-    key: 'length',
-    label: 'Sequence length L',
-    kind: 'int',
-    default: 4096,
-    min: 1,
-    max: 4194304,
-    choices: [1, 7, 100, 1000, 4096, 65536, 1048576],
-  },
-  {
-    key: 'mode',
-    label: 'Inclusive or exclusive',
-    kind: 'enum',
-    default: 'inclusive',
-    options: [
-      { value: 'inclusive', label: 'inclusive (h_t)' },
-      { value: 'exclusive', label: 'exclusive (h_{t−1})' },
-    ],
-  },
-  {
-    key: 'decay',
-    label: 'Decays a_t',
-    kind: 'enum',
-    default: 'decay',
-    options: [
-      { value: 'decay', label: 'SSM decay a = exp(−softplus) ∈ (0.77, 1)' },
-      { value: 'signed', label: 'signed a ∈ [−1, 1)' },
-      { value: 'ones', label: 'a = 1 (plain prefix sum)' },
-      { value: 'zeros', label: 'a = 0 (h_t = b_t)' },
-    ],
-  },
-];
-
-export const WG_PARAM: ParamDef = {
-  key: 'wg',
-  label: 'Workgroup size (invocations)',
-  kind: 'int',
-  default: 256,
-  min: 8,
-  max: 1024,
-  pow2: true,
-  choices: [16, 32, 64, 128, 256],
+/** The shape fields every linear scan's schema starts with (the copy roof has exactly these). */
+export const SCAN_SHAPE = {
+  channels: int('Channels (independent sequences)', 4, 1, 4096, { choices: [1, 4, 16, 64, 256, 1024] }),
+  length: int('Sequence length L', 4096, 1, 4194304, { choices: [1, 7, 100, 1000, 4096, 65536, 1048576] }),
+  mode: oneOf('Inclusive or exclusive', 'inclusive', [
+    ['inclusive', 'inclusive (h_t)'],
+    ['exclusive', 'exclusive (h_{t−1})'],
+  ]),
+  decay: oneOf<DecayMode>('Decays a_t', 'decay', [
+    ['decay', 'SSM decay a = exp(−softplus) ∈ (0.77, 1)'],
+    ['signed', 'signed a ∈ [−1, 1)'],
+    ['ones', 'a = 1 (plain prefix sum)'],
+    ['zeros', 'a = 0 (h_t = b_t)'],
+  ]),
 };
 
-export const ITEMS_PARAM: ParamDef = {
-  key: 'items',
-  label: 'Elements per invocation',
-  kind: 'int',
-  default: 4,
-  min: 1,
-  max: 1024,
-  pow2: true,
-  choices: [1, 4, 16, 64, 256],
-};
+export const WG_FIELD = int('Workgroup size (invocations)', 256, 8, 1024, { pow2: true, choices: [16, 32, 64, 128, 256] });
+
+export const ITEMS_FIELD = int('Elements per invocation', 4, 1, 1024, { pow2: true, choices: [1, 4, 16, 64, 256] });
+
+/** The staging switch both chunked variants offer. */
+export const STAGE_FIELD = flag(
+  'Stage chunks in workgroup memory (coalesced)',
+  true,
+  'On: coalesced loads through workgroup memory (GPUs). Off: each invocation reads its own contiguous items (CPU adapters).',
+);
 
 export interface ScanShape {
   channels: number;
@@ -72,61 +48,55 @@ export interface ScanShape {
   decay: DecayMode;
 }
 
-export function scanShapeOf(params: Params): ScanShape {
-  return {
-    channels: intParam(params, 'channels'),
-    length: intParam(params, 'length'),
-    exclusive: params.mode === 'exclusive',
-    decay: (params.decay ?? 'decay') as DecayMode,
-  };
-}
+/**
+ * The decoded SCAN_SHAPE fields. Configs annotate their argument with the decoded type
+ * (`config: (v: ScanShapeValues) => …`): the typed configuration is then inferred from the return
+ * value even though the shared members take a ScanShape (with a context-typed `v`, tsgo falls back
+ * to the decoded values as the configuration).
+ */
+export type ScanShapeValues = Decoded<typeof SCAN_SHAPE>;
 
-export function makeScanInputs(params: Params, seed: number): Record<string, HostArray> {
-  const { channels, length, decay } = scanShapeOf(params);
-  const { a, b } = linearScanInputs(channels, length, seed, decay);
-  return { a, b };
+/** The shape of a linear scan, from its decoded schema fields. */
+export function scanShape(v: ScanShapeValues): ScanShape {
+  return { channels: v.channels, length: v.length, exclusive: v.mode === 'exclusive', decay: v.decay };
 }
 
 /**
- * The reference for a variant whose terms are the right operand of ∘ at most `rightDepth(params)`
- * times (see the bound's derivation in src/numerics/scan.ts).
+ * A linear scan's configuration: its shape and the right-operand depth R of its combine tree
+ * (how many times a term is the right operand of ∘; the bound in src/numerics/scan.ts grows with it).
  */
-export function scanReferenceWith(rightDepth: (params: Params) => number) {
-  return (params: Params, inputs: Record<string, HostArray>): ReferenceResult => {
-    const { channels, length, exclusive } = scanShapeOf(params);
-    const R = rightDepth(params);
-    const ref = linearScanReference(inputs.a as Float32Array, inputs.b as Float32Array, channels, length, exclusive, R);
-    return {
-      values: ref.values,
-      bound: ref.bound,
-      boundNote:
-        `|error| ≤ u'·(2·Σ(t−s)|term_s| + R·Σ|term_s|), terms b_s·Π a_r: t−s roundings from multiplications, ` +
-        `≤ t−s + R from additions; R = ${R} for this algorithm`,
-      rows: channels,
-      cols: length,
-    };
-  };
+export interface LinearScanConfig extends ScanShape {
+  rightDepth: number;
 }
 
-export function scanEmulate(params: Params, inputs: Record<string, HostArray>): Float32Array {
-  const { channels, length, exclusive } = scanShapeOf(params);
-  return linearScanFloat32(inputs.a as Float32Array, inputs.b as Float32Array, channels, length, exclusive);
+/** Input `name` as the Float32Array every scan input is (a clear error if it is not). */
+export function float32Input(inputs: Inputs, name: string): Float32Array {
+  const x = inputs[name];
+  if (!(x instanceof Float32Array)) throw new Error(`the scan input ${name} must be a Float32Array`);
+  return x;
 }
 
 /** Compulsory traffic: read a and b, write h (12 bytes per element); one multiply-add each. */
-export function scanWork(params: Params): WorkModel {
-  const { channels, length } = scanShapeOf(params);
-  return { flops: 2 * channels * length, bytes: 12 * channels * length };
+export function scanWork(s: ScanShape): WorkModel {
+  return { flops: 2 * s.channels * s.length, bytes: 12 * s.channels * s.length };
 }
 
-export function scanShapeLabel(params: Params): string {
-  const { channels, length, exclusive } = scanShapeOf(params);
-  return `${channels}×${length} ${exclusive ? 'excl' : 'incl'}`;
+export function scanShapeLabel(s: ScanShape): string {
+  return `${s.channels}×${s.length} ${s.exclusive ? 'excl' : 'incl'}`;
 }
 
-export function scanBufferChecks(params: Params, caps: DeviceCaps): string[] {
-  const { channels, length } = scanShapeOf(params);
-  const bytes = 4 * channels * length;
+/** The fields of SCAN_SHAPE as parameters, from a shape (the inverse of scanShape). */
+export function scanShapeParams(s: ScanShape): Record<keyof typeof SCAN_SHAPE, number | string> {
+  return { channels: s.channels, length: s.length, mode: s.exclusive ? 'exclusive' : 'inclusive', decay: s.decay };
+}
+
+/** The copy roof of the same bytes (read a and b, write h): what every linear scan is compared against. */
+export function copyBaseline(s: ScanShape): BaselineRef {
+  return { variant: 'copy', params: scanShapeParams(s) };
+}
+
+export function scanBufferChecks(s: ScanShape, caps: DeviceCaps): string[] {
+  const bytes = 4 * s.channels * s.length;
   return checkBuffers(caps, [
     ['a', bytes],
     ['b', bytes],
@@ -135,17 +105,13 @@ export function scanBufferChecks(params: Params, caps: DeviceCaps): string[] {
 }
 
 /** Limits of a variant with `wgSize` invocations, `sharedBytes` of workgroup memory, `grid` workgroups. */
-export function scanLimitChecks(params: Params, caps: DeviceCaps, wgSize: number, sharedBytes: number, grid: number[]): string[] {
-  return [
-    ...checkWorkgroup(caps, [wgSize, 1, 1], sharedBytes, `a workgroup of ${wgSize}`),
-    ...checkDispatch(caps, grid),
-    ...scanBufferChecks(params, caps),
-  ];
+export function scanLimitChecks(s: ScanShape, caps: DeviceCaps, wgSize: number, sharedBytes: number, grid: number[]): string[] {
+  return [...checkWorkgroup(caps, [wgSize, 1, 1], sharedBytes, `a workgroup of ${wgSize}`), ...checkDispatch(caps, grid), ...scanBufferChecks(s, caps)];
 }
 
-/** Extras every scan variant reports: the largest error and bound per position (≤ 256 bins). */
-export function scanExtras(params: Params, _inputs: Record<string, HostArray>, output: HostArray, ref: ReferenceResult) {
-  const { channels, length } = scanShapeOf(params);
+/** Extras every linear scan reports: the largest error and bound per position (≤ 256 bins). */
+export function scanExtras(s: ScanShape, _inputs: Inputs, output: HostArray, ref: ReferenceResult): LinearScanExtras {
+  const { channels, length } = s;
   const bins = Math.min(256, length);
   const per = Math.ceil(length / bins);
   const position: number[] = [];
@@ -166,31 +132,68 @@ export function scanExtras(params: Params, _inputs: Record<string, HostArray>, o
     maxError.push(e);
     maxBound.push(bd);
   }
-  return { kind: 'linear-scan', errorByPosition: { position, maxError, maxBound } };
+  return { family: 'scan', kind: 'linear-scan', errorByPosition: { position, maxError, maxBound } };
 }
 
-/** The members every linear-scan variant takes as they are. */
-export const scanCommon = {
-  family: 'scan',
-  makeInputs: makeScanInputs,
-  emulate: scanEmulate,
+/** The members every linear-scan variant written with defineVariant takes as they are. */
+export const linearScanShared = {
+  family: 'scan' as const,
+  inputs: (s: ScanShape, seed: number) => linearScanInputs(s.channels, s.length, seed, s.decay),
+  /** The bound for this variant's right-operand depth R (see src/numerics/scan.ts). */
+  reference: (cfg: LinearScanConfig, inputs: Inputs): ReferenceResult => {
+    const R = cfg.rightDepth;
+    const ref = linearScanReference(float32Input(inputs, 'a'), float32Input(inputs, 'b'), cfg.channels, cfg.length, cfg.exclusive, R);
+    return {
+      values: ref.values,
+      bound: ref.bound,
+      boundNote:
+        `|error| ≤ u'·(2·Σ(t−s)|term_s| + R·Σ|term_s|), terms b_s·Π a_r: t−s roundings from multiplications, ` +
+        `≤ t−s + R from additions; R = ${R} for this algorithm`,
+      rows: cfg.channels,
+      cols: cfg.length,
+    };
+  },
+  emulate: (s: ScanShape, inputs: Inputs) => linearScanFloat32(float32Input(inputs, 'a'), float32Input(inputs, 'b'), s.channels, s.length, s.exclusive),
   work: scanWork,
-  shapeLabel: scanShapeLabel,
+  shape: scanShapeLabel,
   extras: scanExtras,
-} satisfies Partial<KernelVariant>;
+  baseline: copyBaseline,
+};
 
-export function scanBuffers(inputs: Record<string, HostArray>, params: Params) {
-  const { channels, length } = scanShapeOf(params);
+// ---- Bindings and buffers ------------------------------------------------------------------------
+
+export const A_BINDING = readOnly('a', 'array<f32>', 'decays a_t, channel-major');
+export const B_BINDING = readOnly('b', 'array<f32>', 'inputs b_t, channel-major');
+export const H_BINDING = readWrite('h', 'array<f32>', 'h_t (inclusive) or h_{t−1} (exclusive)');
+
+/** The bindings of every scan that reads a and b and writes h in one dispatch. */
+export const SCAN_BINDINGS: Binding[] = [A_BINDING, B_BINDING, H_BINDING];
+
+export function scanBuffers(s: ScanShape, inputs: Inputs): BufferSpec[] {
   return [
-    { name: 'a', data: inputs.a, usage: 'storage' as const },
-    { name: 'b', data: inputs.b, usage: 'storage' as const },
-    { name: 'h', bytes: 4 * channels * length, usage: 'storage' as const },
+    { name: 'a', data: inputs.a, usage: 'storage' },
+    { name: 'b', data: inputs.b, usage: 'storage' },
+    { name: 'h', bytes: 4 * s.channels * s.length, usage: 'storage' },
   ];
+}
+
+export function scanOutput(s: ScanShape): GpuPlan['output'] {
+  return { buffer: 'h', type: 'f32', count: s.channels * s.length };
+}
+
+/**
+ * The plan of every scan that runs as one dispatch over a, b and h (sequential, Hillis–Steele,
+ * Blelloch, subgroup): only the generated shader, its label and its grid differ.
+ */
+export function singleDispatchScanPlan(s: ScanShape, inputs: Inputs, dispatch: Omit<DispatchSpec, 'bindings'>): GpuPlan {
+  return { buffers: scanBuffers(s, inputs), dispatches: [{ ...dispatch, bindings: SCAN_BINDINGS }], output: scanOutput(s) };
 }
 
 export function log2(n: number): number {
   return Math.ceil(Math.log2(Math.max(1, n)));
 }
+
+// ---- WGSL ---------------------------------------------------------------------------------------
 
 /** The associative operator, shared by every WGSL scan. */
 export const COMBINE_WGSL = /* wgsl */ `
@@ -201,15 +204,18 @@ fn combine(first : vec2f, second : vec2f) -> vec2f {
 const IDENTITY = vec2f(1.0, 0.0);
 `;
 
-/** The common header: sizes and the a, b, h bindings. */
-export function scanHeader(channels: number, length: number, exclusive: boolean): string {
+/** The sizes of a scan as WGSL constants. */
+export function scanConstants(s: ScanShape): string {
   return /* wgsl */ `
-const CHANNELS = ${channels}u;
-const L = ${length}u;
-const EXCLUSIVE = ${exclusive};
+const CHANNELS = ${s.channels}u;
+const L = ${s.length}u;
+const EXCLUSIVE = ${s.exclusive};
+`;
+}
 
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read_write> h : array<f32>;
+/** The common header of the single-dispatch scans: sizes, the a, b, h declarations and ∘. */
+export function scanHeader(s: ScanShape): string {
+  return `${scanConstants(s)}
+${declareBindings(SCAN_BINDINGS)}
 ${COMBINE_WGSL}`;
 }

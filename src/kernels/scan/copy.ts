@@ -2,13 +2,22 @@
 // 12 bytes per element as every scan, with no dependency between elements, vec4 loads and a
 // grid-stride loop. Each scan's GB/s is reported as a fraction of this kernel's in the same run.
 // Bound: one float32 addition, correctly rounded in WGSL: |error| ≤ u·|a + b|.
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { F32_UNIT_ROUNDOFF } from '../../numerics/metrics';
-import type { HostArray, KernelVariant, Params } from '../types';
-import { SCAN_SHAPE_PARAMS, scanBufferChecks, scanCommon, scanShapeOf } from './common';
+import { defineVariant } from '../define';
+import { paramSchema } from '../params';
 import { checkDispatch, checkWorkgroup } from '../schema';
+import { SCAN_SHAPE, linearScanShared, scanBufferChecks, scanBuffers, scanOutput, scanShape, type ScanShape, type ScanShapeValues } from './common';
 
 const WG = 256;
 const MAX_WORKGROUPS = 4096;
+
+/** a, b and h read and written four elements at a time (buffers are padded to 16 bytes). */
+const COPY_BINDINGS = [
+  readOnly('a', 'array<vec4f>', 'a_t, four at a time'),
+  readOnly('b', 'array<vec4f>', 'b_t, four at a time'),
+  readWrite('h', 'array<vec4f>', 'a_t + b_t, four at a time'),
+];
 
 export function copyWgsl(count: number): string {
   const vec4s = Math.floor(count / 4);
@@ -17,9 +26,7 @@ const COUNT = ${count}u;
 const VEC4S = ${vec4s}u;
 const STRIDE = ${WG}u * ${MAX_WORKGROUPS}u;
 
-@group(0) @binding(0) var<storage, read> a : array<vec4f>;
-@group(0) @binding(1) var<storage, read> b : array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> h : array<vec4f>;
+${declareBindings(COPY_BINDINGS)}
 
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) gid : vec3u) {
@@ -35,48 +42,45 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 `;
 }
 
-function workgroupsFor(count: number): number {
-  return Math.max(1, Math.min(MAX_WORKGROUPS, Math.ceil(count / 4 / WG)));
+interface CopyConfig extends ScanShape {
+  count: number;
+  workgroups: number;
 }
 
-export const copy: KernelVariant = {
-  ...scanCommon,
+export const copy = defineVariant({
+  ...linearScanShared,
   id: 'copy',
   label: 'Copy roof (h = a + b, no dependency)',
   summary: 'Moves the same bytes as a scan (read a and b, write h) with no dependency between elements: the memory-bandwidth roof.',
-  params: [...SCAN_SHAPE_PARAMS],
-  reference(params: Params, inputs: Record<string, HostArray>) {
-    const { channels, length } = scanShapeOf(params);
-    const n = channels * length;
-    const values = new Float64Array(n);
-    const bound = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
+  role: 'baseline',
+  schema: paramSchema(SCAN_SHAPE),
+  config: (v: ScanShapeValues): CopyConfig => {
+    const shape = scanShape(v);
+    const count = shape.channels * shape.length;
+    return { ...shape, count, workgroups: Math.max(1, Math.min(MAX_WORKGROUPS, Math.ceil(count / 4 / WG))) };
+  },
+  reference: (cfg, inputs) => {
+    const values = new Float64Array(cfg.count);
+    const bound = new Float64Array(cfg.count);
+    for (let i = 0; i < cfg.count; i++) {
       values[i] = inputs.a[i] + inputs.b[i];
       bound[i] = F32_UNIT_ROUNDOFF * Math.abs(values[i]) + 2 ** -149;
     }
-    return { values, bound, boundNote: '|error| ≤ u·|a + b| (one correctly rounded addition)', rows: channels, cols: length };
+    return { values, bound, boundNote: '|error| ≤ u·|a + b| (one correctly rounded addition)', rows: cfg.channels, cols: cfg.length };
   },
-  emulate(params, inputs) {
-    const { channels, length } = scanShapeOf(params);
-    const out = new Float32Array(channels * length);
+  emulate: (cfg, inputs) => {
+    const out = new Float32Array(cfg.count);
     for (let i = 0; i < out.length; i++) out[i] = inputs.a[i] + inputs.b[i];
     return out;
   },
-  checkLimits(params, caps) {
-    const { channels, length } = scanShapeOf(params);
-    return [...checkWorkgroup(caps, [WG, 1, 1], 0), ...checkDispatch(caps, [workgroupsFor(channels * length)]), ...scanBufferChecks(params, caps)];
-  },
-  plan(params, inputs) {
-    const { channels, length } = scanShapeOf(params);
-    const count = channels * length;
-    return {
-      buffers: [
-        { name: 'a', data: inputs.a, usage: 'storage' },
-        { name: 'b', data: inputs.b, usage: 'storage' },
-        { name: 'h', bytes: 4 * count, usage: 'storage' },
-      ],
-      dispatches: [{ label: 'copy roof', wgsl: copyWgsl(count), bindings: ['a', 'b', 'h'], workgroups: [workgroupsFor(count)] }],
-      output: { buffer: 'h', type: 'f32', count },
-    };
-  },
-};
+  limits: (cfg, caps) => [...checkWorkgroup(caps, [WG, 1, 1], 0), ...checkDispatch(caps, [cfg.workgroups]), ...scanBufferChecks(cfg, caps)],
+  plan: (cfg, inputs) => ({
+    buffers: scanBuffers(cfg, inputs),
+    dispatches: [{ label: 'copy roof', wgsl: copyWgsl(cfg.count), bindings: COPY_BINDINGS, workgroups: [cfg.workgroups] }],
+    output: scanOutput(cfg),
+  }),
+  // The roof is its own baseline (role 'baseline'), not compared with a copy of itself.
+  baseline: () => null,
+  notes: () => ['The copy roof has no dataflow between elements: it shows the bandwidth a scan could reach.'],
+  dataflow: () => null,
+});

@@ -3,12 +3,13 @@
 // every element i ≥ 2^k combines with element i − 2^k (double-buffered in workgroup memory).
 // Depth log2(WG) per tile but WG·log2(WG) operations: not work-efficient.
 // Right-operand depth R = log2(WG) (tree) + 1 (carry) + 1 (margin).
-import { intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { SCAN_SHAPE_PARAMS, WG_PARAM, log2, scanBuffers, scanCommon, scanHeader, scanLimitChecks, scanReferenceWith, scanShapeOf } from './common';
+import { defineVariant } from '../define';
+import { linearScanShared, log2, scanHeader } from './common';
+import { WORKGROUP_SCAN_SCHEMA, workgroupScanConfig, workgroupScanLimits, workgroupScanPlan, type WorkgroupScanConfig, type WorkgroupScanValues } from './workgroupScan';
 
-export function hillisSteeleWgsl(channels: number, length: number, exclusive: boolean, wg: number): string {
-  return /* wgsl */ `${scanHeader(channels, length, exclusive)}
+export function hillisSteeleWgsl(cfg: WorkgroupScanConfig): string {
+  const { wg } = cfg;
+  return /* wgsl */ `${scanHeader(cfg)}
 const WG = ${wg}u;
 
 // Two halves: the current level is read from one and written to the other.
@@ -57,29 +58,17 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 `;
 }
 
-const rightDepth = (params: Params) => log2(intParam(params, 'wg')) + 2;
-
-export const hillisSteele: KernelVariant = {
-  ...scanCommon,
+export const hillisSteele = defineVariant({
+  ...linearScanShared,
   id: 'hillis-steele',
   label: 'Hillis–Steele (workgroup, log-depth)',
   summary:
     'One workgroup per channel, tiles of WG elements; at step k each element combines with the one 2^k before it. ' +
     'log2(WG) steps per tile but WG·log2(WG) combines: fast depth, wasted work.',
-  params: [...SCAN_SHAPE_PARAMS, WG_PARAM],
-  reference: scanReferenceWith(rightDepth),
-  checkLimits(params, caps) {
-    const { channels } = scanShapeOf(params);
-    const wg = intParam(params, 'wg');
-    return scanLimitChecks(params, caps, wg, 2 * wg * 8, [channels]);
-  },
-  plan(params, inputs) {
-    const { channels, length, exclusive } = scanShapeOf(params);
-    const wg = intParam(params, 'wg');
-    return {
-      buffers: scanBuffers(inputs, params),
-      dispatches: [{ label: `scan hillis-steele wg${wg}`, wgsl: hillisSteeleWgsl(channels, length, exclusive, wg), bindings: ['a', 'b', 'h'], workgroups: [channels] }],
-      output: { buffer: 'h', type: 'f32', count: channels * length },
-    };
-  },
-};
+  schema: WORKGROUP_SCAN_SCHEMA,
+  config: (v: WorkgroupScanValues) => workgroupScanConfig(v, log2(v.wg) + 2),
+  // Two levels of WG pairs (8 bytes each).
+  limits: (cfg, caps) => workgroupScanLimits(cfg, caps, 2 * cfg.wg * 8),
+  plan: (cfg, inputs) => workgroupScanPlan(cfg, inputs, 'hillis-steele', hillisSteeleWgsl(cfg)),
+  dataflow: () => 'hillis-steele',
+});

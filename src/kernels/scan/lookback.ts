@@ -19,26 +19,36 @@
 // on. Correctness then depends only on atomics being eventually visible; speed depends on the
 // fallback being rare. With spin limit 0 every look-back takes the fallback (used by the tests).
 // Right-operand depth: chunk log2(WG)+1, the walk (≤ chunks), fix-up log2(WG)+2, + margin.
-import { intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { STAGE_PARAM, chunkConstants, chunkSharedBytes, chunkWgsl, finishChunkWgsl } from './chunk';
-import { COMBINE_WGSL, ITEMS_PARAM, SCAN_SHAPE_PARAMS, WG_PARAM, log2, scanCommon, scanLimitChecks, scanReferenceWith, scanShapeOf, scanBuffers } from './common';
+import { declareBindings, readWrite } from '../../gpu/bindings';
+import { defineVariant } from '../define';
+import { int, paramSchema, type Decoded } from '../params';
+import { CHUNKED_SCAN_FIELDS, chunkConstants, chunkSharedBytes, chunkWgsl, chunkedScanConfig, finishChunkWgsl, type ChunkedScanConfig } from './chunk';
+import { COMBINE_WGSL, SCAN_BINDINGS, linearScanShared, log2, scanBuffers, scanConstants, scanLimitChecks, scanOutput, type LinearScanConfig } from './common';
 
-export function lookbackWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number, spinLimit: number, staged = true): string {
-  return /* wgsl */ `
-const CHANNELS = ${channels}u;
-const L = ${length}u;
-const EXCLUSIVE = ${exclusive};
-const SPIN_LIMIT = ${spinLimit}u;
-${chunkConstants(wg, items, chunks)}${COMBINE_WGSL}
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read_write> h : array<f32>;
-// Per (channel, chunk) four words: aggregate a, aggregate b, inclusive prefix a, inclusive prefix b.
-@group(0) @binding(3) var<storage, read_write> lookback : array<atomic<u32>>;
-// Per channel: the next chunk to hand out.
-@group(0) @binding(4) var<storage, read_write> chunkCounter : array<atomic<u32>>;
-${chunkWgsl(staged)}${finishChunkWgsl(staged)}
+const schema = paramSchema({
+  ...CHUNKED_SCAN_FIELDS,
+  spin: int('Spin limit (polls before the fallback)', 1024, 0, 1000000, {
+    choices: [0, 16, 1024, 65536],
+    help: '0 forces the fallback on every look-back step (slow, but shows it is correct).',
+  }),
+});
+
+interface LookbackConfig extends ChunkedScanConfig, LinearScanConfig {
+  /** Polls of a predecessor before the workgroup reduces its chunk itself. */
+  spinLimit: number;
+}
+
+const LOOKBACK_BINDINGS = [
+  ...SCAN_BINDINGS,
+  readWrite('lookback', 'array<atomic<u32>>', 'per (channel, chunk) four words: aggregate a, aggregate b, inclusive prefix a, inclusive prefix b'),
+  readWrite('chunkCounter', 'array<atomic<u32>>', 'per channel: the next chunk to hand out'),
+];
+
+export function lookbackWgsl(cfg: LookbackConfig): string {
+  return /* wgsl */ `${scanConstants(cfg)}const SPIN_LIMIT = ${cfg.spinLimit}u;
+${chunkConstants(cfg)}${COMBINE_WGSL}
+${declareBindings(LOOKBACK_BINDINGS)}
+${chunkWgsl(cfg.staged)}${finishChunkWgsl(cfg.staged)}
 const KEY = 0x7FBADBADu;
 const NOT_READY = 0u;
 const AGGREGATE = 1u;
@@ -60,7 +70,7 @@ var<workgroup> lookStatus : u32;
 var<workgroup> lookValue : vec2f;
 var<workgroup> exclusivePrefix : vec2f;
 
-@compute @workgroup_size(${wg})
+@compute @workgroup_size(${cfg.wg})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
   let channel = wid.y;
   let i = lid.x;
@@ -146,65 +156,40 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 `;
 }
 
-function config(params: Params) {
-  const { channels, length, exclusive } = scanShapeOf(params);
-  const wg = intParam(params, 'wg');
-  const items = intParam(params, 'items');
-  const chunks = Math.ceil(length / (wg * items));
-  const spinLimit = intParam(params, 'spin');
-  const staged = params.stage !== false;
-  return { channels, length, exclusive, wg, items, chunks, spinLimit, staged };
-}
-
-export const lookback: KernelVariant = {
-  ...scanCommon,
+export const lookback = defineVariant({
+  ...linearScanShared,
   id: 'lookback',
   label: 'Decoupled look-back (single pass, with fallback)',
   summary:
     'One pass: each workgroup publishes its chunk total and looks back at its predecessors for their prefix. ' +
     'ASSUMES workgroups that have started keep making progress; WebGPU does not promise it (GPUs without preemption, ' +
     'CPU adapters, Metal without a device-scope barrier), so after a spin limit it recomputes the predecessor itself.',
-  params: [
-    ...SCAN_SHAPE_PARAMS,
-    WG_PARAM,
-    ITEMS_PARAM,
-    STAGE_PARAM,
-    {
-      key: 'spin',
-      label: 'Spin limit (polls before the fallback)',
-      kind: 'int',
-      default: 1024,
-      min: 0,
-      max: 1000000,
-      choices: [0, 16, 1024, 65536],
-      help: '0 forces the fallback on every look-back step (slow, but shows it is correct).',
-    },
-  ],
-  reference: scanReferenceWith((params) => {
-    const { wg, chunks } = config(params);
-    return chunks + 3 * log2(wg) + 8;
+  schema,
+  config: (v: Decoded<typeof schema.fields>): LookbackConfig => {
+    const chunked = chunkedScanConfig(v);
+    return { ...chunked, spinLimit: v.spin, rightDepth: chunked.chunks + 3 * log2(v.wg) + 8 };
+  },
+  // The chunk pieces, plus the claimed chunk, the look-back status and value, the prefix.
+  limits: (cfg, caps) => scanLimitChecks(cfg, caps, cfg.wg, chunkSharedBytes(cfg) + 48, [cfg.chunks, cfg.channels]),
+  plan: (cfg, inputs) => ({
+    buffers: [
+      ...scanBuffers(cfg, inputs),
+      { name: 'lookback', bytes: 16 * cfg.channels * cfg.chunks, usage: 'storage', resetEachRun: true },
+      { name: 'chunkCounter', bytes: 4 * cfg.channels, usage: 'storage', resetEachRun: true },
+    ],
+    dispatches: [
+      {
+        label: `scan look-back wg${cfg.wg}×${cfg.items}${cfg.staged ? '' : ' unstaged'}`,
+        wgsl: lookbackWgsl(cfg),
+        bindings: LOOKBACK_BINDINGS,
+        workgroups: [cfg.chunks, cfg.channels],
+      },
+    ],
+    output: scanOutput(cfg),
   }),
-  checkLimits(params, caps) {
-    const { channels, wg, items, chunks, staged } = config(params);
-    return scanLimitChecks(params, caps, wg, chunkSharedBytes(wg, items, staged) + 48, [chunks, channels]);
-  },
-  plan(params, inputs) {
-    const { channels, length, exclusive, wg, items, chunks, spinLimit, staged } = config(params);
-    return {
-      buffers: [
-        ...scanBuffers(inputs, params),
-        { name: 'lookback', bytes: 16 * channels * chunks, usage: 'storage', resetEachRun: true },
-        { name: 'chunkCounter', bytes: 4 * channels, usage: 'storage', resetEachRun: true },
-      ],
-      dispatches: [
-        {
-          label: `scan look-back wg${wg}×${items}${staged ? '' : ' unstaged'}`,
-          wgsl: lookbackWgsl(channels, length, exclusive, wg, items, chunks, spinLimit, staged),
-          bindings: ['a', 'b', 'h', 'lookback', 'chunkCounter'],
-          workgroups: [chunks, channels],
-        },
-      ],
-      output: { buffer: 'h', type: 'f32', count: channels * length },
-    };
-  },
-};
+  dataflow: () => 'chunked',
+  notes: () => [
+    'Single pass: chunk totals are published and each workgroup looks back at its predecessors instead of waiting for a separate dispatch. ' +
+      'It assumes workgroups that started keep making progress, which WebGPU does not promise; after a spin limit it recomputes the predecessor itself.',
+  ],
+});

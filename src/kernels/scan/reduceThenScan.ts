@@ -5,28 +5,33 @@
 //               stores the state entering each chunk;
 //   3. fix-up:  each workgroup re-reads its chunk, scans it from the entering state, writes h.
 // Only WebGPU's ordering between dispatches is relied on: no inter-workgroup waiting at all.
-// Memory traffic: a and b are read twice: 20 bytes per element against the 12 compulsory.
+// Memory traffic: a and b are read twice: 20 bytes per element against the 12 compulsory (the
+// work model counts the compulsory 12, so GB/s compares with the copy roof).
 // Right-operand depth: chunk totals log2(WG)+1, spine log2(WG)+1, fix-up log2(WG)+2 (+ margin).
-import { intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { STAGE_PARAM, chunkConstants, chunkSharedBytes, chunkWgsl, finishChunkWgsl } from './chunk';
-import { COMBINE_WGSL, ITEMS_PARAM, SCAN_SHAPE_PARAMS, WG_PARAM, log2, scanBuffers, scanCommon, scanLimitChecks, scanReferenceWith, scanShapeOf } from './common';
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import { defineVariant } from '../define';
+import { paramSchema } from '../params';
+import { CHUNKED_SCAN_FIELDS, chunkConstants, chunkSharedBytes, chunkWgsl, chunkedScanConfig, finishChunkWgsl, type ChunkedScanConfig, type ChunkedScanValues } from './chunk';
+import { A_BINDING, B_BINDING, COMBINE_WGSL, H_BINDING, linearScanShared, log2, scanBuffers, scanConstants, scanLimitChecks, scanOutput, type LinearScanConfig } from './common';
 
-function sizes(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number) {
-  return /* wgsl */ `
-const CHANNELS = ${channels}u;
-const L = ${length}u;
-const EXCLUSIVE = ${exclusive};
-${chunkConstants(wg, items, chunks)}${COMBINE_WGSL}`;
+type ReduceThenScanConfig = ChunkedScanConfig & LinearScanConfig;
+
+const REDUCE_BINDINGS = [A_BINDING, B_BINDING, readWrite('chunkTotals', 'array<vec2f>', 'per (channel, chunk): the combine of the chunk')];
+const CARRIES_BINDINGS = [
+  readOnly('chunkTotals', 'array<vec2f>', 'per (channel, chunk): the combine of the chunk'),
+  readWrite('chunkStates', 'array<f32>', 'per (channel, chunk): the state entering the chunk'),
+];
+const FIXUP_BINDINGS = [A_BINDING, B_BINDING, readOnly('chunkStates', 'array<f32>', 'per (channel, chunk): the state entering the chunk'), H_BINDING];
+
+function sizes(cfg: ChunkedScanConfig) {
+  return `${scanConstants(cfg)}${chunkConstants(cfg)}${COMBINE_WGSL}`;
 }
 
-export function rtsReduceWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number, staged = true): string {
-  return /* wgsl */ `${sizes(channels, length, exclusive, wg, items, chunks)}
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read_write> chunkTotals : array<vec2f>;
-${chunkWgsl(staged)}
-@compute @workgroup_size(${wg})
+export function rtsReduceWgsl(cfg: ChunkedScanConfig): string {
+  return /* wgsl */ `${sizes(cfg)}
+${declareBindings(REDUCE_BINDINGS)}
+${chunkWgsl(cfg.staged)}
+@compute @workgroup_size(${cfg.wg})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
   let chunk = wid.x;
   let channel = wid.y;
@@ -41,15 +46,14 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 `;
 }
 
-export function rtsCarriesWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number, staged = true): string {
-  return /* wgsl */ `${sizes(channels, length, exclusive, wg, items, chunks)}
-@group(0) @binding(0) var<storage, read> chunkTotals : array<vec2f>;
-@group(0) @binding(1) var<storage, read_write> chunkStates : array<f32>;
+export function rtsCarriesWgsl(cfg: ChunkedScanConfig): string {
+  return /* wgsl */ `${sizes(cfg)}
+${declareBindings(CARRIES_BINDINGS)}
 
 var<workgroup> levels : array<vec2f, 2u * WG>;
 
 // One workgroup per channel: Hillis–Steele over the chunk totals in tiles of WG, with a carry.
-@compute @workgroup_size(${wg})
+@compute @workgroup_size(${cfg.wg})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
   let channel = wid.x;
   let i = lid.x;
@@ -86,14 +90,11 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 `;
 }
 
-export function rtsFixupWgsl(channels: number, length: number, exclusive: boolean, wg: number, items: number, chunks: number, staged = true): string {
-  return /* wgsl */ `${sizes(channels, length, exclusive, wg, items, chunks)}
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read> chunkStates : array<f32>;
-@group(0) @binding(3) var<storage, read_write> h : array<f32>;
-${chunkWgsl(staged)}${finishChunkWgsl(staged)}
-@compute @workgroup_size(${wg})
+export function rtsFixupWgsl(cfg: ChunkedScanConfig): string {
+  return /* wgsl */ `${sizes(cfg)}
+${declareBindings(FIXUP_BINDINGS)}
+${chunkWgsl(cfg.staged)}${finishChunkWgsl(cfg.staged)}
+@compute @workgroup_size(${cfg.wg})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
   let chunk = wid.x;
   let channel = wid.y;
@@ -108,48 +109,29 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 `;
 }
 
-function config(params: Params) {
-  const { channels, length, exclusive } = scanShapeOf(params);
-  const wg = intParam(params, 'wg');
-  const items = intParam(params, 'items');
-  const chunks = Math.ceil(length / (wg * items));
-  const staged = params.stage !== false;
-  return { channels, length, exclusive, wg, items, chunks, staged };
-}
-
-export const reduceThenScan: KernelVariant = {
-  ...scanCommon,
+export const reduceThenScan = defineVariant({
+  ...linearScanShared,
   id: 'reduce-then-scan',
   label: 'Reduce-then-scan (3 dispatches)',
   summary:
     'Chunks of WG·items pairs: reduce each chunk, scan the chunk totals, then rescan each chunk from its entering state. ' +
     'Safe everywhere (no workgroup waits for another), but reads the input twice.',
-  params: [...SCAN_SHAPE_PARAMS, WG_PARAM, ITEMS_PARAM, STAGE_PARAM],
-  reference: scanReferenceWith((params) => 3 * log2(intParam(params, 'wg')) + 8),
-  checkLimits(params, caps) {
-    const { channels, wg, items, chunks, staged } = config(params);
-    return scanLimitChecks(params, caps, wg, chunkSharedBytes(wg, items, staged), [chunks, channels]);
-  },
-  plan(params, inputs) {
-    const { channels, length, exclusive, wg, items, chunks, staged } = config(params);
-    const args = [channels, length, exclusive, wg, items, chunks, staged] as const;
-    return {
-      buffers: [
-        ...scanBuffers(inputs, params),
-        { name: 'chunkTotals', bytes: 8 * channels * chunks, usage: 'storage' },
-        { name: 'chunkStates', bytes: 4 * channels * chunks, usage: 'storage' },
-      ],
-      dispatches: [
-        { label: 'scan rts: reduce chunks', wgsl: rtsReduceWgsl(...args), bindings: ['a', 'b', 'chunkTotals'], workgroups: [chunks, channels] },
-        { label: 'scan rts: scan chunk totals', wgsl: rtsCarriesWgsl(...args), bindings: ['chunkTotals', 'chunkStates'], workgroups: [channels] },
-        { label: 'scan rts: fix up chunks', wgsl: rtsFixupWgsl(...args), bindings: ['a', 'b', 'chunkStates', 'h'], workgroups: [chunks, channels] },
-      ],
-      output: { buffer: 'h', type: 'f32', count: channels * length },
-    };
-  },
-  work(params) {
-    const { channels, length } = scanShapeOf(params);
-    // Compulsory bytes only (so GB/s compares with the copy roof); this variant really moves 20 B/element.
-    return { flops: 2 * channels * length, bytes: 12 * channels * length };
-  },
-};
+  schema: paramSchema(CHUNKED_SCAN_FIELDS),
+  config: (v: ChunkedScanValues): ReduceThenScanConfig => ({ ...chunkedScanConfig(v), rightDepth: 3 * log2(v.wg) + 8 }),
+  limits: (cfg, caps) => scanLimitChecks(cfg, caps, cfg.wg, chunkSharedBytes(cfg), [cfg.chunks, cfg.channels]),
+  plan: (cfg, inputs) => ({
+    buffers: [
+      ...scanBuffers(cfg, inputs),
+      { name: 'chunkTotals', bytes: 8 * cfg.channels * cfg.chunks, usage: 'storage' },
+      { name: 'chunkStates', bytes: 4 * cfg.channels * cfg.chunks, usage: 'storage' },
+    ],
+    dispatches: [
+      { label: 'scan rts: reduce chunks', wgsl: rtsReduceWgsl(cfg), bindings: REDUCE_BINDINGS, workgroups: [cfg.chunks, cfg.channels] },
+      { label: 'scan rts: scan chunk totals', wgsl: rtsCarriesWgsl(cfg), bindings: CARRIES_BINDINGS, workgroups: [cfg.channels] },
+      { label: 'scan rts: fix up chunks', wgsl: rtsFixupWgsl(cfg), bindings: FIXUP_BINDINGS, workgroups: [cfg.chunks, cfg.channels] },
+    ],
+    output: scanOutput(cfg),
+  }),
+  dataflow: () => 'chunked',
+  notes: () => ['Three dispatches: chunk totals, a scan of the totals, then each chunk rescanned from its entering state.'],
+});

@@ -5,20 +5,36 @@
 //   3. outputs: per (chunk, channel), rerun the chunk from its entering state and form y.
 // Chunks run in parallel in passes 1 and 3; only pass 2 is sequential, over L/T chunks.
 // Right-operand depth: 1 (in chunk) + 1 (chunk walk) + 1 (rerun) (+1 margin) = 4.
+import { declareBindings } from '../../gpu/bindings';
+import { defineVariant } from '../define';
+import { int, paramSchema, type Decoded } from '../params';
 import { checkDispatch, checkWorkgroup } from '../schema';
-import type { KernelVariant } from '../types';
-import { S6_PARAMS, s6ChunkConfig, s6ChunkedPlan, s6Bindings, s6BufferChecks, s6Common, s6ReferenceWith, s6TokenWgsl } from './s6common';
-import type { S6Shape } from '../../numerics/scan';
+import {
+  CHUNK_STATES_IN,
+  CHUNK_STATES_OUT,
+  CHUNK_TOTALS_IN,
+  CHUNK_TOTALS_OUT,
+  OUT_BINDING,
+  S6_FIELDS,
+  s6BufferChecks,
+  s6ChunkConfig,
+  s6ChunkedPlan,
+  s6InputBindings,
+  s6ReferenceWith,
+  s6Shared,
+  s6TokenWgsl,
+  type S6ChunkConfig,
+} from './s6common';
 
-export function chunkConst(T: number, chunks: number) {
-  return `const T = ${T}u; // tokens per chunk\nconst CHUNKS = ${chunks}u;\n`;
+export function chunkConst(cfg: S6ChunkConfig) {
+  return `const T = ${cfg.T}u; // tokens per chunk\nconst CHUNKS = ${cfg.chunks}u;\n`;
 }
 
-export function s6ChunkTotalsWgsl(shape: S6Shape, T: number, chunks: number) {
-  const { declarations, bindings } = s6Bindings(shape, false, [{ wgsl: 'chunkTotals', buffer: 'chunkTotals', type: 'array<vec2f>', access: 'read_write' }]);
-  const wgsl = /* wgsl */ `${declarations}
-${s6TokenWgsl(shape, false)}${chunkConst(T, chunks)}
-@compute @workgroup_size(${shape.state})
+export function s6ChunkTotalsWgsl(cfg: S6ChunkConfig) {
+  const bindings = [...s6InputBindings(cfg, false), CHUNK_TOTALS_OUT];
+  const wgsl = /* wgsl */ `${declareBindings(bindings)}
+${s6TokenWgsl(cfg, false)}${chunkConst(cfg)}
+@compute @workgroup_size(${cfg.state})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
   let n = lid.x;
   let chunk = wid.x;
@@ -42,17 +58,16 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
 }
 
 /** With `writeLastState`, the walk's final state also goes to the output rows (binding `out`). */
-export function s6ChunkStatesWgsl(shape: S6Shape, T: number, chunks: number, writeLastState = false) {
+export function s6ChunkStatesWgsl(cfg: S6ChunkConfig, writeLastState = false) {
+  const bindings = [CHUNK_TOTALS_IN, CHUNK_STATES_OUT, ...(writeLastState ? [OUT_BINDING] : [])];
   const wgsl = /* wgsl */ `
-const N = ${shape.state}u;
-const ROW = ${shape.length + shape.state}u;
-const L = ${shape.length}u;
-${chunkConst(T, chunks)}
-@group(0) @binding(0) var<storage, read> chunkTotals : array<vec2f>;
-@group(0) @binding(1) var<storage, read_write> chunkStates : array<f32>;
-${writeLastState ? '@group(0) @binding(2) var<storage, read_write> out : array<f32>;' : ''}
+const N = ${cfg.state}u;
+const ROW = ${cfg.length + cfg.state}u;
+const L = ${cfg.length}u;
+${chunkConst(cfg)}
+${declareBindings(bindings)}
 
-@compute @workgroup_size(${shape.state})
+@compute @workgroup_size(${cfg.state})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
   let base = (wid.x * N + lid.x) * CHUNKS;
   var x = 0.0;
@@ -64,21 +79,18 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   ${writeLastState ? 'out[wid.x * ROW + L + lid.x] = x;' : ''}
 }
 `;
-  return { wgsl, bindings: writeLastState ? ['chunkTotals', 'chunkStates', 'out'] : ['chunkTotals', 'chunkStates'] };
+  return { wgsl, bindings };
 }
 
-export function s6ChunkOutputWgsl(shape: S6Shape, T: number, chunks: number) {
-  const { declarations, bindings } = s6Bindings(shape, true, [
-    { wgsl: 'chunkStates', buffer: 'chunkStates', type: 'array<f32>', access: 'read' },
-    { wgsl: 'out', buffer: 'out', type: 'array<f32>', access: 'read_write' },
-  ]);
-  const wgsl = /* wgsl */ `${declarations}
-${s6TokenWgsl(shape, true)}${chunkConst(T, chunks)}
+export function s6ChunkOutputWgsl(cfg: S6ChunkConfig) {
+  const bindings = [...s6InputBindings(cfg, true), CHUNK_STATES_IN, OUT_BINDING];
+  const wgsl = /* wgsl */ `${declareBindings(bindings)}
+${s6TokenWgsl(cfg, true)}${chunkConst(cfg)}
 // C·x for a block of TB tokens × N states: one pair of barriers per block, not per token.
 const TB = 32u;
-var<workgroup> cTimesX : array<f32, ${shape.state * 32}>;
+var<workgroup> cTimesX : array<f32, ${cfg.state * 32}>;
 
-@compute @workgroup_size(${shape.state})
+@compute @workgroup_size(${cfg.state})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
   let n = lid.x;
   let chunk = wid.x;
@@ -116,32 +128,30 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   return { wgsl, bindings };
 }
 
-const config = s6ChunkConfig;
+const schema = paramSchema({ ...S6_FIELDS, chunk: int('Chunk length T (tokens)', 64, 1, 4096, { choices: [16, 32, 64, 128, 256] }) });
 
-export const s6Chunked: KernelVariant = {
-  ...s6Common,
+export const s6Chunked = defineVariant({
+  ...s6Shared,
   id: 's6-chunked',
   label: 'Selective scan (S6): associative scan over chunks',
   summary:
     'Splits the sequence into chunks of T tokens: chunk totals (Π ΔA, state from 0) in parallel, a short walk over ' +
     'chunks for the entering states, then every chunk reruns from its state in parallel.',
-  params: [...S6_PARAMS, { key: 'chunk', label: 'Chunk length T (tokens)', kind: 'int', default: 64, min: 1, max: 4096, choices: [16, 32, 64, 128, 256] }],
-  reference: s6ReferenceWith(() => 4),
-  checkLimits(params, caps) {
-    const { shape, chunks } = config(params);
-    return [
-      ...checkWorkgroup(caps, [shape.state, 1, 1], 4 * 32 * shape.state, `a workgroup of N = ${shape.state}`),
-      ...checkDispatch(caps, [chunks, shape.batch * shape.channels]),
-      ...s6BufferChecks(params, caps),
-    ];
-  },
-  plan(params, inputs) {
-    const { shape, T, chunks } = config(params);
-    return s6ChunkedPlan(params, inputs, 's6 chunked', {
-      totals: s6ChunkTotalsWgsl(shape, T, chunks),
-      states: s6ChunkStatesWgsl(shape, T, chunks),
+  schema,
+  config: (v: Decoded<typeof schema.fields>): S6ChunkConfig => s6ChunkConfig(v),
+  reference: s6ReferenceWith(4),
+  // C·x of 32 tokens × N states in workgroup memory (the outputs pass).
+  limits: (cfg, caps) => [
+    ...checkWorkgroup(caps, [cfg.state, 1, 1], 4 * 32 * cfg.state, `a workgroup of N = ${cfg.state}`),
+    ...checkDispatch(caps, [cfg.chunks, cfg.rows]),
+    ...s6BufferChecks(cfg, caps),
+  ],
+  plan: (cfg, inputs) =>
+    s6ChunkedPlan(cfg, inputs, 's6 chunked', {
+      totals: s6ChunkTotalsWgsl(cfg),
+      states: s6ChunkStatesWgsl(cfg),
       statesLabel: 'chunk states',
-      outputs: s6ChunkOutputWgsl(shape, T, chunks),
-    });
-  },
-};
+      outputs: s6ChunkOutputWgsl(cfg),
+    }),
+  dataflow: () => 'chunked',
+});

@@ -11,17 +11,33 @@
 //   2. walk the chunks: entering states and the last state (one invocation per (channel, n));
 //   3. outputs: one invocation per token t of a chunk, summing over s ≤ t and n.
 // Bound: s6ChunkwiseBound in src/numerics/scan.ts.
-import { s6ChunkwiseBound, s6Reference, type S6Inputs, type S6Shape } from '../../numerics/scan';
+import { declareBindings } from '../../gpu/bindings';
+import { s6ChunkwiseBound, s6Reference } from '../../numerics/scan';
+import { defineVariant } from '../define';
+import { int, paramSchema, type Decoded } from '../params';
 import { checkDispatch, checkWorkgroup } from '../schema';
-import type { KernelVariant } from '../types';
 import { chunkConst, s6ChunkStatesWgsl } from './s6Chunked';
-import { S6_PARAMS, s6ChunkConfig, s6ChunkedPlan, s6Bindings, s6BufferChecks, s6Common, s6TokenWgsl } from './s6common';
+import {
+  CHUNK_STATES_IN,
+  CHUNK_TOTALS_OUT,
+  OUT_BINDING,
+  S6_FIELDS,
+  s6BufferChecks,
+  s6ChunkConfig,
+  s6ChunkedPlan,
+  s6InputBindings,
+  s6InputsOf,
+  s6Shared,
+  s6TokenWgsl,
+  s6Work,
+  type S6ChunkConfig,
+} from './s6common';
 
-export function s6ChunkwiseTotalsWgsl(shape: S6Shape, T: number, chunks: number) {
-  const { declarations, bindings } = s6Bindings(shape, false, [{ wgsl: 'chunkTotals', buffer: 'chunkTotals', type: 'array<vec2f>', access: 'read_write' }]);
-  const wgsl = /* wgsl */ `${declarations}
-${s6TokenWgsl(shape, false)}${chunkConst(T, chunks)}
-@compute @workgroup_size(${shape.state})
+export function s6ChunkwiseTotalsWgsl(cfg: S6ChunkConfig) {
+  const bindings = [...s6InputBindings(cfg, false), CHUNK_TOTALS_OUT];
+  const wgsl = /* wgsl */ `${declareBindings(bindings)}
+${s6TokenWgsl(cfg, false)}${chunkConst(cfg)}
+@compute @workgroup_size(${cfg.state})
 fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : vec3u) {
   let n = lid.x;
   let chunk = wid.x;
@@ -45,17 +61,15 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   return { wgsl, bindings };
 }
 
-export function s6ChunkwiseOutputWgsl(shape: S6Shape, T: number, chunks: number) {
-  const { declarations, bindings } = s6Bindings(shape, true, [
-    { wgsl: 'chunkStates', buffer: 'chunkStates', type: 'array<f32>', access: 'read' },
-    { wgsl: 'out', buffer: 'out', type: 'array<f32>', access: 'read_write' },
-  ]);
-  const wgsl = /* wgsl */ `${declarations}
-${s6TokenWgsl(shape, true)}${chunkConst(T, chunks)}
+export function s6ChunkwiseOutputWgsl(cfg: S6ChunkConfig) {
+  const { T } = cfg;
+  const bindings = [...s6InputBindings(cfg, true), CHUNK_STATES_IN, OUT_BINDING];
+  const wgsl = /* wgsl */ `${declareBindings(bindings)}
+${s6TokenWgsl(cfg, true)}${chunkConst(cfg)}
 // The chunk's Δ, Δ·u and B (T × N), the entering state and A, staged once for all T tokens.
 var<workgroup> stepShared : array<f32, T>;
 var<workgroup> stepUShared : array<f32, T>;
-var<workgroup> bShared : array<f32, ${T * shape.state}>;
+var<workgroup> bShared : array<f32, ${T * cfg.state}>;
 var<workgroup> stateIn : array<f32, N>;
 var<workgroup> aShared : array<f32, N>;
 
@@ -111,54 +125,56 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   return { wgsl, bindings };
 }
 
-const config = s6ChunkConfig;
+const schema = paramSchema({ ...S6_FIELDS, chunk: int('Chunk length T (tokens)', 32, 1, 256, { choices: [8, 16, 32, 64, 128] }) });
 
-export const s6Chunkwise: KernelVariant = {
-  ...s6Common,
+export const s6Chunkwise = defineVariant({
+  ...s6Shared,
   id: 's6-chunkwise',
   label: 'Selective scan (S6): chunkwise matrix form (SSD-style)',
   summary:
     'Inside each chunk the outputs are a masked, decay-weighted product over (token, state) pairs, as Mamba-2\'s SSD and ' +
     'gated linear attention compute it; only chunk-to-chunk state passing is a recurrence. T²·N work per chunk.',
-  params: [...S6_PARAMS, { key: 'chunk', label: 'Chunk length T (tokens)', kind: 'int', default: 32, min: 1, max: 256, choices: [8, 16, 32, 64, 128] }],
-  reference(params, inputs) {
-    const { shape, T } = config(params);
-    const x = inputs as unknown as S6Inputs;
-    const ref = s6Reference(shape, x, 1);
+  schema,
+  config: (v: Decoded<typeof schema.fields>): S6ChunkConfig => s6ChunkConfig(v),
+  reference: (cfg, inputs) => {
+    const x = s6InputsOf(inputs);
+    const ref = s6Reference(cfg, x, 1);
     return {
       values: ref.values,
-      bound: s6ChunkwiseBound(shape, x, T),
+      bound: s6ChunkwiseBound(cfg, x, cfg.T),
       boundNote:
         'first-order float32 bound of the chunkwise form: segment sums and WGSL exp accuracy per decay, 4u per product, ' +
         'γ_K over the K summands of each y_t, and the chunk-to-chunk walk',
-      rows: shape.batch * shape.channels,
-      cols: shape.length + shape.state,
+      rows: cfg.rows,
+      cols: cfg.length + cfg.state,
     };
   },
-  checkLimits(params, caps) {
-    const { shape, T, chunks } = config(params);
-    const shared = 4 * (2 * T + T * shape.state + 2 * shape.state);
+  limits: (cfg, caps) => {
+    const { T, state } = cfg;
+    // The outputs pass stages Δ and Δ·u (T each), B (T × N), the entering state and A (N each).
+    const shared = 4 * (2 * T + T * state + 2 * state);
     return [
-      ...checkWorkgroup(caps, [T, 1, 1], shared, `a chunk of T = ${T} tokens with N = ${shape.state}`),
-      ...checkWorkgroup(caps, [shape.state, 1, 1], 0, `a workgroup of N = ${shape.state}`),
-      ...checkDispatch(caps, [chunks, shape.batch * shape.channels]),
-      ...s6BufferChecks(params, caps),
+      ...checkWorkgroup(caps, [T, 1, 1], shared, `a chunk of T = ${T} tokens with N = ${state}`),
+      ...checkWorkgroup(caps, [state, 1, 1], 0, `a workgroup of N = ${state}`),
+      ...checkDispatch(caps, [cfg.chunks, cfg.rows]),
+      ...s6BufferChecks(cfg, caps),
     ];
   },
-  plan(params, inputs) {
-    const { shape, T, chunks } = config(params);
-    return s6ChunkedPlan(params, inputs, 's6 chunkwise', {
-      totals: s6ChunkwiseTotalsWgsl(shape, T, chunks),
-      states: s6ChunkStatesWgsl(shape, T, chunks, true),
+  plan: (cfg, inputs) =>
+    s6ChunkedPlan(cfg, inputs, 's6 chunkwise', {
+      totals: s6ChunkwiseTotalsWgsl(cfg),
+      states: s6ChunkStatesWgsl(cfg, true),
       statesLabel: 'walk chunks',
-      outputs: s6ChunkwiseOutputWgsl(shape, T, chunks),
-    });
-  },
-  work(params) {
-    const { shape, T } = config(params);
-    const base = s6Common.work(params);
+      outputs: s6ChunkwiseOutputWgsl(cfg),
+    }),
+  work: (cfg) => {
+    const base = s6Work(cfg);
     // Intra-chunk pairs: ≈ T·(T+1)/2 per chunk and state, 5 operations each (+ exp).
-    const pairs = shape.batch * shape.channels * shape.state * shape.length * ((Math.min(T, shape.length) + 1) / 2);
+    const pairs = cfg.rows * cfg.state * cfg.length * ((Math.min(cfg.T, cfg.length) + 1) / 2);
     return { flops: base.flops + 5 * pairs, bytes: base.bytes };
   },
-};
+  dataflow: () => 'chunked',
+  notes: () => [
+    'Chunk-to-chunk states follow this two-level pattern; inside a chunk every output sums over all earlier tokens of the chunk at once (a masked, decay-weighted product).',
+  ],
+});

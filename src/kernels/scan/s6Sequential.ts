@@ -3,14 +3,16 @@
 // stores C·x for a block of 32 tokens in workgroup memory; then each y is summed over n in order
 // (n = 0 … N−1), plus D·u and the gate. L dependent steps, 2 barriers per 32 tokens.
 // Right-operand depth R = 1 (+1 margin).
-import { checkDispatch, checkWorkgroup } from '../schema';
-import type { KernelVariant } from '../types';
-import { S6_PARAMS, s6Bindings, s6BufferChecks, s6Buffers, s6Common, s6ReferenceWith, s6ShapeOf, s6TokenWgsl } from './s6common';
+import { declareBindings } from '../../gpu/bindings';
 import type { S6Shape } from '../../numerics/scan';
+import { defineVariant } from '../define';
+import { paramSchema } from '../params';
+import { checkDispatch, checkWorkgroup } from '../schema';
+import { OUT_BINDING, S6_FIELDS, s6BufferChecks, s6Buffers, s6InputBindings, s6Output, s6ReferenceWith, s6Shape, s6Shared, s6TokenWgsl, type S6Values } from './s6common';
 
-export function s6SequentialWgsl(shape: S6Shape): { wgsl: string; bindings: string[] } {
-  const { declarations, bindings } = s6Bindings(shape, true, [{ wgsl: 'out', buffer: 'out', type: 'array<f32>', access: 'read_write' }]);
-  const wgsl = /* wgsl */ `${declarations}
+export function s6SequentialWgsl(shape: S6Shape) {
+  const bindings = [...s6InputBindings(shape, true), OUT_BINDING];
+  const wgsl = /* wgsl */ `${declareBindings(bindings)}
 ${s6TokenWgsl(shape, true)}
 // C·x for a block of TB tokens × N states: one pair of barriers per block, not per token.
 const TB = 32u;
@@ -53,31 +55,26 @@ fn main(@builtin(local_invocation_id) lid : vec3u, @builtin(workgroup_id) wid : 
   return { wgsl, bindings };
 }
 
-export const s6Sequential: KernelVariant = {
-  ...s6Common,
+export const s6Sequential = defineVariant({
+  ...s6Shared,
   id: 's6-sequential',
   label: 'Selective scan (S6): sequential per (channel, state)',
   summary:
     'Mamba\'s selective scan as its reference loop: one invocation per (channel, state n) walks the tokens; ' +
     'y = Σ C·x + D·u (× silu(z)) is summed across the workgroup per token.',
-  params: [...S6_PARAMS],
-  reference: s6ReferenceWith(() => 2),
-  checkLimits(params, caps) {
-    const s = s6ShapeOf(params);
-    return [
-      ...checkWorkgroup(caps, [s.state, 1, 1], 4 * 32 * s.state, `a workgroup of N = ${s.state}`),
-      ...checkDispatch(caps, [s.channels, s.batch]),
-      ...s6BufferChecks(params, caps),
-    ];
+  schema: paramSchema(S6_FIELDS),
+  config: (v: S6Values): S6Shape => s6Shape(v),
+  reference: s6ReferenceWith(2),
+  // C·x of 32 tokens × N states in workgroup memory.
+  limits: (s, caps) => [
+    ...checkWorkgroup(caps, [s.state, 1, 1], 4 * 32 * s.state, `a workgroup of N = ${s.state}`),
+    ...checkDispatch(caps, [s.channels, s.batch]),
+    ...s6BufferChecks(s, caps),
+  ],
+  plan: (s, inputs) => {
+    const { wgsl, bindings } = s6SequentialWgsl(s);
+    return { buffers: s6Buffers(s, inputs), dispatches: [{ label: 's6 sequential', wgsl, bindings, workgroups: [s.channels, s.batch] }], output: s6Output(s) };
   },
-  plan(params, inputs) {
-    const shape = s6ShapeOf(params);
-    const { buffers } = s6Buffers(params, inputs);
-    const { wgsl, bindings } = s6SequentialWgsl(shape);
-    return {
-      buffers,
-      dispatches: [{ label: 's6 sequential', wgsl, bindings, workgroups: [shape.channels, shape.batch] }],
-      output: { buffer: 'out', type: 'f32', count: shape.batch * shape.channels * (shape.length + shape.state) },
-    };
-  },
-};
+  // The walk over time is the sequential scan.
+  dataflow: () => 'sequential',
+});

@@ -4,41 +4,43 @@
 //   Δ ← softplus(Δ + bias) (optional), ΔA = exp(Δ·A), ΔBu = Δ·B·u, x ← ΔA·x + ΔBu,
 //   y = Σ_n C·x + D·u, y ·= silu(z) (optional); the last state is returned too.
 // Output layout: one row per (batch, channel): y_0 … y_{L−1} followed by the last state x_0 … x_{N−1}.
+import { readOnly, readWrite } from '../../gpu/bindings';
 import { s6Float32, s6Inputs, s6Reference, type S6Inputs, type S6Shape } from '../../numerics/scan';
-import { checkBuffers, intParam } from '../schema';
-import type { BufferSpec, DeviceCaps, GpuPlan, HostArray, KernelVariant, ParamDef, Params, ReferenceResult, WorkModel } from '../types';
+import type { Inputs } from '../define';
+import { flag, int, type Decoded } from '../params';
+import { checkBuffers } from '../schema';
+import type { Binding, BufferSpec, DeviceCaps, DispatchSpec, GpuPlan, HostArray, ReferenceResult, WorkModel } from '../types';
+import { float32Input } from './common';
+import type { S6Extras } from './extras';
 
-export const S6_PARAMS: ParamDef[] = [
-  { key: 'batch', label: 'Batch B', kind: 'int', default: 1, min: 1, max: 16, choices: [1, 2, 4] },
-  { key: 'channels', label: 'Channels D', kind: 'int', default: 8, min: 1, max: 4096, choices: [1, 8, 64, 256, 1024] },
-  { key: 'state', label: 'State size N', kind: 'int', default: 16, min: 1, max: 256, choices: [1, 4, 16, 64] },
-  { key: 'length', label: 'Sequence length L', kind: 'int', default: 256, min: 1, max: 65536, choices: [1, 64, 256, 1024, 4096, 16384] },
-  { key: 'gate', label: 'Gate y by silu(z)', kind: 'bool', default: true },
-  { key: 'deltaBias', label: 'Add a Δ bias', kind: 'bool', default: true },
-  { key: 'softplus', label: 'Δ ← softplus(Δ)', kind: 'bool', default: true },
-];
+export const S6_FIELDS = {
+  batch: int('Batch B', 1, 1, 16, { choices: [1, 2, 4] }),
+  channels: int('Channels D', 8, 1, 4096, { choices: [1, 8, 64, 256, 1024] }),
+  state: int('State size N', 16, 1, 256, { choices: [1, 4, 16, 64] }),
+  length: int('Sequence length L', 256, 1, 65536, { choices: [1, 64, 256, 1024, 4096, 16384] }),
+  gate: flag('Gate y by silu(z)', true),
+  deltaBias: flag('Add a Δ bias', true),
+  softplus: flag('Δ ← softplus(Δ)', true),
+};
 
-export function s6ShapeOf(params: Params): S6Shape {
-  return {
-    batch: intParam(params, 'batch'),
-    channels: intParam(params, 'channels'),
-    state: intParam(params, 'state'),
-    length: intParam(params, 'length'),
-    hasZ: params.gate !== false,
-    hasDeltaBias: params.deltaBias !== false,
-    softplus: params.softplus !== false,
-  };
+/** The decoded S6_FIELDS (configs annotate their argument with it; see ScanShapeValues in common.ts). */
+export type S6Values = Decoded<typeof S6_FIELDS>;
+
+export function s6Shape(v: S6Values): S6Shape {
+  return { batch: v.batch, channels: v.channels, state: v.state, length: v.length, hasZ: v.gate, hasDeltaBias: v.deltaBias, softplus: v.softplus };
 }
 
-export function makeS6Inputs(params: Params, seed: number): Record<string, HostArray> {
-  return { ...s6Inputs(s6ShapeOf(params), seed) };
+/** The inputs as the float64 reference reads them. */
+export function s6InputsOf(inputs: Inputs): S6Inputs {
+  const f = (name: string) => float32Input(inputs, name);
+  return { u: f('u'), delta: f('delta'), A: f('A'), B: f('B'), C: f('C'), D: f('D'), z: f('z'), deltaBias: f('deltaBias') };
 }
 
-export function s6ReferenceWith(rightDepth: (params: Params) => number) {
-  return (params: Params, inputs: Record<string, HostArray>): ReferenceResult => {
-    const shape = s6ShapeOf(params);
-    const R = rightDepth(params);
-    const ref = s6Reference(shape, inputs as unknown as S6Inputs, R);
+/** The reference for a variant whose terms are the right operand of ∘ at most `rightDepth` times. */
+export function s6ReferenceWith(rightDepth: number) {
+  return (shape: S6Shape, inputs: Inputs): ReferenceResult => {
+    const R = rightDepth;
+    const ref = s6Reference(shape, s6InputsOf(inputs), R);
     return {
       values: ref.values,
       bound: ref.bound,
@@ -51,8 +53,8 @@ export function s6ReferenceWith(rightDepth: (params: Params) => number) {
   };
 }
 
-export function s6Work(params: Params): WorkModel {
-  const { batch, channels, state, length, hasZ } = s6ShapeOf(params);
+export function s6Work(s: S6Shape): WorkModel {
+  const { batch, channels, state, length, hasZ } = s;
   const tokens = batch * channels * length;
   // Per token and state: exp, 3 multiplies, a multiply-add (state), a multiply-add (C·x).
   const flops = tokens * state * 8 + tokens * 6;
@@ -60,13 +62,11 @@ export function s6Work(params: Params): WorkModel {
   return { flops, bytes };
 }
 
-export function s6ShapeLabel(params: Params): string {
-  const s = s6ShapeOf(params);
+export function s6ShapeLabel(s: S6Shape): string {
   return `B${s.batch} D${s.channels} N${s.state} L${s.length}`;
 }
 
-export function s6BufferChecks(params: Params, caps: DeviceCaps): string[] {
-  const s = s6ShapeOf(params);
+export function s6BufferChecks(s: S6Shape, caps: DeviceCaps): string[] {
   return checkBuffers(caps, [
     ['u, Δ, z', 4 * s.batch * s.channels * s.length],
     ['B, C', 4 * s.batch * s.state * s.length],
@@ -75,42 +75,50 @@ export function s6BufferChecks(params: Params, caps: DeviceCaps): string[] {
 }
 
 /** Input buffers (z and the Δ bias only when used), plus the output. */
-export function s6Buffers(params: Params, inputs: Record<string, HostArray>): { buffers: BufferSpec[]; names: string[] } {
-  const s = s6ShapeOf(params);
+export function s6Buffers(s: S6Shape, inputs: Inputs): BufferSpec[] {
   const names = ['u', 'delta', 'A', 'B', 'C', 'D'];
   if (s.hasZ) names.push('z');
   if (s.hasDeltaBias) names.push('deltaBias');
   const buffers: BufferSpec[] = names.map((name) => ({ name, data: inputs[name], usage: 'storage' }));
   buffers.push({ name: 'out', bytes: 4 * s.batch * s.channels * (s.length + s.state), usage: 'storage' });
-  return { buffers, names };
+  return buffers;
 }
 
-/** WGSL name → buffer name of every S6 input. */
-const S6_INPUT_BUFFERS: Record<string, string> = { u: 'u', delta: 'delta', A: 'A', Bm: 'B', Cm: 'C', Dskip: 'D', z: 'z', deltaBias: 'deltaBias' };
+export function s6Output(s: S6Shape): GpuPlan['output'] {
+  return { buffer: 'out', type: 'f32', count: s.batch * s.channels * (s.length + s.state) };
+}
+
+// The S6 inputs as shaders bind them. B, C and D are bound as Bm, Cm and Dskip: the header's D is
+// the channel count.
+const U = readOnly('u', 'array<f32>', 'u (batch, D, L)');
+const DELTA = readOnly('delta', 'array<f32>', 'Δ before bias and softplus (batch, D, L)');
+const A_MATRIX = readOnly('A', 'array<f32>', 'A (D, N)');
+const B_INPUT = readOnly('Bm', 'array<f32>', 'B (batch, N, L)', 'B');
+const C_INPUT = readOnly('Cm', 'array<f32>', 'C (batch, N, L)', 'C');
+const D_SKIP = readOnly('Dskip', 'array<f32>', 'D, the skip weight (D)', 'D');
+const Z_GATE = readOnly('z', 'array<f32>', 'z, the gate (batch, D, L)');
+const DELTA_BIAS = readOnly('deltaBias', 'array<f32>', 'Δ bias (D)');
+
+/** The output rows: y_0 … y_{L−1} then the last state x_0 … x_{N−1}, per (batch, channel). */
+export const OUT_BINDING = readWrite('out', 'array<f32>', 'per (batch, channel): y_0 … y_{L−1}, then the last state');
+export const CHUNK_TOTALS_OUT = readWrite('chunkTotals', 'array<vec2f>', 'per (row, n, chunk): (Π ΔA, state from 0)');
+export const CHUNK_TOTALS_IN = readOnly('chunkTotals', 'array<vec2f>', 'per (row, n, chunk): (Π ΔA, state from 0)');
+export const CHUNK_STATES_OUT = readWrite('chunkStates', 'array<f32>', 'per (row, n, chunk): the state entering the chunk');
+export const CHUNK_STATES_IN = readOnly('chunkStates', 'array<f32>', 'per (row, n, chunk): the state entering the chunk');
 
 /**
- * Declarations (read-only inputs, then the given read-write buffers) and the matching binding
- * list, for the inputs a shader uses: `withOutput` adds C, D and z (needed to form y).
+ * The read-only inputs a shader uses: u, Δ, A, B (and the Δ bias when used); `withOutput` adds C,
+ * D and z (needed to form y). The shader's own outputs follow.
  */
-export function s6Bindings(
-  shape: S6Shape,
-  withOutput: boolean,
-  extra: { wgsl: string; buffer: string; type: string; access: 'read' | 'read_write' }[],
-): { declarations: string; bindings: string[] } {
-  const names = ['u', 'delta', 'A', 'Bm'];
-  if (withOutput) names.push('Cm', 'Dskip');
-  if (withOutput && shape.hasZ) names.push('z');
-  if (shape.hasDeltaBias) names.push('deltaBias');
-  const lines = names.map((n, i) => `@group(0) @binding(${i}) var<storage, read> ${n} : array<f32>;`);
-  const bindings = names.map((n) => S6_INPUT_BUFFERS[n]);
-  for (const e of extra) {
-    lines.push(`@group(0) @binding(${bindings.length}) var<storage, ${e.access}> ${e.wgsl} : ${e.type};`);
-    bindings.push(e.buffer);
-  }
-  return { declarations: lines.join('\n'), bindings };
+export function s6InputBindings(shape: S6Shape, withOutput: boolean): Binding[] {
+  const bindings = [U, DELTA, A_MATRIX, B_INPUT];
+  if (withOutput) bindings.push(C_INPUT, D_SKIP);
+  if (withOutput && shape.hasZ) bindings.push(Z_GATE);
+  if (shape.hasDeltaBias) bindings.push(DELTA_BIAS);
+  return bindings;
 }
 
-/** Sizes and the per-token helpers; the including shader declares the inputs (see s6Bindings). */
+/** Sizes and the per-token helpers; the including shader declares the inputs (see s6InputBindings). */
 export function s6TokenWgsl(shape: S6Shape, withOutput: boolean): string {
   const biasLine = shape.hasDeltaBias ? 'dt = dt + deltaBias[d];' : '';
   const softplusLine = shape.softplus
@@ -151,12 +159,11 @@ fn finishOutput(d : u32, i : u32, sumCx : f32, uv : f32) -> f32 {
 `;
 }
 
-export function s6Extras(params: Params, inputs: Record<string, HostArray>, output: HostArray, ref: ReferenceResult) {
-  const shape = s6ShapeOf(params);
+export function s6Extras(shape: S6Shape, inputs: Inputs, output: HostArray, ref: ReferenceResult): S6Extras {
   const { state: N, length: L } = shape;
   // States over time for channel (b = 0, d = 0) from the float64 reference (the kernels only
   // return the last state), ≤ 256 time columns.
-  const full = s6Reference(shape, inputs as unknown as S6Inputs, 1).states00;
+  const full = s6Reference(shape, s6InputsOf(inputs), 1).states00;
   const stride = Math.max(1, Math.ceil(L / 256));
   const times: number[] = [];
   for (let t = 0; t < L; t += stride) times.push(t);
@@ -166,53 +173,56 @@ export function s6Extras(params: Params, inputs: Record<string, HostArray>, outp
   const yError = times.map((t) => Math.abs(output[t] - ref.values[t]));
   const yBound = times.map((t) => (ref.bound ? ref.bound[t] : 0));
   const lastStateError = Array.from({ length: N }, (_, n) => Math.abs(output[L + n] - ref.values[L + n]));
-  return { kind: 's6', stateHeatmap: { times, states, source: 'float64 reference, batch 0, channel 0' }, yError, yBound, lastStateError };
+  return { family: 'scan', kind: 's6', stateHeatmap: { times, states, source: 'float64 reference, batch 0, channel 0' }, yError, yBound, lastStateError };
 }
 
-export const s6Common = {
-  family: 'scan',
-  makeInputs: makeS6Inputs,
-  emulate(params: Params, inputs: Record<string, HostArray>) {
-    return s6Float32(s6ShapeOf(params), inputs as unknown as S6Inputs);
-  },
+/**
+ * The members every S6 variant written with defineVariant takes as they are. No `baseline`: the
+ * selective scan moves its own compulsory bytes, which no copy of a and b matches.
+ */
+export const s6Shared = {
+  family: 'scan' as const,
+  inputs: (s: S6Shape, seed: number): Inputs => ({ ...s6Inputs(s, seed) }),
+  emulate: (s: S6Shape, inputs: Inputs) => s6Float32(s, s6InputsOf(inputs)),
   work: s6Work,
-  shapeLabel: s6ShapeLabel,
+  shape: s6ShapeLabel,
   extras: s6Extras,
-} satisfies Partial<KernelVariant>;
+};
 
 /** Shape, chunk length T and chunk count of the chunked S6 variants. */
-export function s6ChunkConfig(params: Params) {
-  const shape = s6ShapeOf(params);
-  const T = intParam(params, 'chunk');
-  return { shape, T, chunks: Math.max(1, Math.ceil(shape.length / T)) };
+export interface S6ChunkConfig extends S6Shape {
+  /** Tokens per chunk. */
+  T: number;
+  chunks: number;
+  /** Rows of the output: batch × channels. */
+  rows: number;
 }
 
-type PassWgsl = { wgsl: string; bindings: string[] };
+export function s6ChunkConfig(v: S6Values & { chunk: number }): S6ChunkConfig {
+  const shape = s6Shape(v);
+  return { ...shape, T: v.chunk, chunks: Math.max(1, Math.ceil(shape.length / v.chunk)), rows: shape.batch * shape.channels };
+}
+
+type Pass = Pick<DispatchSpec, 'wgsl' | 'bindings'>;
 
 /**
  * The three-pass plan both chunked S6 forms share: per-chunk totals (a workgroup per chunk and
- * row), a walk over chunks for the entering states (one per row), then the outputs.
+ * row), a walk over chunks for the entering states (one per row), then the outputs. Only the
+ * generated shaders differ.
  */
-export function s6ChunkedPlan(
-  params: Params,
-  inputs: Record<string, HostArray>,
-  name: string,
-  passes: { totals: PassWgsl; states: PassWgsl; statesLabel: string; outputs: PassWgsl },
-): GpuPlan {
-  const { shape, T, chunks } = s6ChunkConfig(params);
-  const { buffers } = s6Buffers(params, inputs);
-  const rows = shape.batch * shape.channels;
+export function s6ChunkedPlan(cfg: S6ChunkConfig, inputs: Inputs, name: string, passes: { totals: Pass; states: Pass; statesLabel: string; outputs: Pass }): GpuPlan {
+  const { T, chunks, rows } = cfg;
   return {
     buffers: [
-      ...buffers,
-      { name: 'chunkTotals', bytes: 8 * rows * shape.state * chunks, usage: 'storage' },
-      { name: 'chunkStates', bytes: 4 * rows * shape.state * chunks, usage: 'storage' },
+      ...s6Buffers(cfg, inputs),
+      { name: 'chunkTotals', bytes: 8 * rows * cfg.state * chunks, usage: 'storage' },
+      { name: 'chunkStates', bytes: 4 * rows * cfg.state * chunks, usage: 'storage' },
     ],
     dispatches: [
-      { label: `${name} T${T}: chunk totals`, wgsl: passes.totals.wgsl, bindings: passes.totals.bindings, workgroups: [chunks, rows] },
-      { label: `${name} T${T}: ${passes.statesLabel}`, wgsl: passes.states.wgsl, bindings: passes.states.bindings, workgroups: [rows] },
-      { label: `${name} T${T}: outputs`, wgsl: passes.outputs.wgsl, bindings: passes.outputs.bindings, workgroups: [chunks, rows] },
+      { label: `${name} T${T}: chunk totals`, ...passes.totals, workgroups: [chunks, rows] },
+      { label: `${name} T${T}: ${passes.statesLabel}`, ...passes.states, workgroups: [rows] },
+      { label: `${name} T${T}: outputs`, ...passes.outputs, workgroups: [chunks, rows] },
     ],
-    output: { buffer: 'out', type: 'f32', count: rows * (shape.length + shape.state) },
+    output: s6Output(cfg),
   };
 }

@@ -7,13 +7,14 @@
 // of two; a workgroup smaller than one subgroup also works).
 // Right-operand depth R = log2(subgroup) ≤ log2(WG) + 1 (subgroup prefix) + 1 (totals) + 1 (carry) + 1.
 import { hasFeature } from '../../gpu/caps';
-import { intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { SCAN_SHAPE_PARAMS, WG_PARAM, log2, scanBuffers, scanCommon, scanHeader, scanLimitChecks, scanReferenceWith, scanShapeOf } from './common';
+import { defineVariant } from '../define';
+import { linearScanShared, log2, scanHeader } from './common';
+import { WORKGROUP_SCAN_SCHEMA, workgroupScanConfig, workgroupScanLimits, workgroupScanPlan, type WorkgroupScanConfig, type WorkgroupScanValues } from './workgroupScan';
 
-export function subgroupWgsl(channels: number, length: number, exclusive: boolean, wg: number): string {
+export function subgroupWgsl(cfg: WorkgroupScanConfig): string {
+  const { wg } = cfg;
   return /* wgsl */ `enable subgroups;
-${scanHeader(channels, length, exclusive)}
+${scanHeader(cfg)}
 const WG = ${wg}u;
 // At most WG / 4 subgroups (WebGPU subgroup sizes are 4…128).
 const MAX_SUBGROUPS = ${Math.max(1, wg / 4)}u;
@@ -97,37 +98,27 @@ fn main(
 `;
 }
 
-const rightDepth = (params: Params) => log2(intParam(params, 'wg')) + 5;
-
-export const subgroup: KernelVariant = {
-  ...scanCommon,
+export const subgroup = defineVariant({
+  ...linearScanShared,
   id: 'subgroup',
   label: 'Subgroup shuffles (workgroup)',
   summary:
     'Scans inside each subgroup with subgroupShuffleUp (registers, no barriers), then combines the subgroup totals. ' +
     'Needs the "subgroups" feature; subgroup size is the adapter\'s (4…128).',
-  params: [...SCAN_SHAPE_PARAMS, WG_PARAM],
-  unavailableReason(caps) {
-    return hasFeature(caps, 'subgroups') ? null : 'this adapter does not offer the "subgroups" feature';
-  },
-  reference: scanReferenceWith(rightDepth),
-  checkLimits(params, caps) {
-    const { channels } = scanShapeOf(params);
-    const wg = intParam(params, 'wg');
-    const problems = scanLimitChecks(params, caps, wg, 2 * (wg / 4) * 8 + 16, [channels]);
+  schema: WORKGROUP_SCAN_SCHEMA,
+  config: (v: WorkgroupScanValues) => workgroupScanConfig(v, log2(v.wg) + 5),
+  unavailableReason: (caps) => (hasFeature(caps, 'subgroups') ? null : 'this adapter does not offer the "subgroups" feature'),
+  limits: (cfg, caps) => {
+    // Totals and prefixes of at most WG/4 subgroups (8 bytes each), the counter and the carry.
+    const problems = workgroupScanLimits(cfg, caps, 2 * (cfg.wg / 4) * 8 + 16);
     // Full subgroups (or a single partial one) keep the slots contiguous.
-    if (caps.subgroupMaxSize && wg > caps.subgroupMaxSize && wg % caps.subgroupMaxSize !== 0) {
-      problems.push(`the workgroup size ${wg} must be a multiple of this adapter's largest subgroup size ${caps.subgroupMaxSize}`);
+    if (caps.subgroupMaxSize && cfg.wg > caps.subgroupMaxSize && cfg.wg % caps.subgroupMaxSize !== 0) {
+      problems.push(`the workgroup size ${cfg.wg} must be a multiple of this adapter's largest subgroup size ${caps.subgroupMaxSize}`);
     }
     return problems;
   },
-  plan(params, inputs) {
-    const { channels, length, exclusive } = scanShapeOf(params);
-    const wg = intParam(params, 'wg');
-    return {
-      buffers: scanBuffers(inputs, params),
-      dispatches: [{ label: `scan subgroup wg${wg}`, wgsl: subgroupWgsl(channels, length, exclusive, wg), bindings: ['a', 'b', 'h'], workgroups: [channels] }],
-      output: { buffer: 'h', type: 'f32', count: channels * length },
-    };
-  },
-};
+  plan: (cfg, inputs) => workgroupScanPlan(cfg, inputs, 'subgroup', subgroupWgsl(cfg)),
+  // Hillis–Steele inside each subgroup, with register shuffles.
+  dataflow: () => 'hillis-steele',
+  notes: () => ['The subgroup variant runs this Hillis–Steele pattern inside each subgroup with register shuffles, then combines subgroup totals.'],
+});

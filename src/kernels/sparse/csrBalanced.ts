@@ -3,10 +3,13 @@
 // each, so no workgroup waits on one long row (the row-splitting idea of merge-based and
 // nnz-split SpMM, e.g. Merrill & Garland 2016, Yang et al. 2018). A piece that is a whole row
 // writes C directly; pieces of a split row write partial rows, summed in a second dispatch.
-import { csrBytes, denseToCsr, type Csr } from '../../numerics/sparse';
-import { checkWorkgroup, intParam } from '../schema';
-import type { KernelVariant } from '../types';
-import { checkGrid, gridFor, nominalNnz, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
+import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
+import { denseToCsr, type Csr } from '../../numerics/sparseFormats';
+import { defineVariant } from '../define';
+import { int, paramSchema } from '../params';
+import { checkWorkgroup } from '../schema';
+import { SPARSE_SHAPE, checkGrid, denseBaseline, gridFor, sparseBufferProblems, sparseConfig, sparseShared, type SparseConfig } from './common';
+import { csrWork } from './rowKernels';
 
 /** Marks a piece that holds a whole row (it writes C, not a partial row). */
 export const WHOLE_ROW = 0xffffffff;
@@ -64,6 +67,24 @@ export function balancedSchedule(csr: Csr, maxPiece: number): BalancedSchedule {
   };
 }
 
+/** The pieces pass: each workgroup's pieces, written to C (whole rows) or to partial rows. */
+export const PIECES_BINDINGS = [
+  readOnly('pieces', 'array<vec4u>', 'row, first non-zero, end non-zero, partial slot (or WHOLE_ROW)'),
+  readOnly('wgStart', 'array<u32>', 'workgroup w runs pieces wgStart[w] … wgStart[w + 1] − 1'),
+  readOnly('colIdx', 'array<u32>', 'column of each non-zero (CSR)'),
+  readOnly('values', 'array<f32>', 'value of each non-zero (CSR)'),
+  readOnly('b', 'array<f32>', 'B, K×N, row-major'),
+  readWrite('c', 'array<f32>', 'C = A·B, M×N, row-major'),
+  readWrite('partial', 'array<f32>', 'one N-wide partial row per piece of a split row'),
+];
+
+/** The sum pass: each split row of C is the sum of its partial rows. */
+export const SPLIT_SUM_BINDINGS = [
+  readOnly('splits', 'array<vec4u>', 'row, first partial slot, number of slots, 0'),
+  readOnly('partial', 'array<f32>', 'the partial rows the pieces pass wrote'),
+  readWrite('c', 'array<f32>', 'C = A·B, M×N, row-major'),
+];
+
 export function csrPiecesWgsl(N: number, wg: number, workgroups: number, gridX: number): string {
   return /* wgsl */ `
 const N = ${N}u;
@@ -72,13 +93,7 @@ const WORKGROUPS = ${workgroups}u;
 const GRID_X = ${gridX}u;
 const WHOLE_ROW = 0xffffffffu;
 
-@group(0) @binding(0) var<storage, read> pieces : array<vec4u>; // row, first, end, partial slot
-@group(0) @binding(1) var<storage, read> wgStart : array<u32>;
-@group(0) @binding(2) var<storage, read> colIdx : array<u32>;
-@group(0) @binding(3) var<storage, read> values : array<f32>;
-@group(0) @binding(4) var<storage, read> b : array<f32>;
-@group(0) @binding(5) var<storage, read_write> c : array<f32>;
-@group(0) @binding(6) var<storage, read_write> partial : array<f32>;
+${declareBindings(PIECES_BINDINGS)}
 
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
@@ -111,9 +126,7 @@ const WG = ${wg}u;
 const SPLIT_ROWS = ${splitRows}u;
 const GRID_X = ${gridX}u;
 
-@group(0) @binding(0) var<storage, read> splits : array<vec4u>; // row, first slot, slots, 0
-@group(0) @binding(1) var<storage, read> partial : array<f32>;
-@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+${declareBindings(SPLIT_SUM_BINDINGS)}
 
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
@@ -133,49 +146,51 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
 `;
 }
 
-export const csrBalanced: KernelVariant = {
-  ...sparseCommon,
+interface BalancedConfig extends SparseConfig {
+  /** Workgroup size. */
+  wg: number;
+  /** Non-zeros per workgroup L. */
+  piece: number;
+}
+
+const schema = paramSchema({
+  ...SPARSE_SHAPE,
+  wg: int('Workgroup size (invocations)', 64, 1, 256, { choices: [32, 64, 128, 256] }),
+  piece: int('Non-zeros per workgroup L', 128, 1, 65536, { choices: [32, 64, 128, 256, 512, 1024] }),
+});
+
+export const csrBalanced = defineVariant({
+  ...sparseShared,
   id: 'csr-balanced',
   label: 'CSR SpMM, rows sorted and split (load-balanced)',
   summary:
     'Rows sorted by length, long rows split into pieces of at most L non-zeros, pieces packed into workgroups of about L non-zeros; split rows are summed in a second pass.',
-  params: [
-    ...shapeParams(),
-    { key: 'wg', label: 'Workgroup size (invocations)', kind: 'int', default: 64, min: 1, max: 256, choices: [32, 64, 128, 256] },
-    { key: 'piece', label: 'Non-zeros per workgroup L', kind: 'int', default: 128, min: 1, max: 65536, choices: [32, 64, 128, 256, 512, 1024] },
-  ],
-  checkLimits(params, caps) {
-    const { M, N } = shapeOf(params);
-    const nnz = nominalNnz(params);
-    const L = intParam(params, 'piece');
+  schema,
+  config: (v): BalancedConfig => ({ ...sparseConfig(v), wg: v.wg, piece: v.piece }),
+  limits: (cfg, caps) => {
+    const { M, N, nnz, piece: L } = cfg;
     const pieces = M + Math.ceil(nnz / L);
     return [
-      ...checkWorkgroup(caps, [intParam(params, 'wg'), 1, 1], 0, `a workgroup of ${intParam(params, 'wg')}`),
+      ...checkWorkgroup(caps, [cfg.wg, 1, 1], 0, `a workgroup of ${cfg.wg}`),
       ...checkGrid(pieces, caps, `${nnz} non-zeros in pieces of ${L}`),
-      ...sparseBufferChecks(params, caps, [
+      ...sparseBufferProblems(cfg, caps, [
         ['CSR values', 4 * nnz],
         ['partial rows', 4 * N * Math.ceil(nnz / L)],
       ]),
     ];
   },
-  plan(params, inputs, caps) {
-    const { M, N, K } = shapeOf(params);
-    const wg = intParam(params, 'wg');
+  plan: (cfg, inputs, caps) => {
+    const { M, N, K, wg } = cfg;
     const csr = denseToCsr(inputs.a as Float32Array, M, K);
-    const s = balancedSchedule(csr, intParam(params, 'piece'));
+    const s = balancedSchedule(csr, cfg.piece);
     const main = gridFor(s.workgroups, caps);
     const dispatches = [
-      {
-        label: `csr pieces wg${wg}`,
-        wgsl: csrPiecesWgsl(N, wg, s.workgroups, main.gridX),
-        bindings: ['pieces', 'wgStart', 'colIdx', 'values', 'b', 'c', 'partial'],
-        workgroups: main.workgroups,
-      },
+      { label: `csr pieces wg${wg}`, wgsl: csrPiecesWgsl(N, wg, s.workgroups, main.gridX), bindings: PIECES_BINDINGS, workgroups: main.workgroups },
     ];
     const splitRows = s.splits.length / 4;
     if (splitRows > 0) {
       const g = gridFor(splitRows, caps);
-      dispatches.push({ label: `csr split-row sums wg${wg}`, wgsl: csrSplitSumWgsl(N, wg, splitRows, g.gridX), bindings: ['splits', 'partial', 'c'], workgroups: g.workgroups });
+      dispatches.push({ label: `csr split-row sums wg${wg}`, wgsl: csrSplitSumWgsl(N, wg, splitRows, g.gridX), bindings: SPLIT_SUM_BINDINGS, workgroups: g.workgroups });
     }
     return {
       buffers: [
@@ -192,7 +207,7 @@ export const csrBalanced: KernelVariant = {
       output: { buffer: 'c', type: 'f32', count: M * N },
     };
   },
-  work(params) {
-    return sparseWork(params, csrBytes(shapeOf(params).M, nominalNnz(params)));
-  },
-};
+  work: (cfg) => csrWork(cfg),
+  // The row kernel's dense twin with the same workgroup: one row per workgroup, WG columns at a time.
+  baseline: (cfg) => denseBaseline(cfg, { kernel: 'rows', wg: cfg.wg, rows: 1 }),
+});

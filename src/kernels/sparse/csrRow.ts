@@ -2,10 +2,14 @@
 // each owns columns col, col + WG, … of C. A workgroup holds ROWS such rows (ROWS > 1 keeps the
 // lanes busy when N is small). Simple and coalesced along B's rows, but a row's time is its
 // length: with skewed rows a few workgroups run long while the rest sit idle.
-import { csrBytes, denseToCsr } from '../../numerics/sparse';
-import { checkWorkgroup, intParam } from '../schema';
-import type { KernelVariant } from '../types';
-import { ROWS_PARAM, checkGrid, gridFor, nominalNnz, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
+import { declareBindings } from '../../gpu/bindings';
+import { defineVariant } from '../define';
+import { paramSchema } from '../params';
+import { csrProductBindings } from './bindings';
+import { SPARSE_SHAPE, ROWS_FIELD, denseBaseline, sparseConfig, sparseShared } from './common';
+import { WG_PER_ROW_FIELD, csrBufferProblems, csrRowsPlan, csrWork, rowLayoutProblems, type RowKernelConfig } from './rowKernels';
+
+export const CSR_ROW_BINDINGS = csrProductBindings('f32');
 
 export function csrRowWgsl(M: number, N: number, wg: number, rows: number, gridX: number): string {
   return /* wgsl */ `
@@ -15,11 +19,7 @@ const WG = ${wg}u;
 const ROWS = ${rows}u; // rows of C per workgroup (one per lid.y)
 const GRID_X = ${gridX}u;
 
-@group(0) @binding(0) var<storage, read> rowPtr : array<u32>;
-@group(0) @binding(1) var<storage, read> colIdx : array<u32>;
-@group(0) @binding(2) var<storage, read> values : array<f32>;
-@group(0) @binding(3) var<storage, read> b : array<f32>;
-@group(0) @binding(4) var<storage, read_write> c : array<f32>;
+${declareBindings(CSR_ROW_BINDINGS)}
 
 @compute @workgroup_size(${wg}, ${rows})
 fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
@@ -40,46 +40,22 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
 `;
 }
 
-export const csrRow: KernelVariant = {
-  ...sparseCommon,
+const schema = paramSchema({ ...SPARSE_SHAPE, wg: WG_PER_ROW_FIELD, rows: ROWS_FIELD });
+
+export const csrRow = defineVariant({
+  ...sparseShared,
   id: 'csr-row',
   label: 'CSR SpMM, one row per workgroup',
   summary: 'A workgroup per row of C (or a few rows when N is small); its invocations split the columns of B and walk the row’s non-zeros together.',
-  params: [
-    ...shapeParams(),
-    { key: 'wg', label: 'Invocations per row (columns in parallel)', kind: 'int', default: 64, min: 1, max: 256, choices: [1, 8, 32, 64, 128, 256] },
-    ROWS_PARAM,
-  ],
-  checkLimits(params, caps) {
-    const { M } = shapeOf(params);
-    const nnz = nominalNnz(params);
-    return [
-      ...checkWorkgroup(caps, [intParam(params, 'wg'), intParam(params, 'rows'), 1], 0, `a workgroup of ${intParam(params, 'wg')}×${intParam(params, 'rows')}`),
-      ...checkGrid(Math.ceil(M / intParam(params, 'rows')), caps, `${M} rows`),
-      ...sparseBufferChecks(params, caps, [['CSR values', 4 * nnz], ['CSR column indices', 4 * nnz]]),
-    ];
-  },
-  plan(params, inputs, caps) {
-    const { M, N, K } = shapeOf(params);
-    const wg = intParam(params, 'wg');
-    const csr = denseToCsr(inputs.a as Float32Array, M, K);
-    const rows = intParam(params, 'rows');
-    const { workgroups, gridX } = gridFor(Math.ceil(M / rows), caps);
-    return {
-      buffers: [
-        { name: 'rowPtr', data: csr.rowPtr, usage: 'storage' },
-        { name: 'colIdx', data: csr.colIdx, usage: 'storage' },
-        { name: 'values', data: csr.values, usage: 'storage' },
-        { name: 'b', data: inputs.b, usage: 'storage' },
-        { name: 'c', bytes: 4 * M * N, usage: 'storage' },
-      ],
-      dispatches: [
-        { label: `csr rows wg${wg}×${rows}`, wgsl: csrRowWgsl(M, N, wg, rows, gridX), bindings: ['rowPtr', 'colIdx', 'values', 'b', 'c'], workgroups },
-      ],
-      output: { buffer: 'c', type: 'f32', count: M * N },
-    };
-  },
-  work(params) {
-    return sparseWork(params, csrBytes(shapeOf(params).M, nominalNnz(params)));
-  },
-};
+  schema,
+  config: (v): RowKernelConfig => ({ ...sparseConfig(v), wg: v.wg, rows: v.rows }),
+  limits: (cfg, caps) => [...rowLayoutProblems(cfg, caps), ...csrBufferProblems(cfg, caps)],
+  plan: (cfg, inputs, caps) =>
+    csrRowsPlan(cfg, inputs, caps, {
+      label: `csr rows wg${cfg.wg}×${cfg.rows}`,
+      bindings: CSR_ROW_BINDINGS,
+      wgsl: (gridX) => csrRowWgsl(cfg.M, cfg.N, cfg.wg, cfg.rows, gridX),
+    }),
+  work: (cfg) => csrWork(cfg),
+  baseline: (cfg) => denseBaseline(cfg, { kernel: 'rows', wg: cfg.wg, rows: cfg.rows }),
+});

@@ -1,19 +1,27 @@
 // The dense baseline of the same shape, on the same (pruned) A stored densely: zeros are
-// multiplied like any other value. 'blocked' runs the BSR variant's register-blocked
-// micro-kernel over every block; 'tiled' and 'naive' are the matmul family's kernels; 'skinny'
+// multiplied like any other value. 'blocked' runs the register-blocked micro-kernel it shares
+// with BSR (microKernel.ts) over every block; 'tiled' and 'naive' are the matmul family's kernels; 'skinny'
 // is the sparse-to-dense kernel reading its strips from dense A; 'rows' is the CSR row kernel's
 // dense twin (and a plain GEMV when N = 1).
+import { declareBindings } from '../../gpu/bindings';
+import { MATMUL_BINDINGS } from '../matmul/common';
 import { naiveWgsl } from '../matmul/naive';
 import { tiledWgsl } from '../matmul/tiled';
-import { checkWorkgroup, checkDispatch, intParam } from '../schema';
-import type { KernelVariant, Params } from '../types';
-import { blockedChecks, columnTiles, microKernelWgsl, padColumnsTo4 } from './bsr';
-import { skinnyChecks, skinnyTileParams, skinnyWgsl } from './loadSparseComputeDense';
-import { ROWS_PARAM, checkGrid, gridFor, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
+import { defineVariant } from '../define';
+import { int, oneOf, paramSchema } from '../params';
+import { checkDispatch, checkWorkgroup } from '../schema';
+import type { DeviceCaps, DispatchSpec } from '../types';
+import { DENSE_A_BINDING, denseProductBindings } from './bindings';
+import { DENSE_ID, ROWS_FIELD, SPARSE_SHAPE, gridFor, sparseBufferProblems, sparseConfig, sparseShared, sparseWork, type SparseConfig } from './common';
+import { SKINNY_FIELDS, skinnyDispatch, skinnyProblems } from './loadSparseComputeDense';
+import { C_BINDING, PADDED_B_BINDING, blockedProblems, blockedWorkgroups, columnTiles, microKernelWgsl, padColumnsTo4 } from './microKernel';
+import { rowGrid, rowLayoutProblems } from './rowKernels';
+
+export const DENSE_BLOCKED_BINDINGS = [DENSE_A_BINDING, PADDED_B_BINDING, C_BINDING];
+export const DENSE_ROWS_BINDINGS = denseProductBindings('f32');
+export const DENSE_ROWS4_BINDINGS = denseProductBindings('vec4f');
 
 export function denseBlockedWgsl(M: number, N: number, K: number, S: number, TN: number, gridX: number): string {
-  const blockRows = Math.ceil(M / S);
-  const colTiles = Math.ceil(Math.ceil(N / 4) / TN);
   return /* wgsl */ `
 const M = ${M}u;
 const N = ${N}u;
@@ -21,13 +29,11 @@ const N4 = ${Math.ceil(N / 4)}u; // columns of the padded B, in vec4s
 const K = ${K}u;
 const S = ${S}u;
 const TN = ${TN}u;
-const BLOCK_ROWS = ${blockRows}u;
-const COL_TILES = ${colTiles}u;
+const BLOCK_ROWS = ${Math.ceil(M / S)}u;
+const COL_TILES = ${columnTiles(N, TN)}u;
 const GRID_X = ${gridX}u;
 
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<vec4f>; // K × N4, zero-padded columns
-@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+${declareBindings(DENSE_BLOCKED_BINDINGS)}
 
 var<workgroup> blockTile : array<f32, ${S * S}>;
 ${microKernelWgsl(S)}
@@ -84,9 +90,7 @@ const WG = ${wg}u;
 const ROWS = ${rows}u;
 const GRID_X = ${gridX}u;
 
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read_write> c : array<f32>;
+${declareBindings(DENSE_ROWS_BINDINGS)}
 
 @compute @workgroup_size(${wg}, ${rows})
 fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
@@ -115,9 +119,7 @@ const WG = ${wg}u;
 const ROWS = ${rows}u;
 const GRID_X = ${gridX}u;
 
-@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> c : array<vec4f>;
+${declareBindings(DENSE_ROWS4_BINDINGS)}
 
 @compute @workgroup_size(${wg}, ${rows})
 fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : vec3u) {
@@ -136,96 +138,99 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
 `;
 }
 
-type DenseKernel = 'blocked' | 'tiled' | 'naive' | 'skinny' | 'rows' | 'rows4';
+const schema = paramSchema({
+  ...SPARSE_SHAPE,
+  kernel: oneOf('Dense kernel', 'blocked', [
+    ['blocked', 'Register-blocked (the BSR micro-kernel on every block)'],
+    ['tiled', 'Tiled 16×16 (matmul family)'],
+    ['naive', 'Naive 8×8 (matmul family)'],
+    ['skinny', 'Skinny, N ≤ 32 (the sparse-to-dense kernel reading dense A)'],
+    ['rows', 'Rows (the CSR row kernel reading dense A; GEMV when N = 1)'],
+    ['rows4', 'Rows, vec4 columns (the vec4 CSR kernel reading dense A; N divisible by 4)'],
+  ]),
+  wg: int('Invocations per row (rows kernel)', 64, 1, 256, { choices: [1, 8, 32, 64] }),
+  rows: ROWS_FIELD,
+  bsr: int('Block size S of the blocked kernel', 8, 1, 32, { choices: [4, 8, 16, 32] }),
+  tn: int('Invocations per workgroup, 4 columns each (blocked kernel)', 16, 1, 256, { choices: [4, 8, 16, 32, 64] }),
+  ...SKINNY_FIELDS,
+});
 
-function kernelOf(params: Params): DenseKernel {
-  const k = String(params.kernel);
-  return k === 'tiled' || k === 'naive' || k === 'skinny' || k === 'rows' || k === 'rows4' ? k : 'blocked';
+interface DenseConfig extends SparseConfig {
+  kernel: 'blocked' | 'tiled' | 'naive' | 'skinny' | 'rows' | 'rows4';
+  wg: number;
+  rows: number;
+  bsr: number;
+  tn: number;
+  tm: number;
+  tk: number;
 }
 
-export const dense: KernelVariant = {
-  ...sparseCommon,
-  id: 'dense',
+function denseProblems(cfg: DenseConfig, caps: DeviceCaps): string[] {
+  const { M, N } = cfg;
+  switch (cfg.kernel) {
+    case 'tiled':
+      return [...checkWorkgroup(caps, [16, 16, 1], 2048, 'tile 16×16'), ...checkDispatch(caps, [Math.ceil(N / 16), Math.ceil(M / 16)])];
+    case 'naive':
+      return [...checkWorkgroup(caps, [8, 8, 1], 0, 'an 8×8 workgroup'), ...checkDispatch(caps, [Math.ceil(N / 8), Math.ceil(M / 8)])];
+    case 'skinny':
+      return skinnyProblems(cfg, caps);
+    case 'rows':
+    case 'rows4':
+      return [
+        ...(cfg.kernel === 'rows4' && N % 4 !== 0 ? [`N = ${N} is not a multiple of 4: the vec4 kernel moves B and C four columns at a time`] : []),
+        ...rowLayoutProblems(cfg, caps),
+      ];
+    case 'blocked':
+      return blockedProblems(cfg, caps);
+  }
+}
+
+function denseDispatch(cfg: DenseConfig, caps: DeviceCaps): DispatchSpec {
+  const { M, N, K } = cfg;
+  switch (cfg.kernel) {
+    case 'tiled':
+      return { label: 'dense tiled T16', wgsl: tiledWgsl(M, N, K, 16), bindings: MATMUL_BINDINGS, workgroups: [Math.ceil(N / 16), Math.ceil(M / 16)] };
+    case 'naive':
+      return { label: 'dense naive wg8', wgsl: naiveWgsl(M, N, K, 8), bindings: MATMUL_BINDINGS, workgroups: [Math.ceil(N / 8), Math.ceil(M / 8)] };
+    case 'skinny':
+      return skinnyDispatch(cfg, caps, 'dense', `dense skinny TM${cfg.tm} TK${cfg.tk}`);
+    case 'rows':
+    case 'rows4': {
+      const { workgroups, gridX } = rowGrid(cfg, caps);
+      const vec4 = cfg.kernel === 'rows4';
+      return {
+        label: `dense ${cfg.kernel} wg${cfg.wg}×${cfg.rows}`,
+        wgsl: (vec4 ? denseRowsVec4Wgsl : denseRowsWgsl)(M, N, K, cfg.wg, cfg.rows, gridX),
+        bindings: vec4 ? DENSE_ROWS4_BINDINGS : DENSE_ROWS_BINDINGS,
+        workgroups,
+      };
+    }
+    case 'blocked': {
+      const { workgroups, gridX } = gridFor(blockedWorkgroups(cfg), caps);
+      return { label: `dense blocked ${cfg.bsr}×${cfg.bsr}`, wgsl: denseBlockedWgsl(M, N, K, cfg.bsr, cfg.tn, gridX), bindings: DENSE_BLOCKED_BINDINGS, workgroups };
+    }
+  }
+}
+
+export const dense = defineVariant({
+  ...sparseShared,
+  id: DENSE_ID,
   label: 'Dense matmul baseline (same A, zeros included)',
   summary:
     'The pruned A stored densely and multiplied in full: the baseline every sparse kernel must beat. GFLOP/s count only the useful 2·nnz·N flops, like the sparse kernels.',
-  params: [
-    ...shapeParams(),
-    {
-      key: 'kernel',
-      label: 'Dense kernel',
-      kind: 'enum',
-      default: 'blocked',
-      options: [
-        { value: 'blocked', label: 'Register-blocked (the BSR micro-kernel on every block)' },
-        { value: 'tiled', label: 'Tiled 16×16 (matmul family)' },
-        { value: 'naive', label: 'Naive 8×8 (matmul family)' },
-        { value: 'skinny', label: 'Skinny, N ≤ 32 (the sparse-to-dense kernel reading dense A)' },
-        { value: 'rows', label: 'Rows (the CSR row kernel reading dense A; GEMV when N = 1)' },
-        { value: 'rows4', label: 'Rows, vec4 columns (the vec4 CSR kernel reading dense A; N divisible by 4)' },
-      ],
-    },
-    { key: 'wg', label: 'Invocations per row (rows kernel)', kind: 'int', default: 64, min: 1, max: 256, choices: [1, 8, 32, 64] },
-    ROWS_PARAM,
-    { key: 'bsr', label: 'Block size S of the blocked kernel', kind: 'int', default: 8, min: 1, max: 32, choices: [4, 8, 16, 32] },
-    { key: 'tn', label: 'Invocations per workgroup, 4 columns each (blocked kernel)', kind: 'int', default: 16, min: 1, max: 256, choices: [4, 8, 16, 32, 64] },
-    ...skinnyTileParams,
-  ],
-  checkLimits(params, caps) {
-    const { M, N, K } = shapeOf(params);
-    const kernel = kernelOf(params);
-    const buffers = sparseBufferChecks(params, caps, [['A (dense)', 4 * M * K]]);
-    if (kernel === 'tiled') return [...checkWorkgroup(caps, [16, 16, 1], 2048, 'tile 16×16'), ...checkDispatch(caps, [Math.ceil(N / 16), Math.ceil(M / 16)]), ...buffers];
-    if (kernel === 'skinny') return [...skinnyChecks(params, caps), ...buffers];
-    if (kernel === 'rows' || kernel === 'rows4') {
-      const wg = intParam(params, 'wg');
-      const rows = intParam(params, 'rows');
-      return [
-        ...(kernel === 'rows4' && N % 4 !== 0 ? [`N = ${N} is not a multiple of 4: the vec4 kernel moves B and C four columns at a time`] : []),
-        ...checkWorkgroup(caps, [wg, rows, 1], 0, `a workgroup of ${wg}×${rows}`),
-        ...checkGrid(Math.ceil(M / rows), caps, `${M} rows`),
-        ...buffers,
-      ];
-    }
-    if (kernel === 'naive') return [...checkWorkgroup(caps, [8, 8, 1], 0, 'an 8×8 workgroup'), ...checkDispatch(caps, [Math.ceil(N / 8), Math.ceil(M / 8)]), ...buffers];
-    return [...blockedChecks(params, caps, intParam(params, 'bsr'), intParam(params, 'tn')), ...buffers];
-  },
-  plan(params, inputs, caps) {
-    const { M, N, K } = shapeOf(params);
-    const kernel = kernelOf(params);
-    const buffers = [
-      { name: 'a', data: inputs.a, usage: 'storage' as const },
-      { name: 'b', data: inputs.b, usage: 'storage' as const },
-      { name: 'c', bytes: 4 * M * N, usage: 'storage' as const },
-    ];
-    const output = { buffer: 'c', type: 'f32' as const, count: M * N };
-    if (kernel === 'tiled') {
-      return { buffers, output, dispatches: [{ label: 'dense tiled T16', wgsl: tiledWgsl(M, N, K, 16), bindings: ['a', 'b', 'c'], workgroups: [Math.ceil(N / 16), Math.ceil(M / 16)] }] };
-    }
-    if (kernel === 'naive') {
-      return { buffers, output, dispatches: [{ label: 'dense naive wg8', wgsl: naiveWgsl(M, N, K, 8), bindings: ['a', 'b', 'c'], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8)] }] };
-    }
-    if (kernel === 'rows' || kernel === 'rows4') {
-      const wg = intParam(params, 'wg');
-      const rows = intParam(params, 'rows');
-      const g = gridFor(Math.ceil(M / rows), caps);
-      const wgsl = kernel === 'rows4' ? denseRowsVec4Wgsl(M, N, K, wg, rows, g.gridX) : denseRowsWgsl(M, N, K, wg, rows, g.gridX);
-      return { buffers, output, dispatches: [{ label: `dense ${kernel} wg${wg}×${rows}`, wgsl, bindings: ['a', 'b', 'c'], workgroups: g.workgroups }] };
-    }
-    if (kernel === 'skinny') {
-      const TM = intParam(params, 'tm');
-      const TK = intParam(params, 'tk');
-      const g = gridFor(Math.ceil(M / TM), caps);
-      return { buffers, output, dispatches: [{ label: `dense skinny TM${TM} TK${TK}`, wgsl: skinnyWgsl(M, N, K, TM, TK, g.gridX, 'dense'), bindings: ['a', 'b', 'c'], workgroups: g.workgroups }] };
-    }
-    const S = intParam(params, 'bsr');
-    const TN = intParam(params, 'tn');
-    const { workgroups, gridX } = gridFor(Math.ceil(M / S) * columnTiles(N, TN), caps);
-    buffers[1] = { name: 'b', data: padColumnsTo4(inputs.b as Float32Array, K, N), usage: 'storage' };
-    return { buffers, output, dispatches: [{ label: `dense blocked ${S}×${S}`, wgsl: denseBlockedWgsl(M, N, K, S, TN, gridX), bindings: ['a', 'b', 'c'], workgroups }] };
-  },
-  work(params) {
-    const { M, K } = shapeOf(params);
-    return sparseWork(params, 4 * M * K);
-  },
-};
+  schema,
+  config: (v): DenseConfig => ({ ...v, ...sparseConfig(v) }),
+  limits: (cfg, caps) => [...denseProblems(cfg, caps), ...sparseBufferProblems(cfg, caps, [['A (dense)', 4 * cfg.M * cfg.K]])],
+  plan: (cfg, inputs, caps) => ({
+    buffers: [
+      { name: 'a', data: inputs.a, usage: 'storage' },
+      // The blocked micro-kernel reads B as vec4s, its columns padded to a multiple of 4.
+      { name: 'b', data: cfg.kernel === 'blocked' ? padColumnsTo4(inputs.b as Float32Array, cfg.K, cfg.N) : inputs.b, usage: 'storage' },
+      { name: 'c', bytes: 4 * cfg.M * cfg.N, usage: 'storage' },
+    ],
+    dispatches: [denseDispatch(cfg, caps)],
+    output: { buffer: 'c', type: 'f32', count: cfg.M * cfg.N },
+  }),
+  work: (cfg) => sparseWork(cfg, 4 * cfg.M * cfg.K),
+  role: 'baseline',
+});

@@ -8,25 +8,27 @@
 // a cursor walks the row once), the workgroup stages B's tile, then each invocation multiplies
 // its strip by the tile into N accumulators. The dense baseline 'dense' (kernel: skinny) runs
 // the same code reading the strip from dense A.
-import { csrBytes, denseToCsr } from '../../numerics/sparse';
-import { checkWorkgroup, intParam } from '../schema';
-import type { DeviceCaps, KernelVariant, Params } from '../types';
-import { checkGrid, gridFor, nominalNnz, shapeOf, shapeParams, sparseBufferChecks, sparseCommon, sparseWork } from './common';
+import { declareBindings } from '../../gpu/bindings';
+import { defineVariant } from '../define';
+import { int, paramSchema } from '../params';
+import { checkWorkgroup } from '../schema';
+import type { Binding, DeviceCaps, DispatchSpec } from '../types';
+import { csrProductBindings, denseProductBindings } from './bindings';
+import { SPARSE_SHAPE, checkGrid, denseBaseline, gridFor, sparseBufferProblems, sparseConfig, sparseShared, type SparseConfig } from './common';
+import { csrProductBuffers, csrWork } from './rowKernels';
 
 /** N ≤ this: the kernel keeps N accumulators per invocation. */
 export const SKINNY_MAX_N = 32;
 
-export function skinnyWgsl(M: number, N: number, K: number, TM: number, TK: number, gridX: number, source: 'csr' | 'dense'): string {
-  const aBindings =
-    source === 'csr'
-      ? `@group(0) @binding(0) var<storage, read> rowPtr : array<u32>;
-@group(0) @binding(1) var<storage, read> colIdx : array<u32>;
-@group(0) @binding(2) var<storage, read> values : array<f32>;
-@group(0) @binding(3) var<storage, read> b : array<f32>;
-@group(0) @binding(4) var<storage, read_write> c : array<f32>;`
-      : `@group(0) @binding(0) var<storage, read> a : array<f32>;
-@group(0) @binding(1) var<storage, read> b : array<f32>;
-@group(0) @binding(2) var<storage, read_write> c : array<f32>;`;
+/** Where the skinny kernel reads its strips of A from: CSR (this variant) or dense A (the baseline). */
+export type SkinnySource = 'csr' | 'dense';
+
+export const SKINNY_BINDINGS: Record<SkinnySource, Binding[]> = {
+  csr: csrProductBindings('f32'),
+  dense: denseProductBindings('f32'),
+};
+
+export function skinnyWgsl(M: number, N: number, K: number, TM: number, TK: number, gridX: number, source: SkinnySource): string {
   const cursorInit = source === 'csr' ? `var p = 0u;\n  var end = 0u;\n  if (row < M) {\n    p = rowPtr[row];\n    end = rowPtr[row + 1u];\n  }` : '';
   const fillStrip =
     source === 'csr'
@@ -49,7 +51,7 @@ const TK = ${TK}u;
 const ROW_TILES = ${Math.ceil(M / TM)}u;
 const GRID_X = ${gridX}u;
 
-${aBindings}
+${declareBindings(SKINNY_BINDINGS[source])}
 
 var<workgroup> stripA : array<f32, ${TM * TK}>; // TM rows × TK columns of A, dense
 var<workgroup> tileB : array<f32, ${TK * N}>;   // TK rows × N columns of B
@@ -96,10 +98,16 @@ ${fillStrip}
 `;
 }
 
-export function skinnyChecks(params: Params, caps: DeviceCaps): string[] {
-  const { M, N } = shapeOf(params);
-  const TM = intParam(params, 'tm');
-  const TK = intParam(params, 'tk');
+/** The skinny kernel's tiles: TM rows (one per invocation) by K tiles of width TK. */
+export interface SkinnyLayout {
+  M: number;
+  N: number;
+  tm: number;
+  tk: number;
+}
+
+export function skinnyProblems(cfg: SkinnyLayout, caps: DeviceCaps): string[] {
+  const { M, N, tm: TM, tk: TK } = cfg;
   return [
     ...(N > SKINNY_MAX_N ? [`N = ${N} is too wide for the skinny kernel: it keeps N accumulators per invocation, at most ${SKINNY_MAX_N}`] : []),
     ...checkWorkgroup(caps, [TM, 1, 1], 4 * (TM * TK + TK * N), `${TM} rows × K tiles of ${TK}`),
@@ -107,42 +115,37 @@ export function skinnyChecks(params: Params, caps: DeviceCaps): string[] {
   ];
 }
 
-export const skinnyTileParams = [
-  { key: 'tm', label: 'Rows per workgroup TM (invocations)', kind: 'int' as const, default: 64, min: 1, max: 256, choices: [32, 64, 128] },
-  { key: 'tk', label: 'K tile width TK', kind: 'int' as const, default: 32, min: 1, max: 128, choices: [16, 32, 64] },
-];
+export const SKINNY_FIELDS = {
+  tm: int('Rows per workgroup TM (invocations)', 64, 1, 256, { choices: [32, 64, 128] }),
+  tk: int('K tile width TK', 32, 1, 128, { choices: [16, 32, 64] }),
+};
 
-export const loadSparseComputeDense: KernelVariant = {
-  ...sparseCommon,
+/** The skinny kernel's single dispatch, reading A from `source`. */
+export function skinnyDispatch(cfg: SkinnyLayout & { K: number }, caps: DeviceCaps, source: SkinnySource, label: string): DispatchSpec {
+  const { workgroups, gridX } = gridFor(Math.ceil(cfg.M / cfg.tm), caps);
+  return { label, wgsl: skinnyWgsl(cfg.M, cfg.N, cfg.K, cfg.tm, cfg.tk, gridX, source), bindings: SKINNY_BINDINGS[source], workgroups };
+}
+
+const schema = paramSchema({
+  ...SPARSE_SHAPE,
+  N: int(SPARSE_SHAPE.N.label, 8, 1, SKINNY_MAX_N, { choices: [1, 4, 8, 16, 32] }),
+  ...SKINNY_FIELDS,
+});
+
+export const loadSparseComputeDense = defineVariant({
+  ...sparseShared,
   id: 'sparse-to-dense',
   label: 'Load as sparse, compute as dense (skinny products)',
   summary:
     'Flash-LLM’s idea: read only A’s non-zeros, expand them into dense tiles in workgroup memory, and multiply densely with a shared tile of B. For small N (decode).',
-  params: [...shapeParams().map((p) => (p.key === 'N' && p.kind === 'int' ? { ...p, default: 8, max: SKINNY_MAX_N, choices: [1, 4, 8, 16, 32] } : p)), ...skinnyTileParams],
-  checkLimits(params, caps) {
-    return [...skinnyChecks(params, caps), ...sparseBufferChecks(params, caps, [['CSR values', 4 * nominalNnz(params)]])];
-  },
-  plan(params, inputs, caps) {
-    const { M, N, K } = shapeOf(params);
-    const TM = intParam(params, 'tm');
-    const TK = intParam(params, 'tk');
-    const csr = denseToCsr(inputs.a as Float32Array, M, K);
-    const { workgroups, gridX } = gridFor(Math.ceil(M / TM), caps);
-    return {
-      buffers: [
-        { name: 'rowPtr', data: csr.rowPtr, usage: 'storage' },
-        { name: 'colIdx', data: csr.colIdx, usage: 'storage' },
-        { name: 'values', data: csr.values, usage: 'storage' },
-        { name: 'b', data: inputs.b, usage: 'storage' },
-        { name: 'c', bytes: 4 * M * N, usage: 'storage' },
-      ],
-      dispatches: [
-        { label: `sparse-to-dense TM${TM} TK${TK}`, wgsl: skinnyWgsl(M, N, K, TM, TK, gridX, 'csr'), bindings: ['rowPtr', 'colIdx', 'values', 'b', 'c'], workgroups },
-      ],
-      output: { buffer: 'c', type: 'f32', count: M * N },
-    };
-  },
-  work(params) {
-    return sparseWork(params, csrBytes(shapeOf(params).M, nominalNnz(params)));
-  },
-};
+  schema,
+  config: (v): SparseConfig & SkinnyLayout => ({ ...sparseConfig(v), tm: v.tm, tk: v.tk }),
+  limits: (cfg, caps) => [...skinnyProblems(cfg, caps), ...sparseBufferProblems(cfg, caps, [['CSR values', 4 * cfg.nnz]])],
+  plan: (cfg, inputs, caps) => ({
+    buffers: csrProductBuffers(cfg, inputs),
+    dispatches: [skinnyDispatch(cfg, caps, 'csr', `sparse-to-dense TM${cfg.tm} TK${cfg.tk}`)],
+    output: { buffer: 'c', type: 'f32', count: cfg.M * cfg.N },
+  }),
+  work: (cfg) => csrWork(cfg),
+  baseline: (cfg) => denseBaseline(cfg, { kernel: 'skinny', tm: cfg.tm, tk: cfg.tk }),
+});

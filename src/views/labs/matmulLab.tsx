@@ -1,158 +1,96 @@
-// The matmul family's own panel: the tile visualiser, the configuration heatmap, and where the
-// latest run sits under the roofline (once both roofline microbenchmarks have been run).
-// Pure computation only (tiling geometry, limit checks, the performance model): no GPU code.
+// The matmul family's own panel: the tile visualiser, the configuration heatmap, the tuner and the
+// roofs, where the latest run sits under the roofline, and the accumulator-precision lesson.
+// Everything about a variant comes from the variant (its tiling, traffic and notes facets, its
+// schema); every measurement comes from the store (this device's runs in the history, the results
+// just in, the studies' results). Pure computation only: no GPU code.
 import { useEffect, useMemo, useState } from 'react';
-import { QUICK_GRID, regBlockGrid } from '../../kernels/matmul/grid';
-import { predict, rooflineGflops, trafficOf, type Roofs } from '../../kernels/matmul/model';
-import { barrierSecondsPerInvocation } from '../../kernels/matmul/roofline';
-import type { ExperimentResult, Params } from '../../kernels/types';
-import ConfigHeatmap, { type HeatPoint } from './matmul/ConfigHeatmap';
-import RooflineChart, { type RoofRun } from './matmul/RooflineChart';
+import { variantOf } from '../../kernels/experiment';
+import { predict, rooflineGflops, type Roofs, type Traffic } from '../../kernels/matmul/model';
+import type { ExperimentResult } from '../../kernels/types';
+import { adapterName } from '../../gpu/describe';
+import ConfigHeatmap from './matmul/ConfigHeatmap';
+import RooflineChart from './matmul/RooflineChart';
 import TileView from './matmul/TileView';
-import { tilingFor } from './matmul/tiling';
 import type { LabPanelProps } from './types';
 import { RooflinePanel, TunerPanel } from './matmul/TunerPanel';
-import AccumulationPanel, { gpuAccumulationPoints, type GpuAccumulationPoint } from './matmul/AccumulationPanel';
-import { ACCUMULATION_KS } from '../../kernels/matmul/accumulation';
-import { runCurrent } from '../../state/labClient';
+import AccumulationPanel, { gpuAccumulationPoints } from './matmul/AccumulationPanel';
+import { f16AccumulatorOf } from '../../kernels/matmul/f16';
 import { useLab } from '../../state/store';
-
-const REGBLOCK = new Set(['regblock', 'regblock-exact']);
-const SHAPE_KEYS = ['M', 'N', 'K'] as const;
-const CONFIG_KEYS = ['BM', 'BN', 'BK', 'TM', 'TN', 'staging', 'vec4'] as const;
-
-function configKey(p: Params): string {
-  return JSON.stringify([...SHAPE_KEYS, ...CONFIG_KEYS].map((k) => p[k]));
-}
-
-function sameShape(a: Params, b: Params): boolean {
-  return SHAPE_KEYS.every((k) => a[k] === b[k]);
-}
+import { selectStudy } from '../../state/studies';
+import { deviceRuns, effectiveRoofs, heatPoints, isRegisterBlocked, roofRuns, sameShape, shapeOf } from './matmul/runs';
 
 export default function MatmulLab({ experiment, result, sweepPoints, caps }: LabPanelProps) {
-  const variant = experiment.variant;
+  const variant = variantOf(experiment);
   const params = experiment.params;
-  const tiling = tilingFor(variant, params);
+  const tiling = variant.tiling?.(params) ?? null;
+  const notes = variant.notes?.(params) ?? [];
+  const traffic = variant.traffic?.(params, caps ?? undefined) ?? null;
+  const shape = shapeOf(params);
 
-  // Every register-blocked run seen in this session, so the heatmap fills in sweep after sweep.
-  const [seen, setSeen] = useState<Map<string, HeatPoint>>(() => new Map());
-  const [roofs, setRoofs] = useState<Partial<Roofs>>({});
-  const [runs, setRuns] = useState<Map<string, RoofRun>>(() => new Map());
-  const [f16Runs, setF16Runs] = useState<Map<string, GpuAccumulationPoint>>(() => new Map());
-  const isF16 = variant === 'f16-acc16' || variant === 'f16-acc32';
+  const isF16 = f16AccumulatorOf(variant.id) !== null;
   const [showAccumulation, setShowAccumulation] = useState(isF16);
   useEffect(() => {
     if (isF16) setShowAccumulation(true);
   }, [isF16]);
-  const setExperiment = useLab((s) => s.setExperiment);
-  useEffect(() => {
-    const results: ExperimentResult[] = [...(result ? [result] : []), ...sweepPoints.flatMap((p) => (p.result ? [p.result] : []))];
-    const f16Points = gpuAccumulationPoints(results);
-    if (f16Points.length) {
-      setF16Runs((old) => {
-        const next = new Map(old);
-        for (const p of f16Points) next.set(`${p.acc} ${p.K}`, p);
-        return next;
-      });
-    }
-    const failed = sweepPoints.filter((p) => p.error && REGBLOCK.has(experiment.variant) && experiment.sweep);
-    if (results.length === 0 && failed.length === 0) return;
-    setSeen((old) => {
-      const next = new Map(old);
-      for (const r of results) {
-        if (REGBLOCK.has(r.experiment.variant)) next.set(configKey(r.experiment.params), { params: r.experiment.params, gflops: r.gflops });
-      }
-      for (const p of failed) {
-        const pointParams = { ...experiment.params, [experiment.sweep!.param]: p.value };
-        next.set(configKey(pointParams), { params: pointParams, problems: [p.error!] });
-      }
-      return next;
-    });
-    setRuns((old) => {
-      const next = new Map(old);
-      for (const r of results) {
-        if (!trafficOf(r.experiment.variant, r.experiment.params)) continue;
-        const label = `${r.experiment.variant} ${r.shape}${REGBLOCK.has(r.experiment.variant) ? ` ${r.experiment.params.BM}×${r.experiment.params.BN} t${r.experiment.params.TM}×${r.experiment.params.TN}` : ''}`;
-        next.set(JSON.stringify([r.experiment.variant, r.experiment.params]), { label, variant: r.experiment.variant, params: r.experiment.params, seconds: r.medianSeconds, gflops: r.gflops });
-      }
-      return next;
-    });
-    for (const r of results) {
-      if (r.experiment.variant === 'roofline-fma') setRoofs((o) => ({ ...o, peakGflops: r.gflops }));
-      if (r.experiment.variant === 'roofline-copy') setRoofs((o) => ({ ...o, bandwidthGBs: r.gbps }));
-      if (r.experiment.variant === 'roofline-barrier') setRoofs((o) => ({ ...o, barrierSeconds: barrierSecondsPerInvocation(r.experiment.params, r.medianSeconds) }));
-    }
-  }, [result, sweepPoints, experiment]);
 
-  const tuning = useLab((s) => s.tuning);
-  const heatPoints = useMemo(() => {
-    if (!REGBLOCK.has(variant)) return [];
-    const shape = { M: params.M as number, N: params.N as number, K: params.K as number };
-    const points = new Map<string, HeatPoint>();
-    // The grid's configurations: those this device cannot run are greyed with the reason, the
-    // others show "not run" until measured…
-    if (caps) {
-      for (const g of regBlockGrid(shape, caps, QUICK_GRID)) {
-        const p: Params = { ...shape, ...g.config };
-        points.set(configKey(p), g.problems.length ? { params: p, problems: g.problems } : { params: p });
-      }
-    }
-    // …the exhaustive sweep of the last autotuner run, if it was for this shape…
-    if (tuning?.sweep && sameShape(tuning.shape, params)) {
-      const flops = 2 * shape.M * shape.N * shape.K;
-      for (const sp of tuning.sweep.points) {
-        const p: Params = { ...shape, ...sp.config };
-        points.set(configKey(p), sp.error ? { params: p, problems: [sp.error] } : { params: p, gflops: flops / sp.seconds / 1e9 });
-      }
-    }
-    // …and every measured configuration of this shape.
-    for (const [k, p] of seen) if (sameShape(p.params, params)) points.set(k, p);
-    return [...points.values()];
-  }, [variant, params, caps, seen, tuning]);
+  // This device's runs: the results just in (this run, this sweep) and the history.
+  const history = useLab((s) => s.history);
+  const gpu = useLab((s) => s.gpu);
+  const runs = useMemo(() => {
+    const current: ExperimentResult[] = [...(result ? [result] : []), ...sweepPoints.flatMap((p) => (p.result ? [p.result] : []))];
+    return deviceRuns(history, current, gpu);
+  }, [history, result, sweepPoints, gpu]);
 
-  const traffic = trafficOf(variant, params);
-  // Roofs measured in this session's runs, else the ones saved for this device.
-  const savedRoofs = useLab((s) => s.savedRoofs);
-  const effectiveRoofs: Partial<Roofs> = {
-    peakGflops: roofs.peakGflops ?? savedRoofs?.peakGflops,
-    bandwidthGBs: roofs.bandwidthGBs ?? savedRoofs?.bandwidthGBs,
-    barrierSeconds: roofs.barrierSeconds ?? savedRoofs?.barrierSeconds,
-  };
-  const haveRoofs = effectiveRoofs.peakGflops !== undefined && effectiveRoofs.bandwidthGBs !== undefined;
-  const shape = SHAPE_KEYS.every((k) => typeof params[k] === 'number') ? { M: params.M as number, N: params.N as number, K: params.K as number } : null;
-  const matchingResult = result && result.experiment.variant === variant && sameShape(result.experiment.params, params) ? result : null;
+  const tuning = useLab(selectStudy('matmul-tune'))?.result ?? null;
+  const roofsSlot = useLab(selectStudy('matmul-roofs'));
+  const heat = useMemo(() => {
+    if (!shape || !isRegisterBlocked(variant)) return [];
+    // Sweep points of this variant that could not run, with the reason.
+    const failed = experiment.sweep
+      ? sweepPoints.flatMap((p) => (p.error ? [{ params: { ...params, [experiment.sweep!.param]: p.value }, error: p.error }] : []))
+      : [];
+    return heatPoints(variant, shape, caps, runs, tuning, failed);
+  }, [variant, shape?.M, shape?.N, shape?.K, caps, runs, tuning, sweepPoints, experiment.sweep]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const device = gpu?.available ? adapterName(gpu.adapter) : null;
+  const effective = useMemo(
+    () => effectiveRoofs(runs, roofsSlot?.final ? roofsSlot.result : null, device ? (roofsSlot?.records[device] ?? null) : null),
+    [runs, roofsSlot, device],
+  );
+  const haveRoofs = effective.peakGflops !== undefined && effective.bandwidthGBs !== undefined;
+  const modelRuns = useMemo(() => roofRuns(runs, caps), [runs, caps]);
+  const f16Runs = useMemo(() => gpuAccumulationPoints(runs), [runs]);
+  const matchingResult = result && result.experiment.variant === variant.id && sameShape(result.experiment.params, params) ? result : null;
 
   return (
     <div className="matmul-lab">
       <section aria-labelledby="mm-tiling-h">
         <h3 id="mm-tiling-h">How the work is split</h3>
-        {tiling ? (
-          <TileView tiling={tiling} params={params} variantLabel={variant} />
-        ) : (
-          <p className="hint">
-            {variant.startsWith('roofline')
-              ? 'A roofline microbenchmark has no matrix tiling: run peak FMA, copy and barrier cost to draw the roofs under which every matmul run is placed, and to feed the performance model.'
-              : variant === 'subgroup-matrix'
-                ? `Each subgroup owns ${String(params.SM)}×${String(params.SN)} result fragments and each workgroup ${String(params.WGM)}×${String(params.WGN)} subgroups; a fragment's shape (8×8, 16×16…) is whatever your adapter's matrix units offer, and its values are spread across the subgroup's lanes in a layout the hardware keeps to itself — so no per-invocation tiling is drawn. Per K-step of a fragment, each subgroup loads ${String(params.SM)} fragments of A and ${String(params.SN)} of B and issues ${Number(params.SM) * Number(params.SN)} matrix multiply-accumulates.`
-                : 'This variant gives each output its own workgroup (a reduction over K), so there is no 2D tiling to draw.'}
+        {tiling && <TileView tiling={tiling} params={params} variantLabel={variant.id} />}
+        {notes.map((note) => (
+          <p key={note} className="hint">
+            {note}
           </p>
-        )}
+        ))}
+        {!tiling && notes.length === 0 && <p className="hint">This variant draws no 2D tiling.</p>}
       </section>
 
-      {REGBLOCK.has(variant) && (
+      {shape && isRegisterBlocked(variant) && (
         <section aria-labelledby="mm-heat-h">
-          <h3 id="mm-heat-h">Configurations at {String(params.M)}×{String(params.N)}×{String(params.K)}</h3>
-          <ConfigHeatmap points={heatPoints} title="Register-blocked configurations" />
+          <h3 id="mm-heat-h">
+            Configurations at {shape.M}×{shape.N}×{shape.K}
+          </h3>
+          <ConfigHeatmap points={heat} title="Register-blocked configurations" />
         </section>
       )}
 
       {shape && caps && <TunerPanel shape={shape} />}
-      {caps && <RooflinePanel current={params} />}
+      {caps && <RooflinePanel />}
 
-      {haveRoofs && runs.size > 0 && (
+      {haveRoofs && modelRuns.length > 0 && (
         <section aria-labelledby="mm-roofmodel-h">
-          <h3 id="mm-roofmodel-h">Roofline and model (this session's runs)</h3>
-          <RooflineChart runs={[...runs.values()]} roofs={effectiveRoofs as Roofs} />
+          <h3 id="mm-roofmodel-h">Roofline and model (this device's latest runs)</h3>
+          <RooflineChart runs={modelRuns} roofs={effective as Roofs} caps={caps} />
         </section>
       )}
 
@@ -163,21 +101,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
               Accumulator precision: f16 against f32 as K grows
             </h3>
           </summary>
-          {showAccumulation && (
-            <AccumulationPanel
-              gpuPoints={[...f16Runs.values()]}
-              canRunOnGpu={Boolean(caps?.features.includes('shader-f16'))}
-              onSweepOnGpu={() => {
-                setExperiment({
-                  ...experiment,
-                  variant: isF16 ? variant : 'f16-acc16',
-                  params: { M: 16, N: 16, K: ACCUMULATION_KS[0] },
-                  sweep: { param: 'K', values: ACCUMULATION_KS },
-                });
-                runCurrent('webgpu');
-              }}
-            />
-          )}
+          {showAccumulation && <AccumulationPanel gpuRuns={f16Runs} canRunOnGpu={Boolean(caps?.features.includes('shader-f16'))} />}
         </details>
       </section>
 
@@ -190,7 +114,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
               {(traffic.flops / traffic.globalBytes).toFixed(1)} flop/byte); loads issued by invocations {(traffic.registerLoadBytes / 1e6).toFixed(1)} MB.
             </li>
             {haveRoofs ? (
-              <RoofLine traffic={traffic} roofs={effectiveRoofs as Roofs} result={matchingResult} />
+              <RoofLine traffic={traffic} roofs={effective as Roofs} result={matchingResult} />
             ) : (
               <li>Run the roofline variants (peak FMA, copy, and the barrier cost) to place this run under the measured roofs.</li>
             )}
@@ -201,7 +125,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
   );
 }
 
-function RoofLine({ traffic, roofs, result }: { traffic: NonNullable<ReturnType<typeof trafficOf>>; roofs: Roofs; result: ExperimentResult | null }) {
+function RoofLine({ traffic, roofs, result }: { traffic: Traffic; roofs: Roofs; result: ExperimentResult | null }) {
   const intensity = traffic.flops / traffic.globalBytes;
   const roof = rooflineGflops(intensity, roofs);
   const pGlobal = predict(traffic, roofs, 'global', 'max');

@@ -1,12 +1,18 @@
 // The quantization lab panel: what each number format does to a tensor. Everything here is
 // computed on the main thread from the pure codecs (src/numerics/formats.ts) for modest sizes; GPU
-// results (the bit-exact codec check, quantized matmul speed) come from result.extras / the shell.
+// results (the bit-exact codec check, quantized matmul speed) come from the result's typed extras
+// (src/kernels/quant/extras.ts); which run a matmul is compared against is the variant's baseline.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { extrasOf } from '../../kernels/extras';
+import type { BaselineRef } from '../../kernels/facets';
+import { findVariant } from '../../kernels/registry';
+import type { Params } from '../../kernels/types';
 import { quantize, schemeLabel, type QuantResult, type QuantScheme } from '../../numerics/formats';
 import { computeMetrics } from '../../numerics/metrics';
 import { DISTRIBUTIONS, makeTensor, outlierChannelsOf, type Distribution } from '../../numerics/quantInputs';
 import { OKABE_ITO, loadPlotly } from '../charts/plotly';
 import { labelChart } from '../charts/labels';
+import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
 import type { LabPanelProps } from './types';
 
 interface FormatOption {
@@ -39,25 +45,20 @@ const FORMAT_OPTIONS: FormatOption[] = [
 
 const DEFAULT_CHOSEN = ['int8-tensor', 'int4-tensor', 'int4-g32', 'e4m3', 'mxfp8-e4m3', 'mxfp4', 'nf4', 'codebook4'];
 
-interface MatmulExtras {
-  kind?: string;
-  M: number;
-  N: number;
-  K: number;
-  weightBytes: number;
-  relFrobeniusVsF32Weights?: number;
-}
-
 interface MatmulRun {
   key: string;
   shape: string;
   variant: string;
   label: string;
   detail: string;
-  strategy: string;
-  ms: number;
+  params: Params;
+  seconds: number;
   weightBytes: number;
   relFrobenius?: number;
+  /** The variant is the baseline others are measured against (its role facet). */
+  isBaseline: boolean;
+  /** The run this one is compared against (its baseline facet), if any. */
+  baseline: BaselineRef | null;
 }
 
 interface Row {
@@ -84,10 +85,18 @@ function scaleIndexAt(r: QuantResult, i: number, cols: number, scheme: QuantSche
   return Math.floor(i / cols) * perRow + Math.floor((i % cols) / r.groupSize);
 }
 
-function formatNumber(v: number, digits = 3): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(digits - 1);
-  return v.toFixed(digits);
+/** The variant's baseline for these parameters; null where it has none or cannot say (old parameters). */
+function baselineOf(variant: string, params: Params): BaselineRef | null {
+  try {
+    return findVariant('quant', variant)?.baseline?.(params) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The label of a quant variant, or its id where the registry no longer has it. */
+function labelOf(variant: string): string {
+  return findVariant('quant', variant)?.label ?? variant;
 }
 
 export default function QuantLab({ experiment, result }: LabPanelProps) {
@@ -225,52 +234,60 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
     };
   }, [table, chosen]);
 
-  // ---- quantized matmul runs seen in this session, for speed against float32 ------------------
+  // ---- quantized matmul runs seen in this session, for speed against each one's baseline -------
+  const extras = extrasOf(result, 'quant');
   const [runs, setRuns] = useState<MatmulRun[]>([]);
   useEffect(() => {
-    const ex = result?.extras as unknown as MatmulExtras | undefined;
+    const ex = extrasOf(result, 'quant');
     if (!result || ex?.kind !== 'matmul') return;
-    const params = result.experiment.params;
+    const { variant, params } = result.experiment;
     const detail = Object.entries(params)
       .filter(([k]) => !['M', 'N', 'K', 'dist', 'outliers', 'outlierScale'].includes(k))
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(' ');
     const run: MatmulRun = {
-      key: `${result.experiment.variant} ${detail} ${ex.M}×${ex.N}×${ex.K}`,
+      key: `${variant} ${detail} ${ex.M}×${ex.N}×${ex.K}`,
       shape: `${ex.M}×${ex.N}×${ex.K}`,
-      variant: result.experiment.variant,
+      variant,
       label: result.variantLabel,
       detail,
-      strategy: String(params.strategy ?? ''),
-      ms: result.medianSeconds * 1e3,
+      params,
+      seconds: result.medianSeconds,
       weightBytes: ex.weightBytes,
       relFrobenius: ex.relFrobeniusVsF32Weights,
+      isBaseline: findVariant('quant', variant)?.role === 'baseline',
+      baseline: baselineOf(variant, params),
     };
     setRuns((list) => [...list.filter((r) => r.key !== run.key), run]);
   }, [result]);
-  const latest = result?.extras as unknown as MatmulExtras | undefined;
-  const currentShape = latest?.kind === 'matmul' ? `${latest.M}×${latest.N}×${latest.K}` : null;
+  const currentShape = extras?.kind === 'matmul' ? `${extras.M}×${extras.N}×${extras.K}` : null;
   const sameShape = runs.filter((r) => r.shape === currentShape);
-  const baselineFor = (r: MatmulRun) => sameShape.find((b) => b.variant === 'gemm-f32' && b.strategy === r.strategy) ?? sameShape.find((b) => b.variant === 'gemm-f32');
-
-  // ---- GPU result summary --------------------------------------------------------------------
-  const extras = result?.extras as { kind?: string; mismatches?: number; bitsPerValue?: number; sqnrDb?: number; bytes?: { original: number; quantized: number } } | undefined;
+  // A baseline run of the same shape: the one with the parameters the facet names where there is
+  // one (e.g. the same work split), else any run of the baseline variant.
+  const baselineFor = (r: MatmulRun): MatmulRun | undefined => {
+    if (r.isBaseline) return r;
+    const ref = r.baseline;
+    if (!ref) return undefined;
+    const candidates = sameShape.filter((b) => b.variant === ref.variant);
+    return candidates.find((b) => Object.entries(ref.params).every(([k, v]) => b.params[k] === v)) ?? candidates.find((b) => b.params.strategy === ref.params.strategy) ?? candidates[0];
+  };
+  const currentBaseline = result && extras?.kind === 'matmul' ? baselineOf(result.experiment.variant, result.experiment.params) : null;
 
   const toggle = (fid: string) => setChosen((c) => (c.includes(fid) ? c.filter((x) => x !== fid) : [...c, fid]));
 
   return (
     <section aria-label="Quantization lab" className="quant-lab">
-      {result && extras?.kind === 'codec' && (
+      {result && extras?.kind === 'tensor' && (
         <p role="status">
           GPU codec: {extras.mismatches === 0 ? 'every code and scale equals the TypeScript codec' : `${extras.mismatches} codes differ from the TypeScript codec`};{' '}
-          {formatNumber(extras.bitsPerValue ?? 0, 2)} bits per value, SQNR {formatNumber(extras.sqnrDb ?? 0, 1)} dB
-          {extras.bytes ? `, ${extras.bytes.original} → ${extras.bytes.quantized} bytes` : ''}.
+          {fmtNumber(extras.bitsPerValue, 3)} bits per value, SQNR {fmtSqnr(extras.sqnrDb)}, {extras.bytes.original} →{' '}
+          {extras.bytes.quantized} bytes.
         </p>
       )}
-      {result && result.experiment.variant.startsWith('gemm-') && (
+      {result && extras?.kind === 'matmul' && (
         <p role="status">
-          {result.variantLabel}: {formatNumber(result.medianSeconds * 1e3, 3)} ms, {formatNumber(result.work.bytes / 2 ** 20, 2)} MiB of compulsory traffic,{' '}
-          {formatNumber(result.gbps, 2)} GB/s. Sweep or rerun with “float32 weights” at the same shape to compare speed.
+          {result.variantLabel}: {fmtSeconds(result.medianSeconds)}, {fmtNumber(result.work.bytes / 2 ** 20, 3)} MiB of compulsory traffic, {fmtNumber(result.gbps, 3)} GB/s.
+          {currentBaseline && ` Sweep or rerun with “${labelOf(currentBaseline.variant)}” at the same shape to compare speed.`}
         </p>
       )}
 
@@ -353,10 +370,10 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
             .map((r) => (
               <tr key={r.id}>
                 <th scope="row">{r.label}</th>
-                <td>{formatNumber(r.result.bitsPerValue, 3)}</td>
-                <td>{formatNumber(r.sqnrDb, 1)}</td>
-                <td>{formatNumber(r.relFrobenius, 4)}</td>
-                <td>{formatNumber(r.maxAbs, 4)}</td>
+                <td>{fmtNumber(r.result.bitsPerValue, 4)}</td>
+                <td>{fmtNumber(r.sqnrDb, 3)}</td>
+                <td>{fmtNumber(r.relFrobenius, 3)}</td>
+                <td>{fmtNumber(r.maxAbs, 3)}</td>
                 <td>{Math.ceil((r.result.bitsPerValue * tensor.length) / 8)}</td>
               </tr>
             ))}
@@ -365,13 +382,13 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
 
       {sameShape.length > 0 && (
         <table>
-          <caption>Matmul runs at {currentShape} in this session: speed against the float32-weight kernel of the same shape (run it too for the ratio)</caption>
+          <caption>Matmul runs at {currentShape} in this session: speed against each kernel's baseline of the same shape (run it too for the ratio)</caption>
           <thead>
             <tr>
               <th scope="col">kernel</th>
               <th scope="col">parameters</th>
-              <th scope="col">median ms</th>
-              <th scope="col">speed-up vs float32 weights</th>
+              <th scope="col">median time</th>
+              <th scope="col">speed-up vs its baseline</th>
               <th scope="col">weight bytes</th>
               <th scope="col">rel. error vs float32 weights</th>
             </tr>
@@ -383,10 +400,10 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
                 <tr key={r.key}>
                   <th scope="row">{r.label}</th>
                   <td>{r.detail}</td>
-                  <td>{formatNumber(r.ms, 3)}</td>
-                  <td>{base ? `${formatNumber(base.ms / r.ms, 2)}×` : 'no float32 run yet'}</td>
+                  <td>{fmtSeconds(r.seconds)}</td>
+                  <td>{base ? `${fmtNumber(base.seconds / r.seconds, 3)}×` : r.baseline ? `no run of “${labelOf(r.baseline.variant)}” yet` : 'no baseline'}</td>
                   <td>{r.weightBytes}</td>
-                  <td>{r.relFrobenius === undefined ? 'n/a' : formatNumber(r.relFrobenius, 4)}</td>
+                  <td>{r.relFrobenius === undefined ? 'n/a' : fmtNumber(r.relFrobenius, 3)}</td>
                 </tr>
               );
             })}
@@ -396,7 +413,7 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
 
       {focusRow?.result.codebook && (
         <p>
-          {focusRow.label} table (code 0…15): {[...focusRow.result.codebook].map((v) => formatNumber(v, 3)).join(', ')}
+          {focusRow.label} table (code 0…15): {[...focusRow.result.codebook].map((v) => fmtNumber(v, 3)).join(', ')}
         </p>
       )}
     </section>

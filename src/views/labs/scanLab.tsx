@@ -1,56 +1,55 @@
 // The scan family's own panel: the dataflow of the chosen scan algorithm (d3), the selective
 // scan's state over time, the error against the position in the sequence, and the error against
-// the sequence length when a sweep has run. Reads only result.extras and pure numerics.
+// the sequence length when a sweep has run. Reads the variant's facets (its dataflow and notes),
+// result.extras (typed ScanExtras) and pure numerics.
 import * as d3 from 'd3';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { scanDataflow, type Dataflow, type DataflowAlgorithm } from '../../numerics/scanDataflow';
+import { extrasOf } from '../../kernels/extras';
+import { findVariant } from '../../kernels/registry';
+import type { LinearScanExtras, PooledField, S6Extras, SpatialExtras } from '../../kernels/scan/extras';
+import type { Experiment } from '../../kernels/types';
+import { DATAFLOW_ALGORITHMS, describeOp, scanDataflow, type Dataflow, type DataflowAlgorithm, type DataflowOp } from '../../numerics/scanDataflow';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
 import type { LabPanelProps } from './types';
 import { CopyRoof } from './scan/CopyRoof';
 
-const ALGORITHMS: { value: DataflowAlgorithm; label: string }[] = [
-  { value: 'sequential', label: 'Sequential' },
-  { value: 'hillis-steele', label: 'Hillis–Steele' },
-  { value: 'blelloch', label: 'Blelloch (up/down sweep)' },
-  { value: 'chunked', label: 'Chunked two-level (reduce-then-scan, look-back)' },
-];
-
-/** The dataflow that matches a variant (subgroup scans are Hillis–Steele inside each subgroup). */
-function algorithmFor(variant: string): DataflowAlgorithm {
-  if (variant === 'hillis-steele' || variant === 'subgroup') return 'hillis-steele';
-  if (variant === 'blelloch') return 'blelloch';
-  if (['reduce-then-scan', 'lookback', 's6-chunked', 's6-chunkwise', 'spatial-mamba'].includes(variant)) return 'chunked';
-  return 'sequential';
+/**
+ * What the chosen variant says about itself: the algorithm whose dataflow it follows (null: none,
+ * e.g. the copy roof) and its notes. Nothing when its parameters are not valid (the controls say why).
+ */
+function askVariant(experiment: Experiment): { dataflow: DataflowAlgorithm | null; notes: string[] } {
+  const variant = findVariant(experiment.family, experiment.variant);
+  try {
+    return { dataflow: variant?.dataflow?.(experiment.params) ?? null, notes: variant?.notes?.(experiment.params) ?? [] };
+  } catch {
+    return { dataflow: null, notes: [] };
+  }
 }
 
-const NOTES: Record<string, string> = {
-  subgroup: 'The subgroup variant runs this Hillis–Steele pattern inside each subgroup with register shuffles, then combines subgroup totals.',
-  lookback:
-    'Single pass: chunk totals are published and each workgroup looks back at its predecessors instead of waiting for a separate dispatch. ' +
-    'It assumes workgroups that started keep making progress, which WebGPU does not promise; after a spin limit it recomputes the predecessor itself.',
-  'reduce-then-scan': 'Three dispatches: chunk totals, a scan of the totals, then each chunk rescanned from its entering state.',
-  copy: 'The copy roof has no dataflow between elements: it shows the bandwidth a scan could reach.',
-  's6-chunkwise':
-    'Chunk-to-chunk states follow this two-level pattern; inside a chunk every output sums over all earlier tokens of the chunk at once (a masked, decay-weighted product).',
-  'spatial-mamba': 'The raster scan runs in rows (chunks): row totals, a walk over rows, rows rescanned; then the dilated fusion mixes neighbouring states in 2D.',
-};
-
 export default function ScanLab({ experiment, result, sweepPoints }: LabPanelProps) {
-  const [algorithm, setAlgorithm] = useState<DataflowAlgorithm>(algorithmFor(experiment.variant));
+  const described = askVariant(experiment);
+  // A variant without a dataflow of its own starts on the first algorithm listed (the sequential walk).
+  const suggested = described.dataflow ?? DATAFLOW_ALGORITHMS[0].value;
+  const [algorithm, setAlgorithm] = useState<DataflowAlgorithm>(suggested);
   const [n, setN] = useState(8);
   const [chunk, setChunk] = useState(4);
-  useEffect(() => setAlgorithm(algorithmFor(experiment.variant)), [experiment.variant]);
+  useEffect(() => setAlgorithm(suggested), [experiment.variant, suggested]);
   const flow = useMemo(() => scanDataflow(algorithm, n, chunk), [algorithm, n, chunk]);
+  const takesChunk = DATAFLOW_ALGORITHMS.some((a) => a.value === algorithm && a.takesChunk);
   const ids = { alg: useId(), n: useId(), chunk: useId() };
-  const extras = result?.experiment.family === 'scan' ? (result.extras as ScanExtras | undefined) : undefined;
+  const extras = extrasOf(result, 'scan');
+  const pickAlgorithm = (value: string) => {
+    const picked = DATAFLOW_ALGORITHMS.find((a) => a.value === value);
+    if (picked) setAlgorithm(picked.value);
+  };
 
   return (
     <section className="scan-lab" aria-label="Scan lab">
       <h3>Dataflow</h3>
       <div className="controls-row">
         <label htmlFor={ids.alg}>Algorithm shown</label>{' '}
-        <select id={ids.alg} value={algorithm} onChange={(e) => setAlgorithm(e.target.value as DataflowAlgorithm)}>
-          {ALGORITHMS.map((a) => (
+        <select id={ids.alg} value={algorithm} onChange={(e) => pickAlgorithm(e.target.value)}>
+          {DATAFLOW_ALGORITHMS.map((a) => (
             <option key={a.value} value={a.value}>
               {a.label}
             </option>
@@ -64,7 +63,7 @@ export default function ScanLab({ experiment, result, sweepPoints }: LabPanelPro
             </option>
           ))}
         </select>
-        {algorithm === 'chunked' && (
+        {takesChunk && (
           <>
             {' '}
             <label htmlFor={ids.chunk}>Chunk length</label>{' '}
@@ -82,7 +81,11 @@ export default function ScanLab({ experiment, result, sweepPoints }: LabPanelPro
         <strong>Depth</strong> {flow.depth} levels · <strong>work</strong> {flow.work} combines (sequential: {Math.max(0, n - 1)} levels,{' '}
         {Math.max(0, n - 1)} combines){flow.result === 'exclusive' ? ' · gives the exclusive scan; one more combine per element makes it inclusive' : ''}
       </p>
-      {NOTES[experiment.variant] && <p className="muted">{NOTES[experiment.variant]}</p>}
+      {described.notes.map((note) => (
+        <p key={note} className="muted">
+          {note}
+        </p>
+      ))}
       <DataflowDiagram flow={flow} />
       <CopyRoof experiment={experiment} />
       <details>
@@ -91,9 +94,7 @@ export default function ScanLab({ experiment, result, sweepPoints }: LabPanelPro
           {flow.levels.map((level, i) => (
             <li key={i}>
               {level.label}:{' '}
-              {level.ops
-                .map((o) => (o.kind === 'clear' ? `x${o.to} ← identity` : o.kind === 'copy' ? `x${o.to} ← x${o.from}` : o.kind === 'append' ? `x${o.to} ← x${o.to} ∘ x${o.from}` : `x${o.to} ← x${o.from} ∘ x${o.to}`))
-                .join('; ')}
+              {level.ops.map(describeOp).join('; ')}
             </li>
           ))}
         </ol>
@@ -101,31 +102,19 @@ export default function ScanLab({ experiment, result, sweepPoints }: LabPanelPro
 
       {extras?.kind === 's6' && <S6Views extras={extras} />}
       {extras?.kind === 'linear-scan' && <ErrorByPosition extras={extras} />}
-      {extras?.kind === 'spatial' && <SpatialViews extras={extras as unknown as SpatialExtras} />}
+      {extras?.kind === 'spatial' && <SpatialViews extras={extras} />}
       <ErrorVsSweep points={sweepPoints} param={experiment.sweep?.param} />
     </section>
   );
 }
 
-interface SpatialExtras {
-  centre: [number, number];
-  image: { step: number; cells: number[][] };
-  output: { step: number; cells: number[][] };
-  receptiveScanOnly: { step: number; cells: number[][] };
-  receptiveFused: { step: number; cells: number[][] };
-  reachScanOnly: { pixelsAbove1Percent: number; rowsBelowCentre: number };
-  reachFused: { pixelsAbove1Percent: number; rowsBelowCentre: number };
-}
-
-interface ScanExtras {
-  kind: 'linear-scan' | 's6' | 'spatial';
-  errorByPosition?: { position: number[]; maxError: number[]; maxBound: number[] };
-  stateHeatmap?: { times: number[]; states: number[][]; source: string };
-  yError?: number[];
-  yBound?: number[];
-}
-
-const KIND_COLOUR: Record<string, string> = { combine: OKABE_ITO[0], append: OKABE_ITO[3], copy: OKABE_ITO[1], clear: OKABE_ITO[4] };
+/** How each kind of op is drawn: hand-offs without a combine are dashed. */
+const KIND_STYLE: Record<DataflowOp['kind'], { colour: string; dash: string | null }> = {
+  combine: { colour: OKABE_ITO[0], dash: null },
+  append: { colour: OKABE_ITO[3], dash: null },
+  copy: { colour: OKABE_ITO[1], dash: '4 3' },
+  clear: { colour: OKABE_ITO[4], dash: null },
+};
 
 function DataflowDiagram({ flow }: { flow: Dataflow }) {
   const ref = useRef<SVGSVGElement>(null);
@@ -162,9 +151,9 @@ function DataflowDiagram({ flow }: { flow: Dataflow }) {
         .attr('y1', y(i))
         .attr('x2', (o) => x(o.to))
         .attr('y2', y(i + 1))
-        .attr('stroke', (o) => KIND_COLOUR[o.kind])
+        .attr('stroke', (o) => KIND_STYLE[o.kind].colour)
         .attr('stroke-width', 1.6)
-        .attr('stroke-dasharray', (o) => (o.kind === 'copy' ? '4 3' : null));
+        .attr('stroke-dasharray', (o) => KIND_STYLE[o.kind].dash);
     });
     // Nodes: a filled dot where a slot changes at this level, a hollow one where it passes through.
     const nodes: { level: number; slot: number; changed: boolean; padded: boolean }[] = [];
@@ -235,8 +224,8 @@ function layout(xTitle: string, yTitle: string, logY = false) {
   };
 }
 
-function S6Views({ extras }: { extras: ScanExtras }) {
-  const heat = extras.stateHeatmap!;
+function S6Views({ extras }: { extras: S6Extras }) {
+  const heat = extras.stateHeatmap;
   const states = usePlot(
     (Plotly, el) => {
       void Plotly.react(
@@ -254,8 +243,8 @@ function S6Views({ extras }: { extras: ScanExtras }) {
       void Plotly.react(
         el,
         [
-          { type: 'scatter', mode: 'lines', name: '|y − y_float64|', x: heat.times, y: (extras.yError ?? []).map(floor), line: { color: OKABE_ITO[0] } },
-          { type: 'scatter', mode: 'lines', name: 'derived bound', x: heat.times, y: (extras.yBound ?? []).map(floor), line: { color: OKABE_ITO[3], dash: 'dash' } },
+          { type: 'scatter', mode: 'lines', name: '|y − y_float64|', x: heat.times, y: extras.yError.map(floor), line: { color: OKABE_ITO[0] } },
+          { type: 'scatter', mode: 'lines', name: 'derived bound', x: heat.times, y: extras.yBound.map(floor), line: { color: OKABE_ITO[3], dash: 'dash' } },
         ],
         layout('token t', 'error (floor 1e-12)', true),
         { responsive: true, displaylogo: false },
@@ -276,8 +265,8 @@ function S6Views({ extras }: { extras: ScanExtras }) {
   );
 }
 
-function ErrorByPosition({ extras }: { extras: ScanExtras }) {
-  const e = extras.errorByPosition!;
+function ErrorByPosition({ extras }: { extras: LinearScanExtras }) {
+  const e = extras.errorByPosition;
   const plot = usePlot(
     (Plotly, el) => {
       const floor = (v: number) => (Number.isFinite(v) ? Math.max(v, 1e-12) : null);
@@ -358,7 +347,7 @@ function ErrorVsSweep({ points, param }: { points: LabPanelProps['sweepPoints'];
   );
 }
 
-function FieldHeatmap({ title, field, log, testId, colorscale }: { title: string; field: { step: number; cells: number[][] }; log: boolean; testId: string; colorscale: string }) {
+function FieldHeatmap({ title, field, log, testId, colorscale }: { title: string; field: PooledField; log: boolean; testId: string; colorscale: string }) {
   const plot = usePlot(
     (Plotly, el) => {
       const z = log ? field.cells.map((row) => row.map((v) => Math.log10(Math.max(v, 1e-12)))) : field.cells;

@@ -1,40 +1,26 @@
 // The sparsity lab: what the pattern looks like (a zoomable spy plot, optionally after the
 // clustering permutation), how evenly the rows are loaded, what each format stores, and — from a
-// density sweep — where the sparse kernel overtakes dense. Reads `result.extras` (see
-// kernels/sparse/common.ts sparseExtras) and regenerates small patterns from pure numerics.
+// density sweep — where the sparse kernel overtakes dense. Reads the sparse extras (see
+// kernels/sparse/extras.ts), asks each variant for its baseline (the dense experiment of the same
+// shape) and regenerates small patterns from pure numerics.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { extrasOf } from '../../kernels/extras';
+import { findVariant } from '../../kernels/registry';
+import type { SparseExtras } from '../../kernels/sparse/extras';
 import type { Experiment, ExperimentResult } from '../../kernels/types';
 import type { SweepPoint } from '../../kernels/types';
-import { clusterPermutation, crossoverDensity, makeSparseProblem, patternSpecOf, permuteMatrix } from '../../numerics/sparse';
+import { makeSparseProblem, patternSpecOf } from '../../numerics/sparsePatterns';
+import { clusterPermutation, permuteMatrix } from '../../numerics/sparsePermutation';
+import { crossoverDensity } from '../../numerics/sparseStats';
 import type * as PlotlyTypes from 'plotly.js-dist-min';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
 import type { LabPanelProps } from './types';
-
-/** Shape of what sparseExtras() returns (kept local: views do not import kernel code). */
-interface SparseExtras {
-  M: number;
-  N: number;
-  K: number;
-  nnz: number;
-  rowNnz: number[];
-  spy: { gridRows: number; gridCols: number; cellRows: number; cellCols: number; counts: number[] };
-  bytes: { format: string; bytes: number; note?: string }[];
-  denseBytes: number;
-  permutation: { block: number; before: number; after: number; improved: boolean }[] | null;
-  permutationNote?: string;
-  denseFlops: number;
-  usefulFlops: number;
-}
 
 /** Patterns up to this many entries are regenerated here at once, so the spy plot can zoom to single entries. */
 const REGENERATE_AUTO = 1 << 20;
 /** Up to this many, on request (it takes a moment and up to 64 MB); above it, the overview grid only. */
 const REGENERATE_LIMIT = 1 << 24;
 const CANVAS_SIDE = 384;
-
-function isSparseExtras(x: unknown): x is SparseExtras {
-  return typeof x === 'object' && x !== null && Array.isArray((x as SparseExtras).rowNnz) && typeof (x as SparseExtras).nnz === 'number';
-}
 
 function fmtBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -46,14 +32,36 @@ function fmt(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toPrecision(digits) : String(x);
 }
 
-// Dense timings seen in this session, by shape, so a sweep of a sparse kernel can be set against them.
-const denseSeconds = new Map<string, number>();
-const shapeKey = (p: Experiment['params']) => `${p.M}×${p.N ?? 1}×${p.K}`;
+// Timings of the family's baseline seen in this session, by baseline variant and shape, so a
+// sparse kernel (or a sweep of one) can be set against the baseline it names.
+const baselineSeconds = new Map<string, number>();
+const baselineKey = (variant: string, p: Experiment['params']) => `${variant} ${p.M}×${p.N ?? 1}×${p.K}`;
+
+/** The baseline this experiment's variant names (the dense run of the same shape), or null. */
+function baselineOf(experiment: Experiment): { label: string; key: string } | null {
+  const variant = findVariant(experiment.family, experiment.variant);
+  try {
+    const ref = variant?.baseline?.(experiment.params);
+    if (!ref) return null;
+    return { label: findVariant(experiment.family, ref.variant)?.label ?? ref.variant, key: baselineKey(ref.variant, ref.params) };
+  } catch {
+    // Parameters the variant's schema rejects (a result is always validated; a draft may not be).
+    return null;
+  }
+}
+
+/** The session's time of the baseline of this experiment, if it has one and it ran. */
+function baselineTime(experiment: Experiment): number | undefined {
+  const ref = baselineOf(experiment);
+  return ref ? baselineSeconds.get(ref.key) : undefined;
+}
 
 export default function SparseLab({ experiment, result, sweepPoints }: LabPanelProps) {
-  const extras = isSparseExtras(result?.extras) ? result.extras : null;
+  const extras = extrasOf(result, 'sparse');
   const source = result?.experiment ?? experiment;
-  if (result && result.experiment.variant === 'dense') denseSeconds.set(shapeKey(result.experiment.params), result.medianSeconds);
+  if (result && findVariant(result.experiment.family, result.experiment.variant)?.role === 'baseline') {
+    baselineSeconds.set(baselineKey(result.experiment.variant, result.experiment.params), result.medianSeconds);
+  }
   return (
     <section className="lab-panel" aria-labelledby="sparse-lab-title">
       <h2 id="sparse-lab-title">Sparsity lab</h2>
@@ -346,12 +354,12 @@ function PermutationTable({ extras }: { extras: SparseExtras }) {
 
 function Throughput({ result, extras }: { result: ExperimentResult; extras: SparseExtras }) {
   const t = result.medianSeconds;
-  const dense = denseSeconds.get(shapeKey(result.experiment.params));
+  const dense = baselineTime(result.experiment);
   return (
     <p>
       <strong>Throughput:</strong> useful {fmt(extras.usefulFlops / t / 1e9)} GFLOP/s (2·nnz·N = {fmt(extras.usefulFlops)} flops), dense-equivalent{' '}
       {fmt(extras.denseFlops / t / 1e9)} GFLOP/s (2·M·N·K), {fmt(result.gbps)} GB/s of compulsory traffic.
-      {dense !== undefined && result.experiment.variant !== 'dense' && (
+      {dense !== undefined && (
         <>
           {' '}
           Against the dense kernel of this shape measured in this session ({fmt(dense * 1e3)} ms): <strong>{fmt(dense / t)}× </strong>
@@ -368,7 +376,8 @@ function DensitySweep({ experiment, points }: { experiment: Experiment; points: 
   const [error, setError] = useState<string | null>(null);
   const done = points.filter((p): p is SweepPoint & { result: ExperimentResult } => Boolean(p?.result));
   const isDensity = experiment.sweep?.param === 'density';
-  const dense = done.length ? denseSeconds.get(shapeKey(done[0].result.experiment.params)) : undefined;
+  const dense = done.length ? baselineTime(done[0].result.experiment) : undefined;
+  const baseline = baselineOf(experiment);
   const crossover = useMemo(
     () => (dense === undefined || !isDensity ? null : crossoverDensity(done.map((p) => ({ density: p.value, seconds: p.result.medianSeconds })), dense)),
     [done, dense, isDensity],
@@ -381,15 +390,15 @@ function DensitySweep({ experiment, points }: { experiment: Experiment; points: 
       .then((Plotly) => {
         if (cancelled || !chart.current) return;
         const x = done.map((p) => p.value);
-        const extrasOf = (r: ExperimentResult) => (isSparseExtras(r.extras) ? r.extras : null);
-        const useful = done.map((p) => (extrasOf(p.result)?.usefulFlops ?? p.result.work.flops) / p.result.medianSeconds / 1e9);
-        const equiv = done.map((p) => (extrasOf(p.result)?.denseFlops ?? NaN) / p.result.medianSeconds / 1e9);
+        const useful = done.map((p) => (extrasOf(p.result, 'sparse')?.usefulFlops ?? p.result.work.flops) / p.result.medianSeconds / 1e9);
+        const equiv = done.map((p) => (extrasOf(p.result, 'sparse')?.denseFlops ?? NaN) / p.result.medianSeconds / 1e9);
         const traces: PlotlyTypes.Data[] = [
           { x, y: useful, name: 'useful GFLOP/s (2·nnz·N)', mode: 'lines+markers', type: 'scatter', marker: { color: OKABE_ITO[0] } },
           { x, y: equiv, name: 'dense-equivalent GFLOP/s (2·M·N·K)', mode: 'lines+markers', type: 'scatter', marker: { color: OKABE_ITO[3] } },
         ];
         if (dense !== undefined) {
-          const denseRate = done[0].result.experiment.params && extrasOf(done[0].result) ? extrasOf(done[0].result)!.denseFlops / dense / 1e9 : NaN;
+          const first = extrasOf(done[0].result, 'sparse');
+          const denseRate = first ? first.denseFlops / dense / 1e9 : NaN;
           traces.push({ x: [Math.min(...x), Math.max(...x)], y: [denseRate, denseRate], name: 'dense kernel (same shape)', mode: 'lines', type: 'scatter', line: { dash: 'dash', color: OKABE_ITO[7] } });
         }
         const shapes: Partial<PlotlyTypes.Shape>[] =
@@ -428,7 +437,7 @@ function DensitySweep({ experiment, points }: { experiment: Experiment; points: 
       <figcaption className="hint">
         Sparse beats dense where its dense-equivalent GFLOP/s are above the dense kernel’s.{' '}
         {dense === undefined
-          ? 'Run the dense variant with the same M, N, K to mark the crossover.'
+          ? `Run the baseline${baseline ? `, “${baseline.label}”,` : ''} with the same M, N, K to mark the crossover.`
           : crossover === null
             ? 'Not enough points to place the crossover.'
             : crossover === Infinity

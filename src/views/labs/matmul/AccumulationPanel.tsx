@@ -1,48 +1,51 @@
 // The f16 variants' numeric lesson: the same f16 inputs, summed in an f16 or an f32
 // accumulator, and the error against float64 as K grows (log–log, d3). The CPU curves are an
-// exact emulation of IEEE arithmetic (every device can show them); runs of the f16 variants on
-// this GPU are added as separate markers, so a GPU whose f16 arithmetic differs shows it.
+// exact emulation of IEEE arithmetic (every device can show them), computed in the worker by the
+// accumulation study; runs of the f16 variants on this GPU are added as separate markers, so a
+// GPU whose f16 arithmetic differs shows it.
 import { axisBottom, axisLeft, line, scaleLog, select } from 'd3';
-import { useEffect, useRef, useState } from 'react';
-import { ACCUMULATION_KS, accumulationPoint, growthGuides, type AccumulationPoint } from '../../../kernels/matmul/accumulation';
+import { useEffect, useMemo, useRef } from 'react';
+import { ACCUMULATION_KS, growthGuides, type AccumulationPoint } from '../../../kernels/matmul/accumulation';
+import { f16AccumulatorOf } from '../../../kernels/matmul/f16';
+import type { GpuAccumulationPoint } from '../../../kernels/matmul/studyTypes';
 import type { ExperimentResult } from '../../../kernels/types';
+import { startStudy } from '../../../state/labClient';
+import { useLab } from '../../../state/store';
+import { selectStudy } from '../../../state/studies';
 import { OKABE_ITO } from '../../charts/plotly';
 
-export interface GpuAccumulationPoint {
-  acc: 'f16' | 'f32';
-  K: number;
-  relError: number;
-}
+export type { GpuAccumulationPoint } from '../../../kernels/matmul/studyTypes';
 
-/** The f16-variant GPU runs among these results, as chart points. */
+/** The f16-variant GPU runs among these results, as chart points (the variant says which accumulator it uses). */
 export function gpuAccumulationPoints(results: ExperimentResult[]): GpuAccumulationPoint[] {
-  return results
-    .filter((r) => r.provenance.backend === 'webgpu' && (r.experiment.variant === 'f16-acc16' || r.experiment.variant === 'f16-acc32'))
-    .map((r) => ({ acc: r.experiment.variant === 'f16-acc16' ? 'f16' : 'f32', K: Number(r.experiment.params.K), relError: r.metrics.relFrobenius }));
+  return results.flatMap((r) => {
+    const acc = f16AccumulatorOf(r.experiment.variant);
+    return r.provenance.backend === 'webgpu' && acc ? [{ acc, K: Number(r.experiment.params.K), relError: r.metrics.relFrobenius }] : [];
+  });
 }
 
 const SEED = 1;
+const NO_POINTS: AccumulationPoint[] = [];
 
-export default function AccumulationPanel({ gpuPoints, canRunOnGpu, onSweepOnGpu }: { gpuPoints: GpuAccumulationPoint[]; canRunOnGpu: boolean; onSweepOnGpu: () => void }) {
-  const [points, setPoints] = useState<AccumulationPoint[]>([]);
+export default function AccumulationPanel({ gpuRuns, canRunOnGpu }: { gpuRuns: GpuAccumulationPoint[]; canRunOnGpu: boolean }) {
+  const slot = useLab(selectStudy('matmul-accumulation'));
+  const job = useLab((s) => s.job);
   const ref = useRef<SVGSVGElement>(null);
+  const points: AccumulationPoint[] = slot?.result?.points ?? NO_POINTS;
+  // This device's f16 runs, and the study's own while it streams them (the same run once).
+  const gpuPoints = useMemo(() => {
+    const seen = new Set<string>();
+    return [...gpuRuns, ...(slot?.result?.gpu ?? [])].filter((p) => {
+      const key = `${p.acc} ${p.K} ${p.relError}`;
+      return !seen.has(key) && Boolean(seen.add(key));
+    });
+  }, [gpuRuns, slot?.result?.gpu]);
 
-  // One K at a time, yielding in between, so the page stays responsive (≈0.6 s in all).
+  // The CPU curves are computed once per session by the accumulation study, in the worker (one K
+  // at a time, streamed), as soon as no other job holds the worker.
   useEffect(() => {
-    let stopped = false;
-    (async () => {
-      const done: AccumulationPoint[] = [];
-      for (const K of ACCUMULATION_KS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        if (stopped) return;
-        done.push(accumulationPoint(K, SEED));
-        setPoints([...done]);
-      }
-    })();
-    return () => {
-      stopped = true;
-    };
-  }, []);
+    if (!slot && !job) startStudy('matmul-accumulation', { seed: SEED, gpu: false }, 'cpu');
+  }, [slot, job]);
 
   const width = 520;
   const height = 300;
@@ -154,9 +157,17 @@ export default function AccumulationPanel({ gpuPoints, canRunOnGpu, onSweepOnGpu
           ))}
         </tbody>
       </table>
+      {slot && !slot.running && points.length < ACCUMULATION_KS.length && (
+        <p className="hint">
+          The study stopped before every K was computed.{' '}
+          <button type="button" className="small" disabled={Boolean(job)} onClick={() => startStudy('matmul-accumulation', { seed: SEED, gpu: false }, 'cpu')}>
+            Compute again
+          </button>
+        </p>
+      )}
       {canRunOnGpu ? (
-        <button type="button" onClick={onSweepOnGpu}>
-          Sweep K on this GPU (this f16 variant, 16×16 outputs)
+        <button type="button" disabled={Boolean(job)} onClick={() => startStudy('matmul-accumulation', { seed: SEED, gpu: true }, 'webgpu')}>
+          Sweep K on this GPU (both f16 variants, 16×16 outputs)
         </button>
       ) : (
         <p className="hint">This device has no "shader-f16", so only the CPU emulation is shown; on a GPU with it, the f16 variants' runs are added here.</p>

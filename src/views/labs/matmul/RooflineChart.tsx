@@ -4,41 +4,37 @@
 // measured one, with R² and mean relative error over the runs shown.
 import { axisBottom, axisLeft, scaleLog, select } from 'd3';
 import { useEffect, useRef } from 'react';
-import { predict, rooflineGflops, scoreModel, trafficOf, type Roofs } from '../../../kernels/matmul/model';
-import type { Params } from '../../../kernels/types';
+import { predict, rooflineGflops, scoreModel, type Roofs, type Traffic } from '../../../kernels/matmul/model';
+import type { DeviceCaps } from '../../../kernels/types';
 import { OKABE_ITO } from '../../charts/plotly';
+import { trafficOfRun, type RoofRun } from './runs';
 
-export interface RoofRun {
-  label: string;
-  variant: string;
-  params: Params;
-  seconds: number;
-  gflops: number;
-}
+export type { RoofRun } from './runs';
 
 export interface RoofPoint extends RoofRun {
+  traffic: Traffic;
   intensity: number;
   roof: number;
   percentOfRoof: number;
   predictedSeconds: number;
 }
 
-/** Places runs under the roofs (runs the model does not cover are left out). */
-export function roofPoints(runs: RoofRun[], roofs: Roofs): RoofPoint[] {
+/** Places runs under the roofs, by their variant's traffic facet (runs the model does not cover are left out). */
+export function roofPoints(runs: RoofRun[], roofs: Roofs, caps?: DeviceCaps | null): RoofPoint[] {
   const out: RoofPoint[] = [];
   for (const r of runs) {
-    const t = trafficOf(r.variant, r.params);
+    const t = trafficOfRun(r.variant, r.params, caps);
     if (!t || !(r.gflops > 0)) continue;
     const intensity = t.flops / t.globalBytes;
     const roof = rooflineGflops(intensity, roofs);
-    out.push({ ...r, intensity, roof, percentOfRoof: (100 * r.gflops) / roof, predictedSeconds: predict(t, roofs, 'register', 'sum').seconds });
+    out.push({ ...r, traffic: t, intensity, roof, percentOfRoof: (100 * r.gflops) / roof, predictedSeconds: predict(t, roofs, 'register', 'sum').seconds });
   }
   return out;
 }
 
-export default function RooflineChart({ runs, roofs }: { runs: RoofRun[]; roofs: Roofs }) {
+export default function RooflineChart({ runs, roofs, caps }: { runs: RoofRun[]; roofs: Roofs; caps?: DeviceCaps | null }) {
   const ref = useRef<SVGSVGElement>(null);
-  const points = roofPoints(runs, roofs);
+  const points = roofPoints(runs, roofs, caps);
   const fit = points.length >= 2 ? scoreModel(points, roofs, 'register', 'sum') : null;
   const width = 520;
   const height = 300;

@@ -1,47 +1,48 @@
 // The autotuner and the roofs, driven from the matmul lab: start, follow live, read the verdict,
-// and use the tuned configuration.
-import { useEffect, useRef, useState } from 'react';
-import { regBlockConfigOf, REGBLOCK_DEFAULT, type RegBlockConfig } from '../../../kernels/matmul/regblock';
+// and use the tuned configuration. Both are studies (src/kernels/study.ts): their results stream
+// into the store's study slice, which these panels read.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { REGBLOCK_DEFAULT, regblock, type RegBlockConfig } from '../../../kernels/matmul/regblock';
 import { rooflineGflops } from '../../../kernels/matmul/model';
-import type { Params } from '../../../kernels/types';
-import { startRoofs, startTuning } from '../../../state/labClient';
+import type { TuneSummary, TunedRecord } from '../../../kernels/matmul/studyTypes';
+import { findVariant } from '../../../kernels/registry';
+import { startStudy } from '../../../state/labClient';
 import { useLab } from '../../../state/store';
-import { forgetTuning } from '../../../state/tuning';
+import { forgetStudyRecord, selectStudy } from '../../../state/studies';
 import { adapterName } from '../../../gpu/describe';
 import { loadPlotly, OKABE_ITO } from '../../charts/plotly';
 import { ChartDownload } from '../../charts/ChartDownload';
 import { fmtNumber, fmtSeconds } from '../../format';
+import { deviceRuns, type Shape } from './runs';
 
 export function configText(c: RegBlockConfig): string {
   return `BM=${c.BM} BN=${c.BN} BK=${c.BK} TM=${c.TM} TN=${c.TN} ${c.staging}${c.vec4 ? ' vec4' : ''}`;
 }
 
-function useTuned(configParams: (c: RegBlockConfig, shape: { M: number; N: number; K: number }) => Params) {
-  return (c: RegBlockConfig, shape: { M: number; N: number; K: number }) => {
-    const experiment = useLab.getState().experiment;
-    useLab.getState().setExperiment({ family: 'matmul', variant: 'regblock', params: configParams(c, shape), seed: experiment.seed, reps: experiment.reps });
-  };
+function applyConfig(c: RegBlockConfig, shape: Shape) {
+  const experiment = useLab.getState().experiment;
+  useLab.getState().setExperiment({ family: 'matmul', variant: regblock.id, params: { ...shape, ...c }, seed: experiment.seed, reps: experiment.reps });
 }
 
-export function TunerPanel({ shape }: { shape: { M: number; N: number; K: number } }) {
+export function TunerPanel({ shape }: { shape: Shape }) {
   const job = useLab((s) => s.job);
   const gpu = useLab((s) => s.gpu);
-  const tuning = useLab((s) => s.tuning);
-  const tunedConfigs = useLab((s) => s.tunedConfigs);
+  const slot = useLab(selectStudy('matmul-tune'));
   const [budget, setBudget] = useState(30);
   const [grid, setGrid] = useState<'quick' | 'full'>('quick');
   const [exhaustive, setExhaustive] = useState(false);
-  const useConfig = useTuned((c, s) => ({ ...s, ...c }));
   const busy = Boolean(job);
-  const forShape = tunedConfigs.filter((t) => t.shape.M === shape.M && t.shape.N === shape.N && t.shape.K === shape.K);
+  const tuning = slot?.result ?? null;
+  const forShape = Object.entries(slot?.records ?? {}).filter(([, t]) => t.shape.M === shape.M && t.shape.N === shape.N && t.shape.K === shape.K);
   return (
     <section aria-labelledby="mm-tuner-h" className="tuner" data-testid="tuner">
       <h3 id="mm-tuner-h">
         Autotune the register-blocked kernel for {shape.M}×{shape.N}×{shape.K}
       </h3>
       <p className="hint">
-        Successive halving over the configuration grid within your time budget: every configuration is timed once, the faster half again,
-        and so on. The pick is re-run with the float64 check and compared with the default ({configText(REGBLOCK_DEFAULT)}).
+        Successive halving over the configuration grid and the default ({configText(REGBLOCK_DEFAULT)}) within your time budget: every configuration is timed
+        once, the faster half again, and so on. The pick is re-run with the float64 check and re-timed alternately against the default; it is offered only if it
+        passed and its median time beat the default's — otherwise the default stays.
       </p>
       <div className="tuner-controls">
         <div className="field">
@@ -59,23 +60,23 @@ export function TunerPanel({ shape }: { shape: { M: number; N: number; K: number
           <input id="tune-exhaustive" type="checkbox" checked={exhaustive} onChange={(e) => setExhaustive(e.target.checked)} />
           <label htmlFor="tune-exhaustive">Also time every point (exhaustive sweep) to judge the pick</label>
         </div>
-        <button type="button" className="primary" disabled={busy || !gpu?.available} onClick={() => startTuning({ shape, budgetSeconds: budget, grid, exhaustive })}>
+        <button type="button" className="primary" disabled={busy || !gpu?.available} onClick={() => startStudy('matmul-tune', { shape, budgetSeconds: budget, grid, exhaustive })}>
           Run autotuner
         </button>
       </div>
-      {tuning && <TuneResult />}
+      {tuning && (slot?.final ? <TuneResult t={tuning} /> : <TuneProgress t={tuning} running={Boolean(slot?.running)} />)}
       {forShape.length > 0 && (
         <div className="tuned-list" data-testid="tuned-configs">
           <h4>Tuned for this device ({adapterName(gpu?.available ? gpu.adapter : null)})</h4>
           <ul>
-            {forShape.map((t) => (
-              <li key={`${t.shape.M}x${t.shape.N}x${t.shape.K}`}>
+            {forShape.map(([key, t]) => (
+              <li key={key}>
                 Tuned variant: {configText(t.config)} — {fmtNumber(t.gflops, 4)} GFLOP/s
-                {t.speedupOverDefault ? `, ${fmtNumber(t.speedupOverDefault, 3)}× the default` : ''} ({new Date(t.date).toLocaleDateString()}){' '}
-                <button type="button" className="small" onClick={() => useConfig(t.config, t.shape)}>
+                <TunedVerdict t={t} /> ({new Date(t.date).toLocaleDateString()}){' '}
+                <button type="button" className="small" onClick={() => applyConfig(t.config, t.shape)}>
                   Use the tuned configuration
                 </button>
-                <button type="button" className="small" onClick={() => void forgetTuning(t)}>
+                <button type="button" className="small" onClick={() => void forgetStudyRecord('matmul-tune', key)}>
                   Forget
                 </button>
               </li>
@@ -87,31 +88,73 @@ export function TunerPanel({ shape }: { shape: { M: number; N: number; K: number
   );
 }
 
-function TuneResult() {
-  const t = useLab((s) => s.tuning)!;
-  const useConfig = useTuned((c, s) => ({ ...s, ...c }));
-  if (!t.best || !t.tuned) return <p className="bad">The tuner could not measure any configuration ({t.stoppedBy}).</p>;
+function TunedVerdict({ t }: { t: TunedRecord }) {
+  return t.beatDefault ? (
+    <>{t.speedupOverDefault ? `, ${fmtNumber(t.speedupOverDefault, 3)}× the default` : ''}</>
+  ) : (
+    <> — the default stays ({t.reason})</>
+  );
+}
+
+/** What the tuner has measured so far, painted as it arrives. */
+function TuneProgress({ t, running }: { t: TuneSummary; running: boolean }) {
+  const stage = { searching: 'searching', checking: 'checking the pick against float64', confirming: 're-timing the pick against the default', sweeping: 'exhaustive sweep', done: 'done' }[t.phase];
+  return (
+    <p className="hint" data-testid="tune-progress" aria-live="polite">
+      {running ? `Autotuner ${stage}: ` : 'The last autotuner run was stopped before it finished: '}
+      {t.measurements} of about {t.planned || t.validCount} measurements, {t.points.length} configurations measured
+      {t.best ? `; fastest so far ${configText(t.best.config)} at ${fmtSeconds(t.best.seconds)}` : ''}. The heatmap fills in as they arrive.
+    </p>
+  );
+}
+
+function TuneResult({ t }: { t: TuneSummary }) {
+  if (!t.best || !t.tuned || !t.decision || !t.offered) return <p className="bad">The tuner could not measure any configuration ({t.stoppedBy ?? 'stopped'}).</p>;
+  const { decision, confirmation } = t;
+  const checked = t.tuned.metrics.boundViolations === 0 && t.tuned.metrics.nonFinite === 0;
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   return (
     <div className="tune-result" data-testid="tune-result">
       <p>
-        <strong>Best configuration:</strong> {configText(t.best.config)} — {fmtNumber(t.tuned.gflops, 4)} GFLOP/s (
-        {t.tuned.metrics.boundViolations === 0 ? 'every output within the float64 bound' : `${t.tuned.metrics.boundViolations} outputs OUTSIDE the bound`}).
+        <strong>Search's pick:</strong> {configText(t.best.config)} ({checked ? 'every output within the float64 bound' : `${t.tuned.metrics.boundViolations ?? 0} outputs OUTSIDE the float64 bound`}).
+        {confirmation && (
+          <>
+            {' '}
+            Re-timed alternately against the default ({confirmation.pickSeconds.length} rounds, medians): the pick {fmtSeconds(mid(confirmation.pickSeconds))}, the default{' '}
+            {fmtSeconds(mid(confirmation.defaultSeconds))}.
+          </>
+        )}
       </p>
       <p>
-        Default configuration: {t.baseline ? `${fmtNumber(t.baseline.gflops, 4)} GFLOP/s` : '—'}; the tuned one is{' '}
-        <strong data-testid="tune-speedup">{t.speedupOverDefault ? `${fmtNumber(t.speedupOverDefault, 3)}×` : '—'}</strong> as fast. Search: {t.measurements}{' '}
-        measurements in {t.rounds} rounds, {fmtNumber(t.elapsedSeconds, 3)} s ({t.stoppedBy}
-        {t.unmeasured ? `; ${t.unmeasured} configurations never measured within the budget` : ''}); {t.validCount} valid configurations,{' '}
-        {t.invalid.length} beyond this device's limits.
+        {decision.offerPick ? (
+          <>
+            Offered: the pick, <strong data-testid="tune-speedup">{fmtNumber(decision.speedup!, 3)}×</strong> as fast as the default — {decision.reason}.
+          </>
+        ) : (
+          <>
+            <strong data-testid="tune-decision">The default stays</strong>: {decision.reason}
+            {decision.speedup !== null ? (
+              <>
+                {' '}
+                (the pick ran at <strong data-testid="tune-speedup">{fmtNumber(decision.speedup, 3)}×</strong> the default's speed)
+              </>
+            ) : null}
+            .
+          </>
+        )}{' '}
+        Float64-checked runs, one after the other: the pick {fmtNumber(t.tuned.gflops, 4)} GFLOP/s, the default {t.baseline ? `${fmtNumber(t.baseline.gflops, 4)} GFLOP/s` : '—'}. Search:{' '}
+        {t.measurements} measurements in {t.rounds} rounds, {fmtNumber(t.elapsedSeconds, 3)} s ({t.stoppedBy}
+        {t.unmeasured ? `; ${t.unmeasured} configurations never measured within the budget` : ''}); {t.validCount} candidates, {t.invalid.length} beyond this device's
+        limits.
       </p>
       {t.sweep && (
         <p data-testid="tune-vs-sweep">
           Exhaustive sweep of the same grid ({t.sweep.measurements} measurements, {fmtNumber(t.sweep.elapsedSeconds, 3)} s): best{' '}
-          {t.sweep.best ? `${configText(t.sweep.best.config)} at ${fmtSeconds(t.sweep.best.seconds)}` : '—'}. Re-timed alternately (6 rounds each), the tuner's pick reaches{' '}
+          {t.sweep.best ? `${configText(t.sweep.best.config)} at ${fmtSeconds(t.sweep.best.seconds)}` : '—'}. Re-timed alternately (6 rounds each), the offered configuration reaches{' '}
           <strong>{fmtNumber(100 * t.sweep.ratio, 3)}%</strong> of the sweep's best's speed {t.sweep.withinFivePercent ? '(within 5%)' : '(NOT within 5%)'}.
         </p>
       )}
-      <button type="button" onClick={() => useConfig(t.best!.config, t.shape)}>
+      <button type="button" onClick={() => applyConfig(t.offered!, t.shape)}>
         Use the tuned configuration
       </button>
     </div>
@@ -119,36 +162,41 @@ function TuneResult() {
 }
 
 /** Every matmul run of this session and history on this device, under the two measured roofs. */
-export function RooflinePanel({ current }: { current: Params }) {
+export function RooflinePanel() {
   const job = useLab((s) => s.job);
   const gpu = useLab((s) => s.gpu);
-  const roofs = useLab((s) => s.savedRoofs);
+  const slot = useLab(selectStudy('matmul-roofs'));
   const history = useLab((s) => s.history);
   const chart = useRef<HTMLDivElement>(null);
   const device = gpu?.available ? adapterName(gpu.adapter) : null;
-  const runs = history.filter(
-    (r) => r.result.experiment.family === 'matmul' && !r.result.experiment.variant.startsWith('roofline') && r.result.provenance.backend === 'webgpu' && adapterName(r.result.provenance.adapter) === device,
+  const study = slot?.final ? slot.result : null;
+  const record = device ? (slot?.records[device] ?? null) : null;
+  const measured = study?.peakGflops != null && study.bandwidthGBs != null ? { peakGflops: study.peakGflops, bandwidthGBs: study.bandwidthGBs, date: study.date } : record;
+  const runs = useMemo(
+    () => (gpu?.available ? deviceRuns(history, [], gpu).filter((r) => findVariant(r.experiment.family, r.experiment.variant)?.role !== 'roof') : []),
+    [history, gpu],
   );
+  const roofs = measured ? { peakGflops: measured.peakGflops, bandwidthGBs: measured.bandwidthGBs } : null;
   useEffect(() => {
     if (!roofs) return;
     let live = true;
     loadPlotly().then((Plotly) => {
       if (!live || !chart.current) return;
-      const intensities = runs.map((r) => r.result.work.flops / r.result.work.bytes);
+      const intensities = runs.map((r) => r.work.flops / r.work.bytes);
       const lo = Math.min(0.1, ...intensities) / 2;
       const hi = Math.max(100, ...intensities) * 2;
       const xs = Array.from({ length: 60 }, (_, i) => lo * (hi / lo) ** (i / 59));
-      const variants = [...new Set(runs.map((r) => r.result.experiment.variant))];
+      const variants = [...new Set(runs.map((r) => r.experiment.variant))];
       void Plotly.react(
         chart.current,
         [
           { x: xs, y: xs.map((x) => rooflineGflops(x, roofs)), mode: 'lines', type: 'scatter', name: 'roof: min(peak FMA, bandwidth × intensity)', line: { color: '#000' } },
           ...variants.map((v, i) => {
-            const mine = runs.filter((r) => r.result.experiment.variant === v);
+            const mine = runs.filter((r) => r.experiment.variant === v);
             return {
-              x: mine.map((r) => r.result.work.flops / r.result.work.bytes),
-              y: mine.map((r) => r.result.gflops),
-              text: mine.map((r) => `${r.result.shape} ${Object.entries(r.result.experiment.params).filter(([k]) => !'MNK'.includes(k)).map(([k, val]) => `${k}=${val}`).join(' ')} — ${fmtNumber((100 * r.result.gflops) / rooflineGflops(r.result.work.flops / r.result.work.bytes, roofs), 3)}% of the roof`),
+              x: mine.map((r) => r.work.flops / r.work.bytes),
+              y: mine.map((r) => r.gflops),
+              text: mine.map((r) => `${r.shape} ${Object.entries(r.experiment.params).filter(([k]) => !'MNK'.includes(k)).map(([k, val]) => `${k}=${val}`).join(' ')} — ${fmtNumber((100 * r.gflops) / rooflineGflops(r.work.flops / r.work.bytes, roofs), 3)}% of the roof`),
               mode: 'markers' as const,
               type: 'scatter' as const,
               name: v,
@@ -172,33 +220,36 @@ export function RooflinePanel({ current }: { current: Params }) {
     return () => {
       live = false;
     };
-  }, [roofs, runs.length]);
-  void current;
+  }, [roofs?.peakGflops, roofs?.bandwidthGBs, runs]); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <section aria-labelledby="mm-roof-h" className="roofline" data-testid="roofline">
       <h3 id="mm-roof-h">Roofline of this device</h3>
-      {roofs ? (
+      {measured ? (
         <p>
-          Measured roofs: <strong data-testid="roof-fma">{fmtNumber(roofs.peakGflops, 4)} GFLOP/s</strong> peak FMA,{' '}
-          <strong data-testid="roof-bw">{fmtNumber(roofs.bandwidthGBs, 4)} GB/s</strong> copy bandwidth ({new Date(roofs.date).toLocaleString()}). Every matmul
+          Measured roofs: <strong data-testid="roof-fma">{fmtNumber(measured.peakGflops, 4)} GFLOP/s</strong> peak FMA,{' '}
+          <strong data-testid="roof-bw">{fmtNumber(measured.bandwidthGBs, 4)} GB/s</strong> copy bandwidth ({new Date(measured.date).toLocaleString()}). Every matmul
           run saved on this device is plotted against them (hover for % of the roof).
         </p>
       ) : (
         <p className="hint">Measure the two roofs (a compute-bound FMA kernel and a copy kernel, both checked) to draw the roofline.</p>
       )}
-      <button type="button" disabled={Boolean(job) || !gpu?.available} onClick={startRoofs}>
-        {roofs ? 'Measure the roofs again' : 'Measure the roofs'}
+      {slot?.running && slot.result && (
+        <p className="hint" aria-live="polite">
+          Measuring: {slot.result.peakGflops !== null ? `peak FMA ${fmtNumber(slot.result.peakGflops, 4)} GFLOP/s` : 'peak FMA…'}
+          {slot.result.bandwidthGBs !== null ? `, copy ${fmtNumber(slot.result.bandwidthGBs, 4)} GB/s` : ''}
+        </p>
+      )}
+      <button type="button" disabled={Boolean(job) || !gpu?.available} onClick={() => startStudy('matmul-roofs', {})}>
+        {measured ? 'Measure the roofs again' : 'Measure the roofs'}
       </button>
-      {roofs && (
+      {measured && (
         <>
           <figure className="chart-figure" aria-label="Roofline chart: GFLOP/s against arithmetic intensity for saved runs (the History tab lists the data)">
-        <div ref={chart} className="chart" />
-      </figure>
+            <div ref={chart} className="chart" />
+          </figure>
           <ChartDownload target={chart} filename="kernel-lab-roofline" />
         </>
       )}
     </section>
   );
 }
-
-export { regBlockConfigOf };

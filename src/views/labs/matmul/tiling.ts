@@ -1,26 +1,10 @@
-// Pure geometry of the matmul kernels' work partition, for the tile visualiser: which workgroup
-// and which invocation computes each output, and how often each input element is loaded.
-// Mirrors the WGSL generators in src/kernels/matmul (regblock.ts, tiled.ts, naive.ts, gemv.ts,
-// splitk.ts); the unit tests check it against their layouts.
-import type { Params } from '../../../kernels/types';
+// Pure geometry of a matmul kernel's work partition, for the tile visualiser: which workgroup and
+// which invocation computes each output, and how often each input element is loaded. The partition
+// itself is the variant's tiling facet (src/kernels/facets.ts); the unit tests check these helpers
+// against the WGSL generators' layouts.
+import type { Tiling } from '../../../kernels/facets';
 
-export interface Tiling {
-  /** Output tile of one workgroup. */
-  BM: number;
-  BN: number;
-  /** K-step: how much of K is staged at once (1 when nothing is staged). */
-  BK: number;
-  /** Outputs per invocation. */
-  TM: number;
-  TN: number;
-  /** Invocations per workgroup along columns (x) and rows (y). */
-  WX: number;
-  WY: number;
-  /** 'strided': columns tx + j·WX; 'contiguous': four adjacent columns per vec4 group. */
-  layout: 'strided' | 'contiguous';
-  /** Where the K-step's panels live: workgroup memory, or read straight from global memory. */
-  staging: 'workgroup' | 'global';
-}
+export type { Tiling } from '../../../kernels/facets';
 
 export interface Owner {
   /** Workgroup tile (row, column) and its id as WGSL sees it (x = column tile, y = row tile). */
@@ -31,53 +15,6 @@ export interface Owner {
   /** Position of this output inside the invocation's micro-tile. */
   i: number;
   j: number;
-}
-
-const num = (p: Params, k: string, d: number) => (typeof p[k] === 'number' ? (p[k] as number) : d);
-
-/** The partition a variant uses, or null for variants without a 2D output tiling. */
-export function tilingFor(variant: string, params: Params): Tiling | null {
-  switch (variant) {
-    case 'naive': {
-      const wg = num(params, 'wg', 8);
-      return { BM: wg, BN: wg, BK: 1, TM: 1, TN: 1, WX: wg, WY: wg, layout: 'strided', staging: 'global' };
-    }
-    case 'tiled': {
-      const T = num(params, 'tile', 16);
-      return { BM: T, BN: T, BK: T, TM: 1, TN: 1, WX: T, WY: T, layout: 'strided', staging: 'workgroup' };
-    }
-    case 'regblock':
-    case 'regblock-exact': {
-      const BM = num(params, 'BM', 64);
-      const BN = num(params, 'BN', 64);
-      const TM = num(params, 'TM', 8);
-      const TN = num(params, 'TN', 8);
-      const staging = params.staging === 'workgroup' ? 'workgroup' : 'global';
-      return {
-        BM,
-        BN,
-        BK: staging === 'workgroup' ? num(params, 'BK', 8) : 1,
-        TM,
-        TN,
-        WX: Math.max(1, Math.floor(BN / TN)),
-        WY: Math.max(1, Math.floor(BM / TM)),
-        layout: params.vec4 === true ? 'contiguous' : 'strided',
-        staging,
-      };
-    }
-    case 'gemv': {
-      const M = num(params, 'M', 1);
-      const wg = num(params, 'wg', 64);
-      const cpi = num(params, 'cpi', 8);
-      return { BM: M, BN: wg * cpi, BK: 1, TM: M, TN: cpi, WX: wg, WY: 1, layout: 'strided', staging: 'global' };
-    }
-    case 'splitk':
-    case 'f16-acc16':
-    case 'f16-acc32':
-      return { BM: 32, BN: 32, BK: 1, TM: 4, TN: 4, WX: 8, WY: 8, layout: 'strided', staging: 'global' };
-    default:
-      return null;
-  }
 }
 
 /** Which workgroup and invocation computes C[row][col]. */

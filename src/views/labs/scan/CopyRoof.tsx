@@ -1,33 +1,49 @@
-// Achieved GB/s of each scan variant against the copy kernel of the same bytes (the bandwidth
-// roof), from the runs saved on this device at the current shape.
+// Achieved GB/s of each scan variant against its baseline, the copy kernel of the same bytes (the
+// bandwidth roof), from the runs saved on this device at the baseline's parameters. The variant
+// names its baseline (its `baseline` facet); the roof itself (role 'baseline') is its own.
 import { adapterName } from '../../../gpu/describe';
+import type { BaselineRef } from '../../../kernels/facets';
+import { findVariant } from '../../../kernels/registry';
 import type { Experiment } from '../../../kernels/types';
 import { useLab } from '../../../state/store';
 import { fmtNumber } from '../../format';
 
-const SHAPE_KEYS = ['channels', 'length', 'mode', 'decay'];
+/** The experiment `experiment` is compared against, or null (none, or parameters that are not valid). */
+function baselineOf(experiment: Experiment): BaselineRef | null {
+  const variant = findVariant(experiment.family, experiment.variant);
+  if (!variant) return null;
+  if (variant.role === 'baseline') return { variant: variant.id, params: experiment.params };
+  try {
+    return variant.baseline?.(experiment.params) ?? null;
+  } catch {
+    return null;
+  }
+}
 
 export function CopyRoof({ experiment }: { experiment: Experiment }) {
   const history = useLab((s) => s.history);
   const gpu = useLab((s) => s.gpu);
   const setExperiment = useLab((s) => s.setExperiment);
-  if (experiment.variant.startsWith('s6') || experiment.variant === 'spatial-mamba') return null;
+  const baseline = baselineOf(experiment);
+  if (!baseline) return null;
+  // The shape: the parameters the baseline shares with every variant compared against it.
+  const shapeKeys = Object.keys(baseline.params);
   const device = gpu?.available ? adapterName(gpu.adapter) : null;
   const sameShape = history.filter(
     (r) =>
-      r.result.experiment.family === 'scan' &&
+      r.result.experiment.family === experiment.family &&
       r.result.provenance.backend === 'webgpu' &&
       adapterName(r.result.provenance.adapter) === device &&
-      SHAPE_KEYS.every((k) => r.result.experiment.params[k] === experiment.params[k]),
+      shapeKeys.every((k) => r.result.experiment.params[k] === baseline.params[k]),
   );
   // History is newest first: keep the latest run of each variant.
   const latest = new Map<string, (typeof sameShape)[number]>();
   for (const r of sameShape) if (!latest.has(r.result.experiment.variant)) latest.set(r.result.experiment.variant, r);
-  const copy = latest.get('copy');
+  const copy = latest.get(baseline.variant);
   const copyExperiment: Experiment = {
-    family: 'scan',
-    variant: 'copy',
-    params: Object.fromEntries(SHAPE_KEYS.map((k) => [k, experiment.params[k]])),
+    family: experiment.family,
+    variant: baseline.variant,
+    params: baseline.params,
     seed: experiment.seed,
     reps: experiment.reps,
   };
