@@ -156,7 +156,8 @@ test.describe('the form never lies (UI level)', () => {
 });
 
 test('a cancelled long run gives the page back: a frame is painted within 2 s, and the worker is kept', async ({ page }) => {
-  await openApp(page, '#v=1&f=matmul&k=naive&M=192&N=192&K=192&wg=8&seed=1&reps=200');
+  // Predicted under a minute (it does not ask first), long enough to cancel in the middle.
+  await openApp(page, '#v=1&f=matmul&k=naive&M=128&N=128&K=128&wg=8&seed=1&reps=200');
   await page.getByRole('button', { name: 'Run on GPU' }).click();
   await expect(page.getByTestId('progress')).toContainText(/sample [1-9]\d* of 200/, { timeout: 60_000 });
   const paintedAfter = await page.evaluate(
@@ -176,10 +177,12 @@ test('a cancelled long run gives the page back: a frame is painted within 2 s, a
 });
 
 test('Cancel stops the CPU emulation and the float64 reference at once, without restarting the worker', async ({ page }) => {
-  await openApp(page, '#v=1&f=matmul&k=naive&M=384&N=384&K=384&wg=8&seed=1&reps=3');
+  // 768³: one emulated run and the float64 reference take seconds each in JavaScript.
+  await openApp(page, '#v=1&f=matmul&k=naive&M=768&N=768&K=768&wg=8&seed=1&reps=1');
   await page.getByRole('button', { name: 'Run on CPU (emulated)' }).click();
-  await expect(page.getByTestId('progress')).toContainText('CPU', { timeout: 30_000 });
-  await page.waitForTimeout(700); // inside the synchronous emulation now
+  await expect(page.getByTestId('progress')).toContainText(/CPU · (timing|reference)/, { timeout: 30_000 });
+  await page.waitForTimeout(700); // inside the synchronous emulation (or reference) now
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('notice')).toHaveText(/^Run cancelled\.\s*×?$/, { timeout: 10_000 });
@@ -190,7 +193,7 @@ test('Cancel stops the CPU emulation and the float64 reference at once, without 
   await page.getByLabel('M (rows of A and C)').fill('16');
   await page.getByLabel('M (rows of A and C)').press('Enter');
   await page.getByRole('button', { name: 'Run on GPU' }).click();
-  await expect(page.getByTestId('headline')).toContainText('16×384×384', { timeout: 60_000 });
+  await expect(page.getByTestId('headline')).toContainText('16×768×768', { timeout: 60_000 });
 });
 
 test('charts belong to experiments: a variant change clears the sweep chart, History keeps its points', async ({ page }) => {

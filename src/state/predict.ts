@@ -59,6 +59,7 @@ export interface PointPrediction {
 }
 
 export interface Prediction extends PointPrediction {
+  backend: 'webgpu' | 'cpu';
   /** Points of a sweep that will run (1 for a single run). */
   points: number;
   /** Where the figures come from, in words. */
@@ -143,6 +144,7 @@ export function predictExperiment(experiment: Experiment, backend: 'webgpu' | 'c
   const sum = (f: (p: PointPrediction) => number) => each.reduce((a, p) => a + f(p), 0);
   const worst = each.some((p) => p.basis === 'guess') ? 'guess' : each.some((p) => p.basis === 'family') ? 'family' : 'variant';
   return {
+    backend,
     seconds: sum((p) => p.seconds),
     runSeconds: Math.max(0, ...each.map((p) => p.runSeconds)),
     sampleSeconds: Math.max(0, ...each.map((p) => p.sampleSeconds)),
@@ -165,7 +167,8 @@ export function memoryBudget(deviceMemoryGiB: number | undefined): number {
 export function confirmationReasons(p: Prediction, memoryLimitBytes: number): string[] {
   const reasons: string[] = [];
   if (p.seconds > CONFIRM_SECONDS) reasons.push(`It is predicted to take about ${fmtDuration(p.seconds)} on this device (${p.basis}).`);
-  if (p.runSeconds > 2) {
+  // Only GPU work competes with the page for the (software) GPU; CPU work runs in a worker.
+  if (p.backend === 'webgpu' && p.runSeconds > 2) {
     reasons.push(`One run of the kernel alone takes about ${fmtDuration(p.runSeconds)}; while the GPU works on it a software adapter may not repaint the page, and Cancel takes effect after the run in flight.`);
   }
   if (p.memoryBytes > memoryLimitBytes) {
