@@ -18,6 +18,8 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
   const failed = points.filter((p) => p?.error);
   const allPow2 = sweep.values.every((v) => v > 0 && (v & (v - 1)) === 0);
   const presenter = useLab((s) => s.classroom.mode === 'present');
+  // In presenter mode and in an embed the chart fills the rest of the screen.
+  const fill = useLab((s) => s.classroom.mode !== 'normal');
 
   useEffect(() => {
     let cancelled = false;
@@ -50,7 +52,7 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
             yaxis: { title: { text: 'GFLOP/s (median)' }, rangemode: 'tozero' },
             // Presenter mode: the chart fills the screen below the header and the lesson strip,
             // with type readable from the back of the room.
-            height: presenter ? Math.max(320, Math.round(window.innerHeight - (chart.current.getBoundingClientRect().top + window.scrollY) - 16)) : 340,
+            height: fill ? Math.max(presenter ? 320 : 220, Math.round(window.innerHeight - (chart.current.getBoundingClientRect().top + window.scrollY) - 16)) : 340,
             paper_bgcolor: 'rgba(0,0,0,0)',
             plot_bgcolor: 'rgba(0,0,0,0)',
             font: { family: 'inherit', color: getComputedStyle(document.body).color, size: presenter ? 20 : 12 },
@@ -62,7 +64,7 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
     return () => {
       cancelled = true;
     };
-  }, [done.length, points, label, allPow2, sweep.values, presenter]);
+  }, [done.length, points, label, allPow2, sweep.values, presenter, fill]);
 
   return (
     <section className="sweep-chart" aria-label="Sweep chart">
