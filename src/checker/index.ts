@@ -280,7 +280,7 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
       }
       machine = new Machine(module, size[0] * size[1] * size[2]);
       const bindings: (BoundBuffer | undefined)[] = d.bindings.map((b: Binding | string) => {
-        const name = bufferOf(b);
+        const name = typeof b === 'string' ? b : bufferOf(b);
         const bytes = store.get(name);
         return bytes ? { name, bytes, access: typeof b === 'string' ? 'read_write' : b.access } : undefined;
       });

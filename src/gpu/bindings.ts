@@ -22,8 +22,8 @@ function binding(name: string, access: BindingAccess, type: string, note: string
 }
 
 /** The plan buffer a binding refers to. */
-export function bufferOf(b: Binding | string): string {
-  return typeof b === 'string' ? b : (b.buffer ?? b.name);
+export function bufferOf(b: Binding): string {
+  return b.buffer ?? b.name;
 }
 
 /** The WGSL address space and access of a binding, as written in `var<…>`. */

@@ -81,11 +81,8 @@ export interface DispatchSpec {
   label: string;
   wgsl: string;
   entryPoint?: string;
-  /**
-   * Bound in this order to @group(0) @binding(0), (1), … A bare string (a buffer name, with the
-   * WGSL declaration written by hand) is the old form, kept while variants move to Binding.
-   */
-  bindings: (Binding | string)[];
+  /** Bound in this order to @group(0) @binding(0), (1), …; the WGSL declares them with declareBindings. */
+  bindings: Binding[];
   workgroups: [number, number?, number?];
 }
 

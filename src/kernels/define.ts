@@ -57,14 +57,17 @@ export interface VariantSpec<S extends Fields, C> {
 }
 
 export function defineVariant<S extends Fields, C = Decoded<S>>(spec: VariantSpec<S, C>): KernelVariant {
-  // One decoded configuration per parameters object: the app passes the same object around.
-  const cache = new WeakMap<Params, C>();
+  // Decoded configurations of recently seen parameter values (keyed by value, not by object,
+  // so a caller that edits a params object in place never gets a stale configuration).
+  const cache = new Map<string, C>();
   const cfg = (params: Params): C => {
-    let c = cache.get(params);
+    const key = spec.schema.defs.map((d) => String(params[d.key])).join('\u0001');
+    let c = cache.get(key);
     if (c === undefined) {
       const values = spec.schema.read(params);
       c = spec.config ? spec.config(values) : (values as unknown as C);
-      cache.set(params, c);
+      if (cache.size >= 32) cache.delete(cache.keys().next().value!);
+      cache.set(key, c);
     }
     return c;
   };

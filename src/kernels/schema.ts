@@ -173,9 +173,3 @@ export function problemsFor(variant: KernelVariant, params: Params, caps: Device
   if (missing) return [missing];
   return variant.checkLimits(params, caps);
 }
-
-export function intParam(params: Params, key: string): number {
-  const v = params[key];
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`parameter ${key} must be an integer, got ${String(v)}`);
-  return v;
-}

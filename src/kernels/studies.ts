@@ -1,5 +1,6 @@
 // Every study the worker can run (see study.ts), by id. A new study is one defineStudy in its
 // family's folder plus one line here (and its types in StudyTypes).
+import { convSeriesStudy } from './conv/studies';
 import { accumulationStudy, roofsStudy, tunerStudy } from './matmul/studies';
 import type { StudyDef, StudyId } from './study';
 
@@ -7,6 +8,7 @@ export const STUDIES: { [I in StudyId]: StudyDef<I> } = {
   'matmul-tune': tunerStudy,
   'matmul-roofs': roofsStudy,
   'matmul-accumulation': accumulationStudy,
+  'conv-series': convSeriesStudy,
 };
 
 export function findStudy(id: string): StudyDef<StudyId> | undefined {

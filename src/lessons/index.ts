@@ -1,5 +1,7 @@
 import { FAMILIES } from '../kernels/registry';
+import { convMemoryLesson } from './convMemory';
 import { formatsLesson } from './formats';
+import { longConvLesson } from './longConv';
 import { rooflineLesson } from './roofline';
 import { scansLesson } from './scans';
 import { sparsityLesson } from './sparsity';
@@ -8,7 +10,7 @@ import { tilingLesson } from './tiling';
 import type { Lesson } from './types';
 
 /** All lessons whose kernel family is built in, in teaching order. */
-export const LESSONS: Lesson[] = [tilingLesson, tileSweepLesson, rooflineLesson, formatsLesson, sparsityLesson, scansLesson].filter((l) =>
+export const LESSONS: Lesson[] = [tilingLesson, tileSweepLesson, rooflineLesson, formatsLesson, sparsityLesson, scansLesson, convMemoryLesson, longConvLesson].filter((l) =>
   FAMILIES.some((f) => f.id === l.family),
 );
 

@@ -3,6 +3,15 @@
 // a link runs by itself when it is predicted to be quick. The worker honours Cancel before its
 // next GPU submission and stops a CPU reference at once (workers/cpuWork.ts); only a worker that
 // does not answer within a grace period sized to the run in flight is ended and started afresh.
+//
+// Faults are recovered without a reload, and History and the experiment are never touched:
+//  - the worker acks every job at once; one that does not within ACK_MS is dead (terminated, crashed)
+//    and is replaced, and the job is sent again to the fresh one;
+//  - an uncaught error in the worker ends the job, says so, and replaces the worker;
+//  - a device loss (any cause) ends the job, says so; the worker makes a fresh device by itself;
+//  - a job past its time budget (`budgetMs`, e.g. an edited kernel that never ends) is abandoned:
+//    the worker destroys its device and makes a fresh one; a worker that does not come back
+//    within ABANDON_GRACE_MS is replaced.
 import type { StudyId, StudyRequest } from '../kernels/study';
 import type { Experiment } from '../kernels/types';
 import type { FromWorker, StudyMessage, StudyResultMessage, ToWorker } from '../workers/protocol';
@@ -13,6 +22,8 @@ import { decideLinkRun, learnFrom, loadSpeeds, markProgress, predictFor, reasons
 
 const CANCEL_GRACE_MS = 1500;
 const READY_TIMEOUT_MS = 30_000;
+const ACK_MS = 700;
+const ABANDON_GRACE_MS = 3000;
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -20,15 +31,26 @@ let cancelTimer: ReturnType<typeof setTimeout> | undefined;
 /** Makes sweep ids unique across page loads (job ids restart at 1). */
 const sweepStamp = Date.now().toString(36);
 const runListeners = new Set<(experiment: Experiment) => void>();
+const messageListeners = new Set<(message: FromWorker) => void>();
+/** The job message in flight, kept until the worker acks it (to send again to a fresh worker). */
+let unacked: { id: number; message: ToWorker; resent: boolean; timer: ReturnType<typeof setTimeout> } | null = null;
+let budgetTimer: ReturnType<typeof setTimeout> | undefined;
 
 function startWorker(): Worker {
   const w = new Worker(new URL('../workers/lab.worker.ts', import.meta.url), { type: 'module', name: 'kernel-lab' });
   w.onmessage = (event: MessageEvent<FromWorker>) => handle(event.data);
   w.onerror = (event) => {
+    event.preventDefault();
+    if (worker !== w) return;
+    if (!useLab.getState().gpu) {
+      // It never started (a script that does not load): starting it again would fail the same way.
+      useLab.setState({ gpu: { available: false, step: 'worker', reason: `The lab worker failed to start: ${event.message}` }, job: null });
+      return;
+    }
+    const running = useLab.getState().job !== null;
+    replaceWorker();
     useLab.setState({
-      gpu: useLab.getState().gpu ?? { available: false, step: 'worker', reason: `The lab worker failed to start: ${event.message}` },
-      job: null,
-      error: { message: `The lab worker failed: ${event.message || 'unknown error'}` },
+      error: { message: `The lab worker hit an error${event.message ? ` (${event.message})` : ''}${running ? ' and the run was lost' : ''}. A fresh worker was started: run again.` },
     });
   };
   w.postMessage({ type: 'init', base: document.baseURI } satisfies ToWorker);
@@ -47,9 +69,81 @@ export function ensureWorker(): Worker {
   return worker;
 }
 
+/** Ends the worker and starts a fresh one (a new device with it); the job in flight, if any, is over. */
+function replaceWorker() {
+  const job = useLab.getState().job;
+  if (job) endStudy(job);
+  worker?.terminate();
+  worker = null;
+  clearTimeout(unacked?.timer);
+  unacked = null;
+  clearTimeout(budgetTimer);
+  clearTimeout(cancelTimer);
+  useLab.setState({ job: null, gpu: null });
+  ensureWorker();
+}
+
+/** Sends a job's message; a worker that does not ack it in time is replaced and the message sent again. */
+function sendJob(id: number, message: ToWorker, resent = false) {
+  const w = ensureWorker();
+  clearTimeout(unacked?.timer);
+  const timer = setTimeout(() => {
+    if (unacked?.id !== id || useLab.getState().job?.id !== id) return;
+    const job = useLab.getState().job!;
+    if (resent) {
+      useLab.setState({ job: null, error: { message: 'The lab worker does not answer, even after a restart. Reload the page.' } });
+      return;
+    }
+    // Dead (terminated, or crashed without an error event): a fresh one gets the same job.
+    worker?.terminate();
+    worker = null;
+    ensureWorker();
+    useLab.setState({ job, notice: 'The lab worker had stopped answering; a fresh one was started.' });
+    sendJob(id, message, true);
+  }, ACK_MS);
+  unacked = { id, message, resent, timer };
+  w.postMessage(message);
+}
+
+/** Every message of the worker, for modules with their own replies (the editor). */
+export function onWorkerMessage(listener: (message: FromWorker) => void): () => void {
+  messageListeners.add(listener);
+  return () => messageListeners.delete(listener);
+}
+
+/** A request that is not a job (the editor's compile as you type): no ack, no budget. */
+export function postToWorker(message: ToWorker) {
+  ensureWorker().postMessage(message);
+}
+
+/** Abandons the job past its time budget (see the header). */
+function abandon(id: number, budgetMs: number) {
+  const job = useLab.getState().job;
+  if (!job || job.id !== id) return;
+  const w = worker;
+  endStudy(job);
+  w?.postMessage({ type: 'abandon', id } satisfies ToWorker);
+  useLab.setState({
+    job: null,
+    gpu: null,
+    error: {
+      message: `The run went past its time budget (${(budgetMs / 1000).toFixed(0)} s) and was abandoned. The GPU device is being recreated; nothing saved was touched.`,
+    },
+  });
+  // A worker that does not report a fresh device in time is replaced (with its device).
+  setTimeout(() => {
+    if (worker === w && !useLab.getState().gpu) replaceWorker();
+  }, ABANDON_GRACE_MS);
+}
+
 function handle(message: FromWorker) {
+  for (const listener of messageListeners) listener(message);
   const state = useLab.getState();
   const job = state.job;
+  if ('id' in message && unacked?.id === message.id) {
+    clearTimeout(unacked.timer);
+    unacked = null;
+  }
   switch (message.type) {
     case 'ready':
       useLab.setState({ gpu: message.gpu });
@@ -58,10 +152,20 @@ function handle(message: FromWorker) {
       maybeRunLink();
       return;
     case 'device-lost':
-      useLab.setState({ gpu: { available: false, step: 'device-lost', reason: message.message }, job: null, error: { message: message.message } });
+      clearTimeout(budgetTimer);
+      if (job) endStudy(job);
+      // The worker makes a fresh device by itself and says 'ready'; until then Run waits.
+      useLab.setState({
+        gpu: null,
+        job: null,
+        error: state.job || !state.error ? { message: `${message.message} ${job ? 'The run was lost. ' : ''}A fresh device is being set up: run again when it is ready.` } : state.error,
+      });
+      return;
+    case 'ack':
       return;
   }
-  if (!job || message.id !== job.id) return;
+  if (!job || !('id' in message) || message.id !== job.id) return;
+  if (message.type === 'done' || message.type === 'error' || message.type === 'cancelled') clearTimeout(budgetTimer);
   switch (message.type) {
     case 'progress':
       useLab.setState({ job: { ...job, progress: message.progress, marks: markProgress(job, message.progress, performance.now()) } });
@@ -77,7 +181,7 @@ function handle(message: FromWorker) {
       break;
     }
     case 'result':
-      learnFrom(job, message.result, performance.now());
+      if (job.kind === 'single' || job.kind === 'sweep') learnFrom(job, message.result, performance.now());
       useLab.setState({ result: message.result });
       void recordResult(message.result);
       break;
@@ -127,7 +231,6 @@ export function runCurrent(backend: 'webgpu' | 'cpu', options: { confirmed?: boo
     useLab.setState({ pendingRun: { backend, prediction, reasons } });
     return;
   }
-  const w = ensureWorker();
   const id = nextId++;
   const experiment = structuredClone(state.experiment);
   const kind = experiment.sweep ? 'sweep' : 'single';
@@ -141,7 +244,22 @@ export function runCurrent(backend: 'webgpu' | 'cpu', options: { confirmed?: boo
     ...(kind === 'sweep' ? { sweepPoints: [], sweepExperiment: experiment } : {}),
   });
   for (const listener of runListeners) listener(experiment);
-  w.postMessage({ type: 'run', id, experiment, backend } satisfies ToWorker);
+  sendJob(id, { type: 'run', id, experiment, backend } satisfies ToWorker);
+}
+
+/**
+ * Starts a job in the worker (one at a time); with `budgetMs`, a job still running after that long
+ * is abandoned (see the header). Returns the job id, or null when another job is running.
+ */
+export function startJob(kind: Job['kind'], message: (id: number) => ToWorker, options: { budgetMs?: number } = {}): number | null {
+  if (useLab.getState().job) return null;
+  ensureWorker();
+  const id = nextId++;
+  useLab.setState({ job: { id, kind, backend: 'webgpu', progress: null, cancelling: false }, error: null, notice: null });
+  clearTimeout(budgetTimer);
+  if (options.budgetMs) budgetTimer = setTimeout(() => abandon(id, options.budgetMs!), options.budgetMs);
+  sendJob(id, message(id));
+  return id;
 }
 
 /**
@@ -150,11 +268,11 @@ export function runCurrent(backend: 'webgpu' | 'cpu', options: { confirmed?: boo
  */
 export function startStudy<I extends StudyId>(study: I, request: StudyRequest<I>, backend: 'webgpu' | 'cpu' = 'webgpu'): boolean {
   if (useLab.getState().job) return false;
-  const w = ensureWorker();
+  ensureWorker();
   const id = nextId++;
   useLab.setState({ job: { id, kind: 'study', study, backend, progress: null, cancelling: false }, error: null, notice: null });
   updateStudy(study, { request, result: null, final: false, running: true });
-  w.postMessage({ type: 'study', id, study, request } as StudyMessage satisfies ToWorker);
+  sendJob(id, { type: 'study', id, study, request } as StudyMessage satisfies ToWorker);
   return true;
 }
 
@@ -194,11 +312,8 @@ export function cancelCurrent() {
   cancelTimer = setTimeout(() => {
     if (useLab.getState().job?.id !== job.id) return;
     // The worker is busy in synchronous work: end it and start a fresh one.
-    worker?.terminate();
-    worker = null;
-    endStudy(job);
-    useLab.setState({ job: null, notice: 'Run cancelled (the worker was restarted).', gpu: null });
-    ensureWorker();
+    replaceWorker();
+    useLab.setState({ notice: 'Run cancelled (the worker was restarted).' });
   }, graceMs);
 }
 

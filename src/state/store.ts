@@ -31,7 +31,7 @@ export type StudySlots = { [I in StudyId]?: StudySlot<I> };
 
 export interface Job {
   id: number;
-  kind: 'single' | 'sweep' | 'study';
+  kind: 'single' | 'sweep' | 'study' | 'edit-run' | 'check';
   /** The study this job runs (kind 'study'). */
   study?: StudyId;
   backend: 'webgpu' | 'cpu';

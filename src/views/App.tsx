@@ -21,6 +21,7 @@ import { ResultCard } from './components/Results';
 import { SnapshotCompare } from './components/SnapshotCompare';
 import { shortHeadline } from './headline';
 import { LAB_PANELS } from './labs';
+import { EditorMount } from './editor/EditorMount';
 
 function Banners() {
   const linkProblems = useLab((s) => s.linkProblems);
@@ -311,6 +312,7 @@ export function App() {
           <Boundary name="result">
             <ResultCard compact={presenter} />
           </Boundary>
+          {!presenter && <EditorMount />}
           {presenter ? (
             <details className="controls-collapsed">
               <summary>Controls</summary>

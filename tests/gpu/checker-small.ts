@@ -10,10 +10,13 @@ export const SMALL_PARAMS: Record<string, Record<string, number>> = {
   quant: { M: 3, N: 40, K: 64, rows: 6, cols: 64 },
   sparse: { M: 40, N: 12, K: 48, workgroups: 4 },
   'sparse/sparse-to-dense': { M: 40, N: 8, K: 48 },
+  'sparse/moe-grouped': { tokens: 45, hidden: 20, ffn: 12, experts: 5, tile: 8, tn: 4 },
+  'sparse/spgemm-hash': { M: 30, N: 40, K: 36, density: 10, densityB: 20, table: 16, wg: 8 },
   scan: { channels: 2, length: 700, state: 4, chunk: 16, width: 12, height: 10 },
   'scan/s6-sequential': { channels: 3, state: 4, length: 70 },
   'scan/s6-chunked': { channels: 3, state: 4, length: 70, chunk: 16 },
   'scan/s6-chunkwise': { channels: 3, state: 4, length: 70, chunk: 16 },
+  conv: { cin: 3, cout: 5, height: 9, width: 7, channels: 2, length: 100 },
 };
 
 /** The small parameters of a variant: its defaults with the family's and its own small sizes. */

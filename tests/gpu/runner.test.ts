@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { declareBindings, readWrite } from '../../src/gpu/bindings';
 import { nodeDevice } from '../../src/gpu/node-device';
 import { runPlan, ShaderCompileError } from '../../src/gpu/runner';
 import { findVariant, runVariant, type GpuPlan, type KernelVariant } from '../../src/kernels';
 
 // out[i] = i + number of runs since the last reset of `counter` (so a missing reset shows).
+const COUNTING_BINDINGS = [readWrite('counter', 'array<atomic<u32>>', 'runs seen per element'), readWrite('out', 'array<u32>', 'i + runs seen')];
 const COUNTING_WGSL = /* wgsl */ `
-@group(0) @binding(0) var<storage, read_write> counter : array<atomic<u32>>;
-@group(0) @binding(1) var<storage, read_write> out : array<u32>;
+${declareBindings(COUNTING_BINDINGS)}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid : vec3u) {
   if (gid.x >= 256u) { return; }
@@ -21,7 +22,7 @@ function countingPlan(wgsl = COUNTING_WGSL, resetEachRun = true): GpuPlan {
       { name: 'counter', bytes: 256 * 4, usage: 'storage', resetEachRun },
       { name: 'out', bytes: 256 * 4, usage: 'storage' },
     ],
-    dispatches: [{ label: 'count', wgsl, bindings: ['counter', 'out'], workgroups: [4] }],
+    dispatches: [{ label: 'count', wgsl, bindings: COUNTING_BINDINGS, workgroups: [4] }],
     output: { buffer: 'out', type: 'u32', count: 256 },
   };
 }
@@ -70,7 +71,7 @@ describe('plan runner', () => {
   it('refuses a plan that binds a buffer the shader does not declare', async () => {
     const { device } = await nodeDevice();
     const plan = countingPlan();
-    plan.dispatches[0].bindings = ['counter', 'nope'];
+    plan.dispatches[0].bindings = [COUNTING_BINDINGS[0], readWrite('nope', 'array<u32>')];
     await expect(runPlan(device, plan, { reps: 1 })).rejects.toThrow('unknown buffer "nope"');
     const run = await runPlan(device, countingPlan(), { reps: 1 });
     expect(run.output[1]).toBe(1);

@@ -8,6 +8,7 @@ import { rowCounts } from '../../src/numerics/sparseStats';
 import { balancedSchedule } from '../../src/kernels/sparse/csrBalanced';
 import { denseToCsr } from '../../src/numerics/sparseFormats';
 import { extrasOf } from '../../src/kernels/extras';
+import { spmmExtras } from '../../src/kernels/sparse/extras';
 
 type Shape = [M: number, N: number, K: number];
 // Odd shapes: 1×1×1, sizes that are multiples of nothing, a K that leaves a short N:M group.
@@ -102,13 +103,13 @@ describe('sparse kernels on WebGPU (Dawn) against float64', () => {
     const label = result.wgsl[0].label;
     const [, before, after] = /\((\d+) → (\d+) blocks\)/.exec(label)!.map(Number);
     expect(after).toBeLessThan(before / 2);
-    const extras = extrasOf(result, 'sparse')!;
+    const extras = spmmExtras(extrasOf(result, 'sparse'))!;
     expect(extras.permutation!.find((p) => p.block === 8)!.after).toBe(after);
   });
 
   it('extras describe the pattern: nnz, row lengths, bytes per format', async () => {
     const result = await check('csr-row', { pattern: 'skewed', density: 2 }, [40, 3, 50]);
-    const extras = extrasOf(result, 'sparse')!;
+    const extras = spmmExtras(extrasOf(result, 'sparse'))!;
     expect(extras.rowNnz.length).toBe(40);
     expect(extras.rowNnz.reduce((a, b) => a + b, 0)).toBe(extras.nnz);
     expect(extras.spy.counts.reduce((a, b) => a + b, 0)).toBe(extras.nnz);

@@ -5,14 +5,16 @@ import { csrRow } from './csrRow';
 import { csrVec4 } from './csrVec4';
 import { dense } from './dense';
 import { loadSparseComputeDense } from './loadSparseComputeDense';
+import { moeGrouped } from './moeGrouped';
 import { nm } from './nm';
+import { spgemmHash } from './spgemmHash';
 import { spmvSubgroup } from './spmvSubgroup';
 
 export const sparseFamily: FamilyDef = {
   id: 'sparse',
   label: 'Sparse matrix multiplication',
-  summary: 'C = A·B with a sparse A: patterns, formats (CSR, BSR, N:M) and where sparse kernels overtake dense.',
-  variants: [csrRow, csrVec4, csrBalanced, bsr, nm, loadSparseComputeDense, dense, spmvSubgroup],
+  summary: 'C = A·B with a sparse A, or both sparse: patterns, formats (CSR, BSR, N:M), where sparse kernels overtake dense, mixture-of-experts layouts and SpGEMM merges.',
+  variants: [csrRow, csrVec4, csrBalanced, bsr, nm, loadSparseComputeDense, dense, spmvSubgroup, moeGrouped, spgemmHash],
   benchSuite() {
     return sparseBenchSuite();
   },
@@ -21,8 +23,9 @@ export const sparseFamily: FamilyDef = {
 /**
  * Each sparse kernel against dense at 50, 25, 10, 5 and 1% density (and 100, 75%) on one shape (512×64×512:
  * a weight matrix times 64 activations), dense first in each group so a reader compares
- * neighbouring rows; then N:M against CSR and dense, BSR with and without reordering, and a
- * skinny, decode-shaped product (N = 8) where reading A dominates.
+ * neighbouring rows; then N:M against CSR and dense, BSR with and without reordering, a
+ * skinny, decode-shaped product (N = 8) where reading A dominates, and last the mixture-of-experts
+ * layouts and the SpGEMM merges, each problem's strategies in neighbouring rows.
  */
 export function sparseBenchSuite(): BenchCase[] {
   const shape = { M: 512, N: 64, K: 512 };
@@ -79,6 +82,53 @@ export function sparseBenchSuite(): BenchCase[] {
   for (const density of [10, 1]) {
     add('csr-row', { density, pattern: 'random', ...rowEach }, `N=1 csr ${density}%`, gemv);
     add('spmv-subgroup', { density, pattern: 'random', wg: 64, workgroups: 64 }, `N=1 spmv subgroup ${density}%`, { M: 1024, K: 1024 });
+  }
+  cases.push(...moeBenchCases(), ...spgemmBenchCases());
+  return cases;
+}
+
+/**
+ * Mixture of experts (MegaBlocks): 512 tokens, D = F = 128, 8 experts, routed uniformly (skew 0,
+ * still uneven by chance), mildly (20%) and strongly (50%) skewed; each routing under the three
+ * layouts, block-sparse first, so the padded and per-expert rows read as ratios to it.
+ */
+function moeBenchCases(): BenchCase[] {
+  const cases: BenchCase[] = [];
+  for (const skew of [0, 20, 50]) {
+    for (const strategy of ['block-sparse', 'padded', 'per-expert']) {
+      cases.push({
+        label: `moe skew ${skew}% ${strategy}`,
+        experiment: { family: 'sparse', variant: 'moe-grouped', params: { tokens: 512, hidden: 128, ffn: 128, experts: 8, skew, strategy, tile: 16, tn: 16 }, seed: 1, reps: 5 },
+      });
+    }
+  }
+  return cases;
+}
+
+/**
+ * SpGEMM (SMASH): 256×256×256, A and B uniformly random at 4%, and a skewed A (Zipf row lengths,
+ * 8%) whose longest rows exceed a 128-slot table and take the fallback; each under the hash
+ * merge, the sort-based merge and the dense product.
+ */
+function spgemmBenchCases(): BenchCase[] {
+  const cases: BenchCase[] = [];
+  const problems = [
+    { name: 'random 4%', pattern: 'random', density: 4, table: 256 },
+    { name: 'skewed A 8%, 128-slot table', pattern: 'skewed', density: 8, table: 128 },
+  ];
+  for (const p of problems) {
+    for (const strategy of ['hash', 'sort', 'dense']) {
+      cases.push({
+        label: `spgemm ${p.name} ${strategy}`,
+        experiment: {
+          family: 'sparse',
+          variant: 'spgemm-hash',
+          params: { M: 256, N: 256, K: 256, pattern: p.pattern, density: p.density, block: 8, densityB: 4, strategy, table: p.table, wg: 32 },
+          seed: 1,
+          reps: 5,
+        },
+      });
+    }
   }
   return cases;
 }

@@ -15,6 +15,7 @@ import { serializeLink } from '../../state/url';
 import { classroomFields, CONTROL_NAMES } from '../../state/classroom';
 import { commitDraft, commitSweep, fieldOf, sweepText, syncField, typeDraft, typeSweep, type SweepField } from '../../state/fields';
 import { predictFor } from '../../state/runPlan';
+import { EditWgslButton } from '../editor/EditWgslButton';
 import { fmtDuration } from '../../state/predict';
 
 /** Whether the teacher's link hid or locked a control. */
@@ -68,6 +69,7 @@ export function KernelPicker() {
         </div>
       )}
       {variant && <p className="hint summary">{variant.summary}</p>}
+      {variant && <EditWgslButton />}
       {unavailable.length > 0 && (
         <details className="unavailable" data-testid="unavailable-variants">
           <summary>

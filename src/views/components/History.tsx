@@ -12,7 +12,7 @@ function matches(run: SavedRun, query: string): boolean {
   if (!query) return true;
   try {
     const r = run.result;
-    const text = [r.experiment.family, r.experiment.variant, r.variantLabel, r.shape, adapterName(r.provenance.adapter), r.provenance.backend].join(' ').toLowerCase();
+    const text = [r.experiment.family, r.experiment.variant, r.variantLabel, r.edit ? `edited ${r.edit.hash}` : '', r.shape, adapterName(r.provenance.adapter), r.provenance.backend].join(' ').toLowerCase();
     return query
       .toLowerCase()
       .split(/\s+/)
@@ -187,6 +187,7 @@ function HistoryRow({ run }: { run: SavedRun }) {
       <td>{new Date(run.savedAt).toLocaleString()}</td>
       <td>
         {r.experiment.family}/{r.experiment.variant}
+        {r.edit && <span className="badge cpu"> edited #{r.edit.hash}</span>}
       </td>
       <td>{r.shape}</td>
       <td>{r.provenance.backend === 'cpu' ? 'CPU (emulated)' : adapterName(r.provenance.adapter)}</td>

@@ -14,6 +14,7 @@ import { useLab, type Job } from '../../state/store';
 import { fmtDuration, remainingSeconds } from '../../state/predict';
 import { Boundary } from './Boundary';
 import { SweepChart } from './SweepChart';
+import { EditWgslButton } from '../editor/EditWgslButton';
 
 /** What differs between the experiment a result measured and the one the form now holds. */
 export function experimentDiff(ran: Experiment, now: Experiment): string[] {
@@ -43,7 +44,8 @@ export function Headline({ result, stale, sweepParam, compact = false }: { resul
   return (
     <div className={`headline${stale.length ? ' stale' : ''}`} data-testid="headline">
       <div className="headline-title">
-        <strong>{result.variantLabel}</strong> <span className="muted">{result.shape}</span>{' '}
+        <strong>{result.variantLabel}</strong>
+        {result.edit && <span className="badge cpu"> edited #{result.edit.hash}</span>} <span className="muted">{result.shape}</span>{' '}
         {point !== undefined && <span className="muted">· latest point: {sweepParam} = {paramText(point)} </span>}
         <span className={`badge ${h.device.kind}`} data-testid="device-badge">
           {h.device.text}
@@ -289,6 +291,7 @@ export function ResultsTable({ result }: { result: ExperimentResult }) {
         {onCpu ? 'Ran on the CPU (JavaScript)' : `Ran on ${adapterName(result.provenance.adapter)}${result.provenance.adapter?.isFallbackAdapter ? ' (software adapter)' : ''}`}; features used:{' '}
         {result.provenance.featuresUsed.join(', ') || 'none'}; {result.provenance.userAgent}; {result.provenance.date}
       </p>
+      {result.wgsl.length > 0 && <EditWgslButton result={result} />}
     </div>
   );
 }
@@ -358,6 +361,7 @@ export function WgslView({ result }: { result: ExperimentResult }) {
   }
   return (
     <div className="wgsl" data-testid="wgsl">
+      <EditWgslButton result={result} />
       {result.wgsl.map((w) => (
         <figure key={w.label}>
           <figcaption>{w.label}</figcaption>

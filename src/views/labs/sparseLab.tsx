@@ -2,11 +2,13 @@
 // clustering permutation), how evenly the rows are loaded, what each format stores, and — from a
 // density sweep — where the sparse kernel overtakes dense. Reads the sparse extras (see
 // kernels/sparse/extras.ts), asks each variant for its baseline (the dense experiment of the same
-// shape) and regenerates small patterns from pure numerics.
+// shape) and regenerates small patterns from pure numerics. Mixture-of-experts layers and
+// sparse × sparse products (SpGEMM) have their own parts (sparse/MoePanel, sparse/SpgemmPanel),
+// chosen by the problem the variant's schema describes.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { extrasOf } from '../../kernels/extras';
 import { findVariant } from '../../kernels/registry';
-import type { SparseExtras } from '../../kernels/sparse/extras';
+import { sparseProblemOf, spmmExtras, type SpmmExtras } from '../../kernels/sparse/extras';
 import type { Experiment, ExperimentResult } from '../../kernels/types';
 import type { SweepPoint } from '../../kernels/types';
 import { makeSparseProblem, patternSpecOf } from '../../numerics/sparsePatterns';
@@ -15,6 +17,9 @@ import { crossoverDensity } from '../../numerics/sparseStats';
 import type * as PlotlyTypes from 'plotly.js-dist-min';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
 import type { LabPanelProps } from './types';
+import { MoePanel } from './sparse/MoePanel';
+import { SpgemmPanel } from './sparse/SpgemmPanel';
+import { recordRun } from './sparse/strategies';
 
 /** Patterns up to this many entries are regenerated here at once, so the spy plot can zoom to single entries. */
 const REGENERATE_AUTO = 1 << 20;
@@ -57,11 +62,34 @@ function baselineTime(experiment: Experiment): number | undefined {
 }
 
 export default function SparseLab({ experiment, result, sweepPoints }: LabPanelProps) {
-  const extras = extrasOf(result, 'sparse');
+  const all = extrasOf(result, 'sparse');
   const source = result?.experiment ?? experiment;
+  recordRun(result);
+  for (const p of sweepPoints) recordRun(p?.result);
   if (result && findVariant(result.experiment.family, result.experiment.variant)?.role === 'baseline') {
     baselineSeconds.set(baselineKey(result.experiment.variant, result.experiment.params), result.medianSeconds);
   }
+  const problem = all?.kind ?? sparseProblemOf(findVariant(source.family, source.variant));
+  if (problem === 'moe') {
+    return (
+      <section className="lab-panel" aria-labelledby="sparse-lab-title">
+        <h2 id="sparse-lab-title">Sparsity lab: mixture of experts</h2>
+        <MoePanel experiment={source} extras={all?.kind === 'moe' ? all : null} />
+      </section>
+    );
+  }
+  if (problem === 'spgemm') {
+    return (
+      <section className="lab-panel" aria-labelledby="sparse-lab-title">
+        <h2 id="sparse-lab-title">Sparsity lab: sparse × sparse (SpGEMM)</h2>
+        <div className="tables">
+          <SpyPlot experiment={source} extras={null} />
+        </div>
+        <SpgemmPanel experiment={source} extras={all?.kind === 'spgemm' ? all : null} />
+      </section>
+    );
+  }
+  const extras = spmmExtras(all);
   return (
     <section className="lab-panel" aria-labelledby="sparse-lab-title">
       <h2 id="sparse-lab-title">Sparsity lab</h2>
@@ -96,7 +124,7 @@ interface View {
   col0: number;
 }
 
-function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: SparseExtras | null }) {
+function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: SpmmExtras | null }) {
   const p = experiment.params;
   const M = Number(p.M);
   const K = Number(p.K);
@@ -247,7 +275,7 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: Spars
 
 // ---- nnz per row ---------------------------------------------------------------------------------
 
-function RowHistogram({ extras }: { extras: SparseExtras | null }) {
+function RowHistogram({ extras }: { extras: SpmmExtras | null }) {
   if (!extras) return <p className="muted">Row lengths appear after a run.</p>;
   const counts = extras.rowNnz;
   const max = Math.max(0, ...counts);
@@ -287,7 +315,7 @@ function RowHistogram({ extras }: { extras: SparseExtras | null }) {
 
 // ---- bytes and blocks ----------------------------------------------------------------------------
 
-function BytesTable({ extras }: { extras: SparseExtras }) {
+function BytesTable({ extras }: { extras: SpmmExtras }) {
   return (
     <table>
       <caption style={{ textAlign: 'left', fontWeight: 600 }}>
@@ -321,7 +349,7 @@ function BytesTable({ extras }: { extras: SparseExtras }) {
   );
 }
 
-function PermutationTable({ extras }: { extras: SparseExtras }) {
+function PermutationTable({ extras }: { extras: SpmmExtras }) {
   if (!extras.permutation) return <p className="muted">{extras.permutationNote ?? 'No block counts.'}</p>;
   return (
     <table>
@@ -352,7 +380,7 @@ function PermutationTable({ extras }: { extras: SparseExtras }) {
 
 // ---- throughput ----------------------------------------------------------------------------------
 
-function Throughput({ result, extras }: { result: ExperimentResult; extras: SparseExtras }) {
+function Throughput({ result, extras }: { result: ExperimentResult; extras: SpmmExtras }) {
   const t = result.medianSeconds;
   const dense = baselineTime(result.experiment);
   return (
@@ -390,14 +418,14 @@ function DensitySweep({ experiment, points }: { experiment: Experiment; points: 
       .then((Plotly) => {
         if (cancelled || !chart.current) return;
         const x = done.map((p) => p.value);
-        const useful = done.map((p) => (extrasOf(p.result, 'sparse')?.usefulFlops ?? p.result.work.flops) / p.result.medianSeconds / 1e9);
-        const equiv = done.map((p) => (extrasOf(p.result, 'sparse')?.denseFlops ?? NaN) / p.result.medianSeconds / 1e9);
+        const useful = done.map((p) => (spmmExtras(extrasOf(p.result, 'sparse'))?.usefulFlops ?? p.result.work.flops) / p.result.medianSeconds / 1e9);
+        const equiv = done.map((p) => (spmmExtras(extrasOf(p.result, 'sparse'))?.denseFlops ?? NaN) / p.result.medianSeconds / 1e9);
         const traces: PlotlyTypes.Data[] = [
           { x, y: useful, name: 'useful GFLOP/s (2·nnz·N)', mode: 'lines+markers', type: 'scatter', marker: { color: OKABE_ITO[0] } },
           { x, y: equiv, name: 'dense-equivalent GFLOP/s (2·M·N·K)', mode: 'lines+markers', type: 'scatter', marker: { color: OKABE_ITO[3] } },
         ];
         if (dense !== undefined) {
-          const first = extrasOf(done[0].result, 'sparse');
+          const first = spmmExtras(extrasOf(done[0].result, 'sparse'));
           const denseRate = first ? first.denseFlops / dense / 1e9 : NaN;
           traces.push({ x: [Math.min(...x), Math.max(...x)], y: [denseRate, denseRate], name: 'dense kernel (same shape)', mode: 'lines', type: 'scatter', line: { dash: 'dash', color: OKABE_ITO[7] } });
         }
