@@ -261,7 +261,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
     }
   });
 
-  it('a wrong code is caught: the bit-exact check is not vacuous', async () => {
+  it('the bit-exact check is not vacuous: one flipped bit of a code is reported', async () => {
     const x = Float32Array.from({ length: 64 }, (_, i) => i / 10);
     const params = { ...base, format: 'e4m3', rows: 1, cols: 64 };
     const { got, want } = await runCodec(params, x);

@@ -5,7 +5,7 @@ import { findVariant } from '../../src/kernels';
 
 describe('lessons', () => {
   it('cover the topics the classroom needs', () => {
-    expect(LESSONS.map((l) => l.id)).toEqual(['tiling', 'tile-sweep', 'roofline', 'formats-outliers', 'sparsity-crossover', 'parallel-scans', 'conv-im2col-indirect', 'long-convolutions']);
+    expect(LESSONS.map((l) => l.id)).toEqual(['tiling', 'tile-sweep', 'roofline', 'formats-outliers', 'sparsity-crossover', 'parallel-scans', 'conv-im2col-indirect', 'long-convolutions', 'monarch', 'strassen', 'sketching', 'newton-schulz']);
   });
 
   for (const lesson of LESSONS) {
