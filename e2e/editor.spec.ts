@@ -133,8 +133,9 @@ test.describe('faults are recovered without a reload', () => {
 
   test('a device.destroy() in the middle of a run', async ({ page }) => {
     await openApp(page, SMALL);
-    await page.getByRole('button', { name: 'Run on GPU' }).click();
+    // The quick link runs by itself; wait until it is done.
     await expect(page.getByTestId('bound')).toContainText('yes, every element');
+    await expect(page.getByTestId('progress')).toHaveCount(0);
     const history = await page.getByRole('tab', { name: /History/ }).textContent();
     const worker = await labWorker(page);
     // The next command encoder destroys its device first: the run's submission meets a lost device.
@@ -182,6 +183,9 @@ test.describe('faults are recovered without a reload', () => {
       } as typeof Worker;
     });
     await openApp(page, SMALL);
+    // The quick link runs by itself first; the worker dies between runs.
+    await expect(page.getByTestId('bound')).toContainText('yes, every element');
+    await expect(page.getByTestId('progress')).toHaveCount(0);
     await page.evaluate(() => (window as unknown as { __workers: Worker[] }).__workers.at(-1)!.terminate());
     await runWorks(page, 'worker terminated');
   });

@@ -7,8 +7,9 @@ import type { QuantExtras } from './quant/extras';
 import type { ScanExtras } from './scan/extras';
 import type { SparseExtras } from './sparse/extras';
 import type { FamilyId } from './vocabulary';
+import type { StructuredExtras } from './structured/extras';
 
-export type FamilyExtras = MatmulExtras | QuantExtras | SparseExtras | ScanExtras | ConvExtras;
+export type FamilyExtras = MatmulExtras | QuantExtras | SparseExtras | ScanExtras | ConvExtras | StructuredExtras;
 
 export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
 

@@ -2,6 +2,7 @@
 // family's folder plus one line here (and its types in StudyTypes).
 import { convSeriesStudy } from './conv/studies';
 import { accumulationStudy, roofsStudy, tunerStudy } from './matmul/studies';
+import { compareStudy } from './structured/studies';
 import type { StudyDef, StudyId } from './study';
 
 export const STUDIES: { [I in StudyId]: StudyDef<I> } = {
@@ -9,6 +10,7 @@ export const STUDIES: { [I in StudyId]: StudyDef<I> } = {
   'matmul-roofs': roofsStudy,
   'matmul-accumulation': accumulationStudy,
   'conv-series': convSeriesStudy,
+  'structured-compare': compareStudy,
 };
 
 export function findStudy(id: string): StudyDef<StudyId> | undefined {

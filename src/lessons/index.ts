@@ -2,9 +2,13 @@ import { FAMILIES } from '../kernels/registry';
 import { convMemoryLesson } from './convMemory';
 import { formatsLesson } from './formats';
 import { longConvLesson } from './longConv';
+import { monarchLesson } from './monarch';
+import { newtonSchulzLesson } from './newtonSchulz';
 import { rooflineLesson } from './roofline';
 import { scansLesson } from './scans';
+import { sketchingLesson } from './sketching';
 import { sparsityLesson } from './sparsity';
+import { strassenLesson } from './strassen';
 import { tileSweepLesson } from './tileSweep';
 import { tilingLesson } from './tiling';
 import { accumulationLesson } from './accumulation';
@@ -50,6 +54,11 @@ export const LESSONS: Lesson[] = [
   // convolution
   convMemoryLesson,
   longConvLesson,
+  // structured matrices
+  monarchLesson,
+  strassenLesson,
+  sketchingLesson,
+  newtonSchulzLesson,
 ].filter((l) =>
   FAMILIES.some((f) => f.id === l.family),
 );

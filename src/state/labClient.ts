@@ -1,6 +1,8 @@
 // The page's side of the worker: starts runs, streams progress and results into the store,
-// and cancels. A cancel that the worker cannot honour quickly (it may be inside a long float64
-// reference) ends the worker and starts a fresh one, so Cancel always returns control.
+// and cancels. Every run is predicted first (runPlan.ts) and a long one asks before it starts;
+// a link runs by itself when it is predicted to be quick. The worker honours Cancel before its
+// next GPU submission and stops a CPU reference at once (workers/cpuWork.ts); only a worker that
+// does not answer within a grace period sized to the run in flight is ended and started afresh.
 //
 // Faults are recovered without a reload, and History and the experiment are never touched:
 //  - the worker acks every job at once; one that does not within ACK_MS is dead (terminated, crashed)
@@ -16,6 +18,7 @@ import type { FromWorker, StudyMessage, StudyResultMessage, ToWorker } from '../
 import { useLab, type Job } from './store';
 import { recordResult } from './historyActions';
 import { loadStudyRecords, rememberStudy, updateStudy } from './studies';
+import { decideLinkRun, learnFrom, loadSpeeds, markProgress, predictFor, reasonsToAsk } from './runPlan';
 
 const CANCEL_GRACE_MS = 1500;
 const READY_TIMEOUT_MS = 30_000;
@@ -51,6 +54,7 @@ function startWorker(): Worker {
     });
   };
   w.postMessage({ type: 'init', base: document.baseURI } satisfies ToWorker);
+  subscribeLinkRuns();
   // A worker that never answers (blocked script, broken browser) must not leave the page waiting.
   setTimeout(() => {
     if (worker === w && !useLab.getState().gpu) {
@@ -143,7 +147,9 @@ function handle(message: FromWorker) {
   switch (message.type) {
     case 'ready':
       useLab.setState({ gpu: message.gpu });
+      loadSpeeds();
       void loadStudyRecords();
+      maybeRunLink();
       return;
     case 'device-lost':
       clearTimeout(budgetTimer);
@@ -162,16 +168,20 @@ function handle(message: FromWorker) {
   if (message.type === 'done' || message.type === 'error' || message.type === 'cancelled') clearTimeout(budgetTimer);
   switch (message.type) {
     case 'progress':
-      useLab.setState({ job: { ...job, progress: message.progress } });
+      useLab.setState({ job: { ...job, progress: message.progress, marks: markProgress(job, message.progress, performance.now()) } });
       break;
     case 'point': {
       const points = [...state.sweepPoints];
       points[message.index] = message.point;
-      useLab.setState({ sweepPoints: points, ...(message.point.result ? { result: message.point.result } : {}) });
+      const now = performance.now();
+      if (message.point.result) learnFrom(job, message.point.result, now);
+      const marks = job.marks ? { ...job.marks, pointAt: now, pointsDone: (job.marks.pointsDone ?? 0) + 1 } : undefined;
+      useLab.setState({ sweepPoints: points, job: { ...job, marks }, ...(message.point.result ? { result: message.point.result } : {}) });
       if (message.point.result) void recordResult(message.point.result, `sweep-${job.id}-${sweepStamp}`);
       break;
     }
     case 'result':
+      if (job.kind === 'single' || job.kind === 'sweep') learnFrom(job, message.result, performance.now());
       useLab.setState({ result: message.result });
       void recordResult(message.result);
       break;
@@ -208,16 +218,29 @@ function endStudy(job: Job) {
   if (job.kind === 'study' && job.study) updateStudy(job.study, { running: false });
 }
 
-export function runCurrent(backend: 'webgpu' | 'cpu') {
+/**
+ * Runs the current experiment. A run predicted to take minutes or much memory asks first: it is
+ * held in `pendingRun` with the reasons until the user confirms (`confirmed`).
+ */
+export function runCurrent(backend: 'webgpu' | 'cpu', options: { confirmed?: boolean } = {}) {
   const state = useLab.getState();
   if (state.job) return;
+  const prediction = predictFor(state, state.experiment, backend);
+  const reasons = reasonsToAsk(prediction);
+  if (reasons.length && !options.confirmed) {
+    useLab.setState({ pendingRun: { backend, prediction, reasons } });
+    return;
+  }
   const id = nextId++;
   const experiment = structuredClone(state.experiment);
   const kind = experiment.sweep ? 'sweep' : 'single';
+  const startedAt = performance.now();
   useLab.setState({
-    job: { id, kind, backend, progress: null, cancelling: false },
+    job: { id, kind, backend, progress: null, cancelling: false, startedAt, prediction, marks: { startedAt } },
     error: null,
     notice: null,
+    pendingRun: null,
+    ...(state.linkRun && state.linkRun.state !== 'ran' ? { linkRun: { state: 'ran' as const } } : {}),
     ...(kind === 'sweep' ? { sweepPoints: [], sweepExperiment: experiment } : {}),
   });
   for (const listener of runListeners) listener(experiment);
@@ -253,18 +276,45 @@ export function startStudy<I extends StudyId>(study: I, request: StudyRequest<I>
   return true;
 }
 
+/** Closes the question a long run asked, without running it. */
+export function dismissPendingRun() {
+  useLab.setState({ pendingRun: null });
+}
+
+/** Runs the link the page was opened with, if it is predicted to be quick (else says why not). */
+function maybeRunLink() {
+  const decision = decideLinkRun(useLab.getState());
+  if (!decision) return;
+  if ('run' in decision) runCurrent(decision.run);
+  else useLab.setState({ linkRun: { state: 'held', why: decision.held } });
+}
+
+let linkRunsWatched = false;
+function subscribeLinkRuns() {
+  if (linkRunsWatched) return;
+  linkRunsWatched = true;
+  // A link pasted into the open tab (urlSync marks it 'waiting') runs like one opened afresh.
+  useLab.subscribe((s, prev) => {
+    if (s.linkRun !== prev.linkRun && s.linkRun?.state === 'waiting') maybeRunLink();
+  });
+}
+
 export function cancelCurrent() {
   const job = useLab.getState().job;
+  if (useLab.getState().pendingRun) dismissPendingRun();
   if (!job || !worker) return;
   useLab.setState({ job: { ...job, cancelling: true } });
   worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorker);
   clearTimeout(cancelTimer);
+  // The worker stops before its next GPU submission: allow for the one in flight (a sample, at
+  // least one kernel run) before deciding that it is stuck.
+  const graceMs = Math.max(CANCEL_GRACE_MS, 1000 + 1500 * (job.prediction?.sampleSeconds ?? 0));
   cancelTimer = setTimeout(() => {
     if (useLab.getState().job?.id !== job.id) return;
     // The worker is busy in synchronous work: end it and start a fresh one.
     replaceWorker();
     useLab.setState({ notice: 'Run cancelled (the worker was restarted).' });
-  }, CANCEL_GRACE_MS);
+  }, graceMs);
 }
 
 export function onRunStart(listener: (experiment: Experiment) => void): () => void {

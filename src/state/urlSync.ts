@@ -6,7 +6,7 @@ import type { Experiment } from '../kernels/types';
 import { classroomFields, parseClassroom, type Classroom } from './classroom';
 import { decodeSnapshot, encodeSnapshot, makeSnapshot } from './snapshot';
 import { applyExercisesHash, useExercises } from './exercises';
-import { useLab } from './store';
+import { openFromLink, useLab } from './store';
 import { parseLink, serializeLink } from './url';
 
 let lastWritten = '';
@@ -32,7 +32,10 @@ function applyHash(hash: string) {
   // A link that names only a lesson step opens that step's experiment.
   const lesson = classroom.lesson ? findLesson(classroom.lesson.id) : undefined;
   if (lesson && parsed.empty) experiment = parseLink(lesson.steps[classroom.lesson!.step - 1].experiment).experiment;
-  useLab.setState({ experiment, classroom, linkProblems: problems, result: null, sweepPoints: [], sweepExperiment: null, snapshot: null });
+  // A link that names an experiment or a lesson runs by itself if it is predicted to be quick
+  // (labClient.ts decides once the device is known); the plain start page waits for Run.
+  const linkRun = parsed.empty && !lesson ? null : { state: 'waiting' as const };
+  openFromLink({ experiment, classroom, linkProblems: problems, result: null, sweepPoints: [], sweepExperiment: null, snapshot: null, linkRun, pendingRun: null });
   snapshotText = parsed.extra.snap ?? null;
   if (snapshotText) {
     const text = snapshotText;

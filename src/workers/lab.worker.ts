@@ -10,6 +10,7 @@ import { quoteUntrusted } from '../kernels/schema';
 import { findStudy } from '../kernels/studies';
 import type { ExperimentResult, ProgressInfo } from '../kernels/types';
 import type { FromWorker, GpuStatus, StudyMessage, StudyResultMessage, ToWorker } from './protocol';
+import { childCpuWork } from './cpuWork';
 import { handleEditorMessage, isEditorMessage } from './editor';
 import { handleJudgeMessage, isJudgeMessage } from './judge';
 
@@ -19,6 +20,8 @@ const post = (message: FromWorker) => scope.postMessage(message);
 let acquired: AcquiredDevice | null = null;
 let gpuStatus: GpuStatus | null = null;
 const cancelled = new Set<number>();
+/** References and emulations run in a child worker that Cancel ends (cpuWork.ts). */
+const cpu = childCpuWork();
 let assetBase: string = scope.location.href;
 
 /** Fetches a file of public/ (a sample image…) relative to the page's base URL. */
@@ -81,6 +84,7 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
       cancel,
       onProgress,
       loadAsset,
+      cpu,
     };
     if (experiment.sweep) {
       await runSweep(device?.device ?? null, experiment, { ...options, onPoint: (point, index) => post({ type: 'point', id, index, point }) });
@@ -171,11 +175,14 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
       break;
     case 'cancel':
       cancelled.add(message.id);
+      // A reference or emulation in progress stops now; the GPU stops before its next submission.
+      cpu.abort();
       break;
     case 'abandon':
       // A job past its time budget (a kernel that may never end): the device goes, and with it
       // whatever it was waiting for; device.lost then makes a fresh one.
       cancelled.add(message.id);
+      cpu.abort();
       acquired?.device.destroy();
       break;
   }

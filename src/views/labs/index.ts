@@ -9,4 +9,5 @@ export const LAB_PANELS: Record<FamilyId, LazyExoticComponent<ComponentType<LabP
   sparse: lazy(() => import('./sparseLab')),
   scan: lazy(() => import('./scanLab')),
   conv: lazy(() => import('./convLab')),
+  structured: lazy(() => import('./structuredLab')),
 };

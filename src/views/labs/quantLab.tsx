@@ -7,16 +7,21 @@ import { extrasOf } from '../../kernels/extras';
 import type { BaselineRef } from '../../kernels/facets';
 import { findVariant } from '../../kernels/registry';
 import type { Params } from '../../kernels/types';
+import { hadamardRoundTrip, reorderedRoundTrip } from '../../numerics/blockTransforms';
 import { quantize, schemeLabel, type QuantResult, type QuantScheme } from '../../numerics/formats';
+import type { QuantMatmulExtras } from '../../kernels/quant/extras';
 import { computeMetrics } from '../../numerics/metrics';
 import { DISTRIBUTIONS, makeTensor, outlierChannelsOf, type Distribution } from '../../numerics/quantInputs';
 import { OKABE_ITO, loadPlotly } from '../charts/plotly';
+import { labelChart } from '../charts/labels';
 import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
 import type { LabPanelProps } from './types';
 
 interface FormatOption {
   id: string;
   scheme: QuantScheme;
+  /** Applied along the rows before quantizing and undone after: a random Hadamard rotation, or channels ordered by magnitude. */
+  pre?: 'rotate' | 'reorder';
 }
 
 const FORMAT_OPTIONS: FormatOption[] = [
@@ -36,13 +41,45 @@ const FORMAT_OPTIONS: FormatOption[] = [
   { id: 'mxfp6-e2m3', scheme: { format: 'mxfp6-e2m3' } },
   { id: 'mxfp6-e3m2', scheme: { format: 'mxfp6-e3m2' } },
   { id: 'mxfp4', scheme: { format: 'mxfp4' } },
+  { id: 'mxfp4-rotated', scheme: { format: 'mxfp4' }, pre: 'rotate' },
+  { id: 'mxfp4-ceil', scheme: { format: 'scaled', element: 'e2m1', scale: 'e8m0-ceil', blockSize: 32 } },
+  { id: 'nvfp4', scheme: { format: 'scaled', element: 'e2m1', scale: 'ue4m3', blockSize: 16 } },
+  { id: 'fp4-ue5m3', scheme: { format: 'scaled', element: 'e2m1', scale: 'ue5m3', blockSize: 16 } },
+  { id: 'e1m2-ue5m3', scheme: { format: 'scaled', element: 'e1m2', scale: 'ue5m3', blockSize: 16 } },
+  { id: 'e3m0-ue5m3', scheme: { format: 'scaled', element: 'e3m0', scale: 'ue5m3', blockSize: 16 } },
+  { id: 'e2m1', scheme: { format: 'e2m1' } },
+  { id: 'e1m2', scheme: { format: 'e1m2' } },
+  { id: 'e3m0', scheme: { format: 'e3m0' } },
   { id: 'mxint8', scheme: { format: 'mxint8' } },
   { id: 'bfp-m4', scheme: { format: 'bfp', bits: 4, blockSize: 32 } },
+  { id: 'bfp-m4-reordered', scheme: { format: 'bfp', bits: 4, blockSize: 32 }, pre: 'reorder' },
   { id: 'nf4', scheme: { format: 'nf4' } },
   { id: 'codebook4', scheme: { format: 'codebook4', groupSize: 128 } },
 ];
 
-const DEFAULT_CHOSEN = ['int8-tensor', 'int4-tensor', 'int4-g32', 'e4m3', 'mxfp8-e4m3', 'mxfp4', 'nf4', 'codebook4'];
+const DEFAULT_CHOSEN = ['int8-tensor', 'int4-tensor', 'int4-g32', 'e4m3', 'mxfp8-e4m3', 'mxfp4', 'mxfp4-rotated', 'nvfp4', 'bfp-m4', 'bfp-m4-reordered', 'nf4', 'codebook4'];
+
+/** The Hadamard block for a row length: the largest power of two up to 64 that divides it. */
+function rotationBlock(cols: number): number {
+  let b = 64;
+  while (b > 1 && cols % b !== 0) b /= 2;
+  return b;
+}
+
+function optionLabel(o: FormatOption, cols: number): string {
+  if (o.pre === 'rotate') return `${schemeLabel(o.scheme)} after a random Hadamard rotation (block ${rotationBlock(cols)})`;
+  if (o.pre === 'reorder') return `${schemeLabel(o.scheme)}, channels rearranged by magnitude`;
+  return schemeLabel(o.scheme);
+}
+
+/** The quantization of the tensor by one option: the codec's, with the option's transform around it. */
+function quantizeOption(o: FormatOption, tensor: Float32Array, rows: number, cols: number, seed: number, rounding: 'nearest-even' | 'stochastic'): QuantResult {
+  const scheme = { ...o.scheme, shape: [rows, cols] as [number, number], seed, rounding };
+  const r = quantize(tensor, scheme);
+  if (o.pre === 'rotate') return { ...r, dequantized: hadamardRoundTrip(tensor, rows, cols, scheme, rotationBlock(cols), seed) };
+  if (o.pre === 'reorder') return { ...r, dequantized: reorderedRoundTrip(tensor, rows, cols, scheme) };
+  return r;
+}
 
 interface MatmulRun {
   key: string;
@@ -121,10 +158,9 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
   const table: Row[] = useMemo(() => {
     const truth = Float64Array.from(tensor);
     return FORMAT_OPTIONS.filter((o) => chosen.includes(o.id) || o.id === focus).map((o) => {
-      const scheme = { ...o.scheme, shape: [rows, cols] as [number, number], seed, rounding };
-      const r = quantize(tensor, scheme);
+      const r = quantizeOption(o, tensor, rows, cols, seed, rounding);
       const m = computeMetrics(r.dequantized, truth);
-      return { id: o.id, label: schemeLabel(o.scheme), result: r, sqnrDb: m.sqnrDb, relFrobenius: m.relFrobenius, maxAbs: m.maxAbs };
+      return { id: o.id, label: optionLabel(o, cols), result: r, sqnrDb: m.sqnrDb, relFrobenius: m.relFrobenius, maxAbs: m.maxAbs };
     });
   }, [tensor, chosen, focus, rows, cols, seed, rounding]);
 
@@ -191,11 +227,11 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         [
           {
             type: 'scatter',
-            mode: 'text+markers',
+            mode: 'markers',
             x: shown.map((r) => r.result.bitsPerValue),
             y: shown.map((r) => (Number.isFinite(r.sqnrDb) ? r.sqnrDb : 150)),
             text: shown.map((r) => r.label),
-            textposition: 'top center',
+            hovertemplate: '%{text}: %{x} bits, %{y:.1f} dB<extra></extra>',
             name: 'SQNR (dB)',
             marker: { color: OKABE_ITO[0], size: 9 },
           },
@@ -219,7 +255,14 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
           height: 360,
         },
         { responsive: true, displaylogo: false },
-      );
+      )
+        // Labels placed where they overlap nothing (charts/labels.ts); the table below names every format.
+        .then(() => {
+          if (cancelled || !errRef.current) return;
+          const sqnr = shown.map((r) => ({ x: r.result.bitsPerValue, y: Number.isFinite(r.sqnrDb) ? r.sqnrDb : 150, text: r.label }));
+          const frob = shown.map((r) => ({ x: r.result.bitsPerValue, y: r.relFrobenius, text: '', yaxis: 'y2' as const }));
+          return labelChart(Plotly, errRef.current, sqnr, { obstacles: frob.filter((p) => p.y > 0) });
+        });
     });
     return () => {
       cancelled = true;
@@ -282,6 +325,7 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
           {currentBaseline && ` Sweep or rerun with “${labelOf(currentBaseline.variant)}” at the same shape to compare speed.`}
         </p>
       )}
+      {result && extras?.kind === 'matmul' && <MatmulFigures extras={extras} label={result.variantLabel} />}
 
       <fieldset>
         <legend>Tensor (computed here on the CPU, seeded)</legend>
@@ -317,7 +361,7 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         <legend>Formats to compare</legend>
         {FORMAT_OPTIONS.map((o) => (
           <label key={o.id} style={{ marginRight: '0.8em', whiteSpace: 'nowrap' }}>
-            <input type="checkbox" checked={chosen.includes(o.id)} onChange={() => toggle(o.id)} /> {schemeLabel(o.scheme)}
+            <input type="checkbox" checked={chosen.includes(o.id)} onChange={() => toggle(o.id)} /> {optionLabel(o, cols)}
           </label>
         ))}
       </fieldset>
@@ -326,7 +370,7 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         <legend>Histogram</legend>
         <label htmlFor={`${id}-focus`}>Format shown on the histogram</label>{' '}
         <select id={`${id}-focus`} value={focus} onChange={(e) => setFocus(e.target.value)}>
-          {FORMAT_OPTIONS.map((o) => (
+          {FORMAT_OPTIONS.filter((o) => !o.pre).map((o) => (
             <option key={o.id} value={o.id}>
               {schemeLabel(o.scheme)}
             </option>
@@ -409,5 +453,85 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         </p>
       )}
     </section>
+  );
+}
+
+/** What a quantized matmul's extras say beyond speed: arithmetic removed, other schemes' error, error per row. */
+function MatmulFigures({ extras, label }: { extras: QuantMatmulExtras; label: string }) {
+  const { arithmetic, comparison, perRow } = extras;
+  const shownRows = perRow ? Math.min(8, perRow[0]?.relFrobenius.length ?? 0) : 0;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return (
+    <>
+      {arithmetic && (
+        <p>
+          Multiplications: {arithmetic.multiplies.toLocaleString('en')} against a dense matmul&apos;s {arithmetic.denseMultiplies.toLocaleString('en')} (
+          {fmtNumber(100 * (1 - arithmetic.multiplies / arithmetic.denseMultiplies), 4)}% removed); additions and subtractions: {arithmetic.addsOrSubtracts.toLocaleString('en')}
+          {arithmetic.shifts > 0 && `; exponent adds (shifts): ${arithmetic.shifts.toLocaleString('en')}`}
+          {arithmetic.zeroWeightFraction !== undefined && `; zero weights skipped: ${fmtNumber(100 * arithmetic.zeroWeightFraction, 3)}%`}.
+          {extras.relFrobeniusVsF32Weights !== undefined && ` What it costs: relative error ${fmtNumber(extras.relFrobeniusVsF32Weights, 3)} against the float32-weight product.`}
+        </p>
+      )}
+      {comparison && comparison.length > 0 && (
+        <table>
+          <caption>This run and other schemes on the same inputs: error against the float64 product of the original operands</caption>
+          <thead>
+            <tr>
+              <th scope="col">scheme</th>
+              <th scope="col">rel. Frobenius</th>
+              <th scope="col">SQNR (dB)</th>
+              <th scope="col">bits per weight</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">{label} (this run, on the GPU)</th>
+              <td>{extras.relFrobeniusVsF32Weights === undefined ? 'n/a' : fmtNumber(extras.relFrobeniusVsF32Weights, 3)}</td>
+              <td>{extras.sqnrDbVsF32Weights === undefined ? 'n/a' : fmtNumber(extras.sqnrDbVsF32Weights, 3)}</td>
+              <td>{fmtNumber(extras.weightBitsPerValue, 4)}</td>
+            </tr>
+            {comparison.map((c) => (
+              <tr key={c.label}>
+                <th scope="row">{c.label}</th>
+                <td>{fmtNumber(c.relFrobenius, 3)}</td>
+                <td>{fmtNumber(c.sqnrDb, 3)}</td>
+                <td>{c.weightBits === undefined ? '—' : fmtNumber(c.weightBits, 4)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {perRow && shownRows > 0 && (
+        <table>
+          <caption>Weight error per row of W (relative Frobenius), the first {shownRows} rows and the mean of the first {perRow[0].relFrobenius.length}</caption>
+          <thead>
+            <tr>
+              <th scope="col">row</th>
+              {perRow.map((r) => (
+                <th scope="col" key={r.label}>
+                  {r.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {Array.from({ length: shownRows }, (_, i) => (
+              <tr key={i}>
+                <th scope="row">{i}</th>
+                {perRow.map((r) => (
+                  <td key={r.label}>{fmtNumber(r.relFrobenius[i], 3)}</td>
+                ))}
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">mean</th>
+              {perRow.map((r) => (
+                <td key={r.label}>{fmtNumber(mean(r.relFrobenius), 3)}</td>
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
