@@ -13,6 +13,9 @@ for (const lesson of LESSONS) {
       await expect(page.getByTestId('lesson')).toContainText(lesson.steps[step - 1].title);
       const sweep = lesson.steps[step - 1].experiment.includes('&sw=');
       await page.getByRole('button', { name: sweep ? 'Run sweep on GPU' : 'Run on GPU' }).click();
+      // A run predicted to be long asks first (the prediction is a guess until this device has run something).
+      const confirm = page.getByTestId('confirm-run');
+      if (await confirm.isVisible({ timeout: 1500 }).catch(() => false)) await confirm.getByRole('button').first().click();
       if (sweep) {
         const table = page.getByTestId('sweep-table');
         await expect(table).toBeVisible({ timeout: 30_000 });

@@ -306,7 +306,7 @@ export function ExercisePage({ id }: { id: string }) {
             </button>
           </>
         ) : confirming ? (
-          <div role="alertdialog" aria-labelledby="solution-confirm" className="confirm">
+          <div role="alertdialog" aria-labelledby="solution-confirm" className="solution-confirm">
             <p id="solution-confirm">Viewing the solution is recorded with every result you submit for this exercise from now on, and your teacher sees it on the class board. Show it?</p>
             <button
               type="button"
