@@ -3,6 +3,7 @@
 // in a fresh browser context (the teacher's) and joins the class board; a tampered link is
 // refused; progress survives a reload.
 import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { openApp } from './helpers';
 
 test.use({ viewport: { width: 1280, height: 1800 } });
@@ -113,4 +114,42 @@ test('a lesson step links to the exercise that asks what it teaches', async ({ p
   await links.getByRole('link', { name: 'Matrix multiplication, tiled in workgroup memory' }).click();
   await expect(page).toHaveURL(/#exercise=tiled-matmul$/);
   await expect(page.getByRole('link', { name: /Why tiling matters, step 2/ })).toBeVisible();
+});
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
+}
+
+test('axe finds no serious violations on the exercises menu, an exercise with its verdict, and the board', async ({ page }) => {
+  await openApp(page, '#exercises');
+  expect(await seriousViolations(page)).toEqual([]);
+  await openApp(page, '#exercise=guard');
+  await expect(page.locator('.cm-content')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Submit' }).click();
+  // The starter reads and writes past the end: the bounds checker says where.
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-kind', 'out-of-bounds', { timeout: 90_000 });
+  await expect(page.getByTestId('verdict-message')).toContainText(/Out of bounds at line \d+/);
+  expect(await seriousViolations(page)).toEqual([]);
+  await openApp(page, '#board');
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('the exercises work offline after the first visit, progress included', async ({ page, context }) => {
+  await openApp(page, '#exercise=map');
+  await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
+  await page.reload(); // now controlled by the service worker
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+  await expect(page.locator('.cm-content')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Show hint 1 of 2' }).click();
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.locator('.app')).not.toHaveAttribute('data-gpu', 'probing', { timeout: 60_000 });
+  await expect(page.locator('.cm-content')).toContainText('TODO: write x[i] squared.', { timeout: 30_000 });
+  await expect(page.getByTestId('hint')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-kind', 'wrong', { timeout: 90_000 });
+  await context.setOffline(false);
 });
