@@ -9,6 +9,9 @@
 //    and is replaced, and the job is sent again to the fresh one;
 //  - an uncaught error in the worker ends the job, says so, and replaces the worker;
 //  - a device loss (any cause) ends the job, says so; the worker makes a fresh device by itself;
+//  - while a job runs the page pings the worker every second; a worker that has not answered for
+//    LIVENESS_MS (it died mid-run: terminated, crashed, out of memory) is replaced and the user is
+//    told the run was lost — the page never waits for a dead worker;
 //  - a job past its time budget (`budgetMs`, e.g. an edited kernel that never ends) is abandoned:
 //    the worker destroys its device and makes a fresh one; a worker that does not come back
 //    within ABANDON_GRACE_MS is replaced.
@@ -24,6 +27,14 @@ const CANCEL_GRACE_MS = 1500;
 const READY_TIMEOUT_MS = 30_000;
 const ACK_MS = 700;
 const ABANDON_GRACE_MS = 3000;
+const PING_MS = 1000;
+/**
+ * How long a worker may stay silent during a job. Its GPU waits never block its message loop
+ * (they are awaited) and references run in a child worker; what remains synchronous (seeded
+ * inputs, host-side layouts such as CSR or an indirection buffer, error metrics) takes well under
+ * a second at the lab's sizes, so a worker silent this long is dead, not busy.
+ */
+const LIVENESS_MS = 8000;
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -35,6 +46,27 @@ const messageListeners = new Set<(message: FromWorker) => void>();
 /** The job message in flight, kept until the worker acks it (to send again to a fresh worker). */
 let unacked: { id: number; message: ToWorker; resent: boolean; timer: ReturnType<typeof setTimeout> } | null = null;
 let budgetTimer: ReturnType<typeof setTimeout> | undefined;
+let lastPong = 0;
+let pings = 0;
+let pulse: ReturnType<typeof setInterval> | undefined;
+
+/** While a job runs: ping, and replace a worker that stopped answering (see the header). */
+function checkPulse() {
+  const job = useLab.getState().job;
+  if (!job || !worker) {
+    lastPong = 0;
+    return;
+  }
+  const now = performance.now();
+  if (lastPong === 0) lastPong = now; // the job just started
+  if (now - lastPong > LIVENESS_MS) {
+    lastPong = 0;
+    replaceWorker();
+    useLab.setState({ error: { message: `The lab worker stopped answering during the run (it may have crashed or been stopped) and the run was lost. A fresh worker was started: run again. Nothing saved was touched.` } });
+    return;
+  }
+  worker.postMessage({ type: 'ping', n: ++pings } satisfies ToWorker);
+}
 
 function startWorker(): Worker {
   const w = new Worker(new URL('../workers/lab.worker.ts', import.meta.url), { type: 'module', name: 'kernel-lab' });
@@ -54,6 +86,8 @@ function startWorker(): Worker {
     });
   };
   w.postMessage({ type: 'init', base: document.baseURI } satisfies ToWorker);
+  lastPong = 0;
+  pulse ??= setInterval(checkPulse, PING_MS);
   subscribeLinkRuns();
   // A worker that never answers (blocked script, broken browser) must not leave the page waiting.
   setTimeout(() => {
@@ -162,6 +196,9 @@ function handle(message: FromWorker) {
       });
       return;
     case 'ack':
+      return;
+    case 'pong':
+      if (state.job) lastPong = performance.now();
       return;
   }
   if (!job || !('id' in message) || message.id !== job.id) return;

@@ -136,6 +136,10 @@ async function study(message: StudyMessage) {
 
 scope.onmessage = async (event: MessageEvent<ToWorker>) => {
   const message = event.data;
+  if (message.type === 'ping') {
+    post({ type: 'pong', n: message.n });
+    return;
+  }
   if ('id' in message && message.type !== 'cancel' && message.type !== 'abandon') post({ type: 'ack', id: message.id });
   if (isEditorMessage(message)) {
     await init();

@@ -25,6 +25,8 @@ export type ToWorker =
   | { type: 'run'; id: number; experiment: Experiment; backend: 'webgpu' | 'cpu' }
   | StudyMessage
   | { type: 'cancel'; id: number }
+  /** Liveness while a job runs: the worker answers at once with a pong. */
+  | { type: 'ping'; n: number }
   /** Give up a job past its time budget: the worker destroys its device and makes a fresh one. */
   | { type: 'abandon'; id: number }
   | EditorToWorker
@@ -46,5 +48,6 @@ export type FromWorker =
   | { type: 'device-lost'; message: string }
   /** Sent as soon as a job message arrives: a worker that does not ack is dead (labClient restarts it). */
   | { type: 'ack'; id: number }
+  | { type: 'pong'; n: number }
   | EditorFromWorker
   | JudgeFromWorker;

@@ -3,17 +3,18 @@
 // drafts (state/fields.ts): the experiment changes only when a valid draft is committed (Enter,
 // leaving the field, pressing Run); a refused draft stays on the field with the reason and the
 // value the experiment keeps.
+import { DraftField } from './DraftField';
 import { useEffect, useState } from 'react';
 import { FAMILIES, findVariant } from '../../kernels/registry';
 import { EXPERIMENT_FIELDS, MAX_SWEEP_POINTS } from '../../kernels/experiment';
 import { problemsFor } from '../../kernels/schema';
-import type { FamilyId, ParamDef, ParamValue } from '../../kernels/types';
+import type { FamilyId, ParamDef } from '../../kernels/types';
 import { cancelCurrent, runCurrent } from '../../state/labClient';
 import { currentProblems, useLab } from '../../state/store';
 import { shareLink } from '../../state/urlSync';
 import { serializeLink } from '../../state/url';
 import { classroomFields, CONTROL_NAMES } from '../../state/classroom';
-import { commitDraft, commitSweep, fieldOf, sweepText, syncField, typeDraft, typeSweep, type SweepField } from '../../state/fields';
+import { commitSweep, sweepText, typeSweep, type SweepField } from '../../state/fields';
 import { predictFor } from '../../state/runPlan';
 import { EditWgslButton } from '../editor/EditWgslButton';
 import { fmtDuration } from '../../state/predict';
@@ -88,54 +89,6 @@ export function KernelPicker() {
   );
 }
 
-/** A text field that holds a draft; `onCommit` receives only valid values. */
-function DraftField({ id, def, label, value, locked, onCommit }: { id: string; def: ParamDef; label: string; value: ParamValue; locked: boolean; onCommit: (v: ParamValue) => void }) {
-  const [field, setField] = useState(() => fieldOf(value));
-  useEffect(() => setField((f) => syncField(f, value)), [value]);
-  const commit = () => {
-    const { state, commit } = commitDraft(def, field);
-    setField(state);
-    if (commit !== null) onCommit(commit);
-  };
-  const help = def.help ? `${id}-help` : undefined;
-  return (
-    <div className={`field row${field.problem ? ' invalid' : ''}`}>
-      <label htmlFor={id} title={def.help}>
-        {label}
-      </label>
-      <input
-        id={id}
-        disabled={locked}
-        type="text"
-        inputMode="numeric"
-        autoComplete="off"
-        spellCheck={false}
-        value={field.draft}
-        list={def.kind === 'int' && def.choices ? `${id}-choices` : undefined}
-        aria-invalid={field.problem ? true : undefined}
-        aria-describedby={field.problem ? `${id}-problem` : help}
-        onChange={(e) => setField(typeDraft(def, field, e.target.value))}
-        onBlur={commit}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') commit();
-          if (e.key === 'Escape') setField(fieldOf(field.committed));
-        }}
-      />
-      {def.kind === 'int' && def.choices && (
-        <datalist id={`${id}-choices`}>
-          {def.choices.map((c) => (
-            <option key={c} value={c} />
-          ))}
-        </datalist>
-      )}
-      {field.problem && (
-        <span className="field-problem" id={`${id}-problem`} role="alert" data-testid={`${id}-problem`}>
-          {field.problem}
-        </span>
-      )}
-    </div>
-  );
-}
 
 function ParamField({ def }: { def: ParamDef }) {
   const value = useLab((s) => s.experiment.params[def.key]);
