@@ -39,6 +39,17 @@ test('scan lab: dataflow diagram, and a variant measured against the copy roof o
   await expect(table.filter({ hasText: 'Blelloch' })).toContainText(/\d%/);
 });
 
+test('scan lab: an SSM initialisation as scan channels shows each mode\'s memory next to the float32 error', async ({ page }) => {
+  await openApp(page, '#v=1&f=scan&k=serial-lookback&channels=5&length=3001&mode=inclusive&decay=ptd&wg=16&vec4s=2&spin=256&seed=1&reps=1');
+  await page.getByRole('button', { name: 'Run on GPU' }).click();
+  await expect(page.getByTestId('bound')).toContainText('yes, every element');
+  const memory = page.getByTestId('scan-ssm-memory');
+  await expect(memory).toContainText('What the initialisation remembers: PTD');
+  await expect(memory).toContainText('κ_F(V)');
+  await expect(memory.locator('tbody tr')).toHaveCount(3); // 5 channels: modes 0, 1 as pairs, mode 2 as its real part
+  await expect(page.getByTestId('scan-ssm-impulse')).toBeVisible();
+});
+
 test('scan lab: the Spatial-Mamba demo scans the sample photograph from public/ and shows the receptive field', async ({ page }) => {
   await openApp(page, '#v=1&f=scan&k=spatial-mamba&width=64&height=64&dilations=1,3,5&image=mandrill&seed=1&reps=1');
   await page.getByRole('button', { name: 'Run on GPU' }).click();

@@ -18,3 +18,16 @@ test('quantization lab: a quantized matmul is measured against the baseline its 
   await expect(table.locator('tbody tr').filter({ hasText: 'float32 weights' })).toContainText('1.00×');
   await expect(page.getByText(/rerun with/)).toHaveCount(0);
 });
+
+test('quantization lab: the seed variants show their own figures (multiplications removed, the rotation’s effect)', async ({ page }) => {
+  await openApp(page, '#v=1&f=quant&k=ternary&M=1&N=64&K=256&TM=1&scale=channel&packing=base3&dist=gaussian&outliers=0&outlierScale=20&seed=1&reps=1');
+  await page.getByRole('button', { name: 'Run on GPU' }).click();
+  await expect(page.getByTestId('bound')).toContainText('yes, every element');
+  await expect(page.getByText(/Multiplications: 64 against a dense matmul's 16,384 \(99\.6\d*% removed\)/)).toBeVisible();
+  await page.evaluate(() => (location.hash = '#v=1&f=quant&k=hadamard-mxfp4&M=4&N=32&K=256&TM=1&dist=gaussian&outliers=8&outlierScale=20&rotate=1&block=64&rotationSeed=1&weights=f32&rounding=nearest-even&seed=1&reps=1'));
+  await expect(page.getByLabel('Variant')).toHaveValue('hadamard-mxfp4');
+  await page.getByRole('button', { name: 'Run on GPU' }).click();
+  await expect(page.getByTestId('bound')).toContainText('yes, every element');
+  const table = page.getByRole('table', { name: /other schemes on the same inputs/ });
+  await expect(table).toContainText('MXFP4 activations without the rotation');
+});

@@ -1,13 +1,15 @@
 // The extra results each family's variants hand to that family's views (histograms, spy plots,
 // dataflow…), typed per family. A family declares its type next to its kernels
 // (src/kernels/<family>/extras.ts) and its views read it with extrasOf, without casts.
+import type { ConvExtras } from './conv/extras';
 import type { MatmulExtras } from './matmul/extras';
 import type { QuantExtras } from './quant/extras';
 import type { ScanExtras } from './scan/extras';
 import type { SparseExtras } from './sparse/extras';
 import type { FamilyId } from './vocabulary';
+import type { StructuredExtras } from './structured/extras';
 
-export type FamilyExtras = MatmulExtras | QuantExtras | SparseExtras | ScanExtras;
+export type FamilyExtras = MatmulExtras | QuantExtras | SparseExtras | ScanExtras | ConvExtras | StructuredExtras;
 
 export type ExtrasOf<F extends FamilyId> = Extract<FamilyExtras, { family?: F }>;
 

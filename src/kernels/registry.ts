@@ -4,9 +4,11 @@ import { matmulFamily } from './matmul';
 import { quantFamily } from './quant';
 import { sparseFamily } from './sparse';
 import { scanFamily } from './scan';
+import { convFamily } from './conv';
+import { structuredFamily } from './structured';
 import type { FamilyDef, FamilyId, KernelVariant } from './types';
 
-export const FAMILIES: FamilyDef[] = [matmulFamily, quantFamily, sparseFamily, scanFamily];
+export const FAMILIES: FamilyDef[] = [matmulFamily, quantFamily, sparseFamily, scanFamily, convFamily, structuredFamily];
 
 export function findFamily(id: string): FamilyDef | undefined {
   return FAMILIES.find((f) => f.id === id);

@@ -8,10 +8,12 @@
 // studies is src/kernels/studies.ts (the worker's; the page needs only these types).
 import type { CancelToken } from '../gpu/runner';
 import type { AdapterDescription, DeviceCaps, ExperimentResult, ProgressInfo } from './types';
+import type { ConvStudies } from './conv/studyTypes';
 import type { MatmulStudies } from './matmul/studyTypes';
+import type { StructuredStudies } from './structured/studyTypes';
 
 /** Every study: its request, its result (partial or final) and what it remembers per adapter. */
-export interface StudyTypes extends MatmulStudies {}
+export interface StudyTypes extends MatmulStudies, ConvStudies, StructuredStudies {}
 
 export type StudyId = keyof StudyTypes;
 export type StudyRequest<I extends StudyId> = StudyTypes[I]['request'];

@@ -138,6 +138,18 @@ export interface ExperimentResult {
   provenance: Provenance;
   /** What the variant's extras() returned, for the family's own views (read with extrasOf). */
   extras?: FamilyExtras;
+  /** Set when the kernel was edited in the live editor (kernels/edited.ts). */
+  edit?: EditInfo;
+}
+
+/** An edited run: which program ran, and how its time compared with the unedited kernel's in the same job. */
+export interface EditInfo {
+  /** SHA-256 of every dispatch's source in order, 12 hex digits (editHash). */
+  hash: string;
+  /** The dispatches whose source was edited. */
+  dispatches: number[];
+  /** Edited median time / unedited median time, measured one after the other in one job. */
+  ratio?: number;
 }
 
 /** The output of the last timed run, checked like the first (a kernel right once and wrong when repeated fails). */
@@ -159,6 +171,10 @@ export interface ProgressInfo {
   /** 0…1 within the whole experiment (or sweep point). */
   fraction: number;
   message: string;
+  /** Timed samples done of all (while timing). */
+  samples?: { done: number; total: number };
+  /** Sweep points done of all (sweeps only). */
+  point?: { done: number; total: number };
 }
 
 export interface SweepPoint {

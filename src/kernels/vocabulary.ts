@@ -1,7 +1,7 @@
 // The words the kernel types are built from: family ids and parameters. Imports nothing, so
 // facets.ts and extras.ts can use them without a cycle through types.ts.
 
-export type FamilyId = 'matmul' | 'quant' | 'sparse' | 'scan';
+export type FamilyId = 'matmul' | 'quant' | 'sparse' | 'scan' | 'conv' | 'structured';
 
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;

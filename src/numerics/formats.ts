@@ -1,6 +1,7 @@
-// Number formats for the quantization lab: exact element codecs (f16, bf16, FP8, FP6, FP4),
-// integer quantization, OCP microscaling (MX) block formats, block floating point, NF4 and a
-// learned 4-bit codebook. This file is the single source of truth for the CPU reference; the GPU
+// Number formats for the quantization lab: exact element codecs (f16, bf16, FP8, FP6, and the FP4
+// formats E2M1, E1M2, E3M0), integer quantization, OCP microscaling (MX) block formats, block-scaled
+// elements with a choice of scale format ('scaled': E8M0 by the OCP or the NVIDIA rule, UE4M3,
+// UE5M3 or float32 scales, any block size), block floating point, NF4 and a learned 4-bit codebook. This file is the single source of truth for the CPU reference; the GPU
 // kernels in src/kernels/quant must produce bit-identical codes.
 //
 // Public API (stable): encodeElement, decodeElement, quantize. Everything else is exported for the
@@ -12,6 +13,29 @@
 //   value saturate to ±max (overflow is judged after rounding, on the unbounded grid, so every
 //   value above max lands on max). NaN → the format's NaN code where it has one, else +0 (code 0).
 //   ±Inf → ±Inf where the format has infinities, else ±max.
+// - "Ties to even" means the even code (the least significant bit of the code is 0), as ml_dtypes
+//   rounds bit patterns. With one or more mantissa bits that is the even significand; E3M0 has no
+//   mantissa bits, so a tie between 2^e and 2^(e+1) goes to the one whose exponent field is even.
+// - FP4 variants (Elucidating the Design Space of FP4 Training, arXiv 2509.17791, compares them):
+//   E2M1 (bias 1: 0, 0.5, 1, 1.5, 2, 3, 4, 6), E1M2 (bias 0: 0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5 — a
+//   uniform grid), E3M0 (bias 3, no mantissa: 0, 0.25, 0.5, 1, 2, 4, 8, 16 — powers of two only).
+//   None has Inf or NaN. Biases follow the usual 2^(E−1) − 1.
+// - 'scaled' (block-scaled elements): blocks of `blockSize` along each row, amax = the largest
+//   finite magnitude of the block. Scale choices:
+//     'e8m0'      OCP MX rule: 2^X with X = floor(log2 amax) − emax_elem, clamped to [−127, 127];
+//                 elements encoded from x·2^−X exactly (as the MX formats here).
+//     'e8m0-ceil' NVIDIA's rule (Transformer Engine): X = ceil(log2 q), q = fl32(amax / max_elem),
+//                 clamped to [−127, 127]; no element overflows the grid (up to q's rounding).
+//     'ue4m3'     NVFP4's scale: q rounded to E4M3 (nearest even, saturating at 448, sign bit 0).
+//     'ue5m3'     the paper's suggestion: q rounded to UE5M3 (unsigned, 5 exponent bits, bias 15,
+//                 3 mantissa bits; no Inf, 0xFF is NaN, max 0xFE = 114688, min subnormal 2^−17).
+//     'f32'       q itself (a float32 per block; per-token FP8 activations use this, block = row).
+//   With a UE4M3 / UE5M3 / float32 scale s, an element is encoded from fl32(x / s) (a correctly
+//   rounded float32 quotient, then the element rounding: two roundings, as a float32 kernel does),
+//   and decodes to fl32(element · s) (exact for 4-bit significands). A scale that rounds to 0 (or
+//   an all-zero block) gives every element the code of ±0. A block holding NaN or ±Inf gets the
+//   scale's NaN (E8M0 0xFF, UE4M3 0x7F, UE5M3 0xFF, float32 NaN) and element codes 0. NVFP4 proper
+//   adds a per-tensor float32 scale in front of the UE4M3 one; here the block scale stands alone.
 // - Integer quantization divides in float32 (x/scale rounded once to float32, as PyTorch computes
 //   torch.round(x / scale) in float32) and then rounds that quotient half to even.
 
@@ -20,10 +44,10 @@ import { Rng } from './prng';
 
 // ---- element formats ---------------------------------------------------------------------------
 
-export type ElementFormat = 'f16' | 'bf16' | 'e4m3' | 'e5m2' | 'e3m2' | 'e2m3' | 'e2m1';
+export type ElementFormat = 'f16' | 'bf16' | 'e4m3' | 'e5m2' | 'e3m2' | 'e2m3' | 'e2m1' | 'e1m2' | 'e3m0';
 
 export interface ElementFormatInfo {
-  name: ElementFormat;
+  name: ElementFormat | ScaleElementFormat;
   label: string;
   /** Exponent and mantissa (fraction) bits; one sign bit besides. */
   exponentBits: number;
@@ -43,7 +67,7 @@ export interface ElementFormatInfo {
 }
 
 function info(
-  name: ElementFormat,
+  name: ElementFormat | ScaleElementFormat,
   label: string,
   exponentBits: number,
   mantissaBits: number,
@@ -59,7 +83,7 @@ function info(
     maxCode = ((allOnesExp - 1) << mantissaBits) | ((1 << mantissaBits) - 1);
     infCode = allOnesExp << mantissaBits;
     // The quiet NaN with the top mantissa bit set (f16 0x7E00, bf16 0x7FC0, E5M2 0x7E).
-    nanCode = (allOnesExp << mantissaBits) | (1 << (mantissaBits - 1));
+    nanCode = (allOnesExp << mantissaBits) | (1 << (mantissaBits - 1)); // (every IEEE-like format here has M ≥ 2)
   } else if (kind === 'fn') {
     // OCP E4M3 "FN": S.1111.111 is NaN, S.1111.110 is the largest finite value.
     nanCode = (1 << (bits - 1)) - 1;
@@ -81,6 +105,21 @@ export const ELEMENT_FORMATS: Record<ElementFormat, ElementFormatInfo> = {
   e3m2: info('e3m2', 'FP6 E3M2', 3, 2, 3, 'none'),
   e2m3: info('e2m3', 'FP6 E2M3', 2, 3, 1, 'none'),
   e2m1: info('e2m1', 'FP4 E2M1', 2, 1, 1, 'none'),
+  e1m2: info('e1m2', 'FP4 E1M2', 1, 2, 0, 'none'),
+  e3m0: info('e3m0', 'FP4 E3M0', 3, 0, 3, 'none'),
+};
+
+/** Unsigned 8-bit scale formats: only non-negative values are ever encoded. */
+export type ScaleElementFormat = 'ue4m3' | 'ue5m3';
+
+/**
+ * The scale formats as element formats whose sign bit is never set: UE4M3 is E4M3 (OCP FN) on
+ * non-negative values; UE5M3 is described as a 9-bit "FN" format (1-5-3, bias 15) whose
+ * non-negative codes are its 8 stored bits (0xFF NaN, 0xFE the largest finite value).
+ */
+export const SCALE_ELEMENT_FORMATS: Record<ScaleElementFormat, ElementFormatInfo> = {
+  ue4m3: { ...info('e4m3', 'UE4M3', 4, 3, 7, 'fn'), name: 'ue4m3' },
+  ue5m3: info('ue5m3', 'UE5M3', 5, 3, 15, 'fn'),
 };
 
 export const ELEMENT_FORMAT_NAMES = Object.keys(ELEMENT_FORMATS) as ElementFormat[];
@@ -134,7 +173,11 @@ export function roundToInteger(r: number, u?: number): number {
 export function encodeElementScaled(format: ElementFormat, x: number, scaleExp = 0, u?: number): number {
   // f16 to nearest goes through the one f16 codec (f16.ts), saturating like every format here.
   if (format === 'f16' && scaleExp === 0 && u === undefined) return f16BitsSaturated(x);
-  const f = ELEMENT_FORMATS[format];
+  return encodeWith(ELEMENT_FORMATS[format], x, scaleExp, u);
+}
+
+/** encodeElementScaled for any format description (the element formats and the scale formats). */
+export function encodeWith(f: ElementFormatInfo, x: number, scaleExp = 0, u?: number): number {
   const signBit = 2 ** (f.bits - 1);
   if (Number.isNaN(x)) return f.nanCode ?? 0;
   const negative = x < 0 || Object.is(x, -0);
@@ -148,10 +191,17 @@ export function encodeElementScaled(format: ElementFormat, x: number, scaleExp =
   const e = Math.max(p, emin);
   // Value / quantum, exact in float64 (scaling by a power of two).
   const r = a * 2 ** (M - e - scaleExp);
-  const rounded = roundToInteger(r, u);
   // Normal codes: ((e − emin) << M) + r with r ∈ [2^M, 2^(M+1)] (the hidden bit carries into the
   // exponent field); subnormals have e = emin and r < 2^M.
-  let code = (e - emin) * 2 ** M + rounded;
+  const base = (e - emin) * 2 ** M;
+  let code: number;
+  if (u !== undefined) code = base + roundToInteger(r, u);
+  else {
+    // Nearest; a tie goes to the even code (base is even unless M = 0).
+    const fl = Math.floor(r);
+    const d = r - fl;
+    code = base + fl + (d > 0.5 || (d === 0.5 && (base + fl) % 2 !== 0) ? 1 : 0);
+  }
   if (code > f.maxCode) code = f.maxCode;
   return sign + code;
 }
@@ -164,6 +214,11 @@ export function encodeElement(format: ElementFormat, x: number): number {
 /** The value of `code` in `format`. */
 export function decodeElement(format: ElementFormat, code: number): number {
   return format === 'f16' ? f16Value(code) : decodeWith(ELEMENT_FORMATS[format], code);
+}
+
+/** The value of a scale format's code (UE4M3, UE5M3). */
+export function decodeScaleElement(format: ScaleElementFormat, code: number): number {
+  return decodeWith(SCALE_ELEMENT_FORMATS[format], code);
 }
 
 /** Every finite non-negative value of a ≤ 8-bit element format, ascending (for grids/histograms). */
@@ -262,10 +317,22 @@ export type QuantFormat =
   | 'bfp'
   | 'nf4'
   | 'codebook4'
+  | 'scaled'
   | ElementFormat;
 
 export const QUANT_FORMATS: QuantFormat[] = [
-  'int', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4', 'codebook4', ...ELEMENT_FORMAT_NAMES,
+  'int', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4', 'codebook4', 'scaled', ...ELEMENT_FORMAT_NAMES,
+];
+
+/** How the block scale of a 'scaled' format is chosen and stored (see the header). */
+export type ScaleFormat = 'e8m0' | 'e8m0-ceil' | 'ue4m3' | 'ue5m3' | 'f32';
+
+export const SCALE_FORMATS: { value: ScaleFormat; label: string; bits: number }[] = [
+  { value: 'e8m0', label: 'E8M0, OCP rule (floor)', bits: 8 },
+  { value: 'e8m0-ceil', label: 'E8M0, NVIDIA rule (ceil)', bits: 8 },
+  { value: 'ue4m3', label: 'UE4M3 (NVFP4)', bits: 8 },
+  { value: 'ue5m3', label: 'UE5M3', bits: 8 },
+  { value: 'f32', label: 'float32', bits: 32 },
 ];
 
 export interface QuantScheme {
@@ -278,8 +345,11 @@ export interface QuantScheme {
   granularity?: 'tensor' | 'channel' | 'group';
   /** 'int' per-group size along the rows (K), default 32; 'codebook4' normalisation group, default 128. */
   groupSize?: number;
-  /** 'bfp' block size (default 32) and 'nf4' block size (default 64). MX blocks are always 32. */
+  /** 'bfp' block size (default 32), 'nf4' (default 64), 'scaled' (default 32). MX blocks are always 32. */
   blockSize?: number;
+  /** 'scaled' only: the element format (default E2M1) and how the block scale is stored (default E8M0, OCP rule). */
+  element?: ElementFormat;
+  scale?: ScaleFormat;
   /**
    * 'stochastic': element i rounds up with probability equal to the discarded fraction, using the
    * counter-based uniform stochasticUnit(hash32(seed), i); NF4 and codebook4 pick between the two
@@ -304,7 +374,7 @@ export interface QuantResult {
   codes: Int32Array;
   /** One scale per group / block / channel (float32; MX: the decoded E8M0 scale). */
   scales?: Float32Array;
-  /** MX E8M0 codes (0…254; 255 = NaN) or BFP shared exponents. */
+  /** MX E8M0 codes (0…254; 255 = NaN), BFP shared exponents, or a 'scaled' format's 8-bit scale codes. */
   scaleCodes?: Int32Array;
   zeroPoints?: Int32Array;
   /** Elements per scale (group or block size), or the row length per channel. */
@@ -392,6 +462,7 @@ export function quantize(data: Float32Array, scheme: QuantScheme): QuantResult {
   }
   if (format === 'nf4') return { ...quantizeNf4(data, scheme.blockSize ?? 64, bits), nonFinite };
   if (format === 'codebook4') return { ...quantizeCodebook4(data, scheme, bits), nonFinite };
+  if (format === 'scaled') return { ...quantizeScaled(data, scheme, uniform), nonFinite };
   throw new Error(`unknown format ${String(format)}`);
 }
 
@@ -459,6 +530,78 @@ function quantizeMxFloat(data: Float32Array, elem: ElementFormat, uniform: Unifo
     }
   }
   return { codes, dequantized, scales, scaleCodes, groupSize: MX_BLOCK, bitsPerValue: f.bits + 8 / MX_BLOCK, grid: elementGrid(elem) };
+}
+
+/** ceil(log2(a)) for a finite a > 0, exactly. */
+export function ceilLog2(a: number): number {
+  const e = floorLog2(a);
+  return a === 2 ** e ? e : e + 1;
+}
+
+/**
+ * The block scale of a 'scaled' format for a block with largest finite magnitude `amax` (and
+ * whether it held NaN or ±Inf): its stored code (E8M0 code, UE4M3 / UE5M3 code, or for 'f32' the
+ * float32 value itself) and its value. See the header for the rules.
+ */
+export function blockScale(scale: ScaleFormat, elem: ElementFormat, amax: number, nonFinite: boolean): { code: number; value: number } {
+  const f = ELEMENT_FORMATS[elem];
+  if (scale === 'e8m0') {
+    const code = mxScaleCode(amax, f.emax, nonFinite);
+    return { code, value: decodeE8M0(code) };
+  }
+  const maxElem = decodeElement(elem, f.maxCode);
+  const q = fr(amax / maxElem);
+  if (scale === 'e8m0-ceil') {
+    if (nonFinite) return { code: 255, value: NaN };
+    const code = q === 0 ? 0 : Math.min(127, Math.max(-127, ceilLog2(q))) + 127;
+    return { code, value: decodeE8M0(code) };
+  }
+  if (scale === 'f32') return nonFinite ? { code: NaN, value: NaN } : { code: q, value: q };
+  const sf = SCALE_ELEMENT_FORMATS[scale];
+  const code = nonFinite ? sf.nanCode! : encodeWith(sf, q);
+  return { code, value: decodeWith(sf, code) };
+}
+
+/** Block-scaled elements ('scaled'): blocks along rows, one scale per block (see the header). */
+function quantizeScaled(data: Float32Array, scheme: QuantScheme, uniform: Uniform) {
+  const elem = scheme.element ?? 'e2m1';
+  const scale = scheme.scale ?? 'e8m0';
+  if (elem === 'f16' || elem === 'bf16') throw new Error(`'scaled' needs an element format of at most 8 bits, got ${elem}`);
+  const blockSize = scheme.blockSize ?? 32;
+  if (!(blockSize >= 1)) throw new Error(`block size must be ≥ 1, got ${blockSize}`);
+  const [rows, cols] = shapeOf(data, scheme);
+  const spans = blocks(rows, cols, blockSize);
+  const n = data.length;
+  const codes = new Int32Array(n);
+  const dequantized = new Float32Array(n);
+  const scales = new Float32Array(spans.length);
+  const scaleCodes = new Int32Array(spans.length);
+  const powerOfTwo = scale === 'e8m0' || scale === 'e8m0-ceil';
+  const signBit = 2 ** (ELEMENT_FORMATS[elem].bits - 1);
+  spans.forEach(([start, end], b) => {
+    const { amax, nonFinite } = absMax(data, start, end);
+    const s = blockScale(scale, elem, amax, nonFinite);
+    scales[b] = s.value;
+    scaleCodes[b] = scale === 'f32' ? 0 : s.code;
+    for (let i = start; i < end; i++) {
+      const x = data[i];
+      if (Number.isNaN(s.value)) {
+        codes[i] = 0;
+        dequantized[i] = NaN;
+      } else if (powerOfTwo) {
+        codes[i] = encodeElementScaled(elem, x, scaleCodes[b] - 127, uniform(i));
+        dequantized[i] = decodeElement(elem, codes[i]) * s.value;
+      } else if (s.value === 0) {
+        codes[i] = x < 0 || Object.is(x, -0) ? signBit : 0;
+        dequantized[i] = decodeElement(elem, codes[i]);
+      } else {
+        codes[i] = encodeElementScaled(elem, fr(x / s.value), 0, uniform(i));
+        dequantized[i] = fr(decodeElement(elem, codes[i]) * s.value);
+      }
+    }
+  });
+  const bitsPerValue = ELEMENT_FORMATS[elem].bits + (SCALE_FORMATS.find((f) => f.value === scale)!.bits * spans.length) / Math.max(1, n);
+  return { codes, dequantized, scales, scaleCodes, groupSize: blockSize, bitsPerValue, grid: elementGrid(elem) };
 }
 
 /**
@@ -725,6 +868,10 @@ export function schemeLabel(s: QuantScheme): string {
     return `int${s.bits ?? 8} ${s.symmetric === false ? 'asym' : 'sym'} per-${g}${g === 'group' ? ` ${s.groupSize ?? 32}` : ''}`;
   }
   if (s.format === 'bfp') return `BFP m${s.bits ?? 7} block ${s.blockSize ?? 32}`;
+  if (s.format === 'scaled') {
+    const scale = SCALE_FORMATS.find((f) => f.value === (s.scale ?? 'e8m0'))!;
+    return `${ELEMENT_FORMATS[s.element ?? 'e2m1'].label} × ${scale.label} per ${s.blockSize ?? 32}`;
+  }
   if (isElementFormat(s.format)) return ELEMENT_FORMATS[s.format].label;
   return s.format.toUpperCase();
 }

@@ -28,14 +28,25 @@
 
 import { F32_UNIT_ROUNDOFF as U, gamma } from './metrics';
 import { Rng, deriveSeed } from './prng';
+import { diagonalSsm, ssmScanInputs, type SsmInit } from './ssmInit';
 
 const TINY = 2 ** -126;
 const F64_U = 2 ** -53;
 
 // ---- the linear recurrence ---------------------------------------------------------------------
 
-/** How the decays a_t are drawn (every mode keeps |a| ≤ 1). */
-export type DecayMode = 'decay' | 'signed' | 'ones' | 'zeros';
+/**
+ * How the decays a_t are drawn (every mode keeps |a| ≤ 1): random, or the channels of a diagonal
+ * SSM with one of the initialisations of src/numerics/ssmInit.ts (ssmScanInputs).
+ */
+export type DecayMode = 'decay' | 'signed' | 'ones' | 'zeros' | SsmInit;
+
+const SSM_DECAYS: ReadonlySet<string> = new Set<SsmInit>(['s4d-real', 'legs', 'lin', 'inv', 'ptd']);
+
+/** The SSM initialisation a decay mode stands for, or null for the random modes. */
+export function ssmInitOf(mode: DecayMode): SsmInit | null {
+  return SSM_DECAYS.has(mode) ? (mode as SsmInit) : null;
+}
 
 /**
  * Seeded inputs. 'decay': a = 1/(1+q) with q uniform in [0.001, 0.3], i.e. a = exp(−softplus(ln q))
@@ -44,6 +55,11 @@ export type DecayMode = 'decay' | 'signed' | 'ones' | 'zeros';
  * 'zeros': a = 0 (h_t = b_t). b is uniform in [−1, 1).
  */
 export function linearScanInputs(channels: number, length: number, seed: number, mode: DecayMode): { a: Float32Array; b: Float32Array } {
+  const init = ssmInitOf(mode);
+  if (init) {
+    const { a, b } = ssmScanInputs(channels, length, seed, init);
+    return { a, b };
+  }
   const n = channels * length;
   const a = new Float32Array(n);
   const b = new Float32Array(n);
@@ -161,6 +177,8 @@ export interface S6Shape {
   hasZ: boolean;
   hasDeltaBias: boolean;
   softplus: boolean;
+  /** Where A comes from: the real parts of an SSM initialisation's modes (default S4D-Real, A_n = −(n+1)). */
+  init?: SsmInit;
 }
 
 export interface S6Inputs {
@@ -175,8 +193,9 @@ export interface S6Inputs {
 }
 
 /**
- * Seeded S6 inputs shaped like a trained Mamba layer's: A = −(n+1) (the S4D-real initialisation
- * A_log = log(1…N)), raw Δ uniform in [−4, −1] and Δ bias in [−1, 0.5] so that softplus(Δ + bias)
+ * Seeded S6 inputs shaped like a trained Mamba layer's: A_n = Re λ_n of the chosen initialisation
+ * (default S4D-Real, A = −(n+1), Mamba's A_log = log(1…N); the S6 kernels are real, as Mamba's are
+ * for language, so a complex init enters as its real part), raw Δ uniform in [−4, −1] and Δ bias in [−1, 0.5] so that softplus(Δ + bias)
  * lies in ≈ [0.007, 0.47]; u, B, C, D uniform in [−1, 1); z uniform in [−2, 2).
  * Without softplus, Δ is drawn in [0.001, 0.25] (already a positive step).
  */
@@ -189,7 +208,8 @@ export function s6Inputs(shape: S6Shape, seed: number): S6Inputs {
     return out;
   };
   const A = new Float32Array(D * N);
-  for (let d = 0; d < D; d++) for (let n = 0; n < N; n++) A[d * N + n] = -(n + 1);
+  const modes = diagonalSsm(shape.init ?? 's4d-real', N);
+  for (let d = 0; d < D; d++) for (let n = 0; n < N; n++) A[d * N + n] = modes.lambdaRe[n];
   return {
     u: unif(Bt * D * L, 20, -1, 1),
     delta: shape.softplus ? unif(Bt * D * L, 21, -4, -1) : unif(Bt * D * L, 21, 0.001, 0.25),

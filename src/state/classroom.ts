@@ -1,6 +1,7 @@
 // Classroom fields of a link: mode (present / embed), hidden and locked controls, and the lesson
 // step. They travel in the same hash as the experiment: #v=1&…&ui=present&hide=seed,reps&lesson=tiling&step=2
 import { findLesson } from '../lessons';
+import { escapeUntrusted } from '../kernels/schema';
 
 export type ViewMode = 'normal' | 'present' | 'embed';
 
@@ -66,5 +67,5 @@ export function classroomFields(c: Classroom): Record<string, string> {
 }
 
 function clip(text: string): string {
-  return (text.length > 32 ? `${text.slice(0, 32)}…` : text).replace(/[\u0000-\u001f\u007f]/g, '?');
+  return escapeUntrusted(text, 32);
 }

@@ -112,6 +112,14 @@ const resultSchema = v.object({
   provenance: provenanceSchema,
   // Extras are family data for the live views; an imported run does not carry them (see below).
   extras: v.optional(v.unknown()),
+  // An edited kernel's run (kernels/edited.ts): the hash of its source, its time against the unedited one.
+  edit: v.optional(
+    v.object({
+      hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{6,64}$/, 'is not a hex hash')),
+      dispatches: v.pipe(v.array(v.pipe(count, v.maxValue(64))), v.maxLength(16)),
+      ratio: v.optional(nonNegativeOrNonFinite),
+    }),
+  ),
 });
 
 /** One run as History keeps it (and as runs files carry it). */
@@ -198,6 +206,7 @@ export function validateSavedRun(raw: unknown, where: string, keepExtras = false
     heatmap: r.heatmap,
     wgsl: r.wgsl,
     provenance: r.provenance,
+    ...(r.edit ? { edit: { hash: r.edit.hash, dispatches: r.edit.dispatches, ...(r.edit.ratio !== undefined ? { ratio: r.edit.ratio } : {}) } } : {}),
     // A file's extras are dropped: large, family-specific data that feeds the live lab panels.
     ...(keepExtras && r.extras !== undefined && isBoundedPlainData(r.extras) ? { extras: r.extras as ExperimentResult['extras'] } : {}),
   };

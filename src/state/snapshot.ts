@@ -2,6 +2,7 @@
 // receiver sees the sender's figures next to a fresh run on their own device.
 // Encoding: JSON → deflate-raw (CompressionStream) → base64url, in the `snap` field.
 import { adapterName } from '../gpu/describe';
+import { escapeUntrusted } from '../kernels/schema';
 import type { ExperimentResult } from '../kernels/types';
 
 export const SNAPSHOT_VERSION = 1;
@@ -59,19 +60,19 @@ export function shortBrowser(ua: string): string {
   return m ? `${m[1]} ${m[2].split('.')[0]}` : ua.slice(0, 40);
 }
 
-function toBase64Url(bytes: Uint8Array): string {
+export function toBase64Url(bytes: Uint8Array): string {
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(text: string): Uint8Array {
+export function fromBase64Url(text: string): Uint8Array {
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
   const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
-async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+export async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
   const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream));
   return new Uint8Array(await out.arrayBuffer());
 }
@@ -109,7 +110,8 @@ export async function decodeSnapshot(text: string): Promise<{ snapshot: Snapshot
   if (typeof d !== 'object' || d === null || d.v !== SNAPSHOT_VERSION || !Array.isArray(d.points) || d.points.length === 0 || d.points.length > 100) {
     return { error: 'the results in this link are not in a format this version understands; ignored' };
   }
-  const text32 = (v: unknown) => (typeof v === 'string' ? v.slice(0, 120) : '');
+  // Shown in the page: clipped, with control and bidirectional characters escaped.
+  const text32 = (v: unknown) => (typeof v === 'string' ? escapeUntrusted(v, 120) : '');
   const points: SnapshotPoint[] = [];
   for (const p of d.points as Record<string, unknown>[]) {
     const fields = ['seconds', 'gflops', 'gbps', 'maxAbs', 'relFrobenius', 'sqnrDb'].map((k) => num(p?.[k]));
@@ -125,7 +127,7 @@ export async function decodeSnapshot(text: string): Promise<{ snapshot: Snapshot
       browser: text32(d.browser),
       timing: text32(d.timing),
       date: text32(d.date),
-      sweepParam: typeof d.sweepParam === 'string' ? d.sweepParam.slice(0, 32) : null,
+      sweepParam: typeof d.sweepParam === 'string' ? escapeUntrusted(d.sweepParam, 32) : null,
       points,
     },
   };

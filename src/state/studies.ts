@@ -5,6 +5,7 @@
 import { adapterName } from '../gpu/describe';
 import type { StudyId, StudyMemo, StudyRecord } from '../kernels/study';
 import { deleteRecord, listRecords, putRecord } from './history';
+import { STUDY_RECORD_VALIDATORS } from './studyRecords';
 import { useLab, type LabState, type StudySlot } from './store';
 
 const PREFIX = 'study:';
@@ -45,7 +46,11 @@ export async function loadStudyRecords() {
       const colon = key.indexOf(':', PREFIX.length);
       if (colon < 0 || value?.adapter !== adapter) continue;
       const study = key.slice(PREFIX.length, colon);
-      byStudy.set(study, { ...byStudy.get(study), [key.slice(colon + 1)]: value });
+      // Checked in depth like every input from outside this session; an unreadable record is
+      // simply not offered (a new measurement replaces it).
+      const checked = STUDY_RECORD_VALIDATORS[study]?.(value) ?? null;
+      if (checked === null) continue;
+      byStudy.set(study, { ...byStudy.get(study), [key.slice(colon + 1)]: checked });
     }
     useLab.setState((s) => {
       const studies = { ...s.studies } as Record<string, StudySlot<StudyId>>;

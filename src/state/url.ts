@@ -10,7 +10,7 @@ import type { Experiment } from '../kernels/types';
 
 export const LINK_VERSION = 1;
 /** Keys other features (lessons, presenter…) own; the experiment parser leaves them alone. */
-export const FOREIGN_KEYS = new Set(['lesson', 'step', 'ui', 'hide', 'lock', 'snap']);
+export const FOREIGN_KEYS = new Set(['lesson', 'step', 'ui', 'hide', 'lock', 'snap', 'edit']);
 const MAX_HASH_LENGTH = 8192;
 
 type Fields = Map<string, string>;

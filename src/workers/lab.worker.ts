@@ -10,6 +10,9 @@ import { quoteUntrusted } from '../kernels/schema';
 import { findStudy } from '../kernels/studies';
 import type { ExperimentResult, ProgressInfo } from '../kernels/types';
 import type { FromWorker, GpuStatus, StudyMessage, StudyResultMessage, ToWorker } from './protocol';
+import { childCpuWork } from './cpuWork';
+import { handleEditorMessage, isEditorMessage } from './editor';
+import { handleJudgeMessage, isJudgeMessage } from './judge';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: FromWorker) => scope.postMessage(message);
@@ -17,6 +20,8 @@ const post = (message: FromWorker) => scope.postMessage(message);
 let acquired: AcquiredDevice | null = null;
 let gpuStatus: GpuStatus | null = null;
 const cancelled = new Set<number>();
+/** References and emulations run in a child worker that Cancel ends (cpuWork.ts). */
+const cpu = childCpuWork();
 let assetBase: string = scope.location.href;
 
 /** Fetches a file of public/ (a sample image…) relative to the page's base URL. */
@@ -26,18 +31,30 @@ async function loadAsset(path: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function init(): Promise<GpuStatus> {
-  if (gpuStatus) return gpuStatus;
+let initializing: Promise<GpuStatus> | null = null;
+
+/** The device, acquired once and again after every loss (any cause): the next job finds a fresh one. */
+function init(): Promise<GpuStatus> {
+  if (gpuStatus) return Promise.resolve(gpuStatus);
+  initializing ??= acquire().finally(() => (initializing = null));
+  return initializing;
+}
+
+async function acquire(): Promise<GpuStatus> {
   try {
     // A browser can expose WebGPU on the page and not in workers: check here, step by step.
-    acquired = await acquireDevice((navigator as Navigator & { gpu?: GPU }).gpu, scope.isSecureContext);
-    gpuStatus = { available: true, adapter: acquired.adapter, caps: acquired.caps };
-    acquired.device.lost.then((info) => {
+    const fresh = await acquireDevice((navigator as Navigator & { gpu?: GPU }).gpu, scope.isSecureContext);
+    acquired = fresh;
+    gpuStatus = { available: true, adapter: fresh.adapter, caps: fresh.caps };
+    fresh.device.lost.then((info) => {
+      if (acquired !== fresh) return;
       acquired = null;
-      gpuStatus = { available: false, step: 'device-lost', reason: `The GPU device was lost (${info.reason}): ${info.message}` };
-      post({ type: 'device-lost', message: gpuStatus.reason });
+      gpuStatus = null;
+      post({ type: 'device-lost', message: `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}).` });
+      // Recover at once, so the next Run finds a device; the page hears 'ready' again.
+      void init().then((gpu) => post({ type: 'ready', gpu }));
     });
-    acquired.device.addEventListener('uncapturederror', (event) => {
+    fresh.device.addEventListener('uncapturederror', (event) => {
       console.warn('uncaptured WebGPU error:', (event as GPUUncapturedErrorEvent).error.message);
     });
   } catch (e) {
@@ -67,6 +84,7 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
       cancel,
       onProgress,
       loadAsset,
+      cpu,
     };
     if (experiment.sweep) {
       await runSweep(device?.device ?? null, experiment, { ...options, onPoint: (point, index) => post({ type: 'point', id, index, point }) });
@@ -118,6 +136,34 @@ async function study(message: StudyMessage) {
 
 scope.onmessage = async (event: MessageEvent<ToWorker>) => {
   const message = event.data;
+  if (message.type === 'ping') {
+    post({ type: 'pong', n: message.n });
+    return;
+  }
+  if ('id' in message && message.type !== 'cancel' && message.type !== 'abandon') post({ type: 'ack', id: message.id });
+  if (isEditorMessage(message)) {
+    await init();
+    await handleEditorMessage(message, {
+      device: () => acquired,
+      noDeviceReason: () => (gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device'),
+      post,
+      cancelled: (id) => cancelled.has(id),
+      loadAsset,
+    });
+    if (message.type === 'editor-run' || message.type === 'editor-check') cancelled.delete(message.id);
+    return;
+  }
+  if (isJudgeMessage(message)) {
+    await init();
+    await handleJudgeMessage(message, {
+      device: () => acquired,
+      noDeviceReason: () => (gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device'),
+      post,
+      cancelled: (id) => cancelled.has(id),
+    });
+    cancelled.delete(message.id);
+    return;
+  }
   switch (message.type) {
     case 'init':
       if (message.base) assetBase = message.base;
@@ -133,6 +179,15 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
       break;
     case 'cancel':
       cancelled.add(message.id);
+      // A reference or emulation in progress stops now; the GPU stops before its next submission.
+      cpu.abort();
+      break;
+    case 'abandon':
+      // A job past its time budget (a kernel that may never end): the device goes, and with it
+      // whatever it was waiting for; device.lost then makes a fresh one.
+      cancelled.add(message.id);
+      cpu.abort();
+      acquired?.device.destroy();
       break;
   }
 };

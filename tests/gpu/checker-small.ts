@@ -16,6 +16,14 @@ export const SMALL_PARAMS: Record<string, Record<string, number>> = {
   'scan/s6-sequential': { channels: 3, state: 4, length: 70 },
   'scan/s6-chunked': { channels: 3, state: 4, length: 70, chunk: 16 },
   'scan/s6-chunkwise': { channels: 3, state: 4, length: 70, chunk: 16 },
+  conv: { cin: 3, cout: 5, height: 9, width: 7, channels: 2, length: 100 },
+  // Odd sizes: a block count and a rank that divide nothing.
+  structured: { M: 20, N: 24, K: 36, batch: 5, n: 37, blocks: 5, rank: 3, nIn: 29, nOut: 23, a1: 3, a2: 4, b1: 5, b2: 3, tokens: 2, d: 7, m: 5, sketch: 13, nnz: 2, rows: 6, cols: 10, steps: 2 },
+  'structured/matrix-sqrt': { n: 13 },
+  'structured/sketch-gaussian': { n: 101 },
+  'structured/sketch-countsketch': { n: 101 },
+  'structured/sample-coordinated': { n: 101 },
+  'structured/mlmc': { n: 101 },
 };
 
 /** The small parameters of a variant: its defaults with the family's and its own small sizes. */

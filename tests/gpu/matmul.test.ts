@@ -37,7 +37,7 @@ describe('matmul on WebGPU (Dawn) against float64', () => {
     }
   }
 
-  it('a wrong kernel is caught: the bound check is not vacuous', async () => {
+  it('the bound is not vacuous: one output perturbed beyond it fails (broken kernels: mutations.test.ts)', async () => {
     const result = await check('tiled', { tile: 8 }, [32, 32, 64]);
     // Perturb one output by more than its bound and recompute: the check must fail.
     const { computeMetrics } = await import('../../src/numerics/metrics');

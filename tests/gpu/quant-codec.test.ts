@@ -3,8 +3,8 @@ import { nodeDevice } from '../../src/gpu/node-device';
 import { runPlan } from '../../src/gpu/runner';
 import { defaultExperiment, runExperiment, type Experiment } from '../../src/kernels';
 import { extrasOf } from '../../src/kernels/extras';
-import { CODEC_FORMATS, codec, codecConfig, expectedCodecOutput } from '../../src/kernels/quant/codec';
-import { ELEMENT_FORMATS, NF4_VALUES_F32, decodeElement, encodeElement, quantize } from '../../src/numerics/formats';
+import { CODEC_FORMATS, SCALED_ELEMENTS, codec, codecConfig, expectedCodecOutput } from '../../src/kernels/quant/codec';
+import { ELEMENT_FORMATS, NF4_VALUES_F32, SCALE_FORMATS, decodeElement, encodeElement, quantize } from '../../src/numerics/formats';
 import { Rng } from '../../src/numerics/prng';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import type { Params } from '../../src/kernels/types';
@@ -67,7 +67,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
   }
 
   it('dequantize decodes every code of every ≤ 8-bit element format, specials included', async () => {
-    for (const format of ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1'] as const) {
+    for (const format of ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'e1m2', 'e3m0'] as const) {
       const f = ELEMENT_FORMATS[format];
       // Inputs that hit every code: each representable value (and ±Inf / NaN where they exist).
       const values: number[] = [];
@@ -96,7 +96,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
     bits[5002] = 0x7fc00000;
     bits[5003] = 0x80000000;
     bits[5004] = 0x00000001;
-    for (const format of ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16']) {
+    for (const format of ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'e1m2', 'e3m0', 'bf16', 'f16']) {
       const params = { ...base, format, rows: 1, cols: x.length };
       const { got, want } = await runCodec(params, x);
       expect(firstMismatch(got, want, x), format).toBe('none');
@@ -105,7 +105,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
 
   it('element formats at every representable value and every midpoint (ties to even), both signs', async () => {
     const rng = new Rng(4);
-    for (const format of ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16'] as const) {
+    for (const format of ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'e1m2', 'e3m0', 'bf16', 'f16'] as const) {
       const f = ELEMENT_FORMATS[format];
       const codes = f.bits <= 8 ? Array.from({ length: f.maxCode }, (_, c) => c) : Array.from({ length: 3000 }, () => rng.nextU32() % f.maxCode);
       const probes: number[] = [];
@@ -261,7 +261,64 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
     }
   });
 
-  it('a wrong code is caught: the bit-exact check is not vacuous', async () => {
+  it('block-scaled FP4 design space: every element format × every scale format × blocks of 16 and 32, codes and round trip', async () => {
+    // Blocks whose amax sits on, just below and just above powers of two and grid points; elements
+    // at the scaled midpoints (ties); an all-zero block; a tiny block where UE4M3 underflows to 0
+    // (and UE5M3 does not); a NaN block and an Inf block.
+    const rng = new Rng(17);
+    const rows = 6;
+    const cols = 96;
+    const x = new Float32Array(rows * cols);
+    for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1) * 2 ** ((i >> 4) % 9 - 4);
+    for (let j = 0; j < 16; j++) x[16 + j] = (j % 2 ? -1 : 1) * [0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5, 6][j % 8]; // E2M1 midpoints, amax 6
+    x[40] = 7; // amax 7: NVIDIA's rule picks 2, the OCP rule 1
+    x[70] = Math.fround(8 - 2 ** -20);
+    x.fill(0, 96, 128);
+    for (let j = 0; j < 32; j++) x[128 + j] = rng.uniform(-1, 1) * 1e-4;
+    x[200] = NaN;
+    x[230] = -Infinity;
+    x[300] = -0;
+    for (const element of SCALED_ELEMENTS) {
+      for (const { value: scale } of SCALE_FORMATS) {
+        for (const groupSize of ELEMENT_FORMATS[element].bits === 4 ? [16, 32] : [16]) {
+          const params = { ...base, format: 'scaled', element, scale, groupSize, rows, cols };
+          const { got, want } = await runCodec(params, x);
+          expect(firstMismatch(got, want, x), JSON.stringify({ element, scale, groupSize })).toBe('none');
+        }
+        const { device, caps } = await nodeDevice();
+        const params = { ...base, format: 'scaled', element, scale, groupSize: 16, rows, cols, stage: 'roundtrip' };
+        const run = await runPlan(device, codec.plan(params, { x }, caps), { reps: 1, targetSampleSeconds: 0.001, useTimestamps: false });
+        const wantValues = quantize(x, codecConfig(params).scheme).dequantized;
+        const gotValues = run.output as Float32Array;
+        for (let i = 0; i < x.length; i++) {
+          expect(Object.is(gotValues[i], wantValues[i]) || (Number.isNaN(gotValues[i]) && Number.isNaN(wantValues[i])), `${element} × ${scale} round trip at ${i}: ${gotValues[i]} vs ${wantValues[i]}`).toBe(true);
+        }
+      }
+    }
+    // Stochastic rounding of the scaled elements is bit-identical too.
+    for (const scale of ['e8m0', 'ue5m3'] as const) {
+      const params = { ...base, format: 'scaled', element: 'e2m1', scale, groupSize: 16, rows, cols, rounding: 'stochastic', srSeed: 3 };
+      const { got, want } = await runCodec(params, x);
+      expect(firstMismatch(got, want, x), `stochastic ${scale}`).toBe('none');
+    }
+  });
+
+  it('a block-scaled codec with a wrong scale rule is caught on the GPU (OCP floor swapped for NVIDIA ceil)', async () => {
+    const { device, caps } = await nodeDevice();
+    const rng = new Rng(2);
+    const x = Float32Array.from({ length: 4 * 64 }, () => rng.uniform(-7, 7));
+    const params = { ...base, format: 'scaled', element: 'e2m1', scale: 'e8m0-ceil', groupSize: 32, rows: 4, cols: 64 };
+    const plan = codec.plan(params, { x }, caps);
+    // The broken kernel: drop the "+1 unless a power of two" of ceil(log2 q), i.e. floor instead of ceil.
+    for (const d of plan.dispatches) d.wgsl = d.wgsl.replace('select(1, 0, power_of_two)', '0');
+    expect(plan.dispatches[0].wgsl).not.toContain('select(1, 0, power_of_two)');
+    const run = await runPlan(device, plan, { reps: 1, targetSampleSeconds: 0.001, useTimestamps: false });
+    const { layout, scheme } = codecConfig(params);
+    const want = expectedCodecOutput(layout, quantize(x, scheme));
+    expect(firstMismatch(run.output as Uint32Array, want, x)).not.toBe('none');
+  });
+
+  it('the bit-exact check is not vacuous: one flipped bit of a code is reported', async () => {
     const x = Float32Array.from({ length: 64 }, (_, i) => i / 10);
     const params = { ...base, format: 'e4m3', rows: 1, cols: 64 };
     const { got, want } = await runCodec(params, x);

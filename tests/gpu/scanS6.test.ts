@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeDevice } from '../../src/gpu/node-device';
+import { extrasOf } from '../../src/kernels/extras';
 import { defaultExperiment, runExperiment, type Experiment, type Params } from '../../src/kernels';
 
 async function run(variant: string, params: Params) {
@@ -37,14 +38,37 @@ describe('selective scan (S6) on WebGPU against float64', () => {
       it(`chunkwise matrix form T=${chunk} ${name}`, async () => {
         await check('s6-chunkwise', { ...shape, chunk });
       });
+      it(`states in registers T=${chunk} ${name}`, async () => {
+        await check('s6-registers', { ...shape, chunk });
+      });
     }
   }
+  it('states in registers with N = 40 (past the unrolled sizes: a loop over a private array)', async () => {
+    await check('s6-registers', { batch: 2, channels: 3, state: 40, length: 61, chunk: 16 });
+  });
+
   it('without gate, bias and softplus (Δ used as given)', async () => {
     const p = { batch: 1, channels: 2, state: 8, length: 200, gate: false, deltaBias: false, softplus: false };
     await check('s6-sequential', p);
     await check('s6-chunked', { ...p, chunk: 32 });
     await check('s6-chunkwise', { ...p, chunk: 32 });
+    await check('s6-registers', { ...p, chunk: 32 });
   });
+
+  // A from each SSM initialisation (real parts): odd shapes, every S6 form.
+  for (const init of ['legs', 'lin', 'inv', 'ptd']) {
+    it(`init ${init}: B1 D3 N5 L77, sequential, chunked T=16, chunkwise T=16`, async () => {
+      const p = { batch: 1, channels: 3, state: 5, length: 77, init };
+      const seq = await check('s6-sequential', p);
+      await check('s6-chunked', { ...p, chunk: 16 });
+      await check('s6-chunkwise', { ...p, chunk: 16 });
+      await check('s6-registers', { ...p, chunk: 7 });
+      const extras = extrasOf(seq, 'scan');
+      const ssm = extras?.kind === 's6' ? extras.ssm : undefined;
+      expect(ssm?.init).toBe(init);
+      for (const m of ssm!.modes) expect(m.maxError).toBeLessThanOrEqual(m.maxBound);
+    });
+  }
 
   it('chunked agrees with sequential (same float32 work, different bracketing)', async () => {
     const p = { batch: 1, channels: 4, state: 16, length: 500 };

@@ -3,8 +3,13 @@ import {
   ELEMENT_FORMATS,
   ELEMENT_FORMAT_NAMES,
   NF4_VALUES,
+  SCALE_ELEMENT_FORMATS,
+  blockScale,
+  ceilLog2,
   decodeElement,
+  decodeScaleElement,
   encodeElement,
+  encodeWith,
   floorLog2,
   mxScaleCode,
   quantize,
@@ -12,7 +17,7 @@ import {
 } from '../../src/numerics/formats';
 import { Rng } from '../../src/numerics/prng';
 
-const SMALL: ElementFormat[] = ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1'];
+const SMALL: ElementFormat[] = ['e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'e1m2', 'e3m0'];
 
 /** Independent encoder: nearest finite value by search over all codes; ties → even code. */
 function bruteForceEncode(format: ElementFormat, x: number): number {
@@ -122,7 +127,7 @@ describe('element formats: exhaustive tables', () => {
   });
 
   it('formats without NaN encode NaN as +0 and Inf as ±max; signed zero is kept', () => {
-    for (const name of ['e3m2', 'e2m3', 'e2m1'] as const) {
+    for (const name of ['e3m2', 'e2m3', 'e2m1', 'e1m2', 'e3m0'] as const) {
       const f = ELEMENT_FORMATS[name];
       expect(encodeElement(name, NaN)).toBe(0);
       expect(encodeElement(name, Infinity)).toBe(f.maxCode);
@@ -418,5 +423,99 @@ describe('BFP and element-format quantize()', () => {
       for (let i = 0; i < data.length; i++) expect(r.dequantized[i]).toBe(decodeElement(name, encodeElement(name, data[i])));
       expect(r.bitsPerValue).toBe(ELEMENT_FORMATS[name].bits);
     }
+  });
+});
+
+describe('FP4 design space: E1M2, E3M0 and block scales (Elucidating the Design Space of FP4 Training)', () => {
+  it('the FP4 grids, maxima and emax', () => {
+    expect(Array.from({ length: 8 }, (_, c) => decodeElement('e1m2', c))).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5]);
+    expect(Array.from({ length: 8 }, (_, c) => decodeElement('e3m0', c))).toEqual([0, 0.25, 0.5, 1, 2, 4, 8, 16]);
+    expect(decodeElement('e3m0', 0xf)).toBe(-16);
+    expect(ELEMENT_FORMATS.e1m2.emax).toBe(1);
+    expect(ELEMENT_FORMATS.e3m0.emax).toBe(4);
+  });
+
+  it('E3M0 has no mantissa: a tie between 2^e and 2^(e+1) goes to the even exponent field (the even code)', () => {
+    expect(encodeElement('e3m0', 1.5)).toBe(4); // 1 (code 3) or 2 (code 4): even code 4
+    expect(encodeElement('e3m0', 3)).toBe(4); // 2 (code 4) or 4 (code 5): even code 4
+    expect(encodeElement('e3m0', 0.75)).toBe(2); // 0.5 (code 2) or 1 (code 3)
+    expect(encodeElement('e3m0', 0.125)).toBe(0); // half of 0.25: 0 (code 0)
+    expect(encodeElement('e3m0', 0.1875)).toBe(1); // between 0.125 and 0.25 → 0.25
+    expect(encodeElement('e3m0', 24)).toBe(7); // beyond the top: saturates to 16
+    expect(encodeElement('e1m2', 0.25)).toBe(0); // tie at half a step → even code 0
+    expect(encodeElement('e1m2', 3.75)).toBe(7); // saturates to 3.5
+  });
+
+  it('UE5M3 and UE4M3 scale formats: the documented range, nearest even, saturation, NaN', () => {
+    const ue5 = SCALE_ELEMENT_FORMATS.ue5m3;
+    expect(decodeScaleElement('ue5m3', 0xfe)).toBe(114688);
+    expect(decodeScaleElement('ue5m3', 0x01)).toBe(2 ** -17);
+    expect(decodeScaleElement('ue5m3', 0xff)).toBeNaN();
+    expect(decodeScaleElement('ue5m3', 0x78)).toBe(1); // exponent field 15, mantissa 0
+    expect(encodeWith(ue5, 1e9)).toBe(0xfe);
+    expect(encodeWith(ue5, 1.0625)).toBe(0x78); // tie between 1 and 1.125 → even code 0x78
+    expect(decodeScaleElement('ue4m3', 0x7e)).toBe(448);
+    // Every UE5M3 code round-trips.
+    for (let c = 0; c < 0xff; c++) expect(encodeWith(ue5, decodeScaleElement('ue5m3', c))).toBe(c);
+  });
+
+  it('block scales: OCP floor, NVIDIA ceil, UE4M3, UE5M3 and float32 rules', () => {
+    expect(ceilLog2(4)).toBe(2);
+    expect(ceilLog2(Math.fround(4 + 2 ** -21))).toBe(3);
+    // amax 5 with E2M1 (max 6): OCP X = floor(log2 5) − 2 = 0; NVIDIA X = ceil(log2(5/6)) = 0.
+    expect(blockScale('e8m0', 'e2m1', 5, false)).toEqual({ code: 127, value: 1 });
+    expect(blockScale('e8m0-ceil', 'e2m1', 5, false)).toEqual({ code: 127, value: 1 });
+    // amax 7: OCP X = 0 (7 saturates to 6), NVIDIA X = ceil(log2(7/6)) = 1 (7/2 = 3.5 is on the grid).
+    expect(blockScale('e8m0', 'e2m1', 7, false).value).toBe(1);
+    expect(blockScale('e8m0-ceil', 'e2m1', 7, false).value).toBe(2);
+    // UE4M3: 7/6 = 1.1666… → nearest E4M3 1.125; UE5M3 has the same mantissa width; f32 keeps it.
+    expect(blockScale('ue4m3', 'e2m1', 7, false).value).toBe(1.125);
+    expect(blockScale('ue5m3', 'e2m1', 7, false).value).toBe(1.125);
+    expect(blockScale('f32', 'e2m1', 7, false).value).toBe(Math.fround(7 / 6));
+    // Range: UE4M3 underflows to 0 long before UE5M3 does.
+    expect(blockScale('ue4m3', 'e2m1', 1e-4, false).value).toBe(0);
+    expect(blockScale('ue5m3', 'e2m1', 1e-4, false).value).toBeGreaterThan(0);
+    for (const s of ['e8m0', 'e8m0-ceil', 'ue4m3', 'ue5m3', 'f32'] as const) expect(blockScale(s, 'e2m1', 1, true).value).toBeNaN();
+  });
+
+  it("'scaled' quantize: every value on its block's scaled grid, NVIDIA's rule never saturates, zero-scale and NaN blocks", () => {
+    const rng = new Rng(3);
+    const data = Float32Array.from({ length: 4 * 64 }, () => rng.uniform(-5, 5));
+    data.fill(0, 64, 80); // an all-zero block of 16
+    data[130] = NaN;
+    for (const element of ['e2m1', 'e1m2', 'e3m0'] as const) {
+      for (const scale of ['e8m0', 'e8m0-ceil', 'ue4m3', 'ue5m3', 'f32'] as const) {
+        const r = quantize(data, { format: 'scaled', element, scale, blockSize: 16, shape: [4, 64] });
+        expect(r.scales).toHaveLength(16);
+        expect(r.bitsPerValue).toBe(4 + (scale === 'f32' ? 32 : 8) / 16);
+        for (let i = 0; i < data.length; i++) {
+          const b = Math.floor(i / 16);
+          if (b === 8) {
+            expect(r.dequantized[i]).toBeNaN(); // the block with the NaN
+            continue;
+          }
+          const s = r.scales![b];
+          expect(r.dequantized[i]).toBe(Math.fround(decodeElement(element, r.codes[i]) * s));
+          if (scale === 'e8m0-ceil' && s > 0) expect(Math.abs(data[i] / s)).toBeLessThanOrEqual(decodeElement(element, ELEMENT_FORMATS[element].maxCode) * (1 + 2 ** -23));
+        }
+        expect([...r.dequantized.slice(64, 80)].every((v) => v === 0)).toBe(true);
+      }
+    }
+    // The scaled E8M0 (OCP) format equals MXFP4 on blocks of 32.
+    const mx = quantize(data.slice(0, 128), { format: 'mxfp4' });
+    const sc = quantize(data.slice(0, 128), { format: 'scaled', element: 'e2m1', scale: 'e8m0', blockSize: 32 });
+    expect([...sc.codes]).toEqual([...mx.codes]);
+    expect([...sc.scaleCodes!]).toEqual([...mx.scaleCodes!]);
+  });
+
+  it('on Gaussian data with outliers, finer scales help: UE4M3 and UE5M3 scales beat power-of-two scales with E2M1', async () => {
+    const { makeTensor } = await import('../../src/numerics/quantInputs');
+    const data = makeTensor({ rows: 32, cols: 256, distribution: 'gaussian', seed: 5 });
+    const err = (scale: 'e8m0' | 'ue4m3' | 'ue5m3') => {
+      const r = quantize(data, { format: 'scaled', element: 'e2m1', scale, blockSize: 16, shape: [32, 256] });
+      return Math.sqrt(r.dequantized.reduce((s, v, i) => s + (v - data[i]) ** 2, 0));
+    };
+    expect(err('ue4m3')).toBeLessThan(err('e8m0'));
+    expect(err('ue5m3')).toBeLessThan(err('e8m0'));
   });
 });

@@ -72,6 +72,34 @@ describe('quant lab panel', () => {
   });
 });
 
+describe('quant lab panel: the seed variants', () => {
+  it('the error table has MXFP4 after a random Hadamard rotation and BFP after channel rearrangement, with the FP4 scale choices', () => {
+    const experiment = withParams('codec', { rows: 16, cols: 128, outliers: 4 });
+    const html = render({ experiment, result: null, sweepPoints: [], caps: null });
+    expect(html).toContain('MXFP4 after a random Hadamard rotation (block 64)');
+    expect(html).toContain('BFP m4 block 32, channels rearranged by magnitude');
+    expect(html).toContain('FP4 E2M1 × UE4M3 (NVFP4) per 16');
+    expect(html).toContain('FP4 E3M0');
+    expect(html).not.toContain('NaN');
+  });
+
+  it('a multiplication-free run says how many multiplications it removed and what that cost', () => {
+    const experiment = withParams('ternary', { M: 2, N: 16, K: 64 });
+    const html = render({ experiment, result: resultOf(experiment, (ref) => Float32Array.from(ref)), sweepPoints: [], caps: null });
+    expect(html).toMatch(/Multiplications: 32 against a dense matmul&#x27;s 2,048 \(98\.4\d*% removed\)/);
+    expect(html).toMatch(/zero weights skipped: [\d.]+%/);
+    expect(html).toContain('int4 per channel (multiplies)');
+  });
+
+  it('any4 shows its error per row beside int4, NF4 and FP4', () => {
+    const experiment = withParams('any4', { M: 2, N: 12, K: 64, TM: 1, groupSize: 32 });
+    const html = render({ experiment, result: resultOf(experiment, (ref) => Float32Array.from(ref)), sweepPoints: [], caps: null });
+    expect(html).toContain('Weight error per row of W');
+    for (const label of ['any4', 'int4 per group of 32', 'NF4 per block of 32', 'FP4 E2M1, absmax per 32']) expect(html).toContain(label);
+    expect(html).toContain('(this run, on the GPU)');
+  });
+});
+
 describe('quant variants describe their comparison', () => {
   // Every variant whose extras say "quantized matmul" is a baseline or names one: a valid
   // experiment of a baseline variant with the same shape.

@@ -28,6 +28,7 @@ const SETTINGS: Record<string, Params[]> = {
   's6-sequential': [{ gate: false, deltaBias: false }],
   's6-chunked': [{ gate: false }, { deltaBias: false }],
   's6-chunkwise': [{ gate: false, deltaBias: false }],
+  's6-registers': [{ gate: false, deltaBias: false }],
   'spatial-mamba': [{ image: 'procedural' }],
 };
 
@@ -72,7 +73,7 @@ describe('scan facets', () => {
   });
 
   it('the selective scans and the 2D demo have no copy baseline (their compulsory bytes are their own)', () => {
-    for (const id of ['s6-sequential', 's6-chunked', 's6-chunkwise', 'spatial-mamba']) {
+    for (const id of ['s6-sequential', 's6-chunked', 's6-chunkwise', 's6-registers', 'spatial-mamba']) {
       const v = findVariant('scan', id)!;
       expect(v.baseline?.(defaultExperiment('scan', id).params) ?? null, id).toBeNull();
     }
@@ -89,9 +90,13 @@ describe('scan facets', () => {
       blelloch: 'blelloch',
       'reduce-then-scan': 'chunked',
       lookback: 'chunked',
+      'serial-rts': 'chunked',
+      'serial-lookback': 'chunked',
+      'serial-lookback-subgroup': 'chunked',
       's6-sequential': 'sequential',
       's6-chunked': 'chunked',
       's6-chunkwise': 'chunked',
+      's6-registers': 'chunked',
       'spatial-mamba': 'chunked',
     };
     for (const v of findFamily('scan')!.variants) {

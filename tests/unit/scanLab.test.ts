@@ -22,6 +22,8 @@ describe('scan lab panel with results (server render)', () => {
       ['s6-sequential', { batch: 1, channels: 2, state: 4, length: 40, gate: true, deltaBias: true, softplus: true }],
       ['spatial-mamba', { width: 16, height: 12, dilations: '1,3', image: 'procedural' }],
       ['lookback', { channels: 2, length: 100, mode: 'inclusive', decay: 'decay', wg: 32, items: 4, stage: true, spin: 16 }],
+      ['serial-lookback', { channels: 5, length: 3000, mode: 'inclusive', decay: 'lin', wg: 16, vec4s: 2, spin: 16 }],
+      ['s6-chunked', { batch: 1, channels: 2, state: 4, length: 40, gate: true, deltaBias: true, softplus: true, chunk: 16, init: 'ptd' }],
     ];
     for (const [variant, params] of cases) {
       const v = findVariant('scan', variant)!;
@@ -35,6 +37,14 @@ describe('scan lab panel with results (server render)', () => {
       if (variant === 's6-sequential') expect(html).toContain('s6-state-heatmap');
       if (variant === 'spatial-mamba') expect(html).toMatch(/Receptive field of the centre pixel \(8, 6\)/);
       if (variant === 'lookback') expect(html).toContain('scan-error-by-position');
+      if (variant === 'lookback') expect(html).not.toContain('scan-ssm-memory');
+      if (variant === 'serial-lookback') {
+        // S4D-Lin with Δ = 0.01: every mode decays as e^{−Δ/2} per step, below 1% after ⌈ln 100 / 0.005⌉ = 922 steps.
+        expect(html).toContain('What the initialisation remembers: S4D-Lin');
+        expect(html).toMatch(/longest memory \(\|impulse response\| above 1% of its peak\) is 922 steps/);
+        expect(html).toContain('scan-ssm-impulse');
+      }
+      if (variant === 's6-chunked') expect(html).toMatch(/What the initialisation remembers: PTD[\s\S]*κ_F\(V\)/);
     }
   });
 });

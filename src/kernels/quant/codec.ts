@@ -5,7 +5,7 @@
 //   [n, n+G)          per-group scale: float32 bits (int, NF4 absmax) or the E8M0 code (MX)
 //   [n+G, n+2G)       zero points (asymmetric int only)
 // The check is bit-exact: the reference is the TS codec's output in the same layout, bound 0.
-import { ELEMENT_FORMATS, NF4_VALUES_F32, codebookThresholds, hash32, isElementFormat, mxElementFormat, quantize, type QuantResult, type QuantScheme } from '../../numerics/formats';
+import { ELEMENT_FORMATS, NF4_VALUES_F32, SCALE_FORMATS, codebookThresholds, decodeElement, hash32, isElementFormat, mxElementFormat, quantize, type QuantResult, type ElementFormat, type QuantScheme, type ScaleFormat } from '../../numerics/formats';
 import { computeMetrics } from '../../numerics/metrics';
 import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { defineVariant } from '../define';
@@ -17,8 +17,12 @@ import type { CodecExtras } from './extras';
 import { ROUNDING_WGSL, decodeElementWgsl, encodeElementWgsl, f32Literal, nf4CodeWgsl, stochasticTableCodeWgsl } from './wgslCodec';
 
 export const CODEC_FORMATS = [
-  'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4', 'codebook4',
+  'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'e1m2', 'e3m0', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4', 'codebook4', 'scaled',
 ] as const;
+
+/** Element formats a 'scaled' (block-scaled) codec run can use: the ones of at most 8 bits. */
+export const SCALED_ELEMENTS = ['e2m1', 'e1m2', 'e3m0', 'e4m3', 'e5m2', 'e3m2', 'e2m3'] as const;
+export type ScaledElement = (typeof SCALED_ELEMENTS)[number];
 export type CodecFormat = (typeof CODEC_FORMATS)[number];
 
 const FORMAT_LABELS: Record<CodecFormat, string> = {
@@ -28,6 +32,8 @@ const FORMAT_LABELS: Record<CodecFormat, string> = {
   e3m2: 'FP6 E3M2',
   e2m3: 'FP6 E2M3',
   e2m1: 'FP4 E2M1',
+  e1m2: 'FP4 E1M2 (uniform grid)',
+  e3m0: 'FP4 E3M0 (powers of two)',
   bf16: 'bfloat16',
   f16: 'float16 (bit-exact, integer rounding)',
   'mxfp8-e4m3': 'MXFP8 E4M3 (block 32, E8M0 scale)',
@@ -39,6 +45,7 @@ const FORMAT_LABELS: Record<CodecFormat, string> = {
   bfp: 'Block floating point (mantissa bits = integer bits, block = group size)',
   nf4: 'NF4 (block 64 absmax)',
   codebook4: 'Learned 4-bit codebook (k-means on the CPU, group = group size)',
+  scaled: 'Block-scaled elements (element and scale format below, block = group size)',
 };
 
 const schema = paramSchema({
@@ -54,7 +61,17 @@ const schema = paramSchema({
     ['channel', 'per channel (row)'],
     ['group', 'per group along the row'],
   ]),
-  groupSize: int('Group size (integer groups, BFP blocks, codebook groups)', 32, 1, 4096, { choices: [32, 64, 128] }),
+  groupSize: int('Group size (integer groups, BFP and block-scaled blocks, codebook groups)', 32, 1, 4096, { choices: [16, 32, 64, 128] }),
+  element: oneOf<ScaledElement>(
+    'Block-scaled: element format',
+    'e2m1',
+    SCALED_ELEMENTS.map((e): [ScaledElement, string] => [e, ELEMENT_FORMATS[e].label]),
+  ),
+  scale: oneOf<ScaleFormat>(
+    'Block-scaled: scale format',
+    'e8m0',
+    SCALE_FORMATS.map((f): [ScaleFormat, string] => [f.value, f.label]),
+  ),
   rows: int('Rows', 64, 1, 8192, { choices: [1, 16, 64, 256, 1024] }),
   // Up to 16 384 so that one row can hold every f16 probe value; rows × columns is limited below.
   cols: int('Columns (row length; groups run along it)', 256, 1, 16384, { choices: [64, 256, 1024, 4096] }),
@@ -82,6 +99,9 @@ export interface CodecScheme {
   cols: number;
   rounding: 'nearest-even' | 'stochastic';
   srSeed: number;
+  /** 'scaled' only (ignored otherwise; default E2M1 elements with E8M0 scales by the OCP rule). */
+  element?: ScaledElement;
+  scale?: ScaleFormat;
 }
 
 export interface CodecConfig extends CodecScheme, TensorSpec {
@@ -110,6 +130,8 @@ export interface CodecLayout {
   groupSize: number;
   groups: number;
   hasScales: boolean;
+  /** Scales are stored as codes (MX and E8M0 / UE4M3 / UE5M3 codes, BFP exponents), not float32 bits. */
+  scaleCodes: boolean;
   hasZeroPoints: boolean;
   outputCount: number;
 }
@@ -125,6 +147,7 @@ function baseScheme(c: CodecScheme): QuantScheme {
   if (format === 'int') return { format, bits: c.bits, symmetric: c.symmetric, granularity: c.granularity, groupSize: c.groupSize, shape };
   if (format === 'codebook4') return { format, groupSize: c.groupSize, shape };
   if (format === 'bfp') return { format, bits: c.bits, blockSize: c.groupSize, shape };
+  if (format === 'scaled') return { format, element: c.element ?? 'e2m1', scale: c.scale ?? 'e8m0', blockSize: c.groupSize, shape };
   return { format, shape };
 }
 
@@ -141,13 +164,18 @@ export function codecLayout(c: CodecScheme): CodecLayout {
       groupCols = cols;
       groupSize = c.granularity === 'channel' ? cols : c.groupSize;
     }
+  } else if (format === 'scaled') {
+    groupRows = rows;
+    groupCols = cols;
+    groupSize = c.groupSize;
   } else if (format === 'nf4') groupSize = 64;
   else if (format === 'bfp' || format === 'codebook4') groupSize = c.groupSize;
   else if (format.startsWith('mx')) groupSize = 32;
   const hasScales = groupSize > 0;
   const groups = hasScales ? groupRows * Math.ceil(groupCols / groupSize) : 0;
   const hasZeroPoints = format === 'int' && !c.symmetric;
-  return { format, n, rows, cols, groupRows, groupCols, groupSize, groups, hasScales, hasZeroPoints, outputCount: n + groups * (hasZeroPoints ? 2 : 1) };
+  const scaleCodes = format.startsWith('mx') || format === 'bfp' || (format === 'scaled' && c.scale !== 'f32');
+  return { format, n, rows, cols, groupRows, groupCols, groupSize, groups, hasScales, scaleCodes, hasZeroPoints, outputCount: n + groups * (hasZeroPoints ? 2 : 1) };
 }
 
 /** The TS codec's result in the GPU output layout. */
@@ -155,7 +183,7 @@ export function expectedCodecOutput(layout: CodecLayout, q: QuantResult): Uint32
   const out = new Uint32Array(layout.outputCount);
   for (let i = 0; i < layout.n; i++) out[i] = q.codes[i] >>> 0;
   if (layout.hasScales) {
-    const useCodes = layout.format.startsWith('mx') || layout.format === 'bfp';
+    const useCodes = layout.scaleCodes;
     const scaleBits = q.scales ? new Uint32Array(Float32Array.from(q.scales).buffer) : new Uint32Array(0);
     for (let g = 0; g < layout.groups; g++) out[layout.n + g] = useCodes ? q.scaleCodes![g] >>> 0 : scaleBits[g];
   }
@@ -287,6 +315,7 @@ function scalesPassWgsl(layout: CodecLayout, c: CodecScheme): string {
 `,
     );
   }
+  if (f === 'scaled') return GROUP_AMAX_WGSL + scaledScalesKernel(c);
   // MX: OCP shared exponent floor(log2 amax) − emax_elem from the exponent bits, E8M0 code.
   const emax = f === 'mxint8' ? 0 : ELEMENT_FORMATS[mxElementFormat(f)!].emax;
   return GROUP_AMAX_WGSL + scalesKernel(
@@ -304,6 +333,64 @@ function scalesPassWgsl(layout: CodecLayout, c: CodecScheme): string {
   );
 }
 
+/** The scale of a block-scaled ('scaled') block: the rules of formats.ts blockScale(). */
+function scaledScalesKernel(c: CodecScheme): string {
+  const elem = c.element ?? 'e2m1';
+  const scale = c.scale ?? 'e8m0';
+  const f = ELEMENT_FORMATS[elem];
+  if (scale === 'e8m0') {
+    return scalesKernel(
+      `// E8M0, OCP rule: X = floor(log2(amax)) − ${f.emax} (emax of ${f.label}), clamped to [−127, 127], stored as X + 127;
+// NaN or ±Inf in the block → 0xFF; an all-zero block → X = −127.`,
+      `  let amax = group_amax(g);
+  var code = 0u;
+  if (amax.y != 0u) {
+    code = 255u;
+  } else if (amax.x != 0u) {
+    code = u32(clamp(floor_log2_bits(amax.x) - ${f.emax}, -127, 127) + 127);
+  }
+  out[N + g] = code;
+`,
+    );
+  }
+  const maxElem = f32Literal(decodeElement(elem, f.maxCode));
+  const quotient = `  let amax = group_amax(g);
+  let q = div_rne(amax.x, bitcast<u32>(${maxElem})); // fl32(amax / max element), correctly rounded
+`;
+  if (scale === 'e8m0-ceil') {
+    return scalesKernel(
+      `// E8M0, NVIDIA rule: X = ceil(log2(fl32(amax / ${decodeElement(elem, f.maxCode)}))), clamped to [−127, 127], stored as X + 127.`,
+      `${quotient}  var code = 0u;
+  if (amax.y != 0u) {
+    code = 255u;
+  } else if (q != 0u) {
+    // q is a power of two when its significand is 1 (normal: mantissa bits 0; subnormal: one bit set).
+    let power_of_two = select(countOneBits(q) == 1u, (q & 0x7fffffu) == 0u, (q >> 23u) != 0u);
+    code = u32(clamp(floor_log2_bits(q) + select(1, 0, power_of_two), -127, 127) + 127);
+  }
+  out[N + g] = code;
+`,
+    );
+  }
+  if (scale === 'f32') {
+    return scalesKernel(
+      `// float32 scale: fl32(amax / ${decodeElement(elem, f.maxCode)}); NaN when the block holds NaN or ±Inf.`,
+      `${quotient}  out[N + g] = select(q, 0x7fc00000u, amax.y != 0u);
+`,
+    );
+  }
+  return scalesKernel(
+    `// ${scale.toUpperCase()} scale: fl32(amax / ${decodeElement(elem, f.maxCode)}) rounded to ${scale.toUpperCase()} (nearest even, saturating); its NaN code for NaN/Inf blocks.`,
+    `${quotient}  out[N + g] = select(encode_${scale}(q, 0), ${scale === 'ue4m3' ? '0x7fu' : '0xffu'}, amax.y != 0u);
+`,
+  );
+}
+
+/** WGSL: the value of block scale code \`sc\` of a 'scaled' format with a multiplied (not power-of-two) scale. */
+function scaledScaleValue(scale: ScaleFormat): string {
+  return scale === 'f32' ? 'bitcast<f32>(sc)' : `decode_${scale}(sc)`;
+}
+
 function codesPassWgsl(layout: CodecLayout, c: CodecScheme): string {
   const f = layout.format;
   const head = /* wgsl */ `
@@ -317,7 +404,27 @@ fn codes(@builtin(global_invocation_id) gid : vec3u) {
   const sr = c.rounding === 'stochastic';
   const h = sr ? ', sr_bits(i)' : '';
   if (isElementFormat(f)) return `${head}\n  out[i] = encode_${f}(b, 0${h});\n}\n`;
-  const elem = mxElementFormat(f);
+  if (f === 'scaled' && c.scale !== 'e8m0' && c.scale !== 'e8m0-ceil') {
+    const e = c.element ?? 'e2m1';
+    const signShift = ELEMENT_FORMATS[e].bits - 1;
+    return `${head}
+  let sc = out[N + group_of(i)];
+  let s = ${scaledScaleValue(c.scale ?? 'f32')};
+  let s_bits = bitcast<u32>(s);
+  if ((s_bits & 0x7fffffffu) > 0x7f800000u) {
+    out[i] = 0u; // NaN block
+    return;
+  }
+  if (s_bits == 0u) {
+    out[i] = (b >> 31u) << ${signShift}u; // the scale rounded to 0: every element is ±0
+    return;
+  }
+  // fl32(x / s), correctly rounded, then the element rounding.
+  out[i] = encode_${e}(div_rne(b, s_bits), 0${h});
+}
+`;
+  }
+  const elem = f === 'scaled' ? (c.element ?? 'e2m1') : mxElementFormat(f);
   if (elem) {
     return `${head}
   let code = out[N + group_of(i)];
@@ -440,10 +547,22 @@ export function dequantBindings(layout: CodecLayout, buffers = CODEC_BUFFERS): B
   ];
 }
 
+/** The element format a codec run encodes into (its own, the MX element, or the 'scaled' element). */
+function elementOf(c: CodecScheme): ElementFormat | undefined {
+  if (c.format === 'scaled') return c.element ?? 'e2m1';
+  return isElementFormat(c.format) ? c.format : mxElementFormat(c.format);
+}
+
+/** UE4M3 / UE5M3 scale helpers a 'scaled' run needs: the encoder (scales pass) or the decoder. */
+function scaleFormatWgsl(c: CodecScheme, kind: 'encode' | 'decode'): string {
+  if (c.format !== 'scaled' || (c.scale !== 'ue4m3' && c.scale !== 'ue5m3')) return '';
+  return kind === 'encode' ? encodeElementWgsl(c.scale) + decodeElementWgsl(c.scale) : decodeElementWgsl(c.scale);
+}
+
 export function codecWgsl(c: CodecScheme, stride: number): string {
   const layout = codecLayout(c);
   const f = layout.format;
-  const elem = isElementFormat(f) ? f : mxElementFormat(f);
+  const elem = elementOf(c);
   const gpr = layout.hasScales ? Math.ceil(layout.groupCols / layout.groupSize) : 1;
   const stochastic = c.rounding === 'stochastic';
   const tableFormat = f === 'nf4' || f === 'codebook4';
@@ -474,7 +593,7 @@ const SEED_HASH = 0x${hash32(c.srSeed).toString(16)}u; // hash32(seed)
 fn sr_bits(i : u32) -> u32 {
   return hash32(i ^ SEED_HASH) >> 8u;
 }
-` : ''}${elem ? encodeElementWgsl(elem, stochastic) : ''}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${
+` : ''}${elem ? encodeElementWgsl(elem, stochastic) : ''}${scaleFormatWgsl(c, 'encode')}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${
     stochastic && tableFormat ? stochasticTableCodeWgsl(f === 'nf4' ? 'nf4' : 'table') : ''
   }${layout.hasScales ? scalesPassWgsl(layout, c) : ''}${codesPassWgsl(layout, c)}`;
 }
@@ -505,11 +624,15 @@ export function codecPasses(c: CodecScheme, caps: DeviceCaps, buffers = CODEC_BU
 export function dequantWgsl(c: CodecScheme, stride: number): string {
   const layout = codecLayout(c);
   const f = layout.format;
-  const elem = isElementFormat(f) ? f : mxElementFormat(f);
+  const elem = elementOf(c);
   const gpr = layout.hasScales ? Math.ceil(layout.groupCols / layout.groupSize) : 1;
   let body: string;
   if (isElementFormat(f)) body = `deq[i] = decode_${f}(c);`;
-  else if (elem) {
+  else if (f === 'scaled' && c.scale !== 'e8m0' && c.scale !== 'e8m0-ceil') {
+    body = `let sc = codes[N + group_of(i)];
+  let s = ${scaledScaleValue(c.scale ?? 'f32')};
+  deq[i] = decode_${elem}(c) * s; // element × block scale, correctly rounded (exact for 4-bit significands)`;
+  } else if (elem) {
     body = `let sc = codes[N + group_of(i)];
   // 2^(E − 127)·element, exact (ldexp); the NaN scale 0xFF gives NaN (0x7fc00000).
   deq[i] = select(ldexp(decode_${elem}(c), i32(sc) - 127), bitcast<f32>((sc << 23u) | 0x400000u), sc == 255u);`;
@@ -544,7 +667,7 @@ ${nf4Table}
 fn group_of(i : u32) -> u32 {
   return (i / COLS) * GPR + (i % COLS) / GS;
 }
-${elem ? decodeElementWgsl(elem) : ''}
+${elem ? decodeElementWgsl(elem) : ''}${scaleFormatWgsl(c, 'decode')}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid : vec3u) {
   let i = gid.x + gid.y * STRIDE;

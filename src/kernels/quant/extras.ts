@@ -38,6 +38,31 @@ export interface QuantMatmulExtras {
   relFrobeniusVsF32Weights?: number;
   sqnrDbVsF32Weights?: number;
   note?: string;
+  /** The arithmetic a multiplication-free kernel performs, against the M·N·K multiplies of a dense matmul. */
+  arithmetic?: ArithmeticCount;
+  /** The same product under other schemes for the same inputs, computed on the host (e.g. without a rotation). */
+  comparison?: SchemeError[];
+  /** Weight reconstruction error per row of W (the first rows) for this scheme and the compared ones. */
+  perRow?: { label: string; relFrobenius: number[] }[];
+}
+
+export interface ArithmeticCount {
+  denseMultiplies: number;
+  multiplies: number;
+  addsOrSubtracts: number;
+  /** Multiplications by powers of two done as exponent additions (ldexp). */
+  shifts: number;
+  /** Weights that are zero and cost nothing (ternary). */
+  zeroWeightFraction?: number;
+}
+
+/** One scheme's error on the same product, against the float64 product of the original operands. */
+export interface SchemeError {
+  label: string;
+  relFrobenius: number;
+  sqnrDb: number;
+  /** Bits per weight (scales included) where the scheme quantizes the weights. */
+  weightBits?: number;
 }
 
 export interface ErrorFigures {

@@ -52,7 +52,7 @@ const MATMUL_BINDINGS = [
   readWrite('y', 'array<f32>', 'M×N'),
 ];
 
-const PACK_BINDINGS = [
+export const PACK_BINDINGS = [
   readOnly('q', 'array<u32>', 'codes (i32 bits), then scales (f32 bits)', 'xCodes'),
   readWrite('xq', 'array<u32>', 'M×K/4 packed int8 activations'),
   readWrite('sx', 'array<f32>', 'M row scales'),
@@ -114,8 +114,8 @@ function activationScheme({ M, K }: W8A8Config): CodecScheme {
 }
 
 /** Packs the codec's output (M·K int8 codes as i32 bits, then M f32 scales) into xq and sx. */
-export function packActivationsWgsl(M: number, K: number, stride: number): string {
-  return /* wgsl */ `// pack int8 activation codes 4 per u32 (byte j = element 4w+j) and copy the row scales
+export function packActivationsWgsl(M: number, K: number, stride: number, codes = 'int8'): string {
+  return /* wgsl */ `// pack ${codes} activation codes 4 per u32 (byte j = element 4w+j) and copy the row scales
 const WORDS = ${(M * K) / 4}u;
 const M = ${M}u;
 const STRIDE = ${stride}u; // invocations per row of the 2-D dispatch

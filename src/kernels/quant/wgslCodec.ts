@@ -1,7 +1,11 @@
 // WGSL building blocks that reproduce src/numerics/formats.ts bit for bit. Inputs are read as
 // the raw float32 bit patterns (array<u32>) and every rounding is done in integer arithmetic, so
 // the result cannot depend on how a GPU rounds f32→f16, divides, or flushes subnormals.
-import { ELEMENT_FORMATS, NF4_THRESHOLDS_F32, NF4_VALUES_FIXED, TABLE_FIXED_BITS, type ElementFormat } from '../../numerics/formats';
+import { ELEMENT_FORMATS, NF4_THRESHOLDS_F32, NF4_VALUES_FIXED, SCALE_ELEMENT_FORMATS, TABLE_FIXED_BITS, type ElementFormat, type ElementFormatInfo, type ScaleElementFormat } from '../../numerics/formats';
+
+function infoOf(format: ElementFormat | ScaleElementFormat): ElementFormatInfo {
+  return format === 'ue4m3' || format === 'ue5m3' ? SCALE_ELEMENT_FORMATS[format] : ELEMENT_FORMATS[format];
+}
 
 const bitsOf = new Uint32Array(1);
 const valueOf = new Float32Array(bitsOf.buffer);
@@ -12,7 +16,21 @@ export function f32Literal(x: number): string {
   return `bitcast<f32>(0x${bitsOf[0].toString(16)}u)`;
 }
 
-/** Integer rounding helpers and a correctly rounded float32 division. */
+/** Chris Wellons' lowbias32 integer hash, as formats.ts hash32 (the seeded stochastic rounding and random signs). */
+export const HASH32_WGSL = /* wgsl */ `
+// Chris Wellons' lowbias32 integer hash (formats.ts hash32).
+fn hash32(v : u32) -> u32 {
+  var x = v;
+  x ^= x >> 16u;
+  x *= 0x7feb352du;
+  x ^= x >> 15u;
+  x *= 0x846ca68bu;
+  x ^= x >> 16u;
+  return x;
+}
+`;
+
+/** Integer rounding helpers, a correctly rounded float32 division, and hash32. */
 export const ROUNDING_WGSL = /* wgsl */ `
 // m / 2^s rounded to nearest, ties to even; 'sticky' says bits below m were non-zero.
 fn rne_shift(m : u32, s : u32, sticky : bool) -> u32 {
@@ -26,6 +44,24 @@ fn rne_shift(m : u32, s : u32, sticky : bool) -> u32 {
   let rem = m & ((1u << s) - 1u);
   let half = 1u << (s - 1u);
   if (rem > half || (rem == half && (sticky || (q & 1u) == 1u))) {
+    return q + 1u;
+  }
+  return q;
+}
+
+// m / 2^s to nearest; a tie goes to the q that makes base + q even ('base_odd': base is odd). For
+// formats without mantissa bits (E3M0) the code is base + q, so this is "ties to the even code".
+fn rne_shift_parity(m : u32, s : u32, base_odd : bool) -> u32 {
+  if (s == 0u) {
+    return m;
+  }
+  if (s >= 32u) {
+    return 0u;
+  }
+  let q = m >> s;
+  let rem = m & ((1u << s) - 1u);
+  let half = 1u << (s - 1u);
+  if (rem > half || (rem == half && (((q & 1u) == 1u) != base_odd))) {
     return q + 1u;
   }
   return q;
@@ -90,17 +126,7 @@ fn div_rne(a_bits : u32, b_bits : u32) -> u32 {
   return sign | rne_shift(q, u32(-124 - e), sticky); // subnormal result, in units of 2^-149
 }
 
-// Chris Wellons' lowbias32 integer hash (formats.ts hash32).
-fn hash32(v : u32) -> u32 {
-  var x = v;
-  x ^= x >> 16u;
-  x *= 0x7feb352du;
-  x ^= x >> 15u;
-  x *= 0x846ca68bu;
-  x ^= x >> 16u;
-  return x;
-}
-
+${HASH32_WGSL}
 // floor(m / 2^s), plus one when the discarded fraction rem / 2^s exceeds h / 2^24 (stochastic
 // rounding with the 24 random bits h), decided exactly in integers.
 fn sr_shift(m : u32, s : u32, h : u32) -> u32 {
@@ -138,8 +164,9 @@ fn is_finite_bits(bits : u32) -> bool {
  * encode_<format>(x_bits, scale_exp): the code of x·2^-scale_exp in the element format, exactly as
  * encodeElementScaled() in formats.ts (nearest-even, gradual underflow, saturation, NaN/Inf rules).
  */
-export function encodeElementWgsl(format: ElementFormat, stochastic = false): string {
-  const f = ELEMENT_FORMATS[format];
+export function encodeElementWgsl(format: ElementFormat | ScaleElementFormat, stochastic = false): string {
+  const f = infoOf(format);
+  const nearest = f.mantissaBits === 0 ? `rne_shift_parity(m, u32(shift), (u32(e - ${1 - f.bias}) & 1u) == 1u); // no mantissa: ties to the even exponent field` : 'rne_shift(m, u32(shift), false);';
   const emin = 1 - f.bias;
   const signShift = f.bits - 1;
   const nanCode = f.nanCode ?? 0;
@@ -173,7 +200,7 @@ fn encode_${format}(x_bits : u32, scale_exp : i32${stochastic ? ', h : u32' : ''
   if (shift <= 0) {
     r = m << u32(-shift);
   } else {
-    r = ${stochastic ? 'sr_shift(m, u32(shift), h); // stochastic: round up with probability = fraction' : 'rne_shift(m, u32(shift), false);'}
+    r = ${stochastic ? 'sr_shift(m, u32(shift), h); // stochastic: round up with probability = fraction' : nearest}
   }
   // ((e − emin) << M) + r: the hidden bit of r carries into the exponent field; subnormals have
   // e = emin and r < 2^M. Finite overflow saturates to the largest finite code.
@@ -201,8 +228,8 @@ ${terms}
  * subnormals as f32(mantissa)·2^(emin − M) (an exact product), bf16 by a 16-bit shift.
  * Matches decodeElement() in formats.ts, NaN and ±Inf included.
  */
-export function decodeElementWgsl(format: ElementFormat): string {
-  const f = ELEMENT_FORMATS[format];
+export function decodeElementWgsl(format: ElementFormat | ScaleElementFormat): string {
+  const f = infoOf(format);
   const M = f.mantissaBits;
   const signShift = f.bits - 1;
   const magMask = (1 << signShift) - 1;

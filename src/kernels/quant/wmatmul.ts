@@ -126,7 +126,7 @@ export function weightOnlyReference(
 export function quantizedMatmulExtras(cfg: QuantMatmulConfig, inputs: Inputs, output: HostArray, weightBitsPerValue: number): QuantMatmulExtras {
   const { M, N, K } = cfg;
   const base = { family: 'quant' as const, kind: 'matmul' as const, M, N, K, weightBitsPerValue, weightBytes: Math.ceil((weightBitsPerValue * N * K) / 8) };
-  if (M * N * K > 64 * 2 ** 20) return { ...base, note: 'shape too large for the CPU comparison with float32 weights' };
+  if (M * N * K > HOST_PRODUCT_LIMIT) return { ...base, note: 'shape too large for the CPU comparison with float32 weights' };
   const x = inputs.x as Float32Array;
   const w = inputs.w as Float32Array;
   let errSq = 0;
@@ -142,6 +142,46 @@ export function quantizedMatmulExtras(cfg: QuantMatmulConfig, inputs: Inputs, ou
   }
   const relFrobenius = refSq > 0 ? Math.sqrt(errSq / refSq) : 0;
   return { ...base, relFrobeniusVsF32Weights: relFrobenius, sqnrDbVsF32Weights: errSq > 0 ? 10 * Math.log10(refSq / errSq) : Infinity };
+}
+
+/** Largest M·N·K for which extras recompute products on the CPU. */
+export const HOST_PRODUCT_LIMIT = 64 * 2 ** 20;
+
+/**
+ * The error of the product of approximate operands (xHat·wHatᵀ, in float64) against the float64
+ * product of the originals, as relative Frobenius and SQNR: what another scheme would have given.
+ */
+export function productError(x: Float32Array, w: Float32Array, xHat: ArrayLike<number>, wHat: ArrayLike<number>, { M, N, K }: { M: number; N: number; K: number }): { relFrobenius: number; sqnrDb: number } {
+  let errSq = 0;
+  let refSq = 0;
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let exact = 0;
+      let approx = 0;
+      for (let k = 0; k < K; k++) {
+        exact += x[m * K + k] * w[n * K + k];
+        approx += xHat[m * K + k] * wHat[n * K + k];
+      }
+      errSq += (approx - exact) ** 2;
+      refSq += exact * exact;
+    }
+  }
+  return { relFrobenius: refSq > 0 ? Math.sqrt(errSq / refSq) : 0, sqnrDb: errSq > 0 ? 10 * Math.log10(refSq / errSq) : Infinity };
+}
+
+/** Relative Frobenius error of each of the first `rows` rows of an approximation of W (N×K). */
+export function rowErrors(w: Float32Array, wHat: ArrayLike<number>, K: number, rows: number): number[] {
+  const out: number[] = [];
+  for (let n = 0; n < rows; n++) {
+    let e = 0;
+    let r = 0;
+    for (let k = 0; k < K; k++) {
+      e += (wHat[n * K + k] - w[n * K + k]) ** 2;
+      r += w[n * K + k] ** 2;
+    }
+    out.push(r > 0 ? Math.sqrt(e / r) : 0);
+  }
+  return out;
 }
 
 /** The id of the float32-weight kernel (gemmF32.ts) the quantized matmuls are measured against. */

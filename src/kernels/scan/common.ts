@@ -6,13 +6,14 @@
 // Data: `channels` independent sequences of `length` pairs, channel-major: a[c·L + t], b[c·L + t].
 // Output h[c·L + t] = inclusive h_t, or exclusive h_{t−1} (0 at t = 0).
 import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
-import { linearScanFloat32, linearScanInputs, linearScanReference, type DecayMode } from '../../numerics/scan';
+import { linearScanFloat32, linearScanInputs, linearScanReference, ssmInitOf, type DecayMode } from '../../numerics/scan';
 import type { Inputs } from '../define';
 import type { BaselineRef } from '../facets';
 import { flag, int, oneOf, type Decoded } from '../params';
 import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
 import type { Binding, BufferSpec, DeviceCaps, DispatchSpec, GpuPlan, HostArray, ReferenceResult, WorkModel } from '../types';
 import type { LinearScanExtras } from './extras';
+import { linearScanSsm } from './ssmExtras';
 
 /** The shape fields every linear scan's schema starts with (the copy roof has exactly these). */
 export const SCAN_SHAPE = {
@@ -22,12 +23,22 @@ export const SCAN_SHAPE = {
     ['inclusive', 'inclusive (h_t)'],
     ['exclusive', 'exclusive (h_{t−1})'],
   ]),
-  decay: oneOf<DecayMode>('Decays a_t', 'decay', [
-    ['decay', 'SSM decay a = exp(−softplus) ∈ (0.77, 1)'],
-    ['signed', 'signed a ∈ [−1, 1)'],
-    ['ones', 'a = 1 (plain prefix sum)'],
-    ['zeros', 'a = 0 (h_t = b_t)'],
-  ]),
+  decay: oneOf<DecayMode>(
+    'Decays a_t (random, or an SSM initialisation)',
+    'decay',
+    [
+      ['decay', 'SSM decay a = exp(−softplus) ∈ (0.77, 1)'],
+      ['signed', 'signed a ∈ [−1, 1)'],
+      ['ones', 'a = 1 (plain prefix sum)'],
+      ['zeros', 'a = 0 (h_t = b_t)'],
+      ['s4d-real', 'S4D-Real SSM, λ = −(n+1): one channel per state'],
+      ['legs', 'S4D-LegS SSM (HiPPO-LegS normal part): two channels per complex state'],
+      ['lin', 'S4D-Lin SSM, λ = −½ + iπn: two channels per complex state'],
+      ['inv', 'S4D-Inv SSM: two channels per complex state'],
+      ['ptd', 'PTD SSM (perturbed HiPPO-LegS, diagonalized): two channels per complex state'],
+    ],
+    'The SSM choices scan a diagonal SSM (Δ = 0.01) driven by one input u_t; a complex state becomes two real channels (demodulated: real decay |e^{Δλ}|).',
+  ),
 };
 
 export const WG_FIELD = int('Workgroup size (invocations)', 256, 8, 1024, { pow2: true, choices: [16, 32, 64, 128, 256] });
@@ -132,7 +143,13 @@ export function scanExtras(s: ScanShape, _inputs: Inputs, output: HostArray, ref
     maxError.push(e);
     maxBound.push(bd);
   }
-  return { family: 'scan', kind: 'linear-scan', errorByPosition: { position, maxError, maxBound } };
+  const init = ssmInitOf(s.decay);
+  return {
+    family: 'scan',
+    kind: 'linear-scan',
+    errorByPosition: { position, maxError, maxBound },
+    ...(init ? { ssm: linearScanSsm(init, channels, length, output, ref) } : {}),
+  };
 }
 
 /** The members every linear-scan variant written with defineVariant takes as they are. */
@@ -175,6 +192,13 @@ export function scanBuffers(s: ScanShape, inputs: Inputs): BufferSpec[] {
     { name: 'b', data: inputs.b, usage: 'storage' },
     { name: 'h', bytes: 4 * s.channels * s.length, usage: 'storage' },
   ];
+}
+
+/** x followed by zeros up to `count` elements (for kernels that read whole tiles without bounds checks). */
+export function zeroPadded(x: HostArray, count: number): Float32Array {
+  const out = new Float32Array(Math.max(count, x.length));
+  out.set(x);
+  return out;
 }
 
 export function scanOutput(s: ScanShape): GpuPlan['output'] {

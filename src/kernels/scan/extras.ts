@@ -8,11 +8,46 @@ export interface ErrorByPosition {
   maxBound: number[];
 }
 
+/** One mode (state) of an SSM initialisation, next to the float32 error of the outputs that carry it. */
+export interface SsmModeRow {
+  /** The initialisation's eigenvalue λ (continuous time). */
+  re: number;
+  im: number;
+  /** What the kernel multiplies by per step: |e^{Δλ}| (linear scan), e^{Δ̄·Re λ} at the mean Δ̄ (S6). */
+  decay: number;
+  /** Steps until |impulse response| falls below 1% of its peak (null: not within the sequence). */
+  memoryLag: number | null;
+  /** Largest |GPU float32 − float64| over this mode's outputs, and the largest bound there. */
+  maxError: number;
+  maxBound: number;
+}
+
+/** What an SSM initialisation remembers, as the scan ran it. */
+export interface SsmMemory {
+  /** The SsmInit value and its label. */
+  init: string;
+  label: string;
+  /** Size of the real SSM the modes come from (the HiPPO matrix for LegS and PTD). */
+  size: number;
+  /** The step Δ (linear scan), or the mean Δ of channel 0 (S6, where Δ changes per token). */
+  dt: number;
+  /** How complex modes run on the real kernels, in words. */
+  mapping: string;
+  /** κ_F(V) of the diagonalizing basis (1 for the closed-form initialisations). */
+  conditionF: number;
+  /** At most 64 modes, in the order the channels (or states) carry them. */
+  modes: SsmModeRow[];
+  /** Impulse responses of a few modes: Re(·) and the envelope |·|, at `lags`. */
+  impulse: { lags: number[]; series: { mode: number; re: number[]; envelope: number[] }[] };
+}
+
 /** Every linear-recurrence scan (and the copy roof). */
 export interface LinearScanExtras {
   family: 'scan';
   kind: 'linear-scan';
   errorByPosition: ErrorByPosition;
+  /** When the decays are an SSM initialisation's. */
+  ssm?: SsmMemory;
 }
 
 /** The Mamba selective scan (S6). */
@@ -26,6 +61,8 @@ export interface S6Extras {
   yBound: number[];
   /** |error| of each entry of the last state (batch 0, channel 0). */
   lastStateError: number[];
+  /** The initialisation of A and what each state remembers over this sequence (channel 0). */
+  ssm: SsmMemory;
 }
 
 /** A field max-pooled to at most 96×96 cells of `step`×`step` pixels. */

@@ -7,11 +7,13 @@
 import { readOnly, readWrite } from '../../gpu/bindings';
 import { s6Float32, s6Inputs, s6Reference, type S6Inputs, type S6Shape } from '../../numerics/scan';
 import type { Inputs } from '../define';
-import { flag, int, type Decoded } from '../params';
+import { SSM_INITS, type SsmInit } from '../../numerics/ssmInit';
+import { flag, int, oneOf, type Decoded } from '../params';
 import { checkBuffers } from '../schema';
 import type { Binding, BufferSpec, DeviceCaps, DispatchSpec, GpuPlan, HostArray, ReferenceResult, WorkModel } from '../types';
 import { float32Input } from './common';
 import type { S6Extras } from './extras';
+import { s6Ssm } from './ssmExtras';
 
 export const S6_FIELDS = {
   batch: int('Batch B', 1, 1, 16, { choices: [1, 2, 4] }),
@@ -21,13 +23,19 @@ export const S6_FIELDS = {
   gate: flag('Gate y by silu(z)', true),
   deltaBias: flag('Add a Δ bias', true),
   softplus: flag('Δ ← softplus(Δ)', true),
+  init: oneOf<SsmInit>(
+    'Initialisation of A',
+    's4d-real',
+    SSM_INITS.map((i) => [i.value, i.label]),
+    'The S6 kernels are real (as Mamba\'s for language): a complex initialisation enters as the real parts of its eigenvalues, A_n = Re λ_n.',
+  ),
 };
 
 /** The decoded S6_FIELDS (configs annotate their argument with it; see ScanShapeValues in common.ts). */
 export type S6Values = Decoded<typeof S6_FIELDS>;
 
 export function s6Shape(v: S6Values): S6Shape {
-  return { batch: v.batch, channels: v.channels, state: v.state, length: v.length, hasZ: v.gate, hasDeltaBias: v.deltaBias, softplus: v.softplus };
+  return { batch: v.batch, channels: v.channels, state: v.state, length: v.length, hasZ: v.gate, hasDeltaBias: v.deltaBias, softplus: v.softplus, init: v.init };
 }
 
 /** The inputs as the float64 reference reads them. */
@@ -173,7 +181,8 @@ export function s6Extras(shape: S6Shape, inputs: Inputs, output: HostArray, ref:
   const yError = times.map((t) => Math.abs(output[t] - ref.values[t]));
   const yBound = times.map((t) => (ref.bound ? ref.bound[t] : 0));
   const lastStateError = Array.from({ length: N }, (_, n) => Math.abs(output[L + n] - ref.values[L + n]));
-  return { family: 'scan', kind: 's6', stateHeatmap: { times, states, source: 'float64 reference, batch 0, channel 0' }, yError, yBound, lastStateError };
+  const ssm = s6Ssm(shape, s6InputsOf(inputs), output, ref);
+  return { family: 'scan', kind: 's6', stateHeatmap: { times, states, source: 'float64 reference, batch 0, channel 0' }, yError, yBound, lastStateError, ssm };
 }
 
 /**

@@ -17,7 +17,7 @@ export interface CompareEntry {
 
 export function runTitle(r: ExperimentResult): string {
   const device = r.provenance.backend === 'cpu' ? 'CPU' : adapterName(r.provenance.adapter);
-  return `${r.experiment.variant} ${r.shape} · ${device}`;
+  return `${r.experiment.variant}${r.edit ? ` edited #${r.edit.hash}` : ''} ${r.shape} · ${device}`;
 }
 
 export function CompareTable({ entries, caption }: { entries: CompareEntry[]; caption: string }) {

@@ -8,4 +8,6 @@ export const LAB_PANELS: Record<FamilyId, LazyExoticComponent<ComponentType<LabP
   quant: lazy(() => import('./quantLab')),
   sparse: lazy(() => import('./sparseLab')),
   scan: lazy(() => import('./scanLab')),
+  conv: lazy(() => import('./convLab')),
+  structured: lazy(() => import('./structuredLab')),
 };

@@ -2,21 +2,28 @@
 // computed on the main thread from the pure codecs (src/numerics/formats.ts) for modest sizes; GPU
 // results (the bit-exact codec check, quantized matmul speed) come from the result's typed extras
 // (src/kernels/quant/extras.ts); which run a matmul is compared against is the variant's baseline.
+import { DraftField } from '../components/DraftField';
+import { EXPERIMENT_FIELDS } from '../../kernels/experiment';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { extrasOf } from '../../kernels/extras';
 import type { BaselineRef } from '../../kernels/facets';
 import { findVariant } from '../../kernels/registry';
-import type { Params } from '../../kernels/types';
+import type { ParamDef, Params } from '../../kernels/types';
+import { hadamardRoundTrip, reorderedRoundTrip } from '../../numerics/blockTransforms';
 import { quantize, schemeLabel, type QuantResult, type QuantScheme } from '../../numerics/formats';
+import type { QuantMatmulExtras } from '../../kernels/quant/extras';
 import { computeMetrics } from '../../numerics/metrics';
 import { DISTRIBUTIONS, makeTensor, outlierChannelsOf, type Distribution } from '../../numerics/quantInputs';
 import { OKABE_ITO, loadPlotly } from '../charts/plotly';
+import { labelChart } from '../charts/labels';
 import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
 import type { LabPanelProps } from './types';
 
 interface FormatOption {
   id: string;
   scheme: QuantScheme;
+  /** Applied along the rows before quantizing and undone after: a random Hadamard rotation, or channels ordered by magnitude. */
+  pre?: 'rotate' | 'reorder';
 }
 
 const FORMAT_OPTIONS: FormatOption[] = [
@@ -36,13 +43,45 @@ const FORMAT_OPTIONS: FormatOption[] = [
   { id: 'mxfp6-e2m3', scheme: { format: 'mxfp6-e2m3' } },
   { id: 'mxfp6-e3m2', scheme: { format: 'mxfp6-e3m2' } },
   { id: 'mxfp4', scheme: { format: 'mxfp4' } },
+  { id: 'mxfp4-rotated', scheme: { format: 'mxfp4' }, pre: 'rotate' },
+  { id: 'mxfp4-ceil', scheme: { format: 'scaled', element: 'e2m1', scale: 'e8m0-ceil', blockSize: 32 } },
+  { id: 'nvfp4', scheme: { format: 'scaled', element: 'e2m1', scale: 'ue4m3', blockSize: 16 } },
+  { id: 'fp4-ue5m3', scheme: { format: 'scaled', element: 'e2m1', scale: 'ue5m3', blockSize: 16 } },
+  { id: 'e1m2-ue5m3', scheme: { format: 'scaled', element: 'e1m2', scale: 'ue5m3', blockSize: 16 } },
+  { id: 'e3m0-ue5m3', scheme: { format: 'scaled', element: 'e3m0', scale: 'ue5m3', blockSize: 16 } },
+  { id: 'e2m1', scheme: { format: 'e2m1' } },
+  { id: 'e1m2', scheme: { format: 'e1m2' } },
+  { id: 'e3m0', scheme: { format: 'e3m0' } },
   { id: 'mxint8', scheme: { format: 'mxint8' } },
   { id: 'bfp-m4', scheme: { format: 'bfp', bits: 4, blockSize: 32 } },
+  { id: 'bfp-m4-reordered', scheme: { format: 'bfp', bits: 4, blockSize: 32 }, pre: 'reorder' },
   { id: 'nf4', scheme: { format: 'nf4' } },
   { id: 'codebook4', scheme: { format: 'codebook4', groupSize: 128 } },
 ];
 
-const DEFAULT_CHOSEN = ['int8-tensor', 'int4-tensor', 'int4-g32', 'e4m3', 'mxfp8-e4m3', 'mxfp4', 'nf4', 'codebook4'];
+const DEFAULT_CHOSEN = ['int8-tensor', 'int4-tensor', 'int4-g32', 'e4m3', 'mxfp8-e4m3', 'mxfp4', 'mxfp4-rotated', 'nvfp4', 'bfp-m4', 'bfp-m4-reordered', 'nf4', 'codebook4'];
+
+/** The Hadamard block for a row length: the largest power of two up to 64 that divides it. */
+function rotationBlock(cols: number): number {
+  let b = 64;
+  while (b > 1 && cols % b !== 0) b /= 2;
+  return b;
+}
+
+function optionLabel(o: FormatOption, cols: number): string {
+  if (o.pre === 'rotate') return `${schemeLabel(o.scheme)} after a random Hadamard rotation (block ${rotationBlock(cols)})`;
+  if (o.pre === 'reorder') return `${schemeLabel(o.scheme)}, channels rearranged by magnitude`;
+  return schemeLabel(o.scheme);
+}
+
+/** The quantization of the tensor by one option: the codec's, with the option's transform around it. */
+function quantizeOption(o: FormatOption, tensor: Float32Array, rows: number, cols: number, seed: number, rounding: 'nearest-even' | 'stochastic'): QuantResult {
+  const scheme = { ...o.scheme, shape: [rows, cols] as [number, number], seed, rounding };
+  const r = quantize(tensor, scheme);
+  if (o.pre === 'rotate') return { ...r, dequantized: hadamardRoundTrip(tensor, rows, cols, scheme, rotationBlock(cols), seed) };
+  if (o.pre === 'reorder') return { ...r, dequantized: reorderedRoundTrip(tensor, rows, cols, scheme) };
+  return r;
+}
 
 interface MatmulRun {
   key: string;
@@ -98,12 +137,23 @@ function labelOf(variant: string): string {
   return findVariant('quant', variant)?.label ?? variant;
 }
 
+/** The panel's own tensor (drawn on the CPU, histogram and grid): its sizes, checked like any field. */
+const TENSOR_FIELDS = {
+  rows: { key: 'rows', label: 'Rows', kind: 'int' as const, default: 64, min: 1, max: 256 },
+  cols: { key: 'cols', label: 'Columns', kind: 'int' as const, default: 256, min: 8, max: 1024 },
+} satisfies Record<string, ParamDef>;
+
+function fits(def: { min: number; max: number }, n: number): number | null {
+  return Number.isInteger(n) && n >= def.min && n <= def.max ? n : null;
+}
+
 export default function QuantLab({ experiment, result }: LabPanelProps) {
   const p = experiment.params;
   const id = useId();
   const [dist, setDist] = useState<Distribution>((DISTRIBUTIONS.find((d) => d.value === p.dist)?.value ?? 'gaussian') as Distribution);
-  const [rows, setRows] = useState(Math.min(256, paramNumber(p.rows, 64)));
-  const [cols, setCols] = useState(Math.min(1024, paramNumber(p.cols, 256)));
+  // The panel's own tensor starts at the experiment's size where it fits the panel's range.
+  const [rows, setRows] = useState(fits(TENSOR_FIELDS.rows, paramNumber(p.rows, 64)) ?? 64);
+  const [cols, setCols] = useState(fits(TENSOR_FIELDS.cols, paramNumber(p.cols, 256)) ?? 256);
   const [outliers, setOutliers] = useState(paramNumber(p.outliers, 0));
   const [outlierScale, setOutlierScale] = useState(paramNumber(p.outlierScale, 20));
   const [seed, setSeed] = useState(experiment.seed);
@@ -121,10 +171,9 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
   const table: Row[] = useMemo(() => {
     const truth = Float64Array.from(tensor);
     return FORMAT_OPTIONS.filter((o) => chosen.includes(o.id) || o.id === focus).map((o) => {
-      const scheme = { ...o.scheme, shape: [rows, cols] as [number, number], seed, rounding };
-      const r = quantize(tensor, scheme);
+      const r = quantizeOption(o, tensor, rows, cols, seed, rounding);
       const m = computeMetrics(r.dequantized, truth);
-      return { id: o.id, label: schemeLabel(o.scheme), result: r, sqnrDb: m.sqnrDb, relFrobenius: m.relFrobenius, maxAbs: m.maxAbs };
+      return { id: o.id, label: optionLabel(o, cols), result: r, sqnrDb: m.sqnrDb, relFrobenius: m.relFrobenius, maxAbs: m.maxAbs };
     });
   }, [tensor, chosen, focus, rows, cols, seed, rounding]);
 
@@ -191,11 +240,11 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         [
           {
             type: 'scatter',
-            mode: 'text+markers',
+            mode: 'markers',
             x: shown.map((r) => r.result.bitsPerValue),
             y: shown.map((r) => (Number.isFinite(r.sqnrDb) ? r.sqnrDb : 150)),
             text: shown.map((r) => r.label),
-            textposition: 'top center',
+            hovertemplate: '%{text}: %{x} bits, %{y:.1f} dB<extra></extra>',
             name: 'SQNR (dB)',
             marker: { color: OKABE_ITO[0], size: 9 },
           },
@@ -219,7 +268,14 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
           height: 360,
         },
         { responsive: true, displaylogo: false },
-      );
+      )
+        // Labels placed where they overlap nothing (charts/labels.ts); the table below names every format.
+        .then(() => {
+          if (cancelled || !errRef.current) return;
+          const sqnr = shown.map((r) => ({ x: r.result.bitsPerValue, y: Number.isFinite(r.sqnrDb) ? r.sqnrDb : 150, text: r.label }));
+          const frob = shown.map((r) => ({ x: r.result.bitsPerValue, y: r.relFrobenius, text: '', yaxis: 'y2' as const }));
+          return labelChart(Plotly, errRef.current, sqnr, { obstacles: frob.filter((p) => p.y > 0) });
+        });
     });
     return () => {
       cancelled = true;
@@ -282,6 +338,7 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
           {currentBaseline && ` Sweep or rerun with “${labelOf(currentBaseline.variant)}” at the same shape to compare speed.`}
         </p>
       )}
+      {result && extras?.kind === 'matmul' && <MatmulFigures extras={extras} label={result.variantLabel} />}
 
       <fieldset>
         <legend>Tensor (computed here on the CPU, seeded)</legend>
@@ -293,12 +350,10 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
             </option>
           ))}
         </select>{' '}
-        <label htmlFor={`${id}-rows`}>Rows</label>{' '}
-        <input id={`${id}-rows`} type="number" min={1} max={256} value={rows} onChange={(e) => setRows(Math.max(1, Math.min(256, Number(e.target.value) || 1)))} />{' '}
-        <label htmlFor={`${id}-cols`}>Columns</label>{' '}
-        <input id={`${id}-cols`} type="number" min={8} max={1024} step={8} value={cols} onChange={(e) => setCols(Math.max(8, Math.min(1024, Number(e.target.value) || 8)))} />{' '}
-        <label htmlFor={`${id}-seed`}>Seed</label>{' '}
-        <input id={`${id}-seed`} type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+        {/* Drafts, like the experiment form: a refused value stays on the field, marked, and the tensor keeps the last valid one. */}
+        <DraftField inline id={`${id}-rows`} def={TENSOR_FIELDS.rows} label="Rows" value={rows} onCommit={(v) => setRows(v as number)} />{' '}
+        <DraftField inline id={`${id}-cols`} def={TENSOR_FIELDS.cols} label="Columns" value={cols} onCommit={(v) => setCols(v as number)} />{' '}
+        <DraftField inline id={`${id}-seed`} def={EXPERIMENT_FIELDS.seed} label="Seed" value={seed} onCommit={(v) => setSeed(v as number)} />
         <br />
         <label htmlFor={`${id}-outliers`}>Outlier channels: {outliers}</label>{' '}
         <input id={`${id}-outliers`} type="range" min={0} max={16} value={outliers} onChange={(e) => setOutliers(Number(e.target.value))} />{' '}
@@ -317,7 +372,7 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         <legend>Formats to compare</legend>
         {FORMAT_OPTIONS.map((o) => (
           <label key={o.id} style={{ marginRight: '0.8em', whiteSpace: 'nowrap' }}>
-            <input type="checkbox" checked={chosen.includes(o.id)} onChange={() => toggle(o.id)} /> {schemeLabel(o.scheme)}
+            <input type="checkbox" checked={chosen.includes(o.id)} onChange={() => toggle(o.id)} /> {optionLabel(o, cols)}
           </label>
         ))}
       </fieldset>
@@ -326,14 +381,13 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         <legend>Histogram</legend>
         <label htmlFor={`${id}-focus`}>Format shown on the histogram</label>{' '}
         <select id={`${id}-focus`} value={focus} onChange={(e) => setFocus(e.target.value)}>
-          {FORMAT_OPTIONS.map((o) => (
+          {FORMAT_OPTIONS.filter((o) => !o.pre).map((o) => (
             <option key={o.id} value={o.id}>
               {schemeLabel(o.scheme)}
             </option>
           ))}
         </select>{' '}
-        <label htmlFor={`${id}-element`}>Grid at the scale of element #</label>{' '}
-        <input id={`${id}-element`} type="number" min={0} max={tensor.length - 1} value={element} onChange={(e) => setFocusElement(Math.floor(Number(e.target.value) || 0))} />
+        <DraftField inline id={`${id}-element`} def={{ key: 'element', label: 'Element', kind: 'int', default: 0, min: 0, max: Math.max(0, tensor.length - 1) }} label="Grid at the scale of element #" value={element} onCommit={(v) => setFocusElement(v as number)} />
       </fieldset>
 
       <figure className="chart-figure" aria-label="Histogram of the tensor and of its quantized values, with the format's grid">
@@ -409,5 +463,85 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         </p>
       )}
     </section>
+  );
+}
+
+/** What a quantized matmul's extras say beyond speed: arithmetic removed, other schemes' error, error per row. */
+function MatmulFigures({ extras, label }: { extras: QuantMatmulExtras; label: string }) {
+  const { arithmetic, comparison, perRow } = extras;
+  const shownRows = perRow ? Math.min(8, perRow[0]?.relFrobenius.length ?? 0) : 0;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return (
+    <>
+      {arithmetic && (
+        <p>
+          Multiplications: {arithmetic.multiplies.toLocaleString('en')} against a dense matmul&apos;s {arithmetic.denseMultiplies.toLocaleString('en')} (
+          {fmtNumber(100 * (1 - arithmetic.multiplies / arithmetic.denseMultiplies), 4)}% removed); additions and subtractions: {arithmetic.addsOrSubtracts.toLocaleString('en')}
+          {arithmetic.shifts > 0 && `; exponent adds (shifts): ${arithmetic.shifts.toLocaleString('en')}`}
+          {arithmetic.zeroWeightFraction !== undefined && `; zero weights skipped: ${fmtNumber(100 * arithmetic.zeroWeightFraction, 3)}%`}.
+          {extras.relFrobeniusVsF32Weights !== undefined && ` What it costs: relative error ${fmtNumber(extras.relFrobeniusVsF32Weights, 3)} against the float32-weight product.`}
+        </p>
+      )}
+      {comparison && comparison.length > 0 && (
+        <table>
+          <caption>This run and other schemes on the same inputs: error against the float64 product of the original operands</caption>
+          <thead>
+            <tr>
+              <th scope="col">scheme</th>
+              <th scope="col">rel. Frobenius</th>
+              <th scope="col">SQNR (dB)</th>
+              <th scope="col">bits per weight</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">{label} (this run, on the GPU)</th>
+              <td>{extras.relFrobeniusVsF32Weights === undefined ? 'n/a' : fmtNumber(extras.relFrobeniusVsF32Weights, 3)}</td>
+              <td>{extras.sqnrDbVsF32Weights === undefined ? 'n/a' : fmtNumber(extras.sqnrDbVsF32Weights, 3)}</td>
+              <td>{fmtNumber(extras.weightBitsPerValue, 4)}</td>
+            </tr>
+            {comparison.map((c) => (
+              <tr key={c.label}>
+                <th scope="row">{c.label}</th>
+                <td>{fmtNumber(c.relFrobenius, 3)}</td>
+                <td>{fmtNumber(c.sqnrDb, 3)}</td>
+                <td>{c.weightBits === undefined ? '—' : fmtNumber(c.weightBits, 4)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {perRow && shownRows > 0 && (
+        <table>
+          <caption>Weight error per row of W (relative Frobenius), the first {shownRows} rows and the mean of the first {perRow[0].relFrobenius.length}</caption>
+          <thead>
+            <tr>
+              <th scope="col">row</th>
+              {perRow.map((r) => (
+                <th scope="col" key={r.label}>
+                  {r.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {Array.from({ length: shownRows }, (_, i) => (
+              <tr key={i}>
+                <th scope="row">{i}</th>
+                {perRow.map((r) => (
+                  <td key={r.label}>{fmtNumber(r.relFrobenius[i], 3)}</td>
+                ))}
+              </tr>
+            ))}
+            <tr>
+              <th scope="row">mean</th>
+              {perRow.map((r) => (
+                <td key={r.label}>{fmtNumber(mean(r.relFrobenius), 3)}</td>
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }

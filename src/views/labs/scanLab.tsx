@@ -6,7 +6,7 @@ import * as d3 from 'd3';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { extrasOf } from '../../kernels/extras';
 import { findVariant } from '../../kernels/registry';
-import type { LinearScanExtras, PooledField, S6Extras, SpatialExtras } from '../../kernels/scan/extras';
+import type { LinearScanExtras, PooledField, S6Extras, SpatialExtras, SsmMemory } from '../../kernels/scan/extras';
 import type { Experiment } from '../../kernels/types';
 import { DATAFLOW_ALGORITHMS, describeOp, scanDataflow, type Dataflow, type DataflowAlgorithm, type DataflowOp } from '../../numerics/scanDataflow';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
@@ -102,6 +102,7 @@ export default function ScanLab({ experiment, result, sweepPoints }: LabPanelPro
 
       {extras?.kind === 's6' && <S6Views extras={extras} />}
       {extras?.kind === 'linear-scan' && <ErrorByPosition extras={extras} />}
+      {(extras?.kind === 's6' || extras?.kind === 'linear-scan') && extras.ssm && <SsmMemoryView ssm={extras.ssm} />}
       {extras?.kind === 'spatial' && <SpatialViews extras={extras} />}
       <ErrorVsSweep points={sweepPoints} param={experiment.sweep?.param} />
     </section>
@@ -289,6 +290,77 @@ function ErrorByPosition({ extras }: { extras: LinearScanExtras }) {
       <div ref={plot.ref} className="chart" data-testid="scan-error-by-position" />
       {plot.error && <p className="bad">{plot.error}</p>}
     </>
+  );
+}
+
+const fmtSig = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toPrecision(4)) : String(v));
+
+/** What the SSM initialisation remembers: impulse responses of a few modes, and per mode its memory next to the float32 error. */
+function SsmMemoryView({ ssm }: { ssm: SsmMemory }) {
+  const plot = usePlot(
+    (Plotly, el) => {
+      const traces = ssm.impulse.series.flatMap((s, i) => [
+        { type: 'scatter' as const, mode: 'lines' as const, name: `mode ${s.mode}`, x: ssm.impulse.lags, y: s.re, line: { color: OKABE_ITO[i % OKABE_ITO.length] } },
+        {
+          type: 'scatter' as const,
+          mode: 'lines' as const,
+          name: `mode ${s.mode} envelope`,
+          x: ssm.impulse.lags,
+          y: s.envelope,
+          line: { color: OKABE_ITO[i % OKABE_ITO.length], dash: 'dot' },
+          showlegend: false,
+        },
+      ]);
+      void Plotly.react(el, traces, layout('lag (steps after the impulse)', 'response Re(B̄·Āᵗ) and envelope'), { responsive: true, displaylogo: false });
+    },
+    [ssm],
+  );
+  const finite = ssm.modes.filter((m) => m.memoryLag !== null);
+  const longest = finite.length ? finite.reduce((p, q) => (q.memoryLag! > p.memoryLag! ? q : p)) : null;
+  const worst = ssm.modes.reduce((p, q) => (q.maxError > p.maxError ? q : p), ssm.modes[0]);
+  return (
+    <section aria-labelledby="scan-ssm-h" data-testid="scan-ssm-memory">
+      <h3 id="scan-ssm-h">What the initialisation remembers: {ssm.label}</h3>
+      <p>
+        {ssm.modes.length} modes of a {ssm.size}-state SSM, Δ = {Number(ssm.dt.toPrecision(3))}
+        {ssm.conditionF > 1.5 ? `, diagonalizing basis κ_F(V) = ${fmtSig(ssm.conditionF)}` : ''}.{' '}
+        {longest
+          ? `The longest memory (|impulse response| above 1% of its peak) is ${longest.memoryLag} steps (mode ${ssm.modes.indexOf(longest)}); `
+          : 'No mode falls below 1% of its peak within the sequence; '}
+        the largest float32 error of the scan in this run is {fmtSig(worst?.maxError ?? 0)} (bound {fmtSig(worst?.maxBound ?? 0)}).
+      </p>
+      <p className="muted">{ssm.mapping}</p>
+      <div ref={plot.ref} className="chart" data-testid="scan-ssm-impulse" />
+      {plot.error && <p className="bad">{plot.error}</p>}
+      <table>
+        <caption>Each mode's memory next to the float32 error of the outputs that carry it</caption>
+        <thead>
+          <tr>
+            <th scope="col">mode</th>
+            <th scope="col">λ</th>
+            <th scope="col">decay per step</th>
+            <th scope="col">memory (steps to 1%)</th>
+            <th scope="col">max |error|</th>
+            <th scope="col">bound</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ssm.modes.map((m, i) => (
+            <tr key={i}>
+              <td>{i}</td>
+              <td>
+                {fmtSig(m.re)}
+                {m.im !== 0 ? ` + ${fmtSig(m.im)}i` : ''}
+              </td>
+              <td>{m.decay.toFixed(6)}</td>
+              <td>{m.memoryLag ?? 'beyond the sequence'}</td>
+              <td>{m.maxError.toExponential(2)}</td>
+              <td>{m.maxBound.toExponential(2)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

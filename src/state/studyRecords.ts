@@ -1,0 +1,63 @@
+// What a study remembered per adapter (tuned configurations, measured roofs), read back from
+// IndexedDB: checked like every other input from outside this session, never spread in raw. A
+// tuned configuration is offered as parameters of a run, so it must also pass the variant's own
+// schema (the one experiment codec).
+import * as v from 'valibot';
+import { validateExperiment } from '../kernels/experiment';
+import type { RoofsRecord, TunedRecord } from '../kernels/matmul/studyTypes';
+import { escapeUntrusted } from '../kernels/schema';
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(4 * max), v.transform((s) => escapeUntrusted(s, max)));
+const date = v.pipe(v.string(), v.maxLength(64), v.check((s) => !Number.isNaN(Date.parse(s)), 'is not a date'));
+const positive = v.pipe(v.number(), v.finite(), v.minValue(0));
+const size = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16384));
+
+const tunedSchema = v.object({
+  adapter: text(200),
+  date,
+  shape: v.object({ M: size, N: size, K: size }),
+  config: v.object({
+    BM: size,
+    BN: size,
+    BK: size,
+    TM: size,
+    TN: size,
+    staging: v.picklist(['global', 'workgroup']),
+    vec4: v.boolean(),
+  }),
+  gflops: positive,
+  beatDefault: v.boolean(),
+  speedupOverDefault: v.nullable(positive),
+  reason: text(400),
+  withinFivePercentOfSweep: v.nullable(v.boolean()),
+});
+
+const roofsSchema = v.object({
+  adapter: text(200),
+  date,
+  peakGflops: positive,
+  bandwidthGBs: positive,
+  barrierSeconds: v.optional(positive),
+});
+
+/** A remembered tuner record, or null when it cannot be trusted (then it is not offered). */
+export function validateTunedRecord(raw: unknown): TunedRecord | null {
+  const parsed = v.safeParse(tunedSchema, raw);
+  if (!parsed.success) return null;
+  const r = parsed.output;
+  // The configuration must be a valid register-blocked experiment at this shape.
+  const { problems } = validateExperiment({ family: 'matmul', variant: 'regblock', params: { ...r.shape, ...r.config }, seed: 1, reps: 1 });
+  if (problems.length) return null;
+  return r as TunedRecord;
+}
+
+export function validateRoofsRecord(raw: unknown): RoofsRecord | null {
+  const parsed = v.safeParse(roofsSchema, raw);
+  return parsed.success ? (parsed.output as RoofsRecord) : null;
+}
+
+/** The validator for each study that remembers records; records of other studies are dropped. */
+export const STUDY_RECORD_VALIDATORS: Record<string, (raw: unknown) => unknown> = {
+  'matmul-tune': validateTunedRecord,
+  'matmul-roofs': validateRoofsRecord,
+};
