@@ -19,8 +19,12 @@ const SIMULATED_CONFIGS = [
 ];
 
 // The null device's largest subgroup is 128 wide and its workgroups hold 256 invocations: two
-// subgroups per workgroup, where the default asks for four (sized for 32-wide GPUs).
-const PARAMS_FOR_NULL_DEVICE: Record<string, Record<string, number>> = { 'matmul/subgroup-matrix': { WGM: 2, WGN: 1 } };
+// subgroups per workgroup, where the default asks for four (sized for 32-wide GPUs); the scan's
+// subgroup look-back needs whole subgroups per workgroup (64 by default).
+const PARAMS_FOR_NULL_DEVICE: Record<string, Record<string, number>> = {
+  'matmul/subgroup-matrix': { WGM: 2, WGN: 1 },
+  'scan/serial-lookback-subgroup': { wg: 128 },
+};
 
 describe("variants that need optional features compile on Dawn's null backend", async () => {
   const here = (await nodeDevice()).caps;
