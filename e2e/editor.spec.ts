@@ -133,8 +133,9 @@ test.describe('faults are recovered without a reload', () => {
 
   test('a device.destroy() in the middle of a run', async ({ page }) => {
     await openApp(page, SMALL);
-    await page.getByRole('button', { name: 'Run on GPU' }).click();
+    // The quick link runs by itself; wait until it is done.
     await expect(page.getByTestId('bound')).toContainText('yes, every element');
+    await expect(page.getByTestId('progress')).toHaveCount(0);
     const history = await page.getByRole('tab', { name: /History/ }).textContent();
     const worker = await labWorker(page);
     // The next command encoder destroys its device first: the run's submission meets a lost device.
@@ -182,7 +183,43 @@ test.describe('faults are recovered without a reload', () => {
       } as typeof Worker;
     });
     await openApp(page, SMALL);
+    // The quick link runs by itself first; the worker dies between runs.
+    await expect(page.getByTestId('bound')).toContainText('yes, every element');
+    await expect(page.getByTestId('progress')).toHaveCount(0);
     await page.evaluate(() => (window as unknown as { __workers: Worker[] }).__workers.at(-1)!.terminate());
     await runWorks(page, 'worker terminated');
+  });
+
+  test('the worker killed in the middle of a run is noticed without Cancel', async ({ page }) => {
+    await page.addInitScript(() => {
+      const Original = window.Worker;
+      const made: Worker[] = [];
+      (window as unknown as { __workers: Worker[] }).__workers = made;
+      window.Worker = class extends Original {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          made.push(this);
+        }
+      } as typeof Worker;
+    });
+    // A run long enough to kill the worker while it is in flight (many repetitions of a small kernel).
+    await openApp(page, '#v=1&f=matmul&k=naive&M=128&N=128&K=128&wg=8&seed=1&reps=200');
+    // The link may run by itself (predicted quick) or wait for Run, which may ask first.
+    const progress = page.getByTestId('progress');
+    const confirm = page.getByTestId('confirm-run');
+    if (!(await progress.isVisible())) await page.getByRole('button', { name: 'Run on GPU' }).click();
+    await expect(progress.or(confirm)).toBeVisible();
+    if (await confirm.isVisible()) await page.getByRole('button', { name: /Run anyway/ }).click();
+    await expect(progress).toBeVisible();
+    const killedAt = Date.now();
+    await page.evaluate(() => (window as unknown as { __workers: Worker[] }).__workers.at(-1)!.terminate());
+    await expect(page.getByTestId('run-error')).toContainText('stopped answering during the run', { timeout: 20_000 });
+    console.log(`worker killed mid-run: noticed after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
+    await expect(page.getByTestId('progress')).toHaveCount(0);
+    // A small experiment next (the long one would ask first), on the fresh worker.
+    await page.evaluate((hash) => (window.location.hash = hash), SMALL);
+    await expect(page.getByRole('button', { name: 'Run on GPU' })).toBeEnabled({ timeout: 30_000 });
+    if (!(await page.getByTestId('bound').textContent().catch(() => ''))?.includes('yes')) await runWorks(page, 'worker killed mid-run');
+    await expect(page.getByTestId('bound')).toContainText('yes, every element', { timeout: 30_000 });
   });
 });

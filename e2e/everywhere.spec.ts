@@ -43,7 +43,9 @@ test('axe finds no serious violations in any lab after a run', async ({ page }) 
 
 test('the controls stay reachable by keyboard alone', async ({ page }) => {
   await openApp(page, '#v=1&f=matmul&k=naive&M=8&N=8&K=8&wg=4&seed=1&reps=2');
-  // Tab until the Run button has focus, then press Enter.
+  // The link runs by itself first; then Tab until the Run button has focus, and press Enter.
+  await expect(page.getByTestId('headline-time')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('progress')).toHaveCount(0);
   for (let i = 0; i < 40; i++) {
     await page.keyboard.press('Tab');
     const name = await page.evaluate(() => document.activeElement?.textContent ?? '');
@@ -51,7 +53,7 @@ test('the controls stay reachable by keyboard alone', async ({ page }) => {
   }
   await expect(page.getByRole('button', { name: 'Run on GPU' })).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('results')).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'History (2)' })).toBeVisible({ timeout: 60_000 });
 });
 
 test('on a phone the layout reflows and the Run button is reachable', async ({ browser }) => {
@@ -89,12 +91,16 @@ test('works offline after the first visit', async ({ page, context }) => {
 
 test('plotly is not pre-cached, but once a chart has loaded it, charts work offline', async ({ page, context }) => {
   const link = '#v=1&f=matmul&k=tiled&M=16&N=16&K=16&tile=4&seed=1&reps=2&sw=tile:2,4';
-  await openApp(page, link);
+  // The plain start page (a link would run, and chart, by itself).
+  await openApp(page);
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.reload();
   await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
   const cachedPlotly = () => page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => r.url)))).flat().some((u) => u.includes('plotly')));
   expect(await cachedPlotly()).toBe(false);
+  await page.goto(`./${link}`);
+  await expect(page.locator('.app')).not.toHaveAttribute('data-gpu', 'probing', { timeout: 60_000 });
+  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 60_000 });
   await page.getByRole('button', { name: 'Run sweep on GPU' }).click();
   await expect(page.getByTestId('sweep-chart').locator('.scatterlayer .point')).toHaveCount(2, { timeout: 90_000 });
   await expect.poll(cachedPlotly).toBe(true);

@@ -95,6 +95,9 @@ test('a configuration beyond the device limits says which limit, in words', asyn
 test('cancel stops a long run and the app stays usable', async ({ page }) => {
   await openApp(page, '#v=1&f=matmul&k=naive&M=512&N=512&K=512&wg=8&seed=1&reps=50');
   await page.getByRole('button', { name: 'Run on GPU' }).click();
+  // Predicted to take minutes on a first visit: it asks first, and says why.
+  await expect(page.getByTestId('confirm-run')).toContainText('predicted to take about');
+  await page.getByRole('button', { name: /^Run anyway/ }).click();
   await expect(page.getByTestId('progress')).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByText(/Run cancelled/)).toBeVisible({ timeout: 15_000 });

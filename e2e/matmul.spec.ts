@@ -37,6 +37,8 @@ test('matmul lab: the subgroup-matrix variant is offered only where the adapter 
   const option = page.locator('#variant option[value="subgroup-matrix"]');
   await expect(option).toBeDisabled();
   await expect(option).toContainText('not on this device');
+  // The variants this device cannot run are folded into one line that expands to the reasons.
+  await page.getByTestId('unavailable-variants').locator('summary').click();
   await expect(page.getByText(/Subgroup matrices \(cooperative matrix units\): this adapter does not offer "chromium-experimental-subgroup-matrix"/)).toBeVisible();
   // The app keeps running: another variant still runs and is checked.
   await page.locator('#variant').selectOption('naive');

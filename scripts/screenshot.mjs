@@ -1,23 +1,31 @@
 #!/usr/bin/env node
-// Takes a screenshot of the built app after a run: node scripts/screenshot.mjs <hash> <out.png> [--sweep]
-// (expects `npx vite preview --port 4317` to be serving dist/).
+// Takes a screenshot of the built app as a user first sees it (one screen, not the whole page):
+//   node scripts/screenshot.mjs <hash> <out.png> [--run] [--size 1280x800] [--phone]
+// expects `npx vite preview --port $PORT` (default 4317) to be serving dist/. A quick link runs by
+// itself; --run presses Run as well (for links that wait for it) and waits until the run is done.
 import { chromium } from 'playwright-core';
 
-const [hash = '', out = 'screenshot.png', mode = ''] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const [hash = '', out = 'screenshot.png'] = args.filter((a) => !a.startsWith('--') && !/^\d+x\d+$/.test(a));
+const size = args[args.indexOf('--size') + 1] ?? '1280x800';
+const [width, height] = (args.includes('--size') ? size : '1280x800').split('x').map(Number);
+const port = process.env.PORT ?? '4317';
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-await page.goto(`http://localhost:4317/${hash}`);
-await page.getByTestId('device-panel').getByText('WebGPU').first().waitFor({ timeout: 60000 }).catch(() => {});
-if (mode === '--run') {
-  await page.getByRole('button', { name: /^Run (sweep )?on GPU/ }).first().click();
-  // Wait until the run (or sweep) has finished: no Cancel button left.
+const context = await browser.newContext({ viewport: { width, height }, ...(args.includes('--phone') ? { isMobile: true, hasTouch: true } : {}) });
+const page = await context.newPage();
+await page.goto(`http://localhost:${port}/${hash}`);
+await page.locator('.app:not([data-gpu="probing"])').waitFor({ timeout: 60000 });
+const idle = () => page.waitForFunction(() => !document.querySelector('[data-testid="progress"]'), null, { timeout: 300000 });
+await page.waitForTimeout(1000);
+await idle();
+if (args.includes('--run')) {
+  await page.locator('button.primary:visible').first().click();
   await page.waitForTimeout(500);
-  await page.waitForFunction(() => ![...document.querySelectorAll('button')].some((b) => b.textContent?.startsWith('Cancel')), null, { timeout: 300000 });
-  await page.waitForTimeout(1500);
+  await idle();
 }
-await page.evaluate(() => window.scrollTo(0, 0));
-await page.screenshot({ path: out, fullPage: process.env.FULL !== '0' });
+await page.waitForTimeout(1500);
+await page.screenshot({ path: out, fullPage: process.env.FULL === '1' });
 await browser.close();

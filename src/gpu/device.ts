@@ -56,7 +56,11 @@ export async function acquireDevice(gpu: GPU | undefined, secureContext = true):
     throw new GpuUnavailableError('device-request', `requestDevice() failed: ${errorText(e)}`);
   }
   const info = adapter.info;
-  const isFallback = Boolean((adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter);
+  // A software adapter says so: GPUAdapterInfo.isFallbackAdapter (where browsers now report it),
+  // or the older GPUAdapter.isFallbackAdapter. Never guessed from the adapter's name.
+  const isFallback = Boolean(
+    (info as GPUAdapterInfo & { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter,
+  );
   return { device, caps: capsFromDevice(device, info), adapter: describeAdapter(info, isFallback) };
 }
 

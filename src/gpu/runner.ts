@@ -4,7 +4,11 @@
 //  - GPU timestamps when the device has 'timestamp-query', with many runs between one pair of
 //    timestamps (browsers quantize timestamps to tens of microseconds), else wall clock around
 //    submitted work (queue.onSubmittedWorkDone);
-//  - buffers marked resetEachRun are cleared before every run.
+//  - buffers marked resetEachRun are cleared before every run;
+//  - never more than one sample of work is queued on the GPU (each sample is submitted and waited
+//    for before the next, and a sample is sized to ~10–25 ms or one run, whichever is longer),
+//    so a Cancel, checked before every submission, stops the GPU within one sample — which on a
+//    software adapter is also how soon the page can paint again.
 import { bufferOf } from './bindings';
 import type { GpuPlan, HostArray, TimingInfo } from './types';
 import { errorText } from './device';
@@ -190,6 +194,7 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
 
     // Warm-up 1: one run, read back the result (never timed).
     options.onProgress?.('warmup', 0, 2);
+    const warmupStart = performance.now();
     {
       const encoder = device.createCommandEncoder();
       encodeRuns(encoder, 1, false);
@@ -210,9 +215,12 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
     if (oom) throw new Error(`The GPU ran out of memory: ${oom.message}`);
     if (cancelled()) throw new CancelledError();
 
-    // Warm-up 2: estimate one run's time by wall clock to choose runs per sample.
+    // Warm-up 2: estimate one run's time by wall clock to choose runs per sample. A warm-up that
+    // took over half a second already says one run per sample: it is not repeated to say so again.
     options.onProgress?.('warmup', 1, 2);
-    const estimate = await wallClockRuns(device, encodeRuns, 1);
+    const warmupSeconds = (performance.now() - warmupStart) / 1000;
+    const estimate = warmupSeconds > 0.5 ? warmupSeconds : await wallClockRuns(device, encodeRuns, 1);
+    if (cancelled()) throw new CancelledError();
     const target = options.targetSampleSeconds ?? (useTimestamps ? 0.01 : 0.025);
     const maxRuns = options.maxRunsPerSample ?? 2000;
     const runsPerSample = Math.max(1, Math.min(maxRuns, Math.round(target / Math.max(estimate, 1e-7))));

@@ -88,7 +88,7 @@ export function defineVariant<S extends Fields, C = Decoded<S>>(spec: VariantSpe
   if (unavailableReason) variant.unavailableReason = unavailableReason;
   if (assets) variant.assets = (params) => assets(cfg(params));
   if (emulate) variant.emulate = (params, inputs) => emulate(cfg(params), inputs);
-  else variant.noEmulationReason = spec.noEmulationReason ?? 'this variant has no CPU emulation';
+  else variant.noEmulationReason = spec.noEmulationReason ?? 'no CPU float32 emulation has been written for this variant yet, so it runs only on WebGPU';
   if (extras) variant.extras = (params, inputs, output, ref) => extras(cfg(params), inputs, output, ref);
   if (tiling) variant.tiling = (params) => tiling(cfg(params));
   if (traffic) variant.traffic = (params, caps) => traffic(cfg(params), caps);

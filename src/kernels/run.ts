@@ -1,10 +1,10 @@
 // runExperiment: one Experiment in, one ExperimentResult out. The same function serves the
 // worker, the Node benchmark and the tests.
 import { computeMetrics, errorHeatmap, summarize, type ErrorMetrics } from '../numerics/metrics';
-import { CancelledError, runPlan, type CancelToken } from '../gpu/runner';
+import { CancelledError, runPlan, wallClockResolution, type CancelToken } from '../gpu/runner';
 import { variantOf } from './experiment';
 import { coerceParams, problemsFor } from './schema';
-import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, HostArray, KernelVariant, ProgressInfo, Provenance, RepeatCheck, SweepPoint } from './types';
+import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, HostArray, KernelVariant, ProgressInfo, Provenance, ReferenceResult, RepeatCheck, SweepPoint } from './types';
 export type { ProgressInfo, ProgressPhase, SweepPoint } from './types';
 
 export const APP_VERSION = '0.1.0';
@@ -26,6 +26,39 @@ async function loadAssets(variant: KernelVariant, params: Experiment['params'], 
   return assets;
 }
 
+/**
+ * Where a run's CPU work happens: the float64 reference and the float32 emulation, synchronous
+ * numerics that can take seconds. Cancel must be honoured there too without ending the worker that
+ * owns the GPU device, so runs go through this interface: IN_THREAD (the default: the bench, the
+ * tests) computes here after yielding a macrotask, so a Cancel message that arrived meanwhile is
+ * seen before and after; the lab worker passes one that computes in a child worker it ends when
+ * Cancel arrives (workers/cpuWork.ts), so the lab worker's own event loop stays free throughout.
+ */
+export interface CpuWork {
+  reference(variant: KernelVariant, experiment: Experiment, inputs: Record<string, HostArray>): Promise<ReferenceResult>;
+  /** One emulated run and its wall time (performance.now() around it). */
+  emulate(variant: KernelVariant, experiment: Experiment, inputs: Record<string, HostArray>): Promise<{ output: Float32Array; seconds: number }>;
+}
+
+/** A macrotask (not a microtask): lets messages queued for this thread, such as a Cancel, run first. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export const IN_THREAD: CpuWork = {
+  async reference(variant, experiment, inputs) {
+    await yieldToEventLoop();
+    return variant.reference(experiment.params, inputs);
+  },
+  async emulate(variant, experiment, inputs) {
+    await yieldToEventLoop();
+    if (!variant.emulate) throw new ConfigurationError([`${variant.label} has no CPU emulation`]);
+    const t0 = performance.now();
+    const output = variant.emulate(experiment.params, inputs);
+    return { output, seconds: (performance.now() - t0) / 1000 };
+  },
+};
+
 export interface RunOptions {
   caps: DeviceCaps;
   adapter?: AdapterDescription | null;
@@ -34,6 +67,8 @@ export interface RunOptions {
   onProgress?: (p: ProgressInfo) => void;
   /** Loads a file of public/ by its path relative to the app's base (see KernelVariant.assets). */
   loadAsset?: AssetLoader;
+  /** Where the reference and the emulation run (IN_THREAD when absent). */
+  cpu?: CpuWork;
   /** Override timing targets (tests use short ones). */
   targetSampleSeconds?: number;
   useTimestamps?: boolean;
@@ -83,14 +118,17 @@ export async function runVariant(device: GPUDevice, variant: KernelVariant, expe
     onProgress: (phase, done, total) => {
       const base = phase === 'compile' ? 0.02 : phase === 'warmup' ? 0.05 : 0.1;
       const span = phase === 'timing' ? 0.6 : 0.03;
-      progress({ phase, fraction: base + span * (total ? done / total : 0), message: `${phase} ${done}/${total}` });
+      const message = phase === 'timing' ? `timing: sample ${done} of ${total}` : `${phase} ${done}/${total}`;
+      progress({ phase, fraction: base + span * (total ? done / total : 0), message, ...(phase === 'timing' ? { samples: { done, total } } : {}) });
     },
   });
   checkCancel();
   progress({ phase: 'reference', fraction: 0.72, message: 'float64 reference on the CPU' });
-  const ref = variant.reference(experiment.params, inputs);
+  const ref = await (options.cpu ?? IN_THREAD).reference(variant, experiment, inputs);
   checkCancel();
   progress({ phase: 'metrics', fraction: 0.95, message: 'error metrics' });
+  await yieldToEventLoop();
+  checkCancel();
   const provenance: Provenance = {
     backend: 'webgpu',
     userAgent: options.userAgent ?? (typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown'),
@@ -117,7 +155,7 @@ const violations = (m: ErrorMetrics) => m.boundViolations ?? 0;
 /** The CPU path for machines without WebGPU: float32 emulation in JavaScript, labelled as such. */
 export async function runExperimentCpu(
   experiment: Experiment,
-  options: { cancel?: CancelToken; onProgress?: (p: ProgressInfo) => void; userAgent?: string; loadAsset?: AssetLoader } = {},
+  options: { cancel?: CancelToken; onProgress?: (p: ProgressInfo) => void; userAgent?: string; loadAsset?: AssetLoader; cpu?: CpuWork } = {},
 ): Promise<ExperimentResult> {
   const variant = variantOf(experiment);
   checkParams(variant, experiment);
@@ -125,19 +163,27 @@ export async function runExperimentCpu(
   const progress = options.onProgress ?? (() => {});
   progress({ phase: 'inputs', fraction: 0, message: 'generating seeded inputs' });
   const inputs = variant.makeInputs(experiment.params, experiment.seed, await loadAssets(variant, experiment.params, options.loadAsset));
+  const cpu = options.cpu ?? IN_THREAD;
+  const checkCancel = () => {
+    if (options.cancel?.cancelled) throw new CancelledError();
+  };
   const seconds: number[] = [];
   let output: Float32Array = new Float32Array(0);
   const reps = Math.min(experiment.reps, 3);
   for (let r = 0; r < reps; r++) {
-    if (options.cancel?.cancelled) throw new CancelledError();
-    progress({ phase: 'timing', fraction: 0.1 + (0.6 * r) / reps, message: `CPU run ${r + 1}/${reps}` });
-    const t0 = performance.now();
-    output = variant.emulate(experiment.params, inputs);
-    seconds.push((performance.now() - t0) / 1000);
-    await Promise.resolve();
+    checkCancel();
+    progress({ phase: 'timing', fraction: 0.1 + (0.6 * r) / reps, message: `CPU run ${r + 1} of ${reps}`, samples: { done: r, total: reps } });
+    const run = await cpu.emulate(variant, experiment, inputs);
+    output = run.output;
+    seconds.push(run.seconds);
   }
+  checkCancel();
   progress({ phase: 'reference', fraction: 0.72, message: 'float64 reference on the CPU' });
-  const ref = variant.reference(experiment.params, inputs);
+  const ref = await cpu.reference(variant, experiment, inputs);
+  checkCancel();
+  progress({ phase: 'metrics', fraction: 0.95, message: 'error metrics' });
+  await yieldToEventLoop();
+  checkCancel();
   const provenance: Provenance = {
     backend: 'cpu',
     userAgent: options.userAgent ?? (typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown'),
@@ -147,7 +193,9 @@ export async function runExperimentCpu(
     date: new Date().toISOString(),
     appVersion: APP_VERSION,
   };
-  return assemble(variant, { ...experiment, reps }, inputs, output, ref, seconds, null, [], provenance);
+  // performance.now() around JavaScript: its step is the resolution the times are printed to.
+  const timing = { method: 'wall-clock' as const, resolutionSeconds: wallClockResolution(), runsPerSample: 1, note: 'performance.now() around the JavaScript emulation' };
+  return assemble(variant, { ...experiment, reps }, inputs, output, ref, seconds, timing, [], provenance);
 }
 
 function assemble(
@@ -236,7 +284,12 @@ export async function runSweep(
     let point: SweepPoint;
     try {
       const onProgress = (p: ProgressInfo) =>
-        options.onProgress?.({ ...p, fraction: (i + p.fraction) / sweep.values.length, message: `point ${i + 1}/${sweep.values.length}: ${p.message}` });
+        options.onProgress?.({
+          ...p,
+          fraction: (i + p.fraction) / sweep.values.length,
+          message: `point ${i + 1} of ${sweep.values.length}: ${p.message}`,
+          point: { done: i, total: sweep.values.length },
+        });
       const result = device
         ? await runExperiment(device, pointExperiment, { ...options, onProgress })
         : await runExperimentCpu(pointExperiment, { ...options, onProgress });

@@ -14,39 +14,60 @@ export interface CoerceResult {
   problem: string | null;
 }
 
-/** Turns an untrusted value into a valid one for `def`, saying what was wrong. */
-export function coerceParam(def: ParamDef, raw: unknown): CoerceResult {
-  if (raw === undefined) return { value: def.default, problem: null };
+export type ParsedParam = { value: ParamValue; reason: null } | { value: null; reason: string };
+
+/**
+ * Checks one untrusted value against `def` and never substitutes anything: the value, or why it
+ * is refused (e.g. `M: 5000 is outside 1…4096`). coerceParam (links, files) and the form's fields
+ * both read it, so they refuse the same values for the same reasons.
+ */
+export function parseParam(def: ParamDef, raw: unknown): ParsedParam {
   switch (def.kind) {
     case 'int': {
       const text = String(raw).trim();
-      if (!/^-?\d+$/.test(text)) {
-        return { value: def.default, problem: `${def.label}: "${clip(text)}" is not a whole number; using ${def.default}` };
-      }
+      if (!/^-?\d+$/.test(text)) return { value: null, reason: `${def.label}: "${clip(text)}" is not a whole number` };
       const n = Number(text);
-      if (n < def.min || n > def.max) {
-        return { value: def.default, problem: `${def.label}: ${clip(text)} is outside ${def.min}…${def.max}; using ${def.default}` };
-      }
-      if (def.pow2 && (n & (n - 1)) !== 0) {
-        return { value: def.default, problem: `${def.label}: ${n} is not a power of two; using ${def.default}` };
-      }
-      return { value: n, problem: null };
+      if (n < def.min || n > def.max) return { value: null, reason: `${def.label}: ${clip(text)} is outside ${def.min}…${def.max}` };
+      if (def.pow2 && (n & (n - 1)) !== 0) return { value: null, reason: `${def.label}: ${clip(text)} is not a power of two` };
+      return { value: n, reason: null };
     }
     case 'enum': {
       const text = String(raw);
-      if (def.options.some((o) => o.value === text)) return { value: text, problem: null };
-      return {
-        value: def.default,
-        problem: `${def.label}: "${clip(text)}" is not one of ${def.options.map((o) => o.value).join(', ')}; using ${def.default}`,
-      };
+      if (def.options.some((o) => o.value === text)) return { value: text, reason: null };
+      return { value: null, reason: `${def.label}: "${clip(text)}" is not one of ${def.options.map((o) => o.value).join(', ')}` };
     }
     case 'bool': {
       const text = String(raw);
-      if (text === '1' || text === 'true') return { value: true, problem: null };
-      if (text === '0' || text === 'false') return { value: false, problem: null };
-      return { value: def.default, problem: `${def.label}: "${clip(text)}" is not 0/1; using ${def.default ? 1 : 0}` };
+      if (text === '1' || text === 'true') return { value: true, reason: null };
+      if (text === '0' || text === 'false') return { value: false, reason: null };
+      return { value: null, reason: `${def.label}: "${clip(text)}" is not 0/1` };
     }
   }
+}
+
+/** What `def` accepts, in words: "a whole number from 1 to 32, a power of two". */
+export function allowedValues(def: ParamDef): string {
+  switch (def.kind) {
+    case 'int':
+      return `a whole number from ${def.min} to ${def.max}${def.pow2 ? ', a power of two' : ''}`;
+    case 'enum':
+      return `one of ${def.options.map((o) => o.value).join(', ')}`;
+    case 'bool':
+      return '0 or 1';
+  }
+}
+
+/** A value as the form and the link write it (booleans as 1/0). */
+export function paramText(value: ParamValue): string {
+  return typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+}
+
+/** Turns an untrusted value into a valid one for `def`, saying what was wrong (a missing value is the default). */
+export function coerceParam(def: ParamDef, raw: unknown): CoerceResult {
+  if (raw === undefined) return { value: def.default, problem: null };
+  const parsed = parseParam(def, raw);
+  if (parsed.reason === null) return { value: parsed.value, problem: null };
+  return { value: def.default, problem: `${parsed.reason}; using ${paramText(def.default)}` };
 }
 
 export function coerceParams(defs: ParamDef[], raw: Record<string, unknown>): { params: Params; problems: string[] } {

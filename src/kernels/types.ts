@@ -171,6 +171,10 @@ export interface ProgressInfo {
   /** 0…1 within the whole experiment (or sweep point). */
   fraction: number;
   message: string;
+  /** Timed samples done of all (while timing). */
+  samples?: { done: number; total: number };
+  /** Sweep points done of all (sweeps only). */
+  point?: { done: number; total: number };
 }
 
 export interface SweepPoint {

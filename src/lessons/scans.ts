@@ -32,7 +32,7 @@ export const scansLesson: Lesson = {
         'A long sequence spans many workgroups. Reduce-then-scan is the safe way: reduce each chunk, scan the chunk totals, then fix up each chunk — three passes over memory.',
         'A single-pass scan with decoupled look-back reads the data once, but waits on earlier workgroups; WebGPU does not promise that they make progress, so Kernel Lab’s version falls back after a bounded spin.',
       ],
-      experiment: '#v=1&f=scan&k=reduce-then-scan&channels=4&length=16384&mode=inclusive&decay=decay&wg=256&items=4&seed=1&reps=3&sw=length:1024,4096,16384',
+      experiment: '#v=1&f=scan&k=reduce-then-scan&channels=4&length=8192&mode=inclusive&decay=decay&wg=256&items=4&seed=1&reps=2&sw=length:1024,4096,8192',
       lookFor: 'GB/s as the sequence grows, against the copy kernel at the same lengths.',
       tryNext: 'Run the decoupled look-back variant with the same sweep.',
     },

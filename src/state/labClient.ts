@@ -1,12 +1,17 @@
 // The page's side of the worker: starts runs, streams progress and results into the store,
-// and cancels. A cancel that the worker cannot honour quickly (it may be inside a long float64
-// reference) ends the worker and starts a fresh one, so Cancel always returns control.
+// and cancels. Every run is predicted first (runPlan.ts) and a long one asks before it starts;
+// a link runs by itself when it is predicted to be quick. The worker honours Cancel before its
+// next GPU submission and stops a CPU reference at once (workers/cpuWork.ts); only a worker that
+// does not answer within a grace period sized to the run in flight is ended and started afresh.
 //
 // Faults are recovered without a reload, and History and the experiment are never touched:
 //  - the worker acks every job at once; one that does not within ACK_MS is dead (terminated, crashed)
 //    and is replaced, and the job is sent again to the fresh one;
 //  - an uncaught error in the worker ends the job, says so, and replaces the worker;
 //  - a device loss (any cause) ends the job, says so; the worker makes a fresh device by itself;
+//  - while a job runs the page pings the worker every second; a worker that has not answered for
+//    LIVENESS_MS (it died mid-run: terminated, crashed, out of memory) is replaced and the user is
+//    told the run was lost — the page never waits for a dead worker;
 //  - a job past its time budget (`budgetMs`, e.g. an edited kernel that never ends) is abandoned:
 //    the worker destroys its device and makes a fresh one; a worker that does not come back
 //    within ABANDON_GRACE_MS is replaced.
@@ -16,11 +21,20 @@ import type { FromWorker, StudyMessage, StudyResultMessage, ToWorker } from '../
 import { useLab, type Job } from './store';
 import { recordResult } from './historyActions';
 import { loadStudyRecords, rememberStudy, updateStudy } from './studies';
+import { decideLinkRun, learnFrom, loadSpeeds, markProgress, predictFor, reasonsToAsk } from './runPlan';
 
 const CANCEL_GRACE_MS = 1500;
 const READY_TIMEOUT_MS = 30_000;
 const ACK_MS = 700;
 const ABANDON_GRACE_MS = 3000;
+const PING_MS = 1000;
+/**
+ * How long a worker may stay silent during a job. Its GPU waits never block its message loop
+ * (they are awaited) and references run in a child worker; what remains synchronous (seeded
+ * inputs, host-side layouts such as CSR or an indirection buffer, error metrics) takes well under
+ * a second at the lab's sizes, so a worker silent this long is dead, not busy.
+ */
+const LIVENESS_MS = 8000;
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -32,6 +46,27 @@ const messageListeners = new Set<(message: FromWorker) => void>();
 /** The job message in flight, kept until the worker acks it (to send again to a fresh worker). */
 let unacked: { id: number; message: ToWorker; resent: boolean; timer: ReturnType<typeof setTimeout> } | null = null;
 let budgetTimer: ReturnType<typeof setTimeout> | undefined;
+let lastPong = 0;
+let pings = 0;
+let pulse: ReturnType<typeof setInterval> | undefined;
+
+/** While a job runs: ping, and replace a worker that stopped answering (see the header). */
+function checkPulse() {
+  const job = useLab.getState().job;
+  if (!job || !worker) {
+    lastPong = 0;
+    return;
+  }
+  const now = performance.now();
+  if (lastPong === 0) lastPong = now; // the job just started
+  if (now - lastPong > LIVENESS_MS) {
+    lastPong = 0;
+    replaceWorker();
+    useLab.setState({ error: { message: `The lab worker stopped answering during the run (it may have crashed or been stopped) and the run was lost. A fresh worker was started: run again. Nothing saved was touched.` } });
+    return;
+  }
+  worker.postMessage({ type: 'ping', n: ++pings } satisfies ToWorker);
+}
 
 function startWorker(): Worker {
   const w = new Worker(new URL('../workers/lab.worker.ts', import.meta.url), { type: 'module', name: 'kernel-lab' });
@@ -51,6 +86,9 @@ function startWorker(): Worker {
     });
   };
   w.postMessage({ type: 'init', base: document.baseURI } satisfies ToWorker);
+  lastPong = 0;
+  pulse ??= setInterval(checkPulse, PING_MS);
+  subscribeLinkRuns();
   // A worker that never answers (blocked script, broken browser) must not leave the page waiting.
   setTimeout(() => {
     if (worker === w && !useLab.getState().gpu) {
@@ -143,7 +181,9 @@ function handle(message: FromWorker) {
   switch (message.type) {
     case 'ready':
       useLab.setState({ gpu: message.gpu });
+      loadSpeeds();
       void loadStudyRecords();
+      maybeRunLink();
       return;
     case 'device-lost':
       clearTimeout(budgetTimer);
@@ -157,21 +197,28 @@ function handle(message: FromWorker) {
       return;
     case 'ack':
       return;
+    case 'pong':
+      if (state.job) lastPong = performance.now();
+      return;
   }
   if (!job || !('id' in message) || message.id !== job.id) return;
   if (message.type === 'done' || message.type === 'error' || message.type === 'cancelled') clearTimeout(budgetTimer);
   switch (message.type) {
     case 'progress':
-      useLab.setState({ job: { ...job, progress: message.progress } });
+      useLab.setState({ job: { ...job, progress: message.progress, marks: markProgress(job, message.progress, performance.now()) } });
       break;
     case 'point': {
       const points = [...state.sweepPoints];
       points[message.index] = message.point;
-      useLab.setState({ sweepPoints: points, ...(message.point.result ? { result: message.point.result } : {}) });
+      const now = performance.now();
+      if (message.point.result) learnFrom(job, message.point.result, now);
+      const marks = job.marks ? { ...job.marks, pointAt: now, pointsDone: (job.marks.pointsDone ?? 0) + 1 } : undefined;
+      useLab.setState({ sweepPoints: points, job: { ...job, marks }, ...(message.point.result ? { result: message.point.result } : {}) });
       if (message.point.result) void recordResult(message.point.result, `sweep-${job.id}-${sweepStamp}`);
       break;
     }
     case 'result':
+      if (job.kind === 'single' || job.kind === 'sweep') learnFrom(job, message.result, performance.now());
       useLab.setState({ result: message.result });
       void recordResult(message.result);
       break;
@@ -208,16 +255,29 @@ function endStudy(job: Job) {
   if (job.kind === 'study' && job.study) updateStudy(job.study, { running: false });
 }
 
-export function runCurrent(backend: 'webgpu' | 'cpu') {
+/**
+ * Runs the current experiment. A run predicted to take minutes or much memory asks first: it is
+ * held in `pendingRun` with the reasons until the user confirms (`confirmed`).
+ */
+export function runCurrent(backend: 'webgpu' | 'cpu', options: { confirmed?: boolean } = {}) {
   const state = useLab.getState();
   if (state.job) return;
+  const prediction = predictFor(state, state.experiment, backend);
+  const reasons = reasonsToAsk(prediction);
+  if (reasons.length && !options.confirmed) {
+    useLab.setState({ pendingRun: { backend, prediction, reasons } });
+    return;
+  }
   const id = nextId++;
   const experiment = structuredClone(state.experiment);
   const kind = experiment.sweep ? 'sweep' : 'single';
+  const startedAt = performance.now();
   useLab.setState({
-    job: { id, kind, backend, progress: null, cancelling: false },
+    job: { id, kind, backend, progress: null, cancelling: false, startedAt, prediction, marks: { startedAt } },
     error: null,
     notice: null,
+    pendingRun: null,
+    ...(state.linkRun && state.linkRun.state !== 'ran' ? { linkRun: { state: 'ran' as const } } : {}),
     ...(kind === 'sweep' ? { sweepPoints: [], sweepExperiment: experiment } : {}),
   });
   for (const listener of runListeners) listener(experiment);
@@ -253,18 +313,45 @@ export function startStudy<I extends StudyId>(study: I, request: StudyRequest<I>
   return true;
 }
 
+/** Closes the question a long run asked, without running it. */
+export function dismissPendingRun() {
+  useLab.setState({ pendingRun: null });
+}
+
+/** Runs the link the page was opened with, if it is predicted to be quick (else says why not). */
+function maybeRunLink() {
+  const decision = decideLinkRun(useLab.getState());
+  if (!decision) return;
+  if ('run' in decision) runCurrent(decision.run);
+  else useLab.setState({ linkRun: { state: 'held', why: decision.held } });
+}
+
+let linkRunsWatched = false;
+function subscribeLinkRuns() {
+  if (linkRunsWatched) return;
+  linkRunsWatched = true;
+  // A link pasted into the open tab (urlSync marks it 'waiting') runs like one opened afresh.
+  useLab.subscribe((s, prev) => {
+    if (s.linkRun !== prev.linkRun && s.linkRun?.state === 'waiting') maybeRunLink();
+  });
+}
+
 export function cancelCurrent() {
   const job = useLab.getState().job;
+  if (useLab.getState().pendingRun) dismissPendingRun();
   if (!job || !worker) return;
   useLab.setState({ job: { ...job, cancelling: true } });
   worker.postMessage({ type: 'cancel', id: job.id } satisfies ToWorker);
   clearTimeout(cancelTimer);
+  // The worker stops before its next GPU submission: allow for the one in flight (a sample, at
+  // least one kernel run) before deciding that it is stuck.
+  const graceMs = Math.max(CANCEL_GRACE_MS, 1000 + 1500 * (job.prediction?.sampleSeconds ?? 0));
   cancelTimer = setTimeout(() => {
     if (useLab.getState().job?.id !== job.id) return;
     // The worker is busy in synchronous work: end it and start a fresh one.
     replaceWorker();
     useLab.setState({ notice: 'Run cancelled (the worker was restarted).' });
-  }, CANCEL_GRACE_MS);
+  }, graceMs);
 }
 
 export function onRunStart(listener: (experiment: Experiment) => void): () => void {

@@ -1,5 +1,7 @@
 // The one zustand store. Components read it through selectors; the worker client writes results.
-import { create } from 'zustand';
+// Every update passes one gate (guarded, below): classroom locks hold on every path, and a result
+// or sweep chart is shown only beside the experiment that made it.
+import { create, type StateCreator } from 'zustand';
 import { defaultExperiment, validateSweep } from '../kernels/experiment';
 import { findFamily, findVariant } from '../kernels/registry';
 import { coerceParam, defaultParams, problemsFor } from '../kernels/schema';
@@ -9,6 +11,8 @@ import type { GpuStatus } from '../workers/protocol';
 import type { SavedRun } from './runFile';
 import { DEFAULT_CLASSROOM, type Classroom } from './classroom';
 import type { Snapshot } from './snapshot';
+import { guardExperiment } from './locks';
+import type { AdapterSpeeds, Prediction } from './predict';
 import type { StudyId, StudyRecord, StudyRequest, StudyResult } from '../kernels/study';
 
 /** One study's place in the store (src/kernels/study.ts): its latest result and what it remembered. */
@@ -27,12 +31,31 @@ export type StudySlots = { [I in StudyId]?: StudySlot<I> };
 
 export interface Job {
   id: number;
-  kind: 'single' | 'sweep' | 'study' | 'edit-run' | 'check';
+  kind: 'single' | 'sweep' | 'study' | 'edit-run' | 'check' | 'judge';
   /** The study this job runs (kind 'study'). */
   study?: StudyId;
   backend: 'webgpu' | 'cpu';
   progress: ProgressInfo | null;
   cancelling: boolean;
+  /** performance.now() when it was sent to the worker. */
+  startedAt?: number;
+  /** What it was predicted to take, shown before and while it runs. */
+  prediction?: Prediction;
+  /** When phases began (page clock), for the time left and for the next prediction. */
+  marks?: { startedAt: number; pointStartAt?: number; timingAt?: number; referenceAt?: number; metricsAt?: number; pointAt?: number; pointsDone?: number };
+}
+
+/** A run that asks before it starts (predicted to take minutes, or much memory). */
+export interface PendingRun {
+  backend: 'webgpu' | 'cpu';
+  prediction: Prediction;
+  reasons: string[];
+}
+
+/** What happened to the experiment a link opened with: run at once, or held for Run, and why. */
+export interface LinkRun {
+  state: 'waiting' | 'ran' | 'held';
+  why?: string;
 }
 
 export interface RunError {
@@ -65,6 +88,10 @@ export interface LabState {
   snapshot: Snapshot | null;
   /** Every study's latest result and remembered records, by study id (state/studies.ts). */
   studies: StudySlots;
+  /** What this adapter measured before, for predictions (state/predict.ts). */
+  speeds: AdapterSpeeds;
+  pendingRun: PendingRun | null;
+  linkRun: LinkRun | null;
 
   setExperiment(experiment: Experiment): void;
   setFamily(family: FamilyId): void;
@@ -75,7 +102,64 @@ export interface LabState {
   setSweep(sweep: SweepSpec | undefined): void;
 }
 
-export const useLab = create<LabState>()((set, get) => ({
+/** Same kernel (family and variant): a result stays beside edits of its parameters, marked as another experiment's when they differ. */
+function sameScope(a: Experiment, b: Experiment): boolean {
+  return a.family === b.family && a.variant === b.variant;
+}
+
+/**
+ * The gate every update passes, whoever sends it (actions below, useLab.setState from views,
+ * History). A new experiment keeps the classroom's locked fields (locks.ts); only a new link,
+ * through openFromLink, replaces them. When the family, the variant or the lesson
+ * step changes, the result and sweep chart of the old one leave the results area (History keeps
+ * them), unless the update brings its own result (History's "open").
+ */
+let fromLink = false;
+/** The experiment the current link opened: locked fields keep its values. */
+let linkExperiment: Experiment | null = null;
+let openLinkGate: (patch: Partial<LabState>) => void = () => {};
+
+/** A new link replaces the experiment and its classroom (locks included): the one path past the locks. */
+export function openFromLink(patch: Partial<LabState>): void {
+  openLinkGate(patch);
+}
+
+function guarded(config: StateCreator<LabState>): StateCreator<LabState> {
+  return (set, get, api) => {
+    const gate: typeof set = (partial, replace) => {
+      const prev = get();
+      const patch: Partial<LabState> = typeof partial === 'function' ? (partial as (s: LabState) => Partial<LabState>)(prev) : (partial as Partial<LabState>);
+      const next: Partial<LabState> = { ...patch };
+      if (patch.experiment && patch.experiment !== prev.experiment && !fromLink) {
+        const { experiment, kept } = guardExperiment(prev.experiment, patch.experiment, prev.classroom.lock, linkExperiment ?? prev.experiment);
+        next.experiment = experiment;
+        if (kept.length) next.notice = kept.join(' ');
+      }
+      const experiment = next.experiment ?? prev.experiment;
+      const classroom = next.classroom ?? prev.classroom;
+      const stepChanged = (classroom.lesson?.id ?? '') !== (prev.classroom.lesson?.id ?? '') || classroom.lesson?.step !== prev.classroom.lesson?.step;
+      if ((!sameScope(experiment, prev.experiment) || stepChanged) && !('result' in patch) && !('sweepPoints' in patch)) {
+        next.result = null;
+        next.sweepPoints = [];
+        next.sweepExperiment = null;
+      }
+      (set as (p: Partial<LabState>, r?: false) => void)(next, replace as false | undefined);
+    };
+    openLinkGate = (patch) => {
+      fromLink = true;
+      try {
+        gate(patch);
+        linkExperiment = get().experiment;
+      } finally {
+        fromLink = false;
+      }
+    };
+    api.setState = gate;
+    return config(gate, get, api);
+  };
+}
+
+export const useLab = create<LabState>()(guarded((set, get) => ({
   experiment: defaultExperiment(),
   gpu: null,
   pageHasWebGpu: typeof navigator !== 'undefined' && 'gpu' in navigator,
@@ -92,6 +176,9 @@ export const useLab = create<LabState>()((set, get) => ({
   classroom: DEFAULT_CLASSROOM,
   snapshot: null,
   studies: {},
+  speeds: {},
+  pendingRun: null,
+  linkRun: null,
 
   setExperiment: (experiment) => set({ experiment }),
   setFamily: (family) => {
@@ -131,7 +218,7 @@ export const useLab = create<LabState>()((set, get) => ({
     else delete experiment.sweep;
     set({ experiment });
   },
-}));
+})));
 
 /** Reasons the current experiment cannot run on the current device (empty when it can). */
 export function currentProblems(state: Pick<LabState, 'experiment' | 'gpu'>): string[] {

@@ -4,6 +4,7 @@
 // schema (the one experiment codec).
 import * as v from 'valibot';
 import { validateExperiment } from '../kernels/experiment';
+import { TUNED_VARIANTS, type TunedVariantId } from '../kernels/matmul/grid';
 import type { RoofsRecord, TunedRecord } from '../kernels/matmul/studyTypes';
 import { escapeUntrusted } from '../kernels/schema';
 
@@ -16,20 +17,18 @@ const tunedSchema = v.object({
   adapter: text(200),
   date,
   shape: v.object({ M: size, N: size, K: size }),
-  config: v.object({
-    BM: size,
-    BN: size,
-    BK: size,
-    TM: size,
-    TN: size,
-    staging: v.picklist(['global', 'workgroup']),
-    vec4: v.boolean(),
-  }),
+  /** Absent in records kept when the tuner searched the register-blocked kernel only. */
+  variant: v.optional(v.picklist(TUNED_VARIANTS.map((x) => x.id) as TunedVariantId[])),
+  // The parameters are checked against the variant's own schema below; here only their kind.
+  config: v.pipe(
+    v.record(v.pipe(v.string(), v.maxLength(32)), v.union([v.pipe(v.number(), v.finite()), v.boolean(), v.pipe(v.string(), v.maxLength(32))])),
+    v.check((c) => Object.keys(c).length <= 32, 'has too many parameters'),
+  ),
   gflops: positive,
   beatDefault: v.boolean(),
   speedupOverDefault: v.nullable(positive),
   reason: text(400),
-  withinFivePercentOfSweep: v.nullable(v.boolean()),
+  reachesBarOfSweep: v.nullable(v.boolean()),
 });
 
 const roofsSchema = v.object({
@@ -46,7 +45,7 @@ export function validateTunedRecord(raw: unknown): TunedRecord | null {
   if (!parsed.success) return null;
   const r = parsed.output;
   // The configuration must be a valid register-blocked experiment at this shape.
-  const { problems } = validateExperiment({ family: 'matmul', variant: 'regblock', params: { ...r.shape, ...r.config }, seed: 1, reps: 1 });
+  const { problems } = validateExperiment({ family: 'matmul', variant: r.variant ?? 'regblock', params: { ...r.config, ...r.shape }, seed: 1, reps: 1 });
   if (problems.length) return null;
   return r as TunedRecord;
 }

@@ -5,7 +5,8 @@ import { findLesson } from '../lessons';
 import type { Experiment } from '../kernels/types';
 import { classroomFields, parseClassroom, type Classroom } from './classroom';
 import { decodeSnapshot, encodeSnapshot, makeSnapshot } from './snapshot';
-import { useLab } from './store';
+import { applyExercisesHash, useExercises } from './exercises';
+import { openFromLink, useLab } from './store';
 import { parseLink, serializeLink } from './url';
 
 let lastWritten = '';
@@ -19,6 +20,11 @@ function currentHash(experiment: Experiment, classroom: Classroom): string {
 }
 
 function applyHash(hash: string) {
+  // The Exercises menu, an exercise, the class board or a result link: not an experiment.
+  if (applyExercisesHash(hash)) {
+    lastWritten = hash;
+    return;
+  }
   const parsed = parseLink(hash);
   const { classroom, problems: classroomProblems } = parseClassroom(parsed.extra);
   let experiment = parsed.experiment;
@@ -26,7 +32,10 @@ function applyHash(hash: string) {
   // A link that names only a lesson step opens that step's experiment.
   const lesson = classroom.lesson ? findLesson(classroom.lesson.id) : undefined;
   if (lesson && parsed.empty) experiment = parseLink(lesson.steps[classroom.lesson!.step - 1].experiment).experiment;
-  useLab.setState({ experiment, classroom, linkProblems: problems, result: null, sweepPoints: [], sweepExperiment: null, snapshot: null });
+  // A link that names an experiment or a lesson runs by itself if it is predicted to be quick
+  // (labClient.ts decides once the device is known); the plain start page waits for Run.
+  const linkRun = parsed.empty && !lesson ? null : { state: 'waiting' as const };
+  openFromLink({ experiment, classroom, linkProblems: problems, result: null, sweepPoints: [], sweepExperiment: null, snapshot: null, linkRun, pendingRun: null });
   snapshotText = parsed.extra.snap ?? null;
   if (snapshotText) {
     const text = snapshotText;
@@ -53,6 +62,7 @@ export function startUrlSync() {
   applyHash(window.location.hash);
   useLab.subscribe((state, previous) => {
     if (state.experiment === previous.experiment && state.classroom === previous.classroom && state.snapshot === previous.snapshot) return;
+    if (useExercises.getState().route) return; // the address bar shows the exercises' page
     const hash = currentHash(state.experiment, state.classroom);
     if (hash === lastWritten) return;
     lastWritten = hash;
@@ -125,4 +135,13 @@ export function leaveLesson() {
 export function dismissSnapshot() {
   snapshotText = null;
   useLab.setState({ snapshot: null });
+}
+
+/** Back from the exercises to the lab as it was left: its link, without reloading its experiment. */
+export function leaveExercises() {
+  const hash = useExercises.getState().labHash;
+  useExercises.setState({ route: null, routeNotice: null });
+  const lab = hash && !hash.match(/^#(exercises|board|exercise=|sub=)/) ? hash : currentHash(useLab.getState().experiment, useLab.getState().classroom);
+  lastWritten = lab;
+  history.pushState(null, '', lab);
 }

@@ -8,8 +8,11 @@
 // loop guarded:
 //
 //   - each loop body starts with `iterations += 1; if (iterations > CAP) { record the line; break; }`
-//     (one counter per invocation: a private variable, or a function variable in functions that
-//     call barriers or subgroup builtins, whose uniformity a private variable would break);
+//     (one counter per invocation: a private variable; in functions that call barriers or subgroup
+//     builtins, whose uniformity a private variable would break, a function variable adds up the
+//     total and each loop trips on its own counter (per invocation, as the total) — one shared counter
+//     would carry a data-dependent loop's count into a later loop with a barrier and make its
+//     break non-uniform, which the compiler refuses);
 //   - the entry point records the most iterations an invocation made (atomicMax) before it
 //     returns, into a small extra storage buffer bound after the harness's bindings.
 //
@@ -126,6 +129,7 @@ export function guardLoops(src: string, options: GuardOptions): Guarded {
     const local = BARRIER_LIKE.test(body);
     const counter = local ? 'kl_local_iterations' : 'kl_iterations';
     let fnLoops = 0;
+    const ownCounters: string[] = [];
     for (const l of body.matchAll(/\b(for|while|loop)\b/g)) {
       const at = open + l.index!;
       let brace: number;
@@ -136,10 +140,20 @@ export function guardLoops(src: string, options: GuardOptions): Guarded {
       } else brace = nextBrace(code, at + l[1].length);
       if (brace < 0 || brace > close) continue;
       fnLoops++;
-      inserts.push({ at: brace + 1, order: order++, text: ` ${counter} += 1u; if (${counter} > KL_LOOP_CAP) { atomicMax(&${GUARD_BUFFER}[0], ${lineAt(at)}u); atomicMax(&${GUARD_BUFFER}[2], ${0xffffffff - lineAt(at)}u); break; }` });
+      const trip = `atomicMax(&${GUARD_BUFFER}[0], ${lineAt(at)}u); atomicMax(&${GUARD_BUFFER}[2], ${0xffffffff - lineAt(at)}u); break;`;
+      if (local) {
+        // Its own counter: one shared with an earlier loop of data-dependent length would make
+        // this loop's break non-uniform, and a barrier in it then fails to compile. The function
+        // counter still adds up the total for the report.
+        const own = `kl_loop_${loops + fnLoops}`;
+        ownCounters.push(own);
+        inserts.push({ at: brace + 1, order: order++, text: ` ${counter} += 1u; ${own} += 1u; if (${own} > KL_LOOP_CAP) { ${trip} }` });
+      } else {
+        inserts.push({ at: brace + 1, order: order++, text: ` ${counter} += 1u; if (${counter} > KL_LOOP_CAP) { ${trip} }` });
+      }
     }
     loops += fnLoops;
-    if (local && (fnLoops > 0 || isEntry)) inserts.push({ at: open + 1, order: -1, text: ' var kl_local_iterations = 0u;' });
+    if (local && (fnLoops > 0 || isEntry)) inserts.push({ at: open + 1, order: -1, text: ` var kl_local_iterations = 0u;${ownCounters.map((c) => ` var ${c} = 0u;`).join('')}` });
     if (isEntry) {
       entryFound = true;
       const total = local ? 'kl_iterations + kl_local_iterations' : 'kl_iterations';

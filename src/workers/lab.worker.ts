@@ -10,7 +10,9 @@ import { quoteUntrusted } from '../kernels/schema';
 import { findStudy } from '../kernels/studies';
 import type { ExperimentResult, ProgressInfo } from '../kernels/types';
 import type { FromWorker, GpuStatus, StudyMessage, StudyResultMessage, ToWorker } from './protocol';
+import { childCpuWork } from './cpuWork';
 import { handleEditorMessage, isEditorMessage } from './editor';
+import { handleJudgeMessage, isJudgeMessage } from './judge';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: FromWorker) => scope.postMessage(message);
@@ -18,6 +20,8 @@ const post = (message: FromWorker) => scope.postMessage(message);
 let acquired: AcquiredDevice | null = null;
 let gpuStatus: GpuStatus | null = null;
 const cancelled = new Set<number>();
+/** References and emulations run in a child worker that Cancel ends (cpuWork.ts). */
+const cpu = childCpuWork();
 let assetBase: string = scope.location.href;
 
 /** Fetches a file of public/ (a sample image…) relative to the page's base URL. */
@@ -80,6 +84,7 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
       cancel,
       onProgress,
       loadAsset,
+      cpu,
     };
     if (experiment.sweep) {
       await runSweep(device?.device ?? null, experiment, { ...options, onPoint: (point, index) => post({ type: 'point', id, index, point }) });
@@ -131,6 +136,10 @@ async function study(message: StudyMessage) {
 
 scope.onmessage = async (event: MessageEvent<ToWorker>) => {
   const message = event.data;
+  if (message.type === 'ping') {
+    post({ type: 'pong', n: message.n });
+    return;
+  }
   if ('id' in message && message.type !== 'cancel' && message.type !== 'abandon') post({ type: 'ack', id: message.id });
   if (isEditorMessage(message)) {
     await init();
@@ -142,6 +151,17 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
       loadAsset,
     });
     if (message.type === 'editor-run' || message.type === 'editor-check') cancelled.delete(message.id);
+    return;
+  }
+  if (isJudgeMessage(message)) {
+    await init();
+    await handleJudgeMessage(message, {
+      device: () => acquired,
+      noDeviceReason: () => (gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device'),
+      post,
+      cancelled: (id) => cancelled.has(id),
+    });
+    cancelled.delete(message.id);
     return;
   }
   switch (message.type) {
@@ -159,11 +179,14 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
       break;
     case 'cancel':
       cancelled.add(message.id);
+      // A reference or emulation in progress stops now; the GPU stops before its next submission.
+      cpu.abort();
       break;
     case 'abandon':
       // A job past its time budget (a kernel that may never end): the device goes, and with it
       // whatever it was waiting for; device.lost then makes a fresh one.
       cancelled.add(message.id);
+      cpu.abort();
       acquired?.device.destroy();
       break;
   }

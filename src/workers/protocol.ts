@@ -3,8 +3,10 @@ import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult } fro
 import type { ProgressInfo, SweepPoint } from '../kernels/run';
 import type { StudyId, StudyMemo, StudyRecord, StudyRequest, StudyResult } from '../kernels/study';
 import type { EditorFromWorker, EditorToWorker } from './editorProtocol';
+import type { JudgeFromWorker, JudgeToWorker } from './judgeProtocol';
 
 export type * from './editorProtocol';
+export type * from './judgeProtocol';
 
 /** Starts a study (src/kernels/study.ts); progress, cancel and errors work as for runs. */
 export type StudyMessage = { [I in StudyId]: { type: 'study'; id: number; study: I; request: StudyRequest<I> } }[StudyId];
@@ -23,9 +25,12 @@ export type ToWorker =
   | { type: 'run'; id: number; experiment: Experiment; backend: 'webgpu' | 'cpu' }
   | StudyMessage
   | { type: 'cancel'; id: number }
+  /** Liveness while a job runs: the worker answers at once with a pong. */
+  | { type: 'ping'; n: number }
   /** Give up a job past its time budget: the worker destroys its device and makes a fresh one. */
   | { type: 'abandon'; id: number }
-  | EditorToWorker;
+  | EditorToWorker
+  | JudgeToWorker;
 
 export type GpuStatus =
   | { available: true; adapter: AdapterDescription; caps: DeviceCaps }
@@ -43,4 +48,6 @@ export type FromWorker =
   | { type: 'device-lost'; message: string }
   /** Sent as soon as a job message arrives: a worker that does not ack is dead (labClient restarts it). */
   | { type: 'ack'; id: number }
-  | EditorFromWorker;
+  | { type: 'pong'; n: number }
+  | EditorFromWorker
+  | JudgeFromWorker;

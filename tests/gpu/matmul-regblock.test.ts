@@ -69,7 +69,16 @@ describe('register-blocked matmul against float64', () => {
   });
 });
 
-describe('register-blocked with A shared across subgroup lanes', () => {
+const here = await nodeDevice();
+const subgroups = here.caps.features.includes('subgroups');
+// The subgroup path needs every lane of a subgroup to share its rows: a workgroup row (WX = BN/TN
+// invocations) at least as wide as the largest subgroup. Sized from this device's subgroupMaxSize
+// (4 on SwiftShader, 32 or 64 on most GPUs), within the schema (BN ≤ 256) and the invocation limit.
+const lanes = here.caps.subgroupMaxSize ?? 0;
+const WIDE = { TN: 4, BN: 4 * lanes, TM: 4, WY: Math.min(4, Math.floor(here.caps.limits.maxComputeInvocationsPerWorkgroup / Math.max(lanes, 1))) };
+const widePathRunnable = subgroups && lanes >= 4 && WIDE.BN <= 256 && WIDE.WY >= 1;
+
+describe.skipIf(!subgroups)('register-blocked with A shared across subgroup lanes', () => {
   for (const [cfg, shape] of [
     [{ BM: 64, BN: 64, TM: 8, TN: 8 }, [37, 45, 19]],
     [{ BM: 16, BN: 32, TM: 2, TN: 4 }, [70, 33, 130]],
@@ -80,22 +89,27 @@ describe('register-blocked with A shared across subgroup lanes', () => {
     });
   }
 
-  it('really takes the subgroup path on this adapter (the fallback loop removed, results still right)', async () => {
-    const { device, caps } = await nodeDevice();
+  it.skipIf(!widePathRunnable)(`really takes the subgroup path on this adapter (${lanes}-wide subgroups: the fallback loop removed, results still right)`, async () => {
+    const { device, caps } = here;
     const { regblockSubgroup } = await import('../../src/kernels/matmul/regblock');
     const { runPlan } = await import('../../src/gpu/runner');
     const { computeMetrics } = await import('../../src/numerics/metrics');
-    const params = { M: 40, N: 72, K: 50, BM: 32, BN: 32, BK: 8, TM: 4, TN: 4 };
+    const params = { M: 40, N: 72, K: 50, BM: WIDE.TM * WIDE.WY, BN: WIDE.BN, BK: 8, TM: WIDE.TM, TN: WIDE.TN };
     const inputs = regblockSubgroup.makeInputs(params, 3);
     const plan = regblockSubgroup.plan(params, inputs, caps);
     const source = plan.dispatches[0].wgsl;
-    const fallbackStart = source.indexOf('  } else {\n    for (var k = 0u;');
+    const fallbackStart = source.indexOf('  } else {\n');
     expect(fallbackStart).toBeGreaterThan(0);
     // Cut the else branch: without the subgroup path every accumulator would stay zero.
-    const cut = source.slice(0, fallbackStart) + '  }\n' + source.slice(source.indexOf('\n  }\n', fallbackStart + 12) + 4);
-    expect(cut).not.toContain('for (var k = 0u; k < K; k++)');
+    const fallbackEnd = source.indexOf('\n  }\n', fallbackStart + 12);
+    const cut = source.slice(0, fallbackStart) + '  }\n' + source.slice(fallbackEnd + 5);
+    expect(cut).not.toContain('for (var k0 = 0u; k0 < 48u');
     const run = await runPlan(device, { ...plan, dispatches: [{ ...plan.dispatches[0], wgsl: cut }] }, { reps: 1, targetSampleSeconds: 0.001 });
     const ref = regblockSubgroup.reference(params, inputs);
     expect(computeMetrics(run.output, ref.values, ref.bound).boundViolations).toBe(0);
+    // The same cut with the subgroup path refused leaves every sum zero: the cut removed the work.
+    const refused = cut.replace('let sameRows = subgroupAll(', 'let sameRows = false && subgroupAll(');
+    const none = await runPlan(device, { ...plan, dispatches: [{ ...plan.dispatches[0], wgsl: refused }] }, { reps: 1, targetSampleSeconds: 0.001 });
+    expect(computeMetrics(none.output, ref.values, ref.bound).boundViolations).toBeGreaterThan(0);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { nodeDevice } from '../../src/gpu/node-device';
 import { runExperiment, type Experiment } from '../../src/kernels';
-import { autotuneRegBlock, measureRoofs, regBlockGrid, regBlockMeasure } from '../../src/kernels/matmul/autotune';
-import { confirmInterleaved, exhaustiveSweep } from '../../src/kernels/matmul/tuner';
+import { autotune, candidateRunner, measureRoofs, regBlockGrid, sweepAndCompare } from '../../src/kernels/matmul/autotune';
+import { sameCandidate, TUNE_DEFAULT, tuneCandidates, type TuneCandidate } from '../../src/kernels/matmul/grid';
+import { confirmInterleaved, TUNER_BAR } from '../../src/kernels/matmul/tuner';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 
 describe('roofline microbenchmarks', () => {
@@ -56,29 +57,56 @@ describe('roofline microbenchmarks', () => {
   });
 });
 
-describe('autotuner on the GPU (tiny grid)', () => {
-  it('tunes a tiny grid within its budget, re-checks the pick against float64, and lands near an exhaustive sweep', async () => {
+describe('autotuner on the GPU (small grid)', () => {
+  // Candidates of different speeds on this adapter: one row and four columns per invocation in
+  // 4×4 tiles (1024 tiny workgroups at 128³) is several times slower than the rest; B transposed
+  // and quads in between or ahead.
+  const GRID: TuneCandidate[] = [
+    { variant: 'regblock', config: { BM: 4, BN: 4, BK: 8, TM: 1, TN: 4, staging: 'global', vec4: false } },
+    { variant: 'regblock', config: { BM: 16, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false } },
+    { variant: 'regblock-bt', config: { BM: 32, BN: 32, TM: 4, TN: 4, vec4: true } },
+    { variant: 'regblock-quad', config: { BM: 64, BN: 64, TM: 8, TN: 8 } },
+    { variant: 'regblock-quad', config: { BM: 64, BN: 32, TM: 16, TN: 4 } },
+  ];
+  const SLOW = GRID[0];
+
+  it('tunes within its budget, re-checks the pick against float64, and its pick reaches 0.98 of an exhaustive sweep (confidence interval)', async () => {
     const { device, caps } = await nodeDevice();
     const shape = { M: 128, N: 128, K: 128 };
-    const axes = { BM: [16, 64], BN: [64], BK: [8], TM: [1, 8], TN: [8], staging: ['global' as const], vec4: [false] };
     const progress: number[] = [];
-    const result = await autotuneRegBlock(device, caps, shape, { budgetSeconds: 20, axes, onProgress: (p) => progress.push(p.measured) });
+    const result = await autotune(device, caps, shape, { budgetSeconds: 30, grid: GRID, confirmRounds: 7, onProgress: (p) => progress.push(p.measured) });
     expect(result.tuner.stoppedBy).toBe('converged');
     expect(progress.length).toBe(result.tuner.measurements);
+    // The default is a candidate, and a finalist.
+    expect(result.tuner.finals.points.map((p) => p.config)).toContainEqual(TUNE_DEFAULT);
     expect(result.tuned?.metrics.boundViolations).toBe(0);
-    expect(result.speedupOverDefault).toBeGreaterThan(0);
-    // The same grid swept exhaustively, then the two winners re-timed alternately (tuneAndSweep's
-    // method). 5 % is the bar the lab reports; on this shared 2-core machine (load bursts from other
-    // jobs) the test allows 25 %. Runs here gave ratios of 1.005 and 1.006, and once 0.64.
-    const measure = regBlockMeasure(device, caps, shape);
-    const grid = regBlockGrid(shape, caps, axes);
-    // BM 64 with TM 1 needs 512 invocations: invalid under the 256 limit, so 3 valid points.
-    const valid = grid.filter((g) => g.problems.length === 0).map((g) => g.config);
-    expect(valid).toHaveLength(3);
-    const sweep = await exhaustiveSweep(valid, measure, 3);
-    const cmp = await confirmInterleaved(result.tuner.best!.config, sweep.best!.config, measure, 5);
-    expect(cmp.ratio).toBeGreaterThan(0.75);
-    // TM = 1 (one row per invocation) is far slower than TM = 8 on every adapter we know.
-    expect(result.tuner.best?.config.TM).toBe(8);
-  });
+    expect(sameCandidate(result.tuner.best!.config, SLOW)).toBe(false);
+    // The same candidates swept exhaustively (3 interleaved rounds each, by median), then the
+    // offered configuration and the sweep's best re-timed alternately over 11 paired rounds. On
+    // this shared 2-core machine single rounds vary by tens of percent (a median of 11 by about
+    // ±10 %), so the test asserts what the measurements can support: the 95 % interval of the
+    // median ratio does not lie wholly below the 0.98 bar. A pick that is really slower is caught
+    // once its interval excludes the bar (the next test shows the slow candidate is; the others
+    // here are 30–50 % slower than the best at 128³). The 0.98 itself, at 512³ in 30 s, is
+    // measured by `npm run bench:tune`.
+    const { sweep, comparison } = await sweepAndCompare(device, caps, shape, tuneCandidates(shape, caps, GRID).candidates, result.offered!, { rounds: 3, confirmRounds: 11 });
+    expect(sweep.points.every((p) => p.samples.length === 3 || p.error)).toBe(true);
+    expect(comparison).not.toBeNull();
+    if (!comparison!.sameConfig) {
+      expect(comparison!.coverage).toBeGreaterThanOrEqual(0.95);
+      expect(comparison!.high).toBeGreaterThanOrEqual(TUNER_BAR);
+    }
+  }, 300_000);
+
+  it('the interval test has teeth: the slow candidate against the sweep’s best is excluded from the bar', async () => {
+    const { device, caps } = await nodeDevice();
+    const shape = { M: 128, N: 128, K: 128 };
+    const runner = candidateRunner(device, caps, shape);
+    try {
+      const cmp = await confirmInterleaved(SLOW, GRID[1], runner.measure, 11, sameCandidate);
+      expect(cmp.high).toBeLessThan(TUNER_BAR);
+    } finally {
+      runner.dispose();
+    }
+  }, 120_000);
 });

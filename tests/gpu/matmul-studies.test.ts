@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeDevice } from '../../src/gpu/node-device';
 import { adapterName } from '../../src/gpu/caps';
-import { REGBLOCK_DEFAULT } from '../../src/kernels/matmul/regblock';
+import { TUNE_DEFAULT } from '../../src/kernels/matmul/grid';
 import type { RoofsSummary, TuneSummary } from '../../src/kernels/matmul/studyTypes';
 import { STUDIES } from '../../src/kernels/studies';
 
@@ -26,13 +26,13 @@ describe('studies on the GPU', () => {
     expect(result.phase).toBe('done');
     expect(result.points.length).toBeGreaterThan(0);
     expect(result.points.every((p) => p.samples > 0 || p.error)).toBe(true);
-    expect(result.points.some((p) => JSON.stringify(p.config) === JSON.stringify(REGBLOCK_DEFAULT))).toBe(true);
+    expect(result.points.some((p) => p.variant === TUNE_DEFAULT.variant && JSON.stringify(p.config) === JSON.stringify(TUNE_DEFAULT.config))).toBe(true);
     expect(result.tuned!.metrics.boundViolations).toBe(0);
     expect(result.adapter).toBe(adapterName(ctx.adapter));
     const remembered = study.remember!(result);
     expect(remembered).toHaveLength(1);
     expect(remembered[0].key).toBe(`${adapterName(ctx.adapter)}:64x64x64`);
-    expect(remembered[0].value.config).toEqual(result.offered);
+    expect({ variant: remembered[0].value.variant, config: remembered[0].value.config }).toEqual(result.offered);
     expect(remembered[0].value.beatDefault).toBe(result.decision!.offerPick);
     for (const run of study.runsOf!(result)) {
       expect(run.provenance.backend).toBe('webgpu');

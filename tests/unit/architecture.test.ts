@@ -44,7 +44,7 @@ const MAY_IMPORT: Record<string, { rooms: string[]; files?: string[]; never?: st
   gpu: { rooms: ['gpu', 'numerics'] },
   kernels: { rooms: ['kernels', 'gpu', 'numerics'] },
   checker: { rooms: ['checker', 'kernels', 'gpu', 'numerics'] },
-  workers: { rooms: ['workers', 'kernels', 'gpu', 'numerics', 'checker'] },
+  workers: { rooms: ['workers', 'kernels', 'gpu', 'numerics', 'checker', 'exercises'] },
   state: { rooms: ['state', 'kernels', 'numerics', 'lessons', 'exercises'], files: ['workers/protocol.ts', 'gpu/types.ts', 'gpu/describe.ts'], never: ['kernels/run.ts'] },
   lessons: { rooms: ['lessons', 'kernels', 'numerics'], never: ['kernels/run.ts'] },
   exercises: { rooms: ['exercises', 'kernels', 'numerics', 'lessons'], files: ['gpu/types.ts', 'gpu/bindings.ts'], never: ['kernels/run.ts'] },

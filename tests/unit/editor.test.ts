@@ -41,7 +41,11 @@ describe('loop guard', () => {
     // helper has no barrier: the private counter; main calls workgroupBarrier: a function counter (uniformity).
     expect(lines[4]).toContain('kl_iterations += 1u');
     expect(lines[8]).toContain('var kl_local_iterations = 0u;');
-    expect(lines[11]).toContain('kl_local_iterations += 1u; if (kl_local_iterations > KL_LOOP_CAP) { atomicMax(&kl_guard[0], 12u);');
+    // …and, in a function with barriers, each loop trips on its own counter (a counter shared with
+    // the data-dependent `while` would make the barrier loop's break non-uniform).
+    expect(lines[8]).toContain('var kl_loop_2 = 0u; var kl_loop_3 = 0u;');
+    expect(lines[11]).toContain('kl_local_iterations += 1u; kl_loop_2 += 1u; if (kl_loop_2 > KL_LOOP_CAP) { atomicMax(&kl_guard[0], 12u);');
+    expect(lines[12]).toContain('kl_local_iterations += 1u; kl_loop_3 += 1u; if (kl_loop_3 > KL_LOOP_CAP) { atomicMax(&kl_guard[0], 13u);');
     expect(lines[9]).toContain('{ atomicMax(&kl_guard[1], kl_iterations + kl_local_iterations); return; }');
     expect(g.wgsl).toContain('@group(0) @binding(1) var<storage, read_write> kl_guard : array<atomic<u32>, 3>;');
     expect(g.wgsl).toContain('const KL_LOOP_CAP = 100u;');

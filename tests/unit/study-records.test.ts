@@ -2,6 +2,7 @@
 // sees them: a tuned configuration must still be a valid register-blocked experiment.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fullTuneGrid } from '../../src/kernels/matmul/grid';
 import { REGBLOCK_DEFAULT } from '../../src/kernels/matmul/regblock';
 import { validateRoofsRecord, validateTunedRecord } from '../../src/state/studyRecords';
 
@@ -14,7 +15,7 @@ const tuned = {
   beatDefault: false,
   speedupOverDefault: null,
   reason: 'the default stays: the pick did not beat it when re-timed alternately',
-  withinFivePercentOfSweep: null,
+  reachesBarOfSweep: null,
 };
 const roofs = { adapter: 'google · swiftshader', date: '2026-12-01T10:00:00.000Z', peakGflops: 8.4, bandwidthGBs: 3.1, barrierSeconds: 2e-8 };
 
@@ -29,6 +30,15 @@ describe('remembered study records', () => {
     expect(validateTunedRecord({ ...tuned, config: { ...tuned.config, staging: 'shared' } })).toBeNull();
     expect(validateTunedRecord({ ...tuned, gflops: '9000' })).toBeNull();
     expect(validateRoofsRecord({ ...roofs, peakGflops: -1 })).toBeNull();
+    expect(validateTunedRecord({ ...tuned, variant: 'naive' })).toBeNull(); // not a tuned variant
+  });
+
+  it('a record of each tuned variant is kept with its variant', () => {
+    const candidates = fullTuneGrid();
+    for (const variant of ['regblock', 'regblock-bt', 'regblock-quad'] as const) {
+      const candidate = candidates.find((c) => c.variant === variant)!;
+      expect(validateTunedRecord({ ...tuned, variant, config: candidate.config })?.variant).toBe(variant);
+    }
   });
 
   it('text is escaped', () => {

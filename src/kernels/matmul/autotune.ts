@@ -1,37 +1,110 @@
 // Device-side glue for the tuner and the roofline, as plain functions the studies call:
-//  - regBlockGrid: the candidate configurations with, for each invalid one, the reasons in words;
-//  - autotuneRegBlock: successive halving on the device within a budget, over the grid and the
-//    default; the pick is re-checked against float64 and re-timed alternately against the default,
-//    and offered only when it passed and was faster (tuner.ts, decideTuned);
+//  - candidateRunner: times candidates cheaply (each compiled and prepared once, timing.ts);
+//  - autotune: the noise-aware successive halving of tuner.ts on the device within a budget,
+//    over the candidates of grid.ts (three register-blocked kernels, pruned by the device's
+//    features and limits before timing) with the default as the anchor; the pick is re-checked
+//    against float64 and offered only when it passed and beat the default over the finals'
+//    paired rounds (tuner.ts, decideTuned);
+//  - sweepAndCompare: the exhaustive sweep of the same candidates and the pick re-timed
+//    alternately against its best, with a confidence interval (the yardstick of the tuner);
 //  - measureRoofs: the two roofs and the barrier cost from their microbenchmarks (all checked).
 import type { CancelToken } from '../../gpu/runner';
-import { runPlan } from '../../gpu/runner';
+import { CancelledError } from '../../gpu/runner';
+import type { Inputs } from '../define';
 import { runExperiment } from '../run';
 import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, Params } from '../types';
 import type { Roofs } from './model';
-import { REGBLOCK_DEFAULT, regblock, type RegBlockConfig } from './regblock';
 import { barrierCost, barrierSecondsPerInvocation, copyBandwidth, fmaPeak } from './roofline';
-import { decideTuned, retimeAlternately, shuffled, tune, type TunerDecision, type TunerProgress, type TunerResult } from './tuner';
-import { regBlockGrid, type GridAxes, type GridPoint } from './grid';
+import { preparePlan, type PreparedPlan } from './timing';
+import {
+  confirmInterleaved,
+  decideTuned,
+  exhaustiveSweep,
+  MIN_CONFIRM_ROUNDS,
+  medianInterval,
+  retimeAlternately,
+  tune,
+  type InterleavedComparison,
+  type MedianInterval,
+  type SweepResult,
+  type TunerDecision,
+  type TunerPoint,
+  type TunerProgress,
+  type TunerResult,
+} from './tuner';
+import { candidateKey, sameCandidate, TUNE_DEFAULT, TUNED_VARIANTS, tuneCandidates, type InvalidCandidate, type TuneCandidate } from './grid';
 
-export { DEFAULT_GRID, QUICK_GRID, regBlockGrid, type GridAxes, type GridPoint } from './grid';
+export { DEFAULT_GRID, QUICK_GRID, regBlockGrid, tuneCandidates, TUNE_DEFAULT, type GridAxes, type GridPoint, type TuneCandidate } from './grid';
 
 type Shape = { M: number; N: number; K: number };
 
-export function regBlockParams(shape: Shape, config: RegBlockConfig): Params {
-  return { ...shape, ...config };
+/** Interleaved rounds of the finals: the pick and the default paired in each (odd, for a clean median). */
+export const CONFIRM_ROUNDS = 5;
+
+/** The variant object of a candidate. */
+export function variantOf(c: TuneCandidate) {
+  const v = TUNED_VARIANTS.find((x) => x.id === c.variant);
+  if (!v) throw new Error(`unknown tuned variant "${c.variant}"`);
+  return v;
 }
 
-const sameConfig = (a: RegBlockConfig, b: RegBlockConfig) => (Object.keys(REGBLOCK_DEFAULT) as (keyof RegBlockConfig)[]).every((k) => a[k] === b[k]);
+export const candidateParams = (shape: Shape, c: TuneCandidate): Params => ({ ...shape, ...c.config });
 
-/** Alternate re-timing rounds of the pick against the default (odd, for a clean median). */
-export const CONFIRM_ROUNDS = 5;
+export interface CandidateRunner {
+  /** Seconds per run of the candidate (one sample; compiled and prepared on first use). */
+  measure(c: TuneCandidate): Promise<number>;
+  dispose(): void;
+}
+
+/**
+ * Times candidates on one shape: each is prepared once (buffers, pipeline, a first untimed run)
+ * and every later sample is one submission (timing.ts). At most `keep` candidates stay prepared
+ * (the least recently used is released; its compiled pipeline stays cached).
+ */
+export function candidateRunner(device: GPUDevice, caps: DeviceCaps, shape: Shape, seed = 1, cancel?: CancelToken, keep = 24): CandidateRunner {
+  const inputs = new Map<string, Inputs>();
+  const prepared = new Map<string, Promise<PreparedPlan>>();
+  const prepare = async (c: TuneCandidate): Promise<PreparedPlan> => {
+    const variant = variantOf(c);
+    const params = candidateParams(shape, c);
+    const problems = [...(variant.unavailableReason?.(caps) ? [variant.unavailableReason(caps)!] : []), ...variant.checkLimits(params, caps)];
+    if (problems.length) throw new Error(problems.join('; '));
+    // Every variant makes the same seeded A and B (regblock-bt adds Bᵀ): one set per variant.
+    let own = inputs.get(c.variant);
+    if (!own) inputs.set(c.variant, (own = variant.makeInputs(params, seed)));
+    return preparePlan(device, variant.plan(params, own, caps));
+  };
+  return {
+    async measure(c) {
+      if (cancel?.cancelled) throw new CancelledError();
+      const key = candidateKey(c);
+      let p = prepared.get(key);
+      if (p) prepared.delete(key); // re-inserted below: most recently used last
+      else {
+        p = prepare(c);
+        p.catch(() => prepared.delete(key));
+      }
+      prepared.set(key, p);
+      while (prepared.size > keep) {
+        const [oldest, plan] = prepared.entries().next().value!;
+        prepared.delete(oldest);
+        plan.then((x) => x.destroy(), () => {});
+      }
+      return (await p).sample();
+    },
+    dispose() {
+      for (const p of prepared.values()) p.then((x) => x.destroy(), () => {});
+      prepared.clear();
+    },
+  };
+}
 
 export interface AutotuneOptions {
   budgetSeconds: number;
-  axes?: GridAxes;
-  onProgress?: (p: TunerProgress<RegBlockConfig>) => void;
-  /** Called when the search is over and the pick is being checked, then re-timed. */
+  /** The candidates: the quick or full grid of grid.ts, or a list (pruned for this device all the same). */
+  grid?: 'quick' | 'full' | TuneCandidate[];
+  onProgress?: (p: TunerProgress<TuneCandidate>) => void;
+  /** Called when the search is over and the pick is being checked. */
   onPhase?: (phase: 'checking' | 'confirming') => void;
   cancel?: CancelToken;
   seed?: number;
@@ -41,87 +114,149 @@ export interface AutotuneOptions {
 }
 
 export interface AutotuneResult {
-  tuner: TunerResult<RegBlockConfig>;
-  invalid: GridPoint[];
+  tuner: TunerResult<TuneCandidate>;
+  invalid: InvalidCandidate[];
   /** The pick, run again with a float64 check (null if nothing could be measured). */
   tuned: ExperimentResult | null;
   /** The default configuration, run with a float64 check, for "how much better". */
   baseline: ExperimentResult | null;
-  /** The pick and the default re-timed alternately (null when the pick is the default or failed its check). */
+  /** The pick and the default in the same rounds (the finals' paired samples, or a re-timing). */
   confirmation: { pickSeconds: number[]; defaultSeconds: number[] } | null;
   decision: TunerDecision | null;
   /** What the tuner offers: the pick if it passed and beat the default, else the default. */
-  offered: RegBlockConfig | null;
+  offered: TuneCandidate | null;
   speedupOverDefault: number | null;
+  /** Per round, the default's seconds / the pick's: median and its confidence interval. */
+  speedupInterval: MedianInterval | null;
 }
 
-/** Seconds per run of one configuration (fastest of 3 samples): the runner's timing only, no float64 reference. */
-export function regBlockMeasure(device: GPUDevice, caps: DeviceCaps, shape: Shape, seed = 1, cancel?: CancelToken) {
-  const params0 = regBlockParams(shape, REGBLOCK_DEFAULT);
-  const inputs = regblock.makeInputs(params0, seed);
-  return async (config: RegBlockConfig): Promise<number> => {
-    const params = regBlockParams(shape, config);
-    const problems = regblock.checkLimits(params, caps);
-    if (problems.length) throw new Error(problems.join('; '));
-    const run = await runPlan(device, regblock.plan(params, inputs, caps), { reps: 3, targetSampleSeconds: 0.005, cancel });
-    // The fastest sample: interference from other work only ever adds time (see tuner.ts).
-    return Math.min(...run.seconds);
-  };
+/** The pick's and the anchor's samples in the finals' rounds where both were measured. */
+function pairedFinals(tuner: TunerResult<TuneCandidate>, pick: TunerPoint<TuneCandidate>): { pickSeconds: number[]; defaultSeconds: number[] } | null {
+  const { points, rounds } = tuner.finals;
+  const i = points.indexOf(pick);
+  const j = tuner.anchor ? points.indexOf(tuner.anchor) : -1;
+  if (i < 0 || j < 0) return null;
+  const pickSeconds: number[] = [];
+  const defaultSeconds: number[] = [];
+  for (const r of rounds) {
+    if (Number.isFinite(r[i]) && Number.isFinite(r[j])) {
+      pickSeconds.push(r[i]);
+      defaultSeconds.push(r[j]);
+    }
+  }
+  return { pickSeconds, defaultSeconds };
 }
 
-/** The search's candidates: the default first (always a candidate, always measured), then the valid grid, shuffled. */
-export function tunerCandidates(shape: Shape, caps: DeviceCaps, axes?: GridAxes): { candidates: RegBlockConfig[]; invalid: GridPoint[] } {
-  const grid = regBlockGrid(shape, caps, axes);
-  const valid = grid.filter((g) => g.problems.length === 0 && !sameConfig(g.config, REGBLOCK_DEFAULT)).map((g) => g.config);
-  const defaultRuns = regblock.checkLimits(regBlockParams(shape, REGBLOCK_DEFAULT), caps).length === 0;
-  return { candidates: [...(defaultRuns ? [REGBLOCK_DEFAULT] : []), ...shuffled(valid, 1)], invalid: grid.filter((g) => g.problems.length > 0) };
+/**
+ * A static guess of a candidate's cost, from its traffic facet: bytes loaded into registers per
+ * flop, plus a charge per barrier-invocation (each counted as one flop's worth of loads). On a CPU
+ * adapter loads and barriers cost instructions, so this orders the screening well there; on a
+ * GPU, where a budget covers every candidate, the order does not matter. It only orders.
+ */
+export function screeningPrior(shape: Shape, c: TuneCandidate): number {
+  const t = variantOf(c).traffic?.(candidateParams(shape, c));
+  if (!t) return Infinity;
+  return (t.registerLoadBytes + (t.invocationBarriers ?? 0) * 4) / t.flops;
 }
 
-export async function autotuneRegBlock(device: GPUDevice, caps: DeviceCaps, shape: Shape, options: AutotuneOptions): Promise<AutotuneResult> {
-  const { candidates, invalid } = tunerCandidates(shape, caps, options.axes);
-  const measure = regBlockMeasure(device, caps, shape, options.seed, options.cancel);
-  const tuner = await tune({
-    grid: candidates,
-    measure,
-    budgetSeconds: options.budgetSeconds,
-    onProgress: options.onProgress,
-    cancelled: () => options.cancel?.cancelled === true,
-  });
-  if (!tuner.best) return { tuner, invalid, tuned: null, baseline: null, confirmation: null, decision: null, offered: null, speedupOverDefault: null };
-  return { tuner, invalid, ...(await judgePick(device, caps, shape, tuner.best.config, options)) };
+export async function autotune(device: GPUDevice, caps: DeviceCaps, shape: Shape, options: AutotuneOptions): Promise<AutotuneResult> {
+  const { candidates, invalid } = tuneCandidates(shape, caps, options.grid ?? 'quick');
+  const runner = candidateRunner(device, caps, shape, options.seed, options.cancel);
+  try {
+    const anchor = candidates.findIndex((c) => sameCandidate(c, TUNE_DEFAULT));
+    const tuner = await tune({
+      grid: candidates,
+      measure: runner.measure,
+      budgetSeconds: options.budgetSeconds,
+      anchor: anchor >= 0 ? anchor : undefined,
+      finalists: 3,
+      finalRounds: options.confirmRounds ?? CONFIRM_ROUNDS,
+      onProgress: options.onProgress,
+      cancelled: () => options.cancel?.cancelled === true,
+      shuffleSeed: options.seed ?? 1,
+      prior: candidates.map((c) => screeningPrior(shape, c)),
+    });
+    if (!tuner.best) return { tuner, invalid, tuned: null, baseline: null, confirmation: null, decision: null, offered: null, speedupOverDefault: null, speedupInterval: null };
+    const confirmation = sameCandidate(tuner.best.config, TUNE_DEFAULT) ? null : pairedFinals(tuner, tuner.best);
+    return { tuner, invalid, ...(await judgePick(device, caps, shape, tuner.best.config, { ...options, confirmation, runner })) };
+  } finally {
+    runner.dispose();
+  }
 }
 
 export type Judgement = Omit<AutotuneResult, 'tuner' | 'invalid'>;
 
 /**
  * Whether to offer `pick` over the default: both run with the float64 check; a pick that passed
- * is re-timed alternately against the default; decideTuned rules (tuner.ts).
+ * is compared with the default over paired rounds — the finals' (`confirmation`), or, without
+ * enough of them, a fresh alternate re-timing — and decideTuned rules (tuner.ts).
  */
 export async function judgePick(
   device: GPUDevice,
   caps: DeviceCaps,
   shape: Shape,
-  pick: RegBlockConfig,
-  options: Pick<AutotuneOptions, 'onPhase' | 'cancel' | 'seed' | 'adapter' | 'confirmRounds'> = {},
+  pick: TuneCandidate,
+  options: Pick<AutotuneOptions, 'onPhase' | 'cancel' | 'seed' | 'adapter' | 'confirmRounds'> & {
+    confirmation?: { pickSeconds: number[]; defaultSeconds: number[] } | null;
+    runner?: CandidateRunner;
+  } = {},
 ): Promise<Judgement> {
-  const measure = regBlockMeasure(device, caps, shape, options.seed, options.cancel);
-  const run = (config: RegBlockConfig) => {
-    const experiment: Experiment = { family: 'matmul', variant: regblock.id, params: regBlockParams(shape, config), seed: options.seed ?? 1, reps: 5 };
+  const run = (c: TuneCandidate) => {
+    const experiment: Experiment = { family: 'matmul', variant: c.variant, params: candidateParams(shape, c), seed: options.seed ?? 1, reps: 3 };
     return runExperiment(device, experiment, { caps, adapter: options.adapter ?? null, cancel: options.cancel });
   };
   options.onPhase?.('checking');
-  const baseline = await run(REGBLOCK_DEFAULT);
-  const pickIsDefault = sameConfig(pick, REGBLOCK_DEFAULT);
+  const baseline = await run(TUNE_DEFAULT);
+  const pickIsDefault = sameCandidate(pick, TUNE_DEFAULT);
   const tuned = pickIsDefault ? baseline : await run(pick);
   const pickPassedCheck = (tuned.metrics.boundViolations ?? 0) === 0 && tuned.metrics.nonFinite === 0;
-  let confirmation: AutotuneResult['confirmation'] = null;
+  let confirmation: Judgement['confirmation'] = null;
   if (!pickIsDefault && pickPassedCheck) {
-    options.onPhase?.('confirming');
-    const { aSeconds, bSeconds } = await retimeAlternately(pick, REGBLOCK_DEFAULT, measure, options.confirmRounds ?? CONFIRM_ROUNDS);
-    confirmation = { pickSeconds: aSeconds, defaultSeconds: bSeconds };
+    confirmation = options.confirmation ?? null;
+    // Finals cut short by the budget (fewer paired rounds than a decision needs): re-time afresh.
+    if (!confirmation || confirmation.pickSeconds.length < MIN_CONFIRM_ROUNDS) {
+      options.onPhase?.('confirming');
+      const runner = options.runner ?? candidateRunner(device, caps, shape, options.seed, options.cancel);
+      try {
+        const { aSeconds, bSeconds } = await retimeAlternately(pick, TUNE_DEFAULT, runner.measure, options.confirmRounds ?? CONFIRM_ROUNDS);
+        confirmation = { pickSeconds: aSeconds, defaultSeconds: bSeconds };
+      } finally {
+        if (!options.runner) runner.dispose();
+      }
+    }
   }
   const decision = decideTuned({ pickIsDefault, pickPassedCheck, pickSeconds: confirmation?.pickSeconds ?? [], defaultSeconds: confirmation?.defaultSeconds ?? [] });
-  return { tuned, baseline, confirmation, decision, offered: decision.offerPick ? pick : REGBLOCK_DEFAULT, speedupOverDefault: decision.speedup };
+  const speedupInterval = confirmation ? medianInterval(confirmation.defaultSeconds.map((d, i) => d / confirmation!.pickSeconds[i])) : null;
+  return { tuned, baseline, confirmation, decision, offered: decision.offerPick ? pick : TUNE_DEFAULT, speedupOverDefault: decision.speedup, speedupInterval };
+}
+
+export interface SweepComparison {
+  sweep: SweepResult<TuneCandidate>;
+  /** The offered candidate re-timed alternately against the sweep's best (null if the sweep measured nothing). */
+  comparison: InterleavedComparison<TuneCandidate> | null;
+}
+
+/**
+ * The exhaustive sweep of the same candidates (`rounds` interleaved rounds each, ranked by
+ * median), then `offered` re-timed alternately against the sweep's best over `confirmRounds`
+ * paired rounds: the ratio (sweep best's seconds / offered's) with its confidence interval.
+ */
+export async function sweepAndCompare(
+  device: GPUDevice,
+  caps: DeviceCaps,
+  shape: Shape,
+  candidates: TuneCandidate[],
+  offered: TuneCandidate,
+  options: { rounds?: number; confirmRounds?: number; seed?: number; cancel?: CancelToken; onPoint?: (p: TunerPoint<TuneCandidate>, measured: number) => void } = {},
+): Promise<SweepComparison> {
+  const runner = candidateRunner(device, caps, shape, options.seed, options.cancel, candidates.length + 1);
+  try {
+    const sweep = await exhaustiveSweep(candidates, runner.measure, { rounds: options.rounds ?? 3, onPoint: options.onPoint, cancelled: () => options.cancel?.cancelled === true });
+    const comparison = sweep.best ? await confirmInterleaved(offered, sweep.best.config, runner.measure, options.confirmRounds ?? 9, sameCandidate) : null;
+    return { sweep, comparison };
+  } finally {
+    runner.dispose();
+  }
 }
 
 export interface RoofMeasurement {

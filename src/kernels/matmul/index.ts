@@ -9,16 +9,9 @@ import { reduce, reduceSubgroup } from './reduce';
 import { f16Acc16, f16Acc32 } from './f16';
 import { SUBGROUP_MATRIX_DEFAULT, subgroupMatrix } from './subgroupMatrix';
 import { regblockBt } from './regblockBt';
+import { REGBLOCK_QUAD_DEFAULT, regblockQuad } from './regblockQuad';
 
-/**
- * The configuration the autotuner picked at 512³ on the development machine (SwiftShader, 2
- * shared cores): 64×64 tiles, 8×8 micro-tiles, global staging, scalar loads — the same as the
- * default, which had been chosen from hand sweeps. Re-measured interleaved with the exhaustive
- * sweep's best (32×32, 8×8), both gave the same time.
- */
-export const REGBLOCK_TUNED_HERE = { ...REGBLOCK_DEFAULT };
-
-const VARIANTS = [naive, tiled, regblock, regblockExact, regblockSubgroup, regblockBt, subgroupMatrix, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth, barrierCost];
+const VARIANTS = [naive, tiled, regblock, regblockExact, regblockSubgroup, regblockBt, regblockQuad, subgroupMatrix, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth, barrierCost];
 
 /** A bench case with only the parameters the variant has (the shared configurations carry more). */
 function bench(variant: string, params: Params, label?: string, reps = 3): BenchCase {
@@ -42,10 +35,13 @@ export const matmulFamily: FamilyDef = {
       const shape = { M: size, N: size, K: size };
       cases.push(bench('naive', { ...shape, wg: 8 }, undefined, size > 512 ? 2 : 3));
       if (size <= 512) cases.push(bench('tiled', { ...shape, tile: 16 }));
-      cases.push(bench('regblock', { ...shape, ...REGBLOCK_TUNED_HERE }, 'regblock (tuned = default)'));
+      cases.push(bench('regblock', { ...shape, ...REGBLOCK_DEFAULT }, 'regblock (default)'));
       cases.push(bench('regblock', { ...shape, ...REGBLOCK_DEFAULT, BM: 32, BN: 32 }, 'regblock 32×32 t8×8'));
-      cases.push(bench('regblock-exact', { ...shape, ...REGBLOCK_TUNED_HERE }, 'regblock-exact (tuned)'));
-      cases.push(bench('regblock-subgroup', { ...shape, ...REGBLOCK_TUNED_HERE }, 'regblock-subgroup (tuned)'));
+      cases.push(bench('regblock-exact', { ...shape, ...REGBLOCK_DEFAULT }, 'regblock-exact (default)'));
+      cases.push(bench('regblock-subgroup', { ...shape, ...REGBLOCK_DEFAULT }, 'regblock-subgroup'));
+      cases.push(bench('regblock-bt', { ...shape, BM: 64, BN: 64, TM: 8, TN: 8, vec4: true }, 'regblock-bt 64×64 t8×8 vec4'));
+      // Only where the adapter has subgroups (quadBroadcast).
+      cases.push(bench('regblock-quad', { ...shape, ...REGBLOCK_QUAD_DEFAULT }, 'regblock-quad (default)'));
       // Only where the adapter has subgroup matrices with these types (elsewhere: the reason).
       cases.push(bench('subgroup-matrix', { ...shape, ...SUBGROUP_MATRIX_DEFAULT, types: 'f32-f32' }, 'subgroup-matrix f32'));
       cases.push(bench('subgroup-matrix', { ...shape, ...SUBGROUP_MATRIX_DEFAULT, types: 'f16-f16' }, 'subgroup-matrix f16→f16'));

@@ -6,7 +6,8 @@
 //  - 'workgroup': A and B panels (BM×BK and BK×BN) are staged in workgroup memory, two barriers
 //    per K-step (the GPU textbook form);
 //  - 'global': every invocation reads its rows of A and columns of B straight from memory and
-//    relies on the caches (no barriers at all; on CPU-backed adapters barriers are expensive).
+//    relies on the caches (no barriers at all; on CPU-backed adapters barriers are expensive);
+//    BK is then the number of k steps per loop turn, written out in the loop's body.
 //
 // Micro-tile layout. Invocation (tx, ty) owns rows ty + i·WY (i < TM) and, per column group g
 // (g < TN/4), four columns:
@@ -209,25 +210,48 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
 
   if (cfg.staging === 'global') {
     for (const i of rows) emit(2, `let aRow${i} = ${clampRow(i)} * K;`);
+    // The K-step BK: the loop takes BK steps of k per turn, written out (unrolled) in its body.
+    // Nothing is staged; what it saves is loop turns. On CPU adapters (SwiftShader) each turn of a
+    // loop passes every live value — here TM·TN accumulators — through memory, which costs about
+    // as much as the turn's multiply-adds; a GPU compiler unrolls such loops itself.
+    const steps = vec4 ? BK / 4 : BK;
+    const stride = vec4 ? 4 : 1;
+    const mainEnd = K - (K % (steps * stride));
+    const stepLoop = (indent: number, body: (indent: number, k: string) => void) => {
+      if (mainEnd > 0) {
+        emit(indent, `for (var k0 = 0u; k0 < ${mainEnd}u; k0 += ${steps * stride}u) { // ${steps} step${steps > 1 ? 's' : ''} of ${stride} k per turn`);
+        for (const u of range(steps)) {
+          emit(indent + 2, `{`);
+          emit(indent + 4, `let k = k0 + ${u * stride}u;`);
+          body(indent + 4, 'k');
+          emit(indent + 2, `}`);
+        }
+        emit(indent, `}`);
+      }
+      if (mainEnd < K) {
+        emit(indent, `for (var k = ${mainEnd}u; k < K; k += ${stride}u) { // the last K mod ${steps * stride}`);
+        body(indent + 2, 'k');
+        emit(indent, `}`);
+      }
+    };
     if (vec4) {
       for (const g of groups) emit(2, `let bCol${g} = ${clampCol(`col${g}`)} / 4u;`);
-      emit(2, `for (var k = 0u; k < K; k += 4u) {`);
-      for (const i of rows) emit(4, `let a${i} = a[(aRow${i} + k) / 4u]; // A[row${i}][k..k+3]`);
-      for (const kk of range(4)) {
-        for (const g of groups) emit(4, `let b${g}_${kk} = b[(k + ${kk}u) * (N / 4u) + bCol${g}];`);
-        update(4, (i) => `a${i}.${'xyzw'[kk]}`, (g) => `b${g}_${kk}`);
-      }
-      emit(2, `}`);
+      stepLoop(2, (ind) => {
+        for (const i of rows) emit(ind, `let a${i} = a[(aRow${i} + k) / 4u]; // A[row${i}][k..k+3]`);
+        for (const kk of range(4)) {
+          for (const g of groups) emit(ind, `let b${g}_${kk} = b[(k + ${kk}u) * (N / 4u) + bCol${g}];`);
+          update(ind, (i) => `a${i}.${'xyzw'[kk]}`, (g) => `b${g}_${kk}`);
+        }
+      });
     } else {
       for (const g of groups) for (const e of range(4)) emit(2, `let bCol${g}_${e} = ${clampCol(`col${g}_${e}`)};`);
-      const plainLoop = (indent: number) => {
-        emit(indent, `for (var k = 0u; k < K; k++) {`);
-        for (const i of rows) emit(indent + 2, `let a${i} = a[aRow${i} + k];`);
-        emit(indent + 2, `let bRow = k * N;`);
-        for (const g of groups) emit(indent + 2, `let b${g} = vec4<f32>(${range(4).map((e) => `b[bRow + bCol${g}_${e}]`).join(', ')});`);
-        update(indent + 2, (i) => `a${i}`, (g) => `b${g}`);
-        emit(indent, `}`);
-      };
+      const plainLoop = (indent: number) =>
+        stepLoop(indent, (ind) => {
+          for (const i of rows) emit(ind, `let a${i} = a[aRow${i} + k];`);
+          emit(ind, `let bRow = k * N;`);
+          for (const g of groups) emit(ind, `let b${g} = vec4<f32>(${range(4).map((e) => `b[bRow + bCol${g}_${e}]`).join(', ')});`);
+          update(ind, (i) => `a${i}`, (g) => `b${g}`);
+        });
       if (subgroupA) {
         // When all lanes of a full subgroup share their rows (WGSL does not fix how invocations
         // map onto subgroups, so this is tested), lane l fetches A[row][k0 + l] — neighbouring
@@ -354,7 +378,7 @@ function globalScalarConfig(cfg: MatmulShape & RegBlockConfig): RegBlockVariantC
 }
 
 // Sharing A across subgroup lanes is generated for global staging with scalar loads, so those
-// three fields are fixed (BK is unused without staging).
+// three fields are fixed (BK, the K-step of its per-invocation fallback loop, stays the default's).
 const subgroupSchema = paramSchema({ ...MATMUL_SHAPE, BM: REGBLOCK_FIELDS.BM, BN: REGBLOCK_FIELDS.BN, TM: REGBLOCK_FIELDS.TM, TN: REGBLOCK_FIELDS.TN });
 
 /** Register-blocked with A shared across subgroup lanes (global staging, scalar loads). */

@@ -9,15 +9,17 @@ import { coerceParam } from '../schema';
 import { defineStudy, isRecord } from '../study';
 import type { ExperimentResult } from '../types';
 import { ACCUMULATION_KS, accumulationPoint } from './accumulation';
-import { autotuneRegBlock, measureRoofs, regBlockMeasure, tunerCandidates, DEFAULT_GRID, QUICK_GRID } from './autotune';
+import { autotune, measureRoofs, sweepAndCompare, tuneCandidates } from './autotune';
 import { MATMUL_SHAPE } from './common';
 import { F16_VARIANTS, f16Unavailable } from './f16';
-import { regblock, type RegBlockConfig } from './regblock';
+import type { TuneCandidate } from './grid';
 import type { AccumulationStudyResult, RoofsSummary, TuneRequest, TuneSummary, TunedPoint } from './studyTypes';
-import { confirmInterleaved, exhaustiveSweep, median, type TunerPoint } from './tuner';
+import { median, type TunerPoint } from './tuner';
 
 const now = () => performance.now() / 1000;
 const MIN_BUDGET = 0.1;
+/** Interleaved rounds of the exhaustive sweep (every candidate this many times, ranked by median). */
+const SWEEP_ROUNDS = 3;
 const MAX_BUDGET = 600;
 
 /** Streams partial results at most every `seconds` (and always when forced). */
@@ -30,7 +32,8 @@ function throttled<R>(send: (r: R) => void, seconds = 0.25) {
   };
 }
 
-const plainPoint = (p: TunerPoint<RegBlockConfig>): TunedPoint => ({ config: p.config, seconds: p.seconds, samples: p.samples.length, ...(p.error ? { error: p.error } : {}) });
+const plainPoint = (p: TunerPoint<TuneCandidate>): TunedPoint => ({ ...p.config, seconds: p.seconds, samples: p.samples.length, ...(p.error ? { error: p.error } : {}) });
+const timed = (p: TunerPoint<TuneCandidate> | null) => (p ? { ...p.config, seconds: p.seconds } : null);
 
 function parseTuneRequest(raw: unknown): { request: TuneRequest | null; problems: string[] } {
   if (!isRecord(raw) || !isRecord(raw.shape)) return { request: null, problems: ['the tuner request has no shape'] };
@@ -57,16 +60,14 @@ export const tunerStudy = defineStudy({
   async run(ctx, request) {
     const device = ctx.device!;
     const started = now();
-    const axes = request.grid === 'full' ? DEFAULT_GRID : QUICK_GRID;
-    const { candidates, invalid } = tunerCandidates(request.shape, ctx.caps, axes);
+    const { candidates, invalid } = tuneCandidates(request.shape, ctx.caps, request.grid);
     const summary: TuneSummary = {
-      variant: regblock.id,
       shape: request.shape,
       grid: request.grid,
       budgetSeconds: request.budgetSeconds,
       phase: 'searching',
       validCount: candidates.length,
-      invalid: invalid.map((g) => ({ config: g.config, problems: g.problems })),
+      invalid: invalid.map((g) => ({ candidate: g.candidate, problems: g.problems })),
       points: [],
       best: null,
       measurements: 0,
@@ -81,28 +82,30 @@ export const tunerStudy = defineStudy({
       decision: null,
       offered: null,
       speedupOverDefault: null,
+      speedupInterval: null,
       adapter: adapterName(ctx.adapter),
       date: new Date().toISOString(),
     };
     const send = throttled((s: TuneSummary) => ctx.onPartial({ ...s, points: [...s.points] }));
-    const result = await autotuneRegBlock(device, ctx.caps, request.shape, {
+    const measuredPoints = (points: TunerPoint<TuneCandidate>[]) => points.filter((q) => q.samples.length > 0 || q.error).map(plainPoint);
+    const result = await autotune(device, ctx.caps, request.shape, {
       budgetSeconds: request.budgetSeconds,
-      axes,
+      grid: request.grid,
       cancel: ctx.cancel,
       adapter: ctx.adapter,
       onProgress: (p) => {
-        summary.points = p.points.filter((q) => q.samples.length > 0 || q.error).map(plainPoint);
+        summary.points = measuredPoints(p.points);
         summary.measurements = p.measured;
         summary.planned = p.planned;
         summary.rounds = p.round + 1;
         summary.elapsedSeconds = p.elapsedSeconds;
-        summary.best = p.best ? { config: p.best.config, seconds: p.best.seconds } : null;
+        summary.best = timed(p.best);
         summary.unmeasured = p.points.filter((q) => q.samples.length === 0 && !q.error).length;
         const best = p.best ? ` · best so far ${(p.best.seconds * 1e3).toFixed(2)} ms` : '';
         ctx.onProgress({
           phase: 'tuning',
           fraction: Math.min(0.8, Math.max(p.measured / Math.max(p.planned, 1), p.elapsedSeconds / request.budgetSeconds) * 0.8),
-          message: `autotuning: round ${p.round + 1}, ${p.measured}/${p.planned} measurements${best}`,
+          message: `autotuning (${p.phase}): round ${p.round + 1}, ${p.measured}/${p.planned} measurements${best}`,
         });
         send(summary);
       },
@@ -118,8 +121,8 @@ export const tunerStudy = defineStudy({
     });
     if (ctx.cancel.cancelled) throw new CancelledError();
     Object.assign(summary, {
-      points: result.tuner.points.filter((q) => q.samples.length > 0 || q.error).map(plainPoint),
-      best: result.tuner.best ? { config: result.tuner.best.config, seconds: result.tuner.best.seconds } : null,
+      points: measuredPoints(result.tuner.points),
+      best: timed(result.tuner.best),
       measurements: result.tuner.measurements,
       rounds: result.tuner.rounds,
       elapsedSeconds: result.tuner.elapsedSeconds,
@@ -131,28 +134,35 @@ export const tunerStudy = defineStudy({
       decision: result.decision,
       offered: result.offered,
       speedupOverDefault: result.speedupOverDefault,
+      speedupInterval: result.speedupInterval,
     } satisfies Partial<TuneSummary>);
     if (request.exhaustive && result.offered) {
-      // The exhaustive sweep of the same candidates: the yardstick the offered configuration is judged by.
+      // The exhaustive sweep of the same candidates, the yardstick the offered one is judged by;
+      // then the two re-timed alternately, so the verdict compares like with like.
       summary.phase = 'sweeping';
-      const measure = regBlockMeasure(device, ctx.caps, request.shape, 1, ctx.cancel);
-      const sweptPoints: TunerPoint<RegBlockConfig>[] = [];
-      const sweep = await exhaustiveSweep<RegBlockConfig>(candidates, measure, 1, (p, i) => {
-        sweptPoints.push(p);
-        ctx.onProgress({ phase: 'tuning', fraction: 0.9 + (0.1 * (i + 1)) / candidates.length, message: `exhaustive sweep: ${i + 1}/${candidates.length}` });
-        summary.sweep = { best: null, elapsedSeconds: 0, points: sweptPoints.map((q) => ({ config: q.config, seconds: q.seconds, ...(q.error ? { error: q.error } : {}) })), ratio: 0, withinFivePercent: false, measurements: sweptPoints.length };
-        send(summary);
+      const sweepStarted = now();
+      const total = candidates.length * SWEEP_ROUNDS;
+      const { sweep, comparison } = await sweepAndCompare(device, ctx.caps, request.shape, candidates, result.offered, {
+        rounds: SWEEP_ROUNDS,
+        cancel: ctx.cancel,
+        onPoint: (_p, measured) => {
+          ctx.onProgress({ phase: 'tuning', fraction: 0.9 + (0.1 * measured) / total, message: `exhaustive sweep: ${measured}/${total}` });
+        },
       });
-      // Two measurements minutes apart see different background load: re-time the offered
-      // configuration and the sweep's best alternately, so the verdict compares like with like.
-      const confirmation = sweep.best ? await confirmInterleaved(result.offered, sweep.best.config, measure, 6) : null;
+      if (ctx.cancel.cancelled) throw new CancelledError();
       summary.sweep = {
-        best: sweep.best ? { config: sweep.best.config, seconds: sweep.best.seconds } : null,
-        elapsedSeconds: sweep.elapsedSeconds,
-        points: sweep.points.map((p) => ({ config: p.config, seconds: p.seconds, ...(p.error ? { error: p.error } : {}) })),
-        ratio: confirmation?.ratio ?? 0,
-        withinFivePercent: confirmation?.withinFivePercent ?? false,
-        measurements: sweep.points.reduce((n, p) => n + p.samples.length, 0) + (confirmation ? 12 : 0),
+        best: timed(sweep.best),
+        elapsedSeconds: now() - sweepStarted,
+        rounds: sweep.rounds,
+        points: measuredPoints(sweep.points),
+        sameConfig: comparison?.sameConfig ?? false,
+        ratio: comparison?.ratio ?? 0,
+        low: comparison?.low ?? 0,
+        high: comparison?.high ?? 0,
+        coverage: comparison?.coverage ?? 0,
+        confirmRounds: comparison?.roundRatios.length ?? 0,
+        reachesBar: comparison?.reachesBar ?? false,
+        measurements: sweep.points.reduce((n, p) => n + p.samples.length, 0) + 2 * (comparison?.roundRatios.length ?? 0),
       };
     }
     summary.phase = 'done';
@@ -165,8 +175,8 @@ export const tunerStudy = defineStudy({
     const { M, N, K } = summary.shape;
     // The offered configuration's speed as the decision saw it: from the alternate re-timing
     // where there was one (the checked runs ran one after the other, under different load).
-    const timed = summary.confirmation ? median(decision.offerPick ? summary.confirmation.pickSeconds : summary.confirmation.defaultSeconds) : null;
-    const gflops = timed ? (2 * M * N * K) / timed / 1e9 : (decision.offerPick ? tuned : baseline).gflops;
+    const seconds = summary.confirmation ? median(decision.offerPick ? summary.confirmation.pickSeconds : summary.confirmation.defaultSeconds) : null;
+    const gflops = seconds ? (2 * M * N * K) / seconds / 1e9 : (decision.offerPick ? tuned : baseline).gflops;
     return [
       {
         key: `${summary.adapter}:${M}x${N}x${K}`,
@@ -174,12 +184,13 @@ export const tunerStudy = defineStudy({
           adapter: summary.adapter,
           date: summary.date,
           shape: summary.shape,
-          config: offered,
+          variant: offered.variant,
+          config: offered.config,
           gflops,
           beatDefault: decision.offerPick,
           speedupOverDefault: summary.speedupOverDefault,
           reason: decision.reason,
-          withinFivePercentOfSweep: summary.sweep ? summary.sweep.withinFivePercent : null,
+          reachesBarOfSweep: summary.sweep ? summary.sweep.reachesBar : null,
         },
       },
     ];

@@ -1,10 +1,10 @@
 // The matmul family's studies as plain data: what the page sends, what the worker streams back,
 // and what the page remembers per adapter. The studies themselves are in studies.ts.
-import type { ExperimentResult } from '../types';
+import type { ExperimentResult, Params } from '../types';
 import type { AccumulationPoint } from './accumulation';
 import type { F16Accumulator } from './f16';
-import type { RegBlockConfig } from './regblock';
-import type { TunerDecision } from './tuner';
+import type { TuneCandidate, TunedVariantId } from './grid';
+import type { MedianInterval, TunerDecision } from './tuner';
 
 type Shape = { M: number; N: number; K: number };
 
@@ -24,10 +24,9 @@ export interface TuneRequest {
   exhaustive: boolean;
 }
 
-/** One configuration the tuner measured. */
-export interface TunedPoint {
-  config: RegBlockConfig;
-  /** Its best time so far (the search's statistic). */
+/** One candidate the tuner measured. */
+export interface TunedPoint extends TuneCandidate {
+  /** The median of its samples. */
   seconds: number;
   samples: number;
   error?: string;
@@ -36,19 +35,18 @@ export interface TunedPoint {
 export type TunePhase = 'searching' | 'checking' | 'confirming' | 'sweeping' | 'done';
 
 export interface TuneSummary {
-  /** The variant tuned (its id). */
-  variant: string;
   shape: Shape;
   grid: 'quick' | 'full';
   budgetSeconds: number;
   phase: TunePhase;
-  /** Candidates: the valid grid and the default. */
+  /** Candidates the device can run (the default among them). */
   validCount: number;
-  invalid: { config: RegBlockConfig; problems: string[] }[];
-  /** Every configuration measured so far (the heatmap shows them all). */
+  /** Candidates pruned before timing: the device's features or limits, in words. */
+  invalid: { candidate: TuneCandidate; problems: string[] }[];
+  /** Every candidate measured so far (the heatmap shows them all). */
   points: TunedPoint[];
-  /** The search's pick (fastest among the last survivors). */
-  best: { config: RegBlockConfig; seconds: number } | null;
+  /** The search's pick (lowest median in the finals). */
+  best: (TuneCandidate & { seconds: number }) | null;
   measurements: number;
   planned: number;
   rounds: number;
@@ -58,20 +56,30 @@ export interface TuneSummary {
   /** The pick run again with the float64 check, and the default configuration beside it. */
   tuned: ExperimentResult | null;
   baseline: ExperimentResult | null;
-  /** The pick and the default re-timed alternately (seconds per round). */
+  /** The pick and the default in the same rounds (seconds per round). */
   confirmation: { pickSeconds: number[]; defaultSeconds: number[] } | null;
   /** Whether the pick is offered, and why (tuner.ts, decideTuned). */
   decision: TunerDecision | null;
-  /** The configuration offered: the pick if it passed and beat the default, else the default. */
-  offered: RegBlockConfig | null;
+  /** The candidate offered: the pick if it passed and beat the default, else the default. */
+  offered: TuneCandidate | null;
   speedupOverDefault: number | null;
+  /** The default's seconds / the pick's, per paired round: median and confidence interval. */
+  speedupInterval: MedianInterval | null;
   sweep?: {
-    best: { config: RegBlockConfig; seconds: number } | null;
+    best: (TuneCandidate & { seconds: number }) | null;
     elapsedSeconds: number;
-    points: { config: RegBlockConfig; seconds: number; error?: string }[];
-    /** Sweep best seconds / seconds of the tuner's pick, re-timed alternately (≥ 0.95 is the bar). */
+    /** Interleaved rounds of the sweep (every candidate once per round). */
+    rounds: number;
+    points: TunedPoint[];
+    /** The offered candidate is the sweep's best itself (ratio 1, nothing re-timed). */
+    sameConfig: boolean;
+    /** Sweep best's seconds / the offered's, median of paired rounds, with its interval (TUNER_BAR is the bar). */
     ratio: number;
-    withinFivePercent: boolean;
+    low: number;
+    high: number;
+    coverage: number;
+    confirmRounds: number;
+    reachesBar: boolean;
     measurements: number;
   };
   totalSeconds?: number;
@@ -82,14 +90,17 @@ export interface TuneSummary {
 /** What the tuner remembers per adapter and shape: the configuration it offers. */
 export interface TunedRecord extends AdapterRecord {
   shape: Shape;
-  config: RegBlockConfig;
-  /** The offered configuration's GFLOP/s: from the alternate re-timing where there was one, else its float64-checked run. */
+  /** The variant offered; absent in records kept when the tuner searched the register-blocked kernel only. */
+  variant?: TunedVariantId;
+  config: Params;
+  /** The offered configuration's GFLOP/s: from the paired rounds where there were some, else its float64-checked run. */
   gflops: number;
   /** The pick passed its check and beat the default; false: the default stays. */
   beatDefault: boolean;
   speedupOverDefault: number | null;
   reason: string;
-  withinFivePercentOfSweep: boolean | null;
+  /** Whether it reached TUNER_BAR of an exhaustive sweep's best (null: no sweep was run). */
+  reachesBarOfSweep: boolean | null;
 }
 
 // ---- the roofs -----------------------------------------------------------------------------------

@@ -1,21 +1,32 @@
-// A pure-TypeScript autotuner: successive halving over a configuration grid within a time budget
+// A pure-TypeScript autotuner: successive halving over a list of candidates within a time budget
 // (Jamieson & Talwalkar 2016, "Non-stochastic best arm identification and hyperparameter
-// optimization"). Every candidate is measured once; the faster half is measured again, and so on,
-// so noisy measurements of the leaders are averaged while slow points cost one run each.
+// optimization"), made noise-aware for shared devices:
+//  - rounds are interleaved: each round measures every surviving candidate once, in a fresh
+//    seeded order, so all of them see the same background load, and drift between rounds hits
+//    all alike;
+//  - candidates are ranked by the median of their samples (one noisy sample rarely decides);
+//  - an anchor (the default configuration) is measured in every round and never eliminated, so
+//    the pick is always judged against it;
+//  - the budget keeps a reserve for the finals: the last few candidates (and the anchor) are
+//    re-timed over several interleaved rounds, and those paired samples are what the pick and
+//    its comparison with the anchor rest on.
 // No GPU here: the caller passes `measure(config) => seconds` (a real run, or a synthetic one).
 
 export interface TunerPoint<C> {
   config: C;
   /** Seconds of every measurement taken (lower is better). */
   samples: number[];
-  /** The samples' summary statistic (see TunerOptions.statistic; Infinity when none succeeded). */
+  /** The median of the samples; for a finalist, of its samples in the finals (Infinity when none succeeded). */
   seconds: number;
   /** Why this point could not be measured (it threw), if so. */
   error?: string;
 }
 
+export type TunerPhase = 'screening' | 'halving' | 'finals';
+
 export interface TunerProgress<C> {
   round: number;
+  phase: TunerPhase;
   measured: number;
   /** Measurements the plan expects (a guide for a progress bar; the budget may cut it short). */
   planned: number;
@@ -31,42 +42,41 @@ export interface TunerOptions<C> {
   measure: (config: C) => Promise<number>;
   /** Wall-clock budget for the whole search, in seconds. */
   budgetSeconds: number;
-  /** Stop halving when this many survive (they are all measured at least `finalSamples` times). */
-  finalSurvivors?: number;
+  /** Index in `grid` of the anchor (the default): measured every round, never eliminated. Omit for none. */
+  anchor?: number;
+  /** Candidates besides the anchor that reach the finals (default 3). */
+  finalists?: number;
+  /** Interleaved rounds of the finals (default 5; the budget may cut them short). */
+  finalRounds?: number;
   /** Called after every measurement. */
   onProgress?: (p: TunerProgress<C>) => void;
   /** A clock in seconds (injectable for tests); defaults to performance.now() / 1000. */
   now?: () => number;
   /** Stops the search early (e.g. a Cancel button). */
   cancelled?: () => boolean;
-  /**
-   * Seed for the order of the first round (a seeded shuffle), so that a budget too small for the
-   * whole grid samples it evenly rather than only its first rows. Omit to keep the grid order.
-   */
+  /** Seed of every round's order (the same orders on every machine); default 1. */
   shuffleSeed?: number;
   /**
-   * How a point's samples are summarised. 'min' (the default) estimates the uncontended time and
-   * is the robust choice when other work shares the device (another tab, other jobs on a CPU
-   * adapter): interference only ever adds time. 'median' suits a quiet, dedicated device.
+   * A guess of each candidate's cost (same order as `grid`; lower first): the screening round
+   * visits candidates in this order (ties in the seeded order), so a budget too small for the
+   * whole grid is spent on the likeliest. It decides nothing else: every ranking is measured.
    */
-  statistic?: Statistic;
-}
-
-export type Statistic = 'min' | 'median';
-
-export function summarise(xs: number[], statistic: Statistic): number {
-  if (xs.length === 0) return Infinity;
-  return statistic === 'min' ? Math.min(...xs) : median(xs);
+  prior?: number[];
 }
 
 export interface TunerResult<C> {
   best: TunerPoint<C> | null;
   points: TunerPoint<C>[];
+  /** The anchor's point (null without one). */
+  anchor: TunerPoint<C> | null;
+  /** The finals: who took part, and per round each finalist's sample (same order; NaN where it was not measured). */
+  finals: { points: TunerPoint<C>[]; rounds: number[][] };
   measurements: number;
   rounds: number;
   elapsedSeconds: number;
   /** Candidates never measured because the budget ran out in the first round. */
   unmeasured: number;
+  /** 'budget': the budget cut some round short or skipped one (what was measured still decides). */
   stoppedBy: 'converged' | 'budget' | 'cancelled';
 }
 
@@ -89,77 +99,183 @@ export function shuffled<T>(items: T[], seed: number): T[] {
   return out;
 }
 
-/** Successive halving within a budget; returns the fastest configuration (by `statistic`). */
+export interface MedianInterval {
+  median: number;
+  /** A distribution-free confidence interval for the median: order statistics of the sample. */
+  low: number;
+  high: number;
+  /** Its coverage (≥ the level asked for), or 0 when the sample is too small for any interval. */
+  coverage: number;
+  n: number;
+}
+
+/**
+ * The median of xs with a distribution-free confidence interval: [x_(j), x_(n+1−j)] covers the
+ * population median with probability 1 − 2·P(Bin(n, ½) < j) (the sign-test interval; e.g.
+ * Hollander & Wolfe, "Nonparametric Statistical Methods", §3.6). It assumes only independent
+ * samples, not normality, which suits timing noise (skewed, with bursts). With n < 6 no interval
+ * reaches 95 %: the whole range is returned with its coverage.
+ */
+export function medianInterval(xs: number[], level = 0.95): MedianInterval {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return { median: NaN, low: NaN, high: NaN, coverage: 0, n };
+  // cdf[j] = P(Bin(n, ½) ≤ j)
+  const cdf: number[] = [];
+  let term = 0.5 ** n;
+  let acc = 0;
+  for (let j = 0; j <= n; j++) {
+    acc += term;
+    cdf.push(acc);
+    term = (term * (n - j)) / (j + 1);
+  }
+  // The largest j (1-based order statistic) whose interval still covers at least `level`.
+  let j = 1;
+  while (j + 1 <= n / 2 && 1 - 2 * cdf[j] >= level) j++;
+  const coverage = 1 - 2 * (j >= 1 ? cdf[j - 1] : 0);
+  return { median: median(s), low: s[j - 1], high: s[n - j], coverage, n };
+}
+
+/**
+ * Successive halving within a budget, noise-aware (see the header): returns the candidate with
+ * the lowest median among the finalists.
+ */
 export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>> {
   const now = options.now ?? (() => performance.now() / 1000);
   const t0 = now();
   const elapsed = () => now() - t0;
-  const finalSurvivors = Math.max(1, options.finalSurvivors ?? 2);
-  const statistic = options.statistic ?? 'min';
+  const finalistCount = Math.max(1, options.finalists ?? 3);
+  const finalRounds = Math.max(1, options.finalRounds ?? 5);
+  const seed = options.shuffleSeed ?? 1;
   const points: TunerPoint<C>[] = options.grid.map((config) => ({ config, samples: [], seconds: Infinity }));
+  const anchor = options.anchor !== undefined && points[options.anchor] ? points[options.anchor] : null;
   let measurements = 0;
   let round = 0;
-  let stoppedBy: TunerResult<C>['stoppedBy'] = 'converged';
+  let phase: TunerPhase = 'screening';
+  let stoppedBy = 'converged' as TunerResult<C>['stoppedBy'];
   let best: TunerPoint<C> | null = null;
-  // The plan: n + n/2 + n/4 + … measurements.
-  let planned = 0;
-  for (let n = points.length; n > finalSurvivors; n = Math.ceil(n / 2)) planned += n;
-  planned += 2 * Math.min(finalSurvivors, points.length);
+  // The plan: every candidate once, then halving rounds, then the finals.
+  let planned = points.length;
+  for (let n = Math.ceil(points.length / 2); n > finalistCount; n = Math.ceil(n / 2)) planned += n + (anchor ? 1 : 0);
+  planned += (Math.min(finalistCount, points.length) + (anchor ? 1 : 0)) * finalRounds;
 
-  const measureOnce = async (p: TunerPoint<C>) => {
+  const ok = (p: TunerPoint<C>) => !p.error && p.samples.length > 0;
+  const measureOnce = async (p: TunerPoint<C>): Promise<number> => {
+    let sample = NaN;
+    const repeat = p.samples.length > 0;
+    const started = now();
     try {
       const s = await options.measure(p.config);
       if (!(s > 0) || !Number.isFinite(s)) throw new Error(`measurement returned ${s}`);
       p.samples.push(s);
-      p.seconds = summarise(p.samples, statistic);
+      p.seconds = median(p.samples);
+      sample = s;
     } catch (e) {
       p.error = e instanceof Error ? e.message : String(e);
       p.seconds = Infinity;
     }
     measurements++;
-    if (p.seconds < (best?.seconds ?? Infinity)) best = p;
-    else if (best) best = points.reduce((a, b) => (b.seconds < a.seconds ? b : a), best);
-    options.onProgress?.({ round, measured: measurements, planned, elapsedSeconds: elapsed(), best, last: p, points });
-  };
-  const stop = (): boolean => {
-    if (options.cancelled?.()) {
-      stoppedBy = 'cancelled';
-      return true;
+    if (repeat) {
+      repeatSeconds += now() - started;
+      repeats++;
     }
-    if (elapsed() >= options.budgetSeconds) {
+    best = points.filter(ok).reduce<TunerPoint<C> | null>((a, b) => (!a || b.seconds < a.seconds ? b : a), null);
+    options.onProgress?.({ round, phase, measured: measurements, planned, elapsedSeconds: elapsed(), best, last: p, points });
+    return sample;
+  };
+  const cancelled = () => {
+    if (options.cancelled?.()) stoppedBy = 'cancelled';
+    return stoppedBy === 'cancelled';
+  };
+  // What a repeat measurement costs (the first of each candidate also compiles and prepares it):
+  // the mean wall time of repeats so far, else an estimate from the samples themselves.
+  let repeatSeconds = 0;
+  let repeats = 0;
+  const perMeasurement = () => {
+    if (repeats) return repeatSeconds / repeats;
+    const seen = points.filter(ok).map((p) => p.samples[0]);
+    return seen.length ? 1.5 * median(seen) + 0.02 : 0;
+  };
+  const reserve = (finalists: number) => perMeasurement() * (finalists + (anchor ? 1 : 0)) * finalRounds;
+  const outOfTime = (keep: number) => {
+    if (elapsed() + keep >= options.budgetSeconds) {
       stoppedBy = 'budget';
       return true;
     }
     return false;
   };
-
-  let survivors = options.shuffleSeed === undefined ? points : shuffled(points, options.shuffleSeed);
-  outer: while (true) {
-    const last = survivors.length <= finalSurvivors;
-    // Final round: the survivors get two more samples each to settle the order.
-    const repeats = last ? 2 : 1;
-    for (let r = 0; r < repeats; r++) {
-      for (const p of survivors) {
-        if (p.error) continue;
-        if (stop()) break outer;
-        await measureOnce(p);
-      }
+  /** One interleaved round over `group` (anchor included); false if stopped. */
+  const roundOver = async (group: TunerPoint<C>[], keep: number): Promise<number[] | null> => {
+    const order = shuffled(group.map((_, i) => i), seed + 7919 * round);
+    const samples = group.map(() => NaN);
+    for (const i of order) {
+      if (group[i].error) continue;
+      if (cancelled() || outOfTime(keep)) return null;
+      samples[i] = await measureOnce(group[i]);
     }
-    if (last) break;
-    const ranked = survivors.filter((p) => !p.error && p.samples.length > 0).sort((a, b) => a.seconds - b.seconds);
-    if (ranked.length === 0) break;
-    survivors = ranked.slice(0, Math.max(finalSurvivors, Math.ceil(ranked.length / 2)));
-    round++;
+    return samples;
+  };
+  const withAnchor = (group: TunerPoint<C>[]) => (anchor && !group.includes(anchor) ? [anchor, ...group] : group);
+  const ranked = (group: TunerPoint<C>[]) => group.filter(ok).sort((a, b) => a.seconds - b.seconds);
+
+  // Screening: the anchor first (it is always measured), then every candidate once, while the
+  // time left covers the finals (the budget cuts screening and halving short, never the finals'
+  // reserve; only Cancel stops everything).
+  // The first candidate is measured twice: the second sample says what a repeat costs (the first
+  // also compiled it), which sizes the finals' reserve.
+  const first = anchor ?? shuffled(points, seed)[0];
+  if (first && !cancelled()) {
+    await measureOnce(first);
+    if (!first.error && !cancelled()) await measureOnce(first);
   }
-  // The pick comes from the last survivors (the most-measured points), so a point eliminated
-  // early cannot win on fewer, luckier samples than the survivors got. If the budget cut
-  // the first round short, every measured point competes.
-  const finalists = survivors.filter((p) => p.samples.length > 0 && !p.error);
-  const measured = finalists.length ? finalists : points.filter((p) => p.samples.length > 0 && !p.error);
-  const finalBest = measured.length ? measured.reduce((a, b) => (b.seconds < a.seconds ? b : a)) : null;
+  const screeningOrder = shuffled(points, seed);
+  if (options.prior) {
+    const prior = new Map(points.map((p, i) => [p, options.prior![i] ?? Infinity]));
+    screeningOrder.sort((a, b) => prior.get(a)! - prior.get(b)!);
+  }
+  for (const p of screeningOrder) {
+    if (p === first) continue;
+    if (cancelled() || outOfTime(reserve(finalistCount))) break;
+    await measureOnce(p);
+  }
+  let survivors = ranked(points.filter((p) => p !== anchor));
+  // Halving: the faster half (by median) goes on, measured again in an interleaved round.
+  while (!cancelled() && stoppedBy !== 'budget' && survivors.length > finalistCount) {
+    const next = survivors.slice(0, Math.max(finalistCount, Math.ceil(survivors.length / 2)));
+    // No time for another whole round: the finals take the best so far.
+    if (outOfTime(reserve(finalistCount) + perMeasurement() * (next.length + 1))) break;
+    round++;
+    phase = 'halving';
+    await roundOver(withAnchor(next), reserve(finalistCount));
+    survivors = ranked(next);
+  }
+  // Finals: the finalists and the anchor, several interleaved rounds; their samples decide.
+  const finalists = withAnchor(survivors.slice(0, finalistCount)).filter(ok);
+  const finalSamples: number[][] = [];
+  if (!cancelled()) {
+    phase = 'finals';
+    const before = new Map(finalists.map((p) => [p, p.samples.length]));
+    for (let r = 0; r < finalRounds; r++) {
+      round++;
+      const samples = await roundOver(finalists, 0);
+      if (!samples) break;
+      finalSamples.push(samples);
+    }
+    // The finals' samples alone rank the finalists (all taken under the same conditions).
+    for (const p of finalists) {
+      const own = p.samples.slice(before.get(p));
+      if (own.length) p.seconds = median(own);
+    }
+  }
+  // The pick: lowest median among the finalists (or, if the budget cut the search short before
+  // the finals, among everything measured).
+  const pool = finalists.length ? finalists : points.filter(ok);
+  const pick = pool.filter(ok).reduce<TunerPoint<C> | null>((a, b) => (!a || b.seconds < a.seconds ? b : a), null);
   return {
-    best: finalBest,
+    best: pick,
     points,
+    anchor,
+    finals: { points: finalists, rounds: finalSamples },
     measurements,
     rounds: round + 1,
     elapsedSeconds: elapsed(),
@@ -171,59 +287,67 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
 export interface SweepResult<C> {
   points: TunerPoint<C>[];
   best: TunerPoint<C> | null;
+  rounds: number;
   elapsedSeconds: number;
 }
 
-/** Measures every configuration `samples` times (the exhaustive baseline the tuner is judged by). */
+/**
+ * Measures every configuration in `rounds` interleaved rounds (each round every configuration
+ * once, in a fresh seeded order) and ranks them by median: the exhaustive baseline the tuner is
+ * judged by, measured the same noise-aware way.
+ */
 export async function exhaustiveSweep<C>(
   grid: C[],
   measure: (config: C) => Promise<number>,
-  samples = 1,
-  onPoint?: (p: TunerPoint<C>, index: number) => void,
-  now: () => number = () => performance.now() / 1000,
-  statistic: Statistic = 'min',
+  options: { rounds?: number; seed?: number; onPoint?: (p: TunerPoint<C>, measured: number) => void; now?: () => number; cancelled?: () => boolean } = {},
 ): Promise<SweepResult<C>> {
+  const now = options.now ?? (() => performance.now() / 1000);
+  const rounds = Math.max(1, options.rounds ?? 3);
   const t0 = now();
-  const points: TunerPoint<C>[] = [];
-  for (let i = 0; i < grid.length; i++) {
-    const p: TunerPoint<C> = { config: grid[i], samples: [], seconds: Infinity };
-    for (let s = 0; s < samples; s++) {
+  const points: TunerPoint<C>[] = grid.map((config) => ({ config, samples: [], seconds: Infinity }));
+  let measured = 0;
+  let done = 0;
+  for (let r = 0; r < rounds; r++) {
+    if (options.cancelled?.()) break;
+    for (const p of shuffled(points, (options.seed ?? 2) + 7919 * r)) {
+      if (p.error) continue;
       try {
-        p.samples.push(await measure(grid[i]));
+        const s = await measure(p.config);
+        if (!(s > 0) || !Number.isFinite(s)) throw new Error(`measurement returned ${s}`);
+        p.samples.push(s);
+        p.seconds = median(p.samples);
       } catch (e) {
         p.error = e instanceof Error ? e.message : String(e);
-        break;
+        p.seconds = Infinity;
       }
+      options.onPoint?.(p, ++measured);
     }
-    p.seconds = p.error ? Infinity : summarise(p.samples, statistic);
-    points.push(p);
-    onPoint?.(p, i);
+    done++;
   }
   const ok = points.filter((p) => Number.isFinite(p.seconds));
-  return { points, best: ok.length ? ok.reduce((a, b) => (b.seconds < a.seconds ? b : a)) : null, elapsedSeconds: now() - t0 };
+  return { points, best: ok.length ? ok.reduce((a, b) => (b.seconds < a.seconds ? b : a)) : null, rounds: done, elapsedSeconds: now() - t0 };
 }
 
+/** The bar the tuner's pick is held to: at least this fraction of the exhaustive sweep's best speed. */
+export const TUNER_BAR = 0.98;
+
 export interface TunerComparison {
-  /** Seconds of the sweep's best / seconds of the tuner's pick (1 = as good; ≥ 0.95 is the bar). */
+  /** Seconds of the sweep's best / seconds of the tuner's pick (1 = as good; TUNER_BAR is the bar). */
   ratio: number;
-  withinFivePercent: boolean;
+  reachesBar: boolean;
   tunerMeasurements: number;
   sweepMeasurements: number;
 }
 
 /**
- * How the tuner's pick compares with the exhaustive sweep's best. `secondsOf` re-times a config
- * fairly (e.g. the sweep's own figure for it), so both sides use the same numbers.
+ * How the tuner's pick compares with the exhaustive sweep's best, by `secondsOf` (e.g. a
+ * synthetic cost surface's true seconds), so both sides use the same numbers.
  */
 export function compareToSweep<C>(tuned: TunerResult<C>, sweep: SweepResult<C>, secondsOf: (config: C) => number): TunerComparison {
-  if (!tuned.best || !sweep.best) return { ratio: 0, withinFivePercent: false, tunerMeasurements: tuned.measurements, sweepMeasurements: sweep.points.length };
-  const ratio = sweep.best.seconds / secondsOf(tuned.best.config);
-  return {
-    ratio,
-    withinFivePercent: ratio >= 0.95,
-    tunerMeasurements: tuned.measurements,
-    sweepMeasurements: sweep.points.reduce((n, p) => n + p.samples.length, 0),
-  };
+  const sweepMeasurements = sweep.points.reduce((n, p) => n + p.samples.length, 0);
+  if (!tuned.best || !sweep.best) return { ratio: 0, reachesBar: false, tunerMeasurements: tuned.measurements, sweepMeasurements };
+  const ratio = secondsOf(sweep.best.config) / secondsOf(tuned.best.config);
+  return { ratio, reachesBar: ratio >= TUNER_BAR, tunerMeasurements: tuned.measurements, sweepMeasurements };
 }
 
 /** Every combination of the given values, e.g. grid({BM: [32, 64], TM: [4, 8]}). */
@@ -239,28 +363,43 @@ export function cartesian<T extends object>(axes: { [K in keyof T]: T[K][] }): T
 export interface InterleavedComparison<C> {
   tuned: C;
   swept: C;
-  /** Fastest sample of each over the interleaved rounds. */
-  tunedSeconds: number;
-  sweptSeconds: number;
-  /** sweptSeconds / tunedSeconds: ≥ 0.95 means the tuner's pick is within 5 % of the sweep's best. */
+  /** The two are the same configuration (then nothing is re-timed: the ratio is 1 by identity). */
+  sameConfig: boolean;
+  /** Per round: the sweep's best's seconds / the pick's seconds, measured back to back. */
+  roundRatios: number[];
+  /** Median of the per-round ratios (≥ TUNER_BAR: the pick is within 2 % of the sweep's best). */
   ratio: number;
-  withinFivePercent: boolean;
+  /** Distribution-free confidence interval of that median (medianInterval). */
+  low: number;
+  high: number;
+  coverage: number;
+  reachesBar: boolean;
 }
 
 /**
- * Re-times the tuner's pick and the sweep's best alternately (A, B, A, B, …). A sweep and a
- * tuner run minutes apart see different background load on a shared device; alternating the two
- * candidates exposes both to the same conditions, so the comparison is fair.
+ * Re-times the tuner's pick and the sweep's best alternately (A, B, B, A, A, B, …: the order
+ * flips each round, so neither always runs first), and compares them by the median of per-round
+ * ratios, with its confidence interval. A sweep and a tuner run minutes apart see different
+ * background load; paired rounds expose both to the same conditions.
  */
-export async function confirmInterleaved<C>(tuned: C, swept: C, measure: (config: C) => Promise<number>, rounds = 3): Promise<InterleavedComparison<C>> {
-  let tunedSeconds = Infinity;
-  let sweptSeconds = Infinity;
+export async function confirmInterleaved<C>(tuned: C, swept: C, measure: (config: C) => Promise<number>, rounds = 9, same?: (a: C, b: C) => boolean): Promise<InterleavedComparison<C>> {
+  const sameConfig = (same ?? ((a, b) => JSON.stringify(a) === JSON.stringify(b)))(tuned, swept);
+  if (sameConfig) return { tuned, swept, sameConfig, roundRatios: [], ratio: 1, low: 1, high: 1, coverage: 1, reachesBar: true };
+  const roundRatios: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    tunedSeconds = Math.min(tunedSeconds, await measure(tuned));
-    sweptSeconds = Math.min(sweptSeconds, await measure(swept));
+    let t: number;
+    let s: number;
+    if (r % 2 === 0) {
+      t = await measure(tuned);
+      s = await measure(swept);
+    } else {
+      s = await measure(swept);
+      t = await measure(tuned);
+    }
+    roundRatios.push(s / t);
   }
-  const ratio = sweptSeconds / tunedSeconds;
-  return { tuned, swept, tunedSeconds, sweptSeconds, ratio, withinFivePercent: ratio >= 0.95 };
+  const ci = medianInterval(roundRatios);
+  return { tuned, swept, sameConfig, roundRatios, ratio: ci.median, low: ci.low, high: ci.high, coverage: ci.coverage, reachesBar: ci.median >= TUNER_BAR };
 }
 
 // ---- Whether to offer the pick: the decision rule --------------------------------------------

@@ -1,16 +1,23 @@
 // The experiment form: generated from the variant's parameter schema, so a new variant needs no
-// view code. Every control has a visible label that is also its accessible name.
+// view code. Every control has a visible label that is also its accessible name. Text fields hold
+// drafts (state/fields.ts): the experiment changes only when a valid draft is committed (Enter,
+// leaving the field, pressing Run); a refused draft stays on the field with the reason and the
+// value the experiment keeps.
+import { DraftField } from './DraftField';
 import { useEffect, useState } from 'react';
 import { FAMILIES, findVariant } from '../../kernels/registry';
-import { MAX_REPS, MAX_SWEEP_POINTS, validateSweep } from '../../kernels/experiment';
+import { EXPERIMENT_FIELDS, MAX_SWEEP_POINTS } from '../../kernels/experiment';
 import { problemsFor } from '../../kernels/schema';
 import type { FamilyId, ParamDef } from '../../kernels/types';
 import { cancelCurrent, runCurrent } from '../../state/labClient';
 import { currentProblems, useLab } from '../../state/store';
 import { shareLink } from '../../state/urlSync';
 import { serializeLink } from '../../state/url';
-import { CONTROL_NAMES } from '../../state/classroom';
+import { classroomFields, CONTROL_NAMES } from '../../state/classroom';
+import { commitSweep, sweepText, typeSweep, type SweepField } from '../../state/fields';
+import { predictFor } from '../../state/runPlan';
 import { EditWgslButton } from '../editor/EditWgslButton';
+import { fmtDuration } from '../../state/predict';
 
 /** Whether the teacher's link hid or locked a control. */
 function useControl(name: string): { hidden: boolean; locked: boolean } {
@@ -30,57 +37,62 @@ export function KernelPicker() {
   const familyControl = useControl('family');
   const variantControl = useControl('variant');
   if (familyControl.hidden && variantControl.hidden) return variant ? <p className="hint">{variant.label}: {variant.summary}</p> : null;
+  const unavailable = gpu?.available ? family.variants.map((v) => [v, v.unavailableReason?.(gpu.caps)] as const).filter(([, reason]) => reason) : [];
   return (
     <fieldset className="picker">
       <legend>Kernel</legend>
-      <label htmlFor="family" hidden={familyControl.hidden}>
-        Family{familyControl.locked ? LOCKED_NOTE : ''}
-      </label>
-      <select id="family" hidden={familyControl.hidden} disabled={familyControl.locked} value={experiment.family} onChange={(e) => setFamily(e.target.value as FamilyId)}>
-        {FAMILIES.map((f) => (
-          <option key={f.id} value={f.id}>
-            {f.label}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="variant" hidden={variantControl.hidden}>
-        Variant{variantControl.locked ? LOCKED_NOTE : ''}
-      </label>
-      <select id="variant" hidden={variantControl.hidden} disabled={variantControl.locked} value={experiment.variant} onChange={(e) => setVariant(e.target.value)}>
-        {family.variants.map((v) => {
-          const missing = gpu?.available ? v.unavailableReason?.(gpu.caps) : null;
-          return (
-            <option key={v.id} value={v.id} disabled={Boolean(missing)}>
-              {v.label}
-              {missing ? ' (not on this device)' : ''}
-            </option>
-          );
-        })}
-      </select>
-      {variant && <p className="hint">{variant.summary}</p>}
+      {!familyControl.hidden && (
+        <div className="field row">
+          <label htmlFor="family">Family{familyControl.locked ? LOCKED_NOTE : ''}</label>
+          <select id="family" disabled={familyControl.locked} value={experiment.family} onChange={(e) => setFamily(e.target.value as FamilyId)}>
+            {FAMILIES.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {!variantControl.hidden && (
+        <div className="field row">
+          <label htmlFor="variant">Variant{variantControl.locked ? LOCKED_NOTE : ''}</label>
+          <select id="variant" disabled={variantControl.locked} value={experiment.variant} onChange={(e) => setVariant(e.target.value)}>
+            {family.variants.map((v) => {
+              const missing = gpu?.available ? v.unavailableReason?.(gpu.caps) : null;
+              return (
+                <option key={v.id} value={v.id} disabled={Boolean(missing)}>
+                  {v.label}
+                  {missing ? ' (not on this device)' : ''}
+                </option>
+              );
+            })}
+          </select>
+        </div>
+      )}
+      {variant && <p className="hint summary">{variant.summary}</p>}
       {variant && <EditWgslButton />}
-      {gpu?.available &&
-        family.variants
-          .map((v) => [v, v.unavailableReason?.(gpu.caps)] as const)
-          .filter(([, reason]) => reason)
-          .map(([v, reason]) => (
-            <p key={v.id} className="hint muted">
-              {v.label}: {reason}
-            </p>
-          ))}
+      {unavailable.length > 0 && (
+        <details className="unavailable" data-testid="unavailable-variants">
+          <summary>
+            {unavailable.length} variant{unavailable.length > 1 ? 's' : ''} of this family cannot run on this device
+          </summary>
+          <ul>
+            {unavailable.map(([v, reason]) => (
+              <li key={v.id}>
+                <strong>{v.label}</strong>: {reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
     </fieldset>
   );
 }
 
+
 function ParamField({ def }: { def: ParamDef }) {
   const value = useLab((s) => s.experiment.params[def.key]);
   const setParam = useLab((s) => s.setParam);
-  const [text, setText] = useState(String(value));
-  const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    setText(String(value));
-    setProblem(null);
-  }, [value]);
   const id = `param-${def.key}`;
   const { hidden, locked } = useControl(def.key);
   if (hidden) return null;
@@ -95,7 +107,7 @@ function ParamField({ def }: { def: ParamDef }) {
   }
   if (def.kind === 'enum') {
     return (
-      <div className="field">
+      <div className="field row">
         <label htmlFor={id}>{label}</label>
         <select id={id} disabled={locked} value={String(value)} onChange={(e) => setParam(def.key, e.target.value)}>
           {def.options.map((o) => (
@@ -107,43 +119,7 @@ function ParamField({ def }: { def: ParamDef }) {
       </div>
     );
   }
-  const commit = () => setProblem(setParam(def.key, text));
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        disabled={locked}
-        type="number"
-        inputMode="numeric"
-        min={def.min}
-        max={def.max}
-        step={1}
-        value={text}
-        list={def.choices ? `${id}-choices` : undefined}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? `${id}-problem` : undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          const p = setParam(def.key, e.target.value);
-          setProblem(p && e.target.value !== '' ? p : null);
-        }}
-        onBlur={commit}
-      />
-      {def.choices && (
-        <datalist id={`${id}-choices`}>
-          {def.choices.map((c) => (
-            <option key={c} value={c} />
-          ))}
-        </datalist>
-      )}
-      {problem && (
-        <span className="field-problem" id={`${id}-problem`} role="alert">
-          {problem}
-        </span>
-      )}
-    </div>
-  );
+  return <DraftField id={id} def={def} label={label} value={value ?? def.default} locked={locked} onCommit={(v) => setParam(def.key, String(v))} />;
 }
 
 export function ParamForm() {
@@ -160,108 +136,81 @@ export function ParamForm() {
       {variant.params.map((def) => (
         <ParamField key={`${variant.id}-${def.key}`} def={def} />
       ))}
-      <div className="field" hidden={seedControl.hidden}>
-        <label htmlFor="seed">Seed{seedControl.locked ? LOCKED_NOTE : ''}</label>
-        <input
-          id="seed"
-          disabled={seedControl.locked}
-          type="number"
-          min={0}
-          step={1}
-          value={experiment.seed}
-          onChange={(e) => {
-            const n = Number(e.target.value);
-            if (Number.isInteger(n) && n >= 0 && n <= 0xffffffff) setSeed(n);
-          }}
-        />
-      </div>
-      <div className="field" hidden={repsControl.hidden}>
-        <label htmlFor="reps">Repetitions{repsControl.locked ? LOCKED_NOTE : ''}</label>
-        <input
-          id="reps"
-          disabled={repsControl.locked}
-          type="number"
-          min={1}
-          max={MAX_REPS}
-          step={1}
-          value={experiment.reps}
-          onChange={(e) => {
-            const n = Number(e.target.value);
-            if (Number.isInteger(n) && n >= 1 && n <= MAX_REPS) setReps(n);
-          }}
-        />
-      </div>
+      {!seedControl.hidden && (
+        <DraftField id="seed" def={EXPERIMENT_FIELDS.seed} label={`Seed${seedControl.locked ? LOCKED_NOTE : ''}`} value={experiment.seed} locked={seedControl.locked} onCommit={(v) => setSeed(v as number)} />
+      )}
+      {!repsControl.hidden && (
+        <DraftField id="reps" def={EXPERIMENT_FIELDS.reps} label={`Repetitions${repsControl.locked ? LOCKED_NOTE : ''}`} value={experiment.reps} locked={repsControl.locked} onCommit={(v) => setReps(v as number)} />
+      )}
     </fieldset>
   );
 }
 
 export function SweepControls() {
   const experiment = useLab((s) => s.experiment);
+  const lock = useLab((s) => s.classroom.lock);
   const setSweep = useLab((s) => s.setSweep);
   const variant = findVariant(experiment.family, experiment.variant);
-  const intDefs = (variant?.params ?? []).filter((p): p is Extract<ParamDef, { kind: 'int' }> => p.kind === 'int');
+  // A locked parameter cannot be swept: a sweep would change it behind the lock.
+  const intDefs = (variant?.params ?? []).filter((p): p is Extract<ParamDef, { kind: 'int' }> => p.kind === 'int' && !lock.includes(p.key));
   const sweep = experiment.sweep;
-  const [valuesText, setValuesText] = useState(sweep ? sweep.values.join(', ') : '');
-  const [problem, setProblem] = useState<string | null>(null);
+  const [field, setField] = useState<SweepField>({ draft: sweepText(sweep), committed: sweep, problem: null });
   const { hidden, locked } = useControl('sweep');
-  useEffect(() => {
-    setValuesText(sweep ? sweep.values.join(', ') : '');
-  }, [sweep]);
+  useEffect(() => setField({ draft: sweepText(sweep), committed: sweep, problem: null }), [sweep]);
   if (!variant || hidden) return null;
 
   const enable = (param: string) => {
     const def = intDefs.find((d) => d.key === param)!;
     const values = (def.choices ?? [def.default]).filter((v) => v >= def.min && v <= def.max);
     setSweep({ param, values });
-    setProblem(null);
   };
-  const applyValues = (text: string) => {
+  const commit = () => {
     if (!sweep) return;
-    const values = text
-      .split(/[,\s]+/)
-      .filter(Boolean)
-      .map((t) => (/^\d+$/.test(t) ? Number(t) : NaN));
-    const checked = validateSweep(variant, { param: sweep.param, values });
-    setProblem(checked.problems.length ? checked.problems.join('; ') : null);
-    if (checked.sweep) setSweep(checked.sweep);
+    const { state, commit } = commitSweep(variant, sweep.param, field);
+    setField(state);
+    if (commit) setSweep(commit);
   };
   return (
     <fieldset className="sweep">
       <legend>Sweep</legend>
-      <label htmlFor="sweep-param">Sweep parameter{locked ? LOCKED_NOTE : ''}</label>
-      <select
-        id="sweep-param"
-        disabled={locked}
-        value={sweep?.param ?? ''}
-        onChange={(e) => (e.target.value ? enable(e.target.value) : setSweep(undefined))}
-      >
-        <option value="">No sweep (single run)</option>
-        {intDefs.map((d) => (
-          <option key={d.key} value={d.key}>
-            {d.label}
-          </option>
-        ))}
-      </select>
+      <div className="field row">
+        <label htmlFor="sweep-param">Sweep parameter{locked ? LOCKED_NOTE : ''}</label>
+        <select id="sweep-param" disabled={locked} value={sweep?.param ?? ''} onChange={(e) => (e.target.value ? enable(e.target.value) : setSweep(undefined))}>
+          <option value="">No sweep (single run)</option>
+          {sweep && !intDefs.some((d) => d.key === sweep.param) && <option value={sweep.param}>{sweep.param}</option>}
+          {intDefs.map((d) => (
+            <option key={d.key} value={d.key}>
+              {d.label}
+            </option>
+          ))}
+        </select>
+      </div>
       {sweep && (
         <>
-          <label htmlFor="sweep-values">Values (comma-separated, at most {MAX_SWEEP_POINTS})</label>
-          <input
-            id="sweep-values"
-            disabled={locked}
-            type="text"
-            value={valuesText}
-            onChange={(e) => setValuesText(e.target.value)}
-            onBlur={(e) => applyValues(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') applyValues((e.target as HTMLInputElement).value);
-            }}
-          />
-          {problem && (
-            <span className="field-problem" role="alert">
-              {problem}
-            </span>
-          )}
-          {variant && <SweepValidity />}
+          <div className={`field${field.problem ? ' invalid' : ''}`}>
+            <label htmlFor="sweep-values">Values (comma-separated, at most {MAX_SWEEP_POINTS})</label>
+            <input
+              id="sweep-values"
+              disabled={locked}
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              value={field.draft}
+              aria-invalid={field.problem ? true : undefined}
+              aria-describedby={field.problem ? 'sweep-values-problem' : undefined}
+              onChange={(e) => setField(typeSweep(variant, sweep.param, field, e.target.value))}
+              onBlur={commit}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') commit();
+              }}
+            />
+            {field.problem && (
+              <span className="field-problem" id="sweep-values-problem" role="alert" data-testid="sweep-values-problem">
+                {field.problem}
+              </span>
+            )}
+          </div>
+          <SweepValidity />
         </>
       )}
     </fieldset>
@@ -288,6 +237,22 @@ function SweepValidity() {
   );
 }
 
+/** What the next run is predicted to take here, said before it starts. */
+export function PredictionLine({ backend, brief = false }: { backend: 'webgpu' | 'cpu'; brief?: boolean }) {
+  const experiment = useLab((s) => s.experiment);
+  const speeds = useLab((s) => s.speeds);
+  const gpu = useLab((s) => s.gpu);
+  if (!gpu) return null;
+  const p = predictFor({ gpu, speeds }, experiment, backend);
+  return (
+    <p className="hint prediction" data-testid="prediction" data-seconds={p.seconds.toFixed(3)}>
+      Predicted: about {fmtDuration(p.seconds)}
+      {p.points > 1 ? ` for ${p.points} points` : ''} on {backend === 'cpu' ? 'the CPU' : 'this device'}
+      {brief ? '' : ` (${p.basis})`}.
+    </p>
+  );
+}
+
 export function RunControls() {
   const job = useLab((s) => s.job);
   const gpu = useLab((s) => s.gpu);
@@ -295,11 +260,12 @@ export function RunControls() {
   const problems = currentProblems({ experiment, gpu });
   const hasGpu = Boolean(gpu?.available);
   const sweepAll = Boolean(experiment.sweep);
-  const progress = job?.progress;
   const cpuControl = useControl('cpu');
-  const canEmulate = Boolean(findVariant(experiment.family, experiment.variant)?.emulate);
+  const variant = findVariant(experiment.family, experiment.variant);
+  const canEmulate = Boolean(variant?.emulate);
+  const noCpuReason = canEmulate ? null : `Run on CPU is off: ${variant?.noEmulationReason ?? 'this variant has no CPU emulation'}.`;
   return (
-    <div className="run">
+    <div className="run" data-testid="run-controls">
       {problems.length > 0 && !sweepAll && (
         <div role="alert">
           <ul className="limit-problems" aria-label="Why this configuration cannot run">
@@ -312,12 +278,7 @@ export function RunControls() {
       <div className="buttons">
         {!job ? (
           <>
-            <button
-              type="button"
-              className="primary"
-              disabled={!hasGpu || (problems.length > 0 && !sweepAll)}
-              onClick={() => runCurrent('webgpu')}
-            >
+            <button type="button" className="primary" disabled={!hasGpu || (problems.length > 0 && !sweepAll)} onClick={() => runCurrent('webgpu')}>
               {sweepAll ? 'Run sweep on GPU' : 'Run on GPU'}
             </button>
             <button
@@ -325,7 +286,8 @@ export function RunControls() {
               hidden={cpuControl.hidden}
               disabled={!canEmulate}
               onClick={() => runCurrent('cpu')}
-              title={canEmulate ? 'Float32 emulated in JavaScript on the CPU, checked against float64' : 'This variant has no CPU emulation: it needs WebGPU'}
+              aria-describedby={noCpuReason ? 'no-cpu-reason' : undefined}
+              title={canEmulate ? 'Float32 emulated in JavaScript on the CPU, checked against float64' : undefined}
             >
               {sweepAll ? 'Run sweep on CPU' : 'Run on CPU (emulated)'}
             </button>
@@ -337,15 +299,11 @@ export function RunControls() {
         )}
         <ShareButton />
       </div>
-      {!hasGpu && gpu && !canEmulate && <p className="hint">This variant runs only on WebGPU; its lab panel below still works on the CPU where it can.</p>}
-      {job && (
-        <div className="progress" data-testid="progress">
-          <progress max={1} value={progress?.fraction ?? 0} aria-label="Run progress" />
-          <span>
-            {job.backend === 'cpu' ? 'CPU: ' : 'GPU: '}
-            {progress?.message ?? 'starting…'}
-          </span>
-        </div>
+      {!job && <PredictionLine backend={hasGpu || !canEmulate ? 'webgpu' : 'cpu'} />}
+      {noCpuReason && !cpuControl.hidden && (
+        <p className="hint" id="no-cpu-reason" data-testid="no-cpu-reason">
+          {noCpuReason}
+        </p>
       )}
     </div>
   );
@@ -390,7 +348,9 @@ function SharePanel() {
     };
   }, [experiment, withResults, hide, lock, result, sweepPoints]);
 
-  const embedUrl = link ? link.replace(/#.*/, '') + serializeLink(experiment, { ui: 'embed' }) : '';
+  // The embed keeps the classroom's hidden and locked controls (and, like the link, no lesson).
+  const embedHash = serializeLink(experiment, { ...classroomFields({ mode: 'embed', hide, lock, lesson: null }) });
+  const embedUrl = link ? link.replace(/#.*/, '') + embedHash : '';
   const iframe = `<iframe src="${embedUrl}" width="800" height="520" title="Kernel Lab: ${variant?.label ?? experiment.variant}" allow="clipboard-write" style="border:0"></iframe>`;
   const copy = async (text: string, what: string) => {
     try {

@@ -23,20 +23,33 @@ export function DevicePanel() {
         )}
         {!gpu.reason.includes('--enable-unsafe-webgpu') && <p>{ENABLE_WEBGPU_HELP}</p>}
         <p>
-          You can still run every kernel's <strong>CPU float32 emulation</strong> against the float64 reference: the error metrics are
-          real, the timings are of JavaScript on your CPU and are labelled so.
+          You can still run the <strong>CPU float32 emulation</strong> of every kernel that has one against the float64 reference (a
+          kernel without one says why beside its Run button): the error metrics are real, the timings are of JavaScript on your CPU and are
+          labelled so.
         </p>
       </section>
     );
   }
   const l = gpu.caps.limits;
+  const software = Boolean(gpu.adapter.isFallbackAdapter);
   return (
-    <section className="device" aria-label="GPU device" data-testid="device-panel">
+    <section className="device chip" aria-label="GPU device" data-testid="device-panel">
       <details>
         <summary>
           <span className="status ok">WebGPU</span> <strong data-testid="adapter-name">{adapterName(gpu.adapter)}</strong>
-          {gpu.adapter.isFallbackAdapter ? ' (fallback adapter: software rendering)' : ''}
+          {software && (
+            <span className="badge software" data-testid="software-adapter">
+              software adapter
+            </span>
+          )}
         </summary>
+        <div className="device-details">
+        {software && (
+          <p className="hint">
+            This adapter reports itself as a fallback (software) adapter: WebGPU runs on the CPU here, so every speed is a CPU speed — good for
+            comparing variants with each other, not for judging a GPU.
+          </p>
+        )}
         <dl className="limits">
           <dt>Features</dt>
           <dd data-testid="gpu-features">{gpu.caps.features.join(', ') || 'none'}</dd>
@@ -67,6 +80,7 @@ export function DevicePanel() {
             </>
           )}
         </dl>
+        </div>
       </details>
     </section>
   );

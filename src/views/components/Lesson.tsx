@@ -2,6 +2,7 @@
 import { findLesson, LESSONS } from '../../lessons';
 import { useLab } from '../../state/store';
 import { goToLessonStep, leaveLesson, startLesson } from '../../state/urlSync';
+import { LessonExercises } from '../exercises/LessonExercises';
 
 export function LessonPicker() {
   const classroom = useLab((s) => s.classroom);
@@ -24,38 +25,54 @@ export function LessonPicker() {
   );
 }
 
+/**
+ * The lesson as a strip above the result: where you are and the step's title with its buttons,
+ * and the explanation in a box of bounded height (collapsed in presenter mode, where the chart
+ * comes first), so the lesson never pushes the result out of view.
+ */
 export function LessonPanel() {
   const classroom = useLab((s) => s.classroom);
   const lesson = classroom.lesson ? findLesson(classroom.lesson.id) : undefined;
   if (!lesson || !classroom.lesson) return null;
   const index = classroom.lesson.step - 1;
   const step = lesson.steps[index];
+  const presenter = classroom.mode === 'present';
   return (
     <section className="lesson" aria-label={`Lesson: ${lesson.title}`} data-testid="lesson">
-      <p className="lesson-meta">
-        Lesson · {lesson.title} · step {index + 1} of {lesson.steps.length}
-      </p>
-      <h2>{step.title}</h2>
-      {step.body.map((p, i) => (
-        <p key={i}>{p}</p>
-      ))}
-      <p>
-        <strong>Look for:</strong> {step.lookFor}
-      </p>
-      <p>
-        <strong>Try this next:</strong> {step.tryNext}
-      </p>
-      <div className="buttons">
-        <button type="button" disabled={index === 0} onClick={() => goToLessonStep(index)}>
-          ← Previous step
-        </button>
-        <button type="button" disabled={index === lesson.steps.length - 1} onClick={() => goToLessonStep(index + 2)}>
-          Next step →
-        </button>
-        <button type="button" onClick={leaveLesson}>
-          Leave the lesson
-        </button>
+      <div className="lesson-head">
+        <div>
+          <p className="lesson-meta">
+            Lesson · {lesson.title} · step {index + 1} of {lesson.steps.length}
+          </p>
+          <h2>{step.title}</h2>
+        </div>
+        <div className="buttons">
+          <button type="button" disabled={index === 0} onClick={() => goToLessonStep(index)}>
+            ← Previous step
+          </button>
+          <button type="button" disabled={index === lesson.steps.length - 1} onClick={() => goToLessonStep(index + 2)}>
+            Next step →
+          </button>
+          {!presenter && (
+            <button type="button" onClick={leaveLesson}>
+              Leave the lesson
+            </button>
+          )}
+        </div>
       </div>
+      <details className="lesson-body" open={!presenter} key={`${presenter}-${index}`}>
+        <summary>{presenter ? 'Show the lesson text' : 'Explanation'}</summary>
+        {step.body.map((p, i) => (
+          <p key={i}>{p}</p>
+        ))}
+        <p>
+          <strong>Look for:</strong> {step.lookFor}
+        </p>
+        <p>
+          <strong>Try this next:</strong> {step.tryNext}
+        </p>
+        <LessonExercises lesson={lesson.id} step={index + 1} />
+      </details>
     </section>
   );
 }

@@ -6,7 +6,7 @@ import type { Experiment } from '../../kernels/types';
 import type { SweepPoint } from '../../kernels/types';
 import { loadPlotly, OKABE_ITO } from '../charts/plotly';
 import { ChartDownload } from '../charts/ChartDownload';
-import { fmtNumber, fmtSeconds } from '../format';
+import { fmtNumber, fmtResultSeconds } from '../format';
 
 export function SweepChart({ experiment, points, running }: { experiment: Experiment; points: SweepPoint[]; running: boolean }) {
   const chart = useRef<HTMLDivElement>(null);
@@ -18,6 +18,8 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
   const failed = points.filter((p) => p?.error);
   const allPow2 = sweep.values.every((v) => v > 0 && (v & (v - 1)) === 0);
   const presenter = useLab((s) => s.classroom.mode === 'present');
+  // In presenter mode and in an embed the chart fills the rest of the screen.
+  const fill = useLab((s) => s.classroom.mode !== 'normal');
 
   useEffect(() => {
     let cancelled = false;
@@ -45,11 +47,12 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
           chart.current,
           [trace],
           {
-            margin: { l: 60, r: 20, t: 10, b: 50 },
+            margin: { l: 64, r: 20, t: 10, b: 56 },
             xaxis: { title: { text: label }, type: allPow2 && sweep.values.length > 2 ? 'log' : 'linear', tickvals: sweep.values },
             yaxis: { title: { text: 'GFLOP/s (median)' }, rangemode: 'tozero' },
-            // Presenter mode: the chart fills most of the screen, with type readable from the back.
-            height: presenter ? Math.max(320, Math.round(window.innerHeight * 0.62)) : 320,
+            // Presenter mode: the chart fills the screen below the header and the lesson strip,
+            // with type readable from the back of the room.
+            height: fill ? Math.max(presenter ? 320 : 220, Math.round(window.innerHeight - (chart.current.getBoundingClientRect().top + window.scrollY) - 16)) : 340,
             paper_bgcolor: 'rgba(0,0,0,0)',
             plot_bgcolor: 'rgba(0,0,0,0)',
             font: { family: 'inherit', color: getComputedStyle(document.body).color, size: presenter ? 20 : 12 },
@@ -61,7 +64,7 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
     return () => {
       cancelled = true;
     };
-  }, [done.length, points, label, allPow2, sweep.values, presenter]);
+  }, [done.length, points, label, allPow2, sweep.values, presenter, fill]);
 
   return (
     <section className="sweep-chart" aria-label="Sweep chart">
@@ -88,7 +91,7 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
             return (
               <tr key={value}>
                 <td>{value}</td>
-                <td>{p?.result ? fmtSeconds(p.result.medianSeconds) : '—'}</td>
+                <td>{p?.result ? fmtResultSeconds(p.result, p.result.medianSeconds) : '—'}</td>
                 <td>{p?.result ? fmtNumber(p.result.gflops, 4) : '—'}</td>
                 <td>{p?.result ? fmtNumber(p.result.metrics.maxAbs) : '—'}</td>
                 <td>{p?.result ? (p.result.metrics.boundViolations ? 'outside bound' : 'ok') : p?.error ? `skipped: ${p.error}` : running ? 'pending' : 'not run'}</td>

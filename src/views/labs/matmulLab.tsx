@@ -110,8 +110,8 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
           <h3 id="mm-model-h">Work, traffic and the roofs</h3>
           <ul className="hint" data-testid="matmul-model">
             <li>
-              Work {(traffic.flops / 1e9).toFixed(3)} GFLOP; bytes from buffers after the tile's reuse {(traffic.globalBytes / 1e6).toFixed(2)} MB (intensity{' '}
-              {(traffic.flops / traffic.globalBytes).toFixed(1)} flop/byte); loads issued by invocations {(traffic.registerLoadBytes / 1e6).toFixed(1)} MB.
+              Work {(traffic.flops / 1e9).toFixed(3)} GFLOP; bytes from buffers after the tile's reuse {(traffic.globalBytes / 1e6).toFixed(2)} MB ({' '}
+              {(traffic.flops / traffic.globalBytes).toFixed(1)} flops per modelled byte of traffic; the roofline's arithmetic intensity counts compulsory bytes); loads issued by invocations {(traffic.registerLoadBytes / 1e6).toFixed(1)} MB.
             </li>
             {haveRoofs ? (
               <RoofLine traffic={traffic} roofs={effective as Roofs} result={matchingResult} />

@@ -2,17 +2,20 @@
 // computed on the main thread from the pure codecs (src/numerics/formats.ts) for modest sizes; GPU
 // results (the bit-exact codec check, quantized matmul speed) come from the result's typed extras
 // (src/kernels/quant/extras.ts); which run a matmul is compared against is the variant's baseline.
+import { DraftField } from '../components/DraftField';
+import { EXPERIMENT_FIELDS } from '../../kernels/experiment';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { extrasOf } from '../../kernels/extras';
 import type { BaselineRef } from '../../kernels/facets';
 import { findVariant } from '../../kernels/registry';
-import type { Params } from '../../kernels/types';
+import type { ParamDef, Params } from '../../kernels/types';
 import { hadamardRoundTrip, reorderedRoundTrip } from '../../numerics/blockTransforms';
 import { quantize, schemeLabel, type QuantResult, type QuantScheme } from '../../numerics/formats';
 import type { QuantMatmulExtras } from '../../kernels/quant/extras';
 import { computeMetrics } from '../../numerics/metrics';
 import { DISTRIBUTIONS, makeTensor, outlierChannelsOf, type Distribution } from '../../numerics/quantInputs';
 import { OKABE_ITO, loadPlotly } from '../charts/plotly';
+import { labelChart } from '../charts/labels';
 import { fmtNumber, fmtSeconds, fmtSqnr } from '../format';
 import type { LabPanelProps } from './types';
 
@@ -134,12 +137,23 @@ function labelOf(variant: string): string {
   return findVariant('quant', variant)?.label ?? variant;
 }
 
+/** The panel's own tensor (drawn on the CPU, histogram and grid): its sizes, checked like any field. */
+const TENSOR_FIELDS = {
+  rows: { key: 'rows', label: 'Rows', kind: 'int' as const, default: 64, min: 1, max: 256 },
+  cols: { key: 'cols', label: 'Columns', kind: 'int' as const, default: 256, min: 8, max: 1024 },
+} satisfies Record<string, ParamDef>;
+
+function fits(def: { min: number; max: number }, n: number): number | null {
+  return Number.isInteger(n) && n >= def.min && n <= def.max ? n : null;
+}
+
 export default function QuantLab({ experiment, result }: LabPanelProps) {
   const p = experiment.params;
   const id = useId();
   const [dist, setDist] = useState<Distribution>((DISTRIBUTIONS.find((d) => d.value === p.dist)?.value ?? 'gaussian') as Distribution);
-  const [rows, setRows] = useState(Math.min(256, paramNumber(p.rows, 64)));
-  const [cols, setCols] = useState(Math.min(1024, paramNumber(p.cols, 256)));
+  // The panel's own tensor starts at the experiment's size where it fits the panel's range.
+  const [rows, setRows] = useState(fits(TENSOR_FIELDS.rows, paramNumber(p.rows, 64)) ?? 64);
+  const [cols, setCols] = useState(fits(TENSOR_FIELDS.cols, paramNumber(p.cols, 256)) ?? 256);
   const [outliers, setOutliers] = useState(paramNumber(p.outliers, 0));
   const [outlierScale, setOutlierScale] = useState(paramNumber(p.outlierScale, 20));
   const [seed, setSeed] = useState(experiment.seed);
@@ -226,11 +240,11 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         [
           {
             type: 'scatter',
-            mode: 'text+markers',
+            mode: 'markers',
             x: shown.map((r) => r.result.bitsPerValue),
             y: shown.map((r) => (Number.isFinite(r.sqnrDb) ? r.sqnrDb : 150)),
             text: shown.map((r) => r.label),
-            textposition: 'top center',
+            hovertemplate: '%{text}: %{x} bits, %{y:.1f} dB<extra></extra>',
             name: 'SQNR (dB)',
             marker: { color: OKABE_ITO[0], size: 9 },
           },
@@ -254,7 +268,14 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
           height: 360,
         },
         { responsive: true, displaylogo: false },
-      );
+      )
+        // Labels placed where they overlap nothing (charts/labels.ts); the table below names every format.
+        .then(() => {
+          if (cancelled || !errRef.current) return;
+          const sqnr = shown.map((r) => ({ x: r.result.bitsPerValue, y: Number.isFinite(r.sqnrDb) ? r.sqnrDb : 150, text: r.label }));
+          const frob = shown.map((r) => ({ x: r.result.bitsPerValue, y: r.relFrobenius, text: '', yaxis: 'y2' as const }));
+          return labelChart(Plotly, errRef.current, sqnr, { obstacles: frob.filter((p) => p.y > 0) });
+        });
     });
     return () => {
       cancelled = true;
@@ -329,12 +350,10 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
             </option>
           ))}
         </select>{' '}
-        <label htmlFor={`${id}-rows`}>Rows</label>{' '}
-        <input id={`${id}-rows`} type="number" min={1} max={256} value={rows} onChange={(e) => setRows(Math.max(1, Math.min(256, Number(e.target.value) || 1)))} />{' '}
-        <label htmlFor={`${id}-cols`}>Columns</label>{' '}
-        <input id={`${id}-cols`} type="number" min={8} max={1024} step={8} value={cols} onChange={(e) => setCols(Math.max(8, Math.min(1024, Number(e.target.value) || 8)))} />{' '}
-        <label htmlFor={`${id}-seed`}>Seed</label>{' '}
-        <input id={`${id}-seed`} type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+        {/* Drafts, like the experiment form: a refused value stays on the field, marked, and the tensor keeps the last valid one. */}
+        <DraftField inline id={`${id}-rows`} def={TENSOR_FIELDS.rows} label="Rows" value={rows} onCommit={(v) => setRows(v as number)} />{' '}
+        <DraftField inline id={`${id}-cols`} def={TENSOR_FIELDS.cols} label="Columns" value={cols} onCommit={(v) => setCols(v as number)} />{' '}
+        <DraftField inline id={`${id}-seed`} def={EXPERIMENT_FIELDS.seed} label="Seed" value={seed} onCommit={(v) => setSeed(v as number)} />
         <br />
         <label htmlFor={`${id}-outliers`}>Outlier channels: {outliers}</label>{' '}
         <input id={`${id}-outliers`} type="range" min={0} max={16} value={outliers} onChange={(e) => setOutliers(Number(e.target.value))} />{' '}
@@ -368,8 +387,7 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
             </option>
           ))}
         </select>{' '}
-        <label htmlFor={`${id}-element`}>Grid at the scale of element #</label>{' '}
-        <input id={`${id}-element`} type="number" min={0} max={tensor.length - 1} value={element} onChange={(e) => setFocusElement(Math.floor(Number(e.target.value) || 0))} />
+        <DraftField inline id={`${id}-element`} def={{ key: 'element', label: 'Element', kind: 'int', default: 0, min: 0, max: Math.max(0, tensor.length - 1) }} label="Grid at the scale of element #" value={element} onCommit={(v) => setFocusElement(v as number)} />
       </fieldset>
 
       <figure className="chart-figure" aria-label="Histogram of the tensor and of its quantized values, with the format's grid">

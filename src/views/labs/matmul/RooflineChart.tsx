@@ -1,7 +1,9 @@
-// Roofline chart (d3, log–log): arithmetic intensity (flop per byte from buffers, after the
-// tiling's reuse) against achieved GFLOP/s, under the two measured roofs; each point labelled
+// Roofline chart (d3, log–log): arithmetic intensity (flops per compulsory byte, kernels/work.ts)
+// against achieved GFLOP/s, under the two measured roofs; each point labelled
 // with the percentage of the roof it reaches. Beside it, the model's predicted time against the
 // measured one, with R² and mean relative error over the runs shown.
+import { findVariant } from '../../../kernels/registry';
+import { arithmeticIntensity } from '../../../kernels/work';
 import { axisBottom, axisLeft, scaleLog, select } from 'd3';
 import { useEffect, useRef } from 'react';
 import { predict, rooflineGflops, scoreModel, type Roofs, type Traffic } from '../../../kernels/matmul/model';
@@ -19,13 +21,27 @@ export interface RoofPoint extends RoofRun {
   predictedSeconds: number;
 }
 
-/** Places runs under the roofs, by their variant's traffic facet (runs the model does not cover are left out). */
+/** A variant's answer, or null when the parameters no longer fit it (an old saved run). */
+function ask<T>(f: () => T | null | undefined): T | null {
+  try {
+    return f() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Places runs under the roofs at their arithmetic intensity, with the traffic model's prediction (runs the model does not cover are left out). */
 export function roofPoints(runs: RoofRun[], roofs: Roofs, caps?: DeviceCaps | null): RoofPoint[] {
   const out: RoofPoint[] = [];
   for (const r of runs) {
     const t = trafficOfRun(r.variant, r.params, caps);
     if (!t || !(r.gflops > 0)) continue;
-    const intensity = t.flops / t.globalBytes;
+    // One definition of arithmetic intensity everywhere (kernels/work.ts): flops per compulsory
+    // byte of the variant's work model, as the device roofline in the tuner panel places runs.
+    // The traffic facet (the model's bytes after the tile's reuse) predicts the time.
+    const work = ask(() => findVariant('matmul', r.variant)?.work(r.params));
+    if (!work) continue;
+    const intensity = arithmeticIntensity(work);
     const roof = rooflineGflops(intensity, roofs);
     out.push({ ...r, traffic: t, intensity, roof, percentOfRoof: (100 * r.gflops) / roof, predictedSeconds: predict(t, roofs, 'register', 'sum').seconds });
   }

@@ -2,10 +2,11 @@
 // and use the tuned configuration. Both are studies (src/kernels/study.ts): their results stream
 // into the store's study slice, which these panels read.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { REGBLOCK_DEFAULT, regblock, type RegBlockConfig } from '../../../kernels/matmul/regblock';
+import { candidateText, recordCandidate, TUNE_DEFAULT, type TuneCandidate } from '../../../kernels/matmul/grid';
 import { rooflineGflops } from '../../../kernels/matmul/model';
 import type { TuneSummary, TunedRecord } from '../../../kernels/matmul/studyTypes';
 import { findVariant } from '../../../kernels/registry';
+import { TUNER_BAR } from '../../../kernels/matmul/tuner';
 import { startStudy } from '../../../state/labClient';
 import { useLab } from '../../../state/store';
 import { forgetStudyRecord, selectStudy } from '../../../state/studies';
@@ -15,14 +16,12 @@ import { ChartDownload } from '../../charts/ChartDownload';
 import { fmtNumber, fmtSeconds } from '../../format';
 import { deviceRuns, type Shape } from './runs';
 
-export function configText(c: RegBlockConfig): string {
-  return `BM=${c.BM} BN=${c.BN} BK=${c.BK} TM=${c.TM} TN=${c.TN} ${c.staging}${c.vec4 ? ' vec4' : ''}`;
+function applyConfig(c: TuneCandidate, shape: Shape) {
+  const experiment = useLab.getState().experiment;
+  useLab.getState().setExperiment({ family: 'matmul', variant: c.variant, params: { ...shape, ...c.config }, seed: experiment.seed, reps: experiment.reps });
 }
 
-function applyConfig(c: RegBlockConfig, shape: Shape) {
-  const experiment = useLab.getState().experiment;
-  useLab.getState().setExperiment({ family: 'matmul', variant: regblock.id, params: { ...shape, ...c }, seed: experiment.seed, reps: experiment.reps });
-}
+const pct = (x: number) => `${fmtNumber(100 * x, 3)}%`;
 
 export function TunerPanel({ shape }: { shape: Shape }) {
   const job = useLab((s) => s.job);
@@ -37,12 +36,14 @@ export function TunerPanel({ shape }: { shape: Shape }) {
   return (
     <section aria-labelledby="mm-tuner-h" className="tuner" data-testid="tuner">
       <h3 id="mm-tuner-h">
-        Autotune the register-blocked kernel for {shape.M}×{shape.N}×{shape.K}
+        Autotune the register-blocked kernels for {shape.M}×{shape.N}×{shape.K}
       </h3>
       <p className="hint">
-        Successive halving over the configuration grid and the default ({configText(REGBLOCK_DEFAULT)}) within your time budget: every configuration is timed
-        once, the faster half again, and so on. The pick is re-run with the float64 check and re-timed alternately against the default; it is offered only if it
-        passed and its median time beat the default's — otherwise the default stays.
+        Successive halving within your time budget over three register-blocked kernels (plain, B transposed, A shared within quads: workgroup tile, micro-tile,
+        K-step, vector width, staging), pruned by this device's features and limits before anything is timed, with the default ({candidateText(TUNE_DEFAULT)})
+        always among them: every candidate is timed once, the faster half again in interleaved rounds (ranked by median), and the last three with the default
+        over five interleaved rounds. The pick is re-run with the float64 check; it is offered only if it passed and its median time in those rounds beat the
+        default's — otherwise the default stays.
       </p>
       <div className="tuner-controls">
         <div className="field">
@@ -52,8 +53,8 @@ export function TunerPanel({ shape }: { shape: Shape }) {
         <div className="field">
           <label htmlFor="tune-grid">Grid</label>
           <select id="tune-grid" value={grid} onChange={(e) => setGrid(e.target.value as 'quick' | 'full')}>
-            <option value="quick">Quick (global staging, 72 points)</option>
-            <option value="full">Full (both stagings, BK 8 and 16)</option>
+            <option value="quick">Quick (19 candidates: a CPU adapter's 30 s)</option>
+            <option value="full">Full (about 400 candidates: for GPUs)</option>
           </select>
         </div>
         <div className="field check">
@@ -71,9 +72,9 @@ export function TunerPanel({ shape }: { shape: Shape }) {
           <ul>
             {forShape.map(([key, t]) => (
               <li key={key}>
-                Tuned variant: {configText(t.config)} — {fmtNumber(t.gflops, 4)} GFLOP/s
+                Tuned variant: {candidateText(recordCandidate(t))} — {fmtNumber(t.gflops, 4)} GFLOP/s
                 <TunedVerdict t={t} /> ({new Date(t.date).toLocaleDateString()}){' '}
-                <button type="button" className="small" onClick={() => applyConfig(t.config, t.shape)}>
+                <button type="button" className="small" onClick={() => applyConfig(recordCandidate(t), t.shape)}>
                   Use the tuned configuration
                 </button>
                 <button type="button" className="small" onClick={() => void forgetStudyRecord('matmul-tune', key)}>
@@ -103,7 +104,7 @@ function TuneProgress({ t, running }: { t: TuneSummary; running: boolean }) {
     <p className="hint" data-testid="tune-progress" aria-live="polite">
       {running ? `Autotuner ${stage}: ` : 'The last autotuner run was stopped before it finished: '}
       {t.measurements} of about {t.planned || t.validCount} measurements, {t.points.length} configurations measured
-      {t.best ? `; fastest so far ${configText(t.best.config)} at ${fmtSeconds(t.best.seconds)}` : ''}. The heatmap fills in as they arrive.
+      {t.best ? `; fastest so far ${candidateText(t.best)} at ${fmtSeconds(t.best.seconds)}` : ''}. The heatmap fills in as they arrive.
     </p>
   );
 }
@@ -116,12 +117,16 @@ function TuneResult({ t }: { t: TuneSummary }) {
   return (
     <div className="tune-result" data-testid="tune-result">
       <p>
-        <strong>Search's pick:</strong> {configText(t.best.config)} ({checked ? 'every output within the float64 bound' : `${t.tuned.metrics.boundViolations ?? 0} outputs OUTSIDE the float64 bound`}).
+        <strong>Search's pick:</strong> {candidateText(t.best)} ({checked ? 'every output within the float64 bound' : `${t.tuned.metrics.boundViolations ?? 0} outputs OUTSIDE the float64 bound`}).
         {confirmation && (
           <>
             {' '}
-            Re-timed alternately against the default ({confirmation.pickSeconds.length} rounds, medians): the pick {fmtSeconds(mid(confirmation.pickSeconds))}, the default{' '}
-            {fmtSeconds(mid(confirmation.defaultSeconds))}.
+            Timed in the same rounds as the default ({confirmation.pickSeconds.length} rounds, medians): the pick {fmtSeconds(mid(confirmation.pickSeconds))}, the default{' '}
+            {fmtSeconds(mid(confirmation.defaultSeconds))}
+            {t.speedupInterval && t.speedupInterval.coverage > 0
+              ? ` (speed-up per round: median ${fmtNumber(t.speedupInterval.median, 3)}×, ${pct(t.speedupInterval.coverage)} interval ${fmtNumber(t.speedupInterval.low, 3)}–${fmtNumber(t.speedupInterval.high, 3)}×)`
+              : ''}
+            .
           </>
         )}
       </p>
@@ -149,9 +154,19 @@ function TuneResult({ t }: { t: TuneSummary }) {
       </p>
       {t.sweep && (
         <p data-testid="tune-vs-sweep">
-          Exhaustive sweep of the same grid ({t.sweep.measurements} measurements, {fmtNumber(t.sweep.elapsedSeconds, 3)} s): best{' '}
-          {t.sweep.best ? `${configText(t.sweep.best.config)} at ${fmtSeconds(t.sweep.best.seconds)}` : '—'}. Re-timed alternately (6 rounds each), the offered configuration reaches{' '}
-          <strong>{fmtNumber(100 * t.sweep.ratio, 3)}%</strong> of the sweep's best's speed {t.sweep.withinFivePercent ? '(within 5%)' : '(NOT within 5%)'}.
+          Exhaustive sweep of the same candidates ({t.sweep.rounds} interleaved rounds, {t.sweep.measurements} measurements, {fmtNumber(t.sweep.elapsedSeconds, 3)} s): best{' '}
+          {t.sweep.best ? `${candidateText(t.sweep.best)} at ${fmtSeconds(t.sweep.best.seconds)}` : '—'}.{' '}
+          {t.sweep.sameConfig ? (
+            <>
+              The offered configuration <strong>is</strong> the sweep's best.
+            </>
+          ) : (
+            <>
+              Re-timed alternately ({t.sweep.confirmRounds} paired rounds), the offered configuration reaches <strong>{pct(t.sweep.ratio)}</strong> of the sweep's best's
+              speed{t.sweep.coverage > 0 ? ` (${pct(t.sweep.coverage)} interval ${pct(t.sweep.low)}–${pct(t.sweep.high)})` : ''}{' '}
+              {t.sweep.reachesBar ? `(at least ${pct(TUNER_BAR)})` : `(NOT ${pct(TUNER_BAR)})`}.
+            </>
+          )}
         </p>
       )}
       <button type="button" onClick={() => applyConfig(t.offered!, t.shape)}>

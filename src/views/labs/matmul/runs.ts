@@ -102,9 +102,10 @@ export function heatPoints(
 ): HeatPoint[] {
   const points = new Map<string, HeatPoint>();
   if (caps) for (const g of variantGrid(variant, shape, caps, QUICK_GRID)) points.set(configKey(g.params), g.problems.length ? { params: g.params, problems: g.problems } : { params: g.params });
-  if (tuning && tuning.variant === variant.id && sameShape(tuning.shape, shape)) {
+  if (tuning && sameShape(tuning.shape, shape)) {
     const flops = 2 * shape.M * shape.N * shape.K;
     for (const tp of [...tuning.points, ...(tuning.sweep?.points ?? [])]) {
+      if (tp.variant !== variant.id) continue;
       const p: Params = { ...shape, ...tp.config };
       if (tp.error) points.set(configKey(p), { params: p, problems: [tp.error] });
       else if (Number.isFinite(tp.seconds)) points.set(configKey(p), { params: p, gflops: flops / tp.seconds / 1e9 });
