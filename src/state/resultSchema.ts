@@ -12,6 +12,7 @@ import { validateExperiment } from '../kernels/experiment';
 import { escapeUntrusted } from '../kernels/schema';
 import type { ExperimentResult } from '../kernels/types';
 import { summarize } from '../numerics/metrics';
+import { checkExtras } from './extrasSchema';
 
 /** JSON cannot hold ±Infinity or NaN (an exact result has SQNR = ∞): files write them as strings. */
 const numberLike = v.pipe(
@@ -178,8 +179,9 @@ export function isBoundedPlainData(value: unknown, maxDepth = 12, maxItems = 4_0
 
 /**
  * One saved run, checked in depth; `where` names it in messages ("run 3"). With keepExtras
- * (runs read back from this browser's own storage), extras that are bounded plain data are kept
- * for the lab panels, whose error boundaries contain any misfit; runs from files never keep them.
+ * (runs read back from this browser's own storage), extras that are bounded plain data of the
+ * shape their family's panels read (state/extrasSchema.ts) are kept for the lab panels; runs
+ * from files never keep them.
  */
 export function validateSavedRun(raw: unknown, where: string, keepExtras = false): { run: SavedRun } | { problem: string } {
   const parsed = v.safeParse(savedRunSchema, raw);
@@ -208,7 +210,9 @@ export function validateSavedRun(raw: unknown, where: string, keepExtras = false
     provenance: r.provenance,
     ...(r.edit ? { edit: { hash: r.edit.hash, dispatches: r.edit.dispatches, ...(r.edit.ratio !== undefined ? { ratio: r.edit.ratio } : {}) } } : {}),
     // A file's extras are dropped: large, family-specific data that feeds the live lab panels.
-    ...(keepExtras && r.extras !== undefined && isBoundedPlainData(r.extras) ? { extras: r.extras as ExperimentResult['extras'] } : {}),
+    // Stored extras are kept when they have the shape the family's panels read (an older
+    // version may have saved another): otherwise the run is shown without them.
+    ...(keepExtras && r.extras !== undefined && isBoundedPlainData(r.extras) && 'extras' in checkExtras(experiment.family, r.extras) ? { extras: r.extras as ExperimentResult['extras'] } : {}),
   };
   return { run: { id: out.id, savedAt: out.savedAt, pinned: out.pinned, ...(out.sweepId !== undefined ? { sweepId: out.sweepId } : {}), result } };
 }

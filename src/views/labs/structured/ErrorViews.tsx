@@ -94,7 +94,7 @@ export function StrassenErrors({ extras }: { extras: StrassenExtras }) {
 function AbftView({ abft }: { abft: NonNullable<StrassenExtras['abft']> }) {
   const ok = abft.verdicts.every((v, i) => {
     const e = abft.expected[i];
-    return !abft.guaranteed || (v.status === e.status && v.row === e.row && v.col === e.col);
+    return !abft.guaranteed || (e !== undefined && v.status === e.status && v.row === e.row && v.col === e.col);
   });
   return (
     <div data-testid="abft-verdicts">
@@ -125,8 +125,8 @@ function AbftView({ abft }: { abft: NonNullable<StrassenExtras['abft']> }) {
               <td>{STATUS[v.status] ?? `unknown (${v.status})`}</td>
               <td>{v.status === 1 ? `[${v.row}][${v.col}]` : '—'}</td>
               <td>
-                {STATUS[abft.expected[i].status]}
-                {abft.expected[i].status === 1 ? ` at [${abft.expected[i].row}][${abft.expected[i].col}]` : ''}
+                {abft.expected[i] ? STATUS[abft.expected[i].status] : '—'}
+                {abft.expected[i]?.status === 1 ? ` at [${abft.expected[i].row}][${abft.expected[i].col}]` : ''}
               </td>
             </tr>
           ))}
