@@ -4,16 +4,34 @@ import { openApp } from './helpers';
 
 async function seriousViolations(page: import('@playwright/test').Page) {
   const results = await new AxeBuilder({ page }).include('.conv-lab').analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join('; ')})`,
+    );
 }
 
-test('conv lab by link: a 2-D method runs within its bound, the bytes chart and the layout picture draw, and every method runs side by side', async ({ page }) => {
-  const errors = await openApp(page, '#v=1&f=conv&k=im2col&layout=nhwc&batch=1&cin=4&cout=8&height=10&width=10&kernel=3&stride=2&pad=1&dilation=1&BM=16&BN=16&TM=2&TN=4&seed=1&reps=2');
+test('conv lab by link: a 2-D method runs within its bound, the bytes chart and the layout picture draw, and every method runs side by side', async ({
+  page,
+}) => {
+  const errors = await openApp(
+    page,
+    '#v=1&f=conv&k=im2col&layout=nhwc&batch=1&cin=4&cout=8&height=10&width=10&kernel=3&stride=2&pad=1&dilation=1&BM=16&BN=16&TM=2&TN=4&seed=1&reps=2',
+  );
   await expect(page.getByRole('heading', { name: 'Convolution lab' })).toBeVisible();
   await page.getByRole('button', { name: 'Run on GPU' }).click();
   await expect(page.getByTestId('bound')).toContainText('yes, every element');
   await expect(page.getByTestId('conv-verdict')).toContainText('Within the float64 bound');
-  await expect(page.getByRole('figure', { name: /Bytes allocated by each method/ }).locator('.main-svg').first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('figure', { name: /Bytes allocated by each method/ })
+      .locator('.main-svg')
+      .first(),
+  ).toBeVisible();
   await expect(page.getByTestId('conv-memory-table')).toContainText('column matrix');
   // The picture: pointing at an output names the inputs it reads.
   const picture = page.getByTestId('conv-layout-svg');
@@ -29,7 +47,12 @@ test('conv lab by link: a 2-D method runs within its bound, the bytes chart and 
   await expect(table.locator('tbody tr').filter({ hasText: /yes$/ })).toHaveCount(5);
   await expect(table.locator('tbody tr').filter({ hasText: '1×1 as a plain GEMM' })).toContainText('needs kernel size 1');
   await expect(table.locator('tbody tr').filter({ hasText: 'Winograd' })).toContainText('need stride 1');
-  await expect(page.getByRole('figure', { name: /Median time of each method on the same shape/ }).locator('.main-svg').first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('figure', { name: /Median time of each method on the same shape/ })
+      .locator('.main-svg')
+      .first(),
+  ).toBeVisible();
   // The series runs in the worker: the form keeps the user's experiment.
   await expect(page.getByLabel('Variant')).toHaveValue('im2col');
   expect(await seriousViolations(page)).toEqual([]);
@@ -45,9 +68,21 @@ test('conv lab, long 1-D: the FFT runs within its normwise bound, and the length
   await page.getByRole('button', { name: /^Time and error against length/ }).click();
   await expect(page.getByTestId('conv-sweep-table').locator('tbody tr')).toHaveCount(12, { timeout: 110_000 });
   await expect(page.getByTestId('conv-sweep-table').locator('tbody tr').filter({ hasText: /yes$/ })).toHaveCount(12);
-  await expect(page.getByTestId('conv-crossover')).toContainText(/radix-2\/4 Stockham\).*(overtakes direct at N ≈ \d+|faster than direct at every length|slower than direct at every length)/);
-  await expect(page.getByRole('figure', { name: /against sequence length, with the crossovers/ }).locator('.main-svg').first()).toBeVisible();
-  await expect(page.getByRole('figure', { name: /Error against float64 on the FFT's scale/ }).locator('.main-svg').first()).toBeVisible();
+  await expect(page.getByTestId('conv-crossover')).toContainText(
+    /radix-2\/4 Stockham\).*(overtakes direct at N ≈ \d+|faster than direct at every length|slower than direct at every length)/,
+  );
+  await expect(
+    page
+      .getByRole('figure', { name: /against sequence length, with the crossovers/ })
+      .locator('.main-svg')
+      .first(),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByRole('figure', { name: /Error against float64 on the FFT's scale/ })
+      .locator('.main-svg')
+      .first(),
+  ).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
   expect(errors).toEqual([]);
 });

@@ -30,7 +30,10 @@ async function lineOf(page: Page, text: string, nth = 0): Promise<number> {
 
 /** Puts the cursor at the end of editor line `line` (1-based). */
 async function endOfLine(page: Page, line: number) {
-  await page.locator('.cm-content .cm-line').nth(line - 1).click();
+  await page
+    .locator('.cm-content .cm-line')
+    .nth(line - 1)
+    .click();
   await page.keyboard.press('End');
 }
 
@@ -119,7 +122,10 @@ test.describe('faults are recovered without a reload', () => {
 
   async function labWorker(page: Page) {
     await expect.poll(() => page.workers().filter((w) => w.url().includes('lab.worker')).length).toBeGreaterThan(0);
-    return page.workers().filter((w) => w.url().includes('lab.worker')).at(-1)!;
+    return page
+      .workers()
+      .filter((w) => w.url().includes('lab.worker'))
+      .at(-1)!;
   }
 
   async function runWorks(page: Page, label: string) {
@@ -219,7 +225,15 @@ test.describe('faults are recovered without a reload', () => {
     // A small experiment next (the long one would ask first), on the fresh worker.
     await page.evaluate((hash) => (window.location.hash = hash), SMALL);
     await expect(page.getByRole('button', { name: 'Run on GPU' })).toBeEnabled({ timeout: 30_000 });
-    if (!(await page.getByTestId('bound').textContent().catch(() => ''))?.includes('yes')) await runWorks(page, 'worker killed mid-run');
+    if (
+      !(
+        await page
+          .getByTestId('bound')
+          .textContent()
+          .catch(() => '')
+      )?.includes('yes')
+    )
+      await runWorks(page, 'worker killed mid-run');
     await expect(page.getByTestId('bound')).toContainText('yes, every element', { timeout: 30_000 });
   });
 });

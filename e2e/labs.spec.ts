@@ -7,8 +7,18 @@ test('quantization lab: the GPU codec is bit-identical to the TypeScript codec, 
   await expect(page.getByTestId('results')).toContainText('mxfp4');
   await expect(page.getByTestId('bound')).toContainText('yes, every element');
   await expect(page.getByText(/GPU codec: every code and scale equals the TypeScript codec; 4\.25 bits per value, SQNR [\d.]+ dB/)).toBeVisible();
-  await expect(page.getByRole('figure', { name: /Histogram of the tensor/ }).locator('.main-svg').first()).toBeVisible();
-  await expect(page.getByRole('figure', { name: /SQNR and relative Frobenius error against bits per value/ }).locator('.main-svg').first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('figure', { name: /Histogram of the tensor/ })
+      .locator('.main-svg')
+      .first(),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByRole('figure', { name: /SQNR and relative Frobenius error against bits per value/ })
+      .locator('.main-svg')
+      .first(),
+  ).toBeVisible();
 });
 
 test('sparsity lab: spy plot, row histogram and throughput against density with the dense line', async ({ page }) => {
@@ -18,7 +28,12 @@ test('sparsity lab: spy plot, row histogram and throughput against density with 
   await expect(page.getByTestId('sweep-chart')).toHaveAttribute('data-points', '3', { timeout: 90_000 });
   await expect(page.getByRole('img', { name: /Histogram of non-zeros per row: .* empty rows/ })).toBeVisible();
   await expect(page.getByTestId('bound')).toContainText('yes, every element');
-  await expect(page.getByRole('figure', { name: /GFLOP\/s against the density of A/ }).locator('.main-svg').first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('figure', { name: /GFLOP\/s against the density of A/ })
+      .locator('.main-svg')
+      .first(),
+  ).toBeVisible();
 });
 
 test('scan lab: dataflow diagram, and a variant measured against the copy roof of the same shape', async ({ page }) => {
@@ -39,7 +54,7 @@ test('scan lab: dataflow diagram, and a variant measured against the copy roof o
   await expect(table.filter({ hasText: 'Blelloch' })).toContainText(/\d%/);
 });
 
-test('scan lab: an SSM initialisation as scan channels shows each mode\'s memory next to the float32 error', async ({ page }) => {
+test("scan lab: an SSM initialisation as scan channels shows each mode's memory next to the float32 error", async ({ page }) => {
   await openApp(page, '#v=1&f=scan&k=serial-lookback&channels=5&length=3001&mode=inclusive&decay=ptd&wg=16&vec4s=2&spin=256&seed=1&reps=1');
   await page.getByRole('button', { name: 'Run on GPU' }).click();
   await expect(page.getByTestId('bound')).toContainText('yes, every element');

@@ -26,7 +26,10 @@ test('matmul lab: a sweep fills the configuration heatmap, the tuner finds a tun
   await expect(page.getByTestId('tuned-configs')).toContainText('Tuned variant', { timeout: 60_000 });
 
   // The roofs.
-  await page.getByTestId('roofline').getByRole('button', { name: /Measure the roofs/ }).click();
+  await page
+    .getByTestId('roofline')
+    .getByRole('button', { name: /Measure the roofs/ })
+    .click();
   await expect(page.getByTestId('roof-fma')).toHaveText(/^\d.* GFLOP\/s$/, { timeout: 110_000 });
   await expect(page.getByTestId('roof-bw')).toHaveText(/^\d.* GB\/s$/);
 });
@@ -39,7 +42,9 @@ test('matmul lab: the subgroup-matrix variant is offered only where the adapter 
   await expect(option).toContainText('not on this device');
   // The variants this device cannot run are folded into one line that expands to the reasons.
   await page.getByTestId('unavailable-variants').locator('summary').click();
-  await expect(page.getByText(/Subgroup matrices \(cooperative matrix units\): this adapter does not offer "chromium-experimental-subgroup-matrix"/)).toBeVisible();
+  await expect(
+    page.getByText(/Subgroup matrices \(cooperative matrix units\): this adapter does not offer "chromium-experimental-subgroup-matrix"/),
+  ).toBeVisible();
   // The app keeps running: another variant still runs and is checked.
   await page.locator('#variant').selectOption('naive');
   await page.getByRole('button', { name: 'Run on GPU', exact: true }).click();

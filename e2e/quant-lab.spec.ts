@@ -24,7 +24,11 @@ test('quantization lab: the seed variants show their own figures (multiplication
   await page.getByRole('button', { name: 'Run on GPU' }).click();
   await expect(page.getByTestId('bound')).toContainText('yes, every element');
   await expect(page.getByText(/Multiplications: 64 against a dense matmul's 16,384 \(99\.6\d*% removed\)/)).toBeVisible();
-  await page.evaluate(() => (location.hash = '#v=1&f=quant&k=hadamard-mxfp4&M=4&N=32&K=256&TM=1&dist=gaussian&outliers=8&outlierScale=20&rotate=1&block=64&rotationSeed=1&weights=f32&rounding=nearest-even&seed=1&reps=1'));
+  await page.evaluate(
+    () =>
+      (location.hash =
+        '#v=1&f=quant&k=hadamard-mxfp4&M=4&N=32&K=256&TM=1&dist=gaussian&outliers=8&outlierScale=20&rotate=1&block=64&rotationSeed=1&weights=f32&rounding=nearest-even&seed=1&reps=1'),
+  );
   await expect(page.getByLabel('Variant')).toHaveValue('hadamard-mxfp4');
   await page.getByRole('button', { name: 'Run on GPU' }).click();
   await expect(page.getByTestId('bound')).toContainText('yes, every element');

@@ -21,7 +21,12 @@ test('the built site ships a strict Content-Security-Policy: no inline script, n
   const html = readFileSync('dist/index.html', 'utf8');
   const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1];
   expect(csp).toBeDefined();
-  const directives = Object.fromEntries(csp!.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  const directives = Object.fromEntries(
+    csp!
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
   expect(directives['script-src']).toEqual(["'self'"]);
   expect(directives['worker-src']).toEqual(["'self'"]);
   expect(directives['connect-src']).toEqual(["'self'"]);

@@ -11,7 +11,12 @@ test('structured lab: a Monarch projection by link, its approximation error, its
   await expect(lab.getByTestId('structured-costs')).toContainText('flops');
   await expect(lab.getByRole('img', { name: /Monarch: R has 8 blocks of 8×8/ })).toBeVisible();
   await expect(lab.getByTestId('structured-approximation')).toContainText('Approximation error');
-  await expect(lab.getByRole('figure', { name: /Approximation error against parameters/ }).locator('.main-svg').first()).toBeVisible();
+  await expect(
+    lab
+      .getByRole('figure', { name: /Approximation error against parameters/ })
+      .locator('.main-svg')
+      .first(),
+  ).toBeVisible();
   // The structure and the dense kernel of each size, alternating in one worker job.
   await lab.getByLabel('Parameter to vary').selectOption('n');
   await lab.getByLabel('Values').fill('64, 128');

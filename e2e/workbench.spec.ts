@@ -15,7 +15,16 @@ const SMALL = '#v=1&f=matmul&k=naive&M=64&N=64&K=64&wg=8&seed=1&reps=5';
 const problemId = (key: string) => `${key === 'seed' || key === 'reps' ? key : `param-${key}`}-problem`;
 
 function hashField(page: Page, key: string): Promise<string | undefined> {
-  return page.evaluate((k) => new Map(location.hash.slice(1).split('&').map((p) => p.split('=').map(decodeURIComponent) as [string, string])).get(k), key);
+  return page.evaluate(
+    (k) =>
+      new Map(
+        location.hash
+          .slice(1)
+          .split('&')
+          .map((p) => p.split('=').map(decodeURIComponent) as [string, string]),
+      ).get(k),
+    key,
+  );
 }
 
 test.describe('one screen at 1280×800', () => {
@@ -60,7 +69,7 @@ test.describe('one screen at 1280×800', () => {
     const fallback = await page.evaluate(async () => {
       const a = await navigator.gpu?.requestAdapter();
       const info = a?.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
-      return Boolean(info?.isFallbackAdapter ?? (a as GPUAdapter & { isFallbackAdapter?: boolean } | null)?.isFallbackAdapter);
+      return Boolean(info?.isFallbackAdapter ?? (a as (GPUAdapter & { isFallbackAdapter?: boolean }) | null)?.isFallbackAdapter);
     });
     await expect(page.getByTestId('headline')).toBeVisible({ timeout: 60_000 });
     if (fallback) {
@@ -212,7 +221,9 @@ test('charts belong to experiments: a variant change clears the sweep chart, His
   await expect(page.getByTestId('history-table').locator('tbody tr')).toHaveCount(2);
 });
 
-test('classroom locks hold on every path: lesson picker, keyboard, sweep menu, History open, import; hidden controls hide their labels', async ({ page }, testInfo) => {
+test('classroom locks hold on every path: lesson picker, keyboard, sweep menu, History open, import; hidden controls hide their labels', async ({
+  page,
+}, testInfo) => {
   await openApp(page, '#v=1&f=matmul&k=tiled&M=32&N=32&K=32&tile=8&seed=7&reps=2&lock=tile,seed&hide=reps');
   await expect(page.getByTestId('headline')).toBeVisible({ timeout: 60_000 });
   // Hidden: the control and its label.
@@ -266,10 +277,11 @@ test('the quant lab’s error-against-bits chart: point labels never overlap and
     const plot = root.querySelector('.nsewdrag')!.getBoundingClientRect();
     const labels = [...root.querySelectorAll('.annotation')].filter((a) => !a.textContent?.startsWith('Not labelled')).map((a) => a.getBoundingClientRect());
     let overlaps = 0;
-    for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
-      const [a, b] = [labels[i], labels[j]];
-      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps++;
-    }
+    for (let i = 0; i < labels.length; i++)
+      for (let j = i + 1; j < labels.length; j++) {
+        const [a, b] = [labels[i], labels[j]];
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps++;
+      }
     const outside = labels.filter((b) => b.left < plot.left - 1 || b.right > plot.right + 1 || b.top < plot.top - 1 || b.bottom > plot.bottom + 1).length;
     return { count: labels.length, overlaps, outside };
   });

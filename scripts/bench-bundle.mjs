@@ -75,7 +75,9 @@ Every result is checked against a float64 reference; compare variants as ratios 
 
 const size = (p) => (statSync(p).isDirectory() ? readdirSync(p).reduce((s, f) => s + size(join(p, f)), 0) : statSync(p).size);
 const total = size(OUT);
-console.log(`${OUT}/: ${(total / 2 ** 20).toFixed(1)} MiB (bench.mjs ${(size(join(OUT, 'bench.mjs')) / 2 ** 20).toFixed(2)} MiB, dawn.node ${(size(DAWN) / 2 ** 20).toFixed(1)} MiB)`);
+console.log(
+  `${OUT}/: ${(total / 2 ** 20).toFixed(1)} MiB (bench.mjs ${(size(join(OUT, 'bench.mjs')) / 2 ** 20).toFixed(2)} MiB, dawn.node ${(size(DAWN) / 2 ** 20).toFixed(1)} MiB)`,
+);
 if (total > 60 * 2 ** 20) {
   console.error('the bundle is over 60 MiB');
   process.exit(1);

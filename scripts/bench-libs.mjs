@@ -34,7 +34,11 @@ const ORIGIN = `http://localhost:${PORT}`;
 const REPS = 5;
 
 // Node runs vite directly (not through npx), so killing this child stops the server.
-const server = spawn(process.execPath, [join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'preview', '--host', 'localhost', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+const server = spawn(
+  process.execPath,
+  [join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'preview', '--host', 'localhost', '--port', String(PORT), '--strictPort'],
+  { stdio: 'ignore' },
+);
 const stop = () => server.kill();
 process.on('exit', stop);
 
@@ -52,7 +56,17 @@ const browser = await (async () => {
   await waitForServer();
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--enable-unsafe-swiftshader',
+      '--use-angle=swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 })();
 
@@ -244,7 +258,8 @@ async function onnxruntime(n) {
 }
 
 function assertChecked(name, n, r) {
-  if (r.check.violations || r.check.nonFinite) throw new Error(`${name} at ${n}³: ${r.check.violations} outputs outside the float64 bound, ${r.check.nonFinite} not finite`);
+  if (r.check.violations || r.check.nonFinite)
+    throw new Error(`${name} at ${n}³: ${r.check.violations} outputs outside the float64 bound, ${r.check.nonFinite} not finite`);
 }
 
 const median = (xs) => {
@@ -280,16 +295,27 @@ for (const n of sizes) {
         const r = await libs[name](n);
         assertChecked(name, n, r);
         got[name] = r.gflops;
-        console.log(`  ${n}³ round ${round + 1}: ${name} (${r.backend}) ${r.gflops.toFixed(3)} GFLOP/s, float64 check: every output within bound (max |err| ${r.check.maxAbs.toExponential(1)})`);
+        console.log(
+          `  ${n}³ round ${round + 1}: ${name} (${r.backend}) ${r.gflops.toFixed(3)} GFLOP/s, float64 check: every output within bound (max |err| ${r.check.maxAbs.toExponential(1)})`,
+        );
       }
     }
     for (const [k, v] of Object.entries(got)) rows[k].push(v);
     const oursBest = Math.max(...Object.keys(kernels).map((k) => got[k] ?? 0));
     const libBest = Math.max(...Object.keys(libs).map((k) => got[k]));
     ratios.push(oursBest / libBest);
-    console.log(`  ${n}³ round ${round + 1}: ${Object.entries(got).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')} GFLOP/s → our best / best library ${(oursBest / libBest).toFixed(2)}×`);
+    console.log(
+      `  ${n}³ round ${round + 1}: ${Object.entries(got)
+        .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+        .join(', ')} GFLOP/s → our best / best library ${(oursBest / libBest).toFixed(2)}×`,
+    );
   }
-  console.log(`${n}³ on ${adapter}: ${Object.entries(rows).filter(([, v]) => v.length).map(([k, v]) => `${k} ${fmt(v)}`).join('; ')} GFLOP/s (median, range over ${ROUNDS} rounds)`);
+  console.log(
+    `${n}³ on ${adapter}: ${Object.entries(rows)
+      .filter(([, v]) => v.length)
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join('; ')} GFLOP/s (median, range over ${ROUNDS} rounds)`,
+  );
   console.log(`${n}³: our best / the best library, per round: ${ratios.map((r) => r.toFixed(2)).join(', ')} → median ${median(ratios).toFixed(2)}×`);
   summary.push({ n, ratios });
 }

@@ -30,7 +30,8 @@ const opt = (name: string, fallback: string) => {
 };
 const json = argv.includes('--json');
 const log = (line: string) => (json ? process.stderr.write(line + '\n') : console.log(line));
-const ci = (x: MedianInterval, digits = 3) => `${x.median.toFixed(digits)} (${Math.round(100 * x.coverage)} % interval ${x.low.toFixed(digits)}–${x.high.toFixed(digits)}, n = ${x.n})`;
+const ci = (x: MedianInterval, digits = 3) =>
+  `${x.median.toFixed(digits)} (${Math.round(100 * x.coverage)} % interval ${x.low.toFixed(digits)}–${x.high.toFixed(digits)}, n = ${x.n})`;
 
 /** The kernels measured against the probe at every size (the plain default, vec4, B transposed, quads). */
 const ROOF_KERNELS: TuneCandidate[] = [
@@ -66,7 +67,13 @@ async function roof() {
       const run = await runExperiment(device, { family: 'matmul', variant: c.variant, params, seed: 1, reps: 1 }, { caps, adapter });
       if (run.metrics.boundViolations !== 0 || run.metrics.nonFinite !== 0) throw new Error(`${candidateText(c)} at ${size}³ failed its float64 check`);
       const prepared = await preparePlan(device, variant.plan(params, variant.makeInputs(params, 1), caps));
-      kernels.push({ label: candidateText(c), size, flops: 2 * size ** 3, sample: prepared.sample, checked: `max |err| ${run.metrics.maxAbs.toExponential(1)}, within bound` });
+      kernels.push({
+        label: candidateText(c),
+        size,
+        flops: 2 * size ** 3,
+        sample: prepared.sample,
+        checked: `max |err| ${run.metrics.maxAbs.toExponential(1)}, within bound`,
+      });
     }
   }
   const probeG: number[] = [];
@@ -89,13 +96,24 @@ async function roof() {
   }
   const probeCi = medianInterval(probeG);
   log(`FMA probe: ${ci(probeCi, 2)} GFLOP/s (min ${Math.min(...probeG).toFixed(2)}, max ${Math.max(...probeG).toFixed(2)})`);
-  const records = kernels.map((k, i) => ({ label: k.label, size: k.size, gflops: medianInterval(gflops[i]), ofProbe: medianInterval(ratios[i]), checked: k.checked }));
-  for (const r of records) log(`${String(r.size).padStart(5)}³ ${r.label.padEnd(44)} ${r.gflops.median.toFixed(3)} GFLOP/s (min ${Math.min(...gflops[records.indexOf(r)]).toFixed(3)}, max ${Math.max(...gflops[records.indexOf(r)]).toFixed(3)}); of the probe per round: ${ci(r.ofProbe)}; ${r.checked}`);
+  const records = kernels.map((k, i) => ({
+    label: k.label,
+    size: k.size,
+    gflops: medianInterval(gflops[i]),
+    ofProbe: medianInterval(ratios[i]),
+    checked: k.checked,
+  }));
+  for (const r of records)
+    log(
+      `${String(r.size).padStart(5)}³ ${r.label.padEnd(44)} ${r.gflops.median.toFixed(3)} GFLOP/s (min ${Math.min(...gflops[records.indexOf(r)]).toFixed(3)}, max ${Math.max(...gflops[records.indexOf(r)]).toFixed(3)}); of the probe per round: ${ci(r.ofProbe)}; ${r.checked}`,
+    );
   for (const size of sizes) {
     const mine = records.filter((r) => r.size === size);
     if (!mine.length) continue;
     const best = mine.reduce((a, b) => (b.ofProbe.median > a.ofProbe.median ? b : a));
-    log(`best at ${size}³: ${best.label}, ${best.ofProbe.median.toFixed(3)} of the FMA probe (bar 0.25: ${best.ofProbe.median >= 0.25 ? 'reached' : 'NOT reached'})`);
+    log(
+      `best at ${size}³: ${best.label}, ${best.ofProbe.median.toFixed(3)} of the FMA probe (bar 0.25: ${best.ofProbe.median >= 0.25 ? 'reached' : 'NOT reached'})`,
+    );
   }
   if (json) await writeAll(JSON.stringify({ adapter: adapterName(adapter), rounds, probe: probeCi, kernels: records }, null, 2) + '\n');
 }
@@ -109,8 +127,14 @@ async function tuneRepeats(repeat: number) {
   const { spawnSync } = await import('node:child_process');
   const runs: unknown[] = [];
   for (let rep = 0; rep < repeat; rep++) {
-    const rest = argv.slice(1).filter((a, i, all) => a !== '--json' && a !== '--repeat' && all[i - 1] !== '--repeat' && a !== '--seed' && all[i - 1] !== '--seed');
-    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], 'tune', ...rest, '--repeat', '1', '--seed', String(rep + 1), '--json'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 26 });
+    const rest = argv
+      .slice(1)
+      .filter((a, i, all) => a !== '--json' && a !== '--repeat' && all[i - 1] !== '--repeat' && a !== '--seed' && all[i - 1] !== '--seed');
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], 'tune', ...rest, '--repeat', '1', '--seed', String(rep + 1), '--json'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
     if (child.status !== 0) throw new Error(`repetition ${rep + 1} failed (exit ${child.status})`);
     runs.push(JSON.parse(child.stdout));
   }
@@ -127,21 +151,33 @@ async function tuneBench() {
   const { device, caps, adapter } = await nodeDevice();
   const shape = { M: size, N: size, K: size };
   const { candidates, invalid } = tuneCandidates(shape, caps, grid);
-  log(`adapter: ${adapterName(adapter)}; ${size}³, budget ${budget} s, ${grid} grid: ${candidates.length} candidates (${invalid.length} pruned by this device: ${[...new Set(invalid.flatMap((x) => x.problems))].join('; ') || 'none'})`);
+  log(
+    `adapter: ${adapterName(adapter)}; ${size}³, budget ${budget} s, ${grid} grid: ${candidates.length} candidates (${invalid.length} pruned by this device: ${[...new Set(invalid.flatMap((x) => x.problems))].join('; ') || 'none'})`,
+  );
   const records = [];
   for (let rep = 0; rep < repeat; rep++) {
     const t0 = performance.now();
     const result = await autotune(device, caps, shape, { budgetSeconds: budget, grid, adapter, seed: seed + rep });
     const tuneSeconds = (performance.now() - t0) / 1000;
     const t = result.tuner;
-    log(`run (seed ${seed + rep}): ${t.measurements} measurements in ${t.rounds} rounds, ${t.elapsedSeconds.toFixed(1)} s of search (${tuneSeconds.toFixed(1)} s with the float64 checks), ${t.unmeasured} never measured, ${t.stoppedBy}`);
-    log(`  pick ${t.best ? candidateText(t.best.config) : '—'}; offered ${result.offered ? candidateText(result.offered) : '—'}: ${result.decision?.reason ?? ''}`);
+    log(
+      `run (seed ${seed + rep}): ${t.measurements} measurements in ${t.rounds} rounds, ${t.elapsedSeconds.toFixed(1)} s of search (${tuneSeconds.toFixed(1)} s with the float64 checks), ${t.unmeasured} never measured, ${t.stoppedBy}`,
+    );
+    log(
+      `  pick ${t.best ? candidateText(t.best.config) : '—'}; offered ${result.offered ? candidateText(result.offered) : '—'}: ${result.decision?.reason ?? ''}`,
+    );
     if (result.speedupInterval) log(`  speed-up over the default, per paired round of the finals: ${ci(result.speedupInterval)}`);
     if (!result.offered) continue;
     const s0 = performance.now();
-    const { sweep, comparison } = await sweepAndCompare(device, caps, shape, candidates, result.offered, { rounds: 3, confirmRounds: 11, seed: seed + rep + 1 });
+    const { sweep, comparison } = await sweepAndCompare(device, caps, shape, candidates, result.offered, {
+      rounds: 3,
+      confirmRounds: 11,
+      seed: seed + rep + 1,
+    });
     const sweepSeconds = (performance.now() - s0) / 1000;
-    log(`  exhaustive sweep: ${sweep.points.length} candidates × ${sweep.rounds} interleaved rounds in ${sweepSeconds.toFixed(1)} s; best ${sweep.best ? candidateText(sweep.best.config) : '—'}`);
+    log(
+      `  exhaustive sweep: ${sweep.points.length} candidates × ${sweep.rounds} interleaved rounds in ${sweepSeconds.toFixed(1)} s; best ${sweep.best ? candidateText(sweep.best.config) : '—'}`,
+    );
     if (comparison) {
       log(
         comparison.sameConfig
@@ -157,7 +193,15 @@ async function tuneBench() {
       decision: result.decision,
       speedupOverDefault: result.speedupInterval,
       sweepBest: sweep.best?.config ?? null,
-      vsSweep: comparison && { sameConfig: comparison.sameConfig, ratio: comparison.ratio, low: comparison.low, high: comparison.high, coverage: comparison.coverage, rounds: comparison.roundRatios.length, reachesBar: comparison.reachesBar },
+      vsSweep: comparison && {
+        sameConfig: comparison.sameConfig,
+        ratio: comparison.ratio,
+        low: comparison.low,
+        high: comparison.high,
+        coverage: comparison.coverage,
+        rounds: comparison.roundRatios.length,
+        reachesBar: comparison.reachesBar,
+      },
     });
   }
   if (json) await writeAll(JSON.stringify({ adapter: adapterName(adapter), shape, budget, grid, runs: records }, null, 2) + '\n');

@@ -66,7 +66,9 @@ async function main() {
     const run = await runPlan(device, p.plan, { reps: 1, targetSampleSeconds: 0.001 });
     const ref = p.variant.reference(p.params, p.inputs);
     const m = computeMetrics(run.output as Float32Array, ref.values, ref.bound);
-    console.log(`${p.label.padEnd(14)} checked against float64: ${m.boundViolations === 0 ? 'within bound' : `${m.boundViolations} outside the bound`}, rel. Frobenius ${m.relFrobenius.toExponential(2)}`);
+    console.log(
+      `${p.label.padEnd(14)} checked against float64: ${m.boundViolations === 0 ? 'within bound' : `${m.boundViolations} outside the bound`}, rel. Frobenius ${m.relFrobenius.toExponential(2)}`,
+    );
     if (m.boundViolations !== 0 || m.nonFinite !== 0) throw new Error(`${p.label} is wrong`);
   }
   for (let r = 0; r < rounds; r++) {
@@ -95,12 +97,16 @@ async function main() {
     const bestF32 = prepared[0][clock].map((_, r) => Math.min(...f32.map((p) => p[clock][r])));
     for (const p of prepared.filter((q) => q.variant.role !== 'baseline')) {
       const ratios = p[clock].map((t, r) => bestF32[r] / t);
-      console.log(`${p.label.padEnd(15)} ${clock === 'times' ? 'wall' : 'CPU '} speed-up over the fastest f32 GEMV of each round: median ${median(ratios).toFixed(2)}×, min ${Math.min(...ratios).toFixed(2)}×, max ${Math.max(...ratios).toFixed(2)}×`);
+      console.log(
+        `${p.label.padEnd(15)} ${clock === 'times' ? 'wall' : 'CPU '} speed-up over the fastest f32 GEMV of each round: median ${median(ratios).toFixed(2)}×, min ${Math.min(...ratios).toFixed(2)}×, max ${Math.max(...ratios).toFixed(2)}×`,
+      );
       // The same-structure pair: the f32 kernel of the same variant family with the same outputs per invocation.
       const twin = f32.find((q) => q.params.NR !== undefined && q.params.NR === p.params.NR);
       if (twin) {
         const paired = p[clock].map((t, r) => twin[clock][r] / t);
-        console.log(`${p.label.padEnd(15)} ${clock === 'times' ? 'wall' : 'CPU '} speed-up over ${twin.label} in the same round: median ${median(paired).toFixed(2)}×, min ${Math.min(...paired).toFixed(2)}×, max ${Math.max(...paired).toFixed(2)}×`);
+        console.log(
+          `${p.label.padEnd(15)} ${clock === 'times' ? 'wall' : 'CPU '} speed-up over ${twin.label} in the same round: median ${median(paired).toFixed(2)}×, min ${Math.min(...paired).toFixed(2)}×, max ${Math.max(...paired).toFixed(2)}×`,
+        );
       }
     }
   }

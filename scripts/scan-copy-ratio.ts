@@ -35,7 +35,11 @@ const cases: [string, string, Record<string, unknown>][] = [
   ['lookback unstaged', 'lookback', { ...long, wg: 16, items: 128, stage: false, spin: 1024 }],
 ];
 if (process.argv.includes('--s6')) {
-  cases.push(['s6-sequential', 's6-sequential', s6], ['s6-chunked T=64', 's6-chunked', { ...s6, chunk: 64 }], ['s6-registers T=64', 's6-registers', { ...s6, chunk: 64 }]);
+  cases.push(
+    ['s6-sequential', 's6-sequential', s6],
+    ['s6-chunked T=64', 's6-chunked', { ...s6, chunk: 64 }],
+    ['s6-registers T=64', 's6-registers', { ...s6, chunk: 64 }],
+  );
 }
 
 function experiment(variant: string, params: Record<string, unknown>): Experiment {
@@ -63,7 +67,10 @@ async function prepare(device: GPUDevice, plan: GpuPlan) {
   const resets = plan.buffers.filter((b) => b.resetEachRun).map((b) => buffers.get(b.name)!);
   const steps: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; workgroups: GpuPlan['dispatches'][number]['workgroups'] }[] = [];
   for (const d of plan.dispatches) {
-    const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code: d.wgsl }), entryPoint: d.entryPoint ?? 'main' } });
+    const pipeline = await device.createComputePipelineAsync({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code: d.wgsl }), entryPoint: d.entryPoint ?? 'main' },
+    });
     const bindGroup = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: d.bindings.map((b, binding) => ({ binding, resource: { buffer: buffers.get(bufferOf(b))! } })),
@@ -105,7 +112,9 @@ async function main() {
     const r = await runExperiment(device, e, { caps, adapter });
     const ok = r.metrics.boundViolations === 0 && r.metrics.nonFinite === 0;
     if (!ok) problems.push(`${label}: ${r.metrics.boundViolations} outside the bound`);
-    console.log(`checked ${label.padEnd(26)} against float64: ${ok ? 'within the bound' : 'OUTSIDE THE BOUND'} (max |err| ${r.metrics.maxAbs.toExponential(2)})`);
+    console.log(
+      `checked ${label.padEnd(26)} against float64: ${ok ? 'within the bound' : 'OUTSIDE THE BOUND'} (max |err| ${r.metrics.maxAbs.toExponential(2)})`,
+    );
     const v = findVariant('scan', variant)!;
     const plan = v.plan(e.params, v.makeInputs(e.params, e.seed), caps);
     const time = await prepare(device, plan);
@@ -125,10 +134,12 @@ async function main() {
   }
   const copy = gbps.get('copy')!;
   console.log(`\ncopy: median ${quantile(copy, 0.5).toFixed(3)} GB/s (range ${Math.min(...copy).toFixed(3)}–${Math.max(...copy).toFixed(3)})`);
-  console.log('scan GB/s ÷ the copy just before it: median [quartiles] (range); the scan\'s median GB/s');
+  console.log("scan GB/s ÷ the copy just before it: median [quartiles] (range); the scan's median GB/s");
   for (const [label, r] of ratios) {
     const q = (x: number) => quantile(r, x).toFixed(2);
-    console.log(`  ${label.padEnd(26)} ${q(0.5)} [${q(0.25)}–${q(0.75)}] (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)})   ${quantile(gbps.get(label)!, 0.5).toFixed(3)} GB/s`);
+    console.log(
+      `  ${label.padEnd(26)} ${q(0.5)} [${q(0.25)}–${q(0.75)}] (${Math.min(...r).toFixed(2)}–${Math.max(...r).toFixed(2)})   ${quantile(gbps.get(label)!, 0.5).toFixed(3)} GB/s`,
+    );
   }
   if (problems.length) console.log(`\nOUTSIDE THE BOUND:\n  ${problems.join('\n  ')}`);
   releaseNodeDevice();

@@ -12,7 +12,17 @@ const [width, height] = (args.includes('--size') ? size : '1280x800').split('x')
 const port = process.env.PORT ?? '4317';
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: [
+    '--no-sandbox',
+    '--enable-unsafe-webgpu',
+    '--enable-unsafe-swiftshader',
+    '--use-angle=swiftshader',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
 });
 const context = await browser.newContext({ viewport: { width, height }, ...(args.includes('--phone') ? { isMobile: true, hasTouch: true } : {}) });
 const page = await context.newPage();

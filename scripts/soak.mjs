@@ -24,7 +24,11 @@ const LINKS = [
   '#v=1&f=sparse&k=csr-row&M=32&N=32&K=64&density=10&pattern=random&seed=1&reps=2',
 ];
 
-const server = spawn(process.execPath, [join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'preview', '--host', 'localhost', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+const server = spawn(
+  process.execPath,
+  [join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'preview', '--host', 'localhost', '--port', String(PORT), '--strictPort'],
+  { stdio: 'ignore' },
+);
 process.on('exit', () => server.kill());
 for (let i = 0; ; i++) {
   try {
@@ -36,7 +40,19 @@ for (let i = 0; ; i++) {
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+  args: [
+    '--no-sandbox',
+    '--enable-unsafe-webgpu',
+    '--enable-unsafe-swiftshader',
+    '--use-angle=swiftshader',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+    '--js-flags=--expose-gc',
+    '--enable-precise-memory-info',
+  ],
 });
 const page = await browser.newPage();
 await page.goto(`${ORIGIN}/${LINKS[0]}`);
@@ -110,7 +126,10 @@ const mb = (b) => (b === null || b === undefined ? 'n/a' : `${(b / 2 ** 20).toFi
 console.log(`soak: ${runs} runs of ${LINKS.length} small experiments through the worker, sampled every ${every}`);
 console.log('runs   page heap   worker heap   live GPU buffers   saved runs (JSON size)   ms per run');
 const samples = [await sample(0, 0)];
-const print = (s) => console.log(`${String(s.done).padEnd(6)} ${mb(s.pageHeap).padEnd(11)} ${mb(s.workerHeap).padEnd(13)} ${String(s.live).padEnd(18)} ${`${s.history.count} (${mb(s.history.bytes)})`.padEnd(24)} ${s.seconds ? ((s.seconds * 1000) / every).toFixed(0) : ''}`);
+const print = (s) =>
+  console.log(
+    `${String(s.done).padEnd(6)} ${mb(s.pageHeap).padEnd(11)} ${mb(s.workerHeap).padEnd(13)} ${String(s.live).padEnd(18)} ${`${s.history.count} (${mb(s.history.bytes)})`.padEnd(24)} ${s.seconds ? ((s.seconds * 1000) / every).toFixed(0) : ''}`,
+  );
 print(samples[0]);
 let t0 = performance.now();
 for (let i = 1; i <= runs; i++) {
@@ -120,7 +139,10 @@ for (let i = 1; i <= runs; i++) {
   await page.evaluate((hash) => (window.location.hash = hash), link);
   await page.waitForTimeout(50);
   if ((await page.getByTestId('progress').count()) === 0 && (await savedRuns()) === before && (await page.getByTestId('no-result').count()) > 0) {
-    await page.locator('.run-bar').getByRole('button', { name: /^Run( sweep)? on GPU$/ }).click();
+    await page
+      .locator('.run-bar')
+      .getByRole('button', { name: /^Run( sweep)? on GPU$/ })
+      .click();
   }
   // Done when History holds one more run (every finished run is saved), or an error is shown.
   for (;;) {
@@ -128,7 +150,8 @@ for (let i = 1; i <= runs; i++) {
     if (await page.locator('[data-testid="run-error"]').count()) break;
     await page.waitForTimeout(20);
   }
-  if (await page.locator('[data-testid="run-error"]').count()) throw new Error(`run ${i} failed: ${await page.locator('[data-testid="run-error"]').textContent()}`);
+  if (await page.locator('[data-testid="run-error"]').count())
+    throw new Error(`run ${i} failed: ${await page.locator('[data-testid="run-error"]').textContent()}`);
   if (i % every === 0) {
     const s = await sample(i, (performance.now() - t0) / 1000);
     samples.push(s);
@@ -139,7 +162,10 @@ for (let i = 1; i <= runs; i++) {
 
 // Clear History the way a user does, then measure again: what History held should be released.
 page.on('dialog', (d) => d.accept());
-await page.getByRole('tab', { name: /^History/ }).first().click();
+await page
+  .getByRole('tab', { name: /^History/ })
+  .first()
+  .click();
 await page.getByRole('button', { name: 'Clear all' }).click();
 for (let i = 0; i < 100 && (await savedRuns()) > 0; i++) await page.waitForTimeout(50);
 // Leave the History tab (React keeps the previous render's props, and so the old list, until a

@@ -76,10 +76,27 @@ export function checkBindings(wgsl: string, expected: (Binding | string)[], opti
     module = parseWgsl(wgsl);
   } catch (e) {
     if (e instanceof WgslParseError) {
-      return [{ kind: 'parse', severity: 'error', group: 0, binding: -1, line: e.line, message: `The bindings cannot be checked: the shader does not parse at line ${e.line} (${e.message.replace(/^line \d+: /, '')}).` }];
+      return [
+        {
+          kind: 'parse',
+          severity: 'error',
+          group: 0,
+          binding: -1,
+          line: e.line,
+          message: `The bindings cannot be checked: the shader does not parse at line ${e.line} (${e.message.replace(/^line \d+: /, '')}).`,
+        },
+      ];
     }
     // Anything else (e.g. nesting deep enough to exhaust the stack) is still an answer, not a crash.
-    return [{ kind: 'parse', severity: 'error', group: 0, binding: -1, message: `The bindings cannot be checked: the shader could not be read (${(e as Error).message}).` }];
+    return [
+      {
+        kind: 'parse',
+        severity: 'error',
+        group: 0,
+        binding: -1,
+        message: `The bindings cannot be checked: the shader could not be read (${(e as Error).message}).`,
+      },
+    ];
   }
   const ctx = typeContext(module);
   const declared = declaredBindings(module);
@@ -132,7 +149,12 @@ export function checkBindings(wgsl: string, expected: (Binding | string)[], opti
     if (typeof want !== 'string') {
       const wantUniform = want.access === 'uniform';
       if (d.space !== 'storage' && d.space !== 'uniform') {
-        problems.push({ ...base, kind: 'address-space', severity: 'error', message: `binding ${index} (${here}) is a ${d.space === 'handle' ? `\`${d.type}\` resource` : `var<${d.space}>`} here, but the harness binds ${wantUniform ? 'a uniform buffer' : 'a storage buffer'} there: ${what}.` });
+        problems.push({
+          ...base,
+          kind: 'address-space',
+          severity: 'error',
+          message: `binding ${index} (${here}) is a ${d.space === 'handle' ? `\`${d.type}\` resource` : `var<${d.space}>`} here, but the harness binds ${wantUniform ? 'a uniform buffer' : 'a storage buffer'} there: ${what}.`,
+        });
         return;
       }
       if (wantUniform !== (d.space === 'uniform')) {
@@ -173,7 +195,12 @@ export function checkBindings(wgsl: string, expected: (Binding | string)[], opti
     }
     // A bare string names the plan buffer, not the variable: only a Binding's name can differ.
     if (typeof want !== 'string' && d.name !== wantName) {
-      problems.push({ ...base, kind: 'name', severity: 'info', message: `binding ${index} is named \`${d.name}\` here; the harness calls it \`${wantName}\` (harmless: buffers are bound by number).` });
+      problems.push({
+        ...base,
+        kind: 'name',
+        severity: 'info',
+        message: `binding ${index} is named \`${d.name}\` here; the harness calls it \`${wantName}\` (harmless: buffers are bound by number).`,
+      });
     }
     if (!used.has(d.name)) {
       problems.push({

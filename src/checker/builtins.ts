@@ -10,7 +10,15 @@ function lanesMap(args: Val[], L: number, f: (xs: number[], s: ScalarKind) => nu
   if (vec) {
     const n = vec.p!.length;
     const parts: Val[] = [];
-    for (let i = 0; i < n; i++) parts.push(lanesMap(args.map((a) => (a.p ? a.p[i] : a)), L, f, outKind));
+    for (let i = 0; i < n; i++)
+      parts.push(
+        lanesMap(
+          args.map((a) => (a.p ? a.p[i] : a)),
+          L,
+          f,
+          outKind,
+        ),
+      );
     return { t: { k: 'vec', n, s: (parts[0].t as { s: ScalarKind }).s }, p: parts };
   }
   const s = args.map((a) => (a.t as { s: ScalarKind }).s).reduce((x, y) => unify(x, y));
@@ -71,7 +79,8 @@ export function builtinMath(name: string, args: Val[], L: number): Val | null {
         const r = lanesMap([a, b], L, (xs) => xs[0]);
         const s = (r.t as { s: ScalarKind }).s;
         const d = new Float64Array(L);
-        for (let l = 0; l < L; l++) d[l] = cond.d![l] ? convertScalar(b.d![l], (b.t as { s: ScalarKind }).s, s) : convertScalar(a.d![l], (a.t as { s: ScalarKind }).s, s);
+        for (let l = 0; l < L; l++)
+          d[l] = cond.d![l] ? convertScalar(b.d![l], (b.t as { s: ScalarKind }).s, s) : convertScalar(a.d![l], (a.t as { s: ScalarKind }).s, s);
         return { t: T[s], d };
       };
       return pick(f, t, c);
@@ -204,44 +213,61 @@ export function builtinMath(name: string, args: Val[], L: number): Val | null {
     case 'all':
     case 'any': {
       if (!args[0].p) return args[0];
-      return lanesMap(args[0].p, L, (xs) => (name === 'all' ? xs.every(Boolean) : xs.some(Boolean)) ? 1 : 0, 'bool');
+      return lanesMap(args[0].p, L, (xs) => ((name === 'all' ? xs.every(Boolean) : xs.some(Boolean)) ? 1 : 0), 'bool');
     }
     case 'dot4I8Packed':
     case 'dot4U8Packed':
-      return lanesMap(args, L, (xs) => {
-        let s = 0;
-        for (let k = 0; k < 4; k++) {
-          let x = (xs[0] >>> (8 * k)) & 0xff;
-          let y = (xs[1] >>> (8 * k)) & 0xff;
-          if (name === 'dot4I8Packed') {
-            if (x > 127) x -= 256;
-            if (y > 127) y -= 256;
+      return lanesMap(
+        args,
+        L,
+        (xs) => {
+          let s = 0;
+          for (let k = 0; k < 4; k++) {
+            let x = (xs[0] >>> (8 * k)) & 0xff;
+            let y = (xs[1] >>> (8 * k)) & 0xff;
+            if (name === 'dot4I8Packed') {
+              if (x > 127) x -= 256;
+              if (y > 127) y -= 256;
+            }
+            s += x * y;
           }
-          s += x * y;
-        }
-        return s;
-      }, name === 'dot4I8Packed' ? 'i32' : 'u32');
+          return s;
+        },
+        name === 'dot4I8Packed' ? 'i32' : 'u32',
+      );
     case 'pack4xI8':
     case 'pack4xU8':
     case 'pack4xI8Clamp':
     case 'pack4xU8Clamp':
-      return lanesMap(args[0].p!, L, (xs) => {
-        let w = 0;
-        for (let k = 0; k < 4; k++) {
-          let x = xs[k];
-          if (name === 'pack4xI8Clamp') x = Math.min(127, Math.max(-128, x));
-          if (name === 'pack4xU8Clamp') x = Math.min(255, Math.max(0, x));
-          w |= (x & 0xff) << (8 * k);
-        }
-        return w >>> 0;
-      }, 'u32');
+      return lanesMap(
+        args[0].p!,
+        L,
+        (xs) => {
+          let w = 0;
+          for (let k = 0; k < 4; k++) {
+            let x = xs[k];
+            if (name === 'pack4xI8Clamp') x = Math.min(127, Math.max(-128, x));
+            if (name === 'pack4xU8Clamp') x = Math.min(255, Math.max(0, x));
+            w |= (x & 0xff) << (8 * k);
+          }
+          return w >>> 0;
+        },
+        'u32',
+      );
     case 'unpack4xI8':
     case 'unpack4xU8': {
       const s: ScalarKind = name === 'unpack4xI8' ? 'i32' : 'u32';
-      const parts = [0, 1, 2, 3].map((k) => lanesMap(args, L, (xs) => {
-        const b = (xs[0] >>> (8 * k)) & 0xff;
-        return s === 'i32' && b > 127 ? b - 256 : b;
-      }, s));
+      const parts = [0, 1, 2, 3].map((k) =>
+        lanesMap(
+          args,
+          L,
+          (xs) => {
+            const b = (xs[0] >>> (8 * k)) & 0xff;
+            return s === 'i32' && b > 127 ? b - 256 : b;
+          },
+          s,
+        ),
+      );
       return { t: { k: 'vec', n: 4, s }, p: parts };
     }
     case 'pack2x16float':
@@ -252,38 +278,64 @@ export function builtinMath(name: string, args: Val[], L: number): Val | null {
     }
     case 'pack4x8unorm':
     case 'pack4x8snorm':
-      return lanesMap(args[0].p!, L, (xs) => {
-        let w = 0;
-        for (let k = 0; k < 4; k++) {
-          const v = name === 'pack4x8unorm' ? Math.floor(0.5 + 255 * Math.min(1, Math.max(0, xs[k]))) : Math.floor(0.5 + 127 * Math.min(1, Math.max(-1, xs[k])));
-          w |= (v & 0xff) << (8 * k);
-        }
-        return w >>> 0;
-      }, 'u32');
+      return lanesMap(
+        args[0].p!,
+        L,
+        (xs) => {
+          let w = 0;
+          for (let k = 0; k < 4; k++) {
+            const v =
+              name === 'pack4x8unorm' ? Math.floor(0.5 + 255 * Math.min(1, Math.max(0, xs[k]))) : Math.floor(0.5 + 127 * Math.min(1, Math.max(-1, xs[k])));
+            w |= (v & 0xff) << (8 * k);
+          }
+          return w >>> 0;
+        },
+        'u32',
+      );
     case 'unpack4x8unorm':
     case 'unpack4x8snorm': {
-      const parts = [0, 1, 2, 3].map((k) => lanesMap(args, L, (xs) => {
-        const b = (xs[0] >>> (8 * k)) & 0xff;
-        return name === 'unpack4x8unorm' ? b / 255 : Math.max(-1, (b > 127 ? b - 256 : b) / 127);
-      }, 'f32'));
+      const parts = [0, 1, 2, 3].map((k) =>
+        lanesMap(
+          args,
+          L,
+          (xs) => {
+            const b = (xs[0] >>> (8 * k)) & 0xff;
+            return name === 'unpack4x8unorm' ? b / 255 : Math.max(-1, (b > 127 ? b - 256 : b) / 127);
+          },
+          'f32',
+        ),
+      );
       return { t: { k: 'vec', n: 4, s: 'f32' }, p: parts };
     }
     case 'pack2x16unorm':
     case 'pack2x16snorm':
-      return lanesMap(args[0].p!, L, (xs) => {
-        let w = 0;
-        for (let k = 0; k < 2; k++) {
-          const v = name === 'pack2x16unorm' ? Math.floor(0.5 + 65535 * Math.min(1, Math.max(0, xs[k]))) : Math.floor(0.5 + 32767 * Math.min(1, Math.max(-1, xs[k])));
-          w |= (v & 0xffff) << (16 * k);
-        }
-        return w >>> 0;
-      }, 'u32');
+      return lanesMap(
+        args[0].p!,
+        L,
+        (xs) => {
+          let w = 0;
+          for (let k = 0; k < 2; k++) {
+            const v =
+              name === 'pack2x16unorm' ? Math.floor(0.5 + 65535 * Math.min(1, Math.max(0, xs[k]))) : Math.floor(0.5 + 32767 * Math.min(1, Math.max(-1, xs[k])));
+            w |= (v & 0xffff) << (16 * k);
+          }
+          return w >>> 0;
+        },
+        'u32',
+      );
     case 'unpack2x16unorm':
     case 'unpack2x16snorm': {
-      const parts = [0, 1].map((k) => lanesMap(args, L, (xs) => {
-        const b = (xs[0] >>> (16 * k)) & 0xffff;
-        return name === 'unpack2x16unorm' ? b / 65535 : Math.max(-1, (b > 32767 ? b - 65536 : b) / 32767);
-      }, 'f32'));
+      const parts = [0, 1].map((k) =>
+        lanesMap(
+          args,
+          L,
+          (xs) => {
+            const b = (xs[0] >>> (16 * k)) & 0xffff;
+            return name === 'unpack2x16unorm' ? b / 65535 : Math.max(-1, (b > 32767 ? b - 65536 : b) / 32767);
+          },
+          'f32',
+        ),
+      );
       return { t: { k: 'vec', n: 2, s: 'f32' }, p: parts };
     }
   }

@@ -206,7 +206,10 @@ export function sampleWorkgroups(grid: Xyz, max: number): Xyz[] {
   const picked = new Set<number>();
   for (const x of [0, gx - 1]) for (const y of [0, gy - 1]) for (const z of [0, gz - 1]) picked.add(index([x, y, z]));
   for (let k = 1; picked.size < max && k < max * 2; k++) picked.add(Math.floor((k * total) / (max + 1)));
-  return [...picked].sort((a, b) => a - b).slice(0, Math.max(max, 1)).map(at);
+  return [...picked]
+    .sort((a, b) => a - b)
+    .slice(0, Math.max(max, 1))
+    .map(at);
 }
 
 export async function checkKernel(device: GPUDevice | null, target: CheckTarget, options: CheckOptions = {}): Promise<CheckReport> {
@@ -276,7 +279,10 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
       cov.workgroupSize = size;
       const invocations = size[0] * size[1] * size[2];
       if (!(invocations >= 1 && invocations <= MAX_INVOCATIONS)) {
-        throw new Unsupported(`a workgroup of ${size.join('×')} invocations (the checker runs 1 to ${MAX_INVOCATIONS})`, module.decls.find((x) => x.k === 'fn' && x.name === entryPoint)?.line ?? 1);
+        throw new Unsupported(
+          `a workgroup of ${size.join('×')} invocations (the checker runs 1 to ${MAX_INVOCATIONS})`,
+          module.decls.find((x) => x.k === 'fn' && x.name === entryPoint)?.line ?? 1,
+        );
       }
       machine = new Machine(module, size[0] * size[1] * size[2]);
       const bindings: (BoundBuffer | undefined)[] = d.bindings.map((b: Binding | string) => {
@@ -291,7 +297,18 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
           lastYield = performance.now();
         }
         tick();
-        machine!.runWorkgroup({ module, entryPoint, bindings, workgroupSize: size, workgroupId: wid, numWorkgroups: grid, subgroupSize: S, tick, findings, maxFindings: options.maxFindings ?? 50 });
+        machine!.runWorkgroup({
+          module,
+          entryPoint,
+          bindings,
+          workgroupSize: size,
+          workgroupId: wid,
+          numWorkgroups: grid,
+          subgroupSize: S,
+          tick,
+          findings,
+          maxFindings: options.maxFindings ?? 50,
+        });
         cov.checked.push(wid);
       }
       cov.complete = cov.checked.length === grid[0] * grid[1] * grid[2];
@@ -300,7 +317,13 @@ export async function checkKernel(device: GPUDevice | null, target: CheckTarget,
         stoppedBy = e.why;
         cov.stopped = e.why === 'cancel' ? 'cancelled' : `the time budget (${budgetMs} ms) was spent in workgroup ${cov.checked.length + 1} of this dispatch`;
       } else if (e instanceof Unsupported) {
-        problems.push({ kind: 'unsupported', severity: 'warning', dispatch: di, line: e.line, message: `The checker stopped at line ${e.line}: ${e.message}. What ran before that line was checked.` });
+        problems.push({
+          kind: 'unsupported',
+          severity: 'warning',
+          dispatch: di,
+          line: e.line,
+          message: `The checker stopped at line ${e.line}: ${e.message}. What ran before that line was checked.`,
+        });
         cov.stopped = `unsupported at line ${e.line}`;
       } else {
         // Nearly always a shader that is not valid WGSL (a `break` outside a loop, a missing
@@ -394,7 +417,15 @@ async function compileProblems(device: GPUDevice, wgsl: string, entryPoint: stri
   const moduleError = await device.popErrorScope();
   for (const m of info.messages) {
     if (m.type === 'info') continue;
-    out.push({ kind: 'compile', severity: m.type === 'error' ? 'error' : 'warning', dispatch, line: m.lineNum, column: m.linePos, lines: [m.lineNum], message: `line ${m.lineNum}:${m.linePos}: ${m.message}` });
+    out.push({
+      kind: 'compile',
+      severity: m.type === 'error' ? 'error' : 'warning',
+      dispatch,
+      line: m.lineNum,
+      column: m.linePos,
+      lines: [m.lineNum],
+      message: `line ${m.lineNum}:${m.linePos}: ${m.message}`,
+    });
   }
   if (moduleError && !out.some((p) => p.severity === 'error')) out.push({ kind: 'compile', severity: 'error', dispatch, message: moduleError.message });
   if (!out.some((p) => p.severity === 'error')) {

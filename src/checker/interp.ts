@@ -58,7 +58,18 @@ export type Finding =
       firstWorkgroup?: Xyz;
       count: number;
     }
-  | { kind: 'out-of-bounds'; array: string; space: Space | 'value'; index: number; length: number; line: number; invocation: Xyz; workgroup: Xyz; access: 'read' | 'write' | 'read-write'; count: number }
+  | {
+      kind: 'out-of-bounds';
+      array: string;
+      space: Space | 'value';
+      index: number;
+      length: number;
+      line: number;
+      invocation: Xyz;
+      workgroup: Xyz;
+      access: 'read' | 'write' | 'read-write';
+      count: number;
+    }
   | {
       kind: 'barrier-divergence';
       /** The barrier, or the subgroup-matrix builtin, that not every invocation reached together. */
@@ -136,7 +147,17 @@ interface Shadow {
 
 function newShadow(n: number): Shadow {
   const filled = () => new Int32Array(n).fill(-1);
-  return { wInv: filled(), wEp: filled(), wLine: filled(), rInvA: filled(), rEpA: filled(), rLineA: filled(), rInvB: filled(), rEpB: filled(), rLineB: filled() };
+  return {
+    wInv: filled(),
+    wEp: filled(),
+    wLine: filled(),
+    rInvA: filled(),
+    rEpA: filled(),
+    rLineA: filled(),
+    rInvB: filled(),
+    rEpB: filled(),
+    rLineB: filled(),
+  };
 }
 
 type Entry = { v: Val } | { ref: Ref };
@@ -396,7 +417,18 @@ export class Machine {
       } else if (outLane < 0) outLane = l;
     }
     if (arrived !== this.L) {
-      this.report({ kind: 'barrier-divergence', barrier: name, scope: 'workgroup', line, arrived, total: this.L, arrivedExample: this.inv(inLane), missingExample: this.inv(outLane), workgroup: this.wg(), count: 1 });
+      this.report({
+        kind: 'barrier-divergence',
+        barrier: name,
+        scope: 'workgroup',
+        line,
+        arrived,
+        total: this.L,
+        arrivedExample: this.inv(inLane),
+        missingExample: this.inv(outLane),
+        workgroup: this.wg(),
+        count: 1,
+      });
     }
     if (name === 'storageBarrier') this.storageEpoch++;
     else this.epoch++;
@@ -501,7 +533,17 @@ export class Machine {
     w.set(unit, me, this.storageEpoch, line);
   }
 
-  private hazard(mem: Mem, o: number, lane: number, line: number, write: boolean, h: 'read-after-write' | 'write-after-read' | 'write-after-write', other: number, otherLine: number, otherWrite: boolean): void {
+  private hazard(
+    mem: Mem,
+    o: number,
+    lane: number,
+    line: number,
+    write: boolean,
+    h: 'read-after-write' | 'write-after-read' | 'write-after-write',
+    other: number,
+    otherLine: number,
+    otherWrite: boolean,
+  ): void {
     this.report({
       kind: 'hazard',
       hazard: h,
@@ -604,7 +646,18 @@ export class Machine {
       const length = fixedLength ?? Math.max(0, Math.floor((ref.mem.byteLength - base[l]) / stride));
       if (i < 0 || i >= length || !Number.isInteger(i)) {
         off[l] = -1;
-        this.report({ kind: 'out-of-bounds', array: ref.mem.name, space: ref.mem.space, index: i, length, line, invocation: this.inv(l), workgroup: this.wg(), access, count: 1 });
+        this.report({
+          kind: 'out-of-bounds',
+          array: ref.mem.name,
+          space: ref.mem.space,
+          index: i,
+          length,
+          line,
+          invocation: this.inv(l),
+          workgroup: this.wg(),
+          access,
+          count: 1,
+        });
       } else off[l] = base[l] + i * stride;
     }
     return { mem: ref.mem, t: elem, off };
@@ -624,7 +677,18 @@ export class Machine {
     for (let l = 0; l < this.L; l++) {
       let i = d[l];
       if (mask[l] && (i < 0 || i >= n || !Number.isInteger(i))) {
-        this.report({ kind: 'out-of-bounds', array: 'a value', space: 'value', index: i, length: n, line, invocation: this.inv(l), workgroup: this.wg(), access: 'read', count: 1 });
+        this.report({
+          kind: 'out-of-bounds',
+          array: 'a value',
+          space: 'value',
+          index: i,
+          length: n,
+          line,
+          invocation: this.inv(l),
+          workgroup: this.wg(),
+          access: 'read',
+          count: 1,
+        });
         i = 0;
       }
       rows.push(Math.min(Math.max(0, i), n - 1) || 0);
@@ -641,7 +705,15 @@ export class Machine {
       return { t: first.t, d };
     }
     if (first.ref) throw new Error('cannot pick pointers lane by lane');
-    return { t: first.t, p: first.p!.map((_, j) => this.pickLanes(parts.map((p) => p.p![j]), rows)) };
+    return {
+      t: first.t,
+      p: first.p!.map((_, j) =>
+        this.pickLanes(
+          parts.map((p) => p.p![j]),
+          rows,
+        ),
+      ),
+    };
   }
 
   // ---- types -------------------------------------------------------------------------------
@@ -658,7 +730,8 @@ export class Machine {
     else if ((m = VEC_SHORT.exec(name))) t = { k: 'vec', n: Number(m[1]), s: SHORT_SCALAR[m[2]] };
     else if ((m = MAT_SHORT.exec(name))) t = { k: 'mat', c: Number(m[1]), r: Number(m[2]), s: SHORT_SCALAR[m[3]] };
     else if (/^vec[234]$/.test(name) && e.targs) t = { k: 'vec', n: Number(name[3]), s: scalarOf(this.resolveType(e.targs[0] as IdExpr))! };
-    else if (/^mat[234]x[234]$/.test(name) && e.targs) t = { k: 'mat', c: Number(name[3]), r: Number(name[5]), s: scalarOf(this.resolveType(e.targs[0] as IdExpr))! };
+    else if (/^mat[234]x[234]$/.test(name) && e.targs)
+      t = { k: 'mat', c: Number(name[3]), r: Number(name[5]), s: scalarOf(this.resolveType(e.targs[0] as IdExpr))! };
     else if (name === 'array' && e.targs) t = { k: 'array', e: this.resolveType(e.targs[0] as IdExpr), n: e.targs[1] ? this.constNumber(e.targs[1]) : null };
     else if (name === 'atomic' && e.targs) t = { k: 'atomic', s: scalarOf(this.resolveType(e.targs[0] as IdExpr)) as 'u32' | 'i32' };
     else if (name === 'ptr' && e.targs) {
@@ -684,7 +757,8 @@ export class Machine {
 
   private isTypeName(e: IdExpr): boolean {
     const n = e.name;
-    if (SCALARS.has(n) || VEC_SHORT.test(n) || MAT_SHORT.test(n) || /^(vec[234]|mat[234]x[234]|array)$/.test(n) || n.startsWith('subgroup_matrix_')) return true;
+    if (SCALARS.has(n) || VEC_SHORT.test(n) || MAT_SHORT.test(n) || /^(vec[234]|mat[234]x[234]|array)$/.test(n) || n.startsWith('subgroup_matrix_'))
+      return true;
     const d = this.decls.get(n);
     return d?.k === 'alias' || d?.k === 'struct';
   }
@@ -808,7 +882,10 @@ export class Machine {
         // Values are never changed in place, so one per literal serves every evaluation.
         let v = this.literals.get(e);
         if (!v) {
-          v = e.k === 'bool' ? this.splat(T.bool, e.value ? 1 : 0) : this.splat(T[e.type], e.type === 'f32' ? Math.fround(e.value) : e.type === 'f16' ? roundF16(e.value) : e.value);
+          v =
+            e.k === 'bool'
+              ? this.splat(T.bool, e.value ? 1 : 0)
+              : this.splat(T[e.type], e.type === 'f32' ? Math.fround(e.value) : e.type === 'f16' ? roundF16(e.value) : e.value);
           this.literals.set(e, v);
         }
         return v;
@@ -995,7 +1072,13 @@ export class Machine {
     }
     if (name.startsWith('atomic')) return this.atomic(name, e, mask, scope);
     if (name.startsWith('subgroupMatrix')) return this.subgroupMatrix(name, e, mask, scope);
-    if (name.startsWith('subgroup') || name.startsWith('quad')) return this.subgroup(name, e.args.map((a) => this.eval(a, mask, scope)), mask, line);
+    if (name.startsWith('subgroup') || name.startsWith('quad'))
+      return this.subgroup(
+        name,
+        e.args.map((a) => this.eval(a, mask, scope)),
+        mask,
+        line,
+      );
     const args = e.args.map((a) => this.eval(a, mask, scope));
     const r = builtinMath(name, args, this.L);
     if (r === null) throw new Unsupported(`the builtin \`${name}\` is not interpreted`, line);
@@ -1075,8 +1158,21 @@ export class Machine {
     }
     if (name === 'atomicStore') return undefined;
     if (name === 'atomicCompareExchangeWeak') {
-      const t: Type = { k: 'struct', name: `__atomic_compare_exchange_result_${s}`, members: [{ name: 'old_value', type: T[s] }, { name: 'exchanged', type: T.bool }] };
-      return { t, p: [{ t: T[s], d: old }, { t: T.bool, d: ok }] };
+      const t: Type = {
+        k: 'struct',
+        name: `__atomic_compare_exchange_result_${s}`,
+        members: [
+          { name: 'old_value', type: T[s] },
+          { name: 'exchanged', type: T.bool },
+        ],
+      };
+      return {
+        t,
+        p: [
+          { t: T[s], d: old },
+          { t: T.bool, d: ok },
+        ],
+      };
     }
     return { t: T[s], d: old };
   }
@@ -1112,7 +1208,7 @@ export class Machine {
         for (let g = 0; g < groups; g++) {
           const active = lanesOf(g);
           const bits = [0, 0, 0, 0];
-          for (const l of active) if (args[0].d![l]) bits[Math.floor((l % S) / 32)] |= 1 << (l % S) % 32;
+          for (const l of active) if (args[0].d![l]) bits[Math.floor((l % S) / 32)] |= 1 << ((l % S) % 32);
           for (const l of active) for (let w = 0; w < 4; w++) words[w][l] = bits[w] >>> 0;
         }
         return { t: { k: 'vec', n: 4, s: 'u32' }, p: words.map((d) => ({ t: T.u32, d })) };
@@ -1167,8 +1263,36 @@ export class Machine {
             if (!m) throw new Unsupported(`the builtin \`${name}\` is not interpreted`, line);
             const op = m[2];
             const f = (a: number, b: number) =>
-              roundTo(s, op === 'Add' ? a + b : op === 'Mul' ? (s === 'u32' || s === 'i32' ? Math.imul(a, b) : a * b) : op === 'Min' ? Math.min(a, b) : op === 'Max' ? Math.max(a, b) : op === 'And' ? a & b : op === 'Or' ? a | b : a ^ b);
-            const identity = op === 'Add' || op === 'Or' || op === 'Xor' ? 0 : op === 'Mul' ? 1 : op === 'Min' ? Infinity : op === 'Max' ? -Infinity : s === 'u32' ? 4294967295 : -1;
+              roundTo(
+                s,
+                op === 'Add'
+                  ? a + b
+                  : op === 'Mul'
+                    ? s === 'u32' || s === 'i32'
+                      ? Math.imul(a, b)
+                      : a * b
+                    : op === 'Min'
+                      ? Math.min(a, b)
+                      : op === 'Max'
+                        ? Math.max(a, b)
+                        : op === 'And'
+                          ? a & b
+                          : op === 'Or'
+                            ? a | b
+                            : a ^ b,
+              );
+            const identity =
+              op === 'Add' || op === 'Or' || op === 'Xor'
+                ? 0
+                : op === 'Mul'
+                  ? 1
+                  : op === 'Min'
+                    ? Infinity
+                    : op === 'Max'
+                      ? -Infinity
+                      : s === 'u32'
+                        ? 4294967295
+                        : -1;
             let acc = identity;
             for (const l of active) {
               const next = f(acc, x.d![l]);
@@ -1200,7 +1324,19 @@ export class Machine {
         } else if (off < 0) off = l;
       }
       if (count > 0 && off >= 0) {
-        this.report({ kind: 'barrier-divergence', barrier: name, scope: 'subgroup', line, arrived: count, total: end - g * S, arrivedExample: this.inv(on), missingExample: this.inv(off), workgroup: this.wg(), subgroup: g, count: 1 });
+        this.report({
+          kind: 'barrier-divergence',
+          barrier: name,
+          scope: 'subgroup',
+          line,
+          arrived: count,
+          total: end - g * S,
+          arrivedExample: this.inv(on),
+          missingExample: this.inv(off),
+          workgroup: this.wg(),
+          subgroup: g,
+          count: 1,
+        });
       }
     }
     if (name === 'subgroupMatrixLoad' || name === 'subgroupMatrixStore') {
@@ -1239,7 +1375,9 @@ export class Machine {
       const [a, b, acc0] = e.args.map((x) => this.eval(x, mask, scope));
       const at = a.t as Extract<Type, { k: 'sgmat' }>;
       const bt = b.t as Extract<Type, { k: 'sgmat' }>;
-      const rt: Extract<Type, { k: 'sgmat' }> = acc0 ? (acc0.t as Extract<Type, { k: 'sgmat' }>) : (this.resolveType(e.fn.targs![0] as IdExpr) as Extract<Type, { k: 'sgmat' }>);
+      const rt: Extract<Type, { k: 'sgmat' }> = acc0
+        ? (acc0.t as Extract<Type, { k: 'sgmat' }>)
+        : (this.resolveType(e.fn.targs![0] as IdExpr) as Extract<Type, { k: 'sgmat' }>);
       const parts: Val[] = [];
       for (let r = 0; r < at.r; r++) {
         for (let c = 0; c < bt.c; c++) {
@@ -1454,4 +1592,3 @@ function concreteOf(t: Type): Type {
       return t;
   }
 }
-

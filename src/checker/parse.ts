@@ -117,10 +117,10 @@ function tokenize(src: string): Token[] {
       let depth = 1;
       i += 2;
       while (i < src.length && depth > 0) {
-        if (src[i] === '/' && src[i + 1] === '*') (depth++, (i += 2));
-        else if (src[i] === '*' && src[i + 1] === '/') (depth--, (i += 2));
+        if (src[i] === '/' && src[i + 1] === '*') depth++, (i += 2);
+        else if (src[i] === '*' && src[i + 1] === '/') depth--, (i += 2);
         else {
-          if (src[i] === '\n') (line++, (lineStart = i + 1));
+          if (src[i] === '\n') line++, (lineStart = i + 1);
           i++;
         }
       }
@@ -133,7 +133,9 @@ function tokenize(src: string): Token[] {
       out.push({ t: 'id', v: src.slice(start, i), line, col, pos: start });
       continue;
     }
-    const num = /^(0[xX][0-9a-fA-F]*\.?[0-9a-fA-F]*([pP][+-]?[0-9]+)?[fhiu]?|([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?[fhiu]?)/.exec(src.slice(i, i + 64));
+    const num = /^(0[xX][0-9a-fA-F]*\.?[0-9a-fA-F]*([pP][+-]?[0-9]+)?[fhiu]?|([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?[fhiu]?)/.exec(
+      src.slice(i, i + 64),
+    );
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
       const text = num![0];
       i += text.length;
@@ -169,7 +171,12 @@ function discoverTemplates(tokens: Token[]): void {
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
     const v = tok.t === 'punct' ? tok.v : '';
-    if (v === '<' && tokens[i - 1]?.t === 'id' && !(tokens[i + 1]?.v === '<' && tokens[i + 1].pos === tok.pos + 1) && !(tokens[i + 1]?.v === '=' && tokens[i + 1].pos === tok.pos + 1)) {
+    if (
+      v === '<' &&
+      tokens[i - 1]?.t === 'id' &&
+      !(tokens[i + 1]?.v === '<' && tokens[i + 1].pos === tok.pos + 1) &&
+      !(tokens[i + 1]?.v === '=' && tokens[i + 1].pos === tok.pos + 1)
+    ) {
       pending.push({ index: i, depth });
       continue;
     }
@@ -201,18 +208,7 @@ export function parseWgsl(src: string): Module {
   return new Parser(tokenize(src)).module();
 }
 
-const BINARY_LEVELS: string[][] = [
-  ['||'],
-  ['&&'],
-  ['|'],
-  ['^'],
-  ['&'],
-  ['==', '!='],
-  ['<', '>', '<=', '>='],
-  ['<<', '>>'],
-  ['+', '-'],
-  ['*', '/', '%'],
-];
+const BINARY_LEVELS: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
 
 class Parser {
   private i = 0;
@@ -277,7 +273,8 @@ class Parser {
       if (this.is('enable') || this.is('requires')) {
         const isEnable = this.tok.v === 'enable';
         this.i++;
-        do enables.push(...(isEnable ? [this.ident()] : (this.ident(), []))); while (this.eat(','));
+        do enables.push(...(isEnable ? [this.ident()] : (this.ident(), [])));
+        while (this.eat(','));
         this.expect(';');
         continue;
       }

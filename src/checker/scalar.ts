@@ -123,4 +123,3 @@ export function scalarBinop(op: string, s: ScalarKind, x: Float64Array, y: Float
   else if (s !== 'aint' && s !== 'afloat') for (let i = 0; i < L; i++) d[i] = roundTo(s, d[i]);
   return { d, s };
 }
-

@@ -11,11 +11,7 @@ import type { Exercise } from './types';
 
 const WG = 256;
 
-const BINDINGS = [
-  readOnly('x', 'array<f32>', 'n values'),
-  readWrite('sums', 'array<f32>', '⌈n/256⌉ block sums'),
-  uniform('sizes', 'Sizes', 'n'),
-];
+const BINDINGS = [readOnly('x', 'array<f32>', 'n values'), readWrite('sums', 'array<f32>', '⌈n/256⌉ block sums'), uniform('sizes', 'Sizes', 'n')];
 
 const HEADER = `struct Sizes {
   n : u32,
@@ -141,7 +137,7 @@ export const blockSumExercise: Exercise = {
   wrong: [
     {
       mistake: 'no barrier between the steps of the tree',
-      source: solution.replace('    // Everyone must see this step\'s sums before the next step reads them.\n    workgroupBarrier();\n', ''),
+      source: solution.replace("    // Everyone must see this step's sums before the next step reads them.\n    workgroupBarrier();\n", ''),
       verdict: 'hazard',
     },
     { mistake: 'the tree starts at a stride of 256', source: solution.replace('var stride = 128u;', 'var stride = 256u;'), verdict: 'out-of-bounds' },

@@ -59,7 +59,11 @@ const harness = defineVariant({
   summary: 'out[r][c] = x[r][c] + bias[c].',
   schema,
   limits: ({ rows, cols }, caps) => checkDispatch(caps, [ceilDiv(rows * cols, WG)]),
-  inputs: ({ rows, cols }, seed) => ({ x: uniformArray(rows * cols, deriveSeed(seed, 0)), bias: uniformArray(cols, deriveSeed(seed, 1)), sizes: sizesUniform(rows, cols) }),
+  inputs: ({ rows, cols }, seed) => ({
+    x: uniformArray(rows * cols, deriveSeed(seed, 0)),
+    bias: uniformArray(cols, deriveSeed(seed, 1)),
+    sizes: sizesUniform(rows, cols),
+  }),
   reference: ({ rows, cols }, inputs) => {
     const x = inputs.x as Float32Array;
     const bias = inputs.bias as Float32Array;
@@ -113,7 +117,13 @@ export const broadcastExercise: Exercise = {
   hints: ['Element i of a row-major rows×cols matrix is in column i % cols.', 'The bias depends on the column only: every row adds the same vector.'],
   solution,
   wrong: [{ mistake: 'indexes the bias by the row', source: solution.replace('let col = i % sizes.cols;', 'let col = i / sizes.cols;'), verdict: 'wrong' }],
-  shapes: [{ params: { rows: 1, cols: 1 } }, { params: { rows: 1, cols: 65 } }, { params: { rows: 7, cols: 3 } }, { params: { rows: 33, cols: 17 } }, { params: { rows: 3, cols: 1000 } }],
+  shapes: [
+    { params: { rows: 1, cols: 1 } },
+    { params: { rows: 1, cols: 65 } },
+    { params: { rows: 7, cols: 3 } },
+    { params: { rows: 33, cols: 17 } },
+    { params: { rows: 3, cols: 1000 } },
+  ],
   checkShape: { params: { rows: 5, cols: 13 } },
   harness,
   where: (p, i) => matrixWhere('out', Number(p.cols), i),

@@ -158,11 +158,22 @@ export const csrSpmvExercise: Exercise = {
   },
   starter,
   starterVerdict: 'wrong',
-  hints: ['for (var j = row_ptr[row]; j < row_ptr[row + 1u]; j++) visits the row’s entries; an empty row runs it zero times.', 'x is indexed by the entry’s column, cols[j], not by j.'],
+  hints: [
+    'for (var j = row_ptr[row]; j < row_ptr[row + 1u]; j++) visits the row’s entries; an empty row runs it zero times.',
+    'x is indexed by the entry’s column, cols[j], not by j.',
+  ],
   solution,
   wrong: [
-    { mistake: 'runs one entry past the end of the row', source: solution.replace('j < row_ptr[row + 1u]; j++', 'j <= row_ptr[row + 1u]; j++'), verdict: 'out-of-bounds' },
-    { mistake: 'overwrites instead of accumulating', source: solution.replace('acc += vals[j] * x[cols[j]];', 'acc = vals[j] * x[cols[j]];'), verdict: 'wrong' },
+    {
+      mistake: 'runs one entry past the end of the row',
+      source: solution.replace('j < row_ptr[row + 1u]; j++', 'j <= row_ptr[row + 1u]; j++'),
+      verdict: 'out-of-bounds',
+    },
+    {
+      mistake: 'overwrites instead of accumulating',
+      source: solution.replace('acc += vals[j] * x[cols[j]];', 'acc = vals[j] * x[cols[j]];'),
+      verdict: 'wrong',
+    },
   ],
   shapes: [
     { params: { rows: 1, cols: 1, density: 100 } },

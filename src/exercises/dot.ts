@@ -149,8 +149,16 @@ fn main(@builtin(local_invocation_index) lid : u32) {
 `,
       verdict: 'hazard',
     },
-    { mistake: 'a loop condition that the stride jumps over (i != n)', source: solution.replace('for (var i = lid; i < sizes.n; i += 256u) {', 'for (var i = lid; i != sizes.n; i += 256u) {'), verdict: 'endless-loop' },
-    { mistake: 'no strided loop: only the first 256 elements count', source: solution.replace('for (var i = lid; i < sizes.n; i += 256u) {', 'for (var i = lid; i < min(sizes.n, 256u); i += 256u) {'), verdict: 'wrong' },
+    {
+      mistake: 'a loop condition that the stride jumps over (i != n)',
+      source: solution.replace('for (var i = lid; i < sizes.n; i += 256u) {', 'for (var i = lid; i != sizes.n; i += 256u) {'),
+      verdict: 'endless-loop',
+    },
+    {
+      mistake: 'no strided loop: only the first 256 elements count',
+      source: solution.replace('for (var i = lid; i < sizes.n; i += 256u) {', 'for (var i = lid; i < min(sizes.n, 256u); i += 256u) {'),
+      verdict: 'wrong',
+    },
   ],
   shapes: [{ params: { n: 1 } }, { params: { n: 7 } }, { params: { n: 256 } }, { params: { n: 257 } }, { params: { n: 1000 } }, { params: { n: 10007 } }],
   checkShape: { params: { n: 600 } },

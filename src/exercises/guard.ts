@@ -11,11 +11,7 @@ import type { Exercise } from './types';
 
 const WG = 128;
 
-const BINDINGS = [
-  readOnly('x', 'array<f32>', 'n values'),
-  readWrite('y', 'array<f32>', 'n outputs: y[i] = max(x[i], 0)'),
-  uniform('sizes', 'Sizes', 'n'),
-];
+const BINDINGS = [readOnly('x', 'array<f32>', 'n values'), readWrite('y', 'array<f32>', 'n outputs: y[i] = max(x[i], 0)'), uniform('sizes', 'Sizes', 'n')];
 
 const HEADER = `struct Sizes {
   n : u32,

@@ -55,7 +55,12 @@ export function withSource(plan: GpuPlan, source: string): GpuPlan {
  * The element whose error is worst relative to its bound (a non-finite value where the truth is
  * finite counts as worst), and how many are outside their bound.
  */
-export function worstElement(output: HostArray, truth: Float64Array, bound: Float64Array | undefined, where: (index: number) => string): WorstElement | undefined {
+export function worstElement(
+  output: HostArray,
+  truth: Float64Array,
+  bound: Float64Array | undefined,
+  where: (index: number) => string,
+): WorstElement | undefined {
   let worst = -1;
   let worstRatio = -1;
   let outside = 0;
@@ -74,7 +79,16 @@ export function worstElement(output: HostArray, truth: Float64Array, bound: Floa
   }
   if (worst < 0) return undefined;
   const got = output[worst];
-  return { index: worst, where: where(worst), got, expected: truth[worst], error: Math.abs(got - truth[worst]), bound: bound ? bound[worst] : 0, outside, count: truth.length };
+  return {
+    index: worst,
+    where: where(worst),
+    got,
+    expected: truth[worst],
+    error: Math.abs(got - truth[worst]),
+    bound: bound ? bound[worst] : 0,
+    outside,
+    count: truth.length,
+  };
 }
 
 /** Row-major position of element `index` of a rows×cols matrix named `name`: "C[3][7]". */

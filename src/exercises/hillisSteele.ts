@@ -147,7 +147,7 @@ export const hillisSteeleExercise: Exercise = {
   wrong: [
     {
       mistake: 'no barrier between the reads and the writes of a step',
-      source: solution.replace("    // …and wait until everyone has read them before anyone overwrites them.\n    workgroupBarrier();\n", ''),
+      source: solution.replace('    // …and wait until everyone has read them before anyone overwrites them.\n    workgroupBarrier();\n', ''),
       verdict: 'hazard',
     },
   ],

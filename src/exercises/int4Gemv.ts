@@ -105,7 +105,7 @@ const harness = defineVariant({
       let sum = 0;
       let abs = 0;
       for (let k = 0; k < K; k++) {
-        const term = codes[n * K + k] * scales[(n * K + k) / G | 0] * x[k];
+        const term = codes[n * K + k] * scales[((n * K + k) / G) | 0] * x[k];
         sum += term;
         abs += Math.abs(term);
       }
@@ -142,7 +142,8 @@ export const int4GemvExercise: Exercise = {
   title: 'An int4 GEMV, dequantized in registers',
   level: 3,
   family: 'quant',
-  teaches: 'Weight-only quantization at inference: unpack nibbles with shifts and masks, undo the offset, apply the group scale — all in registers, so memory moves 4-bit weights.',
+  teaches:
+    'Weight-only quantization at inference: unpack nibbles with shifts and masks, undo the offset, apply the group scale — all in registers, so memory moves 4-bit weights.',
   statement: [
     `Write y = W·x for an N×K weight matrix W stored in 4 bits per weight: y[n] = Σ_k W[n][k]·x[k]. One invocation per output row.`,
     `Row n of W is K/8 words. Weight k of the row is in word n·K/8 + ⌊k/8⌋, bits 4·(k mod 8) to 4·(k mod 8) + 3, stored as q + 8 for a signed code q ∈ [−8, 7]. Its value is q·s, with s the scale of its group of ${G}: scales[(n·K + k) / ${G}].`,
@@ -163,7 +164,11 @@ export const int4GemvExercise: Exercise = {
   ],
   solution,
   wrong: [
-    { mistake: 'forgets the offset of 8', source: solution.replace('let q = f32((packed >> (4u * j)) & 0xfu) - 8.0;', 'let q = f32((packed >> (4u * j)) & 0xfu);'), verdict: 'wrong' },
+    {
+      mistake: 'forgets the offset of 8',
+      source: solution.replace('let q = f32((packed >> (4u * j)) & 0xfu) - 8.0;', 'let q = f32((packed >> (4u * j)) & 0xfu);'),
+      verdict: 'wrong',
+    },
     { mistake: 'reads the nibbles from the top down', source: solution.replace('(packed >> (4u * j))', '(packed >> (28u - 4u * j))'), verdict: 'wrong' },
   ],
   shapes: [

@@ -130,7 +130,8 @@ export const linearScanExercise: Exercise = {
   title: 'A linear-recurrence scan (the SSM state update)',
   level: 3,
   family: 'scan',
-  teaches: 'Associativity makes a recurrence parallel: scan pairs (a, b) with the operator (a₁·a₂, a₂·b₁ + b₂), whose order matters although its grouping does not.',
+  teaches:
+    'Associativity makes a recurrence parallel: scan pairs (a, b) with the operator (a₁·a₂, a₂·b₁ + b₂), whose order matters although its grouping does not.',
   statement: [
     `State-space models such as Mamba update a state with h_t = a_t·h_{t−1} + b_t (h_{−1} = 0). For every channel (length ≤ ${WG}), write all the states h_t.`,
     'The step t is the pair (a_t, b_t), the map h ↦ a_t·h + b_t. Applying (A₁, B₁) and then (A₂, B₂) is the pair (A₁·A₂, A₂·B₁ + B₂): associative, not commutative. Scan the pairs as the Hillis–Steele exercise scans numbers; after the scan, pair t maps h_{−1} = 0 to h_t, so h_t is its B.',
@@ -165,7 +166,8 @@ export const linearScanExercise: Exercise = {
   ],
   checkShape: { params: { channels: 2, length: 100 } },
   harness,
-  where: (p, i) => `h[${Math.floor(i / Number(p.length))}][${i % Number(p.length)}] (channel ${Math.floor(i / Number(p.length))}, step ${i % Number(p.length)})`,
+  where: (p, i) =>
+    `h[${Math.floor(i / Number(p.length))}][${i % Number(p.length)}] (channel ${Math.floor(i / Number(p.length))}, step ${i % Number(p.length)})`,
   shapeText: (p) => `${p.channels} channels × ${p.length}`,
   lessons: [
     { lesson: 'parallel-scans', step: 2, why: 'the associative pair operator and the scan trees' },

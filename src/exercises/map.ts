@@ -10,11 +10,7 @@ import type { Exercise } from './types';
 
 const WG = 64;
 
-const BINDINGS = [
-  readOnly('x', 'array<f32>', 'n inputs'),
-  readWrite('y', 'array<f32>', 'n outputs: y[i] = x[i]²'),
-  uniform('sizes', 'Sizes', 'n'),
-];
+const BINDINGS = [readOnly('x', 'array<f32>', 'n inputs'), readWrite('y', 'array<f32>', 'n outputs: y[i] = x[i]²'), uniform('sizes', 'Sizes', 'n')];
 
 const HEADER = `struct Sizes {
   n : u32,
@@ -114,8 +110,7 @@ export const mapExercise: Exercise = {
     { mistake: 'doubles instead of squaring', source: solution.replace('y[i] = x[i] * x[i];', 'y[i] = x[i] * 2.0;'), verdict: 'wrong' },
     {
       mistake: 'uses the invocation index within its workgroup',
-      source: solution
-        .replace('@builtin(global_invocation_id) gid : vec3u', '@builtin(local_invocation_id) gid : vec3u'),
+      source: solution.replace('@builtin(global_invocation_id) gid : vec3u', '@builtin(local_invocation_id) gid : vec3u'),
       // Every workgroup writes y[0…63] again: the checker proves the race, and the results past 63 are never written.
       verdict: 'hazard',
     },

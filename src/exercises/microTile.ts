@@ -118,7 +118,11 @@ ${STORE}
 }
 `;
 
-const schema = paramSchema({ M: int('M (rows of A and C)', 40, 1, 2048), N: int('N (columns of B and C)', 36, 1, 2048), K: int('K (inner dimension)', 12, 1, 4096) });
+const schema = paramSchema({
+  M: int('M (rows of A and C)', 40, 1, 2048),
+  N: int('N (columns of B and C)', 36, 1, 2048),
+  K: int('K (inner dimension)', 12, 1, 4096),
+});
 
 const harness = defineVariant({
   family: 'matmul',
@@ -154,7 +158,8 @@ export const microTileExercise: Exercise = {
   title: 'Register blocking: a 4×4 micro-tile per invocation',
   level: 3,
   family: 'matmul',
-  teaches: 'Register blocking: an invocation that computes TM×TN outputs reuses each loaded value TN (or TM) times from registers, the step from tiled to fast matmul.',
+  teaches:
+    'Register blocking: an invocation that computes TM×TN outputs reuses each loaded value TN (or TM) times from registers, the step from tiled to fast matmul.',
   statement: [
     `Write C = A·B with an ${W}×${W} workgroup computing a ${BM}×${BN} block of C: invocation (x, y) owns a ${TM}×${TN} micro-tile, the rows y + 8i and columns x + 8j of the block (i < ${TM}, j < ${TN}).`,
     `The starter stages a ${BM}×${BK} panel of A and a ${BK}×${BN} panel of B per K-step and writes the micro-tile back to C. Fill in the multiply: for each k < ${BK}, read your ${TM} values of the A panel and ${TN} of the B panel into registers, then add all ${TM * TN} products.`,
@@ -177,12 +182,15 @@ export const microTileExercise: Exercise = {
   wrong: [
     {
       mistake: 'stores the micro-tile without the edge guard',
-      source: solution.replace('      if (row < sizes.M && col < sizes.N) {\n        c[row * sizes.N + col] = acc[i * TN + j];\n      }', '      c[row * sizes.N + col] = acc[i * TN + j];'),
+      source: solution.replace(
+        '      if (row < sizes.M && col < sizes.N) {\n        c[row * sizes.N + col] = acc[i * TN + j];\n      }',
+        '      c[row * sizes.N + col] = acc[i * TN + j];',
+      ),
       verdict: 'out-of-bounds',
     },
     {
       mistake: 'no barrier before the next K-step overwrites the panels',
-      source: solution.replace('    // The next K-step overwrites the panels: wait for everyone\'s reads.\n    workgroupBarrier();\n', ''),
+      source: solution.replace("    // The next K-step overwrites the panels: wait for everyone's reads.\n    workgroupBarrier();\n", ''),
       verdict: 'hazard',
     },
   ],

@@ -56,7 +56,11 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 }
 `;
 
-const schema = paramSchema({ M: int('M (rows of A and C)', 33, 1, 2048), N: int('N (columns of B and C)', 17, 1, 2048), K: int('K (inner dimension)', 9, 1, 4096) });
+const schema = paramSchema({
+  M: int('M (rows of A and C)', 33, 1, 2048),
+  N: int('N (columns of B and C)', 17, 1, 2048),
+  K: int('K (inner dimension)', 9, 1, 4096),
+});
 
 const harness = defineVariant({
   family: 'matmul',
@@ -106,7 +110,10 @@ export const naiveMatmulExercise: Exercise = {
   },
   starter,
   starterVerdict: 'wrong',
-  hints: ['Loop k from 0 to K − 1 and accumulate A[row][k]·B[k][col] in a local variable.', 'Write C once, after the loop: a store per k would be slow and racy-looking.'],
+  hints: [
+    'Loop k from 0 to K − 1 and accumulate A[row][k]·B[k][col] in a local variable.',
+    'Write C once, after the loop: a store per k would be slow and racy-looking.',
+  ],
   solution,
   wrong: [
     { mistake: 'reads A as if it were column-major', source: solution.replace('a[row * sizes.K + k]', 'a[k * sizes.M + row]'), verdict: 'wrong' },

@@ -86,7 +86,11 @@ ${LOADS}
 }
 `;
 
-const schema = paramSchema({ M: int('M (rows of A and C)', 33, 1, 2048), N: int('N (columns of B and C)', 17, 1, 2048), K: int('K (inner dimension)', 9, 1, 4096) });
+const schema = paramSchema({
+  M: int('M (rows of A and C)', 33, 1, 2048),
+  N: int('N (columns of B and C)', 17, 1, 2048),
+  K: int('K (inner dimension)', 9, 1, 4096),
+});
 
 const harness = defineVariant({
   family: 'matmul',

@@ -108,8 +108,16 @@ export const transposeExercise: Exercise = {
   hints: ['Element [r][c] of a row-major matrix with C columns sits at r·C + c.', 'at has rows columns (it is cols×rows), so at[c][r] sits at c·rows + r.'],
   solution,
   wrong: [
-    { mistake: 'uses the row length of a for at', source: solution.replace('at[col * sizes.rows + row]', 'at[col * sizes.cols + row]'), verdict: 'out-of-bounds' },
-    { mistake: 'guards the columns only', source: solution.replace('if (row >= sizes.rows || col >= sizes.cols)', 'if (col >= sizes.cols)'), verdict: 'out-of-bounds' },
+    {
+      mistake: 'uses the row length of a for at',
+      source: solution.replace('at[col * sizes.rows + row]', 'at[col * sizes.cols + row]'),
+      verdict: 'out-of-bounds',
+    },
+    {
+      mistake: 'guards the columns only',
+      source: solution.replace('if (row >= sizes.rows || col >= sizes.cols)', 'if (col >= sizes.cols)'),
+      verdict: 'out-of-bounds',
+    },
   ],
   shapes: [
     { params: { rows: 1, cols: 1 } },

@@ -60,11 +60,19 @@ export function assembleVerdict(exercise: Exercise, parts: JudgedParts): Verdict
 
   const compile = errors('compile');
   if (compile.length) {
-    return fail('compile', `The shader does not compile: ${compile[0].message}${compile.length > 1 ? ` (and ${compile.length - 1} more)` : ''}`, compile[0].line);
+    return fail(
+      'compile',
+      `The shader does not compile: ${compile[0].message}${compile.length > 1 ? ` (and ${compile.length - 1} more)` : ''}`,
+      compile[0].line,
+    );
   }
   const contract = errors('contract');
   if (contract.length) {
-    return fail('contract', `The shader does not match the harness's contract: ${contract[0].message}${contract.length > 1 ? ` (and ${contract.length - 1} more)` : ''}`, contract[0].line);
+    return fail(
+      'contract',
+      `The shader does not match the harness's contract: ${contract[0].message}${contract.length > 1 ? ` (and ${contract.length - 1} more)` : ''}`,
+      contract[0].line,
+    );
   }
   if (parts.loop) return fail('endless-loop', parts.loop.message, parts.loop.line);
 
@@ -74,7 +82,9 @@ export function assembleVerdict(exercise: Exercise, parts: JudgedParts): Verdict
   const errorsOf = (kind: VerdictKind) => (parts.check ?? []).filter((f) => f.severity === 'error' && f.kind === kind);
   const proved = CHECKER_KINDS.flatMap(errorsOf)[0];
   if (proved) {
-    const results = firstFailing ? ` The results were wrong too. ${shapeSentence}` : ' The results happened to be within the bound on every shape on this GPU, but another GPU (or another run) may order the accesses differently.';
+    const results = firstFailing
+      ? ` The results were wrong too. ${shapeSentence}`
+      : ' The results happened to be within the bound on every shape on this GPU, but another GPU (or another run) may order the accesses differently.';
     return fail(proved.kind as Exclude<VerdictKind, 'passed'>, `${proved.message}${results}`, proved.line);
   }
   if (firstFailing) return fail(firstFailing.failureKind ?? 'wrong', shapeSentence);
@@ -84,11 +94,22 @@ export function assembleVerdict(exercise: Exercise, parts: JudgedParts): Verdict
   const speed = parts.speed
     ? ` Speed: ${num(parts.speed.ratio)}× ${parts.speed.label} at ${parts.speed.shapeText} (goal ${parts.speed.goal}×: ${parts.speed.met ? 'met' : 'not met yet'}).`
     : '';
-  return { ...base, passed: true, kind: 'passed', message: `Passed: all ${n} hidden shapes are within the float64 bound${checked}.${speed}`, ...(parts.speed ? { speed: parts.speed } : {}), ...(parts.speedSkipped ? { speedSkipped: parts.speedSkipped } : {}) };
+  return {
+    ...base,
+    passed: true,
+    kind: 'passed',
+    message: `Passed: all ${n} hidden shapes are within the float64 bound${checked}.${speed}`,
+    ...(parts.speed ? { speed: parts.speed } : {}),
+    ...(parts.speedSkipped ? { speedSkipped: parts.speedSkipped } : {}),
+  };
 }
 
 /** The sentence for a shape whose results break the bound (or are not finite). */
-export function shapeFailure(text: string, worst: WorstElement | undefined, repeatFailure: string | undefined): { kind: ShapeOutcome['failureKind']; failure: string } {
+export function shapeFailure(
+  text: string,
+  worst: WorstElement | undefined,
+  repeatFailure: string | undefined,
+): { kind: ShapeOutcome['failureKind']; failure: string } {
   if (repeatFailure) return { kind: 'repeat', failure: `${text}: ${repeatFailure}` };
   if (!worst) return { kind: 'wrong', failure: `${text}: outside the bound` };
   return { kind: Number.isFinite(worst.got) ? 'wrong' : 'not-finite', failure: `${text}: ${worstText(worst)}` };

@@ -119,7 +119,10 @@ export const zipExercise: Exercise = {
   },
   starter,
   starterVerdict: 'wrong',
-  hints: ['Fields of a uniform struct are read like any struct: sizes.alpha.', 'z[i] = sizes.alpha * x[i] + y[i]; the GPU may fuse it into one multiply-add, which the bound allows.'],
+  hints: [
+    'Fields of a uniform struct are read like any struct: sizes.alpha.',
+    'z[i] = sizes.alpha * x[i] + y[i]; the GPU may fuse it into one multiply-add, which the bound allows.',
+  ],
   solution,
   wrong: [{ mistake: 'scales the sum instead of x', source: solution.replace('sizes.alpha * x[i] + y[i]', 'sizes.alpha * (x[i] + y[i])'), verdict: 'wrong' }],
   shapes: [{ params: { n: 1 } }, { params: { n: 65 } }, { params: { n: 1000 } }, { params: { n: 4096 } }, { params: { n: 10001 } }],

@@ -33,7 +33,5 @@ export function addressSpaceOf(b: Binding): string {
 
 /** The WGSL declaration lines for these bindings, at @binding(0), (1), … of one group. */
 export function declareBindings(bindings: Binding[], group = 0): string {
-  return bindings
-    .map((b, i) => `@group(${group}) @binding(${i}) var<${addressSpaceOf(b)}> ${b.name} : ${b.type};${b.note ? ` // ${b.note}` : ''}`)
-    .join('\n');
+  return bindings.map((b, i) => `@group(${group}) @binding(${i}) var<${addressSpaceOf(b)}> ${b.name} : ${b.type};${b.note ? ` // ${b.note}` : ''}`).join('\n');
 }

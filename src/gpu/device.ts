@@ -40,7 +40,8 @@ export async function acquireDevice(gpu: GPU | undefined, secureContext = true):
     throw new GpuUnavailableError(
       'no-adapter',
       'WebGPU is present but no GPU adapter is available (the GPU may be blocklisted, or the ' +
-        'browser runs without hardware acceleration). ' + ENABLE_WEBGPU_HELP,
+        'browser runs without hardware acceleration). ' +
+        ENABLE_WEBGPU_HELP,
     );
   }
   const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
@@ -59,7 +60,8 @@ export async function acquireDevice(gpu: GPU | undefined, secureContext = true):
   // A software adapter says so: GPUAdapterInfo.isFallbackAdapter (where browsers now report it),
   // or the older GPUAdapter.isFallbackAdapter. Never guessed from the adapter's name.
   const isFallback = Boolean(
-    (info as GPUAdapterInfo & { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter,
+    (info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined)?.isFallbackAdapter ??
+      (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter,
   );
   return { device, caps: capsFromDevice(device, info), adapter: describeAdapter(info, isFallback) };
 }

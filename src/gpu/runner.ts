@@ -84,9 +84,7 @@ async function compilePipeline(device: GPUDevice, label: string, wgsl: string, e
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ label, code: wgsl });
   const info = await module.getCompilationInfo();
-  const errors = info.messages
-    .filter((m) => m.type === 'error')
-    .map((m) => `line ${m.lineNum}:${m.linePos}: ${m.message}`);
+  const errors = info.messages.filter((m) => m.type === 'error').map((m) => `line ${m.lineNum}:${m.linePos}: ${m.message}`);
   const scopeError = await device.popErrorScope();
   if (errors.length || scopeError) throw new ShaderCompileError(label, errors.length ? errors : [scopeError!.message]);
   try {
@@ -151,9 +149,7 @@ export async function runPlan(device: GPUDevice, plan: GpuPlan, options: RunPlan
     const outBuffer = buffers.get(plan.output.buffer);
     if (!outBuffer) throw new Error(`plan output names unknown buffer "${plan.output.buffer}"`);
     const outBytes = plan.output.count * 4;
-    const readback = track(
-      device.createBuffer({ label: 'readback', size: alignedBytes(outBytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
-    );
+    const readback = track(device.createBuffer({ label: 'readback', size: alignedBytes(outBytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
 
     const useTimestamps = options.useTimestamps !== false && device.features.has('timestamp-query');
     let resolveBuffer: GPUBuffer | undefined;

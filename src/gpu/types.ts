@@ -105,4 +105,3 @@ export interface TimingInfo {
   runsPerSample: number;
   note?: string;
 }
-

@@ -47,7 +47,9 @@ export function workgroupSizeProblems(size: [number, number, number], caps: Devi
   });
   const invocations = size[0] * size[1] * size[2];
   if (invocations > l.maxComputeInvocationsPerWorkgroup) {
-    out.push(`@workgroup_size(${size.join(', ')}) is ${invocations} invocations, above this device's maxComputeInvocationsPerWorkgroup (${l.maxComputeInvocationsPerWorkgroup})`);
+    out.push(
+      `@workgroup_size(${size.join(', ')}) is ${invocations} invocations, above this device's maxComputeInvocationsPerWorkgroup (${l.maxComputeInvocationsPerWorkgroup})`,
+    );
   }
   return out;
 }

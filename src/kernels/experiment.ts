@@ -157,7 +157,15 @@ function experimentFields(raw: unknown): Map<string, string> {
   put('reps', raw.reps);
   if (raw.sweep !== undefined) {
     const sweep = raw.sweep;
-    fields.set('sw', isRecord(sweep) && Array.isArray(sweep.values) ? `${fieldText(sweep.param)}:${sweep.values.slice(0, 10 * MAX_SWEEP_POINTS).map(fieldText).join(',')}` : fieldText(sweep));
+    fields.set(
+      'sw',
+      isRecord(sweep) && Array.isArray(sweep.values)
+        ? `${fieldText(sweep.param)}:${sweep.values
+            .slice(0, 10 * MAX_SWEEP_POINTS)
+            .map(fieldText)
+            .join(',')}`
+        : fieldText(sweep),
+    );
   }
   return fields;
 }

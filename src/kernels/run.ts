@@ -4,7 +4,19 @@ import { computeMetrics, errorHeatmap, summarize, type ErrorMetrics } from '../n
 import { CancelledError, runPlan, wallClockResolution, type CancelToken } from '../gpu/runner';
 import { variantOf } from './experiment';
 import { coerceParams, problemsFor } from './schema';
-import type { AdapterDescription, DeviceCaps, Experiment, ExperimentResult, HostArray, KernelVariant, ProgressInfo, Provenance, ReferenceResult, RepeatCheck, SweepPoint } from './types';
+import type {
+  AdapterDescription,
+  DeviceCaps,
+  Experiment,
+  ExperimentResult,
+  HostArray,
+  KernelVariant,
+  ProgressInfo,
+  Provenance,
+  ReferenceResult,
+  RepeatCheck,
+  SweepPoint,
+} from './types';
 export type { ProgressInfo, ProgressPhase, SweepPoint } from './types';
 
 export const APP_VERSION = '0.1.0';
@@ -133,12 +145,26 @@ export async function runVariant(device: GPUDevice, variant: KernelVariant, expe
     backend: 'webgpu',
     userAgent: options.userAgent ?? (typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown'),
     adapter: options.adapter ?? null,
-    featuresUsed: featuresUsed(plan.dispatches.map((d) => d.wgsl), run.timing.method === 'timestamp-query'),
+    featuresUsed: featuresUsed(
+      plan.dispatches.map((d) => d.wgsl),
+      run.timing.method === 'timestamp-query',
+    ),
     timing: run.timing.method,
     date: new Date().toISOString(),
     appVersion: APP_VERSION,
   };
-  return assemble(variant, experiment, inputs, run.output, ref, run.seconds, run.timing, plan.dispatches.map((d) => ({ label: d.label, source: d.wgsl })), provenance, run.lastOutput);
+  return assemble(
+    variant,
+    experiment,
+    inputs,
+    run.output,
+    ref,
+    run.seconds,
+    run.timing,
+    plan.dispatches.map((d) => ({ label: d.label, source: d.wgsl })),
+    provenance,
+    run.lastOutput,
+  );
 }
 
 /** Elements whose bits differ between two outputs of the same length. */
@@ -159,7 +185,8 @@ export async function runExperimentCpu(
 ): Promise<ExperimentResult> {
   const variant = variantOf(experiment);
   checkParams(variant, experiment);
-  if (!variant.emulate) throw new ConfigurationError([`${variant.label} has no CPU emulation (${variant.noEmulationReason ?? 'not written'}); it needs WebGPU`]);
+  if (!variant.emulate)
+    throw new ConfigurationError([`${variant.label} has no CPU emulation (${variant.noEmulationReason ?? 'not written'}); it needs WebGPU`]);
   const progress = options.onProgress ?? (() => {});
   progress({ phase: 'inputs', fraction: 0, message: 'generating seeded inputs' });
   const inputs = variant.makeInputs(experiment.params, experiment.seed, await loadAssets(variant, experiment.params, options.loadAsset));
@@ -194,7 +221,12 @@ export async function runExperimentCpu(
     appVersion: APP_VERSION,
   };
   // performance.now() around JavaScript: its step is the resolution the times are printed to.
-  const timing = { method: 'wall-clock' as const, resolutionSeconds: wallClockResolution(), runsPerSample: 1, note: 'performance.now() around the JavaScript emulation' };
+  const timing = {
+    method: 'wall-clock' as const,
+    resolutionSeconds: wallClockResolution(),
+    runsPerSample: 1,
+    note: 'performance.now() around the JavaScript emulation',
+  };
   return assemble(variant, { ...experiment, reps }, inputs, output, ref, seconds, timing, [], provenance);
 }
 
@@ -218,7 +250,10 @@ function assemble(
     const differing = differingElements(output, lastOutput);
     const lastMetrics = differing === 0 ? firstMetrics : computeMetrics(lastOutput, ref.values, ref.bound);
     repeatCheck = { differing, metrics: lastMetrics };
-    if (differing > 0 && (violations(lastMetrics) > violations(firstMetrics) || lastMetrics.nonFinite > firstMetrics.nonFinite || (!(lastMetrics.maxAbs <= firstMetrics.maxAbs)))) {
+    if (
+      differing > 0 &&
+      (violations(lastMetrics) > violations(firstMetrics) || lastMetrics.nonFinite > firstMetrics.nonFinite || !(lastMetrics.maxAbs <= firstMetrics.maxAbs))
+    ) {
       // Report the worse of the two runs; say why when the repeated run broke a bound the first met.
       metrics = lastMetrics;
       shown = lastOutput;

@@ -105,12 +105,7 @@ function clip(text: string): string {
 
 // ---- device-limit checks -----------------------------------------------------------------------
 
-export function checkWorkgroup(
-  caps: DeviceCaps,
-  size: [number, number, number],
-  workgroupStorageBytes: number,
-  what = 'this configuration',
-): string[] {
+export function checkWorkgroup(caps: DeviceCaps, size: [number, number, number], workgroupStorageBytes: number, what = 'this configuration'): string[] {
   const l = caps.limits;
   const problems: string[] = [];
   const invocations = size[0] * size[1] * size[2];
@@ -140,9 +135,7 @@ export function checkWorkgroup(
 export function checkDispatch(caps: DeviceCaps, workgroups: number[], what = 'this size'): string[] {
   const limit = caps.limits.maxComputeWorkgroupsPerDimension;
   const worst = Math.max(...workgroups);
-  return worst > limit
-    ? [`${what} needs ${worst} workgroups along one axis; this device allows ${limit} (maxComputeWorkgroupsPerDimension)`]
-    : [];
+  return worst > limit ? [`${what} needs ${worst} workgroups along one axis; this device allows ${limit} (maxComputeWorkgroupsPerDimension)`] : [];
 }
 
 export function checkBuffers(caps: DeviceCaps, buffers: [name: string, bytes: number][]): string[] {
@@ -152,8 +145,7 @@ export function checkBuffers(caps: DeviceCaps, buffers: [name: string, bytes: nu
     const limit = Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize);
     if (bytes > limit) {
       problems.push(
-        `buffer ${name} would be ${formatBytes(bytes)}; this device binds at most ${formatBytes(limit)} ` +
-          `(maxStorageBufferBindingSize / maxBufferSize)`,
+        `buffer ${name} would be ${formatBytes(bytes)}; this device binds at most ${formatBytes(limit)} ` + `(maxStorageBufferBindingSize / maxBufferSize)`,
       );
     }
   }

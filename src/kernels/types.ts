@@ -183,4 +183,3 @@ export interface SweepPoint {
   /** Why this point was not run (a device limit), or the error it hit. */
   error?: string;
 }
-

@@ -30,4 +30,3 @@ export type ParamDef =
       help?: string;
     }
   | { key: string; label: string; kind: 'bool'; default: boolean; help?: string };
-

@@ -29,7 +29,8 @@ export const accumulationLesson: Lesson = {
         'GPUs with shader-f16 also run the f16 matmul kernels (f16 storage with f16 or f32 accumulators) and plot their own runs beside the emulation; a software adapter has no shader-f16, so here only the emulation runs.',
       ],
       experiment: '#v=1&f=matmul&k=tiled&M=32&N=32&K=4096&tile=16&seed=1&reps=2',
-      lookFor: 'Open "Accumulator precision: f16 against f32 as K grows" in the lab panel: the two curves about 2¹³ apart, and how early the f16 accumulator’s error reaches the size of the result itself.',
+      lookFor:
+        'Open "Accumulator precision: f16 against f32 as K grows" in the lab panel: the two curves about 2¹³ apart, and how early the f16 accumulator’s error reaches the size of the result itself.',
       tryNext: 'On a GPU with shader-f16, pick the f16-acc16 variant and compare its measured error with the emulation.',
     },
   ],

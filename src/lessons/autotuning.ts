@@ -22,7 +22,8 @@ export const autotuningLesson: Lesson = {
         'Every point is checked against float64, so a configuration that is fast but wrong never looks good.',
       ],
       experiment: '#v=1&f=matmul&k=regblock&M=256&N=256&K=256&BM=64&BN=64&BK=8&TM=8&TN=8&staging=global&vec4=0&seed=1&reps=3&sw=BM:16,32,64,128',
-      lookFor: 'Where the curve peaks. A real GPU with many compute units prefers more workgroups at this size; a CPU adapter with two cores often prefers fewer, larger ones.',
+      lookFor:
+        'Where the curve peaks. A real GPU with many compute units prefers more workgroups at this size; a CPU adapter with two cores often prefers fewer, larger ones.',
       tryNext: 'Sweep TM, or the staging, with the other knobs fixed.',
     },
     {
@@ -32,7 +33,8 @@ export const autotuningLesson: Lesson = {
         'Its pick is offered only if it passed its float64 re-check and beat the default when both were re-timed alternately — otherwise the default stays. It is remembered per device.',
       ],
       experiment: '#v=1&f=matmul&k=regblock&M=256&N=256&K=256&BM=64&BN=64&BK=8&TM=8&TN=8&staging=global&vec4=0&seed=1&reps=3',
-      lookFor: 'Run the autotuner with a 20-second budget at this size, and see whether its pick beats the default on this device and by how much (interleaved medians, not one lucky run).',
+      lookFor:
+        'Run the autotuner with a 20-second budget at this size, and see whether its pick beats the default on this device and by how much (interleaved medians, not one lucky run).',
       tryNext: 'Tune at 512³ too: the best configuration often changes with the size.',
     },
   ],

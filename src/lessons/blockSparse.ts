@@ -19,7 +19,9 @@ export const blockSparseLesson: Lesson = {
     },
     {
       title: 'The same blocks, shuffled',
-      body: ['Shuffle the rows and columns: the same number of non-zeros, but now scattered. Every 8×8 block that holds one non-zero must be stored whole, mostly zeros.'],
+      body: [
+        'Shuffle the rows and columns: the same number of non-zeros, but now scattered. Every 8×8 block that holds one non-zero must be stored whole, mostly zeros.',
+      ],
       experiment: `#v=1&f=sparse&k=bsr&${SHAPE}&pattern=block-shuffled&bsr=8&tn=16&reorder=0&seed=1&reps=3`,
       lookFor: 'Many more blocks stored, and a slower run, for the same non-zeros.',
       tryNext: 'Next: let the kernel reorder first.',

@@ -7,7 +7,8 @@ export const convMemoryLesson: Lesson = {
   id: 'conv-im2col-indirect',
   title: 'im2col versus indirect: the memory you do not need',
   family: 'conv',
-  summary: 'The same 3×3 convolution by copying every window (im2col), by pointing at it (indirect) and by laying the rows out in window order (Im2win): bytes against speed.',
+  summary:
+    'The same 3×3 convolution by copying every window (im2col), by pointing at it (indirect) and by laying the rows out in window order (Im2win): bytes against speed.',
   steps: [
     {
       title: 'im2col: copy every window, then one big GEMM',
@@ -16,7 +17,8 @@ export const convMemoryLesson: Lesson = {
         'Neighbouring windows overlap, so every input is copied up to 9 times: the column matrix is R·S = 9 times the input (1.1 MiB here, against 128 KiB of input), written once and read again by the GEMM.',
       ],
       experiment: `#v=1&f=conv&k=im2col&${SHAPE}&${TILE}&seed=1&reps=3`,
-      lookFor: 'In the lab panel, the bytes chart and table: the column matrix is the “workspace” part of im2col’s bar. The result must be within its bound γ_n·Σ|w·x| with n = 288.',
+      lookFor:
+        'In the lab panel, the bytes chart and table: the column matrix is the “workspace” part of im2col’s bar. The result must be within its bound γ_n·Σ|w·x| with n = 288.',
       tryNext: 'Point at different outputs in the picture: each one’s im2col row copies 288 values, zeros included for the padding.',
     },
     {
@@ -46,7 +48,8 @@ export const convMemoryLesson: Lesson = {
         'The direct kernels copy nothing at all, but re-read every input for each output that needs it; the register-blocked one reuses each load for 8 output channels.',
       ],
       experiment: `#v=1&f=conv&k=direct-blocked&${SHAPE}&block=8&seed=1&reps=3`,
-      lookFor: 'Press “Run every method at this shape” in the lab panel: the table gives each method’s time as a multiple of the fastest, its extra bytes, and its error against float64.',
+      lookFor:
+        'Press “Run every method at this shape” in the lab panel: the table gives each method’s time as a multiple of the fastest, its extra bytes, and its error against float64.',
       tryNext: 'Press “Time against kernel size”: im2col’s matrix grows with R·S, the indirection buffer with R·S too but C times smaller.',
     },
     {

@@ -59,9 +59,7 @@ export const LESSONS: Lesson[] = [
   strassenLesson,
   sketchingLesson,
   newtonSchulzLesson,
-].filter((l) =>
-  FAMILIES.some((f) => f.id === l.family),
-);
+].filter((l) => FAMILIES.some((f) => f.id === l.family));
 
 export function findLesson(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);

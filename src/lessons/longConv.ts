@@ -18,7 +18,9 @@ export const longConvLesson: Lesson = {
     },
     {
       title: 'The quadratic growth',
-      body: ['A sweep over the length shows the N² law: once the sequence is long enough to keep the GPU busy, each doubling of N costs about four times as much (short sequences are dominated by fixed costs).'],
+      body: [
+        'A sweep over the length shows the N² law: once the sequence is long enough to keep the GPU busy, each doubling of N costs about four times as much (short sequences are dominated by fixed costs).',
+      ],
       experiment: '#v=1&f=conv&k=direct-1d&channels=4&length=1024&filter=0&seed=1&reps=2&sw=length:256,512,1024,2048,4096',
       lookFor: 'The sweep chart: the time against N, and how the factor between neighbouring points approaches 4.',
       tryNext: 'Set the filter length to 3: the direct form becomes linear in N and hard to beat.',
@@ -30,7 +32,8 @@ export const longConvLesson: Lesson = {
         'Its error is bounded normwise: ‖ŷ − y‖₂ ≤ ε(‖x‖‖H‖∞ + ‖X‖∞‖h‖) + …, with ε ≈ log₂L·(u + √2·γ₄) for each transform — the bound grows with log L, applied to every element.',
       ],
       experiment: '#v=1&f=conv&k=fft&channels=4&length=1024&filter=0&radix=4&fft=0&seed=1&reps=3',
-      lookFor: 'Compare the time with step 1 at the same N, and ‖ŷ − y‖₂ / (‖x‖₂‖h‖₂) in the lab panel: the FFT’s bound is far looser than direct’s, yet its actual error is of the same order — at long lengths often smaller, since each output’s rounding passes through log₂L levels of butterflies instead of a sum of K terms.',
+      lookFor:
+        'Compare the time with step 1 at the same N, and ‖ŷ − y‖₂ / (‖x‖₂‖h‖₂) in the lab panel: the FFT’s bound is far looser than direct’s, yet its actual error is of the same order — at long lengths often smaller, since each output’s rounding passes through log₂L levels of butterflies instead of a sum of K terms.',
       tryNext: 'Set the radix to 2: twice the stages, the same result within rounding.',
     },
     {
@@ -40,7 +43,8 @@ export const longConvLesson: Lesson = {
       ],
       experiment: '#v=1&f=conv&k=fft&channels=4&length=256&filter=0&radix=4&fft=0&seed=1&reps=3',
       lookFor: 'Press “Time and error against length” in the lab panel: it runs the three forms at each length and marks where each FFT form overtakes direct.',
-      tryNext: 'Read the error chart of the same series: how each form’s ‖ŷ − y‖₂ / (‖x‖₂‖h‖₂) grows with N — the radix FFT’s like log N at worst, the direct sum’s faster.',
+      tryNext:
+        'Read the error chart of the same series: how each form’s ‖ŷ − y‖₂ / (‖x‖₂‖h‖₂) grows with N — the radix FFT’s like log N at worst, the direct sum’s faster.',
     },
     {
       title: 'The FFT as matrix multiplication',

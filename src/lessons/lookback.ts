@@ -24,7 +24,8 @@ export const lookbackLesson: Lesson = {
         'That needs forward progress: a workgroup that spins on its predecessor must not keep the predecessor from being scheduled. CUDA promises it on current hardware; WebGPU promises nothing (a GPU may run workgroups in any order, or not concurrently at all). Kernel Lab’s look-back gives up after a spin limit and recomputes the predecessor’s chunk itself.',
       ],
       experiment: `#v=1&f=scan&k=lookback&${SHAPE}&spin=1024&seed=1&reps=3`,
-      lookFor: 'The time against reduce-then-scan. On a discrete GPU the single pass approaches the copy kernel; on a software adapter workgroups may run one after another, so look-backs find their prefix ready or fall back.',
+      lookFor:
+        'The time against reduce-then-scan. On a discrete GPU the single pass approaches the copy kernel; on a software adapter workgroups may run one after another, so look-backs find their prefix ready or fall back.',
       tryNext: 'Next: a spin limit of 0, every look-back falling back.',
     },
     {

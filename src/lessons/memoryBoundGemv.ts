@@ -25,7 +25,9 @@ export const memoryBoundGemvLesson: Lesson = {
     },
     {
       title: 'Batch the vectors',
-      body: ['With M vectors at once (a batch of tokens), each weight loaded serves M multiply-adds: the same bytes, M times the flops, until the kernel reaches the compute roof.'],
+      body: [
+        'With M vectors at once (a batch of tokens), each weight loaded serves M multiply-adds: the same bytes, M times the flops, until the kernel reaches the compute roof.',
+      ],
       experiment: '#v=1&f=matmul&k=gemv&M=16&N=256&K=4096&wg=64&cpi=8&seed=1&reps=3',
       lookFor: 'GFLOP/s should grow nearly 16× while the weight bytes stay the same.',
       tryNext: 'Sweep M from 1 to 64 and watch where the growth stops.',

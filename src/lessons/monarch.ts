@@ -22,7 +22,8 @@ export const monarchLesson: Lesson = {
         'The fused kernel keeps the intermediate R·x of a few vectors in workgroup memory between the two block-diagonal products: one dispatch, one barrier.',
       ],
       experiment: '#v=1&f=structured&k=monarch-fused&n=256&blocks=16&batch=64&source=random&target=near-monarch&tokens=4&seed=1&reps=3',
-      lookFor: 'The cost table: 1/8 of the dense flops. Then press “Measure against dense” in the lab panel: the structure and the dense kernel of each size alternate in one job, and the crossover is drawn.',
+      lookFor:
+        'The cost table: 1/8 of the dense flops. Then press “Measure against dense” in the lab panel: the structure and the dense kernel of each size alternate in one job, and the crossover is drawn.',
       tryNext: 'Compare the fused variant with “Monarch, two dispatches”: the same flops, one more trip through memory.',
     },
     {
@@ -32,7 +33,8 @@ export const monarchLesson: Lesson = {
         'W here is a Monarch matrix plus 5% noise. The chart draws the projection error for every b and, dashed, the best low-rank approximation with the same number of parameters (from W’s singular values).',
       ],
       experiment: '#v=1&f=structured&k=monarch-unfused&n=64&blocks=8&batch=16&source=project&target=near-monarch&seed=1&reps=3',
-      lookFor: 'At b = 8 the Monarch error is the noise (≈ 5%); low rank with the same parameters leaves most of W. Kernel error and approximation error are listed apart.',
+      lookFor:
+        'At b = 8 the Monarch error is the noise (≈ 5%); low rank with the same parameters leaves most of W. Kernel error and approximation error are listed apart.',
       tryNext: 'Switch “Dense W to approximate” to the decaying spectrum: now low rank wins — no structure is best for every matrix.',
     },
     {

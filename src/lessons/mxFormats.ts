@@ -37,9 +37,12 @@ export const mxFormatsLesson: Lesson = {
     },
     {
       title: 'A GEMV with MXFP4 weights',
-      body: ['Each weight is decoded from its nibble and its block’s scale in registers; the float32 GEMV of the same problem is the baseline. Fewer bytes per weight means a faster memory-bound kernel.'],
+      body: [
+        'Each weight is decoded from its nibble and its block’s scale in registers; the float32 GEMV of the same problem is the baseline. Fewer bytes per weight means a faster memory-bound kernel.',
+      ],
       experiment: '#v=1&f=quant&k=gemm-mxfp4&M=1&N=256&K=512&TM=1&strategy=row&dist=gaussian&seed=1&reps=3',
-      lookFor: 'The error against float64 of the dequantized product, and the time beside the f32 baseline. On a GPU where the GEMV is memory-bound the 4-bit weights approach an 8× speedup; a software adapter shows less.',
+      lookFor:
+        'The error against float64 of the dequantized product, and the time beside the f32 baseline. On a GPU where the GEMV is memory-bound the 4-bit weights approach an 8× speedup; a software adapter shows less.',
       tryNext: 'Switch the work split to split-k.',
     },
   ],

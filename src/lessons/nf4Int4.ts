@@ -17,7 +17,9 @@ export const nf4Int4Lesson: Lesson = {
     },
     {
       title: 'NF4: levels at the normal quantiles',
-      body: ['NF4 (QLoRA) places its 16 levels so each holds an equal share of a standard normal, after scaling the group by its absmax. More levels where the weights are.'],
+      body: [
+        'NF4 (QLoRA) places its 16 levels so each holds an equal share of a standard normal, after scaling the group by its absmax. More levels where the weights are.',
+      ],
       experiment: '#v=1&f=quant&k=codec&format=nf4&granularity=group&groupSize=64&rows=64&cols=256&dist=gaussian&outliers=0&seed=1&reps=2',
       lookFor: 'A higher SQNR than INT4 at the same bits per weight.',
       tryNext: 'Change the distribution to uniform: the advantage flips.',

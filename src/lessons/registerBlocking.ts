@@ -22,7 +22,8 @@ export const registerBlockingLesson: Lesson = {
         'The lab panel’s tiling view shows which outputs one invocation owns and how often each input is loaded.',
       ],
       experiment: '#v=1&f=matmul&k=regblock&M=256&N=256&K=256&BM=32&BN=32&BK=8&TM=4&TN=4&staging=workgroup&vec4=0&seed=1&reps=3',
-      lookFor: 'GFLOP/s against the tiled step. On a discrete GPU register blocking is the biggest single step towards the peak; on a software adapter the "registers" are the CPU’s, and the gain is smaller.',
+      lookFor:
+        'GFLOP/s against the tiled step. On a discrete GPU register blocking is the biggest single step towards the peak; on a software adapter the "registers" are the CPU’s, and the gain is smaller.',
       tryNext: 'The exercise "Register blocking: a 4×4 micro-tile per invocation" asks you to write this kernel.',
     },
     {
@@ -32,7 +33,8 @@ export const registerBlockingLesson: Lesson = {
         'Too large a micro-tile spills registers to memory; where that happens depends on the GPU, which is why the next lesson measures instead of guessing.',
       ],
       experiment: '#v=1&f=matmul&k=regblock&M=256&N=256&K=256&BM=64&BN=64&BK=8&TM=8&TN=8&staging=global&vec4=0&seed=1&reps=3',
-      lookFor: 'Whether dropping the barriers pays on your device: on CPU-backed adapters barriers are expensive, on GPUs the panels in workgroup memory usually win at large sizes.',
+      lookFor:
+        'Whether dropping the barriers pays on your device: on CPU-backed adapters barriers are expensive, on GPUs the panels in workgroup memory usually win at large sizes.',
       tryNext: 'Switch staging to "panels in workgroup memory" and compare.',
     },
   ],

@@ -24,12 +24,15 @@ export const s6ChunkedLesson: Lesson = {
         'The decays multiply across a chunk, so the error bound depends on the chunk length too.',
       ],
       experiment: `#v=1&f=scan&k=s6-chunked&${SHAPE}&chunk=64&seed=1&reps=3`,
-      lookFor: 'Against the sequential step: how much parallel work helps at this length. On a GPU with thousands of cores, long sequences gain far more than here.',
+      lookFor:
+        'Against the sequential step: how much parallel work helps at this length. On a GPU with thousands of cores, long sequences gain far more than here.',
       tryNext: 'Sweep the chunk length.',
     },
     {
       title: 'The chunkwise matrix form',
-      body: ['Mamba-2 writes a chunk as a small matrix product (the decays as a lower-triangular mask), so the work inside a chunk becomes matmul-shaped, which tensor cores run fastest.'],
+      body: [
+        'Mamba-2 writes a chunk as a small matrix product (the decays as a lower-triangular mask), so the work inside a chunk becomes matmul-shaped, which tensor cores run fastest.',
+      ],
       experiment: `#v=1&f=scan&k=s6-chunkwise&${SHAPE}&chunk=32&seed=1&reps=3`,
       lookFor: 'The same outputs within the bound, by a third route; the time against the two above.',
       tryNext: 'Raise length to 2048 and compare the three again.',

@@ -4,7 +4,8 @@ export const sketchingLesson: Lesson = {
   id: 'sketching',
   title: 'Sketching AᵀB: error against sketch size',
   family: 'structured',
-  summary: 'Random sketches replace a long sum by a short one: the error falls like 1/√k, as the theory line says — and for sparse inputs, sampling beats linear sketches.',
+  summary:
+    'Random sketches replace a long sum by a short one: the error falls like 1/√k, as the theory line says — and for sparse inputs, sampling beats linear sketches.',
   steps: [
     {
       title: 'A Gaussian sketch',
@@ -18,7 +19,9 @@ export const sketchingLesson: Lesson = {
     },
     {
       title: 'CountSketch: the cheap linear sketch',
-      body: ['CountSketch hashes each row to one of k buckets with a random sign: building the sketch costs n additions instead of k·n multiply-adds, and the same error bound holds.'],
+      body: [
+        'CountSketch hashes each row to one of k buckets with a random sign: building the sketch costs n additions instead of k·n multiply-adds, and the same error bound holds.',
+      ],
       experiment: '#v=1&f=structured&k=sketch-countsketch&n=2048&d=32&m=32&sketch=64&input=dense&nnz=4&seed=1&reps=3&sw=sketch:16,32,64,128',
       lookFor: 'About the same error as the Gaussian sketch at each k, for far less sketching work.',
       tryNext: 'Press “Measure against dense” with k varied: where does sketching stop paying?',

@@ -6,7 +6,8 @@ export const stochasticRoundingLesson: Lesson = {
   id: 'stochastic-rounding',
   title: 'Stochastic rounding and bias',
   family: 'quant',
-  summary: 'Round-to-nearest is the smallest error per value but always rounds the same way; stochastic rounding is unbiased on average at the price of more noise.',
+  summary:
+    'Round-to-nearest is the smallest error per value but always rounds the same way; stochastic rounding is unbiased on average at the price of more noise.',
   steps: [
     {
       title: 'Round to nearest',
@@ -24,7 +25,8 @@ export const stochasticRoundingLesson: Lesson = {
         'The GPU kernel draws its random bits from a counter-based hash of the seed and the element index, so the codes are bit-identical to the CPU codec’s.',
       ],
       experiment: `#v=1&f=quant&k=codec&${TENSOR}&rounding=stochastic&srSeed=1&seed=1&reps=2`,
-      lookFor: 'A lower SQNR and a larger max error than round-to-nearest: the cost. The gain is the absence of bias, which shows when many rounded values are summed or many small updates applied.',
+      lookFor:
+        'A lower SQNR and a larger max error than round-to-nearest: the cost. The gain is the absence of bias, which shows when many rounded values are summed or many small updates applied.',
       tryNext: 'Change srSeed: other codes, about the same SQNR.',
     },
     {

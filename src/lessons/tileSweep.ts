@@ -19,9 +19,7 @@ export const tileSweepLesson: Lesson = {
     },
     {
       title: 'Sweep the size',
-      body: [
-        'Throughput also depends on the problem size: small matrices cannot fill the GPU, and per-dispatch overhead dominates.',
-      ],
+      body: ['Throughput also depends on the problem size: small matrices cannot fill the GPU, and per-dispatch overhead dominates.'],
       experiment: '#v=1&f=matmul&k=tiled&M=128&N=256&K=128&tile=8&seed=1&reps=2&sw=N:32,64,128,256,512',
       lookFor: 'GFLOP/s rising with N until the GPU is full.',
       tryNext: 'Share the link with a classmate and compare their curve with yours.',

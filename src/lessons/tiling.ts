@@ -23,7 +23,8 @@ export const tilingLesson: Lesson = {
         'Each number fetched from global memory is now used T times, so global traffic falls by a factor T — at the price of two barriers per panel and T² invocations per workgroup.',
       ],
       experiment: '#v=1&f=matmul&k=tiled&M=256&N=256&K=256&tile=16&seed=1&reps=5',
-      lookFor: 'Compare GFLOP/s with the naive step. On a discrete GPU tiling usually wins clearly; on a software (CPU) adapter barriers are expensive and it may not — the lab measures rather than assumes.',
+      lookFor:
+        'Compare GFLOP/s with the naive step. On a discrete GPU tiling usually wins clearly; on a software (CPU) adapter barriers are expensive and it may not — the lab measures rather than assumes.',
       tryNext: 'Open the Compare tab after pinning both runs in History to see them side by side.',
     },
     {

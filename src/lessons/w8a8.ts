@@ -21,7 +21,8 @@ export const w8a8Lesson: Lesson = {
         'Weights are int8 per output channel; activations are quantized per row on the GPU inside the timed run, as at inference. Four int8 values live in one u32, and dot4I8Packed(a, b) multiplies the four pairs and adds them into an i32 — exact integer arithmetic; the only errors are the two quantizations.',
       ],
       experiment: `#v=1&f=quant&k=gemm-w8a8&${SHAPE}&dot=builtin&actQuant=gpu&seed=1&reps=3`,
-      lookFor: 'The error against float64 is now the error of the two 8-bit quantizations (compare its SQNR with the float32 step), not rounding; the time against the f32 baseline. GPUs with int8 dot-product units run this several times faster; a software adapter emulates the instruction.',
+      lookFor:
+        'The error against float64 is now the error of the two 8-bit quantizations (compare its SQNR with the float32 step), not rounding; the time against the f32 baseline. GPUs with int8 dot-product units run this several times faster; a software adapter emulates the instruction.',
       tryNext: 'Next: the same arithmetic without the builtin.',
     },
     {

@@ -25,7 +25,16 @@ export interface RowCodebooks {
   dequantized: Float32Array;
 }
 
-export function fitRowCodebooks(w: Float32Array, rows: number, cols: number, groupSize: number, importance: ArrayLike<number>, seed: number, iterations = 40, restarts = 3): RowCodebooks {
+export function fitRowCodebooks(
+  w: Float32Array,
+  rows: number,
+  cols: number,
+  groupSize: number,
+  importance: ArrayLike<number>,
+  seed: number,
+  iterations = 40,
+  restarts = 3,
+): RowCodebooks {
   const groups = Math.ceil(cols / groupSize);
   const codes = new Int32Array(rows * cols);
   const tables = new Float32Array(rows * 16);
@@ -69,7 +78,14 @@ export function fitRowCodebooks(w: Float32Array, rows: number, cols: number, gro
 }
 
 /** Lloyd's algorithm from `start`; the fitted centroids (ascending) and their weighted squared error. */
-function lloyd(start: number[], v: Float64Array, weight: Float64Array, n: number, assign: Int32Array, iterations: number): { centroids: number[]; error: number } {
+function lloyd(
+  start: number[],
+  v: Float64Array,
+  weight: Float64Array,
+  n: number,
+  assign: Int32Array,
+  iterations: number,
+): { centroids: number[]; error: number } {
   const centroids = [...start].sort((a, b) => a - b);
   assign.fill(-1);
   for (let it = 0; it < iterations; it++) {

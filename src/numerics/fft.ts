@@ -172,7 +172,13 @@ function cmul32(ar: number, ai: number, br: number, bi: number): [number, number
  * graphics processors" (SC 2008): stage with radix R and stride Ns reads j + r·L/R and writes
  * expand(j, Ns, R) + r·Ns, expand(j, Ns, R) = ⌊j/Ns⌋·Ns·R + j mod Ns.
  */
-export function stockhamFft32(re: Float32Array, im: Float32Array, radices: number[], inverse: boolean, table: { re: Float32Array; im: Float32Array }): { re: Float32Array; im: Float32Array } {
+export function stockhamFft32(
+  re: Float32Array,
+  im: Float32Array,
+  radices: number[],
+  inverse: boolean,
+  table: { re: Float32Array; im: Float32Array },
+): { re: Float32Array; im: Float32Array } {
   const L = re.length;
   type Pair = { re: Float32Array; im: Float32Array };
   let src: Pair = { re, im };
@@ -214,11 +220,15 @@ function butterfly2(vr: number[], vi: number[]): [number[], number[]] {
 
 /** The 4-point DFT: two levels of additions; the ∓i factor only swaps and negates (exact). */
 function butterfly4(vr: number[], vi: number[], inverse: boolean): [number[], number[]] {
-  const t0r = f(vr[0] + vr[2]), t0i = f(vi[0] + vi[2]);
-  const t1r = f(vr[0] - vr[2]), t1i = f(vi[0] - vi[2]);
-  const t2r = f(vr[1] + vr[3]), t2i = f(vi[1] + vi[3]);
+  const t0r = f(vr[0] + vr[2]),
+    t0i = f(vi[0] + vi[2]);
+  const t1r = f(vr[0] - vr[2]),
+    t1i = f(vi[0] - vi[2]);
+  const t2r = f(vr[1] + vr[3]),
+    t2i = f(vi[1] + vi[3]);
   // (v1 − v3)·(−i) forward, ·(+i) inverse.
-  const dr = f(vr[1] - vr[3]), di = f(vi[1] - vi[3]);
+  const dr = f(vr[1] - vr[3]),
+    di = f(vi[1] - vi[3]);
   const t3r = inverse ? -di : di;
   const t3i = inverse ? dr : -dr;
   return [

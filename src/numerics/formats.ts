@@ -236,9 +236,8 @@ export function elementGrid(format: ElementFormat): number[] {
 
 /** The 16 NormalFloat-4 values (bitsandbytes functional.py), code 0…15. */
 export const NF4_VALUES = [
-  -1, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635, -0.18477343022823334,
-  -0.09105003625154495, 0, 0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224,
-  0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1,
+  -1, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0, 0.07958029955625534,
+  0.16093020141124725, 0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1,
 ];
 /** NF4 values as float32 (what dequantization multiplies by). */
 export const NF4_VALUES_F32 = Float32Array.from(NF4_VALUES);
@@ -321,7 +320,18 @@ export type QuantFormat =
   | ElementFormat;
 
 export const QUANT_FORMATS: QuantFormat[] = [
-  'int', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4', 'codebook4', 'scaled', ...ELEMENT_FORMAT_NAMES,
+  'int',
+  'mxfp8-e4m3',
+  'mxfp8-e5m2',
+  'mxfp6-e3m2',
+  'mxfp6-e2m3',
+  'mxfp4',
+  'mxint8',
+  'bfp',
+  'nf4',
+  'codebook4',
+  'scaled',
+  ...ELEMENT_FORMAT_NAMES,
 ];
 
 /** How the block scale of a 'scaled' format is chosen and stored (see the header). */

@@ -5,13 +5,7 @@
  * bound γ_K·Σ|a·b|). Inputs are float32 values, so each product is exact in float64 and the
  * float64 sum's own error (≤ γ_K in 2^-53 units) is negligible next to float32's.
  */
-export function matmulReference(
-  a: Float32Array,
-  b: Float32Array,
-  m: number,
-  n: number,
-  k: number,
-): { c: Float64Array; absSum: Float64Array } {
+export function matmulReference(a: Float32Array, b: Float32Array, m: number, n: number, k: number): { c: Float64Array; absSum: Float64Array } {
   const c = new Float64Array(m * n);
   const absSum = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -32,13 +26,7 @@ export function matmulReference(
 }
 
 /** What a float32 machine doing sequential multiply-then-add would return (no FMA). */
-export function matmulFloat32Emulated(
-  a: Float32Array,
-  b: Float32Array,
-  m: number,
-  n: number,
-  k: number,
-): Float32Array {
+export function matmulFloat32Emulated(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Float32Array {
   const c = new Float32Array(m * n);
   const acc = new Float32Array(n);
   const fr = Math.fround;

@@ -36,12 +36,7 @@ export function ulpDistance32(a: number, b: number): number {
   return Math.abs(float32Ordinal(a) - float32Ordinal(b));
 }
 
-export function computeMetrics(
-  approx: ArrayLike<number>,
-  reference: ArrayLike<number>,
-  bound?: ArrayLike<number>,
-  relFloor = 0,
-): ErrorMetrics {
+export function computeMetrics(approx: ArrayLike<number>, reference: ArrayLike<number>, bound?: ArrayLike<number>, relFloor = 0): ErrorMetrics {
   const n = reference.length;
   if (approx.length !== n) throw new Error(`length mismatch: ${approx.length} vs ${n}`);
   let maxAbs = 0;

@@ -141,11 +141,12 @@ export function bucketLists(bucket: Uint32Array, k: number): { offsets: Uint32Ar
 /** S·X for a k×n sketch given as a dense matrix, in float64. */
 export function applyDenseSketch(s: ArrayLike<number>, x: ArrayLike<number>, k: number, n: number, cols: number): Float64Array {
   const out = new Float64Array(k * cols);
-  for (let i = 0; i < k; i++) for (let t = 0; t < n; t++) {
-    const sit = s[i * n + t];
-    if (sit === 0) continue;
-    for (let j = 0; j < cols; j++) out[i * cols + j] += sit * x[t * cols + j];
-  }
+  for (let i = 0; i < k; i++)
+    for (let t = 0; t < n; t++) {
+      const sit = s[i * n + t];
+      if (sit === 0) continue;
+      for (let j = 0; j < cols; j++) out[i * cols + j] += sit * x[t * cols + j];
+    }
   return out;
 }
 
@@ -265,7 +266,12 @@ export function mlmcSample(a: ArrayLike<number>, b: ArrayLike<number>, n: number
   }
   // Variance of the basic estimator with one sample, V₁ = Σ‖a_t‖‖b_t‖·Σ‖a_t‖‖b_t‖ − ‖AᵀB‖²: needs AᵀB,
   // left to the caller. The samples drawn in all: Σ_ℓ N_ℓ·c_ℓ = (L + 1)·c₀·2^L.
-  return { sample: { rows: Uint32Array.from(rows), weights: Float32Array.from(weights) } satisfies RowSample, perLevel, totalSamples: rows.length, sumNorms: total };
+  return {
+    sample: { rows: Uint32Array.from(rows), weights: Float32Array.from(weights) } satisfies RowSample,
+    perLevel,
+    totalSamples: rows.length,
+    sumNorms: total,
+  };
 }
 
 /** Σ_s w_s·a_{t_s}ᵀ b_{t_s} in float64 (weights and rows as the GPU receives them). */

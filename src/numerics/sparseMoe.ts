@@ -123,7 +123,13 @@ export function moeCosts(counts: number[], D: number, F: number, S: number): { b
   const tiled: MoeCost = { rowsComputed: tiledRows, rowsStored: T, wastedFlops: flops(tiledRows - T), wastedBytes: 0, dispatches: 1 };
   return {
     blockSparse: tiled,
-    padded: { rowsComputed: paddedTiledRows, rowsStored: E * capacity, wastedFlops: flops(paddedTiledRows - T), wastedBytes: 4 * (E * capacity - T) * (D + F), dispatches: 1 },
+    padded: {
+      rowsComputed: paddedTiledRows,
+      rowsStored: E * capacity,
+      wastedFlops: flops(paddedTiledRows - T),
+      wastedBytes: 4 * (E * capacity - T) * (D + F),
+      dispatches: 1,
+    },
     perExpert: { ...tiled, dispatches: counts.filter((c) => c > 0).length },
   };
 }

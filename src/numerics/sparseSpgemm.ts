@@ -101,7 +101,15 @@ export function spgemmTruth(a: Csr, b: Csr): SpgemmTruth {
     }
     rowPtr[r + 1] = col.length;
   }
-  return { rows: M, cols: N, rowPtr, col: Uint32Array.from(col), value: Float64Array.from(value), absSum: Float64Array.from(absSum), hits: Uint32Array.from(hits) };
+  return {
+    rows: M,
+    cols: N,
+    rowPtr,
+    col: Uint32Array.from(col),
+    value: Float64Array.from(value),
+    absSum: Float64Array.from(absSum),
+    hits: Uint32Array.from(hits),
+  };
 }
 
 /** Distinct columns (non-zeros of C) per row. */

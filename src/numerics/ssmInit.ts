@@ -114,7 +114,17 @@ function makeSsm(init: SsmInit, modes: number, seed: number): DiagonalSsm {
       re[n] = init === 's4d-real' ? -(n + 1) : -0.5;
       im[n] = init === 'lin' ? Math.PI * n : init === 'inv' ? (N / Math.PI) * (N / (2 * n + 1) - 1) : 0;
     }
-    return { init, size: init === 's4d-real' ? modes : N, lambdaRe: re, lambdaIm: im, bRe: ones(), bIm: new Float64Array(modes), cRe: ones(), cIm: new Float64Array(modes), conditionF: 1 };
+    return {
+      init,
+      size: init === 's4d-real' ? modes : N,
+      lambdaRe: re,
+      lambdaIm: im,
+      bRe: ones(),
+      bIm: new Float64Array(modes),
+      cRe: ones(),
+      cIm: new Float64Array(modes),
+      conditionF: 1,
+    };
   }
   const size = Math.min(N, MAX_EIG_SIZE);
   const { A, B } = hippoLegs(size);
@@ -201,7 +211,14 @@ export function conditionF(V: ComplexMatrix): number {
  * i.e. how far the diagonal system's input-to-output map is from HiPPO-LegS's. Computed from the
  * whole spectrum (both halves of every pair), sampled at `samples` points.
  */
-export function hippoKernelDeviation(init: 'legs' | 'ptd', size: number, epsilon = PTD_EPSILON, horizon = 10, samples = 200, seed = PTD_SEED): { deviation: number; conditionF: number } {
+export function hippoKernelDeviation(
+  init: 'legs' | 'ptd',
+  size: number,
+  epsilon = PTD_EPSILON,
+  horizon = 10,
+  samples = 200,
+  seed = PTD_SEED,
+): { deviation: number; conditionF: number } {
   const { A, B } = hippoLegs(size);
   const M = complexMatrix(size, A);
   if (init === 'legs') for (let n = 0; n < size; n++) for (let k = 0; k < size; k++) M.re[n * size + k] += Math.sqrt((n + 0.5) * (k + 0.5));

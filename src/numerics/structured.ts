@@ -200,11 +200,12 @@ function stagesOf(s: Structure): Stage[] {
           length: b2,
           apply(x, mode) {
             const t = new Float64Array(a2 * b1);
-            for (let i = 0; i < a2; i++) for (let q = 0; q < b1; q++) {
-              let acc = 0;
-              for (let k = 0; k < b2; k++) acc = mac(mode, acc, b[q * b2 + k], x[i * b2 + k]);
-              t[i * b1 + q] = acc;
-            }
+            for (let i = 0; i < a2; i++)
+              for (let q = 0; q < b1; q++) {
+                let acc = 0;
+                for (let k = 0; k < b2; k++) acc = mac(mode, acc, b[q * b2 + k], x[i * b2 + k]);
+                t[i * b1 + q] = acc;
+              }
             return t;
           },
         },
@@ -213,11 +214,12 @@ function stagesOf(s: Structure): Stage[] {
           length: a2,
           apply(t, mode) {
             const y = new Float64Array(a1 * b1);
-            for (let p = 0; p < a1; p++) for (let q = 0; q < b1; q++) {
-              let acc = 0;
-              for (let i = 0; i < a2; i++) acc = mac(mode, acc, a[p * a2 + i], t[i * b1 + q]);
-              y[p * b1 + q] = acc;
-            }
+            for (let p = 0; p < a1; p++)
+              for (let q = 0; q < b1; q++) {
+                let acc = 0;
+                for (let i = 0; i < a2; i++) acc = mac(mode, acc, a[p * a2 + i], t[i * b1 + q]);
+                y[p * b1 + q] = acc;
+              }
             return y;
           },
         },
@@ -230,11 +232,12 @@ function stagesOf(s: Structure): Stage[] {
           length: p,
           apply(x, mode) {
             const z = new Float64Array(b * r);
-            for (let j = 0; j < b; j++) for (let a = 0; a < r; a++) {
-              let acc = 0;
-              for (let k = 0; k < p && j * p + k < n; k++) acc = mac(mode, acc, v[(j * p + k) * r + a], x[j * p + k]);
-              z[j * r + a] = acc;
-            }
+            for (let j = 0; j < b; j++)
+              for (let a = 0; a < r; a++) {
+                let acc = 0;
+                for (let k = 0; k < p && j * p + k < n; k++) acc = mac(mode, acc, v[(j * p + k) * r + a], x[j * p + k]);
+                z[j * r + a] = acc;
+              }
             return z;
           },
         },
@@ -242,11 +245,12 @@ function stagesOf(s: Structure): Stage[] {
           length: b,
           apply(z, mode) {
             const w = new Float64Array(b * r);
-            for (let i = 0; i < b; i++) for (let a = 0; a < r; a++) {
-              let acc = 0;
-              for (let j = 0; j < b; j++) acc = mac(mode, acc, cpl[(i * b + j) * r + a], z[j * r + a]);
-              w[i * r + a] = acc;
-            }
+            for (let i = 0; i < b; i++)
+              for (let a = 0; a < r; a++) {
+                let acc = 0;
+                for (let j = 0; j < b; j++) acc = mac(mode, acc, cpl[(i * b + j) * r + a], z[j * r + a]);
+                w[i * r + a] = acc;
+              }
             return w;
           },
         },
@@ -254,11 +258,12 @@ function stagesOf(s: Structure): Stage[] {
           length: r,
           apply(w, mode) {
             const y = new Float64Array(n);
-            for (let i = 0; i < b; i++) for (let k = 0; k < p && i * p + k < n; k++) {
-              let acc = 0;
-              for (let a = 0; a < r; a++) acc = mac(mode, acc, u[(i * p + k) * r + a], w[i * r + a]);
-              y[i * p + k] = acc;
-            }
+            for (let i = 0; i < b; i++)
+              for (let k = 0; k < p && i * p + k < n; k++) {
+                let acc = 0;
+                for (let a = 0; a < r; a++) acc = mac(mode, acc, u[(i * p + k) * r + a], w[i * r + a]);
+                y[i * p + k] = acc;
+              }
             return y;
           },
         },
@@ -379,11 +384,12 @@ export function denseTarget(target: DenseTarget, n: number, seed: number): Float
     const q1 = randomOrthogonal(n, deriveSeed(seed, 40));
     const q2 = randomOrthogonal(n, deriveSeed(seed, 41));
     w = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
-      const f = q1[i * n + k] / (1 + k);
-      if (f === 0) continue;
-      for (let j = 0; j < n; j++) w[i * n + j] += f * q2[k * n + j];
-    }
+    for (let i = 0; i < n; i++)
+      for (let k = 0; k < n; k++) {
+        const f = q1[i * n + k] / (1 + k);
+        if (f === 0) continue;
+        for (let j = 0; j < n; j++) w[i * n + j] += f * q2[k * n + j];
+      }
   } else if (target === 'near-monarch') {
     const b = Math.max(1, Math.round(Math.sqrt(n)));
     const mon = randomBtt(n, b, 1, deriveSeed(seed, 42));
@@ -519,6 +525,9 @@ export function crossoverOf(points: { x: number; structured: number; dense: numb
   const t = ratio[i - 1] / (ratio[i - 1] - ratio[i]);
   const x = pts[i - 1].x + t * (pts[i].x - pts[i - 1].x);
   const side = ratio[i] > 0 ? 'the structure is faster than dense at every point measured above it' : 'dense is faster at every point measured above it';
-  const earlier = changes.length > 1 ? ` (the ratio also crossed 1 at smaller values: ${changes.length - 1} more sign change${changes.length > 2 ? 's' : ''} — noise, or a second regime)` : '';
+  const earlier =
+    changes.length > 1
+      ? ` (the ratio also crossed 1 at smaller values: ${changes.length - 1} more sign change${changes.length > 2 ? 's' : ''} — noise, or a second regime)`
+      : '';
   return { x, note: side + earlier };
 }

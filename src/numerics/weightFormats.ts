@@ -105,7 +105,14 @@ export interface MatMulNBits4 {
  * Exports unsigned 4-bit codes (0…15, N×K row-major), one scale per block and optional per-block
  * zero points (0…15) to the MatMulNBits layout.
  */
-export function packMatMulNBits4(codes: ArrayLike<number>, scales: Float32Array, n: number, k: number, blockSize: number, zeroPoints?: ArrayLike<number>): MatMulNBits4 {
+export function packMatMulNBits4(
+  codes: ArrayLike<number>,
+  scales: Float32Array,
+  n: number,
+  k: number,
+  blockSize: number,
+  zeroPoints?: ArrayLike<number>,
+): MatMulNBits4 {
   if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) throw new Error(`block size ${blockSize} must be a power of two ≥ 16`);
   if (k % blockSize !== 0) throw new Error(`K = ${k} must be a multiple of the block size ${blockSize}`);
   const blocks = k / blockSize;
@@ -157,5 +164,11 @@ export function dequantizeMatMulNBits4(m: MatMulNBits4): Float32Array {
  * differs. Requires the group size to equal the block size.
  */
 export function kernelLabInt4ToMatMulNBits(codes: Int32Array, scales: Float32Array, n: number, k: number, groupSize: number): MatMulNBits4 {
-  return packMatMulNBits4(Uint8Array.from(codes, (q) => q + 8), scales, n, k, groupSize);
+  return packMatMulNBits4(
+    Uint8Array.from(codes, (q) => q + 8),
+    scales,
+    n,
+    k,
+    groupSize,
+  );
 }

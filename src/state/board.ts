@@ -46,12 +46,17 @@ export function fileInputs(name: string, text: string): BoardInput[] | { problem
     return d.submissions.slice(0, 2000).map((value, i) => ({ from: `${name}, entry ${i + 1}`, value: typeof value === 'string' ? value : (value as object) }));
   }
   if (d && typeof d === 'object' && !Array.isArray(d)) return [{ from: name, value: d as object }];
-  if (Array.isArray(data)) return data.slice(0, 2000).map((value, i) => ({ from: `${name}, entry ${i + 1}`, value: typeof value === 'string' ? value : (value as object) }));
+  if (Array.isArray(data))
+    return data.slice(0, 2000).map((value, i) => ({ from: `${name}, entry ${i + 1}`, value: typeof value === 'string' ? value : (value as object) }));
   return { problem: `${name} is not a Kernel Lab results file` };
 }
 
 /** The board with the inputs added: each either added, or refused with its reason. */
-export async function addToBoard(entries: BoardEntry[], inputs: BoardInput[], now = new Date().toISOString()): Promise<{ entries: BoardEntry[]; reports: BoardReport[] }> {
+export async function addToBoard(
+  entries: BoardEntry[],
+  inputs: BoardInput[],
+  now = new Date().toISOString(),
+): Promise<{ entries: BoardEntry[]; reports: BoardReport[] }> {
   const out = [...entries];
   const seen = new Map(out.map((e, i) => [e.key, i]));
   const reports: BoardReport[] = [];
@@ -64,7 +69,14 @@ export async function addToBoard(entries: BoardEntry[], inputs: BoardInput[], no
     const s = read.submission;
     const at = seen.get(s.seal);
     if (at !== undefined) {
-      reports.push({ from: input.from, added: false, refusal: { kind: 'duplicate', reason: `already on the board (${who(out[at].submission)}, ${s.exercise}, added ${out[at].addedAt.slice(0, 16).replace('T', ' ')})` } });
+      reports.push({
+        from: input.from,
+        added: false,
+        refusal: {
+          kind: 'duplicate',
+          reason: `already on the board (${who(out[at].submission)}, ${s.exercise}, added ${out[at].addedAt.slice(0, 16).replace('T', ' ')})`,
+        },
+      });
       continue;
     }
     const entry: BoardEntry = { key: s.seal, submission: s, addedAt: now };

@@ -38,7 +38,9 @@ export function parseClassroom(extra: Record<string, string>): { classroom: Clas
   if (extra.lesson !== undefined) {
     const lesson = findLesson(extra.lesson);
     if (!lesson) {
-      problems.push(`the lesson "${clip(extra.lesson)}" does not exist (it may have been renamed or removed); showing the experiment in the link without a lesson`);
+      problems.push(
+        `the lesson "${clip(extra.lesson)}" does not exist (it may have been renamed or removed); showing the experiment in the link without a lesson`,
+      );
     } else {
       let step = 1;
       if (extra.step !== undefined) {

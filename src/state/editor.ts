@@ -80,7 +80,12 @@ export const DEFAULT_RUN_BUDGET_S = 60;
 /** The default budget of a Check (interpretation on the CPU; the checker's own default). */
 export const DEFAULT_CHECK_BUDGET_S = 10;
 
-export const useEditor = create<EditorState>()(() => ({ ...INITIAL, runBudgetSeconds: DEFAULT_RUN_BUDGET_S, checkBudgetSeconds: DEFAULT_CHECK_BUDGET_S, checkWorkgroups: 8 }));
+export const useEditor = create<EditorState>()(() => ({
+  ...INITIAL,
+  runBudgetSeconds: DEFAULT_RUN_BUDGET_S,
+  checkBudgetSeconds: DEFAULT_CHECK_BUDGET_S,
+  checkWorkgroups: 8,
+}));
 
 // ---- drafts (IndexedDB, per variant) ----------------------------------------------------------
 
@@ -117,7 +122,13 @@ export async function saveDraftNow(): Promise<void> {
   const edit = currentEdit(s);
   try {
     if (!Object.keys(edit.sources).length && !Object.keys(edit.workgroups ?? {}).length) await deleteRecord(draftKey(s.experiment));
-    else await putRecord<Draft>(draftKey(s.experiment), { experiment: s.experiment, sources: edit.sources, workgroups: edit.workgroups ?? {}, savedAt: new Date().toISOString() });
+    else
+      await putRecord<Draft>(draftKey(s.experiment), {
+        experiment: s.experiment,
+        sources: edit.sources,
+        workgroups: edit.workgroups ?? {},
+        savedAt: new Date().toISOString(),
+      });
   } catch (e) {
     useEditor.setState({ draftNote: `The draft could not be saved in this browser: ${e instanceof Error ? e.message : e}` });
   }
@@ -137,7 +148,6 @@ export function currentEdit(s: Pick<EditorState, 'tabs'>): EditSpec {
   });
   return { sources, workgroups };
 }
-
 
 // ---- talking to the worker --------------------------------------------------------------------
 
@@ -198,7 +208,12 @@ function handleReply(m: EditorFromWorker) {
       return;
     case 'editor-refused':
       if (m.id !== s.jobId) return;
-      useEditor.setState({ refused: { message: m.message, problems: m.problems, dispatch: m.dispatch, lines: m.lines }, run: null, status: null, ...(m.dispatch !== undefined ? { active: m.dispatch } : {}) });
+      useEditor.setState({
+        refused: { message: m.message, problems: m.problems, dispatch: m.dispatch, lines: m.lines },
+        run: null,
+        status: null,
+        ...(m.dispatch !== undefined ? { active: m.dispatch } : {}),
+      });
       return;
     case 'editor-check-result':
       if (m.id !== s.jobId) return;
@@ -252,7 +267,9 @@ export async function openEditor(experiment?: Experiment, from?: { sources: Reco
     const draft = await loadDraft(e);
     if (draft) {
       const sameParams = JSON.stringify(draft.experiment.params) === JSON.stringify(e.params);
-      if (!sameParams) note = 'Your draft of this variant was written with other parameters: the editor runs with the draft’s parameters (shown above the code), so its constants still fit.';
+      if (!sameParams)
+        note =
+          'Your draft of this variant was written with other parameters: the editor runs with the draft’s parameters (shown above the code), so its constants still fit.';
       e = { ...e, params: draft.experiment.params, seed: draft.experiment.seed ?? e.seed };
       pendingOpen = { sources: draft.sources, workgroups: draft.workgroups, origin: 'draft' };
     }
@@ -287,7 +304,10 @@ export function setGrid(index: number, grid: [number, number, number]) {
 
 /** Rewrites the entry point's @workgroup_size to these numbers. */
 export function withWorkgroupSize(source: string, size: [number, number, number]): string {
-  return source.replace(/@workgroup_size\s*\(([^)]*)\)/, `@workgroup_size(${size[2] > 1 ? size.join(', ') : size[1] > 1 ? `${size[0]}, ${size[1]}` : size[0]})`);
+  return source.replace(
+    /@workgroup_size\s*\(([^)]*)\)/,
+    `@workgroup_size(${size[2] > 1 ? size.join(', ') : size[1] > 1 ? `${size[0]}, ${size[1]}` : size[0]})`,
+  );
 }
 
 export function resetToGenerated(index: number) {
@@ -322,9 +342,13 @@ export function runCheck(): boolean {
   const edit = currentEdit(s);
   useEditor.setState({ status: null, check: null });
   // The checker stops itself at its budget; the job's own budget covers the compile in front.
-  const id = startJob('check', (jobId) => ({ type: 'editor-check', id: jobId, experiment, edit, budgetMs: s.checkBudgetSeconds * 1000, maxWorkgroups: s.checkWorkgroups }), {
-    budgetMs: s.checkBudgetSeconds * 1000 + 60_000,
-  });
+  const id = startJob(
+    'check',
+    (jobId) => ({ type: 'editor-check', id: jobId, experiment, edit, budgetMs: s.checkBudgetSeconds * 1000, maxWorkgroups: s.checkWorkgroups }),
+    {
+      budgetMs: s.checkBudgetSeconds * 1000 + 60_000,
+    },
+  );
   if (id === null) return false;
   useEditor.setState({ jobId: id, jobKind: 'check' });
   return true;

@@ -28,7 +28,8 @@ export async function encodeEdit(edit: SharedEdit): Promise<{ text: string } | {
   return { text };
 }
 
-const isGrid = (g: unknown): g is [number, number, number] => Array.isArray(g) && g.length === 3 && g.every((n) => Number.isInteger(n) && n >= 1 && n <= 1 << 20);
+const isGrid = (g: unknown): g is [number, number, number] =>
+  Array.isArray(g) && g.length === 3 && g.every((n) => Number.isInteger(n) && n >= 1 && n <= 1 << 20);
 
 /** Reads the `edit` field; never throws. */
 export async function decodeEdit(text: string): Promise<{ edit: SharedEdit } | { error: string }> {
@@ -47,7 +48,8 @@ export async function decodeEdit(text: string): Promise<{ edit: SharedEdit } | {
   }
   const sources: Record<number, string> = {};
   for (const [k, v] of Object.entries(d.s as Record<string, unknown>)) {
-    if (!/^\d{1,2}$/.test(k) || typeof v !== 'string' || v.length > MAX_SOURCE_CHARS) return { error: 'the edit in this link has a source this version cannot read; ignored' };
+    if (!/^\d{1,2}$/.test(k) || typeof v !== 'string' || v.length > MAX_SOURCE_CHARS)
+      return { error: 'the edit in this link has a source this version cannot read; ignored' };
     sources[Number(k)] = v;
   }
   const workgroups: Record<number, [number, number, number]> = {};
@@ -62,7 +64,8 @@ export async function editLink(): Promise<{ url: string } | { error: string }> {
   const s = useEditor.getState();
   if (!s.experiment) return { error: 'Open the editor first.' };
   const edit = currentEdit(s);
-  if (!Object.keys(edit.sources).length && !Object.keys(edit.workgroups ?? {}).length) return { error: 'Nothing is edited yet: the plain link already opens the generated kernel.' };
+  if (!Object.keys(edit.sources).length && !Object.keys(edit.workgroups ?? {}).length)
+    return { error: 'Nothing is edited yet: the plain link already opens the generated kernel.' };
   const encoded = await encodeEdit({ sources: edit.sources, workgroups: edit.workgroups ?? {} });
   if ('error' in encoded) return encoded;
   const url = new URL(window.location.href);

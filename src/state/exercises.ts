@@ -141,7 +141,13 @@ export function ensureLoaded(): Promise<void> {
         ...(unreadable.length ? [`${unreadable.length} saved progress record(s) could not be read and are not shown (${unreadable[0]})`] : []),
         ...(board.unreadable ? [`${board.unreadable} saved board entr${board.unreadable === 1 ? 'y' : 'ies'} could not be read and are not shown`] : []),
       ];
-      useExercises.setState((s) => ({ progress: { ...progress, ...s.progress }, student: s.student || student, board: [...board.entries, ...s.board.filter((e) => !board.entries.some((b) => b.key === e.key))], loaded: true, storageError: notes.length ? notes.join('; ') : null }));
+      useExercises.setState((s) => ({
+        progress: { ...progress, ...s.progress },
+        student: s.student || student,
+        board: [...board.entries, ...s.board.filter((e) => !board.entries.some((b) => b.key === e.key))],
+        loaded: true,
+        storageError: notes.length ? notes.join('; ') : null,
+      }));
     } catch (e) {
       useExercises.setState({ loaded: true, storageError: `Progress cannot be kept in this browser: ${errorText(e)}` });
     }
@@ -206,7 +212,10 @@ export async function importProgress(text: string): Promise<string> {
   if ('problem' in read) return `Nothing was imported: ${read.problem}.`;
   const s = useExercises.getState();
   const merged = read.records.map((r) => (s.progress[r.exercise] ? mergeProgress(s.progress[r.exercise], r) : r));
-  useExercises.setState((st) => ({ progress: { ...st.progress, ...Object.fromEntries(merged.map((m) => [m.exercise, m])) }, student: st.student || read.student }));
+  useExercises.setState((st) => ({
+    progress: { ...st.progress, ...Object.fromEntries(merged.map((m) => [m.exercise, m])) },
+    student: st.student || read.student,
+  }));
   try {
     await saveProgress(merged);
   } catch (e) {
@@ -268,7 +277,8 @@ export function listenForVerdicts() {
     if (j && previous.job?.id === j.jobId && state.job?.id !== j.jobId) {
       setTimeout(() => {
         const still = useExercises.getState().judging;
-        if (still?.jobId === j.jobId) useExercises.setState({ judging: null, judgeError: useLab.getState().error?.message ?? 'The judge stopped without a verdict.' });
+        if (still?.jobId === j.jobId)
+          useExercises.setState({ judging: null, judgeError: useLab.getState().error?.message ?? 'The judge stopped without a verdict.' });
       }, 50);
     }
   });
@@ -277,7 +287,12 @@ export function listenForVerdicts() {
 async function judged(j: Judging, verdict: Verdict, adapter: import('../gpu/types').AdapterDescription | null) {
   if (j.rejudge) {
     const board = useExercises.getState().board.map((e) =>
-      e.key === j.rejudge ? { ...e, rejudged: { passed: verdict.passed, kind: verdict.kind, device: deviceOf(adapter, navigator.userAgent).name, date: new Date().toISOString() } } : e,
+      e.key === j.rejudge
+        ? {
+            ...e,
+            rejudged: { passed: verdict.passed, kind: verdict.kind, device: deviceOf(adapter, navigator.userAgent).name, date: new Date().toISOString() },
+          }
+        : e,
     );
     useExercises.setState({ board, judging: null });
     const changed = board.find((e) => e.key === j.rejudge);

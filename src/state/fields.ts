@@ -93,12 +93,17 @@ function keptSweep(sweep: SweepSpec | undefined): string {
 export function typeSweep(variant: KernelVariant, param: string, state: SweepField, text: string): SweepField {
   if (text.trim() === '') return { ...state, draft: text, problem: null };
   const parsed = parseSweepValues(variant, param, text);
-  return { ...state, draft: text, problem: 'reason' in parsed ? `Sweep values refused: ${parsed.reason}. The experiment keeps ${keptSweep(state.committed)}.` : null };
+  return {
+    ...state,
+    draft: text,
+    problem: 'reason' in parsed ? `Sweep values refused: ${parsed.reason}. The experiment keeps ${keptSweep(state.committed)}.` : null,
+  };
 }
 
 export function commitSweep(variant: KernelVariant, param: string, state: SweepField): { state: SweepField; commit: SweepSpec | null } {
   const parsed = parseSweepValues(variant, param, state.draft);
-  if ('reason' in parsed) return { state: { ...state, problem: `Sweep values refused: ${parsed.reason}. The experiment keeps ${keptSweep(state.committed)}.` }, commit: null };
+  if ('reason' in parsed)
+    return { state: { ...state, problem: `Sweep values refused: ${parsed.reason}. The experiment keeps ${keptSweep(state.committed)}.` }, commit: null };
   const sweep = { param, values: parsed.values };
   const same = state.committed?.param === param && state.committed.values.join() === parsed.values.join();
   return { state: { draft: sweepText(sweep), committed: sweep, problem: null }, commit: same ? null : sweep };

@@ -62,7 +62,11 @@ function checkPulse() {
   if (now - lastPong > LIVENESS_MS) {
     lastPong = 0;
     replaceWorker();
-    useLab.setState({ error: { message: `The lab worker stopped answering during the run (it may have crashed or been stopped) and the run was lost. A fresh worker was started: run again. Nothing saved was touched.` } });
+    useLab.setState({
+      error: {
+        message: `The lab worker stopped answering during the run (it may have crashed or been stopped) and the run was lost. A fresh worker was started: run again. Nothing saved was touched.`,
+      },
+    });
     return;
   }
   worker.postMessage({ type: 'ping', n: ++pings } satisfies ToWorker);
@@ -82,7 +86,9 @@ function startWorker(): Worker {
     const running = useLab.getState().job !== null;
     replaceWorker();
     useLab.setState({
-      error: { message: `The lab worker hit an error${event.message ? ` (${event.message})` : ''}${running ? ' and the run was lost' : ''}. A fresh worker was started: run again.` },
+      error: {
+        message: `The lab worker hit an error${event.message ? ` (${event.message})` : ''}${running ? ' and the run was lost' : ''}. A fresh worker was started: run again.`,
+      },
     });
   };
   w.postMessage({ type: 'init', base: document.baseURI } satisfies ToWorker);
@@ -92,7 +98,9 @@ function startWorker(): Worker {
   // A worker that never answers (blocked script, broken browser) must not leave the page waiting.
   setTimeout(() => {
     if (worker === w && !useLab.getState().gpu) {
-      useLab.setState({ gpu: { available: false, step: 'worker', reason: `The lab worker did not answer within ${READY_TIMEOUT_MS / 1000} s, so WebGPU could not be checked.` } });
+      useLab.setState({
+        gpu: { available: false, step: 'worker', reason: `The lab worker did not answer within ${READY_TIMEOUT_MS / 1000} s, so WebGPU could not be checked.` },
+      });
     }
   }, READY_TIMEOUT_MS);
   return w;
@@ -192,7 +200,10 @@ function handle(message: FromWorker) {
       useLab.setState({
         gpu: null,
         job: null,
-        error: state.job || !state.error ? { message: `${message.message} ${job ? 'The run was lost. ' : ''}A fresh device is being set up: run again when it is ready.` } : state.error,
+        error:
+          state.job || !state.error
+            ? { message: `${message.message} ${job ? 'The run was lost. ' : ''}A fresh device is being set up: run again when it is ready.` }
+            : state.error,
       });
       return;
     case 'ack':

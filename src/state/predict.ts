@@ -90,7 +90,9 @@ function scaled(speeds: AdapterSpeeds, experiment: Experiment, backend: 'webgpu'
   }
   // The family's slowest rate on this adapter (a safe stand-in for one of its variants).
   const prefix = `${backend} ${experiment.family}/`;
-  const family = Object.entries(speeds).filter(([k]) => k.startsWith(prefix)).flatMap(([, list]) => list);
+  const family = Object.entries(speeds)
+    .filter(([k]) => k.startsWith(prefix))
+    .flatMap(([, list]) => list);
   if (family.length) {
     const run = Math.max(...family.map((o) => o.runSeconds / o.units));
     const ref = Math.max(...family.map((o) => o.referenceSeconds / o.units));
@@ -106,7 +108,12 @@ export function sampleTarget(caps: DeviceCaps | null): number {
 }
 
 /** Seconds for one experiment without a sweep. */
-export function predictPoint(experiment: Experiment, backend: 'webgpu' | 'cpu', speeds: AdapterSpeeds, caps: DeviceCaps | null): PointPrediction & { basis: Scaled['basis'] } {
+export function predictPoint(
+  experiment: Experiment,
+  backend: 'webgpu' | 'cpu',
+  speeds: AdapterSpeeds,
+  caps: DeviceCaps | null,
+): PointPrediction & { basis: Scaled['basis'] } {
   const variant = findVariant(experiment.family, experiment.variant);
   const work = variant ? variant.work(experiment.params) : { flops: 0, bytes: 0 };
   const units = workUnits(work);
@@ -119,7 +126,16 @@ export function predictPoint(experiment: Experiment, backend: 'webgpu' | 'cpu', 
   const seconds = s.fixedSeconds + warmup + samples * sampleSeconds + s.referenceSeconds;
   // Inputs on the host and on the GPU, read-backs, and the float64 reference and its bound.
   const memoryBytes = 4 * work.bytes;
-  return { seconds, runSeconds: s.runSeconds, sampleSeconds, referenceSeconds: s.referenceSeconds, fixedSeconds: s.fixedSeconds, samples, memoryBytes, basis: s.basis };
+  return {
+    seconds,
+    runSeconds: s.runSeconds,
+    sampleSeconds,
+    referenceSeconds: s.referenceSeconds,
+    fixedSeconds: s.fixedSeconds,
+    samples,
+    memoryBytes,
+    basis: s.basis,
+  };
 }
 
 const BASIS_TEXT = {
@@ -169,10 +185,14 @@ export function confirmationReasons(p: Prediction, memoryLimitBytes: number): st
   if (p.seconds > CONFIRM_SECONDS) reasons.push(`It is predicted to take about ${fmtDuration(p.seconds)} on this device (${p.basis}).`);
   // Only GPU work competes with the page for the (software) GPU; CPU work runs in a worker.
   if (p.backend === 'webgpu' && p.runSeconds > 2) {
-    reasons.push(`One run of the kernel alone takes about ${fmtDuration(p.runSeconds)}; while the GPU works on it a software adapter may not repaint the page, and Cancel takes effect after the run in flight.`);
+    reasons.push(
+      `One run of the kernel alone takes about ${fmtDuration(p.runSeconds)}; while the GPU works on it a software adapter may not repaint the page, and Cancel takes effect after the run in flight.`,
+    );
   }
   if (p.memoryBytes > memoryLimitBytes) {
-    reasons.push(`It needs about ${fmtBytes(p.memoryBytes)} of memory (inputs, GPU buffers, read-backs and the float64 reference), more than the ${fmtBytes(memoryLimitBytes)} this page allows itself without asking.`);
+    reasons.push(
+      `It needs about ${fmtBytes(p.memoryBytes)} of memory (inputs, GPU buffers, read-backs and the float64 reference), more than the ${fmtBytes(memoryLimitBytes)} this page allows itself without asking.`,
+    );
   }
   return reasons;
 }

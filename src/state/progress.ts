@@ -27,7 +27,15 @@ export const PROGRESS_FILE_KIND = 'kernel-lab-progress';
 export const SUBMISSIONS_FILE_KIND = 'kernel-lab-submissions';
 
 export function emptyProgress(exercise: string): ExerciseProgress {
-  return { exercise, draft: findExercise(exercise)?.starter ?? '', hintsShown: 0, solutionViewed: false, attempts: 0, passed: false, updatedAt: new Date(0).toISOString() };
+  return {
+    exercise,
+    draft: findExercise(exercise)?.starter ?? '',
+    hintsShown: 0,
+    solutionViewed: false,
+    attempts: 0,
+    passed: false,
+    updatedAt: new Date(0).toISOString(),
+  };
 }
 
 // ---- checking (records read back, and imported files) -------------------------------------------
@@ -40,7 +48,11 @@ const progressSchema = v.object({
   attempts: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e9)),
   passed: v.boolean(),
   last: v.optional(v.unknown()),
-  updatedAt: v.pipe(v.string(), v.maxLength(40), v.check((s) => !Number.isNaN(Date.parse(s)), 'is not a date')),
+  updatedAt: v.pipe(
+    v.string(),
+    v.maxLength(40),
+    v.check((s) => !Number.isNaN(Date.parse(s)), 'is not a date'),
+  ),
 });
 
 /** One progress record, checked: the record, or a sentence. The last result must pass the board's own check. */
@@ -58,7 +70,18 @@ export function checkProgress(raw: unknown, where: string): { progress: Exercise
     if (checked.submission.exercise !== p.exercise) return { problem: `${where}: its last result is for another exercise` };
     last = checked.submission;
   }
-  return { progress: { exercise: p.exercise, draft: p.draft, hintsShown: p.hintsShown, solutionViewed: p.solutionViewed, attempts: p.attempts, passed: p.passed, ...(last ? { last } : {}), updatedAt: p.updatedAt } };
+  return {
+    progress: {
+      exercise: p.exercise,
+      draft: p.draft,
+      hintsShown: p.hintsShown,
+      solutionViewed: p.solutionViewed,
+      attempts: p.attempts,
+      passed: p.passed,
+      ...(last ? { last } : {}),
+      updatedAt: p.updatedAt,
+    },
+  };
 }
 
 /** A progress file: every record valid, or the file is refused whole with the first reason. */
@@ -192,7 +215,15 @@ export async function loadBoard(): Promise<{ entries: BoardEntry[]; unreadable: 
       unreadable++;
       continue;
     }
-    const rejudged = r.rejudged && typeof r.rejudged === 'object' && typeof r.rejudged.passed === 'boolean' ? { passed: r.rejudged.passed, kind: String(r.rejudged.kind).slice(0, 20), device: String(r.rejudged.device).slice(0, 120), date: String(r.rejudged.date).slice(0, 40) } : undefined;
+    const rejudged =
+      r.rejudged && typeof r.rejudged === 'object' && typeof r.rejudged.passed === 'boolean'
+        ? {
+            passed: r.rejudged.passed,
+            kind: String(r.rejudged.kind).slice(0, 20),
+            device: String(r.rejudged.device).slice(0, 120),
+            date: String(r.rejudged.date).slice(0, 40),
+          }
+        : undefined;
     entries.push({ key: r.key, submission: checked.submission, addedAt: r.addedAt.slice(0, 40), ...(rejudged ? { rejudged } : {}) });
   }
   entries.sort((a, b) => a.addedAt.localeCompare(b.addedAt));

@@ -85,7 +85,10 @@ const provenanceSchema = v.object({
 const timingSchema = v.nullable(
   v.object({
     method: v.picklist(['timestamp-query', 'wall-clock']),
-    resolutionSeconds: v.pipe(numberLike, v.check((x) => Number.isNaN(x) || x >= 0, 'must not be negative')),
+    resolutionSeconds: v.pipe(
+      numberLike,
+      v.check((x) => Number.isNaN(x) || x >= 0, 'must not be negative'),
+    ),
     runsPerSample: v.pipe(count, v.minValue(1)),
     note: v.optional(text(400)),
   }),
@@ -200,7 +203,10 @@ export function validateSavedRun(raw: unknown, where: string, keepExtras = false
     spread: r.spread ?? { min: stats.min, max: stats.max, q1: stats.q1, q3: stats.q3 },
     gflops: r.gflops,
     gbps: r.gbps,
-    work: r.work ?? { flops: (Number.isFinite(r.gflops) ? r.gflops : 0) * r.medianSeconds * 1e9, bytes: (Number.isFinite(r.gbps) ? r.gbps : 0) * r.medianSeconds * 1e9 },
+    work: r.work ?? {
+      flops: (Number.isFinite(r.gflops) ? r.gflops : 0) * r.medianSeconds * 1e9,
+      bytes: (Number.isFinite(r.gbps) ? r.gbps : 0) * r.medianSeconds * 1e9,
+    },
     timing: r.timing,
     metrics: r.metrics,
     ...(r.repeatCheck ? { repeatCheck: r.repeatCheck } : {}),
@@ -212,7 +218,9 @@ export function validateSavedRun(raw: unknown, where: string, keepExtras = false
     // A file's extras are dropped: large, family-specific data that feeds the live lab panels.
     // Stored extras are kept when they have the shape the family's panels read (an older
     // version may have saved another): otherwise the run is shown without them.
-    ...(keepExtras && r.extras !== undefined && isBoundedPlainData(r.extras) && 'extras' in checkExtras(experiment.family, r.extras) ? { extras: r.extras as ExperimentResult['extras'] } : {}),
+    ...(keepExtras && r.extras !== undefined && isBoundedPlainData(r.extras) && 'extras' in checkExtras(experiment.family, r.extras)
+      ? { extras: r.extras as ExperimentResult['extras'] }
+      : {}),
   };
   return { run: { id: out.id, savedAt: out.savedAt, pinned: out.pinned, ...(out.sweepId !== undefined ? { sweepId: out.sweepId } : {}), result } };
 }
@@ -227,7 +235,7 @@ export function validateStoredRuns(raw: unknown[]): { runs: SavedRun[]; unreadab
   const unreadable: { id: string | null; problem: string }[] = [];
   raw.forEach((record, i) => {
     const checked = validateSavedRun(record, `saved run ${i + 1}`, true);
-    const id = typeof (record as { id?: unknown })?.id === 'string' ? ((record as { id: string }).id) : null;
+    const id = typeof (record as { id?: unknown })?.id === 'string' ? (record as { id: string }).id : null;
     if ('problem' in checked) unreadable.push({ id, problem: checked.problem });
     else runs.push(checked.run);
   });

@@ -27,7 +27,8 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 /** Parses an exported file. All or nothing: one bad run refuses the whole file. */
 export function runsFromJson(text: string): { runs: SavedRun[] } | { error: string } {
-  if (text.length > MAX_FILE_CHARS) return { error: `The file is ${(text.length / 2 ** 20).toFixed(0)} MB; at most ${MAX_FILE_CHARS / 2 ** 20} MB can be imported.` };
+  if (text.length > MAX_FILE_CHARS)
+    return { error: `The file is ${(text.length / 2 ** 20).toFixed(0)} MB; at most ${MAX_FILE_CHARS / 2 ** 20} MB can be imported.` };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -45,7 +46,8 @@ export function runsFromJson(text: string): { runs: SavedRun[] } | { error: stri
   for (let i = 0; i < data.runs.length; i++) {
     const checked = validateSavedRun(data.runs[i], `run ${i + 1}`);
     if ('problem' in checked) return { error: `Nothing was imported: ${checked.problem}.` };
-    if (ids.has(checked.run.id)) return { error: `Nothing was imported: run ${i + 1} repeats the id ${escapeUntrusted(checked.run.id)} of an earlier run in the file.` };
+    if (ids.has(checked.run.id))
+      return { error: `Nothing was imported: run ${i + 1} repeats the id ${escapeUntrusted(checked.run.id)} of an earlier run in the file.` };
     ids.add(checked.run.id);
     runs.push(checked.run);
   }
@@ -53,8 +55,28 @@ export function runsFromJson(text: string): { runs: SavedRun[] } | { error: stri
 }
 
 const CSV_COLUMNS = [
-  'id', 'savedAt', 'family', 'variant', 'shape', 'params', 'seed', 'backend', 'adapter', 'timing',
-  'medianSeconds', 'minSeconds', 'maxSeconds', 'gflops', 'gbps', 'maxAbs', 'maxRel', 'relFrobenius', 'ulpMax', 'ulpMean', 'sqnrDb', 'boundViolations',
+  'id',
+  'savedAt',
+  'family',
+  'variant',
+  'shape',
+  'params',
+  'seed',
+  'backend',
+  'adapter',
+  'timing',
+  'medianSeconds',
+  'minSeconds',
+  'maxSeconds',
+  'gflops',
+  'gbps',
+  'maxAbs',
+  'maxRel',
+  'relFrobenius',
+  'ulpMax',
+  'ulpMean',
+  'sqnrDb',
+  'boundViolations',
 ] as const;
 
 function csvCell(value: unknown): string {
@@ -73,7 +95,9 @@ export function runsToCsv(runs: SavedRun[]): string {
       family: r.experiment.family,
       variant: r.experiment.variant,
       shape: r.shape,
-      params: Object.entries(r.experiment.params).map(([k, v]) => `${k}=${v}`).join(' '),
+      params: Object.entries(r.experiment.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
       seed: r.experiment.seed,
       backend: r.provenance.backend,
       adapter: a ? [a.vendor, a.architecture, a.device || a.description].filter(Boolean).join(' ') : 'cpu',

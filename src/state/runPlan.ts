@@ -67,10 +67,13 @@ export function decideLinkRun(state: LabState): { run: 'webgpu' | 'cpu' } | { he
   if (state.linkRun?.state !== 'waiting' || !state.gpu || state.job) return null;
   const backend = linkBackend(state);
   if (!backend) return { held: 'This variant needs WebGPU, which this browser does not offer here.' };
-  if (!state.experiment.sweep && backend === 'webgpu' && currentProblems(state).length) return { held: 'This configuration cannot run on this device (see why beside Run).' };
+  if (!state.experiment.sweep && backend === 'webgpu' && currentProblems(state).length)
+    return { held: 'This configuration cannot run on this device (see why beside Run).' };
   const prediction = predictFor(state, state.experiment, backend);
   if (prediction.seconds <= AUTO_RUN_SECONDS && reasonsToAsk(prediction).length === 0) return { run: backend };
-  return { held: `Not run by itself: it is predicted to take about ${fmtDuration(prediction.seconds)} on this device (${prediction.basis}). Press Run to start it.` };
+  return {
+    held: `Not run by itself: it is predicted to take about ${fmtDuration(prediction.seconds)} on this device (${prediction.basis}). Press Run to start it.`,
+  };
 }
 
 /** Phase marks kept while a job runs (page clock), for the time left and for learning. */
@@ -115,7 +118,9 @@ export function learnFrom(job: Job, result: ExperimentResult, now: number) {
     at: Date.now(),
   });
   const prefix = `${job.backend} `;
-  useLab.setState((s) => ({ speeds: { ...Object.fromEntries(Object.entries(s.speeds).filter(([k]) => !k.startsWith(prefix))), ...filterPrefix(speeds, prefix) } }));
+  useLab.setState((s) => ({
+    speeds: { ...Object.fromEntries(Object.entries(s.speeds).filter(([k]) => !k.startsWith(prefix))), ...filterPrefix(speeds, prefix) },
+  }));
 }
 
 function filterPrefix(speeds: AdapterSpeeds, prefix: string): AdapterSpeeds {

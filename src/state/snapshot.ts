@@ -92,8 +92,7 @@ export async function encodeSnapshot(snapshot: Snapshot): Promise<{ text: string
   return { text };
 }
 
-const num = (v: unknown): number | null =>
-  typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v === 'NaN' ? NaN : null;
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v === 'NaN' ? NaN : null);
 
 export async function decodeSnapshot(text: string): Promise<{ snapshot: Snapshot } | { error: string }> {
   if (text.length > MAX_SNAPSHOT_CHARS * 2) return { error: 'the results in this link are too long to read' };

@@ -159,66 +159,68 @@ function guarded(config: StateCreator<LabState>): StateCreator<LabState> {
   };
 }
 
-export const useLab = create<LabState>()(guarded((set, get) => ({
-  experiment: defaultExperiment(),
-  gpu: null,
-  pageHasWebGpu: typeof navigator !== 'undefined' && 'gpu' in navigator,
-  job: null,
-  result: null,
-  sweepPoints: [],
-  sweepExperiment: null,
-  error: null,
-  notice: null,
-  linkProblems: [],
-  history: [],
-  historyError: null,
-  view: 'results',
-  classroom: DEFAULT_CLASSROOM,
-  snapshot: null,
-  studies: {},
-  speeds: {},
-  pendingRun: null,
-  linkRun: null,
+export const useLab = create<LabState>()(
+  guarded((set, get) => ({
+    experiment: defaultExperiment(),
+    gpu: null,
+    pageHasWebGpu: typeof navigator !== 'undefined' && 'gpu' in navigator,
+    job: null,
+    result: null,
+    sweepPoints: [],
+    sweepExperiment: null,
+    error: null,
+    notice: null,
+    linkProblems: [],
+    history: [],
+    historyError: null,
+    view: 'results',
+    classroom: DEFAULT_CLASSROOM,
+    snapshot: null,
+    studies: {},
+    speeds: {},
+    pendingRun: null,
+    linkRun: null,
 
-  setExperiment: (experiment) => set({ experiment }),
-  setFamily: (family) => {
-    if (!findFamily(family)) return;
-    set({ experiment: { ...defaultExperiment(family), seed: get().experiment.seed, reps: get().experiment.reps } });
-  },
-  setVariant: (variantId) => {
-    const { experiment } = get();
-    const variant = findVariant(experiment.family, variantId);
-    if (!variant) return;
-    // Keep values of parameters the two variants share (the shape, typically).
-    const params = defaultParams(variant.params);
-    for (const def of variant.params) {
-      if (def.key in experiment.params) {
-        const kept = coerceParam(def, experiment.params[def.key]);
-        if (!kept.problem) params[def.key] = kept.value;
+    setExperiment: (experiment) => set({ experiment }),
+    setFamily: (family) => {
+      if (!findFamily(family)) return;
+      set({ experiment: { ...defaultExperiment(family), seed: get().experiment.seed, reps: get().experiment.reps } });
+    },
+    setVariant: (variantId) => {
+      const { experiment } = get();
+      const variant = findVariant(experiment.family, variantId);
+      if (!variant) return;
+      // Keep values of parameters the two variants share (the shape, typically).
+      const params = defaultParams(variant.params);
+      for (const def of variant.params) {
+        if (def.key in experiment.params) {
+          const kept = coerceParam(def, experiment.params[def.key]);
+          if (!kept.problem) params[def.key] = kept.value;
+        }
       }
-    }
-    let sweep = experiment.sweep;
-    if (sweep) sweep = validateSweep(variant, sweep).sweep;
-    set({ experiment: { ...experiment, variant: variant.id, params, sweep } });
-  },
-  setParam: (key, raw) => {
-    const { experiment } = get();
-    const def = findVariant(experiment.family, experiment.variant)?.params.find((p) => p.key === key);
-    if (!def) return `unknown parameter ${key}`;
-    const { value, problem } = coerceParam(def, typeof raw === 'boolean' ? (raw ? '1' : '0') : raw);
-    if (problem) return problem;
-    set({ experiment: { ...experiment, params: { ...experiment.params, [key]: value as ParamValue } } });
-    return null;
-  },
-  setSeed: (seed) => set({ experiment: { ...get().experiment, seed } }),
-  setReps: (reps) => set({ experiment: { ...get().experiment, reps } }),
-  setSweep: (sweep) => {
-    const experiment = { ...get().experiment };
-    if (sweep) experiment.sweep = sweep;
-    else delete experiment.sweep;
-    set({ experiment });
-  },
-})));
+      let sweep = experiment.sweep;
+      if (sweep) sweep = validateSweep(variant, sweep).sweep;
+      set({ experiment: { ...experiment, variant: variant.id, params, sweep } });
+    },
+    setParam: (key, raw) => {
+      const { experiment } = get();
+      const def = findVariant(experiment.family, experiment.variant)?.params.find((p) => p.key === key);
+      if (!def) return `unknown parameter ${key}`;
+      const { value, problem } = coerceParam(def, typeof raw === 'boolean' ? (raw ? '1' : '0') : raw);
+      if (problem) return problem;
+      set({ experiment: { ...experiment, params: { ...experiment.params, [key]: value as ParamValue } } });
+      return null;
+    },
+    setSeed: (seed) => set({ experiment: { ...get().experiment, seed } }),
+    setReps: (reps) => set({ experiment: { ...get().experiment, reps } }),
+    setSweep: (sweep) => {
+      const experiment = { ...get().experiment };
+      if (sweep) experiment.sweep = sweep;
+      else delete experiment.sweep;
+      set({ experiment });
+    },
+  })),
+);
 
 /** Reasons the current experiment cannot run on the current device (empty when it can). */
 export function currentProblems(state: Pick<LabState, 'experiment' | 'gpu'>): string[] {

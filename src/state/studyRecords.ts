@@ -8,8 +8,17 @@ import { TUNED_VARIANTS, type TunedVariantId } from '../kernels/matmul/grid';
 import type { RoofsRecord, TunedRecord } from '../kernels/matmul/studyTypes';
 import { escapeUntrusted } from '../kernels/schema';
 
-const text = (max: number) => v.pipe(v.string(), v.maxLength(4 * max), v.transform((s) => escapeUntrusted(s, max)));
-const date = v.pipe(v.string(), v.maxLength(64), v.check((s) => !Number.isNaN(Date.parse(s)), 'is not a date'));
+const text = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.maxLength(4 * max),
+    v.transform((s) => escapeUntrusted(s, max)),
+  );
+const date = v.pipe(
+  v.string(),
+  v.maxLength(64),
+  v.check((s) => !Number.isNaN(Date.parse(s)), 'is not a date'),
+);
 const positive = v.pipe(v.number(), v.finite(), v.minValue(0));
 const size = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16384));
 

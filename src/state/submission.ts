@@ -189,7 +189,9 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
 export async function encodeSubmission(s: Submission): Promise<{ code: string } | { error: string }> {
   const code = toBase64Url(await pipe(new TextEncoder().encode(JSON.stringify(s)), new CompressionStream('deflate-raw')));
   if (code.length > MAX_SUBMISSION_LINK_CHARS) {
-    return { error: `This result needs ${code.length} characters, more than a link should carry (${MAX_SUBMISSION_LINK_CHARS}). Download it as a file instead${s.source ? ', or leave the source out' : ''}.` };
+    return {
+      error: `This result needs ${code.length} characters, more than a link should carry (${MAX_SUBMISSION_LINK_CHARS}). Download it as a file instead${s.source ? ', or leave the source out' : ''}.`,
+    };
   }
   return { code };
 }
@@ -215,7 +217,13 @@ export async function decodeCode(code: string): Promise<{ data: unknown } | { re
     const inflated = await pipe(fromBase64Url(code), new DecompressionStream('deflate-raw'), MAX_INFLATED);
     return { data: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(inflated)) };
   } catch (e) {
-    return { refusal: { kind: 'malformed', reason: e instanceof RangeError ? 'the result in this link is too large' : 'the link is damaged (it does not decode): was it cut off when it was copied?' } };
+    return {
+      refusal: {
+        kind: 'malformed',
+        reason:
+          e instanceof RangeError ? 'the result in this link is too large' : 'the link is damaged (it does not decode): was it cut off when it was copied?',
+      },
+    };
   }
 }
 
@@ -225,10 +233,27 @@ export async function decodeCode(code: string): Promise<{ data: unknown } | { re
 // make one student's row look like another's). Refused, not rewritten, so the seal still holds.
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `is longer than ${max} characters`), v.check((s) => !UNSAFE.test(s), 'holds control or direction-changing characters'));
+const text = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.maxLength(max, `is longer than ${max} characters`),
+    v.check((s) => !UNSAFE.test(s), 'holds control or direction-changing characters'),
+  );
 const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
 const hex32 = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'is not 32 hex digits'));
-const KINDS: VerdictKind[] = ['passed', 'compile', 'contract', 'wrong', 'not-finite', 'repeat', 'hazard', 'out-of-bounds', 'barrier', 'endless-loop', 'run-error'];
+const KINDS: VerdictKind[] = [
+  'passed',
+  'compile',
+  'contract',
+  'wrong',
+  'not-finite',
+  'repeat',
+  'hazard',
+  'out-of-bounds',
+  'barrier',
+  'endless-loop',
+  'run-error',
+];
 
 const submissionSchema = v.strictObject({
   v: v.literal(SUBMISSION_VERSION, `is not version ${SUBMISSION_VERSION}`),
@@ -245,12 +270,17 @@ const submissionSchema = v.strictObject({
   timings: v.strictObject({
     judgeSeconds: seconds,
     shapes: v.pipe(v.array(v.strictObject({ text: text(200), passed: v.boolean(), seconds })), v.maxLength(64)),
-    speed: v.optional(v.strictObject({ goal: seconds, ratio: seconds, met: v.boolean(), studentSeconds: seconds, builtInSeconds: seconds, shapeText: text(200) })),
+    speed: v.optional(
+      v.strictObject({ goal: seconds, ratio: seconds, met: v.boolean(), studentSeconds: seconds, builtInSeconds: seconds, shapeText: text(200) }),
+    ),
   }),
   device: v.strictObject({ name: text(120), class: text(120), software: v.boolean(), browser: text(60) }),
   hintsUsed: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100)),
   solutionViewed: v.boolean(),
-  date: v.pipe(text(40), v.check((s) => !Number.isNaN(Date.parse(s)), 'is not a date')),
+  date: v.pipe(
+    text(40),
+    v.check((s) => !Number.isNaN(Date.parse(s)), 'is not a date'),
+  ),
   source: v.optional(text(64_000)),
   seal: hex32,
 });
@@ -270,8 +300,10 @@ export function verifySubmission(data: unknown): { submission: Submission } | { 
   if (!parsed.success) return { refusal: { kind: 'malformed', reason: `not a Kernel Lab result: ${issueText(parsed.issues[0])}` } };
   const s = parsed.output as Submission;
   const { seal, ...rest } = s;
-  if (sealOf(rest) !== seal) return { refusal: { kind: 'tampered', reason: 'a field was changed after Submit: the seal does not match the rest of the result' } };
-  if (s.source !== undefined && hashSource(s.source) !== s.sourceHash) return { refusal: { kind: 'tampered', reason: 'the source it carries does not match its hash' } };
+  if (sealOf(rest) !== seal)
+    return { refusal: { kind: 'tampered', reason: 'a field was changed after Submit: the seal does not match the rest of the result' } };
+  if (s.source !== undefined && hashSource(s.source) !== s.sourceHash)
+    return { refusal: { kind: 'tampered', reason: 'the source it carries does not match its hash' } };
   const exercise = findExercise(s.exercise);
   if (!exercise) return { refusal: { kind: 'unknown-exercise', reason: `there is no exercise "${s.exercise}" in this version of Kernel Lab` } };
   const contradiction = contradictionIn(s, exercise.shapes.length, exercise.hints.length, exercise.speedGoal?.ratio);

@@ -35,7 +35,17 @@ function applyHash(hash: string) {
   // A link that names an experiment or a lesson runs by itself if it is predicted to be quick
   // (labClient.ts decides once the device is known); the plain start page waits for Run.
   const linkRun = parsed.empty && !lesson ? null : { state: 'waiting' as const };
-  openFromLink({ experiment, classroom, linkProblems: problems, result: null, sweepPoints: [], sweepExperiment: null, snapshot: null, linkRun, pendingRun: null });
+  openFromLink({
+    experiment,
+    classroom,
+    linkProblems: problems,
+    result: null,
+    sweepPoints: [],
+    sweepExperiment: null,
+    snapshot: null,
+    linkRun,
+    pendingRun: null,
+  });
   snapshotText = parsed.extra.snap ?? null;
   if (snapshotText) {
     const text = snapshotText;
@@ -87,7 +97,8 @@ export async function shareLink(options: { withResults?: boolean; classroom?: Pa
   const extra = classroomFields(classroom);
   if (options.withResults) {
     const snapshot = currentResultsSnapshot();
-    if (!snapshot) return { url: urlWithHash(serializeLink(state.experiment, extra)), note: 'There are no results for this experiment yet: run it first to include them.' };
+    if (!snapshot)
+      return { url: urlWithHash(serializeLink(state.experiment, extra)), note: 'There are no results for this experiment yet: run it first to include them.' };
     const encoded = await encodeSnapshot(snapshot);
     if ('error' in encoded) return { url: urlWithHash(serializeLink(state.experiment, extra)), note: encoded.error };
     extra.snap = encoded.text;
@@ -124,7 +135,12 @@ export function startLesson(id: string) {
   const lesson = findLesson(id);
   if (!lesson) return;
   const { classroom } = useLab.getState();
-  useLab.setState({ classroom: { ...classroom, lesson: { id, step: 1 } }, experiment: parseLink(lesson.steps[0].experiment).experiment, linkProblems: [], view: 'results' });
+  useLab.setState({
+    classroom: { ...classroom, lesson: { id, step: 1 } },
+    experiment: parseLink(lesson.steps[0].experiment).experiment,
+    linkProblems: [],
+    view: 'results',
+  });
 }
 
 export function leaveLesson() {

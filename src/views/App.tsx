@@ -113,7 +113,15 @@ function LowerTabs() {
     <div className="lower">
       <div className="tabs" role="tablist" aria-label="Views">
         {tabs.map(([id, label]) => (
-          <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={view === id} aria-controls={`panel-${id}`} onClick={() => useLab.setState({ view: id })}>
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            id={`tab-${id}`}
+            aria-selected={view === id}
+            aria-controls={`panel-${id}`}
+            onClick={() => useLab.setState({ view: id })}
+          >
             {label}
           </button>
         ))}
@@ -332,9 +340,8 @@ export function App() {
           ) : (
             <footer>
               <p>
-                {!lesson && <>{family.summary} </>}Kernel Lab runs every kernel in a web worker on WebGPU; every result is checked against a
-                float64 CPU reference. On a software adapter the speeds are CPU speeds. Keyboard: R run, P presenter mode, N/B next/previous
-                lesson step, Esc cancel.
+                {!lesson && <>{family.summary} </>}Kernel Lab runs every kernel in a web worker on WebGPU; every result is checked against a float64 CPU
+                reference. On a software adapter the speeds are CPU speeds. Keyboard: R run, P presenter mode, N/B next/previous lesson step, Esc cancel.
               </p>
             </footer>
           )}

@@ -70,7 +70,11 @@ export function headlineOf(result: ExperimentResult): Headline {
       testId: 'headline-bound',
     });
     figures.push({ label: 'SQNR vs float64', value: fmtSqnr(m.sqnrDb), testId: 'headline-sqnr' });
-    if (qmatmul) notes.push({ label: 'Error from quantized weights (vs float32 weights, in float64)', value: `SQNR ${fmtSqnr(qmatmul.sqnrDbVsF32Weights)}, relative Frobenius ${fmtNumber(qmatmul.relFrobeniusVsF32Weights)}` });
+    if (qmatmul)
+      notes.push({
+        label: 'Error from quantized weights (vs float32 weights, in float64)',
+        value: `SQNR ${fmtSqnr(qmatmul.sqnrDbVsF32Weights)}, relative Frobenius ${fmtNumber(qmatmul.relFrobeniusVsF32Weights)}`,
+      });
   }
   if (result.repeatCheck?.failure) notes.push({ label: 'Repeated runs', value: result.repeatCheck.failure, ok: false });
   return {

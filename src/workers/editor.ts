@@ -22,7 +22,14 @@ export interface EditorHost {
   device(): AcquiredDevice | null;
   /** Why there is no lab device, in words. */
   noDeviceReason(): string;
-  post(message: EditorFromWorker | { type: 'progress'; id: number; progress: ProgressInfo } | { type: 'done'; id: number } | { type: 'error'; id: number; message: string; problems?: string[] } | { type: 'cancelled'; id: number }): void;
+  post(
+    message:
+      | EditorFromWorker
+      | { type: 'progress'; id: number; progress: ProgressInfo }
+      | { type: 'done'; id: number }
+      | { type: 'error'; id: number; message: string; problems?: string[] }
+      | { type: 'cancelled'; id: number },
+  ): void;
   cancelled(id: number): boolean;
   loadAsset(path: string): Promise<Uint8Array>;
   /** The device to compile and Check on (default: one of the editor's own, see the header). */
@@ -118,7 +125,16 @@ function getEditorDevice(): Promise<AcquiredDevice | null> {
 
 // ---- compile as you type ----------------------------------------------------------------------
 
-async function compileOne(device: GPUDevice, caps: DeviceCaps, wgsl: string, entryPoint: string, bindings: GpuPlan['dispatches'][number]['bindings'], outputBuffer: string, grid: [number, number, number] | undefined, index: number): Promise<DispatchCompile> {
+async function compileOne(
+  device: GPUDevice,
+  caps: DeviceCaps,
+  wgsl: string,
+  entryPoint: string,
+  bindings: GpuPlan['dispatches'][number]['bindings'],
+  outputBuffer: string,
+  grid: [number, number, number] | undefined,
+  index: number,
+): Promise<DispatchCompile> {
   const t0 = performance.now();
   const messages: SourceMessage[] = [];
   // The contract first: a pipeline is made only for a shader whose bindings match the harness's.
@@ -131,13 +147,22 @@ async function compileOne(device: GPUDevice, caps: DeviceCaps, wgsl: string, ent
   const info = await module.getCompilationInfo();
   const moduleError = await device.popErrorScope();
   for (const m of info.messages) {
-    messages.push({ severity: m.type, source: 'compiler', line: m.lineNum || undefined, column: m.linePos || undefined, length: m.length || undefined, message: m.message });
+    messages.push({
+      severity: m.type,
+      source: 'compiler',
+      line: m.lineNum || undefined,
+      column: m.linePos || undefined,
+      length: m.length || undefined,
+      message: m.message,
+    });
   }
   const compiled = !info.messages.some((m) => m.type === 'error') && !moduleError;
-  if (moduleError && compiled === false && !info.messages.some((m) => m.type === 'error')) messages.push({ severity: 'error', source: 'compiler', message: moduleError.message });
+  if (moduleError && compiled === false && !info.messages.some((m) => m.type === 'error'))
+    messages.push({ severity: 'error', source: 'compiler', message: moduleError.message });
   const workgroupSize = compiled ? workgroupSizeOfSource(wgsl, entryPoint) : null;
   if (workgroupSize) for (const p of workgroupSizeProblems(workgroupSize, caps)) messages.push({ severity: 'error', source: 'limits', message: p });
-  if (grid) for (const p of gridProblems({ sources: {}, workgroups: { [index]: grid } }, caps)) messages.push({ severity: 'error', source: 'limits', message: p });
+  if (grid)
+    for (const p of gridProblems({ sources: {}, workgroups: { [index]: grid } }, caps)) messages.push({ severity: 'error', source: 'limits', message: p });
   let ready = false;
   if (compiled && !messages.some((m) => m.severity === 'error')) {
     device.pushErrorScope('validation');
@@ -158,13 +183,23 @@ async function compileOne(device: GPUDevice, caps: DeviceCaps, wgsl: string, ent
 // ---- the loop guard probe ---------------------------------------------------------------------
 
 /** Runs the plan once with every loop guarded (editorGuard.ts): [line of a tripped loop or 0, most iterations of one invocation]. */
-async function probe(device: GPUDevice, plan: GpuPlan, cap: number): Promise<{ trippedLine: number; trippedLines: number[]; trippedDispatch: number | null; iterations: number | null }> {
+async function probe(
+  device: GPUDevice,
+  plan: GpuPlan,
+  cap: number,
+): Promise<{ trippedLine: number; trippedLines: number[]; trippedDispatch: number | null; iterations: number | null }> {
   let anyLoops = false;
   // One guard buffer per dispatch, so a tripped loop names its dispatch.
   const guarded = plan.dispatches.map((d, i) => {
     const g = guardLoops(d.wgsl, { cap, binding: d.bindings.length, entryPoint: d.entryPoint ?? 'main' });
     if (g.loops > 0) anyLoops = true;
-    return g.applied ? { ...d, wgsl: g.wgsl.replaceAll(GUARD_BUFFER, `${GUARD_BUFFER}_${i}`), bindings: [...d.bindings, readWrite(`${GUARD_BUFFER}_${i}`, 'array<atomic<u32>, 3>')] } : d;
+    return g.applied
+      ? {
+          ...d,
+          wgsl: g.wgsl.replaceAll(GUARD_BUFFER, `${GUARD_BUFFER}_${i}`),
+          bindings: [...d.bindings, readWrite(`${GUARD_BUFFER}_${i}`, 'array<atomic<u32>, 3>')],
+        }
+      : d;
   });
   if (!anyLoops) return { trippedLine: 0, trippedLines: [], trippedDispatch: null, iterations: null };
   let trippedLine = 0;
@@ -176,7 +211,11 @@ async function probe(device: GPUDevice, plan: GpuPlan, cap: number): Promise<{ t
   const guards = guarded.map((_, i) => ({ name: `${GUARD_BUFFER}_${i}`, bytes: 12, usage: 'storage' as const, resetEachRun: true }));
   for (let k = 0; k < guarded.length; k++) {
     if (guarded[k] === plan.dispatches[k]) continue;
-    const out = await runPlan(device, { buffers: [...plan.buffers, ...guards], dispatches: guarded, output: { buffer: `${GUARD_BUFFER}_${k}`, type: 'u32', count: 3 } }, { reps: 0 });
+    const out = await runPlan(
+      device,
+      { buffers: [...plan.buffers, ...guards], dispatches: guarded, output: { buffer: `${GUARD_BUFFER}_${k}`, type: 'u32', count: 3 } },
+      { reps: 0 },
+    );
     const [last, most, first] = out.output as Uint32Array;
     if (last && !trippedLine) {
       // Nested loops share one counter: the guard may stop the inner and the outer loop; both are named.
@@ -213,13 +252,18 @@ async function run(message: Extract<EditorToWorker, { type: 'editor-run' }>, hos
   const { id } = message;
   const acquired = host.device();
   if (!acquired) throw new Error(host.noDeviceReason());
-  const cancel = { get cancelled() { return host.cancelled(id); } };
+  const cancel = {
+    get cancelled() {
+      return host.cancelled(id);
+    },
+  };
   const onProgress = (progress: ProgressInfo) => host.post({ type: 'progress', id, progress });
   onProgress({ phase: 'inputs', fraction: 0, message: 'seeded inputs and the plan' });
   const p = await prepare(message.experiment, acquired.caps, host);
   const edit = cleanEdit(message.edit, p.plan);
   const plan = editedPlan(p.plan, edit);
-  const refuse = (text: string, problems: string[], extra: { dispatch?: number; lines?: number[] } = {}) => host.post({ type: 'editor-refused', id, message: text, problems, ...extra });
+  const refuse = (text: string, problems: string[], extra: { dispatch?: number; lines?: number[] } = {}) =>
+    host.post({ type: 'editor-refused', id, message: text, problems, ...extra });
 
   // The contract and the device's limits, before anything reaches the GPU.
   const contract: string[] = [];
@@ -278,7 +322,11 @@ async function run(message: Extract<EditorToWorker, { type: 'editor-run' }>, hos
 
 async function check(message: Extract<EditorToWorker, { type: 'editor-check' }>, host: EditorHost) {
   const { id } = message;
-  const cancel = { get cancelled() { return host.cancelled(id); } };
+  const cancel = {
+    get cancelled() {
+      return host.cancelled(id);
+    },
+  };
   host.post({ type: 'progress', id, progress: { phase: 'inputs', fraction: 0, message: 'seeded inputs and the plan' } });
   const compileDevice = await (host.compileDevice ?? getEditorDevice)();
   const caps = host.device()?.caps ?? compileDevice?.caps;
@@ -318,7 +366,9 @@ export async function handleEditorMessage(message: EditorToWorker, host: EditorH
       host.post({ type: 'editor-compiled', id, dispatches });
     } catch (e) {
       const text = e instanceof ConfigurationError ? e.problems.join('; ') : errorText(e);
-      host.post(message.type === 'editor-plan' ? { type: 'editor-plan', id, plan: null, error: text } : { type: 'editor-compiled', id, dispatches: [], error: text });
+      host.post(
+        message.type === 'editor-plan' ? { type: 'editor-plan', id, plan: null, error: text } : { type: 'editor-compiled', id, dispatches: [], error: text },
+      );
     }
     return;
   }

@@ -153,7 +153,8 @@ export function guardLoops(src: string, options: GuardOptions): Guarded {
       }
     }
     loops += fnLoops;
-    if (local && (fnLoops > 0 || isEntry)) inserts.push({ at: open + 1, order: -1, text: ` var kl_local_iterations = 0u;${ownCounters.map((c) => ` var ${c} = 0u;`).join('')}` });
+    if (local && (fnLoops > 0 || isEntry))
+      inserts.push({ at: open + 1, order: -1, text: ` var kl_local_iterations = 0u;${ownCounters.map((c) => ` var ${c} = 0u;`).join('')}` });
     if (isEntry) {
       entryFound = true;
       const total = local ? 'kl_iterations + kl_local_iterations' : 'kl_iterations';

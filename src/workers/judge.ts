@@ -35,7 +35,6 @@ import type { AcquiredDevice } from '../gpu/device';
 
 export type { JudgeRequest } from './judgeProtocol';
 
-
 export interface JudgeOptions {
   caps: DeviceCaps;
   adapter?: AdapterDescription | null;
@@ -101,7 +100,14 @@ function capOf(device: GPUDevice, exercise: Exercise, options: JudgeOptions): Pr
   return pending;
 }
 
-async function loopFinding(device: GPUDevice, exercise: Exercise, source: string, params: Params, seed: number, options: JudgeOptions): Promise<SourceFinding | undefined> {
+async function loopFinding(
+  device: GPUDevice,
+  exercise: Exercise,
+  source: string,
+  params: Params,
+  seed: number,
+  options: JudgeOptions,
+): Promise<SourceFinding | undefined> {
   const h = exercise.harness;
   const plan = h.plan(params, h.makeInputs(params, seed), options.caps);
   const { cap, reference } = await capOf(device, exercise, options);
@@ -148,7 +154,13 @@ async function staticFindings(device: GPUDevice, exercise: Exercise, source: str
   const moduleError = await device.popErrorScope();
   for (const m of info.messages) {
     if (m.type === 'info') continue;
-    out.push({ kind: 'compile', severity: m.type, line: m.lineNum || undefined, column: m.linePos || undefined, message: `line ${m.lineNum}:${m.linePos}: ${m.message}` });
+    out.push({
+      kind: 'compile',
+      severity: m.type,
+      line: m.lineNum || undefined,
+      column: m.linePos || undefined,
+      message: `line ${m.lineNum}:${m.linePos}: ${m.message}`,
+    });
   }
   const compiled = !out.some((f) => f.severity === 'error');
   if (moduleError && compiled) out.push({ kind: 'compile', severity: 'error', message: moduleError.message });
@@ -197,7 +209,12 @@ async function runShape(device: GPUDevice, exercise: Exercise, source: string, p
   const variant = studentVariant(exercise, source, (w) => (worst = w));
   const experiment: Experiment = { family: exercise.family, variant: exercise.harness.id, params, seed, reps: 2 };
   try {
-    const result = await runVariant(device, variant, experiment, { caps: options.caps, adapter: options.adapter, cancel: options.cancel, targetSampleSeconds: 0.002 });
+    const result = await runVariant(device, variant, experiment, {
+      caps: options.caps,
+      adapter: options.adapter,
+      cancel: options.cancel,
+      targetSampleSeconds: 0.002,
+    });
     const m = result.metrics;
     const passed = (m.boundViolations ?? 0) === 0 && m.nonFinite === 0 && !result.repeatCheck?.failure;
     const outcome: ShapeOutcome = { text, passed, seconds: result.medianSeconds, maxAbs: m.maxAbs, worstBoundRatio: m.worstBoundRatio ?? 0 };
@@ -226,12 +243,20 @@ async function runChecker(exercise: Exercise, source: string, options: JudgeOpti
   const h = exercise.harness;
   const inputs = h.makeInputs(params, SEED);
   const plan = withSource(h.plan(params, inputs, options.caps), source);
-  const report = await checkKernel(null, targetFromPlan(plan), { maxWorkgroups: CHECK_WORKGROUPS, budgetMs: options.checkBudgetMs ?? 20_000, cancel: options.cancel });
+  const report = await checkKernel(null, targetFromPlan(plan), {
+    maxWorkgroups: CHECK_WORKGROUPS,
+    budgetMs: options.checkBudgetMs ?? 20_000,
+    cancel: options.cancel,
+  });
   if (report.stoppedBy === 'cancel') throw new CancelledError();
   const findings = report.problems.map(findingOf).filter((f): f is SourceFinding => f !== null);
   const d = report.dispatches[0];
   const total = d ? d.grid[0] * d.grid[1] * d.grid[2] : 0;
-  const covered = d ? (d.complete ? `every workgroup of ${exercise.shapeText(params)} (${total})` : `${d.checked.length} of the ${total} workgroups of ${exercise.shapeText(params)}${d.stopped ? ` (${d.stopped})` : ''}`) : 'nothing';
+  const covered = d
+    ? d.complete
+      ? `every workgroup of ${exercise.shapeText(params)} (${total})`
+      : `${d.checked.length} of the ${total} workgroups of ${exercise.shapeText(params)}${d.stopped ? ` (${d.stopped})` : ''}`
+    : 'nothing';
   return { findings, checked: covered };
 }
 
@@ -247,16 +272,28 @@ async function runSpeed(device: GPUDevice, exercise: Exercise, source: string, o
   for (let r = 0; r < SPEED_ROUNDS; r++) {
     if (options.cancel?.cancelled) throw new CancelledError();
     options.onProgress?.({ phase: 'timing', fraction: 0.85 + (0.14 * r) / SPEED_ROUNDS, message: `speed goal: round ${r + 1} of ${SPEED_ROUNDS}` });
-    const b = await runExperiment(device, { ...goal.builtIn, reps: 3 }, { caps: options.caps, adapter: options.adapter, cancel: options.cancel, targetSampleSeconds: 0.02 });
-    const s = await runVariant(device, variant, { family: exercise.family, variant: exercise.harness.id, params, seed: SEED, reps: 3 }, { caps: options.caps, adapter: options.adapter, cancel: options.cancel, targetSampleSeconds: 0.02 });
-    if ((s.metrics.boundViolations ?? 0) > 0 || s.metrics.nonFinite > 0) return { skipped: `your kernel broke the bound at ${exercise.shapeText(params)}, the speed goal's shape` };
+    const b = await runExperiment(
+      device,
+      { ...goal.builtIn, reps: 3 },
+      { caps: options.caps, adapter: options.adapter, cancel: options.cancel, targetSampleSeconds: 0.02 },
+    );
+    const s = await runVariant(
+      device,
+      variant,
+      { family: exercise.family, variant: exercise.harness.id, params, seed: SEED, reps: 3 },
+      { caps: options.caps, adapter: options.adapter, cancel: options.cancel, targetSampleSeconds: 0.02 },
+    );
+    if ((s.metrics.boundViolations ?? 0) > 0 || s.metrics.nonFinite > 0)
+      return { skipped: `your kernel broke the bound at ${exercise.shapeText(params)}, the speed goal's shape` };
     builtIn.push(b.medianSeconds);
     student.push(s.medianSeconds);
   }
   const studentSeconds = median(student);
   const builtInSeconds = median(builtIn);
   const ratio = builtInSeconds / studentSeconds;
-  return { speed: { label: goal.label, goal: goal.ratio, ratio, met: ratio >= goal.ratio, studentSeconds, builtInSeconds, shapeText: exercise.shapeText(params) } };
+  return {
+    speed: { label: goal.label, goal: goal.ratio, ratio, met: ratio >= goal.ratio, studentSeconds, builtInSeconds, shapeText: exercise.shapeText(params) },
+  };
 }
 
 export async function judgeSubmission(device: GPUDevice, request: JudgeRequest, options: JudgeOptions): Promise<Verdict> {
@@ -291,7 +328,15 @@ export async function judgeSubmission(device: GPUDevice, request: JudgeRequest, 
     else speedSkipped = 'the speed goal is timed once the kernel passes';
   }
   progress(1, 'verdict');
-  return assembleVerdict(exercise, { static: statics, shapes, check: findings, checked, ...(speed ? { speed } : {}), ...(speedSkipped ? { speedSkipped } : {}), judgeSeconds: seconds() });
+  return assembleVerdict(exercise, {
+    static: statics,
+    shapes,
+    check: findings,
+    checked,
+    ...(speed ? { speed } : {}),
+    ...(speedSkipped ? { speedSkipped } : {}),
+    judgeSeconds: seconds(),
+  });
 }
 
 // ---- the worker's side ------------------------------------------------------------------------
@@ -299,7 +344,14 @@ export async function judgeSubmission(device: GPUDevice, request: JudgeRequest, 
 export interface JudgeHost {
   device(): AcquiredDevice | null;
   noDeviceReason(): string;
-  post(message: JudgeFromWorker | { type: 'progress'; id: number; progress: ProgressInfo } | { type: 'done'; id: number } | { type: 'error'; id: number; message: string; problems?: string[] } | { type: 'cancelled'; id: number }): void;
+  post(
+    message:
+      | JudgeFromWorker
+      | { type: 'progress'; id: number; progress: ProgressInfo }
+      | { type: 'done'; id: number }
+      | { type: 'error'; id: number; message: string; problems?: string[] }
+      | { type: 'cancelled'; id: number },
+  ): void;
   cancelled(id: number): boolean;
 }
 
@@ -311,7 +363,8 @@ export function isJudgeMessage(message: { type: string }): message is JudgeToWor
 export function checkJudgeRequest(raw: unknown): { request: JudgeRequest } | { problem: string } {
   const r = raw as Partial<JudgeRequest> | null;
   if (!r || typeof r !== 'object') return { problem: 'the judge request is not an object' };
-  if (typeof r.exercise !== 'string' || !findExercise(r.exercise)) return { problem: `there is no exercise ${typeof r.exercise === 'string' ? `"${r.exercise.slice(0, 40)}"` : 'named'}` };
+  if (typeof r.exercise !== 'string' || !findExercise(r.exercise))
+    return { problem: `there is no exercise ${typeof r.exercise === 'string' ? `"${r.exercise.slice(0, 40)}"` : 'named'}` };
   if (typeof r.source !== 'string') return { problem: 'the shader is missing' };
   if (r.source.length > MAX_JUDGE_SOURCE) return { problem: `the shader is ${r.source.length} characters long; the judge takes at most ${MAX_JUDGE_SOURCE}` };
   return { request: { exercise: r.exercise, source: r.source, speed: r.speed === true } };
@@ -333,7 +386,11 @@ export async function handleJudgeMessage(message: JudgeToWorker, host: JudgeHost
     const verdict = await judgeSubmission(acquired.device, checked.request, {
       caps: acquired.caps,
       adapter: acquired.adapter,
-      cancel: { get cancelled() { return host.cancelled(id); } },
+      cancel: {
+        get cancelled() {
+          return host.cancelled(id);
+        },
+      },
       onProgress: (progress) => host.post({ type: 'progress', id, progress }),
     });
     host.post({ type: 'judge-result', id, verdict, adapter: acquired.adapter, features: [...acquired.caps.features].sort() });

@@ -59,9 +59,7 @@ async function acquire(): Promise<GpuStatus> {
     });
   } catch (e) {
     gpuStatus =
-      e instanceof GpuUnavailableError
-        ? { available: false, step: e.step, reason: e.message }
-        : { available: false, step: 'unknown', reason: errorText(e) };
+      e instanceof GpuUnavailableError ? { available: false, step: e.step, reason: e.message } : { available: false, step: 'unknown', reason: errorText(e) };
   }
   return gpuStatus;
 }
@@ -72,9 +70,12 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
     post({ type: 'error', id, message: 'The experiment was not valid', problems });
     return;
   }
-  const cancel = { get cancelled() { return cancelled.has(id); } };
-  const onProgress = (progress: Parameters<NonNullable<Parameters<typeof runExperiment>[2]['onProgress']>>[0]) =>
-    post({ type: 'progress', id, progress });
+  const cancel = {
+    get cancelled() {
+      return cancelled.has(id);
+    },
+  };
+  const onProgress = (progress: Parameters<NonNullable<Parameters<typeof runExperiment>[2]['onProgress']>>[0]) => post({ type: 'progress', id, progress });
   try {
     const device = backend === 'webgpu' ? acquired : null;
     if (backend === 'webgpu' && !device) throw new Error(gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device');
@@ -106,7 +107,11 @@ async function run(id: number, rawExperiment: Parameters<typeof validateExperime
 /** A whole study (tuner, roofs, accumulation…): its partial results stream as it goes; cancellable as runs are. */
 async function study(message: StudyMessage) {
   const { id } = message;
-  const cancel = { get cancelled() { return cancelled.has(id); } };
+  const cancel = {
+    get cancelled() {
+      return cancelled.has(id);
+    },
+  };
   const onProgress = (progress: ProgressInfo) => post({ type: 'progress', id, progress });
   const def = findStudy(String(message.study));
   const send = (result: unknown, final: boolean, extra: { remember?: unknown[]; runs?: ExperimentResult[] } = {}) =>
@@ -120,7 +125,14 @@ async function study(message: StudyMessage) {
     }
     if (def.needsGpu(request) && !acquired) throw new Error(gpuStatus && !gpuStatus.available ? gpuStatus.reason : 'No WebGPU device');
     const result = await def.run(
-      { device: acquired?.device ?? null, caps: acquired?.caps ?? SPEC_DEFAULT_CAPS, adapter: acquired?.adapter ?? null, cancel, onProgress, onPartial: (r) => send(r, false) },
+      {
+        device: acquired?.device ?? null,
+        caps: acquired?.caps ?? SPEC_DEFAULT_CAPS,
+        adapter: acquired?.adapter ?? null,
+        cancel,
+        onProgress,
+        onPartial: (r) => send(r, false),
+      },
       request,
     );
     send(result, true, { remember: def.remember?.(result) ?? [], runs: def.runsOf?.(result) ?? [] });

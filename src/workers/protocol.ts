@@ -16,7 +16,15 @@ export type StudyMessage = { [I in StudyId]: { type: 'study'; id: number; study:
  * remember per adapter and the checked runs that belong in the history.
  */
 export type StudyResultMessage = {
-  [I in StudyId]: { type: 'study-result'; id: number; study: I; result: StudyResult<I>; final: boolean; remember?: StudyMemo<StudyRecord<I>>[]; runs?: ExperimentResult[] };
+  [I in StudyId]: {
+    type: 'study-result';
+    id: number;
+    study: I;
+    result: StudyResult<I>;
+    final: boolean;
+    remember?: StudyMemo<StudyRecord<I>>[];
+    runs?: ExperimentResult[];
+  };
 }[StudyId];
 
 export type ToWorker =
@@ -32,9 +40,7 @@ export type ToWorker =
   | EditorToWorker
   | JudgeToWorker;
 
-export type GpuStatus =
-  | { available: true; adapter: AdapterDescription; caps: DeviceCaps }
-  | { available: false; step: string; reason: string };
+export type GpuStatus = { available: true; adapter: AdapterDescription; caps: DeviceCaps } | { available: false; step: string; reason: string };
 
 export type FromWorker =
   | { type: 'ready'; gpu: GpuStatus }

@@ -56,9 +56,15 @@ describe('seeded bugs are caught, with the right line', () => {
     expect(compileErrors(s.report)).toEqual([]);
     const hazards = findings(s.report, 'hazard');
     const onA = hazards.find((p) => p.finding.kind === 'hazard' && p.finding.variable === 'tileA')!;
-    expect(onA.finding).toMatchObject({ hazard: 'read-after-write', first: { access: 'write', line: s.line('tileA[lid.y * T + lid.x] = aValue;') }, second: { access: 'read', line: s.line('acc += tileA') } });
+    expect(onA.finding).toMatchObject({
+      hazard: 'read-after-write',
+      first: { access: 'write', line: s.line('tileA[lid.y * T + lid.x] = aValue;') },
+      second: { access: 'read', line: s.line('acc += tileA') },
+    });
     expect(hazards.some((p) => p.finding.kind === 'hazard' && p.finding.variable === 'tileB')).toBe(true);
-    expect(onA.message).toMatch(/^Read-after-write race on `tileA\[\d+\]` .*invocation \(\d+,\d+,0\) reads it at line \d+ after invocation \(\d+,\d+,0\) wrote it at line \d+/);
+    expect(onA.message).toMatch(
+      /^Read-after-write race on `tileA\[\d+\]` .*invocation \(\d+,\d+,0\) reads it at line \d+ after invocation \(\d+,\d+,0\) wrote it at line \d+/,
+    );
     const f = onA.finding as Extract<Finding, { kind: 'hazard' }>;
     expect(f.first.invocation).not.toEqual(f.second.invocation);
   });
@@ -67,12 +73,24 @@ describe('seeded bugs are caught, with the right line', () => {
     const s = await seeded('matmul', 'tiled', TILED, (w) => replaceOnce(w, 'workgroupBarrier();', '// barrier removed', 1));
     expect(compileErrors(s.report)).toEqual([]);
     const onA = findings(s.report, 'hazard').find((p) => p.finding.kind === 'hazard' && p.finding.variable === 'tileA')!;
-    expect(onA.finding).toMatchObject({ hazard: 'write-after-read', first: { access: 'read', line: s.line('acc += tileA') }, second: { access: 'write', line: s.line('tileA[lid.y * T + lid.x] = aValue;') } });
+    expect(onA.finding).toMatchObject({
+      hazard: 'write-after-read',
+      first: { access: 'read', line: s.line('acc += tileA') },
+      second: { access: 'write', line: s.line('tileA[lid.y * T + lid.x] = aValue;') },
+    });
   });
 
   it('Hillis–Steele scan without double buffering: a race on the one buffer', async () => {
     const s = await seeded('scan', 'hillis-steele', {}, (w) =>
-      replaceOnce(replaceOnce(replaceOnce(replaceOnce(w, 'var value = levels[src * WG + i];', 'var value = levels[i];'), 'levels[src * WG + i - offset]', 'levels[i - offset]'), 'levels[(1u - src) * WG + i] = value;', 'levels[i] = value;'), 'src = 1u - src;', ''),
+      replaceOnce(
+        replaceOnce(
+          replaceOnce(replaceOnce(w, 'var value = levels[src * WG + i];', 'var value = levels[i];'), 'levels[src * WG + i - offset]', 'levels[i - offset]'),
+          'levels[(1u - src) * WG + i] = value;',
+          'levels[i] = value;',
+        ),
+        'src = 1u - src;',
+        '',
+      ),
     );
     expect(compileErrors(s.report)).toEqual([]);
     const hazard = findings(s.report, 'hazard').find((p) => p.finding.kind === 'hazard' && p.finding.variable === 'levels')!;
@@ -81,13 +99,19 @@ describe('seeded bugs are caught, with the right line', () => {
   });
 
   it('a tree reduction with its barrier inside the divergent branch: non-uniform barrier', async () => {
-    const s = await seeded('matmul', 'reduce', {}, (w) => replaceOnce(w, 'sums[t] += sums[t + half];\n    }\n    workgroupBarrier();', 'sums[t] += sums[t + half];\n      workgroupBarrier();\n    }'));
+    const s = await seeded('matmul', 'reduce', {}, (w) =>
+      replaceOnce(w, 'sums[t] += sums[t + half];\n    }\n    workgroupBarrier();', 'sums[t] += sums[t + half];\n      workgroupBarrier();\n    }'),
+    );
     const [divergent] = findings(s.report, 'barrier-divergence');
     expect(divergent.line).toBe(s.line('workgroupBarrier();', 1));
     expect(divergent.finding).toMatchObject({ arrived: 32, total: 64 });
     expect(divergent.message).toMatch(/^Non-uniform barrier at line \d+: workgroupBarrier\(\) was reached by 32 of the 64 invocations/);
     // Dawn's uniformity analysis rejects this one too.
-    expect(compileErrors(s.report).map((p) => p.message).join('\n')).toMatch(/uniform/);
+    expect(
+      compileErrors(s.report)
+        .map((p) => p.message)
+        .join('\n'),
+    ).toMatch(/uniform/);
   });
 
   it('a loop bound off by one (k <= K): out-of-bounds reads, with index and length', async () => {
@@ -102,7 +126,9 @@ describe('seeded bugs are caught, with the right line', () => {
   });
 
   it('tiled matmul without the guard on its store: out-of-bounds writes at the edge', async () => {
-    const s = await seeded('matmul', 'tiled', TILED, (w) => replaceOnce(w, 'if (row < M && col < N) {\n    c[row * N + col] = acc;\n  }', 'c[row * N + col] = acc;'));
+    const s = await seeded('matmul', 'tiled', TILED, (w) =>
+      replaceOnce(w, 'if (row < M && col < N) {\n    c[row * N + col] = acc;\n  }', 'c[row * N + col] = acc;'),
+    );
     expect(compileErrors(s.report)).toEqual([]);
     const [oob] = findings(s.report, 'out-of-bounds');
     expect(oob.line).toBe(s.line('c[row * N + col] = acc;'));
@@ -121,7 +147,11 @@ describe('seeded bugs are caught, with the right line', () => {
     const s = await seeded('matmul', 'tiled', TILED, (w) => replaceOnce(w, 'tileA[lid.y * T + lid.x] = aValue;', 'tileA[lid.y * T] = aValue;'));
     expect(compileErrors(s.report)).toEqual([]);
     const waw = findings(s.report, 'hazard').find((p) => p.finding.kind === 'hazard' && p.finding.hazard === 'write-after-write')!;
-    expect(waw.finding).toMatchObject({ variable: 'tileA', first: { line: s.line('tileA[lid.y * T] = aValue;') }, second: { line: s.line('tileA[lid.y * T] = aValue;') } });
+    expect(waw.finding).toMatchObject({
+      variable: 'tileA',
+      first: { line: s.line('tileA[lid.y * T] = aValue;') },
+      second: { line: s.line('tileA[lid.y * T] = aValue;') },
+    });
   });
 
   it('a reduction tree that starts one level too high: out-of-bounds in workgroup memory', async () => {
@@ -144,7 +174,12 @@ describe('seeded bugs are caught, with the right line', () => {
     const s = await seeded('matmul', 'naive', {}, (w) => replaceOnce(w, 'c[row * N + col] = acc;', 'c[row * N] = acc;'));
     expect(compileErrors(s.report)).toEqual([]);
     const race = findings(s.report, 'hazard').find((p) => p.finding.kind === 'hazard' && p.finding.space === 'storage')!;
-    expect(race.finding).toMatchObject({ hazard: 'write-after-write', variable: 'c', first: { line: s.line('c[row * N] = acc;') }, second: { line: s.line('c[row * N] = acc;') } });
+    expect(race.finding).toMatchObject({
+      hazard: 'write-after-write',
+      variable: 'c',
+      first: { line: s.line('c[row * N] = acc;') },
+      second: { line: s.line('c[row * N] = acc;') },
+    });
     expect(race.message).toMatch(/^Write-after-write race on `c\[\d+\]` \(storage buffer `c`\): invocation \(\d+,\d+,0\) of workgroup \(\d+,\d+,0\) writes it/);
   });
 
@@ -159,22 +194,45 @@ describe('seeded bugs are caught, with the right line', () => {
     // uniformity analysis rejects this too (as it does the divergent barriers above); the
     // interpreter reports it at run time, also where no compiler is in the loop.
     const wgsl = replaceOnce(
-      replaceOnce(plan.dispatches[0].wgsl, '@builtin(subgroup_size) subgroupSize : u32) {', '@builtin(subgroup_size) subgroupSize : u32, @builtin(local_invocation_index) index : u32) {'),
+      replaceOnce(
+        plan.dispatches[0].wgsl,
+        '@builtin(subgroup_size) subgroupSize : u32) {',
+        '@builtin(subgroup_size) subgroupSize : u32, @builtin(local_invocation_index) index : u32) {',
+      ),
       'storeC((row0 + 0u) * NP + col0 + 0u, acc[0]);',
       'if (index % 8u < 4u) {\n      storeC((row0 + 0u) * NP + col0 + 0u, acc[0]);\n    }',
     );
-    const report = await checkKernel(device, { ...targetFromPlan(plan), dispatches: [{ ...plan.dispatches[0], wgsl }, ...plan.dispatches.slice(1)] }, { maxWorkgroups: 1e9 });
-    expect(compileErrors(report).map((p) => p.message).join('\n')).toMatch(/subgroupMatrixStore.*subgroup uniform control flow/);
+    const report = await checkKernel(
+      device,
+      { ...targetFromPlan(plan), dispatches: [{ ...plan.dispatches[0], wgsl }, ...plan.dispatches.slice(1)] },
+      { maxWorkgroups: 1e9 },
+    );
+    expect(
+      compileErrors(report)
+        .map((p) => p.message)
+        .join('\n'),
+    ).toMatch(/subgroupMatrixStore.*subgroup uniform control flow/);
     const [partial] = findings(report, 'barrier-divergence');
     const storeLine = wgsl.split('\n').findIndex((l) => l.includes('subgroupMatrixStore<')) + 1;
     expect(partial.finding).toMatchObject({ scope: 'subgroup', barrier: 'subgroupMatrixStore', line: storeLine, arrived: 16, total: 32 });
-    expect(partial.message).toMatch(/^Non-uniform subgroup-matrix operation at line \d+: subgroupMatrixStore\(\) ran with 16 of the 32 invocations of subgroup \d+/);
+    expect(partial.message).toMatch(
+      /^Non-uniform subgroup-matrix operation at line \d+: subgroupMatrixStore\(\) ran with 16 of the 32 invocations of subgroup \d+/,
+    );
   });
 
   it('the unmodified kernels of these bugs are clean (so the findings come from the bugs)', async () => {
-    for (const [family, id, extra] of [['matmul', 'tiled', TILED], ['matmul', 'naive', {}], ['matmul', 'reduce', {}], ['scan', 'hillis-steele', {}], ['scan', 'blelloch', {}]] as const) {
+    for (const [family, id, extra] of [
+      ['matmul', 'tiled', TILED],
+      ['matmul', 'naive', {}],
+      ['matmul', 'reduce', {}],
+      ['scan', 'hillis-steele', {}],
+      ['scan', 'blelloch', {}],
+    ] as const) {
       const s = await seeded(family, id, extra, (w) => `${w}\n// unchanged`);
-      expect(s.report.problems.filter((p) => p.severity !== 'info'), `${family}/${id}`).toEqual([]);
+      expect(
+        s.report.problems.filter((p) => p.severity !== 'info'),
+        `${family}/${id}`,
+      ).toEqual([]);
     }
   });
 });

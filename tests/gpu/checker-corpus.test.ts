@@ -34,7 +34,13 @@ async function planFor(variant: KernelVariant, caps: DeviceCaps, option: Record<
 }
 
 /** The interpreted output's elements outside the variant's float64 bound. */
-function outsideBound(variant: KernelVariant, params: Record<string, number | string | boolean>, inputs: Record<string, HostArray>, raw: ArrayBuffer, output: { type: 'f32' | 'u32' | 'i32'; count: number }): number {
+function outsideBound(
+  variant: KernelVariant,
+  params: Record<string, number | string | boolean>,
+  inputs: Record<string, HostArray>,
+  raw: ArrayBuffer,
+  output: { type: 'f32' | 'u32' | 'i32'; count: number },
+): number {
   const ref = variant.reference(params, inputs);
   const out = outputOf(raw, output.type, output.count);
   let outside = 0;
@@ -86,7 +92,10 @@ describe('the checker on every built-in variant (no false alarms; the interprete
       if (plan.dispatches.some((d) => /enable subgroups/.test(d.wgsl))) {
         for (const subgroupSize of [4, 64]) {
           const r = await checkKernel(null, targetFromPlan(plan), { maxWorkgroups: 1e9, budgetMs: 120_000, returnBuffers: true, subgroupSize });
-          expect(r.problems.filter((p) => p.severity !== 'info').map((p) => p.message), `subgroup size ${subgroupSize}`).toEqual([]);
+          expect(
+            r.problems.filter((p) => p.severity !== 'info').map((p) => p.message),
+            `subgroup size ${subgroupSize}`,
+          ).toEqual([]);
           const o = outputOf(r.buffers![plan.output.buffer], plan.output.type, plan.output.count);
           let bad = 0;
           for (let i = 0; i < ref.values.length; i++) if (!(Math.abs(o[i] - ref.values[i]) <= (ref.bound?.[i] ?? 2 ** -23 * Math.abs(ref.values[i])))) bad++;
@@ -127,14 +136,23 @@ describe('the checker on every option of every variant (interpreted, every workg
   const simulated: DeviceCaps = { ...nul.caps, subgroupMatrixConfigs: SIMULATED_CONFIGS, subgroupMaxSize: 32 };
   for (const variant of FAMILIES.flatMap((f) => f.variants)) {
     const options: Record<string, string | boolean>[] = variant.params.flatMap((p): Record<string, string | boolean>[] =>
-      p.kind === 'enum' ? p.options.filter((o) => o.value !== p.default).map((o) => ({ [p.key]: o.value })) : p.kind === 'bool' ? [{ [p.key]: !p.default }] : [],
+      p.kind === 'enum'
+        ? p.options.filter((o) => o.value !== p.default).map((o) => ({ [p.key]: o.value }))
+        : p.kind === 'bool'
+          ? [{ [p.key]: !p.default }]
+          : [],
     );
     if (!options.length) continue;
     it(`${variant.family}/${variant.id}: ${options.length} options`, async () => {
       const skipped: string[] = [];
       for (const option of options) {
         const caps = variant.unavailableReason?.(here.caps) ? simulated : here.caps;
-        const { params, inputs, limits, plan } = await planFor(variant, caps, option).catch((e: Error) => ({ params: {}, inputs: {}, limits: [e.message], plan: null }));
+        const { params, inputs, limits, plan } = await planFor(variant, caps, option).catch((e: Error) => ({
+          params: {},
+          inputs: {},
+          limits: [e.message],
+          plan: null,
+        }));
         // An option this device refuses (e.g. f16 activations without shader-f16) on the
         // simulated caps instead; one refused there too is listed with its reason.
         let target = plan;
@@ -149,7 +167,10 @@ describe('the checker on every option of every variant (interpreted, every workg
           used = again;
         }
         const report = await checkKernel(null, targetFromPlan(target!), { maxWorkgroups: 1e9, budgetMs: 120_000, returnBuffers: true });
-        expect(report.problems.filter((p) => p.severity !== 'info').map((p) => `${p.kind} line ${p.line}: ${p.message}`), JSON.stringify(option)).toEqual([]);
+        expect(
+          report.problems.filter((p) => p.severity !== 'info').map((p) => `${p.kind} line ${p.line}: ${p.message}`),
+          JSON.stringify(option),
+        ).toEqual([]);
         expect(report.verdict, JSON.stringify(option)).toBe('clean');
         expect(outsideBound(variant, used.params, used.inputs, report.buffers![target!.output.buffer], target!.output), JSON.stringify(option)).toBe(0);
       }

@@ -35,17 +35,26 @@ describe("variants that need optional features compile on Dawn's null backend", 
   const unrunnableSettings: [string, string, Record<string, string | number>][] = [['quant', 'gemm-w4', { act: 'f16' }]];
 
   it('there are such variants (f16, subgroup and subgroup-matrix ones), so the loop below is not empty', () => {
-    expect(unrunnable.map((v) => `${v.family}/${v.id}`)).toEqual(expect.arrayContaining(['matmul/f16-acc16', 'matmul/f16-acc32', 'matmul/subgroup-matrix', 'matmul/regblock-quad']));
+    expect(unrunnable.map((v) => `${v.family}/${v.id}`)).toEqual(
+      expect.arrayContaining(['matmul/f16-acc16', 'matmul/f16-acc32', 'matmul/subgroup-matrix', 'matmul/regblock-quad']),
+    );
   });
 
   const cases = [
     ...unrunnable.map((v) => ({ variant: v, extra: PARAMS_FOR_NULL_DEVICE[`${v.family}/${v.id}`] ?? {} })),
-    ...unrunnableSettings.map(([family, id, extra]) => ({ variant: Object.values(FAMILIES).find((f) => f.id === family)!.variants.find((v) => v.id === id)!, extra })),
+    ...unrunnableSettings.map(([family, id, extra]) => ({
+      variant: Object.values(FAMILIES)
+        .find((f) => f.id === family)!
+        .variants.find((v) => v.id === id)!,
+      extra,
+    })),
   ];
 
   it('the settings listed are refused without shader-f16, and accepted where the adapter has it', () => {
     for (const [family, id, extra] of unrunnableSettings) {
-      const variant = Object.values(FAMILIES).find((f) => f.id === family)!.variants.find((v) => v.id === id)!;
+      const variant = Object.values(FAMILIES)
+        .find((f) => f.id === family)!
+        .variants.find((v) => v.id === id)!;
       const base = defaultExperiment(family as never, id);
       expect(variant.checkLimits({ ...base.params, ...extra }, bare).join(' ')).toMatch(/shader-f16/);
       if (here.features.includes('shader-f16')) expect(variant.checkLimits({ ...base.params, ...extra }, here)).toEqual([]);

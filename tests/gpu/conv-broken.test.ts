@@ -81,14 +81,26 @@ describe('broken convolution kernels are caught by their bounds', () => {
 
   it('a radix-2 FFT whose inverse forgets to conjugate its twiddles', async () => {
     const seq = { channels: 1, length: 300, filter: 0, radix: 2 };
-    const { good, bad } = await runMutated('fft', seq, (l) => l.startsWith('conv1d fft inverse'), 'return vec2<f32>(w.x, -w.y);', 'return vec2<f32>(w.x, w.y);');
+    const { good, bad } = await runMutated(
+      'fft',
+      seq,
+      (l) => l.startsWith('conv1d fft inverse'),
+      'return vec2<f32>(w.x, -w.y);',
+      'return vec2<f32>(w.x, w.y);',
+    );
     expect(good.boundViolations).toBe(0);
     expect(bad.boundViolations).toBeGreaterThan(0);
   });
 
   it('the FFT as matmul without its twiddle step', async () => {
     const seq = { channels: 2, length: 400, filter: 0 };
-    const { good, bad } = await runMutated('fft-matmul', seq, (l) => l.endsWith('· X, twiddles'), 'return vec2<f32>(v.x * t.x - v.y * ty, v.x * ty + v.y * t.x);', 'return v;');
+    const { good, bad } = await runMutated(
+      'fft-matmul',
+      seq,
+      (l) => l.endsWith('· X, twiddles'),
+      'return vec2<f32>(v.x * t.x - v.y * ty, v.x * ty + v.y * t.x);',
+      'return v;',
+    );
     expect(good.boundViolations).toBe(0);
     expect(bad.boundViolations).toBeGreaterThan(0);
   });

@@ -46,8 +46,12 @@ describe('conv series study', () => {
 
   it('refuses malformed requests with the reasons', () => {
     expect(convSeriesStudy.parseRequest(null).problems.join(' ')).toMatch(/not an object/);
-    expect(convSeriesStudy.parseRequest({ kind: 'everything', experiment: defaultExperiment('conv', 'direct') }).problems.join(' ')).toMatch(/"kind" must be one of/);
-    expect(convSeriesStudy.parseRequest({ kind: 'methods', experiment: defaultExperiment('matmul') }).problems.join(' ')).toMatch(/convolution experiments only/);
+    expect(convSeriesStudy.parseRequest({ kind: 'everything', experiment: defaultExperiment('conv', 'direct') }).problems.join(' ')).toMatch(
+      /"kind" must be one of/,
+    );
+    expect(convSeriesStudy.parseRequest({ kind: 'methods', experiment: defaultExperiment('matmul') }).problems.join(' ')).toMatch(
+      /convolution experiments only/,
+    );
     const ok = convSeriesStudy.parseRequest({ kind: 'methods', experiment: defaultExperiment('conv', 'direct') });
     expect(ok.problems).toEqual([]);
     expect(ok.request?.kind).toBe('methods');

@@ -65,10 +65,14 @@ describe('long 1-D convolution on WebGPU (Dawn) against float64', () => {
       expect(extrasOf(mixed, 'conv')?.sequence?.factors).toEqual([4, 4, 4, 4, 4, 2]);
     });
     it('refuses a size that is not a power of two, naming the matrix form that takes it', async () => {
-      expect(await refusal('fft', { channels: 1, length: 1000, filter: 0, fft: 3000 })).toMatch(/needs a power-of-two size; L = 3000 is not.*matrix multiplication takes any L/);
+      expect(await refusal('fft', { channels: 1, length: 1000, filter: 0, fft: 3000 })).toMatch(
+        /needs a power-of-two size; L = 3000 is not.*matrix multiplication takes any L/,
+      );
     });
     it('refuses a size that would wrap around', async () => {
-      expect(await refusal('fft', { channels: 1, length: 1000, filter: 0, fft: 1024 })).toMatch(/less than N \+ K − 1 = 1999: the circular convolution would wrap around/);
+      expect(await refusal('fft', { channels: 1, length: 1000, filter: 0, fft: 1024 })).toMatch(
+        /less than N \+ K − 1 = 1999: the circular convolution would wrap around/,
+      );
     });
     it('N = K = 2^16 (float64 FFT truth, with its own error bound added)', async () => {
       const r = await check('fft', { channels: 1, length: 65536, filter: 0, radix: 4 });

@@ -83,7 +83,9 @@ describe('2-D convolution on WebGPU (Dawn) against float64', () => {
   it('a shape with no output is refused, not run', async () => {
     const { caps } = await nodeDevice();
     const v = findVariant('conv', 'im2col')!;
-    expect(problemsFor(v, { ...defaultExperiment('conv', 'im2col').params, height: 2, width: 2, kernel: 7, pad: 0 }, caps).join(' ')).toMatch(/there is no output/);
+    expect(problemsFor(v, { ...defaultExperiment('conv', 'im2col').params, height: 2, width: 2, kernel: 7, pad: 0 }, caps).join(' ')).toMatch(
+      /there is no output/,
+    );
   });
 });
 

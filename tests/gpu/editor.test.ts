@@ -44,7 +44,10 @@ describe('live editor in the worker (Dawn)', () => {
     const source = plan.dispatches[0].wgsl;
     const loop = 'for (var k = 0u; k < T; k++) {\n      acc += tileA[lid.y * T + k] * tileB[k * T + lid.x];';
     expect(source).toContain(loop);
-    const reversed = source.replace(loop, 'for (var j = 0u; j < T; j++) {\n      let k = T - 1u - j;\n      acc += tileA[lid.y * T + k] * tileB[k * T + lid.x];');
+    const reversed = source.replace(
+      loop,
+      'for (var j = 0u; j < T; j++) {\n      let k = T - 1u - j;\n      acc += tileA[lid.y * T + k] * tileB[k * T + lid.x];',
+    );
     const r = edited(await ask({ type: 'editor-run', id: 2, experiment, edit: { sources: { 0: reversed } } }, acquired));
     // The bound is the variant's own (γ_K·Σ|a·b|): a reordered sum of K = 32 products stays within it.
     expect(r.edited.metrics.boundViolations).toBe(0);
@@ -104,12 +107,18 @@ describe('live editor in the worker (Dawn)', () => {
 
     const readOnlyOutput = source.replace('var<storage, read_write> c', 'var<storage, read> c');
     expect(readOnlyOutput).not.toBe(source);
-    const [contract] = (await ask({ type: 'editor-compile', id: 7, experiment, edit: { sources: { 0: readOnlyOutput } } }, acquired)) as Extract<EditorFromWorker, { type: 'editor-compiled' }>[];
+    const [contract] = (await ask({ type: 'editor-compile', id: 7, experiment, edit: { sources: { 0: readOnlyOutput } } }, acquired)) as Extract<
+      EditorFromWorker,
+      { type: 'editor-compiled' }
+    >[];
     const binding = contract.dispatches[0].messages.find((m) => m.source === 'bindings' && m.severity === 'error');
     expect(binding?.message).toMatch(/read/);
     expect(contract.dispatches[0].ready).toBe(false);
 
-    const [clean] = (await ask({ type: 'editor-compile', id: 8, experiment, edit: { sources: { 0: source } } }, acquired)) as Extract<EditorFromWorker, { type: 'editor-compiled' }>[];
+    const [clean] = (await ask({ type: 'editor-compile', id: 8, experiment, edit: { sources: { 0: source } } }, acquired)) as Extract<
+      EditorFromWorker,
+      { type: 'editor-compiled' }
+    >[];
     expect(clean.dispatches[0].messages.filter((m) => m.severity === 'error')).toEqual([]);
     expect(clean.dispatches[0].ready).toBe(true);
     expect(clean.dispatches[0].workgroupSize).toEqual([8, 8, 1]);

@@ -45,7 +45,11 @@ describe('register-blocked matmul with B transposed, against float64', () => {
       });
     }
     // vec4 loads along K need K a multiple of 4; M and N stay odd.
-    for (const shape of [[37, 45, 20], [1, 3, 4], [65, 33, 132]] as [number, number, number][]) {
+    for (const shape of [
+      [37, 45, 20],
+      [1, 3, 4],
+      [65, 33, 132],
+    ] as [number, number, number][]) {
       it(`${name} vec4 loads on ${shape.join('×')}`, async () => {
         await check({ ...cfg, vec4: true }, shape);
       });
@@ -82,8 +86,12 @@ describe('register-blocked matmul with B transposed, against float64', () => {
     expect(problemsFor(regblockBt, { M: 8, N: 8, K: 10, BM: 32, BN: 32, TM: 4, TN: 4, vec4: true }, SPEC_DEFAULT_CAPS)).toEqual([
       'vec4 loads need K to be a multiple of 4 (K = 10); turn vec4 off',
     ]);
-    expect(problemsFor(regblockBt, { M: 8, N: 8, K: 8, BM: 4, BN: 32, TM: 8, TN: 4, vec4: false }, SPEC_DEFAULT_CAPS)).toEqual(['BM = 4 is not a multiple of TM = 8']);
-    expect(problemsFor(regblockBt, { M: 8, N: 8, K: 8, BM: 256, BN: 256, TM: 1, TN: 1, vec4: false }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/65536 invocations per workgroup/);
+    expect(problemsFor(regblockBt, { M: 8, N: 8, K: 8, BM: 4, BN: 32, TM: 8, TN: 4, vec4: false }, SPEC_DEFAULT_CAPS)).toEqual([
+      'BM = 4 is not a multiple of TM = 8',
+    ]);
+    expect(problemsFor(regblockBt, { M: 8, N: 8, K: 8, BM: 256, BN: 256, TM: 1, TN: 1, vec4: false }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(
+      /65536 invocations per workgroup/,
+    );
     expect(problemsFor(regblockBt, defaultExperiment('matmul', 'regblock-bt').params, SPEC_DEFAULT_CAPS)).toEqual([]);
   });
 

@@ -75,7 +75,9 @@ describe.skipIf(!hasSubgroups)('register-blocked matmul, A shared within quads, 
 
   it('a wrong broadcast lane is caught by the float64 bound', async () => {
     // Each k taken from the next invocation of the quad: the right values of A for the wrong k.
-    expect(await runEdited((w) => w.replace(/quadBroadcast\((aq\d+\.[xyzw]), (\d)u\)/g, (_m, v, l) => `quadBroadcast(${v}, ${(Number(l) + 1) % 4}u)`), EXACT)).toBeGreaterThan(0);
+    expect(
+      await runEdited((w) => w.replace(/quadBroadcast\((aq\d+\.[xyzw]), (\d)u\)/g, (_m, v, l) => `quadBroadcast(${v}, ${(Number(l) + 1) % 4}u)`), EXACT),
+    ).toBeGreaterThan(0);
   });
 });
 
@@ -84,7 +86,9 @@ describe('regblock-quad limits', () => {
     expect(regblockQuad.unavailableReason!(SPEC_DEFAULT_CAPS)).toMatch(/"subgroups"/);
     const caps = { ...SPEC_DEFAULT_CAPS, features: ['subgroups'] };
     expect(regblockQuad.unavailableReason!(caps)).toBeNull();
-    expect(problemsFor(regblockQuad, { M: 64, N: 64, K: 64, BM: 16, BN: 16, TM: 4, TN: 8 }, caps).join(' ')).toMatch(/multiple of 4, so that the four invocations of a quad share their rows/);
+    expect(problemsFor(regblockQuad, { M: 64, N: 64, K: 64, BM: 16, BN: 16, TM: 4, TN: 8 }, caps).join(' ')).toMatch(
+      /multiple of 4, so that the four invocations of a quad share their rows/,
+    );
     expect(problemsFor(regblockQuad, { M: 64, N: 62, K: 64, BM: 16, BN: 16, TM: 4, TN: 4 }, caps).join(' ')).toMatch(/N must be a multiple of 4/);
     expect(problemsFor(regblockQuad, { M: 64, N: 64, K: 64, BM: 16, BN: 16, TM: 4, TN: 4 }, caps)).toEqual([]);
   });

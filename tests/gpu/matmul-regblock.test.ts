@@ -48,7 +48,10 @@ describe('register-blocked matmul against float64', () => {
   for (const cfg of VEC4_GRID) {
     const name = `${cfg.BM}x${cfg.BN}x${cfg.BK} t${cfg.TM}x${cfg.TN} ${cfg.staging} vec4`;
     // vec4 needs N, K multiples of 4; M stays odd.
-    for (const shape of [[37, 44, 20], [3, 68, 36]] as [number, number, number][]) {
+    for (const shape of [
+      [37, 44, 20],
+      [3, 68, 36],
+    ] as [number, number, number][]) {
       it(`${name} on ${shape.join('×')}`, async () => {
         await check('regblock', cfg, shape);
       });
@@ -89,27 +92,30 @@ describe.skipIf(!subgroups)('register-blocked with A shared across subgroup lane
     });
   }
 
-  it.skipIf(!widePathRunnable)(`really takes the subgroup path on this adapter (${lanes}-wide subgroups: the fallback loop removed, results still right)`, async () => {
-    const { device, caps } = here;
-    const { regblockSubgroup } = await import('../../src/kernels/matmul/regblock');
-    const { runPlan } = await import('../../src/gpu/runner');
-    const { computeMetrics } = await import('../../src/numerics/metrics');
-    const params = { M: 40, N: 72, K: 50, BM: WIDE.TM * WIDE.WY, BN: WIDE.BN, BK: 8, TM: WIDE.TM, TN: WIDE.TN };
-    const inputs = regblockSubgroup.makeInputs(params, 3);
-    const plan = regblockSubgroup.plan(params, inputs, caps);
-    const source = plan.dispatches[0].wgsl;
-    const fallbackStart = source.indexOf('  } else {\n');
-    expect(fallbackStart).toBeGreaterThan(0);
-    // Cut the else branch: without the subgroup path every accumulator would stay zero.
-    const fallbackEnd = source.indexOf('\n  }\n', fallbackStart + 12);
-    const cut = source.slice(0, fallbackStart) + '  }\n' + source.slice(fallbackEnd + 5);
-    expect(cut).not.toContain('for (var k0 = 0u; k0 < 48u');
-    const run = await runPlan(device, { ...plan, dispatches: [{ ...plan.dispatches[0], wgsl: cut }] }, { reps: 1, targetSampleSeconds: 0.001 });
-    const ref = regblockSubgroup.reference(params, inputs);
-    expect(computeMetrics(run.output, ref.values, ref.bound).boundViolations).toBe(0);
-    // The same cut with the subgroup path refused leaves every sum zero: the cut removed the work.
-    const refused = cut.replace('let sameRows = subgroupAll(', 'let sameRows = false && subgroupAll(');
-    const none = await runPlan(device, { ...plan, dispatches: [{ ...plan.dispatches[0], wgsl: refused }] }, { reps: 1, targetSampleSeconds: 0.001 });
-    expect(computeMetrics(none.output, ref.values, ref.bound).boundViolations).toBeGreaterThan(0);
-  });
+  it.skipIf(!widePathRunnable)(
+    `really takes the subgroup path on this adapter (${lanes}-wide subgroups: the fallback loop removed, results still right)`,
+    async () => {
+      const { device, caps } = here;
+      const { regblockSubgroup } = await import('../../src/kernels/matmul/regblock');
+      const { runPlan } = await import('../../src/gpu/runner');
+      const { computeMetrics } = await import('../../src/numerics/metrics');
+      const params = { M: 40, N: 72, K: 50, BM: WIDE.TM * WIDE.WY, BN: WIDE.BN, BK: 8, TM: WIDE.TM, TN: WIDE.TN };
+      const inputs = regblockSubgroup.makeInputs(params, 3);
+      const plan = regblockSubgroup.plan(params, inputs, caps);
+      const source = plan.dispatches[0].wgsl;
+      const fallbackStart = source.indexOf('  } else {\n');
+      expect(fallbackStart).toBeGreaterThan(0);
+      // Cut the else branch: without the subgroup path every accumulator would stay zero.
+      const fallbackEnd = source.indexOf('\n  }\n', fallbackStart + 12);
+      const cut = source.slice(0, fallbackStart) + '  }\n' + source.slice(fallbackEnd + 5);
+      expect(cut).not.toContain('for (var k0 = 0u; k0 < 48u');
+      const run = await runPlan(device, { ...plan, dispatches: [{ ...plan.dispatches[0], wgsl: cut }] }, { reps: 1, targetSampleSeconds: 0.001 });
+      const ref = regblockSubgroup.reference(params, inputs);
+      expect(computeMetrics(run.output, ref.values, ref.bound).boundViolations).toBe(0);
+      // The same cut with the subgroup path refused leaves every sum zero: the cut removed the work.
+      const refused = cut.replace('let sameRows = subgroupAll(', 'let sameRows = false && subgroupAll(');
+      const none = await runPlan(device, { ...plan, dispatches: [{ ...plan.dispatches[0], wgsl: refused }] }, { reps: 1, targetSampleSeconds: 0.001 });
+      expect(computeMetrics(none.output, ref.values, ref.bound).boundViolations).toBeGreaterThan(0);
+    },
+  );
 });

@@ -35,7 +35,12 @@ describe('roofline microbenchmarks', () => {
 
   it('copy is bit-exact and gives positive, finite, repeatable GB/s; measureRoofs returns both roofs', async () => {
     const { device, caps } = await nodeDevice();
-    const { roofs, copy, fma, barrier } = await measureRoofs(device, caps, { fmaParams: { workgroups: 4, iters: 256 }, copyParams: { MiB: 2 }, barrierParams: { wg: 64, workgroups: 4, steps: 64 }, reps: 3 });
+    const { roofs, copy, fma, barrier } = await measureRoofs(device, caps, {
+      fmaParams: { workgroups: 4, iters: 256 },
+      copyParams: { MiB: 2 },
+      barrierParams: { wg: 64, workgroups: 4, steps: 64 },
+      reps: 3,
+    });
     expect(copy.metrics.maxAbs).toBe(0);
     // Every invocation counted every barrier step (exact).
     expect(barrier.metrics.maxAbs).toBe(0);
@@ -44,14 +49,29 @@ describe('roofline microbenchmarks', () => {
     expect(roofs.peakGflops).toBeGreaterThan(0);
     expect(roofs.bandwidthGBs).toBeGreaterThan(0);
     expect(Number.isFinite(roofs.peakGflops) && Number.isFinite(roofs.bandwidthGBs)).toBe(true);
-    const again = await measureRoofs(device, caps, { fmaParams: { workgroups: 4, iters: 256 }, copyParams: { MiB: 2 }, barrierParams: { wg: 64, workgroups: 4, steps: 64 }, reps: 3 });
+    const again = await measureRoofs(device, caps, {
+      fmaParams: { workgroups: 4, iters: 256 },
+      copyParams: { MiB: 2 },
+      barrierParams: { wg: 64, workgroups: 4, steps: 64 },
+      reps: 3,
+    });
     expect(Math.max(again.roofs.bandwidthGBs, roofs.bandwidthGBs) / Math.min(again.roofs.bandwidthGBs, roofs.bandwidthGBs)).toBeLessThan(4);
   });
 
   it('limits are explained in words', () => {
-    expect(regBlockGrid({ M: 64, N: 62, K: 64 }, SPEC_DEFAULT_CAPS, { BM: [16], BN: [16], BK: [8], TM: [1], TN: [4], staging: ['global'], vec4: [true] })[0].problems)
-      .toContain('vec4 loads need N to be a multiple of 4 (N = 62); turn vec4 off');
-    const big = regBlockGrid({ M: 64, N: 64, K: 64 }, SPEC_DEFAULT_CAPS, { BM: [128], BN: [128], BK: [32], TM: [1], TN: [4], staging: ['workgroup'], vec4: [false] })[0];
+    expect(
+      regBlockGrid({ M: 64, N: 62, K: 64 }, SPEC_DEFAULT_CAPS, { BM: [16], BN: [16], BK: [8], TM: [1], TN: [4], staging: ['global'], vec4: [true] })[0]
+        .problems,
+    ).toContain('vec4 loads need N to be a multiple of 4 (N = 62); turn vec4 off');
+    const big = regBlockGrid({ M: 64, N: 64, K: 64 }, SPEC_DEFAULT_CAPS, {
+      BM: [128],
+      BN: [128],
+      BK: [32],
+      TM: [1],
+      TN: [4],
+      staging: ['workgroup'],
+      vec4: [false],
+    })[0];
     expect(big.problems.join(' ')).toMatch(/4096 invocations per workgroup.*allows 256/);
     expect(big.problems.join(' ')).toMatch(/32768 bytes of workgroup memory; this device allows 16384/);
   });
@@ -89,7 +109,10 @@ describe('autotuner on the GPU (small grid)', () => {
     // once its interval excludes the bar (the next test shows the slow candidate is; the others
     // here are 30–50 % slower than the best at 128³). The 0.98 itself, at 512³ in 30 s, is
     // measured by `npm run bench:tune`.
-    const { sweep, comparison } = await sweepAndCompare(device, caps, shape, tuneCandidates(shape, caps, GRID).candidates, result.offered!, { rounds: 3, confirmRounds: 11 });
+    const { sweep, comparison } = await sweepAndCompare(device, caps, shape, tuneCandidates(shape, caps, GRID).candidates, result.offered!, {
+      rounds: 3,
+      confirmRounds: 11,
+    });
     expect(sweep.points.every((p) => p.samples.length === 3 || p.error)).toBe(true);
     expect(comparison).not.toBeNull();
     if (!comparison!.sameConfig) {

@@ -8,12 +8,27 @@
 import { describe, expect, it } from 'vitest';
 import { compileMessages, nodeCompileOnlyDevice, nodeDevice } from '../../src/gpu/node-device';
 import { runPlan } from '../../src/gpu/runner';
-import { padShape, subgroupMatrix, subgroupMatrixPlan, subgroupMatrixWgsl, type SubgroupMatrixKernel, type SubgroupMatrixTiling } from '../../src/kernels/matmul/subgroupMatrix';
+import {
+  padShape,
+  subgroupMatrix,
+  subgroupMatrixPlan,
+  subgroupMatrixWgsl,
+  type SubgroupMatrixKernel,
+  type SubgroupMatrixTiling,
+} from '../../src/kernels/matmul/subgroupMatrix';
 import { computeMetrics } from '../../src/numerics/metrics';
 
 const SUBGROUP_MATRIX_FEATURES = ['subgroups', 'shader-f16', 'chromium-experimental-subgroup-matrix'];
 
-function kernel(FM: number, FN: number, FK: number, tiling: SubgroupMatrixTiling, elem: 'f32' | 'f16' = 'f32', result: 'f32' | 'f16' = 'f32', subgroupMaxSize = 32): SubgroupMatrixKernel {
+function kernel(
+  FM: number,
+  FN: number,
+  FK: number,
+  tiling: SubgroupMatrixTiling,
+  elem: 'f32' | 'f16' = 'f32',
+  result: 'f32' | 'f16' = 'f32',
+  subgroupMaxSize = 32,
+): SubgroupMatrixKernel {
   return { elem, result, FM, FN, FK, tiling, subgroupMaxSize };
 }
 
@@ -111,7 +126,10 @@ describe("subgroup-matrix WGSL compiled by Dawn's null backend (validation only,
   it('the compile check does fail: result types that do not match the result array', async () => {
     const { device, subgroupMaxSize } = await nodeCompileOnlyDevice(SUBGROUP_MATRIX_FEATURES);
     const k = kernel(8, 8, 8, { SM: 1, SN: 1, WGM: 1, WGN: 1 }, 'f16', 'f32', subgroupMaxSize);
-    const wgsl = subgroupMatrixWgsl(padShape({ M: 8, N: 8, K: 8 }, k), k, 'native').replace('var<storage, read_write> c : array<f32>', 'var<storage, read_write> c : array<f16>');
+    const wgsl = subgroupMatrixWgsl(padShape({ M: 8, N: 8, K: 8 }, k), k, 'native').replace(
+      'var<storage, read_write> c : array<f32>',
+      'var<storage, read_write> c : array<f16>',
+    );
     expect((await compileMessages(device, wgsl, 'main')).errors.length).toBeGreaterThan(0);
   });
 });

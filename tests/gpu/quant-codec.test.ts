@@ -152,7 +152,11 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
       expect(firstMismatch(got, want, x), format).toBe('none');
     }
     // Block floating point shares the same exponent logic (any mantissa width, any block size).
-    for (const [bits, groupSize] of [[2, 32], [4, 16], [8, 64]]) {
+    for (const [bits, groupSize] of [
+      [2, 32],
+      [4, 16],
+      [8, 64],
+    ]) {
       const { got, want } = await runCodec({ ...base, format: 'bfp', bits, groupSize, rows: 1, cols: x.length }, x);
       expect(firstMismatch(got, want, x), `bfp m${bits} block ${groupSize}`).toBe('none');
     }
@@ -231,9 +235,12 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
     const x = new Float32Array(4 * cols);
     for (let i = 0; i < x.length; i++) {
       const kind = i % 8;
-      if (kind === 0) x[i] = NF4_VALUES_F32[(i >> 3) % 16] * 2.5; // exactly on an NF4 entry × amax
-      else if (kind === 1) x[i] = rng.uniform(-1e-6, 1e-6); // near zero
-      else if (kind === 2) x[i] = (i & 16 ? -1 : 1) * 1.2e-39; // float32 subnormal
+      if (kind === 0)
+        x[i] = NF4_VALUES_F32[(i >> 3) % 16] * 2.5; // exactly on an NF4 entry × amax
+      else if (kind === 1)
+        x[i] = rng.uniform(-1e-6, 1e-6); // near zero
+      else if (kind === 2)
+        x[i] = (i & 16 ? -1 : 1) * 1.2e-39; // float32 subnormal
       else x[i] = rng.uniform(-2.5, 2.5);
     }
     for (let r = 0; r < 4; r++) x[r * cols + 1] = r % 2 ? -2.5 : 2.5; // every NF4 block's amax is 2.5
@@ -269,7 +276,7 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
     const rows = 6;
     const cols = 96;
     const x = new Float32Array(rows * cols);
-    for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1) * 2 ** ((i >> 4) % 9 - 4);
+    for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1) * 2 ** (((i >> 4) % 9) - 4);
     for (let j = 0; j < 16; j++) x[16 + j] = (j % 2 ? -1 : 1) * [0.25, 0.75, 1.25, 1.75, 2.5, 3.5, 5, 6][j % 8]; // E2M1 midpoints, amax 6
     x[40] = 7; // amax 7: NVIDIA's rule picks 2, the OCP rule 1
     x[70] = Math.fround(8 - 2 ** -20);
@@ -291,7 +298,10 @@ describe('GPU quantize kernels are bit-identical to the TS codec', () => {
         const wantValues = quantize(x, codecConfig(params).scheme).dequantized;
         const gotValues = run.output as Float32Array;
         for (let i = 0; i < x.length; i++) {
-          expect(Object.is(gotValues[i], wantValues[i]) || (Number.isNaN(gotValues[i]) && Number.isNaN(wantValues[i])), `${element} × ${scale} round trip at ${i}: ${gotValues[i]} vs ${wantValues[i]}`).toBe(true);
+          expect(
+            Object.is(gotValues[i], wantValues[i]) || (Number.isNaN(gotValues[i]) && Number.isNaN(wantValues[i])),
+            `${element} × ${scale} round trip at ${i}: ${gotValues[i]} vs ${wantValues[i]}`,
+          ).toBe(true);
         }
       }
     }

@@ -57,7 +57,11 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
         expect(matmul.includes('dot4I8Packed')).toBe(dot === 'builtin');
         // On the GPU path the activations' codes and scales come from the codec's kernels, which
         // must equal the host's bit for bit: the γ_3 bound (a few ulps) leaves no room for a code off by one.
-        expect(r.wgsl.map((w) => w.label)).toEqual(actQuant === 'gpu' ? ['quantize activations: row scales', 'quantize activations: int8 codes', 'pack activations', `matmul W8A8 (${dot})`] : [`matmul W8A8 (${dot})`]);
+        expect(r.wgsl.map((w) => w.label)).toEqual(
+          actQuant === 'gpu'
+            ? ['quantize activations: row scales', 'quantize activations: int8 codes', 'pack activations', `matmul W8A8 (${dot})`]
+            : [`matmul W8A8 (${dot})`],
+        );
       });
     }
   }
@@ -88,7 +92,12 @@ describe('weight-only matmuls on WebGPU against float64 of the dequantized weigh
     }
   }
 
-  for (const [wBits, aBits] of [[1, 1], [2, 4], [3, 5], [8, 8]]) {
+  for (const [wBits, aBits] of [
+    [1, 1],
+    [2, 4],
+    [3, 5],
+    [8, 8],
+  ]) {
     it(`bit-plane W${wBits}A${aBits}: exact plane sums, γ_3 bound`, async () => {
       await check('bitplane', { TM: 1, wBits, aBits }, [1, 11, 64]);
       await check('bitplane', { TM: 4, wBits, aBits, dist: 'laplace' }, [6, 19, 128]);

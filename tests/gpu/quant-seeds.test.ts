@@ -33,7 +33,11 @@ function matmulExtras(r: ExperimentResult) {
  * Runs the variant's own plan with a broken kernel (an edited dispatch, or edited weight data) on
  * the GPU and returns how many outputs break the variant's bound.
  */
-async function violationsWhenBroken(variant: string, params: P, broken: { label: RegExp; edit: (wgsl: string) => string } | ((plan: GpuPlan, inputs: Record<string, HostArray>) => void)): Promise<number> {
+async function violationsWhenBroken(
+  variant: string,
+  params: P,
+  broken: { label: RegExp; edit: (wgsl: string) => string } | ((plan: GpuPlan, inputs: Record<string, HostArray>) => void),
+): Promise<number> {
   const { device, caps } = await nodeDevice();
   const v = findVariant('quant', variant)!;
   const p = { ...defaultExperiment('quant', variant).params, ...params };
@@ -53,7 +57,11 @@ async function violationsWhenBroken(variant: string, params: P, broken: { label:
 }
 
 describe('int4 weights × FP8 E4M3 activations (FireQ)', () => {
-  for (const [M, N, K, TM] of [[1, 7, 64, 1], [5, 33, 256, 4], [3, 64, 96, 2]]) {
+  for (const [M, N, K, TM] of [
+    [1, 7, 64, 1],
+    [5, 33, 256, 4],
+    [3, 64, 96, 2],
+  ]) {
     for (const weightScale of ['group', 'channel']) {
       it(`${M}×${N}×${K} TM=${TM}, int4 per ${weightScale}`, async () => {
         await check('gemm-w4-fp8', { M, N, K, TM, weightScale, groupSize: 32, dist: 'student-t', outliers: 2 });
@@ -71,7 +79,11 @@ describe('int4 weights × FP8 E4M3 activations (FireQ)', () => {
   });
 
   it('a broken E4M3 decode (exponent rebiased by 119 instead of 120) is caught', async () => {
-    const n = await violationsWhenBroken('gemm-w4-fp8', { M: 3, N: 20, K: 64, TM: 1 }, { label: /matmul int4 × E4M3/, edit: (w) => w.replace('vec4u(0x3c000000u)', 'vec4u(0x3b800000u)') });
+    const n = await violationsWhenBroken(
+      'gemm-w4-fp8',
+      { M: 3, N: 20, K: 64, TM: 1 },
+      { label: /matmul int4 × E4M3/, edit: (w) => w.replace('vec4u(0x3c000000u)', 'vec4u(0x3b800000u)') },
+    );
     expect(n).toBeGreaterThan(0);
   });
 });
@@ -95,10 +107,14 @@ describe('mixed-precision activations with outlier channels (COMET)', () => {
   });
 
   it('a kernel with the 4-bit and 8-bit row scales swapped is caught', async () => {
-    const n = await violationsWhenBroken('gemm-w4ax', { M: 3, N: 20, K: 64, TM: 1, a8Channels: 16, outliers: 2 }, {
-      label: /matmul W4A4\/A8/,
-      edit: (w) => w.replace('f32(acc4[r]) * s4[m0 + r] + f32(acc8[r]) * s8[m0 + r]', 'f32(acc4[r]) * s8[m0 + r] + f32(acc8[r]) * s4[m0 + r]'),
-    });
+    const n = await violationsWhenBroken(
+      'gemm-w4ax',
+      { M: 3, N: 20, K: 64, TM: 1, a8Channels: 16, outliers: 2 },
+      {
+        label: /matmul W4A4\/A8/,
+        edit: (w) => w.replace('f32(acc4[r]) * s4[m0 + r] + f32(acc8[r]) * s8[m0 + r]', 'f32(acc4[r]) * s8[m0 + r] + f32(acc8[r]) * s4[m0 + r]'),
+      },
+    );
     expect(n).toBeGreaterThan(0);
   });
 });
@@ -107,7 +123,12 @@ describe('ternary weights (MatMul-free LM) and shift-add weights (ShiftAddLLM)',
   for (const packing of ['2bit', 'base3']) {
     for (const scale of ['channel', 'tensor']) {
       it(`ternary ${packing}, scale per ${scale}, on 1×7×30, 3×33×90 and 2×65×256`, async () => {
-        for (const [M, N, K] of [[1, 7, 30], [3, 33, 90], [2, 65, 256]]) await check('ternary', { M, N, K, packing, scale, dist: 'laplace' });
+        for (const [M, N, K] of [
+          [1, 7, 30],
+          [3, 33, 90],
+          [2, 65, 256],
+        ])
+          await check('ternary', { M, N, K, packing, scale, dist: 'laplace' });
       });
     }
   }
@@ -123,7 +144,11 @@ describe('ternary weights (MatMul-free LM) and shift-add weights (ShiftAddLLM)',
   });
 
   it('a ternary kernel with the signs swapped (−1 added, +1 subtracted) is caught', async () => {
-    const n = await violationsWhenBroken('ternary', { M: 2, N: 20, K: 64 }, { label: /ternary matmul/, edit: (w) => w.replace('if (code == 1u) {', 'if (code == 2u) {') });
+    const n = await violationsWhenBroken(
+      'ternary',
+      { M: 2, N: 20, K: 64 },
+      { label: /ternary matmul/, edit: (w) => w.replace('if (code == 1u) {', 'if (code == 2u) {') },
+    );
     expect(n).toBeGreaterThan(0);
   });
 
@@ -143,7 +168,11 @@ describe('ternary weights (MatMul-free LM) and shift-add weights (ShiftAddLLM)',
   });
 
   it('a shift-add kernel that shifts the wrong way (2^−e) is caught', async () => {
-    const n = await violationsWhenBroken('shift-add', { M: 2, N: 20, K: 128, planes: 2 }, { label: /shift-add matmul/, edit: (w) => w.replace(/exps\[base \+ 0u\]\)/, '-exps[base + 0u])') });
+    const n = await violationsWhenBroken(
+      'shift-add',
+      { M: 2, N: 20, K: 128, planes: 2 },
+      { label: /shift-add matmul/, edit: (w) => w.replace(/exps\[base \+ 0u\]\)/, '-exps[base + 0u])') },
+    );
     expect(n).toBeGreaterThan(0);
   });
 });
@@ -170,7 +199,11 @@ describe('per-row learned codebooks (any4)', () => {
   });
 
   it('a kernel that looks up the next row’s table is caught', async () => {
-    const n = await violationsWhenBroken('any4', { M: 2, N: 20, K: 64, TM: 1, strategy: 'row', groupSize: 32 }, { label: /any4/, edit: (w) => w.replace('let table = n * 16u;', 'let table = min(n + 1u, N - 1u) * 16u;') });
+    const n = await violationsWhenBroken(
+      'any4',
+      { M: 2, N: 20, K: 64, TM: 1, strategy: 'row', groupSize: 32 },
+      { label: /any4/, edit: (w) => w.replace('let table = n * 16u;', 'let table = min(n + 1u, N - 1u) * 16u;') },
+    );
     expect(n).toBeGreaterThan(0);
   });
 });
@@ -202,7 +235,9 @@ describe('random Hadamard transform before MXFP4', () => {
 
   it('broken transforms are caught: a butterfly that adds twice, and the inverse rotation missing from the weights', async () => {
     const p = { M: 2, N: 16, K: 256, block: 64, outliers: 2 };
-    expect(await violationsWhenBroken('hadamard-mxfp4', p, { label: /random Hadamard transform/, edit: (w) => w.replace('v[i + h] = a - c;', 'v[i + h] = a + c;') })).toBeGreaterThan(0);
+    expect(
+      await violationsWhenBroken('hadamard-mxfp4', p, { label: /random Hadamard transform/, edit: (w) => w.replace('v[i + h] = a - c;', 'v[i + h] = a + c;') }),
+    ).toBeGreaterThan(0);
     // The weights unrotated (plain MXFP4 of W) while the activations are rotated on the GPU.
     const unrotated = findVariant('quant', 'hadamard-mxfp4')!.makeInputs({ ...defaultExperiment('quant', 'hadamard-mxfp4').params, ...p, rotate: false }, 5);
     expect(
@@ -236,7 +271,11 @@ describe('channel rearrangement before block quantization', () => {
   });
 
   it('a gather off by one channel (the weights permuted by the true order) is caught', async () => {
-    const n = await violationsWhenBroken('reorder-blocks', { M: 3, N: 16, K: 128 }, { label: /rearrange activation channels/, edit: (w) => w.replace('order[i % K]]', 'order[(i + 1u) % K]]') });
+    const n = await violationsWhenBroken(
+      'reorder-blocks',
+      { M: 3, N: 16, K: 128 },
+      { label: /rearrange activation channels/, edit: (w) => w.replace('order[i % K]]', 'order[(i + 1u) % K]]') },
+    );
     expect(n).toBeGreaterThan(0);
   });
 });

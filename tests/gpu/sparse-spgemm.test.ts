@@ -149,9 +149,7 @@ describe('broken SpGEMM kernels are caught on the GPU', () => {
     const colliding = Array.from({ length: 24 }, (_, r) => {
       const size = rowTableSize(Math.min(16, products[r]), 16);
       return Array.from(truth.col.subarray(truth.rowPtr[r], truth.rowPtr[r + 1]), (c) => hashOf(c, size));
-    }).filter(
-      (hashes) => new Set(hashes).size < hashes.length,
-    );
+    }).filter((hashes) => new Set(hashes).size < hashes.length);
     expect(colliding.length).toBeGreaterThan(0);
     const broken = await run(full, mutated(/^hash/, 'if (key == col) {', 'if (key != EMPTY) {'));
     expect(broken.metrics.boundViolations).toBeGreaterThan(0);

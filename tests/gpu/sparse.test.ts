@@ -151,7 +151,9 @@ describe('sparse schema and device branching', () => {
     const vec4 = findVariant('sparse', 'csr-vec4')!;
     expect(problemsFor(vec4, { ...defaultExperiment('sparse', 'csr-vec4').params, N: 6 }, SPEC_DEFAULT_CAPS)[0]).toMatch(/not a multiple of 4/);
     const skinny = findVariant('sparse', 'sparse-to-dense')!;
-    expect(problemsFor(skinny, { ...defaultExperiment('sparse', 'sparse-to-dense').params, tm: 256, tk: 128 }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(/workgroup memory/);
+    expect(problemsFor(skinny, { ...defaultExperiment('sparse', 'sparse-to-dense').params, tm: 256, tk: 128 }, SPEC_DEFAULT_CAPS).join(' ')).toMatch(
+      /workgroup memory/,
+    );
   });
 
   it('the balanced schedule covers every non-zero once and bounds work per workgroup', () => {
@@ -207,7 +209,10 @@ describe('the subgroup SpMV resets its row counter every run', () => {
     }
     const steps = [];
     for (const d of plan.dispatches) {
-      const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code: d.wgsl }), entryPoint: 'main' } });
+      const pipeline = await device.createComputePipelineAsync({
+        layout: 'auto',
+        compute: { module: device.createShaderModule({ code: d.wgsl }), entryPoint: 'main' },
+      });
       const bindGroup = device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),
         entries: d.bindings.map((b, binding) => ({ binding, resource: { buffer: buffers.get(bufferOf(b))! } })),

@@ -285,7 +285,9 @@ describe('the comparison study (speed against the baseline, same run)', () => {
     const experiment = defaultExperiment('structured', 'monarch-fused');
     expect(compareStudy.parseRequest({ experiment, param: 'nope', values: [1, 2] }).problems[0]).toMatch(/not a parameter/);
     expect(compareStudy.parseRequest({ experiment, param: 'n', values: [64] }).problems[0]).toMatch(/at least two/);
-    expect(compareStudy.parseRequest({ experiment: defaultExperiment('structured', 'newton-schulz'), param: 'rows', values: [16, 32] }).problems[0]).toMatch(/no baseline/);
+    expect(compareStudy.parseRequest({ experiment: defaultExperiment('structured', 'newton-schulz'), param: 'rows', values: [16, 32] }).problems[0]).toMatch(
+      /no baseline/,
+    );
   });
 });
 

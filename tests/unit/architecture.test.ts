@@ -45,7 +45,11 @@ const MAY_IMPORT: Record<string, { rooms: string[]; files?: string[]; never?: st
   kernels: { rooms: ['kernels', 'gpu', 'numerics'] },
   checker: { rooms: ['checker', 'kernels', 'gpu', 'numerics'] },
   workers: { rooms: ['workers', 'kernels', 'gpu', 'numerics', 'checker', 'exercises'] },
-  state: { rooms: ['state', 'kernels', 'numerics', 'lessons', 'exercises'], files: ['workers/protocol.ts', 'gpu/types.ts', 'gpu/describe.ts'], never: ['kernels/run.ts'] },
+  state: {
+    rooms: ['state', 'kernels', 'numerics', 'lessons', 'exercises'],
+    files: ['workers/protocol.ts', 'gpu/types.ts', 'gpu/describe.ts'],
+    never: ['kernels/run.ts'],
+  },
   lessons: { rooms: ['lessons', 'kernels', 'numerics'], never: ['kernels/run.ts'] },
   exercises: { rooms: ['exercises', 'kernels', 'numerics', 'lessons'], files: ['gpu/types.ts', 'gpu/bindings.ts'], never: ['kernels/run.ts'] },
   views: {
@@ -79,7 +83,11 @@ describe('architecture (ARCHITECTURE.md)', () => {
   it('views never reach the device, the runner or the worker', () => {
     const breaches = [...graph]
       .filter(([file]) => room(file) === 'views')
-      .flatMap(([file, deps]) => deps.filter((d) => ['gpu/device.ts', 'gpu/runner.ts', 'gpu/node-device.ts', 'kernels/run.ts', 'workers/lab.worker.ts'].includes(rel(d))).map((d) => `${rel(file)} → ${rel(d)}`));
+      .flatMap(([file, deps]) =>
+        deps
+          .filter((d) => ['gpu/device.ts', 'gpu/runner.ts', 'gpu/node-device.ts', 'kernels/run.ts', 'workers/lab.worker.ts'].includes(rel(d)))
+          .map((d) => `${rel(file)} → ${rel(d)}`),
+      );
     expect(breaches).toEqual([]);
   });
 

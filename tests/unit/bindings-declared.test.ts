@@ -35,7 +35,11 @@ describe('every dispatch declares its bindings from the plan', () => {
         const declared = d.wgsl.match(/@binding\(\d+\)/g) ?? [];
         expect(declared.length, `${d.label}: declarations`).toBe(d.bindings.length);
         expect(d.wgsl, `${d.label}: declared by the generated lines`).toContain(declareBindings(d.bindings));
-        for (const b of d.bindings) expect(plan.buffers.some((buf) => buf.name === (b.buffer ?? b.name)), `${d.label}: ${b.name} is a plan buffer`).toBe(true);
+        for (const b of d.bindings)
+          expect(
+            plan.buffers.some((buf) => buf.name === (b.buffer ?? b.name)),
+            `${d.label}: ${b.name} is a plan buffer`,
+          ).toBe(true);
       }
     });
   }

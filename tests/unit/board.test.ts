@@ -23,12 +23,26 @@ function verdictFor(exercise: string, passed: boolean, ratio?: number): Verdict 
     ...(passed ? {} : { failedShape: 1 }),
     shapes,
     findings: [],
-    ...(ratio !== undefined && ex.speedGoal ? { speed: { label: ex.speedGoal.label, goal: ex.speedGoal.ratio, ratio, met: ratio >= ex.speedGoal.ratio, studentSeconds: 0.01, builtInSeconds: 0.01 * ratio, shapeText: 'M×N×K = 128×128×128' } } : {}),
+    ...(ratio !== undefined && ex.speedGoal
+      ? {
+          speed: {
+            label: ex.speedGoal.label,
+            goal: ex.speedGoal.ratio,
+            ratio,
+            met: ratio >= ex.speedGoal.ratio,
+            studentSeconds: 0.01,
+            builtInSeconds: 0.01 * ratio,
+            shapeText: 'M×N×K = 128×128×128',
+          },
+        }
+      : {}),
     judgeSeconds: 1.5,
   };
 }
 
-function submission(over: { exercise?: string; student?: string; source?: string; passed?: boolean; ratio?: number; includeSource?: boolean; device?: typeof DEVICE } = {}): Submission {
+function submission(
+  over: { exercise?: string; student?: string; source?: string; passed?: boolean; ratio?: number; includeSource?: boolean; device?: typeof DEVICE } = {},
+): Submission {
   const exercise = over.exercise ?? 'map';
   return makeSubmission({
     exercise,
@@ -107,7 +121,10 @@ describe('result links', () => {
     // A speed goal marked met below its ratio.
     const t = submission({ exercise: 'tiled-matmul', ratio: 0.3 });
     cases.push([reseal({ ...t, timings: { ...t.timings, speed: { ...t.timings.speed!, met: true } } }), /marked met at 0.3×/]);
-    cases.push([reseal({ ...t, timings: { ...t.timings, speed: { ...t.timings.speed!, goal: 0.1, met: true } } }), /speed goal is 0.1×, and the exercise's is 0.5×/]);
+    cases.push([
+      reseal({ ...t, timings: { ...t.timings, speed: { ...t.timings.speed!, goal: 0.1, met: true } } }),
+      /speed goal is 0.1×, and the exercise's is 0.5×/,
+    ]);
     // Fewer shapes than the exercise has.
     cases.push([reseal({ ...a, timings: { ...a.timings, shapes: a.timings.shapes.slice(1) } }), /passed on 4 shapes, and the exercise has 5/]);
     for (const [changed, reason] of cases) {
@@ -145,11 +162,18 @@ describe('result links', () => {
     }
     const unknown = reseal({ ...submission(), exercise: 'no-such-exercise' });
     const read = await readSubmission(await linkOf(unknown));
-    expect('refusal' in read && read.refusal).toEqual({ kind: 'unknown-exercise', reason: 'there is no exercise "no-such-exercise" in this version of Kernel Lab' });
+    expect('refusal' in read && read.refusal).toEqual({
+      kind: 'unknown-exercise',
+      reason: 'there is no exercise "no-such-exercise" in this version of Kernel Lab',
+    });
   });
 
   it('refuse a link too long for a link, pointing at the file', async () => {
-    const s = submission({ source: Array.from({ length: 6000 }, (_, i) => `// line ${i} ${sha256Hex(String(i))}`).join('\n').slice(0, 63_000) });
+    const s = submission({
+      source: Array.from({ length: 6000 }, (_, i) => `// line ${i} ${sha256Hex(String(i))}`)
+        .join('\n')
+        .slice(0, 63_000),
+    });
     const encoded = await encodeSubmission(s);
     expect('error' in encoded && encoded.error).toMatch(/Download it as a file instead, or leave the source out/);
   });
@@ -206,7 +230,9 @@ function entry(i: number, exercise: string, student: string, cls: string, passed
     timings: {
       judgeSeconds: 1,
       shapes: ex.shapes.map(() => ({ text: '', passed, seconds: 1 / (speed * ex.shapes.length) })),
-      ...(ex.speedGoal && passed ? { speed: { goal: ex.speedGoal.ratio, ratio: speed, met: speed >= ex.speedGoal.ratio, studentSeconds: 1, builtInSeconds: speed, shapeText: '' } } : {}),
+      ...(ex.speedGoal && passed
+        ? { speed: { goal: ex.speedGoal.ratio, ratio: speed, met: speed >= ex.speedGoal.ratio, studentSeconds: 1, builtInSeconds: speed, shapeText: '' } }
+        : {}),
     },
     device: { ...DEVICE, class: cls },
     hintsUsed: 0,
@@ -262,7 +288,9 @@ describe('ranking (property test over random boards)', () => {
           expect(r.of).toBe(bests.size);
         }
         // One ranked entry per named student per group.
-        const rankedIds = board.filter((e) => ranks.get(e.key)!.rank !== null && e.submission.student).map((e) => `${e.submission.exercise}|${e.submission.device.class}|${e.submission.student}`);
+        const rankedIds = board
+          .filter((e) => ranks.get(e.key)!.rank !== null && e.submission.student)
+          .map((e) => `${e.submission.exercise}|${e.submission.device.class}|${e.submission.student}`);
         expect(new Set(rankedIds).size).toBe(rankedIds.length);
       }),
       { numRuns: 300 },
@@ -273,12 +301,21 @@ describe('ranking (property test over random boards)', () => {
     fc.assert(
       fc.property(boardArb, boardArb, fc.nat(), (board, other, seed) => {
         const ranks = rankBoard(board);
-        const shuffled = [...board].sort((a, b) => ((parseInt(a.key.slice(-6), 16) * 7919 + seed) % 101) - ((parseInt(b.key.slice(-6), 16) * 7919 + seed) % 101));
+        const shuffled = [...board].sort(
+          (a, b) => ((parseInt(a.key.slice(-6), 16) * 7919 + seed) % 101) - ((parseInt(b.key.slice(-6), 16) * 7919 + seed) % 101),
+        );
         const again = rankBoard(shuffled);
         for (const e of board) expect(again.get(e.key)).toEqual(ranks.get(e.key));
         // Entries from a device class this board does not have.
         const foreign = other.map((e, i) => {
-          const x = entry(10_000 + i, e.submission.exercise, e.submission.student, 'another vendor · another architecture', e.submission.verdict.passed, speedKey(e.submission) ?? 1);
+          const x = entry(
+            10_000 + i,
+            e.submission.exercise,
+            e.submission.student,
+            'another vendor · another architecture',
+            e.submission.verdict.passed,
+            speedKey(e.submission) ?? 1,
+          );
           return x;
         });
         const mixed = rankBoard([...board, ...foreign]);

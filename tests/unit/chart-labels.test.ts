@@ -10,11 +10,23 @@ const frame: Frame = { width: 600, height: 260, x: { range: [0, 34] }, y: { rang
 describe('point labels', () => {
   it('the quant lab case: formats crowded at 4–5 bits per value get separate places or are left out, never stacked', () => {
     const formats: [string, number, number][] = [
-      ['int8 per tensor', 8, 40.1], ['int4 per tensor', 4, 16.2], ['int4 g32', 4.5, 20.3], ['FP8 E4M3', 8, 31.2],
-      ['MXFP8 E4M3', 8.25, 31.5], ['MXFP4', 4.25, 17.9], ['NF4', 4.125, 20.1], ['codebook4', 4.25, 20.4], ['bf16', 16, 48], ['f16', 16, 58],
+      ['int8 per tensor', 8, 40.1],
+      ['int4 per tensor', 4, 16.2],
+      ['int4 g32', 4.5, 20.3],
+      ['FP8 E4M3', 8, 31.2],
+      ['MXFP8 E4M3', 8.25, 31.5],
+      ['MXFP4', 4.25, 17.9],
+      ['NF4', 4.125, 20.1],
+      ['codebook4', 4.25, 20.4],
+      ['bf16', 16, 48],
+      ['f16', 16, 58],
     ];
     const points = formats.map(([text, x, y]) => ({ x, y, text }));
-    const { placed, left } = placeLabels(points, frame, formats.map(([, x, y]) => ({ x, y: 10 ** (-y / 20), yaxis: 'y2' as const })));
+    const { placed, left } = placeLabels(
+      points,
+      frame,
+      formats.map(([, x, y]) => ({ x, y: 10 ** (-y / 20), yaxis: 'y2' as const })),
+    );
     expect(placed.length + left.length).toBe(points.length);
     expect(placed.length).toBeGreaterThanOrEqual(8);
     for (const a of placed) {
@@ -27,7 +39,11 @@ describe('point labels', () => {
   });
 
   it('for any points, no two placed labels overlap, none leaves the plot, none covers a marker', () => {
-    const pointArb = fc.record({ x: fc.double({ min: 0, max: 34, noNaN: true }), y: fc.double({ min: -5, max: 60, noNaN: true }), text: fc.string({ minLength: 1, maxLength: 18 }) });
+    const pointArb = fc.record({
+      x: fc.double({ min: 0, max: 34, noNaN: true }),
+      y: fc.double({ min: -5, max: 60, noNaN: true }),
+      text: fc.string({ minLength: 1, maxLength: 18 }),
+    });
     fc.assert(
       fc.property(fc.array(pointArb, { maxLength: 25 }), (points) => {
         const { placed, left } = placeLabels(points, frame);
@@ -46,7 +62,10 @@ describe('point labels', () => {
 
 describe('axis defaults', () => {
   it('a two-axis chart names the axis of each trace in its legend', () => {
-    const { data, layout } = withAxisNames([{ name: 'SQNR (dB)' }, { name: 'relative Frobenius error', yaxis: 'y2' }], { yaxis: {}, yaxis2: { side: 'right', overlaying: 'y' } } as never);
+    const { data, layout } = withAxisNames([{ name: 'SQNR (dB)' }, { name: 'relative Frobenius error', yaxis: 'y2' }], {
+      yaxis: {},
+      yaxis2: { side: 'right', overlaying: 'y' },
+    } as never);
     expect(data.map((t) => (t as { name: string }).name)).toEqual(['SQNR (dB) (left axis)', 'relative Frobenius error (right axis)']);
     expect((layout as { showlegend?: boolean }).showlegend).toBe(true);
   });

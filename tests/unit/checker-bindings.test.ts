@@ -67,18 +67,25 @@ describe('the binding contract', () => {
   it('a different store type', () => {
     const [p] = check(edit(DECL.b, '@group(0) @binding(1) var<storage, read> b : array<vec4<f32>>;'));
     expect(p).toMatchObject({ kind: 'type', severity: 'error', binding: 1 });
-    expect(p.message).toBe('binding 1 (`b`) holds `array<vec4<f32>>` here, but the harness provides `array<f32>` there (B, K×N, row-major): the kernel would read the buffer\'s bytes as the wrong type.');
+    expect(p.message).toBe(
+      "binding 1 (`b`) holds `array<vec4<f32>>` here, but the harness provides `array<f32>` there (B, K×N, row-major): the kernel would read the buffer's bytes as the wrong type.",
+    );
   });
 
   it('shorthands and aliases are the same type (no false mismatch)', () => {
     const aliased = edit(DECL.b, 'alias Floats = array<f32>;\n@group(0) @binding(1) var<storage, read> b : Floats;');
     expect(check(aliased)).toEqual([]);
     const vec = [readOnly('a', 'array<vec4<f32>>'), readOnly('b', 'array<f32>'), readWrite('c', 'array<f32>')];
-    expect(check(edit(DECL.a, '@group(0) @binding(0) var<storage, read> a : array<vec4f>;').replace('a[row * K + aCol]', 'a[row * K + aCol].x'), vec)).toEqual([]);
+    expect(check(edit(DECL.a, '@group(0) @binding(0) var<storage, read> a : array<vec4f>;').replace('a[row * K + aCol]', 'a[row * K + aCol].x'), vec)).toEqual(
+      [],
+    );
   });
 
   it('an extra binding the harness does not provide', () => {
-    const withExtra = edit('var<workgroup> tileA', '@group(0) @binding(3) var<storage, read_write> debug : array<u32>;\nvar<workgroup> tileA').replace('c[row * N + col] = acc;', 'c[row * N + col] = acc;\n    debug[0] = 1u;');
+    const withExtra = edit('var<workgroup> tileA', '@group(0) @binding(3) var<storage, read_write> debug : array<u32>;\nvar<workgroup> tileA').replace(
+      'c[row * N + col] = acc;',
+      'c[row * N + col] = acc;\n    debug[0] = 1u;',
+    );
     const [p] = check(withExtra);
     expect(p).toMatchObject({ kind: 'extra', severity: 'error', binding: 3 });
     expect(p.message).toBe('binding 3 (`debug`) is declared here, but the harness binds nothing there (it binds 3 buffers, at bindings 0–2).');
@@ -94,13 +101,20 @@ describe('the binding contract', () => {
   it('uniform where the harness binds storage, and storage where it binds a uniform buffer', () => {
     const [toUniform] = check(edit(DECL.a, '@group(0) @binding(0) var<uniform> a : array<vec4f, 4>;').replace('a[row * K + aCol]', 'a[0].x'));
     expect(toUniform).toMatchObject({ kind: 'address-space', severity: 'error', binding: 0 });
-    expect(toUniform.message).toMatch(/^binding 0 \(`a`\) is a uniform buffer here, but the harness binds a storage buffer there .*declare it `var<storage, read>`/);
+    expect(toUniform.message).toMatch(
+      /^binding 0 \(`a`\) is a uniform buffer here, but the harness binds a storage buffer there .*declare it `var<storage, read>`/,
+    );
 
     const withParams = [...MATMUL_BINDINGS, uniform('params', 'Params', 'sizes M, N, K')];
-    const paramsAsStorage = edit('var<workgroup> tileA', 'struct Params { m : u32, n : u32, k : u32 }\n@group(0) @binding(3) var<storage, read> params : Params;\nvar<workgroup> tileA').replace('var acc = 0.0;', 'var acc = f32(params.m) * 0.0;');
+    const paramsAsStorage = edit(
+      'var<workgroup> tileA',
+      'struct Params { m : u32, n : u32, k : u32 }\n@group(0) @binding(3) var<storage, read> params : Params;\nvar<workgroup> tileA',
+    ).replace('var acc = 0.0;', 'var acc = f32(params.m) * 0.0;');
     const [toStorage] = check(paramsAsStorage, withParams);
     expect(toStorage).toMatchObject({ kind: 'address-space', binding: 3 });
-    expect(toStorage.message).toMatch(/^binding 3 \(`params`\) is a storage buffer here, but the harness binds a uniform buffer there \(`params` \(sizes M, N, K; uniform\)\): declare it `var<uniform>`/);
+    expect(toStorage.message).toMatch(
+      /^binding 3 \(`params`\) is a storage buffer here, but the harness binds a uniform buffer there \(`params` \(sizes M, N, K; uniform\)\): declare it `var<uniform>`/,
+    );
   });
 
   it('two declarations at one binding', () => {

@@ -6,10 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { checkKernel, sampleWorkgroups, type CheckReport } from '../../src/checker';
 import { readWrite } from '../../src/gpu/bindings';
 
-async function run(wgsl: string, words: number, options: Parameters<typeof checkKernel>[2] = {}, workgroups: [number, number?, number?] = [1]): Promise<{ report: CheckReport; out: Uint32Array }> {
+async function run(
+  wgsl: string,
+  words: number,
+  options: Parameters<typeof checkKernel>[2] = {},
+  workgroups: [number, number?, number?] = [1],
+): Promise<{ report: CheckReport; out: Uint32Array }> {
   const report = await checkKernel(
     null,
-    { buffers: [{ name: 'out', bytes: words * 4, usage: 'storage' }], dispatches: [{ label: 'test', wgsl, bindings: [readWrite('out', 'array<u32>')], workgroups }] },
+    {
+      buffers: [{ name: 'out', bytes: words * 4, usage: 'storage' }],
+      dispatches: [{ label: 'test', wgsl, bindings: [readWrite('out', 'array<u32>')], workgroups }],
+    },
     { returnBuffers: true, ...options },
   );
   return { report, out: new Uint32Array(report.buffers?.out ?? new ArrayBuffer(0)) };
@@ -46,7 +54,22 @@ fn main() {
     );
     expect(report.verdict).toBe('clean');
     expect([...out.slice(0, 16)]).toEqual([
-      4294967295, 4294967293, 4294967293, 4294967295, 7, 1, 4294967292, f32bits(Math.fround(Math.fround(0.1) + Math.fround(0.2))), 0, 2147483647, 808, 0xbc, 20, f32bits(7), 24, 8,
+      4294967295,
+      4294967293,
+      4294967293,
+      4294967295,
+      7,
+      1,
+      4294967292,
+      f32bits(Math.fround(Math.fround(0.1) + Math.fround(0.2))),
+      0,
+      2147483647,
+      808,
+      0xbc,
+      20,
+      f32bits(7),
+      24,
+      8,
     ]);
   });
 
@@ -127,12 +150,21 @@ fn main(@builtin(local_invocation_index) i : u32, @builtin(subgroup_invocation_i
   });
 
   it('two workgroups writing one storage element race, in small and in large buffers alike', async () => {
-    const wgsl = '@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(4)\nfn main(@builtin(local_invocation_index) i : u32, @builtin(workgroup_id) wid : vec3u) {\n  out[i + 4u * wid.x] = i;\n  out[arrayLength(&out) - 1u - i] = wid.x;\n}';
+    const wgsl =
+      '@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(4)\nfn main(@builtin(local_invocation_index) i : u32, @builtin(workgroup_id) wid : vec3u) {\n  out[i + 4u * wid.x] = i;\n  out[arrayLength(&out) - 1u - i] = wid.x;\n}';
     for (const words of [64, (4 << 20) / 4]) {
       const { report } = await run(wgsl, words, {}, [2]);
       const races = report.problems.filter((p) => p.kind === 'hazard');
       expect(races, `${words} words`).toHaveLength(1);
-      expect(races[0].finding).toMatchObject({ space: 'storage', hazard: 'write-after-write', first: { line: 5 }, second: { line: 5 }, workgroup: [1, 0, 0], firstWorkgroup: [0, 0, 0], count: 4 });
+      expect(races[0].finding).toMatchObject({
+        space: 'storage',
+        hazard: 'write-after-write',
+        first: { line: 5 },
+        second: { line: 5 },
+        workgroup: [1, 0, 0],
+        firstWorkgroup: [0, 0, 0],
+        count: 4,
+      });
     }
   });
 
@@ -159,7 +191,11 @@ fn main(@builtin(local_invocation_index) i : u32) {
 describe('how a check stops', () => {
   it('a kernel that never ends is stopped by the budget, and says so', async () => {
     const t0 = performance.now();
-    const { report } = await run('@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(1)\nfn main() {\n  loop {\n    out[0] += 1u;\n  }\n}', 1, { budgetMs: 300 });
+    const { report } = await run(
+      '@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(1)\nfn main() {\n  loop {\n    out[0] += 1u;\n  }\n}',
+      1,
+      { budgetMs: 300 },
+    );
     expect(performance.now() - t0).toBeLessThan(10_000);
     expect(report).toMatchObject({ verdict: 'incomplete', stoppedBy: 'budget' });
     expect(report.dispatches[0].stopped).toMatch(/time budget \(300 ms\)/);
@@ -168,14 +204,18 @@ describe('how a check stops', () => {
   it('a cancel between workgroups stops it', async () => {
     const token = { cancelled: false };
     setTimeout(() => (token.cancelled = true), 50);
-    const wgsl = '@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(64)\nfn main() {\n  for (var k = 0u; k < 3000u; k++) {\n    out[0] += 1u;\n  }\n}';
+    const wgsl =
+      '@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(64)\nfn main() {\n  for (var k = 0u; k < 3000u; k++) {\n    out[0] += 1u;\n  }\n}';
     const { report } = await run(wgsl, 1, { cancel: token, maxWorkgroups: 1e9, budgetMs: 60_000 }, [4096]);
     expect(report.stoppedBy).toBe('cancel');
     expect(report.dispatches[0].checked.length).toBeLessThan(4096);
   });
 
   it('a construct the interpreter does not run is reported at its line, as incomplete', async () => {
-    const { report } = await run('@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(1)\nfn main() {\n  out[0] = 1u;\n  let m = transpose(mat2x2f(1.0, 0.0, 0.0, 1.0));\n}', 1);
+    const { report } = await run(
+      '@group(0) @binding(0) var<storage, read_write> out : array<u32>;\n@compute @workgroup_size(1)\nfn main() {\n  out[0] = 1u;\n  let m = transpose(mat2x2f(1.0, 0.0, 0.0, 1.0));\n}',
+      1,
+    );
     expect(report.verdict).toBe('incomplete');
     expect(report.problems.find((p) => p.kind === 'unsupported')).toMatchObject({ line: 5, message: expect.stringMatching(/`transpose` is not interpreted/) });
   });
@@ -210,7 +250,10 @@ fn main(ids : Ids) {
 
 describe('reports are plain data', () => {
   it('a report with findings survives structured cloning (it crosses the worker boundary)', async () => {
-    const { report } = await run('@group(0) @binding(0) var<storage, read_write> out : array<u32>;\nvar<workgroup> slot : u32;\n@compute @workgroup_size(4)\nfn main(@builtin(local_invocation_index) i : u32) {\n  slot = i;\n  out[i + 1u] = slot;\n}', 2);
+    const { report } = await run(
+      '@group(0) @binding(0) var<storage, read_write> out : array<u32>;\nvar<workgroup> slot : u32;\n@compute @workgroup_size(4)\nfn main(@builtin(local_invocation_index) i : u32) {\n  slot = i;\n  out[i + 1u] = slot;\n}',
+      2,
+    );
     expect(report.problems.map((p) => p.kind).sort()).toEqual(['hazard', 'hazard', 'out-of-bounds']);
     expect(structuredClone(report)).toEqual(report);
   });
@@ -221,6 +264,12 @@ describe('which workgroups are run', () => {
     expect(sampleWorkgroups([2, 2, 1], 8)).toHaveLength(4);
     const picked = sampleWorkgroups([30, 20, 1], 8);
     expect(picked).toHaveLength(8);
-    for (const corner of [[0, 0, 0], [29, 0, 0], [0, 19, 0], [29, 19, 0]]) expect(picked).toContainEqual(corner);
+    for (const corner of [
+      [0, 0, 0],
+      [29, 0, 0],
+      [0, 19, 0],
+      [29, 19, 0],
+    ])
+      expect(picked).toContainEqual(corner);
   });
 });

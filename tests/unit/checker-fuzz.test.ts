@@ -50,14 +50,22 @@ describe('broken shaders never break the checker', () => {
     it(`${family}/${id}, 12 random breakages`, async () => {
       const variant = findVariant(family, id)!;
       const params = { ...defaultExperiment(family as never, id).params, ...small };
-      const plan = variant.plan(params, variant.makeInputs(params, 1), { ...SPEC_DEFAULT_CAPS, features: ['subgroups'], subgroupMinSize: 4, subgroupMaxSize: 32 });
+      const plan = variant.plan(params, variant.makeInputs(params, 1), {
+        ...SPEC_DEFAULT_CAPS,
+        features: ['subgroups'],
+        subgroupMinSize: 4,
+        subgroupMaxSize: 32,
+      });
       const pick = rng(family.length * 131 + id.length);
       for (let k = 0; k < 12; k++) {
         const broken = mutate(plan.dispatches[0].wgsl, pick);
         expect(Array.isArray(checkBindings(broken, plan.dispatches[0].bindings))).toBe(true);
         const report = await checkKernel(null, editedTarget(plan, { 0: broken }), { budgetMs: 150, maxWorkgroups: 1 });
         expect(['clean', 'problems', 'incomplete']).toContain(report.verdict);
-        expect(report.problems.filter((p) => p.kind === 'internal').map((p) => p.message), broken).toEqual([]);
+        expect(
+          report.problems.filter((p) => p.kind === 'internal').map((p) => p.message),
+          broken,
+        ).toEqual([]);
       }
     }, 60_000);
   }

@@ -69,7 +69,8 @@ describe('conv facet and memory model', () => {
 
   it('extra memory: im2col > Im2win > indirect > none, on a 3×3 convolution with 32 channels', () => {
     const params = { layout: 'nhwc', batch: 1, cin: 32, cout: 32, height: 32, width: 32, kernel: 3, stride: 1, pad: 1, dilation: 1 };
-    const extra = (id: string) => convFacetOf(family.variants.find((v) => v.id === id))!.memory({ ...defaultExperiment('conv', id).params, ...params }).extraBytes;
+    const extra = (id: string) =>
+      convFacetOf(family.variants.find((v) => v.id === id))!.memory({ ...defaultExperiment('conv', id).params, ...params }).extraBytes;
     expect(extra('direct')).toBe(0);
     // im2col: 9·C values per pixel; indirection: 9 pointers per pixel (+ one zero row): C times fewer.
     expect(extra('im2col')).toBe(4 * 32 * 32 * 9 * 32);
@@ -170,10 +171,11 @@ describe('float64 FFTs and the 1-D bounds', () => {
   const direct = (re: Float64Array) => {
     const L = re.length;
     const out = { re: new Float64Array(L), im: new Float64Array(L) };
-    for (let k = 0; k < L; k++) for (let n = 0; n < L; n++) {
-      out.re[k] += re[n] * Math.cos((-2 * Math.PI * k * n) / L);
-      out.im[k] += re[n] * Math.sin((-2 * Math.PI * k * n) / L);
-    }
+    for (let k = 0; k < L; k++)
+      for (let n = 0; n < L; n++) {
+        out.re[k] += re[n] * Math.cos((-2 * Math.PI * k * n) / L);
+        out.im[k] += re[n] * Math.sin((-2 * Math.PI * k * n) / L);
+      }
     return out;
   };
   for (const L of [1, 2, 8, 64, 12, 45, 97]) {
@@ -196,11 +198,12 @@ describe('float64 FFTs and the 1-D bounds', () => {
     const want = dft64(Float64Array.from(x), new Float64Array(L));
     let err = 0;
     let norm = 0;
-    for (let k1 = 0; k1 < N1; k1++) for (let k2 = 0; k2 < N2; k2++) {
-      const k = k1 + N1 * k2; // Z[k1][k2] holds X[k1 + N1·k2]
-      err += (got.re[k1 * N2 + k2] - want.re[k]) ** 2 + (got.im[k1 * N2 + k2] - want.im[k]) ** 2;
-      norm += want.re[k] ** 2 + want.im[k] ** 2;
-    }
+    for (let k1 = 0; k1 < N1; k1++)
+      for (let k2 = 0; k2 < N2; k2++) {
+        const k = k1 + N1 * k2; // Z[k1][k2] holds X[k1 + N1·k2]
+        err += (got.re[k1 * N2 + k2] - want.re[k]) ** 2 + (got.im[k1 * N2 + k2] - want.im[k]) ** 2;
+        norm += want.re[k] ** 2 + want.im[k] ** 2;
+      }
     expect(Math.sqrt(err / norm)).toBeLessThan(matmulFftEpsilon(N1, N2));
     expect(Math.sqrt(err / norm)).toBeGreaterThan(0);
   });
@@ -313,8 +316,18 @@ describe('the direct/FFT crossover', () => {
       expect(c.above).toBe(1024);
       expect(c.length).toBeCloseTo(1000, 6);
     }
-    expect(crossoverLength([{ length: 1, direct: 1, fft: 2 }, { length: 2, direct: 1, fft: 2 }])).toEqual({ kind: 'direct-always' });
-    expect(crossoverLength([{ length: 1, direct: 2, fft: 1 }, { length: 2, direct: 3, fft: 1 }])).toEqual({ kind: 'fft-always' });
+    expect(
+      crossoverLength([
+        { length: 1, direct: 1, fft: 2 },
+        { length: 2, direct: 1, fft: 2 },
+      ]),
+    ).toEqual({ kind: 'direct-always' });
+    expect(
+      crossoverLength([
+        { length: 1, direct: 2, fft: 1 },
+        { length: 2, direct: 3, fft: 1 },
+      ]),
+    ).toEqual({ kind: 'fft-always' });
     expect(crossoverLength([{ length: 1, direct: 2, fft: 1 }])).toBeNull();
   });
 });
@@ -342,7 +355,11 @@ describe('conv bindings are declared once, in every layout', () => {
   for (const v of family.variants) {
     it(`${v.id}: every dispatch's WGSL declares exactly its plan's bindings`, () => {
       for (const extra of settings[v.id] ?? [{}]) {
-        const params = { ...defaultExperiment('conv', v.id).params, ...extra, ...(v.params.some((p) => p.key === 'height') ? { height: 9, width: 7 } : { length: 100 }) };
+        const params = {
+          ...defaultExperiment('conv', v.id).params,
+          ...extra,
+          ...(v.params.some((p) => p.key === 'height') ? { height: 9, width: 7 } : { length: 100 }),
+        };
         const plan = v.plan(params, v.makeInputs(params, 1), SPEC_DEFAULT_CAPS);
         expect(plan.dispatches.length).toBeGreaterThan(0);
         for (const d of plan.dispatches) expect(bindingProblem(d)).toBeNull();

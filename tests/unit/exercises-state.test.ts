@@ -19,7 +19,13 @@ describe('exercises links', () => {
   });
 });
 
-const record = (over: Partial<ExerciseProgress> = {}): ExerciseProgress => ({ ...emptyProgress('map'), draft: 'x', attempts: 2, updatedAt: '2026-05-01T10:00:00.000Z', ...over });
+const record = (over: Partial<ExerciseProgress> = {}): ExerciseProgress => ({
+  ...emptyProgress('map'),
+  draft: 'x',
+  attempts: 2,
+  updatedAt: '2026-05-01T10:00:00.000Z',
+  ...over,
+});
 
 describe('progress records', () => {
   it('a valid record passes; a bad one is refused with a sentence', () => {
@@ -44,7 +50,9 @@ describe('progress records', () => {
     });
     expect('progress' in checkProgress(record({ last }), 'r')).toBe(true);
     const forged = { ...last, solutionViewed: true };
-    expect(checkProgress(record({ last: forged }), 'r')).toEqual({ problem: 'r: its last result is refused: a field was changed after Submit: the seal does not match the rest of the result' });
+    expect(checkProgress(record({ last: forged }), 'r')).toEqual({
+      problem: 'r: its last result is refused: a field was changed after Submit: the seal does not match the rest of the result',
+    });
   });
 
   it('a progress file is imported whole or not at all', () => {

@@ -9,7 +9,23 @@ import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import { findLesson } from '../../src/lessons';
 import { checkBindings } from '../../src/checker';
 
-const TOPICS = ['map', 'zip', 'guard', 'broadcast', 'transpose', 'block-sum', 'dot', 'hillis-steele', 'blelloch', 'naive-matmul', 'tiled-matmul', 'micro-tile', 'int4-gemv', 'csr-spmv', 'linear-scan'];
+const TOPICS = [
+  'map',
+  'zip',
+  'guard',
+  'broadcast',
+  'transpose',
+  'block-sum',
+  'dot',
+  'hillis-steele',
+  'blelloch',
+  'naive-matmul',
+  'tiled-matmul',
+  'micro-tile',
+  'int4-gemv',
+  'csr-spmv',
+  'linear-scan',
+];
 
 describe('exercises', () => {
   it('at least 14, with the topics the course needs, ids unique', () => {
@@ -34,7 +50,9 @@ describe('exercises', () => {
 
       it('the starter and the solution declare exactly the contract’s bindings', () => {
         for (const source of [ex.starter, ex.solution]) {
-          const errors = checkBindings(source, ex.contract.bindings, { outputBuffer: ex.contract.output, entryPoint: 'main' }).filter((p) => p.severity === 'error');
+          const errors = checkBindings(source, ex.contract.bindings, { outputBuffer: ex.contract.output, entryPoint: 'main' }).filter(
+            (p) => p.severity === 'error',
+          );
           expect(errors).toEqual([]);
           expect(source).toContain(`@workgroup_size(${ex.contract.workgroupSize.filter((s, i) => i === 0 || s !== 1).join(', ')})`);
         }
@@ -77,7 +95,14 @@ describe('exercises', () => {
 
 describe('the verdict rules (exercises/verdict.ts)', () => {
   const ex = EXERCISES[0];
-  const shape = (passed: boolean, text = 'n = 5') => ({ text, passed, seconds: 1e-4, maxAbs: 0, worstBoundRatio: passed ? 0.1 : 9, ...(passed ? {} : { failureKind: 'wrong' as const, failure: `${text}: 3 of 5 outputs are outside the bound` }) });
+  const shape = (passed: boolean, text = 'n = 5') => ({
+    text,
+    passed,
+    seconds: 1e-4,
+    maxAbs: 0,
+    worstBoundRatio: passed ? 0.1 : 9,
+    ...(passed ? {} : { failureKind: 'wrong' as const, failure: `${text}: 3 of 5 outputs are outside the bound` }),
+  });
 
   it('a compile error comes first, then the contract', () => {
     const v = assembleVerdict(ex, {
@@ -110,7 +135,13 @@ describe('the verdict rules (exercises/verdict.ts)', () => {
   });
 
   it('warnings of the checker (a construct it cannot run) do not fail a kernel', () => {
-    const v = assembleVerdict(ex, { static: [], shapes: [shape(true)], check: [{ kind: 'unsupported', severity: 'warning', line: 4, message: 'stopped at line 4' }], checked: 'x', judgeSeconds: 1 });
+    const v = assembleVerdict(ex, {
+      static: [],
+      shapes: [shape(true)],
+      check: [{ kind: 'unsupported', severity: 'warning', line: 4, message: 'stopped at line 4' }],
+      checked: 'x',
+      judgeSeconds: 1,
+    });
     expect(v.passed).toBe(true);
     expect(v.kind).toBe('passed');
   });

@@ -19,14 +19,26 @@ const DEFS: ParamDef[] = [
   { ...EXPERIMENT_FIELDS.reps },
 ];
 
-type Key = { type: 'char'; c: string } | { type: 'backspace' } | { type: 'clear' } | { type: 'paste'; text: string } | { type: 'commit' } | { type: 'run' } | { type: 'external'; value: number };
+type Key =
+  | { type: 'char'; c: string }
+  | { type: 'backspace' }
+  | { type: 'clear' }
+  | { type: 'paste'; text: string }
+  | { type: 'commit' }
+  | { type: 'run' }
+  | { type: 'external'; value: number };
 
 const keyArb: fc.Arbitrary<Key> = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...'0123456789').map((c) => ({ type: 'char' as const, c })) },
   { weight: 2, arbitrary: fc.constantFrom('-', '.', 'e', 'x', ' ', '+', '\u202e').map((c) => ({ type: 'char' as const, c })) },
   { weight: 2, arbitrary: fc.constant({ type: 'backspace' as const }) },
   { weight: 1, arbitrary: fc.constant({ type: 'clear' as const }) },
-  { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 30 }), fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }).map(String)).map((text) => ({ type: 'paste' as const, text })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(fc.string({ maxLength: 30 }), fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }).map(String))
+      .map((text) => ({ type: 'paste' as const, text })),
+  },
   { weight: 2, arbitrary: fc.constant({ type: 'commit' as const }) },
   { weight: 2, arbitrary: fc.constant({ type: 'run' as const }) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 5000 }).map((value) => ({ type: 'external' as const, value })) },
@@ -102,7 +114,9 @@ describe('a field holds a draft; the experiment keeps the last valid value', () 
     const c = commitDraft(M, f);
     expect(c.commit).toBeNull();
     expect(c.state.draft).toBe('10000');
-    expect(c.state.problem).toBe('M (rows of A and C): 10000 is outside 1…8192 (allowed: a whole number from 1 to 8192). The experiment keeps M (rows of A and C) = 256.');
+    expect(c.state.problem).toBe(
+      'M (rows of A and C): 10000 is outside 1…8192 (allowed: a whole number from 1 to 8192). The experiment keeps M (rows of A and C) = 256.',
+    );
     const seed = { ...EXPERIMENT_FIELDS.seed };
     expect(commitDraft(seed, typeDraft(seed, fieldOf(1), '99999999999999999999')).state.problem).toContain('outside 0…4294967295');
     expect(commitDraft(seed, typeDraft(seed, fieldOf(1), 'abc')).state.problem).toContain('"abc" is not a whole number');
@@ -126,7 +140,11 @@ describe('the sweep list is checked like single values, whole or not at all', ()
         const { state, commit } = commitSweep(tiled, 'tile', field);
         const tileDef = tiled.params.find((p) => p.key === 'tile')!;
         const parts = text.split(/[\s,]+/).filter(Boolean);
-        const allValid = parts.length > 0 && parts.length <= 24 && parts.every((t) => parseParam(tileDef, t).reason === null) && new Set(parts.map(Number)).size === parts.length;
+        const allValid =
+          parts.length > 0 &&
+          parts.length <= 24 &&
+          parts.every((t) => parseParam(tileDef, t).reason === null) &&
+          new Set(parts.map(Number)).size === parts.length;
         if (allValid) {
           expect(state.problem).toBeNull();
           expect(state.committed!.values).toEqual(parts.map(Number));

@@ -24,7 +24,18 @@ function validResult(): ExperimentResult {
     gbps: 0.5,
     work: { flops: 1024, bytes: 768 },
     timing: { method: 'timestamp-query', resolutionSeconds: 1e-9, runsPerSample: 3 },
-    metrics: { count: 64, maxAbs: 0, maxRel: 0, relFrobenius: 0, ulpMax: 0, ulpMean: 0, sqnrDb: Infinity, nonFinite: 0, boundViolations: 0, worstBoundRatio: 0 },
+    metrics: {
+      count: 64,
+      maxAbs: 0,
+      maxRel: 0,
+      relFrobenius: 0,
+      ulpMax: 0,
+      ulpMean: 0,
+      sqnrDb: Infinity,
+      nonFinite: 0,
+      boundViolations: 0,
+      worstBoundRatio: 0,
+    },
     heatmap: { rows: 1, cols: 2, values: [0, 1e-7], cellRows: 8, cellCols: 4 },
     wgsl: [{ label: 'k', source: 'fn main() {}' }],
     provenance: {
@@ -41,7 +52,8 @@ function validResult(): ExperimentResult {
 
 const validRun = (id: string): SavedRun => ({ id, savedAt: '2026-11-24T00:00:00.000Z', pinned: id.endsWith('p'), result: validResult() });
 // As the app writes files: non-finite numbers as strings (JSON has no Infinity).
-const fileOf = (runs: unknown[]) => JSON.stringify({ format: 'kernel-lab-runs', version: 1, runs }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+const fileOf = (runs: unknown[]) =>
+  JSON.stringify({ format: 'kernel-lab-runs', version: 1, runs }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
 
 /** Every path (as keys) to a value inside a JSON-like object. */
 function paths(x: unknown, prefix: (string | number)[] = []): (string | number)[][] {

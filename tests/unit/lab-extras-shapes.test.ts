@@ -21,7 +21,14 @@ import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import { nodeAssetLoader } from '../../src/gpu/node-device';
 import { smallParams } from '../gpu/checker-small';
 
-const PANELS: Record<FamilyId, ComponentType<LabPanelProps>> = { matmul: MatmulLab, quant: QuantLab, sparse: SparseLab, scan: ScanLab, conv: ConvLab, structured: StructuredLab };
+const PANELS: Record<FamilyId, ComponentType<LabPanelProps>> = {
+  matmul: MatmulLab,
+  quant: QuantLab,
+  sparse: SparseLab,
+  scan: ScanLab,
+  conv: ConvLab,
+  structured: StructuredLab,
+};
 
 /** Real extras of a variant: its extras() on its own float64 reference, rounded as a kernel's output would be. */
 async function realExtras(family: FamilyId, id: string) {
@@ -35,7 +42,8 @@ async function realExtras(family: FamilyId, id: string) {
   // feature-bound variants return no extras anyway.
   let type: 'f32' | 'u32' | 'i32' = 'f32';
   if (!variant.unavailableReason?.(SPEC_DEFAULT_CAPS)) type = variant.plan(params, inputs, SPEC_DEFAULT_CAPS).output.type;
-  const output = type === 'f32' ? Float32Array.from(ref.values) : type === 'u32' ? Uint32Array.from(ref.values, (x) => Math.max(0, x)) : Int32Array.from(ref.values);
+  const output =
+    type === 'f32' ? Float32Array.from(ref.values) : type === 'u32' ? Uint32Array.from(ref.values, (x) => Math.max(0, x)) : Int32Array.from(ref.values);
   return { params, extras: variant.extras?.(params, inputs, output, ref) };
 }
 
@@ -64,7 +72,12 @@ function* variations(value: unknown, depth = 0): Generator<unknown> {
 /** A saved run of this variant (IndexedDB's record shape) carrying these extras, as History reads it back. */
 async function storedRun(family: FamilyId, id: string, params: Params, extras: unknown) {
   const base = await baseResult;
-  return { id: 'old', savedAt: '2025-01-01T00:00:00.000Z', pinned: false, result: { ...base, experiment: { family, variant: id, params, seed: 3, reps: 1 }, extras } };
+  return {
+    id: 'old',
+    savedAt: '2025-01-01T00:00:00.000Z',
+    pinned: false,
+    result: { ...base, experiment: { family, variant: id, params, seed: 3, reps: 1 }, extras },
+  };
 }
 const baseResult = runExperimentCpu({ ...defaultExperiment('matmul', 'naive'), params: { M: 4, N: 4, K: 4 }, reps: 1 });
 

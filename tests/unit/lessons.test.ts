@@ -10,9 +10,31 @@ describe('lessons', () => {
     expect(ids.length).toBeGreaterThanOrEqual(14);
     expect(new Set(ids).size).toBe(ids.length);
     const TOPICS = [
-      'tiling', 'tile-sweep', 'roofline', 'formats-outliers', 'sparsity-crossover', 'parallel-scans', 'conv-im2col-indirect', 'long-convolutions',
-      'register-blocking', 'autotuning', 'memory-bound-gemv', 'f16-accumulation', 'mx-shared-scales', 'nf4-vs-int4', 'stochastic-rounding', 'w8a8-dot4',
-      'two-four', 'block-reordering', 's6-chunked', 'spatial-mamba', 'lookback-progress', 'monarch', 'strassen', 'sketching', 'newton-schulz',
+      'tiling',
+      'tile-sweep',
+      'roofline',
+      'formats-outliers',
+      'sparsity-crossover',
+      'parallel-scans',
+      'conv-im2col-indirect',
+      'long-convolutions',
+      'register-blocking',
+      'autotuning',
+      'memory-bound-gemv',
+      'f16-accumulation',
+      'mx-shared-scales',
+      'nf4-vs-int4',
+      'stochastic-rounding',
+      'w8a8-dot4',
+      'two-four',
+      'block-reordering',
+      's6-chunked',
+      'spatial-mamba',
+      'lookback-progress',
+      'monarch',
+      'strassen',
+      'sketching',
+      'newton-schulz',
     ];
     expect(ids).toEqual(expect.arrayContaining(TOPICS));
   });

@@ -8,7 +8,14 @@ import { goToLessonStep, startLesson } from '../../src/state/urlSync';
 import type { ExperimentResult } from '../../src/kernels/types';
 
 function openLink(hash: string, lock: string[]) {
-  openFromLink({ experiment: parseLink(hash).experiment, classroom: { ...DEFAULT_CLASSROOM, lock, hide: [] }, result: null, sweepPoints: [], sweepExperiment: null, notice: null });
+  openFromLink({
+    experiment: parseLink(hash).experiment,
+    classroom: { ...DEFAULT_CLASSROOM, lock, hide: [] },
+    result: null,
+    sweepPoints: [],
+    sweepExperiment: null,
+    notice: null,
+  });
 }
 
 const fakeResult = (experiment = useLab.getState().experiment) => ({ experiment, variantLabel: 'x' }) as unknown as ExperimentResult;

@@ -26,7 +26,8 @@ describe('matmul bench suite', () => {
   });
   it('covers naive, tiled, register-blocked, the shape-specialised kernels and both roofs', () => {
     const variants = new Set(cases.map((c) => c.experiment.variant));
-    for (const v of ['naive', 'tiled', 'regblock', 'regblock-exact', 'gemv', 'splitk', 'reduce', 'roofline-fma', 'roofline-copy']) expect(variants).toContain(v);
+    for (const v of ['naive', 'tiled', 'regblock', 'regblock-exact', 'gemv', 'splitk', 'reduce', 'roofline-fma', 'roofline-copy'])
+      expect(variants).toContain(v);
     const sizes = new Set(cases.filter((c) => c.experiment.variant === 'regblock').map((c) => c.experiment.params.M));
     expect(sizes).toContain(512);
     expect(sizes).toContain(1024);

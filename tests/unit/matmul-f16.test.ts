@@ -44,7 +44,7 @@ describe('f16 codec (round to nearest even, bit manipulation)', () => {
   it('packs two per u32, element 0 low', () => {
     const packed = packF16([1, -2, 0.5]);
     expect(packed.length).toBe(2);
-    expect(packed[0]).toBe((0xc000 << 16 | 0x3c00) >>> 0);
+    expect(packed[0]).toBe(((0xc000 << 16) | 0x3c00) >>> 0);
     expect(Array.from(unpackF16(packed, 3))).toEqual([1, -2, 0.5]);
   });
 });

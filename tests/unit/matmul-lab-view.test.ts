@@ -54,7 +54,14 @@ describe('matmul lab panel (server render)', () => {
   });
 
   it('explains why roofline variants have no tiling', () => {
-    const html = renderToString(createElement(MatmulLab, { experiment: { ...base, variant: 'roofline-fma', params: { workgroups: 4, iters: 64 } }, result: null, sweepPoints: [], caps: null }));
+    const html = renderToString(
+      createElement(MatmulLab, {
+        experiment: { ...base, variant: 'roofline-fma', params: { workgroups: 4, iters: 64 } },
+        result: null,
+        sweepPoints: [],
+        caps: null,
+      }),
+    );
     expect(html).toContain('has no matrix tiling');
   });
 });
@@ -66,7 +73,13 @@ describe('roofline chart', () => {
     const shape = { M: 512, N: 512, K: 512 };
     const runs: RoofRun[] = [
       { label: 'naive', variant: 'naive', params: { ...shape, wg: 8 }, seconds: 0.7, gflops: (2 * 512 ** 3) / 0.7 / 1e9 },
-      { label: 'rb', variant: 'regblock', params: { ...shape, BM: 64, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false }, seconds: 0.08, gflops: (2 * 512 ** 3) / 0.08 / 1e9 },
+      {
+        label: 'rb',
+        variant: 'regblock',
+        params: { ...shape, BM: 64, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false },
+        seconds: 0.08,
+        gflops: (2 * 512 ** 3) / 0.08 / 1e9,
+      },
       { label: 'fma', variant: 'roofline-fma', params: { workgroups: 1, iters: 4 }, seconds: 1, gflops: 1 },
     ];
     const pts = roofPoints(runs, roofs);

@@ -51,7 +51,12 @@ describe('matmul performance model', () => {
 
   it('scores a sweep: a model fed its own predictions is perfect, a wrong one is not', () => {
     const configs = [4, 8].flatMap((TM) => [32, 64].map((BM) => ({ M: 256, N: 256, K: 256, BM, BN: 64, BK: 8, TM, TN: 8, staging: 'global' })));
-    const exact = configs.map((params) => ({ variant: 'regblock', params, traffic: trafficOf('regblock', params)!, seconds: predict(trafficOf('regblock', params)!, roofs, 'register', 'sum').seconds }));
+    const exact = configs.map((params) => ({
+      variant: 'regblock',
+      params,
+      traffic: trafficOf('regblock', params)!,
+      seconds: predict(trafficOf('regblock', params)!, roofs, 'register', 'sum').seconds,
+    }));
     const fit = scoreModel(exact, roofs)!;
     expect(fit.rSquared).toBeCloseTo(1, 12);
     expect(fit.meanRelativeError).toBeCloseTo(0, 12);

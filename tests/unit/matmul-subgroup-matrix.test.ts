@@ -8,12 +8,28 @@ import { problemsFor } from '../../src/kernels/schema';
 import type { DeviceCaps, SubgroupMatrixConfig } from '../../src/kernels/types';
 
 const FEATURE = 'chromium-experimental-subgroup-matrix';
-const cfg = (componentType: string, resultComponentType: string, M: number, N: number, K: number): SubgroupMatrixConfig => ({ componentType, resultComponentType, M, N, K });
+const cfg = (componentType: string, resultComponentType: string, M: number, N: number, K: number): SubgroupMatrixConfig => ({
+  componentType,
+  resultComponentType,
+  M,
+  N,
+  K,
+});
 const caps = (over: Partial<DeviceCaps>): DeviceCaps => ({ ...SPEC_DEFAULT_CAPS, ...over });
 // Shaped like what a Metal adapter (8×8 simdgroup matrices, f32→f32 and f16→f16 only, 32-wide)
 // and a Vulkan adapter with cooperative matrices (f16 only, 16×16×16) report.
-const METAL_LIKE = caps({ features: ['subgroups', 'shader-f16', FEATURE], subgroupMinSize: 32, subgroupMaxSize: 32, subgroupMatrixConfigs: [cfg('f32', 'f32', 8, 8, 8), cfg('f16', 'f16', 8, 8, 8)] });
-const VULKAN_LIKE = caps({ features: ['subgroups', 'shader-f16', FEATURE], subgroupMinSize: 32, subgroupMaxSize: 32, subgroupMatrixConfigs: [cfg('f16', 'f16', 16, 16, 16), cfg('f16', 'f32', 16, 16, 16), cfg('f16', 'f32', 16, 8, 16)] });
+const METAL_LIKE = caps({
+  features: ['subgroups', 'shader-f16', FEATURE],
+  subgroupMinSize: 32,
+  subgroupMaxSize: 32,
+  subgroupMatrixConfigs: [cfg('f32', 'f32', 8, 8, 8), cfg('f16', 'f16', 8, 8, 8)],
+});
+const VULKAN_LIKE = caps({
+  features: ['subgroups', 'shader-f16', FEATURE],
+  subgroupMinSize: 32,
+  subgroupMaxSize: 32,
+  subgroupMatrixConfigs: [cfg('f16', 'f16', 16, 16, 16), cfg('f16', 'f32', 16, 16, 16), cfg('f16', 'f32', 16, 8, 16)],
+});
 const params = (over: Record<string, string | number> = {}) => ({ ...defaultExperiment('matmul', 'subgroup-matrix').params, ...over });
 
 describe('subgroup-matrix variant: when it is offered', () => {
@@ -23,7 +39,9 @@ describe('subgroup-matrix variant: when it is offered', () => {
   });
 
   it('is unavailable with the feature but no configurations, or no subgroup size', () => {
-    expect(subgroupMatrix.unavailableReason!(caps({ features: [FEATURE], subgroupMaxSize: 32, subgroupMatrixConfigs: [] }))).toMatch(/no matrix configurations/);
+    expect(subgroupMatrix.unavailableReason!(caps({ features: [FEATURE], subgroupMaxSize: 32, subgroupMatrixConfigs: [] }))).toMatch(
+      /no matrix configurations/,
+    );
     expect(subgroupMatrix.unavailableReason!(caps({ ...METAL_LIKE, subgroupMaxSize: undefined }))).toMatch(/subgroup size/);
     expect(subgroupMatrix.unavailableReason!(METAL_LIKE)).toBeNull();
   });
@@ -72,7 +90,11 @@ describe('subgroup-matrix variant: when it is offered', () => {
     const wide = { ...METAL_LIKE, subgroupMaxSize: 128 };
     expect(problemsFor(subgroupMatrix, params({ WGM: 2, WGN: 2 }), wide).join(' ')).toMatch(/512 invocations/);
     expect(problemsFor(subgroupMatrix, params({ WGM: 2, WGN: 1 }), wide)).toEqual([]);
-    const plan = subgroupMatrix.plan(params({ M: 40, N: 40, K: 40, WGM: 2, WGN: 1, types: 'f32-f32' }), subgroupMatrix.makeInputs(params({ M: 40, N: 40, K: 40, types: 'f32-f32' }), 1), wide);
+    const plan = subgroupMatrix.plan(
+      params({ M: 40, N: 40, K: 40, WGM: 2, WGN: 1, types: 'f32-f32' }),
+      subgroupMatrix.makeInputs(params({ M: 40, N: 40, K: 40, types: 'f32-f32' }), 1),
+      wide,
+    );
     expect(plan.dispatches[0].wgsl).toContain('@workgroup_size(256)');
   });
 

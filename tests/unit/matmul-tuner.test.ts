@@ -65,7 +65,14 @@ describe('noise-aware successive-halving tuner', () => {
     let call = 0;
     const base: Record<string, number> = { A: 1.03, B: 1, C: 1.5, D: 1.6, E: 1.7 };
     const grid = Object.keys(base);
-    const result = await tune({ grid, measure: async (c: string) => base[c] * (1 + 0.005 * call++), budgetSeconds: 1e9, anchor: 4, finalists: 2, finalRounds: 7 });
+    const result = await tune({
+      grid,
+      measure: async (c: string) => base[c] * (1 + 0.005 * call++),
+      budgetSeconds: 1e9,
+      anchor: 4,
+      finalists: 2,
+      finalRounds: 7,
+    });
     expect(result.best?.config).toBe('B');
   });
 
@@ -108,7 +115,13 @@ describe('noise-aware successive-halving tuner', () => {
   it('screens in the order of a prior guess when one is given (it orders only: the ranking is measured)', async () => {
     const seen: Cfg[] = [];
     // The prior favours large BM, the opposite of the true costs (BM·1e-6).
-    const result = await tune({ grid: GRID, measure: async (c: Cfg) => (seen.push(c), c.BM * 1e-6), budgetSeconds: 1e9, anchor: 0, prior: GRID.map((c) => -c.BM) });
+    const result = await tune({
+      grid: GRID,
+      measure: async (c: Cfg) => (seen.push(c), c.BM * 1e-6),
+      budgetSeconds: 1e9,
+      anchor: 0,
+      prior: GRID.map((c) => -c.BM),
+    });
     // The anchor twice (the second sample prices a repeat), then the 16 candidates with BM 128.
     expect(seen.slice(0, 2)).toEqual([GRID[0], GRID[0]]);
     expect(seen.slice(2, 18).every((c) => c.BM === 128)).toBe(true);
@@ -145,7 +158,15 @@ describe('noise-aware successive-halving tuner', () => {
     const run = async () => {
       let clock = 0;
       const seen: Cfg[] = [];
-      await tune({ grid: GRID, measure: async (c: Cfg) => (seen.push(c), (clock += 1), 1), budgetSeconds: 16, now: () => clock, shuffleSeed: 7, finalists: 1, finalRounds: 1 });
+      await tune({
+        grid: GRID,
+        measure: async (c: Cfg) => (seen.push(c), (clock += 1), 1),
+        budgetSeconds: 16,
+        now: () => clock,
+        shuffleSeed: 7,
+        finalists: 1,
+        finalRounds: 1,
+      });
       return seen;
     };
     const a = await run();
@@ -190,10 +211,15 @@ describe('interleaved confirmation', () => {
     // Background load doubles the time of every other round: pairing cancels it.
     let call = 0;
     const base: Record<string, number> = { tuned: 1.02e-3, swept: 1e-3 };
-    const cmp = await confirmInterleaved('tuned', 'swept', async (c: string) => {
-      order.push(c);
-      return base[c] * (Math.floor(call++ / 2) % 2 ? 2 : 1);
-    }, 4);
+    const cmp = await confirmInterleaved(
+      'tuned',
+      'swept',
+      async (c: string) => {
+        order.push(c);
+        return base[c] * (Math.floor(call++ / 2) % 2 ? 2 : 1);
+      },
+      4,
+    );
     expect(order).toEqual(['tuned', 'swept', 'swept', 'tuned', 'tuned', 'swept', 'swept', 'tuned']);
     expect(cmp.roundRatios).toHaveLength(4);
     expect(cmp.ratio).toBeCloseTo(1 / 1.02, 10);

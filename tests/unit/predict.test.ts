@@ -20,7 +20,14 @@ const exp = (hash: string) => parseLink(hash).experiment;
 
 function memoryStorage(): Storage {
   const data = new Map<string, string>();
-  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k), clear: () => data.clear(), key: () => null, length: 0 };
+  return {
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: (k) => void data.delete(k),
+    clear: () => data.clear(),
+    key: () => null,
+    length: 0,
+  };
 }
 
 describe('predicting a run', () => {
@@ -85,7 +92,11 @@ describe('what asks before it runs, and what a link does by itself', () => {
   it('decideLinkRun: quick links run on the GPU (or the CPU emulation without one), slow ones are held with the prediction', async () => {
     const { decideLinkRun } = await import('../../src/state/runPlan');
     const { useLab } = await import('../../src/state/store');
-    const gpu = { available: true as const, adapter: { vendor: 'v', architecture: 'a', device: '', description: '', isFallbackAdapter: true }, caps: SPEC_DEFAULT_CAPS };
+    const gpu = {
+      available: true as const,
+      adapter: { vendor: 'v', architecture: 'a', device: '', description: '', isFallbackAdapter: true },
+      caps: SPEC_DEFAULT_CAPS,
+    };
     const base = { ...useLab.getState(), gpu, job: null, speeds: {}, linkRun: { state: 'waiting' as const } };
     expect(decideLinkRun({ ...base, experiment: exp('#v=1&f=matmul&k=naive&M=64&N=64&K=64&wg=8&seed=1&reps=5') })).toEqual({ run: 'webgpu' });
     const held = decideLinkRun({ ...base, experiment: exp('#v=1&f=matmul&k=naive&M=1024&N=1024&K=1024&wg=8&seed=1&reps=5') });

@@ -395,7 +395,10 @@ describe('integer quantization', () => {
     const mean = a.codes.slice(1).reduce((s, c) => s + c, 0) / (data.length - 1);
     expect(new Set(a.codes.slice(1))).toEqual(new Set([2, 3]));
     expect(Math.abs(mean - 2.1)).toBeLessThan(0.02); // 3.4σ for 20 000 Bernoulli(0.1)
-    const e = quantize(Float32Array.from({ length: 4000 }, () => 0.3), { format: 'e2m1', rounding: 'stochastic', seed: 1 });
+    const e = quantize(
+      Float32Array.from({ length: 4000 }, () => 0.3),
+      { format: 'e2m1', rounding: 'stochastic', seed: 1 },
+    );
     const avg = e.dequantized.reduce((s, v) => s + v, 0) / 4000;
     expect(Math.abs(avg - 0.3)).toBeLessThan(0.02);
   });
@@ -496,7 +499,8 @@ describe('FP4 design space: E1M2, E3M0 and block scales (Elucidating the Design 
           }
           const s = r.scales![b];
           expect(r.dequantized[i]).toBe(Math.fround(decodeElement(element, r.codes[i]) * s));
-          if (scale === 'e8m0-ceil' && s > 0) expect(Math.abs(data[i] / s)).toBeLessThanOrEqual(decodeElement(element, ELEMENT_FORMATS[element].maxCode) * (1 + 2 ** -23));
+          if (scale === 'e8m0-ceil' && s > 0)
+            expect(Math.abs(data[i] / s)).toBeLessThanOrEqual(decodeElement(element, ELEMENT_FORMATS[element].maxCode) * (1 + 2 ** -23));
         }
         expect([...r.dequantized.slice(64, 80)].every((v) => v === 0)).toBe(true);
       }

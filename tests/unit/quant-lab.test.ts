@@ -28,7 +28,15 @@ function resultOf(experiment: Experiment, output: (ref: Float64Array) => Float32
     metrics: { count: 1, maxAbs: 0, maxRel: 0, relFrobenius: 0, ulpMax: 0, ulpMean: 0, sqnrDb: Infinity, nonFinite: 0, boundViolations: 0, worstBoundRatio: 0 },
     heatmap: { rows: 1, cols: 1, values: [0], cellRows: 1, cellCols: 1 },
     wgsl: [],
-    provenance: { backend: 'cpu', userAgent: 'test', adapter: null, featuresUsed: [], timing: 'cpu-wall-clock', date: '2026-12-01T00:00:00.000Z', appVersion: '0' },
+    provenance: {
+      backend: 'cpu',
+      userAgent: 'test',
+      adapter: null,
+      featuresUsed: [],
+      timing: 'cpu-wall-clock',
+      date: '2026-12-01T00:00:00.000Z',
+      appVersion: '0',
+    },
     extras: variant.extras!(experiment.params, inputs, output(ref.values), ref),
   };
 }
@@ -45,7 +53,8 @@ describe('quant lab panel', () => {
   it('renders the controls with labels and the error table from the pure codecs', () => {
     const experiment = { ...defaultExperiment('quant', 'codec'), params: { ...defaultExperiment('quant', 'codec').params, rows: 8, cols: 64 } };
     const html = renderToString(createElement(QuantLab, { experiment, result: null, sweepPoints: [], caps: null }));
-    for (const label of ['Distribution', 'Outlier channels', 'Formats to compare', 'Format shown on the histogram', 'bits per value']) expect(html).toContain(label);
+    for (const label of ['Distribution', 'Outlier channels', 'Formats to compare', 'Format shown on the histogram', 'bits per value'])
+      expect(html).toContain(label);
     // One table row per default format, with finite SQNR figures.
     expect((html.match(/<tr>/g) ?? []).length).toBeGreaterThanOrEqual(9);
     expect(html).toContain('MXFP4');

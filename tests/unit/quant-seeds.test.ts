@@ -2,9 +2,25 @@
 // transforms — each against an independent computation.
 import { describe, expect, it } from 'vitest';
 import { fitRowCodebooks } from '../../src/numerics/any4';
-import { channelOrderByMagnitude, hadamardRotateF32, hadamardRotateF64, hadamardRoundTrip, hadamardUnrotate, permuteColumns, reorderedRoundTrip, rhtSignFlipped } from '../../src/numerics/blockTransforms';
+import {
+  channelOrderByMagnitude,
+  hadamardRotateF32,
+  hadamardRotateF64,
+  hadamardRoundTrip,
+  hadamardUnrotate,
+  permuteColumns,
+  reorderedRoundTrip,
+  rhtSignFlipped,
+} from '../../src/numerics/blockTransforms';
 import { quantize } from '../../src/numerics/formats';
-import { base3DecodeTable, binaryCodedWeight, binaryCodingQuantize, packTernary2, packTernaryBase3, ternaryQuantize } from '../../src/numerics/multiplicationFree';
+import {
+  base3DecodeTable,
+  binaryCodedWeight,
+  binaryCodingQuantize,
+  packTernary2,
+  packTernaryBase3,
+  ternaryQuantize,
+} from '../../src/numerics/multiplicationFree';
 import { Rng } from '../../src/numerics/prng';
 import { makeTensor } from '../../src/numerics/quantInputs';
 
@@ -168,6 +184,7 @@ describe('quant bench suite', () => {
       expect(problemsFor(variantOf(experiment), experiment.params, caps), c.label).toEqual([]);
     }
     const variants = new Set(cases.map((c) => c.experiment.variant));
-    for (const v of ['gemv-f32', 'gemv-w4', 'gemm-w4-fp8', 'gemm-w4ax', 'ternary', 'shift-add', 'any4', 'hadamard-mxfp4', 'reorder-blocks']) expect(variants).toContain(v);
+    for (const v of ['gemv-f32', 'gemv-w4', 'gemm-w4-fp8', 'gemm-w4ax', 'ternary', 'shift-add', 'any4', 'hadamard-mxfp4', 'reorder-blocks'])
+      expect(variants).toContain(v);
   });
 });

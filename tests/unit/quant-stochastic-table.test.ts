@@ -1,13 +1,7 @@
 // Stochastic rounding for the table formats (NF4, learned 4-bit codebook): the rule, its exact
 // integer decision, unbiasedness over seeds, determinism, and nearest-even left as it was.
 import { describe, expect, it } from 'vitest';
-import {
-  NF4_VALUES_F32,
-  NF4_VALUES_FIXED,
-  quantize,
-  stochasticTableCode,
-  tableFixed,
-} from '../../src/numerics/formats';
+import { NF4_VALUES_F32, NF4_VALUES_FIXED, quantize, stochasticTableCode, tableFixed } from '../../src/numerics/formats';
 import { Rng } from '../../src/numerics/prng';
 
 const fr = Math.fround;

@@ -53,7 +53,14 @@ describe('ONNX Runtime MatMulNBits (4 bits)', () => {
     expect([...m.b.slice(0, 3)]).toEqual([0x10, 0x32, 0x54]);
     expect(m.zeroPoints).toBeUndefined();
     expect([...unpackMatMulNBits4(m).zeroPoints]).toEqual([8, 8]);
-    const withZp = packMatMulNBits4(Array.from({ length: 3 * 48 }, () => 0), new Float32Array(9).fill(1), 3, 48, 16, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const withZp = packMatMulNBits4(
+      Array.from({ length: 3 * 48 }, () => 0),
+      new Float32Array(9).fill(1),
+      3,
+      48,
+      16,
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
     // three blocks per row → two bytes per row, the second half-empty
     expect([...withZp.zeroPoints!]).toEqual([0x21, 0x03, 0x54, 0x06, 0x87, 0x09]);
     expect([...unpackMatMulNBits4(withZp).zeroPoints]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -78,6 +85,14 @@ describe('ONNX Runtime MatMulNBits (4 bits)', () => {
     expect(() => packMatMulNBits4([0], new Float32Array(1), 1, 24, 16)).toThrow(/multiple of the block size/);
     expect(() => packMatMulNBits4([0], new Float32Array(1), 1, 24, 24)).toThrow(/power of two/);
     const rng = new Rng(1);
-    expect(() => packMatMulNBits4(Array.from({ length: 16 }, () => 16 + (rng.nextU32() % 2)), new Float32Array(1), 1, 16, 16)).toThrow(/nibble/);
+    expect(() =>
+      packMatMulNBits4(
+        Array.from({ length: 16 }, () => 16 + (rng.nextU32() % 2)),
+        new Float32Array(1),
+        1,
+        16,
+        16,
+      ),
+    ).toThrow(/nibble/);
   });
 });

@@ -6,7 +6,13 @@ import type { DeviceCaps } from '../../src/kernels';
 const bigGpu: DeviceCaps = {
   ...SPEC_DEFAULT_CAPS,
   features: ['shader-f16', 'subgroups', 'timestamp-query'],
-  limits: { ...SPEC_DEFAULT_CAPS.limits, maxComputeInvocationsPerWorkgroup: 1024, maxComputeWorkgroupSizeX: 1024, maxComputeWorkgroupSizeY: 1024, maxComputeWorkgroupStorageSize: 32768 },
+  limits: {
+    ...SPEC_DEFAULT_CAPS.limits,
+    maxComputeInvocationsPerWorkgroup: 1024,
+    maxComputeWorkgroupSizeX: 1024,
+    maxComputeWorkgroupSizeY: 1024,
+    maxComputeWorkgroupStorageSize: 32768,
+  },
 };
 
 describe('parameter schema', () => {

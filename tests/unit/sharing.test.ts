@@ -16,7 +16,18 @@ function fakeResult(over: Partial<ExperimentResult> = {}): ExperimentResult {
     gbps: 0.5,
     work: { flops: 1024, bytes: 768 },
     timing: { method: 'timestamp-query', resolutionSeconds: 1e-9, runsPerSample: 3 },
-    metrics: { count: 64, maxAbs: 0, maxRel: 0, relFrobenius: 0, ulpMax: 0, ulpMean: 0, sqnrDb: Infinity, nonFinite: 0, boundViolations: 0, worstBoundRatio: 0 },
+    metrics: {
+      count: 64,
+      maxAbs: 0,
+      maxRel: 0,
+      relFrobenius: 0,
+      ulpMax: 0,
+      ulpMean: 0,
+      sqnrDb: Infinity,
+      nonFinite: 0,
+      boundViolations: 0,
+      worstBoundRatio: 0,
+    },
     heatmap: { rows: 1, cols: 2, values: [0, 1e-7], cellRows: 8, cellCols: 4 },
     wgsl: [{ label: 'k', source: 'fn main() {}' }],
     provenance: {
@@ -32,7 +43,12 @@ function fakeResult(over: Partial<ExperimentResult> = {}): ExperimentResult {
   };
 }
 
-const run = (id: string, over: Partial<ExperimentResult> = {}): SavedRun => ({ id, savedAt: '2026-11-24T00:00:00.000Z', pinned: false, result: fakeResult(over) });
+const run = (id: string, over: Partial<ExperimentResult> = {}): SavedRun => ({
+  id,
+  savedAt: '2026-11-24T00:00:00.000Z',
+  pinned: false,
+  result: fakeResult(over),
+});
 
 describe('runs files', () => {
   it('JSON export then import gives back the same runs, including an infinite SQNR', () => {
@@ -65,7 +81,10 @@ describe('runs files', () => {
 
 describe('results snapshots in links', () => {
   it('round-trip through deflate + base64url, short enough for a link', async () => {
-    const snapshot = makeSnapshot([1, 2, 4, 8, 16].map((x) => ({ x, result: fakeResult({ gflops: x / 10 }) })), 'tile');
+    const snapshot = makeSnapshot(
+      [1, 2, 4, 8, 16].map((x) => ({ x, result: fakeResult({ gflops: x / 10 }) })),
+      'tile',
+    );
     const encoded = await encodeSnapshot(snapshot);
     if (!('text' in encoded)) throw new Error(encoded.error);
     expect(encoded.text).toMatch(/^[A-Za-z0-9_-]+$/);

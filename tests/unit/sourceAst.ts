@@ -35,7 +35,7 @@ export function stringLiterals(text: string, file = 'x.tsx'): string[] {
   walk(parse(text, file), (n) => {
     if (n.type === 'Literal' && typeof n.value === 'string') found.push(n.value);
     if (n.type === 'TemplateLiteral' && (n.expressions as unknown[]).length === 0) {
-      found.push(((n.quasis as { value: { cooked: string } }[])[0]?.value.cooked ?? ''));
+      found.push((n.quasis as { value: { cooked: string } }[])[0]?.value.cooked ?? '');
     }
   });
   return found;

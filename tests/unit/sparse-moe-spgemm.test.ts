@@ -26,7 +26,7 @@ describe('MoE routing', () => {
     // Uniform: each of 8 counts within 5 standard deviations of T/8.
     const T = 8000;
     const counts = expertCounts(routeTokens(T, 8, 0, 2), 8);
-    const sd = Math.sqrt((T * (1 / 8) * (7 / 8)));
+    const sd = Math.sqrt(T * (1 / 8) * (7 / 8));
     for (const c of counts) expect(Math.abs(c - T / 8)).toBeLessThan(5 * sd);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(T);
   });

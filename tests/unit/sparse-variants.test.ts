@@ -58,7 +58,10 @@ describe('the MoE and SpGEMM variants compare their strategies on one problem', 
     it(`${id}: every strategy but ${baseline} names ${baseline} on the same problem; the extras list every strategy`, () => {
       const v = family.variants.find((x) => x.id === id)!;
       expect(sparseProblemOf(v)).not.toBe('spmm');
-      const params = { ...defaultExperiment('sparse', id).params, ...(id === 'moe-grouped' ? { tokens: 30, hidden: 7, ffn: 5, experts: 3 } : { M: 20, N: 9, K: 11, density: 30, densityB: 30 }) };
+      const params = {
+        ...defaultExperiment('sparse', id).params,
+        ...(id === 'moe-grouped' ? { tokens: 30, hidden: 7, ffn: 5, experts: 3 } : { M: 20, N: 9, K: 11, density: 30, densityB: 30 }),
+      };
       for (const strategy of others) {
         const p = { ...params, strategy };
         const ref = v.baseline!(p)!;
@@ -71,7 +74,10 @@ describe('the MoE and SpGEMM variants compare their strategies on one problem', 
       expect(v.baseline!({ ...params, strategy: baseline })).toBeNull();
       const inputs = v.makeInputs(params, 2);
       const ref = v.reference(params, inputs);
-      const extras = v.extras!(params, inputs, new Float32Array(ref.values.length), ref) as unknown as { strategies?: { params: Params }[]; layouts?: { params: Params }[] };
+      const extras = v.extras!(params, inputs, new Float32Array(ref.values.length), ref) as unknown as {
+        strategies?: { params: Params }[];
+        layouts?: { params: Params }[];
+      };
       const runs = extras.strategies ?? extras.layouts!;
       expect(runs.map((r) => r.params.strategy).sort()).toEqual([baseline, ...others].sort());
       for (const r of runs) expect(coerceParams(v.params, r.params).problems).toEqual([]);
@@ -100,11 +106,17 @@ describe('bindings declared once', () => {
       const plan = v.plan(params, inputs, caps);
       const buffers = new Set(plan.buffers.map((b) => b.name));
       for (const d of plan.dispatches) {
-        expect(d.bindings.every((b) => typeof b === 'object'), d.label).toBe(true);
+        expect(
+          d.bindings.every((b) => typeof b === 'object'),
+          d.label,
+        ).toBe(true);
         const bindings = d.bindings as Binding[];
         // The declarations, comments aside (the dense kernel borrows the matmul family's naive
         // shader, whose declarations are still written by hand), and no other declarations.
-        const declared = d.wgsl.split('\n').filter((line) => line.includes('@binding(')).map(withoutComment);
+        const declared = d.wgsl
+          .split('\n')
+          .filter((line) => line.includes('@binding('))
+          .map(withoutComment);
         expect(declared, d.label).toEqual(declareBindings(bindings).split('\n').map(withoutComment));
         for (const b of bindings) expect(buffers.has(bufferOf(b)), `${d.label}: ${b.name}`).toBe(true);
       }

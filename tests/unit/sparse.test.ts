@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { deriveSeed } from '../../src/numerics/prng';
-import { bsrBytes, bsrToDense, csrBytes, csrToDense, denseToBsr, denseToCsr, denseToNM, nmBytes, nmToDense, packNibbles } from '../../src/numerics/sparseFormats';
+import {
+  bsrBytes,
+  bsrToDense,
+  csrBytes,
+  csrToDense,
+  denseToBsr,
+  denseToCsr,
+  denseToNM,
+  nmBytes,
+  nmToDense,
+  packNibbles,
+} from '../../src/numerics/sparseFormats';
 import { applyPattern, nonZeroUniformArray, type PatternSpec } from '../../src/numerics/sparsePatterns';
 import { clusterPermutation, permuteMatrix, unpermuteRows } from '../../src/numerics/sparsePermutation';
 import { spmmReference } from '../../src/numerics/sparseReference';
@@ -186,7 +197,13 @@ describe('clustering permutation', () => {
     const b = Float32Array.from({ length: cols * n }, (_, i) => ((i * 7) % 11) - 5);
     const ai = a.map((v) => Math.round(v * 8));
     const pa = permuteMatrix(ai, rows, cols, perm.rowPerm, perm.colPerm);
-    const pb = permuteMatrix(b, cols, n, perm.colPerm, Uint32Array.from({ length: n }, (_, i) => i));
+    const pb = permuteMatrix(
+      b,
+      cols,
+      n,
+      perm.colPerm,
+      Uint32Array.from({ length: n }, (_, i) => i),
+    );
     const direct = spmmReference(denseToCsr(ai, rows, cols), b, n).c;
     const viaPerm = unpermuteRows(spmmReference(denseToCsr(pa, rows, cols), pb, n).c, rows, n, perm.rowPerm);
     expect(Array.from(viaPerm)).toEqual(Array.from(direct));

@@ -8,7 +8,10 @@ import type { ExperimentResult } from '../../src/kernels/types';
 // Server-side render (no DOM here): the panel must draw its tables from a result's extras.
 describe('sparse lab panel', () => {
   it('shows bytes per format, block counts and row statistics from extras', () => {
-    const experiment = { ...defaultExperiment('sparse', 'bsr'), params: { ...defaultExperiment('sparse', 'bsr').params, M: 64, N: 8, K: 96, pattern: 'block-shuffled', density: 15, bsr: 8 } };
+    const experiment = {
+      ...defaultExperiment('sparse', 'bsr'),
+      params: { ...defaultExperiment('sparse', 'bsr').params, M: 64, N: 8, K: 96, pattern: 'block-shuffled', density: 15, bsr: 8 },
+    };
     const v = findVariant('sparse', 'bsr')!;
     const inputs = v.makeInputs(experiment.params, experiment.seed);
     const ref = v.reference(experiment.params, inputs);

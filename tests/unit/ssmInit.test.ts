@@ -39,7 +39,7 @@ function expm(n: number, M: Float64Array): Float64Array {
 describe('the float64 eigensolver', () => {
   it('A·V = V·Λ for random real and complex matrices, including 1×1 and odd sizes', () => {
     let seed = 7;
-    const r = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5);
+    const r = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
     for (const n of [1, 2, 5, 17, 40]) {
       for (const complexEntries of [false, true]) {
         const A = complexMatrix(n);
@@ -57,7 +57,10 @@ describe('the float64 eigensolver', () => {
               sr += A.re[i * n + j] * V.re[j * n + k] - A.im[i * n + j] * V.im[j * n + k];
               si += A.re[i * n + j] * V.im[j * n + k] + A.im[i * n + j] * V.re[j * n + k];
             }
-            worst = Math.max(worst, Math.hypot(sr - (re[k] * V.re[i * n + k] - im[k] * V.im[i * n + k]), si - (re[k] * V.im[i * n + k] + im[k] * V.re[i * n + k])));
+            worst = Math.max(
+              worst,
+              Math.hypot(sr - (re[k] * V.re[i * n + k] - im[k] * V.im[i * n + k]), si - (re[k] * V.im[i * n + k] + im[k] * V.re[i * n + k])),
+            );
           }
         }
         // Backward stable: residual of the order of n·u·‖A‖ (‖A‖ ≤ n/2 here).
@@ -72,7 +75,10 @@ describe('HiPPO-LegS ("How to Train Your HiPPO")', () => {
     const N = 8;
     const { A, B } = hippoLegs(N);
     for (const t of [0.05, 0.5, 1, 2.5, 6]) {
-      const E = expm(N, A.map((v) => v * t));
+      const E = expm(
+        N,
+        A.map((v) => v * t),
+      );
       const closed = hippoLegsKernel(N, t);
       for (let n = 0; n < N; n++) {
         let x = 0;

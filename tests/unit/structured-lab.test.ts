@@ -61,7 +61,10 @@ describe('comparison against the baseline', () => {
     expect(parseValues('8', def).problem).toMatch(/at least two/);
   });
   it('flops against the baseline come from the two variants’ work models', () => {
-    const f = flopsAgainstDense({ ...defaultExperiment('structured', 'monarch-fused'), params: { ...defaultExperiment('structured', 'monarch-fused').params, n: 256, blocks: 16, batch: 64 } })!;
+    const f = flopsAgainstDense({
+      ...defaultExperiment('structured', 'monarch-fused'),
+      params: { ...defaultExperiment('structured', 'monarch-fused').params, n: 256, blocks: 16, batch: 64 },
+    })!;
     expect(f.flops / f.dense).toBeCloseTo(32 / 256, 10);
     expect(flopsAgainstDense(defaultExperiment('structured', 'dense'))).toBeNull();
   });

@@ -16,7 +16,17 @@ import {
   denmanBeavers,
 } from '../../src/numerics/matfun';
 import { uniformArray } from '../../src/numerics/prng';
-import { atb64, coordinatedSample, countSketch, gaussianSketch, mlmcSample, sampledProduct, bucketLists, applyDenseSketch, sketchInputs } from '../../src/numerics/sketch';
+import {
+  atb64,
+  coordinatedSample,
+  countSketch,
+  gaussianSketch,
+  mlmcSample,
+  sampledProduct,
+  bucketLists,
+  applyDenseSketch,
+  sketchInputs,
+} from '../../src/numerics/sketch';
 import { STRASSEN_PRODUCTS, blocksFedBy, flipBit32, strassen32, strassenBoundFactor } from '../../src/numerics/strassen';
 import {
   costOf,
@@ -258,7 +268,12 @@ describe('matrix functions', () => {
     const ns = sqrtNsReference(a, n, scale, 20);
     expect(ns.toRoot.at(-1)!).toBeLessThan(1e-12);
     const root = symmetricFunction(a, n, (l) => Math.sqrt(l / scale)).value;
-    expect(frobeniusDiff(matmul64(root, root, n, n, n), Float64Array.from(a, (v) => v / scale))).toBeLessThan(1e-12);
+    expect(
+      frobeniusDiff(
+        matmul64(root, root, n, n, n),
+        Float64Array.from(a, (v) => v / scale),
+      ),
+    ).toBeLessThan(1e-12);
     expect(denmanBeavers(a, n, scale, 12, root).at(-1)!).toBeLessThan(1e-12);
     expect(taylorSqrtCoefficients(4)).toEqual([1, -0.5, -0.125, -0.0625]);
     const z = Float64Array.from(a, (v, i) => (i % (n + 1) === 0 ? 1 : 0) - v / scale);
@@ -281,7 +296,12 @@ describe('crossover', () => {
     ]);
     expect(c.x).toBeGreaterThan(128);
     expect(c.x).toBeLessThanOrEqual(256);
-    expect(crossoverOf([{ x: 1, structured: 1, dense: 2 }, { x: 2, structured: 1, dense: 3 }]).x).toBeNull();
+    expect(
+      crossoverOf([
+        { x: 1, structured: 1, dense: 2 },
+        { x: 2, structured: 1, dense: 3 },
+      ]).x,
+    ).toBeNull();
     // Noise at the small end: the last crossing counts, and the earlier one is mentioned.
     const noisy = crossoverOf([
       { x: 64, structured: 1, dense: 2 },

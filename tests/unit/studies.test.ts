@@ -10,7 +10,11 @@ const ctx = <R>(partials: R[], cancelled = () => false) => ({
   device: null,
   caps: SPEC_DEFAULT_CAPS,
   adapter: null,
-  cancel: { get cancelled() { return cancelled(); } },
+  cancel: {
+    get cancelled() {
+      return cancelled();
+    },
+  },
   onProgress: () => {},
   onPartial: (r: R) => partials.push(r),
 });
@@ -38,7 +42,12 @@ describe('studies', () => {
   it('the accumulation study stops at Cancel between two K', async () => {
     const study = STUDIES['matmul-accumulation'];
     const partials: AccumulationStudyResult[] = [];
-    await expect(study.run(ctx(partials, () => partials.length >= 2), { seed: 1, gpu: false })).rejects.toThrow(/cancel/i);
+    await expect(
+      study.run(
+        ctx(partials, () => partials.length >= 2),
+        { seed: 1, gpu: false },
+      ),
+    ).rejects.toThrow(/cancel/i);
     expect(partials).toHaveLength(2);
   });
 

@@ -18,17 +18,15 @@ function arbParam(def: ParamDef): fc.Arbitrary<number | string | boolean> {
 }
 
 /** Any valid experiment of any registered variant. */
-const arbExperiment: fc.Arbitrary<Experiment> = fc
-  .constantFrom(...FAMILIES.flatMap((f) => f.variants))
-  .chain((variant) =>
-    fc.record({
-      family: fc.constant(variant.family),
-      variant: fc.constant(variant.id),
-      params: fc.record(Object.fromEntries(variant.params.map((d) => [d.key, arbParam(d)]))),
-      seed: fc.integer({ min: 0, max: 0xffffffff }),
-      reps: fc.integer({ min: 1, max: 200 }),
-    }),
-  );
+const arbExperiment: fc.Arbitrary<Experiment> = fc.constantFrom(...FAMILIES.flatMap((f) => f.variants)).chain((variant) =>
+  fc.record({
+    family: fc.constant(variant.family),
+    variant: fc.constant(variant.id),
+    params: fc.record(Object.fromEntries(variant.params.map((d) => [d.key, arbParam(d)]))),
+    seed: fc.integer({ min: 0, max: 0xffffffff }),
+    reps: fc.integer({ min: 1, max: 200 }),
+  }),
+);
 
 describe('share links', () => {
   it('round-trip every valid experiment exactly', () => {
@@ -70,7 +68,10 @@ describe('share links', () => {
 
   it('never throws on damaged links built from real keys and hostile values', () => {
     const keys = fc.constantFrom('v', 'f', 'k', 'M', 'N', 'K', 'tile', 'wg', 'seed', 'reps', 'sw', '__proto__', 'constructor', '%', '');
-    const values = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('%E0%A4%A', '-1', '1e9', 'NaN', '0x10', '9999999999999', 'tile:', 'tile:a,b', '<script>'));
+    const values = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom('%E0%A4%A', '-1', '1e9', 'NaN', '0x10', '9999999999999', 'tile:', 'tile:a,b', '<script>'),
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(keys, values), { maxLength: 12 }), (pairs) => {
         const hash = '#' + pairs.map(([k, v]) => `${k}=${v}`).join('&');
@@ -130,10 +131,55 @@ describe('the canonical link the page writes back', () => {
     const { classroom } = parseClassroom(parsed.extra);
     return { hash: serializeLink(parsed.experiment, classroomFields(classroom)), experiment: parsed.experiment, classroom };
   };
-  const keys = fc.constantFrom('v', 'f', 'k', 'M', 'N', 'K', 'tile', 'wg', 'BM', 'TM', 'vec4', 'staging', 'seed', 'reps', 'sw', 'ui', 'hide', 'lock', 'lesson', 'step', 'zz', '');
+  const keys = fc.constantFrom(
+    'v',
+    'f',
+    'k',
+    'M',
+    'N',
+    'K',
+    'tile',
+    'wg',
+    'BM',
+    'TM',
+    'vec4',
+    'staging',
+    'seed',
+    'reps',
+    'sw',
+    'ui',
+    'hide',
+    'lock',
+    'lesson',
+    'step',
+    'zz',
+    '',
+  );
   const values = fc.oneof(
     fc.string({ maxLength: 16 }),
-    fc.constantFrom('matmul', 'quant', 'sparse', 'scan', 'tiled', 'regblock', 'naive', 'present', 'embed', 'tiling', 'seed,reps', 'tile:1,2,3,4', 'M:1,64,9999', '1', '0', '64', '-3', '1e3', '\u202E', '%E0%A4%A', 'workgroup'),
+    fc.constantFrom(
+      'matmul',
+      'quant',
+      'sparse',
+      'scan',
+      'tiled',
+      'regblock',
+      'naive',
+      'present',
+      'embed',
+      'tiling',
+      'seed,reps',
+      'tile:1,2,3,4',
+      'M:1,64,9999',
+      '1',
+      '0',
+      '64',
+      '-3',
+      '1e3',
+      '\u202E',
+      '%E0%A4%A',
+      'workgroup',
+    ),
     fc.integer({ min: -10, max: 5000 }).map(String),
   );
 

@@ -31,6 +31,10 @@ describe('views ask the variant', () => {
   });
 
   it('the literal reader finds literals and skips comments (a check that cannot fail is no check)', () => {
-    expect(stringLiterals(`const a = 'tiled'; // 'naive'\nconst b = <p>doesn't {x === "copy"}</p>; /* 'dense' */ const c = \`gemv\`;`)).toEqual(['tiled', 'copy', 'gemv']);
+    expect(stringLiterals(`const a = 'tiled'; // 'naive'\nconst b = <p>doesn't {x === "copy"}</p>; /* 'dense' */ const c = \`gemv\`;`)).toEqual([
+      'tiled',
+      'copy',
+      'gemv',
+    ]);
   });
 });

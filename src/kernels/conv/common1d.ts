@@ -32,7 +32,9 @@ export function directBaseline1d(s: Conv1dShape) {
 }
 
 export function conv1dShapeProblems(s: Conv1dShape): string[] {
-  return s.filter > s.length ? [`the filter (K = ${s.filter}) is longer than the sequence (N = ${s.length}): taps beyond N never reach an output; set K ≤ N (or 0 for K = N)`] : [];
+  return s.filter > s.length
+    ? [`the filter (K = ${s.filter}) is longer than the sequence (N = ${s.length}): taps beyond N never reach an output; set K ≤ N (or 0 for K = N)`]
+    : [];
 }
 
 export const conv1dShared = {
@@ -110,7 +112,9 @@ export function sequenceError(
 export function channelSpectra(s: Conv1dShape, inputs: Inputs, L: number) {
   const x = inputs.x as Float32Array;
   const h = inputs.h as Float32Array;
-  return Array.from({ length: s.channels }, (_, c) => spectralNorms(x.subarray(c * s.length, (c + 1) * s.length), h.subarray(c * s.filter, (c + 1) * s.filter), L));
+  return Array.from({ length: s.channels }, (_, c) =>
+    spectralNorms(x.subarray(c * s.length, (c + 1) * s.length), h.subarray(c * s.filter, (c + 1) * s.filter), L),
+  );
 }
 
 export function conv1dBufferProblems(caps: DeviceCaps, memory: ConvMemory): string[] {

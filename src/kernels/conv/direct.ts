@@ -22,11 +22,7 @@ import {
 } from './common2d';
 import { convMemory, defineConvVariant } from './facet';
 
-const BINDINGS = [
-  readOnly('x', 'array<f32>', 'input'),
-  readOnly('w', 'array<f32>', 'filter'),
-  readWrite('y', 'array<f32>', 'output'),
-];
+const BINDINGS = [readOnly('x', 'array<f32>', 'input'), readOnly('w', 'array<f32>', 'filter'), readWrite('y', 'array<f32>', 'output')];
 
 /** Decodes a flat output index into (b, co, oy, ox) in the output's memory order. */
 function decodeOutput(d: Conv2dDims): string {

@@ -7,10 +7,26 @@ import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { conv1dDirect32, directMacs, type Conv1dShape } from '../../numerics/conv1d';
 import { paramSchema } from '../params';
 import type { ReferenceResult } from '../types';
-import { CONV1D_SHAPE, conv1dBufferProblems, conv1dConfig, conv1dShapeProblems, conv1dShared, FFT_WG, rowGrid, rowGridProblems, sequenceError, truthNote, truthOf } from './common1d';
+import {
+  CONV1D_SHAPE,
+  conv1dBufferProblems,
+  conv1dConfig,
+  conv1dShapeProblems,
+  conv1dShared,
+  FFT_WG,
+  rowGrid,
+  rowGridProblems,
+  sequenceError,
+  truthNote,
+  truthOf,
+} from './common1d';
 import { convMemory, defineConvVariant } from './facet';
 
-const BINDINGS = [readOnly('x', 'array<f32>', 'signals, channels × N'), readOnly('h', 'array<f32>', 'filters, channels × K'), readWrite('y', 'array<f32>', 'output, channels × N')];
+const BINDINGS = [
+  readOnly('x', 'array<f32>', 'signals, channels × N'),
+  readOnly('h', 'array<f32>', 'filters, channels × K'),
+  readWrite('y', 'array<f32>', 'output, channels × N'),
+];
 
 /** Outputs per invocation: four consecutive t share each loaded filter tap and a sliding window of x. */
 export const OUTPUTS_PER_INVOCATION = 4;
@@ -67,7 +83,13 @@ function direct1dReference(s: Conv1dShape, inputs: Record<string, Float32Array |
       bound[i] = gamma(Math.min(s.filter, t + 1)) * truth.absSum[i] + U * Math.abs(truth.values[i]) + truth.ownError[i] + 1e-30;
     }
   }
-  return { values: truth.values, bound, boundNote: `|error| ≤ γ_n·Σ|h·x|, n = min(K, t+1) ≤ ${s.filter} terms; ${truthNote(truth)}`, rows: s.channels, cols: s.length };
+  return {
+    values: truth.values,
+    bound,
+    boundNote: `|error| ≤ γ_n·Σ|h·x|, n = min(K, t+1) ≤ ${s.filter} terms; ${truthNote(truth)}`,
+    rows: s.channels,
+    cols: s.length,
+  };
 }
 
 const memoryOf = (s: Conv1dShape) => {
@@ -82,12 +104,18 @@ export const direct1d = defineConvVariant(
     ...conv1dShared,
     id: 'direct-1d',
     label: '1-D direct, O(N·K)',
-    summary: 'Long 1-D convolution walking all K filter taps for each output (four outputs per invocation share each tap): quadratic work when K = N, no workspace.',
+    summary:
+      'Long 1-D convolution walking all K filter taps for each output (four outputs per invocation share each tap): quadratic work when K = N, no workspace.',
     schema: paramSchema(CONV1D_SHAPE),
     config: conv1dConfig,
     limits: (s, caps) => {
       const shape = conv1dShapeProblems(s);
-      return shape.length ? shape : [...conv1dBufferProblems(caps, memoryOf(s)), ...rowGridProblems(caps, Math.ceil(s.length / OUTPUTS_PER_INVOCATION), s.channels, 'four outputs per invocation')];
+      return shape.length
+        ? shape
+        : [
+            ...conv1dBufferProblems(caps, memoryOf(s)),
+            ...rowGridProblems(caps, Math.ceil(s.length / OUTPUTS_PER_INVOCATION), s.channels, 'four outputs per invocation'),
+          ];
     },
     reference: direct1dReference,
     emulate: (s, inputs) => conv1dDirect32(s, inputs.x as Float32Array, inputs.h as Float32Array),
@@ -97,11 +125,23 @@ export const direct1d = defineConvVariant(
         { name: 'h', data: inputs.h, usage: 'storage' },
         { name: 'y', bytes: 4 * s.channels * s.length, usage: 'storage' },
       ],
-      dispatches: [{ label: `conv1d direct N${s.length} K${s.filter}`, wgsl: direct1dWgsl(s), bindings: BINDINGS, workgroups: rowGrid(Math.ceil(s.length / OUTPUTS_PER_INVOCATION), s.channels) }],
+      dispatches: [
+        {
+          label: `conv1d direct N${s.length} K${s.filter}`,
+          wgsl: direct1dWgsl(s),
+          bindings: BINDINGS,
+          workgroups: rowGrid(Math.ceil(s.length / OUTPUTS_PER_INVOCATION), s.channels),
+        },
+      ],
       output: { buffer: 'y', type: 'f32', count: s.channels * s.length },
     }),
     work: (s) => ({ flops: 2 * directMacs(s), bytes: memoryOf(s).movedBytes }),
-    extras: (s, inputs, output, ref) => ({ family: 'conv', dims: '1d', memory: memoryOf(s), sequence: sequenceError(s, inputs, output, ref.values, ref.bound) }),
+    extras: (s, inputs, output, ref) => ({
+      family: 'conv',
+      dims: '1d',
+      memory: memoryOf(s),
+      sequence: sequenceError(s, inputs, output, ref.values, ref.bound),
+    }),
     role: 'baseline',
     notes: (s) => [`${directMacs(s)} multiply-adds: K per output once t ≥ K − 1.`],
   },

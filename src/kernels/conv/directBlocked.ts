@@ -22,11 +22,7 @@ import {
 } from './common2d';
 import { convMemory, defineConvVariant } from './facet';
 
-const BINDINGS = [
-  readOnly('x', 'array<f32>', 'input'),
-  readOnly('w', 'array<f32>', 'filter'),
-  readWrite('y', 'array<f32>', 'output'),
-];
+const BINDINGS = [readOnly('x', 'array<f32>', 'input'), readOnly('w', 'array<f32>', 'filter'), readWrite('y', 'array<f32>', 'output')];
 
 interface BlockedConfig extends Conv2dDims {
   /** Output channels per invocation. */
@@ -46,7 +42,10 @@ export function directBlockedWgsl(d: BlockedConfig): string {
   let pixel = o / GROUPS;`
       : `  let pixel = o % (B * OH * OW); // NCHW: neighbouring invocations take neighbouring pixels
   let group = o / (B * OH * OW);`;
-  const wLoad = (g: number) => `vec4<f32>(${range(4).map((e) => `w[wIndex(min(co0 + ${4 * g + e}u, COUT - 1u), c, r, s)]`).join(', ')})`;
+  const wLoad = (g: number) =>
+    `vec4<f32>(${range(4)
+      .map((e) => `w[wIndex(min(co0 + ${4 * g + e}u, COUT - 1u), c, r, s)]`)
+      .join(', ')})`;
   return /* wgsl */ `// direct convolution, ${d.layout.toUpperCase()}, ${d.block} output channels per invocation
 ${shapeConstants(d)}
 const CB = ${d.block}u; // output channels per invocation
@@ -66,7 +65,9 @@ ${order}
   let oy = (pixel / OW) % OH;
   let b = pixel / (OW * OH);
   let co0 = group * CB;
-${range(G).map((g) => `  var acc${g} = vec4<f32>(0.0); // output channels co0 + ${4 * g}…${4 * g + 3}`).join('\n')}
+${range(G)
+  .map((g) => `  var acc${g} = vec4<f32>(0.0); // output channels co0 + ${4 * g}…${4 * g + 3}`)
+  .join('\n')}
   for (var r = 0u; r < KS; r++) {
     let iy = i32(oy * STRIDE + r * DIL) - PAD;
     if (iy < 0 || iy >= i32(H)) { continue; }
@@ -75,7 +76,9 @@ ${range(G).map((g) => `  var acc${g} = vec4<f32>(0.0); // output channels co0 + 
       if (ix < 0 || ix >= i32(W)) { continue; }
       for (var c = 0u; c < CIN; c++) {
         let xv = vec4<f32>(x[xIndex(b, c, u32(iy), u32(ix))]); // one load, CB multiply-adds
-${range(G).map((g) => `        acc${g} = fma(xv, ${wLoad(g)}, acc${g});`).join('\n')}
+${range(G)
+  .map((g) => `        acc${g} = fma(xv, ${wLoad(g)}, acc${g});`)
+  .join('\n')}
       }
     }
   }

@@ -133,7 +133,12 @@ function fftPlanDispatches(c: FftConfig): DispatchSpec[] {
     }
   };
   runStages(false, 2 * C); // X and H together
-  dispatches.push({ label: 'conv1d fft pointwise product', wgsl: productWgsl(c, L), bindings: PRODUCT_BINDINGS.map((b) => ({ ...b, buffer: current })), workgroups: rowGrid(L, C) });
+  dispatches.push({
+    label: 'conv1d fft pointwise product',
+    wgsl: productWgsl(c, L),
+    bindings: PRODUCT_BINDINGS.map((b) => ({ ...b, buffer: current })),
+    workgroups: rowGrid(L, C),
+  });
   runStages(true, C);
   dispatches.push({
     label: 'conv1d fft output',
@@ -192,7 +197,14 @@ const memoryOf = (c: FftConfig) => {
   const y = { name: 'y', bytes: x.bytes, role: 'output' as const, what: 'output, channels × N' };
   const spec = 8 * 2 * C * c.L;
   const tw = { name: 'tw', bytes: 8 * c.L, role: 'table' as const, what: `twiddle table, ${c.L} complex values` };
-  const buffers = [x, h, y, tw, { name: 'specA', bytes: spec, role: 'workspace' as const, what: `2·C rows of L = ${c.L} complex values` }, { name: 'specB', bytes: spec, role: 'workspace' as const, what: 'the other half of each Stockham stage' }];
+  const buffers = [
+    x,
+    h,
+    y,
+    tw,
+    { name: 'specA', bytes: spec, role: 'workspace' as const, what: `2·C rows of L = ${c.L} complex values` },
+    { name: 'specB', bytes: spec, role: 'workspace' as const, what: 'the other half of each Stockham stage' },
+  ];
   const passes = [{ pass: 'pack (zero-pad)', readBytes: x.bytes + h.bytes, writeBytes: spec }];
   for (const R of c.radices) passes.push({ pass: `forward radix-${R} stage`, readBytes: spec + tw.bytes, writeBytes: spec });
   passes.push({ pass: 'pointwise product', readBytes: spec, writeBytes: spec / 2 });
@@ -209,7 +221,8 @@ export const fftConv = defineConvVariant(
     ...conv1dShared,
     id: 'fft',
     label: '1-D FFT convolution (radix-2/4 Stockham)',
-    summary: 'Zero-pads to a power of two L ≥ N + K − 1, FFTs x and h with radix-4 (and one radix-2) Stockham stages in WGSL, multiplies, and transforms back: O(L log L).',
+    summary:
+      'Zero-pads to a power of two L ≥ N + K − 1, FFTs x and h with radix-4 (and one radix-2) Stockham stages in WGSL, multiplies, and transforms back: O(L log L).',
     schema: paramSchema({
       ...CONV1D_SHAPE,
       radix: int('FFT radix', 4, 2, 4, { pow2: true, choices: [2, 4], help: '4: radix-4 stages and one radix-2 stage when log₂L is odd' }),
@@ -220,7 +233,10 @@ export const fftConv = defineConvVariant(
       const need = s.length + s.filter - 1;
       const L = v.fft === 0 ? linearFftSize(s) : v.fft;
       const sizeProblems: string[] = [];
-      if (!isPowerOfTwo(L)) sizeProblems.push(`the radix-2/4 FFT needs a power-of-two size; L = ${L} is not (the next is ${linearFftSize({ length: L, filter: 1 })}); the FFT as matrix multiplication takes any L = N1·N2`);
+      if (!isPowerOfTwo(L))
+        sizeProblems.push(
+          `the radix-2/4 FFT needs a power-of-two size; L = ${L} is not (the next is ${linearFftSize({ length: L, filter: 1 })}); the FFT as matrix multiplication takes any L = N1·N2`,
+        );
       if (L < need) sizeProblems.push(`L = ${L} is less than N + K − 1 = ${need}: the circular convolution would wrap around into the outputs`);
       if (L > MAX_FFT) sizeProblems.push(`L = ${L} is above the largest transform offered here (${MAX_FFT})`);
       const radix = v.radix === 2 ? 2 : 4;
@@ -260,9 +276,16 @@ export const fftConv = defineConvVariant(
       family: 'conv',
       dims: '1d',
       memory: memoryOf(c),
-      sequence: { ...sequenceError(c, inputs, output, ref.values, ref.bound, fftNormwiseBounds(c, inputs, c.L, classicFftEpsilon(c.L), ref)), fftSize: c.L, factors: c.radices, epsilon: classicFftEpsilon(c.L) },
+      sequence: {
+        ...sequenceError(c, inputs, output, ref.values, ref.bound, fftNormwiseBounds(c, inputs, c.L, classicFftEpsilon(c.L), ref)),
+        fftSize: c.L,
+        factors: c.radices,
+        epsilon: classicFftEpsilon(c.L),
+      },
     }),
-    notes: (c) => [`L = ${c.L} = ${c.radices.join('·') || '?'}: ${c.radices.length} stages forward and ${c.radices.length} back; ${c.L - (c.length + c.filter - 1)} zeros of padding beyond N + K − 1.`],
+    notes: (c) => [
+      `L = ${c.L} = ${c.radices.join('·') || '?'}: ${c.radices.length} stages forward and ${c.radices.length} back; ${c.L - (c.length + c.filter - 1)} zeros of padding beyond N + K − 1.`,
+    ],
   },
   { dims: '1d', picture: 'fft-stages', memory: memoryOf },
 );

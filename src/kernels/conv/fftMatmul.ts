@@ -64,7 +64,8 @@ export function chooseSplit(need: number, fft: number, n1: number): { N1: number
     N2 = Math.ceil(need / N1);
   }
   const L = N1 * N2;
-  if (N1 > MAX_FACTOR || N2 > MAX_FACTOR) problems.push(`N1 = ${N1} and N2 = ${N2}: each DFT matrix may be at most ${MAX_FACTOR}×${MAX_FACTOR} here; choose a larger N1 or a smaller sequence`);
+  if (N1 > MAX_FACTOR || N2 > MAX_FACTOR)
+    problems.push(`N1 = ${N1} and N2 = ${N2}: each DFT matrix may be at most ${MAX_FACTOR}×${MAX_FACTOR} here; choose a larger N1 or a smaller sequence`);
   if (L > MAX_FFT) problems.push(`L = ${L} is above the largest transform offered here (${MAX_FFT})`);
   return { N1, N2, L, problems };
 }
@@ -110,8 +111,18 @@ export function matmulStepWgsl(N1: number, N2: number, step: Step, inverse: bool
   // p·q accumulated into acc${q}: F·v for 'left', v·F for 'right' (F conjugated for the inverse).
   const mac = (q: number, p: string, v: string, fOnLeft: boolean) =>
     fOnLeft
-      ? [`acc${q}.x = fma(${p}.x, ${v}.x, acc${q}.x);`, `acc${q}.x = fma(${minus}${p}.y, ${v}.y, acc${q}.x);`, `acc${q}.y = fma(${p}.x, ${v}.y, acc${q}.y);`, `acc${q}.y = fma(${conj}${p}.y, ${v}.x, acc${q}.y);`]
-      : [`acc${q}.x = fma(${v}.x, ${p}.x, acc${q}.x);`, `acc${q}.x = fma(${minus}${v}.y, ${p}.y, acc${q}.x);`, `acc${q}.y = fma(${v}.y, ${p}.x, acc${q}.y);`, `acc${q}.y = fma(${conj}${v}.x, ${p}.y, acc${q}.y);`];
+      ? [
+          `acc${q}.x = fma(${p}.x, ${v}.x, acc${q}.x);`,
+          `acc${q}.x = fma(${minus}${p}.y, ${v}.y, acc${q}.x);`,
+          `acc${q}.y = fma(${p}.x, ${v}.y, acc${q}.y);`,
+          `acc${q}.y = fma(${conj}${p}.y, ${v}.x, acc${q}.y);`,
+        ]
+      : [
+          `acc${q}.x = fma(${v}.x, ${p}.x, acc${q}.x);`,
+          `acc${q}.x = fma(${minus}${v}.y, ${p}.y, acc${q}.x);`,
+          `acc${q}.y = fma(${v}.y, ${p}.x, acc${q}.y);`,
+          `acc${q}.y = fma(${conj}${v}.x, ${p}.y, acc${q}.y);`,
+        ];
   const body =
     step === 'left'
       ? [
@@ -171,13 +182,48 @@ function planDispatches(c: FftMatmulConfig): DispatchSpec[] {
   const C = c.channels;
   const L = c.L;
   const out: DispatchSpec[] = [];
-  out.push({ label: `conv1d fft-matmul pack L${L}`, wgsl: packWgsl(c, L), bindings: PACK_BINDINGS.map((b) => (b.name === 'spec' ? { ...b, buffer: 'specA' } : b)), workgroups: rowGrid(L, 2 * C) });
-  out.push({ label: `conv1d F_${c.N1} · X, twiddles`, wgsl: matmulStepWgsl(c.N1, c.N2, 'left', false, true, 2 * C), bindings: stepBindings('specA', 'specB', 'f1', true), workgroups: rowGrid(perRow(c.N1, c.N2), 2 * C) });
-  out.push({ label: `conv1d Y · F_${c.N2}`, wgsl: matmulStepWgsl(c.N1, c.N2, 'right', false, false, 2 * C), bindings: stepBindings('specB', 'specA', 'f2', false), workgroups: rowGrid(perRow(c.N1, c.N2), 2 * C) });
-  out.push({ label: 'conv1d fft-matmul pointwise product', wgsl: productWgsl(c, L), bindings: PRODUCT_BINDINGS.map((b) => ({ ...b, buffer: 'specA' })), workgroups: rowGrid(L, C) });
-  out.push({ label: `conv1d Z · conj(F_${c.N2}), conj twiddles`, wgsl: matmulStepWgsl(c.N1, c.N2, 'right', true, true, C), bindings: stepBindings('specA', 'specB', 'f2', true), workgroups: rowGrid(perRow(c.N1, c.N2), C) });
-  out.push({ label: `conv1d conj(F_${c.N1}) · Y`, wgsl: matmulStepWgsl(c.N1, c.N2, 'left', true, false, C), bindings: stepBindings('specB', 'specA', 'f1', false), workgroups: rowGrid(perRow(c.N1, c.N2), C) });
-  out.push({ label: 'conv1d fft-matmul output', wgsl: outputWgsl(c, L), bindings: OUTPUT_BINDINGS.map((b) => (b.name === 'spec' ? { ...b, buffer: 'specA' } : b)), workgroups: rowGrid(c.length, C) });
+  out.push({
+    label: `conv1d fft-matmul pack L${L}`,
+    wgsl: packWgsl(c, L),
+    bindings: PACK_BINDINGS.map((b) => (b.name === 'spec' ? { ...b, buffer: 'specA' } : b)),
+    workgroups: rowGrid(L, 2 * C),
+  });
+  out.push({
+    label: `conv1d F_${c.N1} · X, twiddles`,
+    wgsl: matmulStepWgsl(c.N1, c.N2, 'left', false, true, 2 * C),
+    bindings: stepBindings('specA', 'specB', 'f1', true),
+    workgroups: rowGrid(perRow(c.N1, c.N2), 2 * C),
+  });
+  out.push({
+    label: `conv1d Y · F_${c.N2}`,
+    wgsl: matmulStepWgsl(c.N1, c.N2, 'right', false, false, 2 * C),
+    bindings: stepBindings('specB', 'specA', 'f2', false),
+    workgroups: rowGrid(perRow(c.N1, c.N2), 2 * C),
+  });
+  out.push({
+    label: 'conv1d fft-matmul pointwise product',
+    wgsl: productWgsl(c, L),
+    bindings: PRODUCT_BINDINGS.map((b) => ({ ...b, buffer: 'specA' })),
+    workgroups: rowGrid(L, C),
+  });
+  out.push({
+    label: `conv1d Z · conj(F_${c.N2}), conj twiddles`,
+    wgsl: matmulStepWgsl(c.N1, c.N2, 'right', true, true, C),
+    bindings: stepBindings('specA', 'specB', 'f2', true),
+    workgroups: rowGrid(perRow(c.N1, c.N2), C),
+  });
+  out.push({
+    label: `conv1d conj(F_${c.N1}) · Y`,
+    wgsl: matmulStepWgsl(c.N1, c.N2, 'left', true, false, C),
+    bindings: stepBindings('specB', 'specA', 'f1', false),
+    workgroups: rowGrid(perRow(c.N1, c.N2), C),
+  });
+  out.push({
+    label: 'conv1d fft-matmul output',
+    wgsl: outputWgsl(c, L),
+    bindings: OUTPUT_BINDINGS.map((b) => (b.name === 'spec' ? { ...b, buffer: 'specA' } : b)),
+    workgroups: rowGrid(c.length, C),
+  });
   return out;
 }
 
@@ -199,7 +245,16 @@ const memoryOf = (c: FftMatmulConfig) => {
   const f1 = { name: 'f1', bytes: 8 * c.N1 * c.N1, role: 'table' as const, what: `DFT matrix F_${c.N1}` };
   const f2 = { name: 'f2', bytes: 8 * c.N2 * c.N2, role: 'table' as const, what: `DFT matrix F_${c.N2}` };
   const tw = { name: 'tw', bytes: 8 * c.L, role: 'table' as const, what: `twiddles, ${c.N1}×${c.N2}` };
-  const buffers = [x, h, y, f1, f2, tw, { name: 'specA', bytes: spec, role: 'workspace' as const, what: `2·C rows of L = ${c.L} complex values` }, { name: 'specB', bytes: spec, role: 'workspace' as const, what: 'the other operand of each matmul step' }];
+  const buffers = [
+    x,
+    h,
+    y,
+    f1,
+    f2,
+    tw,
+    { name: 'specA', bytes: spec, role: 'workspace' as const, what: `2·C rows of L = ${c.L} complex values` },
+    { name: 'specB', bytes: spec, role: 'workspace' as const, what: 'the other operand of each matmul step' },
+  ];
   return convMemory(buffers, [
     { pass: 'pack (zero-pad)', readBytes: x.bytes + h.bytes, writeBytes: spec },
     { pass: `F_${c.N1}·X with twiddles`, readBytes: spec + f1.bytes + tw.bytes, writeBytes: spec },
@@ -219,7 +274,8 @@ export const fftMatmul = defineConvVariant(
     ...conv1dShared,
     id: 'fft-matmul',
     label: '1-D FFT as matrix multiplication (FlashFFTConv)',
-    summary: 'The FFT of length L = N1·N2 as two matmuls with DFT matrices and a twiddle step, forward and back: the form that runs on matrix units. Any N1·N2, not only powers of two.',
+    summary:
+      'The FFT of length L = N1·N2 as two matmuls with DFT matrices and a twiddle step, forward and back: the form that runs on matrix units. Any N1·N2, not only powers of two.',
     schema: paramSchema({
       ...CONV1D_SHAPE,
       n1: int('N1, the first DFT matrix side (0 = a multiple of 16 near √L)', 0, 0, MAX_FACTOR, { choices: [0, 16, 32, 64, 128] }),
@@ -258,7 +314,12 @@ export const fftMatmul = defineConvVariant(
     work: (c) => ({ flops: matmulFlops(c), bytes: memoryOf(c).movedBytes }),
     extras: (c, inputs, output, ref) => {
       const epsilon = matmulFftEpsilon(c.N1, c.N2);
-      const sequence = { ...sequenceError(c, inputs, output, ref.values, ref.bound, fftNormwiseBounds(c, inputs, c.L, epsilon, ref)), fftSize: c.L, factors: [c.N1, c.N2], epsilon };
+      const sequence = {
+        ...sequenceError(c, inputs, output, ref.values, ref.bound, fftNormwiseBounds(c, inputs, c.L, epsilon, ref)),
+        fftSize: c.L,
+        factors: [c.N1, c.N2],
+        epsilon,
+      };
       if (c.channels * linearFftSize(c) <= CLASSIC_COMPARE_LIMIT) {
         // Against the classic FFT: the radix-2 Stockham algorithm in float32 on the same inputs.
         const classic = fftConv32(c, inputs.x as Float32Array, inputs.h as Float32Array, linearFftSize(c), 2);
@@ -270,7 +331,12 @@ export const fftMatmul = defineConvVariant(
           for (let t = 0; t < c.length; t++) e2 += (output[ch * c.length + t] - classic[ch * c.length + t]) ** 2;
           normwise = Math.max(normwise, Math.sqrt(e2) / (scales[ch] || 1));
         }
-        return { family: 'conv', dims: '1d', memory: memoryOf(c), sequence: { ...sequence, againstClassic: { maxAbs: m.maxAbs, relFrobenius: m.relFrobenius, normwise } } };
+        return {
+          family: 'conv',
+          dims: '1d',
+          memory: memoryOf(c),
+          sequence: { ...sequence, againstClassic: { maxAbs: m.maxAbs, relFrobenius: m.relFrobenius, normwise } },
+        };
       }
       return { family: 'conv', dims: '1d', memory: memoryOf(c), sequence };
     },

@@ -17,7 +17,10 @@ interface OneByOneConfig extends Conv2dDims {
 /** Why this shape is not a plain GEMM of the input (empty when it is). */
 export function notPlainGemm(d: Conv2dDims): string[] {
   const why: string[] = [];
-  if (d.kernel !== 1) why.push(`a ${d.kernel}×${d.kernel} kernel reads ${d.taps} pixels per output: that needs im2col, an indirection buffer or Im2win; 1×1 as a GEMM needs kernel size 1`);
+  if (d.kernel !== 1)
+    why.push(
+      `a ${d.kernel}×${d.kernel} kernel reads ${d.taps} pixels per output: that needs im2col, an indirection buffer or Im2win; 1×1 as a GEMM needs kernel size 1`,
+    );
   if (d.stride !== 1) why.push(`stride ${d.stride} skips input pixels, so the input is not the GEMM operand as it lies; 1×1 as a GEMM needs stride 1`);
   if (d.pad !== 0) why.push(`padding ${d.pad} adds zero pixels that are not in the input buffer; 1×1 as a GEMM needs padding 0`);
   if (d.layout === 'nchw' && d.batch > 1) why.push(`in NCHW each image is its own product W·X_b (the images' pixels are not one matrix); use NHWC or batch 1`);
@@ -66,7 +69,14 @@ export const gemm1x1 = defineConvVariant(
           { name: 'w', data: inputs.w, usage: 'storage' },
           { name: 'y', bytes: 4 * outputCount(d), usage: 'storage' },
         ],
-        dispatches: [{ label: `conv 1x1 GEMM ${shape.M}×${shape.N}×${shape.K}`, wgsl: matmulLabGemm(shape, d.tile), bindings, workgroups: gemmGrid(d.tile, shape.M, shape.N) }],
+        dispatches: [
+          {
+            label: `conv 1x1 GEMM ${shape.M}×${shape.N}×${shape.K}`,
+            wgsl: matmulLabGemm(shape, d.tile),
+            bindings,
+            workgroups: gemmGrid(d.tile, shape.M, shape.N),
+          },
+        ],
         output: { buffer: 'y', type: 'f32', count: outputCount(d) },
       };
     },

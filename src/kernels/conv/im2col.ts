@@ -162,7 +162,12 @@ export const im2col = defineConvVariant(
       const gemm = gemmOf(d);
       const dispatches: DispatchSpec[] = [
         { label: `conv im2col ${d.layout}`, wgsl: im2colWgsl(d), bindings: IM2COL_BINDINGS, workgroups: flatGrid(d.colCount) },
-        { label: `conv im2col GEMM ${gemm.shape.M}×${gemm.shape.N}×${gemm.shape.K}`, wgsl: matmulLabGemm(gemm.shape, d.tile), bindings: gemm.bindings, workgroups: gemmGrid(d.tile, gemm.shape.M, gemm.shape.N) },
+        {
+          label: `conv im2col GEMM ${gemm.shape.M}×${gemm.shape.N}×${gemm.shape.K}`,
+          wgsl: matmulLabGemm(gemm.shape, d.tile),
+          bindings: gemm.bindings,
+          workgroups: gemmGrid(d.tile, gemm.shape.M, gemm.shape.N),
+        },
       ];
       if (d.permute) dispatches.push({ label: 'conv permute to NCHW', wgsl: permuteWgsl(d), bindings: PERMUTE_BINDINGS, workgroups: flatGrid(outputCount(d)) });
       return {
@@ -182,7 +187,11 @@ export const im2col = defineConvVariant(
     baseline: directBaseline,
     notes: (d) => [
       `The column matrix holds ${d.colCount} values: ${(d.colCount / Math.max(1, d.batch * d.cin * d.height * d.width)).toFixed(2)}× the input.`,
-      d.layout === 'nhwc' ? 'NHWC: col·W is the NHWC output directly.' : d.permute ? 'NCHW with a batch: W·col is Cout × (B·P); a third pass permutes it into NCHW.' : 'NCHW, one image: W·col is the NCHW output directly.',
+      d.layout === 'nhwc'
+        ? 'NHWC: col·W is the NHWC output directly.'
+        : d.permute
+          ? 'NCHW with a batch: W·col is Cout × (B·P); a third pass permutes it into NCHW.'
+          : 'NCHW, one image: W·col is the NCHW output directly.',
     ],
   },
   { dims: '2d', picture: 'column-matrix', memory: memoryOf },

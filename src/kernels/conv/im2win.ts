@@ -94,7 +94,11 @@ export function im2winGemmWgsl(d: Im2winConfig): string {
       // m = (b·OH + oy)·OW + ox: the window starts at column ox·stride of strip (b, oy).
       rowSetup: (i) => [`let window${i} = ((m${i} / OW) * WP + (m${i} % OW) * STRIDE) * KS * CIN;`],
       loops: [
-        { head: 'for (var s = 0u; s < KS; s++)', shared: ['let columnOffset = s * DIL * KS * CIN; // column q = ox·stride + s·dil'], perRow: (i) => [`let run${i} = window${i} + columnOffset;`] },
+        {
+          head: 'for (var s = 0u; s < KS; s++)',
+          shared: ['let columnOffset = s * DIL * KS * CIN; // column q = ox·stride + s·dil'],
+          perRow: (i) => [`let run${i} = window${i} + columnOffset;`],
+        },
         { head: 'for (var r = 0u; r < KS; r++)', shared: ['let rowOffset = r * CIN;', 'let wRS = (r * KS + s) * CIN;'] },
         { head: 'for (var c = 0u; c < CIN; c++)', shared: ['let bRow = (wRS + c) * COUT;'] },
       ],
@@ -124,7 +128,12 @@ export function im2winGemmWgsl(d: Im2winConfig): string {
 
 const memoryOf = (d: Im2winConfig) => {
   const [x, w, y] = baseBuffers(d);
-  const win = { name: 'win', bytes: bytesOf(d.winCount), role: 'workspace' as const, what: `window-ordered strips, ${d.kernel} row${d.kernel === 1 ? '' : 's'} × ${d.WP} columns × ${d.cin} channel${d.cin === 1 ? '' : 's'} per output row` };
+  const win = {
+    name: 'win',
+    bytes: bytesOf(d.winCount),
+    role: 'workspace' as const,
+    what: `window-ordered strips, ${d.kernel} row${d.kernel === 1 ? '' : 's'} × ${d.WP} columns × ${d.cin} channel${d.cin === 1 ? '' : 's'} per output row`,
+  };
   return convMemory(
     [x, w, y, win],
     [
@@ -139,13 +148,18 @@ export const im2win = defineConvVariant(
     ...conv2dShared,
     id: 'im2win',
     label: 'Im2win (window order)',
-    summary: 'Copies the R input rows of each output row into window order, so each window is a run of adjacent values; a register-blocked micro-kernel reads them with continuous loads.',
+    summary:
+      'Copies the R input rows of each output row into window order, so each window is a run of adjacent values; a register-blocked micro-kernel reads them with continuous loads.',
     schema: paramSchema({ ...CONV2D_SHAPE, ...GEMM_TILE }),
     config: (v): Im2winConfig => {
       const d = conv2dConfig(v);
       return { ...d, tile: pickTile(v), MP: d.batch * d.pixels, WP: im2winWidth(d), winCount: im2winCount(d) };
     },
-    limits: (d, caps) => [...conv2dProblems(d, caps, memoryOf(d)), ...flatGridProblems(caps, d.winCount, 'the Im2win transform'), ...gemmTileProblems(d.tile, caps, d.MP, d.cout)],
+    limits: (d, caps) => [
+      ...conv2dProblems(d, caps, memoryOf(d)),
+      ...flatGridProblems(caps, d.winCount, 'the Im2win transform'),
+      ...gemmTileProblems(d.tile, caps, d.MP, d.cout),
+    ],
     plan: (d, inputs) => ({
       buffers: [
         { name: 'x', data: inputs.x, usage: 'storage' },
@@ -155,7 +169,12 @@ export const im2win = defineConvVariant(
       ],
       dispatches: [
         { label: `conv im2win transform ${d.layout}`, wgsl: im2winTransformWgsl(d), bindings: TRANSFORM_BINDINGS, workgroups: flatGrid(d.winCount) },
-        { label: `conv im2win GEMM ${d.layout} ${d.tile.BM}x${d.tile.BN} t${d.tile.TM}x${d.tile.TN}`, wgsl: im2winGemmWgsl(d), bindings: GEMM_BINDINGS, workgroups: gemmGrid(d.tile, d.MP, d.cout) },
+        {
+          label: `conv im2win GEMM ${d.layout} ${d.tile.BM}x${d.tile.BN} t${d.tile.TM}x${d.tile.TN}`,
+          wgsl: im2winGemmWgsl(d),
+          bindings: GEMM_BINDINGS,
+          workgroups: gemmGrid(d.tile, d.MP, d.cout),
+        },
       ],
       output: { buffer: 'y', type: 'f32', count: outputCount(d) },
     }),
@@ -164,7 +183,9 @@ export const im2win = defineConvVariant(
     baseline: directBaseline,
     notes: (d) => [
       `The strips hold ${d.winCount} values (${(d.winCount / Math.max(1, d.batch * d.cin * d.height * d.width)).toFixed(2)}× the input); im2col would hold ${d.MP * d.depth}.`,
-      d.dilation === 1 ? 'Dilation 1: each window is one contiguous run.' : `Dilation ${d.dilation}: each window is ${d.kernel} runs, ${d.dilation} columns apart.`,
+      d.dilation === 1
+        ? 'Dilation 1: each window is one contiguous run.'
+        : `Dilation ${d.dilation}: each window is ${d.kernel} runs, ${d.dilation} columns apart.`,
     ],
   },
   { dims: '2d', picture: 'window-order', memory: memoryOf },

@@ -27,7 +27,8 @@ const GENERAL_2D = ['direct', 'direct-blocked', 'im2col', 'indirect', 'im2win'];
 export const convFamily: FamilyDef = {
   id: 'conv',
   label: 'Convolution',
-  summary: 'The same convolution several ways — direct, im2col + GEMM, 1×1 GEMM, indirect, Im2win, Winograd — and long 1-D convolution by FFT: memory against speed against precision.',
+  summary:
+    'The same convolution several ways — direct, im2col + GEMM, 1×1 GEMM, indirect, Im2win, Winograd — and long 1-D convolution by FFT: memory against speed against precision.',
   variants: VARIANTS,
   benchSuite() {
     const cases: BenchCase[] = [];
@@ -41,7 +42,8 @@ export const convFamily: FamilyDef = {
     for (const v of ['gemm-1x1', ...GENERAL_2D]) cases.push(bench(v, pointwise, `${v} nhwc 1×1`));
     // Time against kernel size ("same" padding); 1 and 3 are above.
     for (const kernel of [5, 7]) {
-      for (const v of GENERAL_2D) if (v !== 'direct') cases.push(bench(v, { ...shape, layout: 'nhwc', kernel, pad: (kernel - 1) / 2 }, `${v} nhwc ${kernel}×${kernel}`));
+      for (const v of GENERAL_2D)
+        if (v !== 'direct') cases.push(bench(v, { ...shape, layout: 'nhwc', kernel, pad: (kernel - 1) / 2 }, `${v} nhwc ${kernel}×${kernel}`));
     }
     // Long 1-D convolution, K = N: direct against the two FFT forms as the length grows.
     for (const length of [64, 256, 1024, 4096]) {

@@ -12,7 +12,18 @@
 import { readOnly, readWrite } from '../../gpu/bindings';
 import { indirectionBuffer, inputCount, outputCount, PADDED_TAP, type Conv2dDims } from '../../numerics/conv2d';
 import { paramSchema } from '../params';
-import { baseBuffers, bytesOf, CONV2D_SHAPE, conv2dConfig, conv2dExtras, directBaseline, conv2dFlops, conv2dProblems, conv2dShared, shapeConstants } from './common2d';
+import {
+  baseBuffers,
+  bytesOf,
+  CONV2D_SHAPE,
+  conv2dConfig,
+  conv2dExtras,
+  directBaseline,
+  conv2dFlops,
+  conv2dProblems,
+  conv2dShared,
+  shapeConstants,
+} from './common2d';
 import { convMemory, defineConvVariant } from './facet';
 import { GEMM_TILE, gemmGrid, gemmTileProblems, pickTile, type GemmTile } from './gemm';
 import { microKernelWgsl } from './microkernel';
@@ -83,10 +94,24 @@ export function indirectWgsl(d: IndirectConfig): string {
 
 const memoryOf = (d: IndirectConfig) => {
   const [x, w, y] = baseBuffers(d);
-  const ind = { name: 'ind', bytes: 4 * d.MP * d.taps, role: 'table' as const, what: `indirection buffer, ${d.taps} pointer${d.taps === 1 ? '' : 's'} per output pixel` };
-  if (d.layout === 'nchw') return convMemory([x, w, y, ind], [{ pass: 'GEMM through the indirection buffer', readBytes: ind.bytes + x.bytes + w.bytes, writeBytes: y.bytes }]);
-  const zero = { name: 'zero row', bytes: bytesOf(d.cin), role: 'table' as const, what: 'the padding pixel every padded tap points at (stored after the input in x)' };
-  return convMemory([x, w, y, ind, zero], [{ pass: 'GEMM through the indirection buffer', readBytes: ind.bytes + x.bytes + zero.bytes + w.bytes, writeBytes: y.bytes }]);
+  const ind = {
+    name: 'ind',
+    bytes: 4 * d.MP * d.taps,
+    role: 'table' as const,
+    what: `indirection buffer, ${d.taps} pointer${d.taps === 1 ? '' : 's'} per output pixel`,
+  };
+  if (d.layout === 'nchw')
+    return convMemory([x, w, y, ind], [{ pass: 'GEMM through the indirection buffer', readBytes: ind.bytes + x.bytes + w.bytes, writeBytes: y.bytes }]);
+  const zero = {
+    name: 'zero row',
+    bytes: bytesOf(d.cin),
+    role: 'table' as const,
+    what: 'the padding pixel every padded tap points at (stored after the input in x)',
+  };
+  return convMemory(
+    [x, w, y, ind, zero],
+    [{ pass: 'GEMM through the indirection buffer', readBytes: ind.bytes + x.bytes + zero.bytes + w.bytes, writeBytes: y.bytes }],
+  );
 };
 
 export const indirect = defineConvVariant(
@@ -112,7 +137,14 @@ export const indirect = defineConvVariant(
           { name: 'w', data: inputs.w, usage: 'storage' },
           { name: 'y', bytes: 4 * outputCount(d), usage: 'storage' },
         ],
-        dispatches: [{ label: `conv indirect ${d.layout} ${d.tile.BM}x${d.tile.BN} t${d.tile.TM}x${d.tile.TN}`, wgsl: indirectWgsl(d), bindings: bindingsOf(d), workgroups: gemmGrid(d.tile, d.MP, d.cout) }],
+        dispatches: [
+          {
+            label: `conv indirect ${d.layout} ${d.tile.BM}x${d.tile.BN} t${d.tile.TM}x${d.tile.TN}`,
+            wgsl: indirectWgsl(d),
+            bindings: bindingsOf(d),
+            workgroups: gemmGrid(d.tile, d.MP, d.cout),
+          },
+        ],
         output: { buffer: 'y', type: 'f32', count: outputCount(d) },
       };
     },

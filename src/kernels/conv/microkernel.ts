@@ -76,7 +76,13 @@ export function microKernelWgsl(k: MicroKernelSpec): string {
     if (loop.perRow) for (const i of rows) for (const s of loop.perRow(i)) emit(indent, s);
   }
   for (const i of rows) emit(indent, `let a${i} = ${k.aValue(i)};`);
-  for (const g of groups) emit(indent, `let b${g} = vec4<f32>(${range(4).map((e) => `w[${k.bIndex(`n${g}_${e}`)}]`).join(', ')});`);
+  for (const g of groups)
+    emit(
+      indent,
+      `let b${g} = vec4<f32>(${range(4)
+        .map((e) => `w[${k.bIndex(`n${g}_${e}`)}]`)
+        .join(', ')});`,
+    );
   for (const i of rows) for (const g of groups) emit(indent, `acc${i}_${g} = fma(vec4<f32>(a${i}), b${g}, acc${i}_${g});`);
   for (const _ of k.loops) {
     void _;

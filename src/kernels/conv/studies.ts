@@ -42,9 +42,16 @@ export const convSeriesStudy = defineStudy({
       if (refused.length) {
         result.rows.push({ ...base, error: refused.join('; ') });
       } else {
-        ctx.onProgress({ phase: 'timing', fraction: i / steps.length, message: `${i + 1}/${steps.length}: ${step.label}${step.value !== undefined ? ` at ${step.value}` : ''}` });
+        ctx.onProgress({
+          phase: 'timing',
+          fraction: i / steps.length,
+          message: `${i + 1}/${steps.length}: ${step.label}${step.value !== undefined ? ` at ${step.value}` : ''}`,
+        });
         try {
-          result.rows.push({ ...base, result: await runExperiment(ctx.device!, step.experiment, { caps: ctx.caps, adapter: ctx.adapter, cancel: ctx.cancel }) });
+          result.rows.push({
+            ...base,
+            result: await runExperiment(ctx.device!, step.experiment, { caps: ctx.caps, adapter: ctx.adapter, cancel: ctx.cancel }),
+          });
         } catch (e) {
           if (e instanceof CancelledError) throw e;
           result.rows.push({ ...base, error: e instanceof Error ? e.message : String(e) });

@@ -48,7 +48,9 @@ export function winogradFilterBlocks(d: Conv2dDims, w: Float32Array): Float32Arr
   const U = winogradFilter(d, w); // [c][16][co]
   const groups = Math.ceil(d.cout / 4);
   const out = new Float32Array(d.cin * 16 * groups * 4);
-  for (let c = 0; c < d.cin; c++) for (let e = 0; e < 16; e++) for (let co = 0; co < d.cout; co++) out[((c * 16 + e) * groups + Math.floor(co / 4)) * 4 + (co % 4)] = U[(c * 16 + e) * d.cout + co];
+  for (let c = 0; c < d.cin; c++)
+    for (let e = 0; e < 16; e++)
+      for (let co = 0; co < d.cout; co++) out[((c * 16 + e) * groups + Math.floor(co / 4)) * 4 + (co % 4)] = U[(c * 16 + e) * d.cout + co];
   return out;
 }
 
@@ -94,16 +96,43 @@ ${order}
   let ix0 = i32(ox0) - PAD;
   // The tile's 16 input positions, clamped into the image, and a 0/1 mask for those outside it
   // (the padding, and past the last tile): computed once, outside the channel loop.
-${range(4).map((i) => `  let r${i} = u32(clamp(iy0 + ${i}, 0, i32(H) - 1));\n  let c${i} = u32(clamp(ix0 + ${i}, 0, i32(W) - 1));`).join('\n')}
-${range(4).map((i) => `  let rowOk${i} = iy0 + ${i} >= 0 && iy0 + ${i} < i32(H);\n  let colOk${i} = ix0 + ${i} >= 0 && ix0 + ${i} < i32(W);`).join('\n')}
-${range(4).map((i) => `  let mask${i} = vec4<f32>(${range(4).map((j) => `select(0.0, 1.0, rowOk${i} && colOk${j})`).join(', ')});`).join('\n')}
-${range(4).map((i) => `  ${range(4).map((j) => `let p${i}${j} = ${d.layout === 'nhwc' ? `((b * H + r${i}) * W + c${j}) * CIN` : `r${i} * W + c${j}`};`).join(' ')}`).join('\n')}
+${range(4)
+  .map((i) => `  let r${i} = u32(clamp(iy0 + ${i}, 0, i32(H) - 1));\n  let c${i} = u32(clamp(ix0 + ${i}, 0, i32(W) - 1));`)
+  .join('\n')}
+${range(4)
+  .map((i) => `  let rowOk${i} = iy0 + ${i} >= 0 && iy0 + ${i} < i32(H);\n  let colOk${i} = ix0 + ${i} >= 0 && ix0 + ${i} < i32(W);`)
+  .join('\n')}
+${range(4)
+  .map(
+    (i) =>
+      `  let mask${i} = vec4<f32>(${range(4)
+        .map((j) => `select(0.0, 1.0, rowOk${i} && colOk${j})`)
+        .join(', ')});`,
+  )
+  .join('\n')}
+${range(4)
+  .map(
+    (i) =>
+      `  ${range(4)
+        .map((j) => `let p${i}${j} = ${d.layout === 'nhwc' ? `((b * H + r${i}) * W + c${j}) * CIN` : `r${i} * W + c${j}`};`)
+        .join(' ')}`,
+  )
+  .join('\n')}
   // M[ξ][ν] for four output channels: m(4ξ + ν)
-${range(16).map((e) => `  var m${e} = vec4<f32>(0.0);`).join('\n')}
+${range(16)
+  .map((e) => `  var m${e} = vec4<f32>(0.0);`)
+  .join('\n')}
   for (var c = 0u; c < CIN; c++) {
     let base = ${d.layout === 'nhwc' ? 'c' : '(b * CIN + c) * H * W'};
     // the 4×4 input tile of channel c (masked: exact zeros outside the image)
-${range(4).map((i) => `    let d${i} = vec4<f32>(${range(4).map((j) => `x[base + p${i}${j}]`).join(', ')}) * mask${i};`).join('\n')}
+${range(4)
+  .map(
+    (i) =>
+      `    let d${i} = vec4<f32>(${range(4)
+        .map((j) => `x[base + p${i}${j}]`)
+        .join(', ')}) * mask${i};`,
+  )
+  .join('\n')}
     // V = Bᵀ d B: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3, then the same on the columns
     let v0 = timesB(d0 - d2);
     let v1 = timesB(d1 + d2);
@@ -114,8 +143,12 @@ ${range(4).map((i) => `    let d${i} = vec4<f32>(${range(4).map((j) => `x[base +
 ${macs}
   }
   // Y = Aᵀ M A: rows m0 + m1 + m2 and m1 − m2 − m3 (over ξ), then the same over ν
-${range(4).map((j) => `  let s0${j} = m${j} + m${4 + j} + m${8 + j};
-  let s1${j} = m${4 + j} - m${8 + j} - m${12 + j};`).join('\n')}
+${range(4)
+  .map(
+    (j) => `  let s0${j} = m${j} + m${4 + j} + m${8 + j};
+  let s1${j} = m${4 + j} - m${8 + j} - m${12 + j};`,
+  )
+  .join('\n')}
   let y00 = s00 + s01 + s02;
   let y01 = s01 - s02 - s03;
   let y10 = s10 + s11 + s12;
@@ -127,7 +160,10 @@ ${range(4)
       [0, 1],
       [1, 0],
       [1, 1],
-    ].map(([i, j]) => `  if (co0 + ${q}u < COUT && oy0 + ${i}u < OH && ox0 + ${j}u < OW) { y[yIndex(b, co0 + ${q}u, oy0 + ${i}u, ox0 + ${j}u)] = y${i}${j}.${'xyzw'[q]}; }`),
+    ].map(
+      ([i, j]) =>
+        `  if (co0 + ${q}u < COUT && oy0 + ${i}u < OH && ox0 + ${j}u < OW) { y[yIndex(b, co0 + ${q}u, oy0 + ${i}u, ox0 + ${j}u)] = y${i}${j}.${'xyzw'[q]}; }`,
+    ),
   )
   .join('\n')}
 }
@@ -137,7 +173,12 @@ ${range(4)
 const memoryOf = (d: Conv2dDims) => {
   const [x, , y] = baseBuffers(d);
   // The plan binds U in place of the 3×3 filter: it is how this method stores the filter.
-  const u = { name: 'u', bytes: 4 * 16 * d.cin * 4 * Math.ceil(d.cout / 4), role: 'filter' as const, what: 'filter, transformed: U = G g Gᵀ, 16 values per channel pair instead of 9' };
+  const u = {
+    name: 'u',
+    bytes: 4 * 16 * d.cin * 4 * Math.ceil(d.cout / 4),
+    role: 'filter' as const,
+    what: 'filter, transformed: U = G g Gᵀ, 16 values per channel pair instead of 9',
+  };
   return convMemory([x, u, y], [{ pass: 'Winograd tiles', readBytes: x.bytes + u.bytes, writeBytes: y.bytes }]);
 };
 
@@ -146,7 +187,8 @@ export const winograd = defineConvVariant(
     ...conv2dShared,
     id: 'winograd',
     label: 'Winograd F(2×2, 3×3)',
-    summary: 'Each 2×2 output tile from its 4×4 input tile: 16 multiplications per channel instead of 36, with transformed inputs and filters, whose magnitudes the error bound sums. 3×3, stride 1, dilation 1 only.',
+    summary:
+      'Each 2×2 output tile from its 4×4 input tile: 16 multiplications per channel instead of 36, with transformed inputs and filters, whose magnitudes the error bound sums. 3×3, stride 1, dilation 1 only.',
     schema: paramSchema(CONV2D_SHAPE),
     config: (v): WinogradConfig => {
       const d = conv2dConfig(v);

@@ -20,7 +20,12 @@ export const ACCUMULATION_KS = [16, 64, 256, 1024, 4096, 16384];
 
 /** Rounding-error scales for the chart: worst case K·u (Higham §3.1) and the typical √K·u. */
 export function growthGuides(K: number): { worst16: number; typical16: number; worst32: number; typical32: number } {
-  return { worst16: K * F16_UNIT_ROUNDOFF, typical16: Math.sqrt(K) * F16_UNIT_ROUNDOFF, worst32: K * F32_UNIT_ROUNDOFF, typical32: Math.sqrt(K) * F32_UNIT_ROUNDOFF };
+  return {
+    worst16: K * F16_UNIT_ROUNDOFF,
+    typical16: Math.sqrt(K) * F16_UNIT_ROUNDOFF,
+    worst32: K * F32_UNIT_ROUNDOFF,
+    typical32: Math.sqrt(K) * F32_UNIT_ROUNDOFF,
+  };
 }
 
 /** One point: M×N outputs of length-K dot products, both accumulators on the same f16 inputs. */

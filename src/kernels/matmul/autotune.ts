@@ -79,7 +79,8 @@ export function candidateRunner(device: GPUDevice, caps: DeviceCaps, shape: Shap
       if (cancel?.cancelled) throw new CancelledError();
       const key = candidateKey(c);
       let p = prepared.get(key);
-      if (p) prepared.delete(key); // re-inserted below: most recently used last
+      if (p)
+        prepared.delete(key); // re-inserted below: most recently used last
       else {
         p = prepare(c);
         p.catch(() => prepared.delete(key));
@@ -88,12 +89,19 @@ export function candidateRunner(device: GPUDevice, caps: DeviceCaps, shape: Shap
       while (prepared.size > keep) {
         const [oldest, plan] = prepared.entries().next().value!;
         prepared.delete(oldest);
-        plan.then((x) => x.destroy(), () => {});
+        plan.then(
+          (x) => x.destroy(),
+          () => {},
+        );
       }
       return (await p).sample();
     },
     dispose() {
-      for (const p of prepared.values()) p.then((x) => x.destroy(), () => {});
+      for (const p of prepared.values())
+        p.then(
+          (x) => x.destroy(),
+          () => {},
+        );
       prepared.clear();
     },
   };
@@ -176,7 +184,18 @@ export async function autotune(device: GPUDevice, caps: DeviceCaps, shape: Shape
       shuffleSeed: options.seed ?? 1,
       prior: candidates.map((c) => screeningPrior(shape, c)),
     });
-    if (!tuner.best) return { tuner, invalid, tuned: null, baseline: null, confirmation: null, decision: null, offered: null, speedupOverDefault: null, speedupInterval: null };
+    if (!tuner.best)
+      return {
+        tuner,
+        invalid,
+        tuned: null,
+        baseline: null,
+        confirmation: null,
+        decision: null,
+        offered: null,
+        speedupOverDefault: null,
+        speedupInterval: null,
+      };
     const confirmation = sameCandidate(tuner.best.config, TUNE_DEFAULT) ? null : pairedFinals(tuner, tuner.best);
     return { tuner, invalid, ...(await judgePick(device, caps, shape, tuner.best.config, { ...options, confirmation, runner })) };
   } finally {
@@ -225,7 +244,12 @@ export async function judgePick(
       }
     }
   }
-  const decision = decideTuned({ pickIsDefault, pickPassedCheck, pickSeconds: confirmation?.pickSeconds ?? [], defaultSeconds: confirmation?.defaultSeconds ?? [] });
+  const decision = decideTuned({
+    pickIsDefault,
+    pickPassedCheck,
+    pickSeconds: confirmation?.pickSeconds ?? [],
+    defaultSeconds: confirmation?.defaultSeconds ?? [],
+  });
   const speedupInterval = confirmation ? medianInterval(confirmation.defaultSeconds.map((d, i) => d / confirmation!.pickSeconds[i])) : null;
   return { tuned, baseline, confirmation, decision, offered: decision.offerPick ? pick : TUNE_DEFAULT, speedupOverDefault: decision.speedup, speedupInterval };
 }
@@ -247,11 +271,21 @@ export async function sweepAndCompare(
   shape: Shape,
   candidates: TuneCandidate[],
   offered: TuneCandidate,
-  options: { rounds?: number; confirmRounds?: number; seed?: number; cancel?: CancelToken; onPoint?: (p: TunerPoint<TuneCandidate>, measured: number) => void } = {},
+  options: {
+    rounds?: number;
+    confirmRounds?: number;
+    seed?: number;
+    cancel?: CancelToken;
+    onPoint?: (p: TunerPoint<TuneCandidate>, measured: number) => void;
+  } = {},
 ): Promise<SweepComparison> {
   const runner = candidateRunner(device, caps, shape, options.seed, options.cancel, candidates.length + 1);
   try {
-    const sweep = await exhaustiveSweep(candidates, runner.measure, { rounds: options.rounds ?? 3, onPoint: options.onPoint, cancelled: () => options.cancel?.cancelled === true });
+    const sweep = await exhaustiveSweep(candidates, runner.measure, {
+      rounds: options.rounds ?? 3,
+      onPoint: options.onPoint,
+      cancelled: () => options.cancel?.cancelled === true,
+    });
     const comparison = sweep.best ? await confirmInterleaved(offered, sweep.best.config, runner.measure, options.confirmRounds ?? 9, sameCandidate) : null;
     return { sweep, comparison };
   } finally {
@@ -293,7 +327,11 @@ export async function measureRoofs(
   ];
   const runs: ExperimentResult[] = [];
   for (const [variant, params] of plan) {
-    const r = await runExperiment(device, { family: 'matmul', variant, params, seed: 1, reps }, { caps, adapter: options.adapter ?? null, cancel: options.cancel });
+    const r = await runExperiment(
+      device,
+      { family: 'matmul', variant, params, seed: 1, reps },
+      { caps, adapter: options.adapter ?? null, cancel: options.cancel },
+    );
     if (r.metrics.boundViolations !== 0 || r.metrics.nonFinite !== 0) throw new Error(`${r.variantLabel} returned wrong values: its figure cannot be trusted`);
     runs.push(r);
     options.onRun?.(r, runs.length - 1);

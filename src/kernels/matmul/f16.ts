@@ -15,7 +15,17 @@ import { defineVariant, type Inputs } from '../define';
 import { paramSchema } from '../params';
 import { checkDispatch, checkWorkgroup } from '../schema';
 import type { DeviceCaps, ReferenceResult } from '../types';
-import { MATMUL_BINDINGS, MATMUL_SHAPE, ceilDiv, matmulBufferProblems, matmulOutput, matmulPlanBuffers, matmulShapeText, matmulWorkOf, type MatmulShape } from './common';
+import {
+  MATMUL_BINDINGS,
+  MATMUL_SHAPE,
+  ceilDiv,
+  matmulBufferProblems,
+  matmulOutput,
+  matmulPlanBuffers,
+  matmulShapeText,
+  matmulWorkOf,
+  type MatmulShape,
+} from './common';
 
 export type F16Accumulator = 'f16' | 'f32';
 const TILE = 32;
@@ -75,7 +85,13 @@ export function f16ReferenceOf(acc: F16Accumulator, { M, N, K }: MatmulShape, in
     return { values: c, boundNote: `no bound derived: K·u ≥ 1 for f16 (K = ${K} ≥ 2048); the error is shown as measured`, rows: M, cols: N };
   }
   const bound = c.map((_, i) => g * absSum[i] + 2 * K * 2 ** -25);
-  return { values: c, bound, boundNote: `f16 accumulation: γ_K(2⁻¹¹)·Σ|a·b| + K·2⁻²⁴ (underflow), K = ${K}, γ_K ≈ ${g.toExponential(2)}${vacuousBoundNote(bound, c)}`, rows: M, cols: N };
+  return {
+    values: c,
+    bound,
+    boundNote: `f16 accumulation: γ_K(2⁻¹¹)·Σ|a·b| + K·2⁻²⁴ (underflow), K = ${K}, γ_K ≈ ${g.toExponential(2)}${vacuousBoundNote(bound, c)}`,
+    rows: M,
+    cols: N,
+  };
 }
 
 /** CPU emulation (labelled as CPU by the runner): fused multiply-add rounded to the accumulator format. */
@@ -116,13 +132,19 @@ function makeF16Variant(acc: F16Accumulator) {
     schema,
     config: (v): F16Config => ({ ...v, workgroups: [ceilDiv(v.N, TILE), ceilDiv(v.M, TILE)] }),
     unavailableReason: f16Unavailable,
-    limits: (cfg, caps) => [...checkWorkgroup(caps, [WG, WG, 1], 0, 'the f16 tile'), ...checkDispatch(caps, cfg.workgroups), ...matmulBufferProblems(cfg, caps, 2)],
+    limits: (cfg, caps) => [
+      ...checkWorkgroup(caps, [WG, WG, 1], 0, 'the f16 tile'),
+      ...checkDispatch(caps, cfg.workgroups),
+      ...matmulBufferProblems(cfg, caps, 2),
+    ],
     inputs: f16Inputs,
     reference: (cfg, inputs) => f16ReferenceOf(acc, cfg, inputs),
     emulate: (cfg, inputs) => f16EmulateOf(acc, cfg, inputs),
     plan: (cfg, inputs) => ({
       buffers: matmulPlanBuffers(cfg, inputs),
-      dispatches: [{ label: `matmul f16 acc ${acc}`, wgsl: f16MatmulWgsl(cfg.M, cfg.N, cfg.K, acc), bindings: F16_MATMUL_BINDINGS, workgroups: cfg.workgroups }],
+      dispatches: [
+        { label: `matmul f16 acc ${acc}`, wgsl: f16MatmulWgsl(cfg.M, cfg.N, cfg.K, acc), bindings: F16_MATMUL_BINDINGS, workgroups: cfg.workgroups },
+      ],
       output: matmulOutput(cfg),
     }),
     work: (cfg) => matmulWorkOf(cfg, 2),
@@ -133,7 +155,12 @@ function makeF16Variant(acc: F16Accumulator) {
       // halves the bytes of A and B.
       const Mp = tilesM * TILE;
       const Np = tilesN * TILE;
-      return { flops: 2 * Mp * Np * K, globalBytes: 2 * K * (Mp * tilesN + Np * tilesM) + 4 * M * N, registerLoadBytes: 2 * (Mp / 4) * (Np / 4) * K * 8, barriers: 0 };
+      return {
+        flops: 2 * Mp * Np * K,
+        globalBytes: 2 * K * (Mp * tilesN + Np * tilesM) + 4 * M * N,
+        registerLoadBytes: 2 * (Mp / 4) * (Np / 4) * K * 8,
+        barriers: 0,
+      };
     },
   });
 }

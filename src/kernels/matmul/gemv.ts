@@ -5,7 +5,17 @@
 import { defineVariant } from '../define';
 import { int, paramSchema } from '../params';
 import { checkDispatch, checkWorkgroup } from '../schema';
-import { MATMUL_BINDINGS, MATMUL_BINDING_WGSL, ceilDiv, matmulBufferProblems, matmulOutput, matmulPlanBuffers, matmulShapeWith, matmulShared, type MatmulShape } from './common';
+import {
+  MATMUL_BINDINGS,
+  MATMUL_BINDING_WGSL,
+  ceilDiv,
+  matmulBufferProblems,
+  matmulOutput,
+  matmulPlanBuffers,
+  matmulShapeWith,
+  matmulShared,
+  type MatmulShape,
+} from './common';
 
 export const GEMV_MAX_ROWS = 16;
 
@@ -52,7 +62,8 @@ export const gemv = defineVariant({
   ...matmulShared,
   id: 'gemv',
   label: 'GEMV / skinny (M ≤ 16)',
-  summary: 'For M = 1…16 (one token at decode time): each invocation computes a few columns of C for every row, so B is read exactly once and each A value is reused.',
+  summary:
+    'For M = 1…16 (one token at decode time): each invocation computes a few columns of C for every row, so B is read exactly once and each A value is reused.',
   schema,
   config: (v): GemvConfig => ({ ...v, workgroups: ceilDiv(v.N, v.wg * v.cpi) }),
   limits: (cfg, caps) => [
@@ -63,7 +74,14 @@ export const gemv = defineVariant({
   ],
   plan: (cfg, inputs) => ({
     buffers: matmulPlanBuffers(cfg, inputs),
-    dispatches: [{ label: `matmul gemv M${cfg.M} wg${cfg.wg} cpi${cfg.cpi}`, wgsl: gemvWgsl(cfg.M, cfg.N, cfg.K, cfg.wg, cfg.cpi), bindings: MATMUL_BINDINGS, workgroups: [cfg.workgroups] }],
+    dispatches: [
+      {
+        label: `matmul gemv M${cfg.M} wg${cfg.wg} cpi${cfg.cpi}`,
+        wgsl: gemvWgsl(cfg.M, cfg.N, cfg.K, cfg.wg, cfg.cpi),
+        bindings: MATMUL_BINDINGS,
+        workgroups: [cfg.workgroups],
+      },
+    ],
     output: matmulOutput(cfg),
   }),
   tiling: (cfg) => ({ BM: cfg.M, BN: cfg.wg * cfg.cpi, BK: 1, TM: cfg.M, TN: cfg.cpi, WX: cfg.wg, WY: 1, layout: 'strided', staging: 'global' }),

@@ -50,7 +50,12 @@ export function regBlockGrid(shape: { M: number; N: number; K: number }, caps: D
  * The grid as one variant's parameters (only the keys it has, duplicates dropped), each with the
  * reasons that variant cannot run it here: the heatmap's cells for any register-blocked variant.
  */
-export function variantGrid(variant: KernelVariant, shape: { M: number; N: number; K: number }, caps: DeviceCaps, axes: GridAxes = QUICK_GRID): { params: Params; problems: string[] }[] {
+export function variantGrid(
+  variant: KernelVariant,
+  shape: { M: number; N: number; K: number },
+  caps: DeviceCaps,
+  axes: GridAxes = QUICK_GRID,
+): { params: Params; problems: string[] }[] {
   const keys = new Set(variant.params.map((p) => p.key));
   const seen = new Set<string>();
   const out: { params: Params; problems: string[] }[] = [];
@@ -116,14 +121,29 @@ const tileParams = ([BM, BN, TM, TN]: Tile) => ({ BM, BN, TM, TN });
  */
 export function quickTuneGrid(): TuneCandidate[] {
   const out: TuneCandidate[] = [];
-  for (const tile of [[64, 64, 8, 8], [128, 64, 16, 8], [32, 32, 4, 4]] as Tile[]) {
+  for (const tile of [
+    [64, 64, 8, 8],
+    [128, 64, 16, 8],
+    [32, 32, 4, 4],
+  ] as Tile[]) {
     for (const vec4 of [false, true]) {
       out.push({ variant: 'regblock', config: { ...tileParams(tile), BK: 8, staging: 'global', vec4 } });
       out.push({ variant: 'regblock', config: { ...tileParams(tile), BK: 16, staging: 'workgroup', vec4 } });
     }
   }
-  for (const tile of [[64, 64, 8, 8], [32, 32, 4, 4], [64, 32, 8, 4]] as Tile[]) out.push({ variant: 'regblock-bt', config: { ...tileParams(tile), vec4: true } });
-  for (const tile of [[128, 64, 16, 8], [64, 64, 16, 4], [256, 64, 16, 8], [64, 64, 8, 8]] as Tile[]) out.push({ variant: 'regblock-quad', config: tileParams(tile) });
+  for (const tile of [
+    [64, 64, 8, 8],
+    [32, 32, 4, 4],
+    [64, 32, 8, 4],
+  ] as Tile[])
+    out.push({ variant: 'regblock-bt', config: { ...tileParams(tile), vec4: true } });
+  for (const tile of [
+    [128, 64, 16, 8],
+    [64, 64, 16, 4],
+    [256, 64, 16, 8],
+    [64, 64, 8, 8],
+  ] as Tile[])
+    out.push({ variant: 'regblock-quad', config: tileParams(tile) });
   return out;
 }
 
@@ -131,8 +151,12 @@ export function quickTuneGrid(): TuneCandidate[] {
 export function fullTuneGrid(): TuneCandidate[] {
   const out = regBlockCandidates(DEFAULT_GRID);
   const sizes = [32, 64, 128];
-  for (const BM of sizes) for (const BN of sizes) for (const TM of [4, 8]) for (const TN of [4, 8]) for (const vec4 of [true, false]) out.push({ variant: 'regblock-bt', config: { BM, BN, TM, TN, vec4 } });
-  for (const BM of [64, 128, 256]) for (const BN of sizes) for (const TM of [8, 16]) for (const TN of [4, 8]) out.push({ variant: 'regblock-quad', config: { BM, BN, TM, TN } });
+  for (const BM of sizes)
+    for (const BN of sizes)
+      for (const TM of [4, 8])
+        for (const TN of [4, 8]) for (const vec4 of [true, false]) out.push({ variant: 'regblock-bt', config: { BM, BN, TM, TN, vec4 } });
+  for (const BM of [64, 128, 256])
+    for (const BN of sizes) for (const TM of [8, 16]) for (const TN of [4, 8]) out.push({ variant: 'regblock-quad', config: { BM, BN, TM, TN } });
   return out;
 }
 
@@ -156,7 +180,11 @@ export function candidateProblems(c: TuneCandidate, shape: { M: number; N: numbe
  * The tuner's candidates on this shape and device, pruned by the device's features and limits
  * before anything is timed: the default first (when it can run), then the rest of the grid.
  */
-export function tuneCandidates(shape: { M: number; N: number; K: number }, caps: DeviceCaps, grid: 'quick' | 'full' | TuneCandidate[] = 'quick'): { candidates: TuneCandidate[]; invalid: InvalidCandidate[] } {
+export function tuneCandidates(
+  shape: { M: number; N: number; K: number },
+  caps: DeviceCaps,
+  grid: 'quick' | 'full' | TuneCandidate[] = 'quick',
+): { candidates: TuneCandidate[]; invalid: InvalidCandidate[] } {
   const all = grid === 'quick' ? quickTuneGrid() : grid === 'full' ? fullTuneGrid() : grid;
   const candidates: TuneCandidate[] = [];
   const invalid: InvalidCandidate[] = [];
@@ -174,5 +202,8 @@ export function tuneCandidates(shape: { M: number; N: number; K: number }, caps:
 
 /** A register-blocked axes grid (the heatmap's) as tuner candidates. */
 export function regBlockCandidates(axes: GridAxes): TuneCandidate[] {
-  return cartesian<RegBlockConfig>(axes as unknown as { [K in keyof RegBlockConfig]: RegBlockConfig[K][] }).map((config) => ({ variant: 'regblock', config: { ...config } }));
+  return cartesian<RegBlockConfig>(axes as unknown as { [K in keyof RegBlockConfig]: RegBlockConfig[K][] }).map((config) => ({
+    variant: 'regblock',
+    config: { ...config },
+  }));
 }

@@ -11,7 +11,25 @@ import { SUBGROUP_MATRIX_DEFAULT, subgroupMatrix } from './subgroupMatrix';
 import { regblockBt } from './regblockBt';
 import { REGBLOCK_QUAD_DEFAULT, regblockQuad } from './regblockQuad';
 
-const VARIANTS = [naive, tiled, regblock, regblockExact, regblockSubgroup, regblockBt, regblockQuad, subgroupMatrix, gemv, splitK, reduce, reduceSubgroup, f16Acc32, f16Acc16, fmaPeak, copyBandwidth, barrierCost];
+const VARIANTS = [
+  naive,
+  tiled,
+  regblock,
+  regblockExact,
+  regblockSubgroup,
+  regblockBt,
+  regblockQuad,
+  subgroupMatrix,
+  gemv,
+  splitK,
+  reduce,
+  reduceSubgroup,
+  f16Acc32,
+  f16Acc16,
+  fmaPeak,
+  copyBandwidth,
+  barrierCost,
+];
 
 /** A bench case with only the parameters the variant has (the shared configurations carry more). */
 function bench(variant: string, params: Params, label?: string, reps = 3): BenchCase {

@@ -43,7 +43,14 @@ export function predict(traffic: Traffic, roofs: Roofs, memory: 'global' | 'regi
   // Barriers stall everything else: added in both combinations.
   const barrierSeconds = (traffic.invocationBarriers ?? 0) * (roofs.barrierSeconds ?? 0);
   const seconds = (combine === 'max' ? Math.max(computeSeconds, memorySeconds) : computeSeconds + memorySeconds) + barrierSeconds;
-  return { seconds, computeSeconds, memorySeconds, barrierSeconds, intensity: traffic.flops / traffic.globalBytes, bound: computeSeconds >= memorySeconds ? 'compute' : 'memory' };
+  return {
+    seconds,
+    computeSeconds,
+    memorySeconds,
+    barrierSeconds,
+    intensity: traffic.flops / traffic.globalBytes,
+    bound: computeSeconds >= memorySeconds ? 'compute' : 'memory',
+  };
 }
 
 /** The attainable GFLOP/s at an arithmetic intensity (flop/byte) under the two roofs. */
@@ -82,7 +89,12 @@ export interface ModelFit {
  * Scores the model over runs (each with its variant's traffic facet): measured seconds against
  * predictions (R² on log time is also common; this is linear).
  */
-export function scoreModel(runs: { traffic: Traffic; seconds: number }[], roofs: Roofs, memory: 'global' | 'register' = 'register', combine: Combine = 'sum'): ModelFit | null {
+export function scoreModel(
+  runs: { traffic: Traffic; seconds: number }[],
+  roofs: Roofs,
+  memory: 'global' | 'register' = 'register',
+  combine: Combine = 'sum',
+): ModelFit | null {
   const measured: number[] = [];
   const predicted: number[] = [];
   for (const r of runs) {

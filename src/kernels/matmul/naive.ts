@@ -3,7 +3,17 @@
 import { defineVariant } from '../define';
 import { int, paramSchema } from '../params';
 import { checkDispatch, checkWorkgroup } from '../schema';
-import { MATMUL_BINDINGS, MATMUL_BINDING_WGSL, MATMUL_SHAPE, ceilDiv, matmulBufferProblems, matmulOutput, matmulPlanBuffers, matmulShared, type MatmulShape } from './common';
+import {
+  MATMUL_BINDINGS,
+  MATMUL_BINDING_WGSL,
+  MATMUL_SHAPE,
+  ceilDiv,
+  matmulBufferProblems,
+  matmulOutput,
+  matmulPlanBuffers,
+  matmulShared,
+  type MatmulShape,
+} from './common';
 
 export function naiveWgsl(M: number, N: number, K: number, wg: number): string {
   return /* wgsl */ `

@@ -85,7 +85,10 @@ function makeReduce(subgroups: boolean) {
       : 'One workgroup per output element; its invocations split K and combine partial sums with a tree in workgroup memory.',
     schema,
     ...(subgroups
-      ? { unavailableReason: (caps: DeviceCaps) => (hasFeature(caps, 'subgroups') ? null : 'this adapter does not offer the "subgroups" feature, which this variant needs') }
+      ? {
+          unavailableReason: (caps: DeviceCaps) =>
+            hasFeature(caps, 'subgroups') ? null : 'this adapter does not offer the "subgroups" feature, which this variant needs',
+        }
       : {}),
     limits: (cfg, caps) => [
       ...checkWorkgroup(caps, [cfg.wg, 1, 1], 4 * cfg.wg + (subgroups ? 4 : 0), `a workgroup of ${cfg.wg}`),
@@ -94,7 +97,14 @@ function makeReduce(subgroups: boolean) {
     ],
     plan: (cfg, inputs) => ({
       buffers: matmulPlanBuffers(cfg, inputs),
-      dispatches: [{ label: `matmul reduce${subgroups ? ' subgroup' : ''} wg${cfg.wg}`, wgsl: reduceWgsl(cfg.M, cfg.N, cfg.K, cfg.wg, subgroups), bindings: MATMUL_BINDINGS, workgroups: [cfg.N, cfg.M] }],
+      dispatches: [
+        {
+          label: `matmul reduce${subgroups ? ' subgroup' : ''} wg${cfg.wg}`,
+          wgsl: reduceWgsl(cfg.M, cfg.N, cfg.K, cfg.wg, subgroups),
+          bindings: MATMUL_BINDINGS,
+          workgroups: [cfg.N, cfg.M],
+        },
+      ],
       output: matmulOutput(cfg),
     }),
     notes: () => ['This variant gives each output its own workgroup (a reduction over K), so there is no 2D tiling to draw.'],
@@ -102,7 +112,13 @@ function makeReduce(subgroups: boolean) {
       // One workgroup per output: each reads a row of A and a column of B once. The tree takes
       // 1 + log2(WG) barriers per workgroup; the subgroup form one (after the subgroupAdds).
       const barriers = subgroups ? M * N : M * N * (1 + Math.log2(wg));
-      return { flops: 2 * M * N * K, globalBytes: 4 * 2 * M * N * K + 4 * M * N, registerLoadBytes: 4 * 2 * M * N * K, barriers, invocationBarriers: barriers * wg };
+      return {
+        flops: 2 * M * N * K,
+        globalBytes: 4 * 2 * M * N * K + 4 * M * N,
+        registerLoadBytes: 4 * 2 * M * N * K,
+        barriers,
+        invocationBarriers: barriers * wg,
+      };
     },
   });
 }

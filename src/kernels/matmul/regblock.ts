@@ -96,7 +96,11 @@ export function regBlockProblems(cfg: RegBlockConfig, shape: RegBlockShape, caps
 /** The bindings of one configuration: vec4 loads read A and B as vec4 arrays. */
 export function regBlockBindings(vec4: boolean): Binding[] {
   return vec4
-    ? [readOnly('a', 'array<vec4<f32>>', 'A, four consecutive k per element'), readOnly('b', 'array<vec4<f32>>', 'B, four consecutive columns per element'), readWrite('c', 'array<f32>', 'C = A·B, M×N')]
+    ? [
+        readOnly('a', 'array<vec4<f32>>', 'A, four consecutive k per element'),
+        readOnly('b', 'array<vec4<f32>>', 'B, four consecutive columns per element'),
+        readWrite('c', 'array<f32>', 'C = A·B, M×N'),
+      ]
     : [readOnly('a', 'array<f32>', 'A, M×K, row-major'), readOnly('b', 'array<f32>', 'B, K×N, row-major'), readWrite('c', 'array<f32>', 'C = A·B, M×N')];
 }
 
@@ -161,7 +165,10 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
     emit(0, `diagnostic(off, subgroup_uniformity);`);
     emit(0, '');
   }
-  emit(0, `// register-blocked matmul: tile ${BM}×${BN}, K-step ${BK}, micro-tile ${TM}×${TN}, ${cfg.staging} staging${vec4 ? ', vec4 loads' : ''}${exact ? ', no bounds checks' : ''}${subgroupA ? ', A shared across subgroup lanes' : ''}`);
+  emit(
+    0,
+    `// register-blocked matmul: tile ${BM}×${BN}, K-step ${BK}, micro-tile ${TM}×${TN}, ${cfg.staging} staging${vec4 ? ', vec4 loads' : ''}${exact ? ', no bounds checks' : ''}${subgroupA ? ', A shared across subgroup lanes' : ''}`,
+  );
   emit(0, `const M = ${M}u;`);
   emit(0, `const N = ${N}u;`);
   emit(0, `const K = ${K}u;`);
@@ -240,7 +247,11 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
         for (const i of rows) emit(ind, `let a${i} = a[(aRow${i} + k) / 4u]; // A[row${i}][k..k+3]`);
         for (const kk of range(4)) {
           for (const g of groups) emit(ind, `let b${g}_${kk} = b[(k + ${kk}u) * (N / 4u) + bCol${g}];`);
-          update(ind, (i) => `a${i}.${'xyzw'[kk]}`, (g) => `b${g}_${kk}`);
+          update(
+            ind,
+            (i) => `a${i}.${'xyzw'[kk]}`,
+            (g) => `b${g}_${kk}`,
+          );
         }
       });
     } else {
@@ -249,8 +260,18 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
         stepLoop(indent, (ind) => {
           for (const i of rows) emit(ind, `let a${i} = a[aRow${i} + k];`);
           emit(ind, `let bRow = k * N;`);
-          for (const g of groups) emit(ind, `let b${g} = vec4<f32>(${range(4).map((e) => `b[bRow + bCol${g}_${e}]`).join(', ')});`);
-          update(ind, (i) => `a${i}`, (g) => `b${g}`);
+          for (const g of groups)
+            emit(
+              ind,
+              `let b${g} = vec4<f32>(${range(4)
+                .map((e) => `b[bRow + bCol${g}_${e}]`)
+                .join(', ')});`,
+            );
+          update(
+            ind,
+            (i) => `a${i}`,
+            (g) => `b${g}`,
+          );
         });
       if (subgroupA) {
         // When all lanes of a full subgroup share their rows (WGSL does not fix how invocations
@@ -266,8 +287,18 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
         emit(6, `for (var kk = 0u; kk < steps; kk++) {`);
         for (const i of rows) emit(8, `let a${i} = subgroupShuffle(aLane${i}, kk);`);
         emit(8, `let bRow = (k0 + kk) * N;`);
-        for (const g of groups) emit(8, `let b${g} = vec4<f32>(${range(4).map((e) => `b[bRow + bCol${g}_${e}]`).join(', ')});`);
-        update(8, (i) => `a${i}`, (g) => `b${g}`);
+        for (const g of groups)
+          emit(
+            8,
+            `let b${g} = vec4<f32>(${range(4)
+              .map((e) => `b[bRow + bCol${g}_${e}]`)
+              .join(', ')});`,
+          );
+        update(
+          8,
+          (i) => `a${i}`,
+          (g) => `b${g}`,
+        );
         emit(6, `}`);
         emit(4, `}`);
         emit(2, `} else {`);
@@ -307,15 +338,28 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
       for (const i of rows) emit(6, `let a${i} = panelA[(lid.y + ${i * WY}u) * ${BK / 4}u + kk / 4u];`);
       for (const kq of range(4)) {
         for (const g of groups) emit(6, `let b${g}_${kq} = panelB[(kk + ${kq}u) * ${BN / 4}u + lid.x + ${g * WX}u];`);
-        update(6, (i) => `a${i}.${'xyzw'[kq]}`, (g) => `b${g}_${kq}`);
+        update(
+          6,
+          (i) => `a${i}.${'xyzw'[kq]}`,
+          (g) => `b${g}_${kq}`,
+        );
       }
     } else {
       emit(4, `for (var kk = 0u; kk < BK; kk++) {`);
       for (const i of rows) emit(6, `let a${i} = panelA[(lid.y + ${i * WY}u) * BK + kk];`);
       for (const g of groups) {
-        emit(6, `let b${g} = vec4<f32>(${range(4).map((e) => `panelB[kk * BN + lid.x + ${(4 * g + e) * WX}u]`).join(', ')});`);
+        emit(
+          6,
+          `let b${g} = vec4<f32>(${range(4)
+            .map((e) => `panelB[kk * BN + lid.x + ${(4 * g + e) * WX}u]`)
+            .join(', ')});`,
+        );
       }
-      update(6, (i) => `a${i}`, (g) => `b${g}`);
+      update(
+        6,
+        (i) => `a${i}`,
+        (g) => `b${g}`,
+      );
     }
     emit(4, `}`);
     emit(4, `workgroupBarrier();`);

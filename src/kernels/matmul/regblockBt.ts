@@ -40,7 +40,11 @@ interface BtConfig extends MatmulShape {
 
 function bindings(vec4: boolean): Binding[] {
   const t = vec4 ? 'array<vec4<f32>>' : 'array<f32>';
-  return [readOnly('a', t, 'A, M×K, row-major'), readOnly('bt', t, 'Bᵀ, N×K, row-major (B transposed)'), readWrite('c', 'array<f32>', 'C = A·B, M×N, row-major')];
+  return [
+    readOnly('a', t, 'A, M×K, row-major'),
+    readOnly('bt', t, 'Bᵀ, N×K, row-major (B transposed)'),
+    readWrite('c', 'array<f32>', 'C = A·B, M×N, row-major'),
+  ];
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -140,12 +144,27 @@ export const regblockBt = defineVariant({
     ],
     output: matmulOutput(cfg),
   }),
-  tiling: (cfg) => ({ BM: cfg.BM, BN: cfg.BN, BK: 1, TM: cfg.TM, TN: cfg.TN, WX: Math.max(1, Math.floor(cfg.WX)), WY: Math.max(1, Math.floor(cfg.WY)), layout: 'strided', staging: 'global' }),
+  tiling: (cfg) => ({
+    BM: cfg.BM,
+    BN: cfg.BN,
+    BK: 1,
+    TM: cfg.TM,
+    TN: cfg.TN,
+    WX: Math.max(1, Math.floor(cfg.WX)),
+    WY: Math.max(1, Math.floor(cfg.WY)),
+    layout: 'strided',
+    staging: 'global',
+  }),
   traffic: ({ M, N, K, BM, BN, TM, TN, workgroups: [tilesN, tilesM] }) => {
     // As the register-blocked kernel with global staging: each workgroup reads its BM rows of A
     // and BN rows of Bᵀ once (through the cache); an invocation loads TM + TN values per k.
     const Mp = tilesM * BM;
     const Np = tilesN * BN;
-    return { flops: 2 * Mp * Np * K, globalBytes: 4 * K * (Mp * tilesN + Np * tilesM) + 4 * M * N, registerLoadBytes: 4 * (Mp / TM) * (Np / TN) * K * (TM + TN), barriers: 0 };
+    return {
+      flops: 2 * Mp * Np * K,
+      globalBytes: 4 * K * (Mp * tilesN + Np * tilesM) + 4 * M * N,
+      registerLoadBytes: 4 * (Mp / TM) * (Np / TN) * K * (TM + TN),
+      barriers: 0,
+    };
   },
 });

@@ -64,8 +64,15 @@ export function quadProblems(cfg: QuadConfig, caps: Parameters<typeof checkWorkg
   if (cfg.N % 4 !== 0) problems.push(`B is read as vec4s: N must be a multiple of 4 (N = ${cfg.N}); use the register-blocked kernel`);
   if (cfg.K % 4 !== 0) problems.push(`A is read as vec4s: K must be a multiple of 4 (K = ${cfg.K}); use the register-blocked kernel`);
   if (problems.length) return problems;
-  if (cfg.WX % 4 !== 0) problems.push(`the ${cfg.WX} invocations along a row of the workgroup (BN/TN) must be a multiple of 4, so that the four invocations of a quad share their rows`);
-  return [...problems, ...checkWorkgroup(caps, [cfg.WX, cfg.WY, 1], 0, `a ${BM}×${BN} tile with ${TM}×${TN} micro-tiles`), ...checkDispatch(caps, cfg.workgroups)];
+  if (cfg.WX % 4 !== 0)
+    problems.push(
+      `the ${cfg.WX} invocations along a row of the workgroup (BN/TN) must be a multiple of 4, so that the four invocations of a quad share their rows`,
+    );
+  return [
+    ...problems,
+    ...checkWorkgroup(caps, [cfg.WX, cfg.WY, 1], 0, `a ${BM}×${BN} tile with ${TM}×${TN} micro-tiles`),
+    ...checkDispatch(caps, cfg.workgroups),
+  ];
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -77,7 +84,8 @@ export function regBlockQuadWgsl(cfg: QuadConfig): string {
   const quadEnd = K - (K % QUAD_K);
   const xyzw = 'xyzw';
   // acc[i][g] += a_i · B[k][group g], for the a values named by aOf.
-  const update = (indent: string, aOf: (i: number) => string) => rows.flatMap((i) => groups.map((g) => `${indent}acc${i}_${g} = fma(vec4<f32>(${aOf(i)}), b${g}, acc${i}_${g});`));
+  const update = (indent: string, aOf: (i: number) => string) =>
+    rows.flatMap((i) => groups.map((g) => `${indent}acc${i}_${g} = fma(vec4<f32>(${aOf(i)}), b${g}, acc${i}_${g});`));
   const loadB = (indent: string, k: string) => groups.map((g) => `${indent}let b${g} = b[(${k}) * (N / 4u) + bCol${g}];`);
   // One turn of the shared loop: sixteen k, each a broadcast of one component from one invocation.
   const quadSteps = range(QUAD_K).flatMap((u) => [
@@ -88,7 +96,9 @@ export function regBlockQuadWgsl(cfg: QuadConfig): string {
   ]);
   // Per-invocation loads: one vec4 of A per row per four k.
   const plainSteps = range(4).flatMap((kk) => [`    {`, ...loadB('      ', `k + ${kk}u`), ...update('      ', (i) => `a${i}.${xyzw[kk]}`), `    }`]);
-  const stores = rows.flatMap((i) => groups.flatMap((g) => range(4).map((e) => `  if (row${i} < M && col${g} + ${e}u < N) { c[row${i} * N + col${g} + ${e}u] = acc${i}_${g}.${xyzw[e]}; }`)));
+  const stores = rows.flatMap((i) =>
+    groups.flatMap((g) => range(4).map((e) => `  if (row${i} < M && col${g} + ${e}u < N) { c[row${i} * N + col${g} + ${e}u] = acc${i}_${g}.${xyzw[e]}; }`)),
+  );
   return /* wgsl */ `// register-blocked matmul, A shared within quads: tile ${BM}×${BN}, micro-tile ${TM}×${TN}, ${QUAD_K} k per turn
 enable subgroups;
 // The quadBroadcast calls run where every invocation of the subgroup takes the same path (a
@@ -157,14 +167,27 @@ export const regblockQuad = defineVariant({
     'The register-blocked kernel (vec4 loads, no workgroup memory) where the four invocations of each quad split the loads of their shared rows of A and pass the values around with quadBroadcast: a quarter of the loads of A. Needs the subgroups feature.',
   schema,
   config: (v): QuadConfig => ({ ...v, WX: v.BN / v.TN, WY: v.BM / v.TM, workgroups: [ceilDiv(v.N, v.BN), ceilDiv(v.M, v.BM)] }),
-  unavailableReason: (caps) => (caps.features.includes('subgroups') ? null : 'this adapter does not offer the "subgroups" feature (quadBroadcast), which this variant needs'),
+  unavailableReason: (caps) =>
+    caps.features.includes('subgroups') ? null : 'this adapter does not offer the "subgroups" feature (quadBroadcast), which this variant needs',
   limits: (cfg, caps) => [...quadProblems(cfg, caps), ...matmulBufferProblems(cfg, caps)],
   plan: (cfg, inputs) => ({
     buffers: matmulPlanBuffers(cfg, inputs),
-    dispatches: [{ label: `matmul regblock-quad ${cfg.BM}x${cfg.BN} t${cfg.TM}x${cfg.TN}`, wgsl: regBlockQuadWgsl(cfg), bindings: BINDINGS, workgroups: cfg.workgroups }],
+    dispatches: [
+      { label: `matmul regblock-quad ${cfg.BM}x${cfg.BN} t${cfg.TM}x${cfg.TN}`, wgsl: regBlockQuadWgsl(cfg), bindings: BINDINGS, workgroups: cfg.workgroups },
+    ],
     output: matmulOutput(cfg),
   }),
-  tiling: (cfg) => ({ BM: cfg.BM, BN: cfg.BN, BK: 1, TM: cfg.TM, TN: cfg.TN, WX: Math.max(1, Math.floor(cfg.WX)), WY: Math.max(1, Math.floor(cfg.WY)), layout: 'contiguous', staging: 'global' }),
+  tiling: (cfg) => ({
+    BM: cfg.BM,
+    BN: cfg.BN,
+    BK: 1,
+    TM: cfg.TM,
+    TN: cfg.TN,
+    WX: Math.max(1, Math.floor(cfg.WX)),
+    WY: Math.max(1, Math.floor(cfg.WY)),
+    layout: 'contiguous',
+    staging: 'global',
+  }),
   traffic: regBlockQuadTraffic,
   notes: () => [
     'The four invocations of a quad share their rows of A: each loads four k of each row and quadBroadcast gives all sixteen to every invocation, so A is loaded a quarter as often. Where the quads do not share rows (WGSL does not fix the mapping of invocations to subgroups), the kernel tests it and falls back to per-invocation loads.',

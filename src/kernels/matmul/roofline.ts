@@ -114,7 +114,9 @@ export const fmaPeak = defineVariant({
   schema: fmaSchema,
   config: (v): FmaConfig => ({ ...v, invocations: v.workgroups * FMA_WORKGROUP }),
   limits: (cfg, caps) => [
-    ...(cfg.iters % FMA_UNROLL !== 0 ? [`steps per chain must be a multiple of ${FMA_UNROLL} (the loop body is unrolled ${FMA_UNROLL}×); got ${cfg.iters}`] : []),
+    ...(cfg.iters % FMA_UNROLL !== 0
+      ? [`steps per chain must be a multiple of ${FMA_UNROLL} (the loop body is unrolled ${FMA_UNROLL}×); got ${cfg.iters}`]
+      : []),
     ...checkWorkgroup(caps, [FMA_WORKGROUP, 1, 1], 0, 'the FMA benchmark'),
     ...checkDispatch(caps, [cfg.workgroups]),
   ],
@@ -191,14 +193,22 @@ export const copyBandwidth = defineVariant({
   ],
   inputs: (cfg, seed) => ({ src: uniformArray(cfg.floats, deriveSeed(seed, 0)) }),
   // A copy is exact: the bound is zero (bit-exact).
-  reference: (cfg, inputs) => ({ values: Float64Array.from(inputs.src as Float32Array), bound: new Float64Array(cfg.floats), boundNote: 'a copy must be bit-exact', rows: cfg.floats / 1024, cols: 1024 }),
+  reference: (cfg, inputs) => ({
+    values: Float64Array.from(inputs.src as Float32Array),
+    bound: new Float64Array(cfg.floats),
+    boundNote: 'a copy must be bit-exact',
+    rows: cfg.floats / 1024,
+    cols: 1024,
+  }),
   noEmulationReason: 'a bandwidth microbenchmark measures the GPU; a CPU run would measure nothing the roofline uses',
   plan: (cfg, inputs) => ({
     buffers: [
       { name: 'src', data: inputs.src, usage: 'storage' },
       { name: 'dst', bytes: 4 * cfg.floats, usage: 'storage' },
     ],
-    dispatches: [{ label: `roofline copy ${cfg.floats * 4} B`, wgsl: copyWgsl(cfg.vec4s, cfg.workgroups), bindings: COPY_BINDINGS, workgroups: [cfg.workgroups] }],
+    dispatches: [
+      { label: `roofline copy ${cfg.floats * 4} B`, wgsl: copyWgsl(cfg.vec4s, cfg.workgroups), bindings: COPY_BINDINGS, workgroups: [cfg.workgroups] },
+    ],
     output: { buffer: 'dst', type: 'f32', count: cfg.floats },
   }),
   work: (cfg) => ({ flops: 0, bytes: 2 * 4 * cfg.floats }),
@@ -255,7 +265,8 @@ export const barrierCost = defineVariant({
   family: 'matmul',
   id: 'roofline-barrier',
   label: 'Roofline: workgroup barrier cost',
-  summary: 'Workgroups that do little but wait at barriers: the time per barrier per invocation, which the performance model charges to kernels that stage panels in workgroup memory.',
+  summary:
+    'Workgroups that do little but wait at barriers: the time per barrier per invocation, which the performance model charges to kernels that stage panels in workgroup memory.',
   role: 'roof',
   schema: barrierSchema,
   config: (v): BarrierConfig => ({ ...v, invocations: v.wg * v.workgroups }),

@@ -13,11 +13,7 @@ const TILE = 32; // 8×8 invocations × 4×4 outputs
 const WG = 8;
 const T = 4;
 
-const PARTIAL_BINDINGS = [
-  MATMUL_BINDINGS[0],
-  MATMUL_BINDINGS[1],
-  readWrite('partial', 'array<f32>', 'S partial products, each M×N'),
-];
+const PARTIAL_BINDINGS = [MATMUL_BINDINGS[0], MATMUL_BINDINGS[1], readWrite('partial', 'array<f32>', 'S partial products, each M×N')];
 const REDUCE_BINDINGS = [readOnly('partial', 'array<f32>', 'S partial products, each M×N'), MATMUL_BINDINGS[2]];
 
 export function splitKPartialWgsl(M: number, N: number, K: number, chunk: number): string {
@@ -93,7 +89,8 @@ export const splitK = defineVariant({
   ...matmulShared,
   id: 'splitk',
   label: 'Split-K (small output, long K)',
-  summary: 'Splits K into S slices computed by separate workgroups into partial results, then adds the partials in a second pass. Wins when M·N is too small to fill the device.',
+  summary:
+    'Splits K into S slices computed by separate workgroups into partial results, then adds the partials in a second pass. Wins when M·N is too small to fill the device.',
   schema,
   config: splitOf,
   limits: (cfg, caps) => [
@@ -110,8 +107,18 @@ export const splitK = defineVariant({
       { name: 'c', bytes: 4 * cfg.M * cfg.N, usage: 'storage' },
     ],
     dispatches: [
-      { label: `split-K partials S${cfg.splits}`, wgsl: splitKPartialWgsl(cfg.M, cfg.N, cfg.K, cfg.chunk), bindings: PARTIAL_BINDINGS, workgroups: [...cfg.tiles, cfg.splits] },
-      { label: `split-K reduce S${cfg.splits}`, wgsl: splitKReduceWgsl(cfg.M, cfg.N, cfg.splits), bindings: REDUCE_BINDINGS, workgroups: [ceilDiv(cfg.M * cfg.N, 64)] },
+      {
+        label: `split-K partials S${cfg.splits}`,
+        wgsl: splitKPartialWgsl(cfg.M, cfg.N, cfg.K, cfg.chunk),
+        bindings: PARTIAL_BINDINGS,
+        workgroups: [...cfg.tiles, cfg.splits],
+      },
+      {
+        label: `split-K reduce S${cfg.splits}`,
+        wgsl: splitKReduceWgsl(cfg.M, cfg.N, cfg.splits),
+        bindings: REDUCE_BINDINGS,
+        workgroups: [ceilDiv(cfg.M * cfg.N, 64)],
+      },
     ],
     output: matmulOutput(cfg),
   }),

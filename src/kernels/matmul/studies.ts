@@ -32,7 +32,12 @@ function throttled<R>(send: (r: R) => void, seconds = 0.25) {
   };
 }
 
-const plainPoint = (p: TunerPoint<TuneCandidate>): TunedPoint => ({ ...p.config, seconds: p.seconds, samples: p.samples.length, ...(p.error ? { error: p.error } : {}) });
+const plainPoint = (p: TunerPoint<TuneCandidate>): TunedPoint => ({
+  ...p.config,
+  seconds: p.seconds,
+  samples: p.samples.length,
+  ...(p.error ? { error: p.error } : {}),
+});
 const timed = (p: TunerPoint<TuneCandidate> | null) => (p ? { ...p.config, seconds: p.seconds } : null);
 
 function parseTuneRequest(raw: unknown): { request: TuneRequest | null; problems: string[] } {
@@ -204,7 +209,16 @@ export const roofsStudy = defineStudy({
   needsGpu: () => true,
   parseRequest: () => ({ request: {}, problems: [] }),
   async run(ctx) {
-    const summary: RoofsSummary = { peakGflops: null, bandwidthGBs: null, barrierSeconds: null, fma: null, copy: null, barrier: null, adapter: adapterName(ctx.adapter), date: new Date().toISOString() };
+    const summary: RoofsSummary = {
+      peakGflops: null,
+      bandwidthGBs: null,
+      barrierSeconds: null,
+      fma: null,
+      copy: null,
+      barrier: null,
+      adapter: adapterName(ctx.adapter),
+      date: new Date().toISOString(),
+    };
     const names = ['peak FMA', 'copy bandwidth', 'barrier cost'];
     ctx.onProgress({ phase: 'roofline', fraction: 0.05, message: `roofs: ${names[0]}` });
     const measured = await measureRoofs(ctx.device!, ctx.caps, {
@@ -221,7 +235,18 @@ export const roofsStudy = defineStudy({
   },
   remember(r) {
     if (r.peakGflops === null || r.bandwidthGBs === null) return [];
-    return [{ key: r.adapter, value: { adapter: r.adapter, date: r.date, peakGflops: r.peakGflops, bandwidthGBs: r.bandwidthGBs, ...(r.barrierSeconds !== null ? { barrierSeconds: r.barrierSeconds } : {}) } }];
+    return [
+      {
+        key: r.adapter,
+        value: {
+          adapter: r.adapter,
+          date: r.date,
+          peakGflops: r.peakGflops,
+          bandwidthGBs: r.bandwidthGBs,
+          ...(r.barrierSeconds !== null ? { barrierSeconds: r.barrierSeconds } : {}),
+        },
+      },
+    ];
   },
 });
 
@@ -254,11 +279,19 @@ export const accumulationStudy = defineStudy({
     if (gpu) {
       for (const K of ACCUMULATION_KS) {
         for (const acc of ['f16', 'f32'] as const) {
-          const run = await runExperiment(ctx.device!, { family: 'matmul', variant: F16_VARIANTS[acc].id, params: { M: ACC_M, N: ACC_N, K }, seed, reps: 3 }, { caps: ctx.caps, adapter: ctx.adapter, cancel: ctx.cancel });
+          const run = await runExperiment(
+            ctx.device!,
+            { family: 'matmul', variant: F16_VARIANTS[acc].id, params: { M: ACC_M, N: ACC_N, K }, seed, reps: 3 },
+            { caps: ctx.caps, adapter: ctx.adapter, cancel: ctx.cancel },
+          );
           result.gpu.push({ acc, K, relError: run.metrics.relFrobenius });
           result.runs.push(run);
         }
-        ctx.onProgress({ phase: 'timing', fraction: 0.5 + (0.5 * result.gpu.length) / (2 * ACCUMULATION_KS.length), message: `f16 variants on the GPU, K = ${K}` });
+        ctx.onProgress({
+          phase: 'timing',
+          fraction: 0.5 + (0.5 * result.gpu.length) / (2 * ACCUMULATION_KS.length),
+          message: `f16 variants on the GPU, K = ${K}`,
+        });
         ctx.onPartial({ ...result, gpu: [...result.gpu], runs: [...result.runs] });
       }
     }

@@ -262,8 +262,9 @@ export function subgroupMatrixUnavailable(caps: DeviceCaps): string | null {
   if (!hasFeature(caps, SUBGROUP_MATRIX_FEATURE)) {
     return `this adapter does not offer "${SUBGROUP_MATRIX_FEATURE}" (Dawn's experimental cooperative/simdgroup matrices: Chrome with chrome://flags/#enable-unsafe-webgpu on a GPU with matrix units, e.g. Apple M1+ or Vulkan GPUs with VK_KHR_cooperative_matrix)`;
   }
-  if (!caps.subgroupMatrixConfigs?.length) return 'the adapter has the subgroup-matrix feature but reports no matrix configurations (GPUAdapterInfo.subgroupMatrixConfigs is empty)';
-  if (!caps.subgroupMaxSize) return 'the adapter does not report its largest subgroup size, which sets this kernel\'s workgroup size';
+  if (!caps.subgroupMatrixConfigs?.length)
+    return 'the adapter has the subgroup-matrix feature but reports no matrix configurations (GPUAdapterInfo.subgroupMatrixConfigs is empty)';
+  if (!caps.subgroupMaxSize) return "the adapter does not report its largest subgroup size, which sets this kernel's workgroup size";
   return null;
 }
 
@@ -307,7 +308,8 @@ export function kernelOf(cfg: SubgroupMatrixVariantConfig, caps: DeviceCaps): Su
   const missing = subgroupMatrixUnavailable(caps);
   if (missing) return missing;
   const { elem, result } = cfg;
-  if ((elem === 'f16' || result === 'f16') && !hasFeature(caps, 'shader-f16')) return 'f16 matrices need the "shader-f16" feature, which this adapter does not offer';
+  if ((elem === 'f16' || result === 'f16') && !hasFeature(caps, 'shader-f16'))
+    return 'f16 matrices need the "shader-f16" feature, which this adapter does not offer';
   const config = pickConfig(caps, elem, result);
   if (!config) {
     return `this adapter's subgroup matrices have no ${elem}×${elem}→${result} configuration; it offers ${caps.subgroupMatrixConfigs!.map(configLabel).join(', ')}`;

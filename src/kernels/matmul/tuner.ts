@@ -206,7 +206,10 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
   };
   /** One interleaved round over `group` (anchor included); false if stopped. */
   const roundOver = async (group: TunerPoint<C>[], keep: number): Promise<number[] | null> => {
-    const order = shuffled(group.map((_, i) => i), seed + 7919 * round);
+    const order = shuffled(
+      group.map((_, i) => i),
+      seed + 7919 * round,
+    );
     const samples = group.map(() => NaN);
     for (const i of order) {
       if (group[i].error) continue;
@@ -382,7 +385,13 @@ export interface InterleavedComparison<C> {
  * ratios, with its confidence interval. A sweep and a tuner run minutes apart see different
  * background load; paired rounds expose both to the same conditions.
  */
-export async function confirmInterleaved<C>(tuned: C, swept: C, measure: (config: C) => Promise<number>, rounds = 9, same?: (a: C, b: C) => boolean): Promise<InterleavedComparison<C>> {
+export async function confirmInterleaved<C>(
+  tuned: C,
+  swept: C,
+  measure: (config: C) => Promise<number>,
+  rounds = 9,
+  same?: (a: C, b: C) => boolean,
+): Promise<InterleavedComparison<C>> {
   const sameConfig = (same ?? ((a, b) => JSON.stringify(a) === JSON.stringify(b)))(tuned, swept);
   if (sameConfig) return { tuned, swept, sameConfig, roundRatios: [], ratio: 1, low: 1, high: 1, coverage: 1, reachesBar: true };
   const roundRatios: number[] = [];
@@ -436,11 +445,16 @@ export function decideTuned(input: TunerDecisionInput): TunerDecision {
   if (!input.pickPassedCheck) return { offerPick: false, speedup: null, reason: 'the pick failed its float64 re-check' };
   const rounds = Math.min(input.pickSeconds.length, input.defaultSeconds.length);
   if (rounds < MIN_CONFIRM_ROUNDS || input.pickSeconds.length !== input.defaultSeconds.length) {
-    return { offerPick: false, speedup: null, reason: `the pick was re-timed against the default in ${rounds} round(s); at least ${MIN_CONFIRM_ROUNDS} are needed to judge` };
+    return {
+      offerPick: false,
+      speedup: null,
+      reason: `the pick was re-timed against the default in ${rounds} round(s); at least ${MIN_CONFIRM_ROUNDS} are needed to judge`,
+    };
   }
   const pick = median(input.pickSeconds);
   const base = median(input.defaultSeconds);
-  if (!(pick > 0 && Number.isFinite(pick) && base > 0 && Number.isFinite(base))) return { offerPick: false, speedup: null, reason: 'the re-timing gave no usable times' };
+  if (!(pick > 0 && Number.isFinite(pick) && base > 0 && Number.isFinite(base)))
+    return { offerPick: false, speedup: null, reason: 'the re-timing gave no usable times' };
   const speedup = base / pick;
   const times = `median ${(pick * 1e3).toPrecision(3)} ms against the default's ${(base * 1e3).toPrecision(3)} ms over ${rounds} alternate rounds`;
   return pick < base
@@ -449,7 +463,12 @@ export function decideTuned(input: TunerDecisionInput): TunerDecision {
 }
 
 /** Times `a` and `b` alternately (a, b, a, b, …), one sample each per round. */
-export async function retimeAlternately<C>(a: C, b: C, measure: (config: C) => Promise<number>, rounds: number): Promise<{ aSeconds: number[]; bSeconds: number[] }> {
+export async function retimeAlternately<C>(
+  a: C,
+  b: C,
+  measure: (config: C) => Promise<number>,
+  rounds: number,
+): Promise<{ aSeconds: number[]; bSeconds: number[] }> {
   const aSeconds: number[] = [];
   const bSeconds: number[] = [];
   for (let r = 0; r < rounds; r++) {

@@ -39,8 +39,7 @@ interface Any4Config extends WeightOnlyConfig {
 const ROWS_SHOWN = 32;
 
 function any4Format({ groupSize: G }: Any4Config): WeightFormat {
-  const lookups = (first: number) =>
-    [0, 1, 2, 3].map((j) => `lut[table + ((packed >> ${4 * (first + j)}u) & 0xfu)]`).join(', ');
+  const lookups = (first: number) => [0, 1, 2, 3].map((j) => `lut[table + ((packed >> ${4 * (first + j)}u) & 0xfu)]`).join(', ');
   return {
     header: `// Y = X·Wᵀ with any4 weights: 8 codes per u32 (element 8w+j in bits 4j..4j+3), a 16-entry table per
 // row of W, one absmax per ${G} weights along K.
@@ -69,7 +68,19 @@ export const any4 = defineVariant({
     const { N, K, groupSize: G } = cfg;
     const problems = G % 8 !== 0 ? [`group size ${G} must be a multiple of 8 (one packed word never spans two groups)`] : [];
     if (N * K > 1 << 22) problems.push(`N × K = ${N * K}: k-means per row runs on the CPU, keep N × K ≤ 4 194 304`);
-    return [...problems, ...weightOnlyLimits(cfg, caps, (N * K) / 2, [['tables', 64 * N], ['scales', (4 * N * K) / G]], G)];
+    return [
+      ...problems,
+      ...weightOnlyLimits(
+        cfg,
+        caps,
+        (N * K) / 2,
+        [
+          ['tables', 64 * N],
+          ['scales', (4 * N * K) / G],
+        ],
+        G,
+      ),
+    ];
   },
   inputs: (cfg, seed): Inputs => {
     const { M, N, K, groupSize: G } = cfg;
@@ -100,12 +111,23 @@ export const any4 = defineVariant({
     const w = inputs.w as Float32Array;
     const shape: [number, number] = [N, K];
     const others = [
-      { label: `int4 per group of ${G}`, wHat: quantize(w, { format: 'int', bits: 4, granularity: 'group', groupSize: G, shape }).dequantized, bits: 4 + 32 / G },
+      {
+        label: `int4 per group of ${G}`,
+        wHat: quantize(w, { format: 'int', bits: 4, granularity: 'group', groupSize: G, shape }).dequantized,
+        bits: 4 + 32 / G,
+      },
       { label: `NF4 per block of ${G}`, wHat: quantize(w, { format: 'nf4', blockSize: G, shape }).dequantized, bits: 4 + 32 / G },
-      { label: `FP4 E2M1, absmax per ${G}`, wHat: quantize(w, { format: 'scaled', element: 'e2m1', scale: 'f32', blockSize: G, shape }).dequantized, bits: 4 + 32 / G },
+      {
+        label: `FP4 E2M1, absmax per ${G}`,
+        wHat: quantize(w, { format: 'scaled', element: 'e2m1', scale: 'f32', blockSize: G, shape }).dequantized,
+        bits: 4 + 32 / G,
+      },
     ];
     const rows = Math.min(N, ROWS_SHOWN);
-    const perRow = [{ label: 'any4', relFrobenius: rowErrors(w, inputs.wDequant as Float32Array, K, rows) }, ...others.map((o) => ({ label: o.label, relFrobenius: rowErrors(w, o.wHat, K, rows) }))];
+    const perRow = [
+      { label: 'any4', relFrobenius: rowErrors(w, inputs.wDequant as Float32Array, K, rows) },
+      ...others.map((o) => ({ label: o.label, relFrobenius: rowErrors(w, o.wHat, K, rows) })),
+    ];
     if (M * N * K > HOST_PRODUCT_LIMIT) return { ...base, perRow };
     return { ...base, perRow, comparison: others.map((o) => ({ label: o.label, ...productError(x, w, x, o.wHat, cfg), weightBits: o.bits })) };
   },

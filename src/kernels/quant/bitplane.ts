@@ -10,7 +10,16 @@ import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { defineVariant, type Inputs } from '../define';
 import { int, paramSchema } from '../params';
 import { checkBuffers, checkDispatch } from '../schema';
-import { QUANT_MATMUL_FIELDS, WG, f32Baseline, makeActivationsAndWeights, matmulConfig, matmulShape, quantizedMatmulExtras, type QuantMatmulConfig } from './wmatmul';
+import {
+  QUANT_MATMUL_FIELDS,
+  WG,
+  f32Baseline,
+  makeActivationsAndWeights,
+  matmulConfig,
+  matmulShape,
+  quantizedMatmulExtras,
+  type QuantMatmulConfig,
+} from './wmatmul';
 
 const schema = paramSchema({
   ...QUANT_MATMUL_FIELDS,
@@ -80,14 +89,21 @@ export const bitplane = defineVariant({
   family: 'quant',
   id: 'bitplane',
   label: 'WxAy matmul from bit planes (AND + popcount)',
-  summary: 'Any weight and activation bit width 1…8 (bipolar INT): products of ±1 bit planes by AND and popcount, recombined with powers of two; cost grows with x·y.',
+  summary:
+    'Any weight and activation bit width 1…8 (bipolar INT): products of ±1 bit planes by AND and popcount, recombined with powers of two; cost grows with x·y.',
   schema,
   config: (v): BitplaneConfig => matmulConfig(v),
   limits: ({ M, N, K, TM, wBits: WB, aBits: AB }, caps) => {
     const problems: string[] = [];
     if (K % 32 !== 0) problems.push(`K = ${K} must be a multiple of 32 (32 elements per plane word; bipolar padding cannot be zero)`);
     problems.push(...checkDispatch(caps, [Math.ceil(N / WG), Math.ceil(M / TM)]));
-    problems.push(...checkBuffers(caps, [['weight planes', (N * WB * K) / 8], ['activation planes', (M * AB * K) / 8], ['Y', 4 * M * N]]));
+    problems.push(
+      ...checkBuffers(caps, [
+        ['weight planes', (N * WB * K) / 8],
+        ['activation planes', (M * AB * K) / 8],
+        ['Y', 4 * M * N],
+      ]),
+    );
     return problems;
   },
   inputs: (cfg, seed): Inputs => {
@@ -95,7 +111,16 @@ export const bitplane = defineVariant({
     const { x, w } = makeActivationsAndWeights(cfg, seed);
     const qa = quantizeBipolarRows(x, M, K, cfg.aBits);
     const qw = quantizeBipolarRows(w, N, K, cfg.wBits);
-    return { x, w, aCodes: Int32Array.from(qa.codes), wCodes: Int32Array.from(qw.codes), sa: qa.scales, sw: qw.scales, aPlanes: packBitPlanes(qa), wPlanes: packBitPlanes(qw) };
+    return {
+      x,
+      w,
+      aCodes: Int32Array.from(qa.codes),
+      wCodes: Int32Array.from(qw.codes),
+      sa: qa.scales,
+      sw: qw.scales,
+      aPlanes: packBitPlanes(qa),
+      wPlanes: packBitPlanes(qw),
+    };
   },
   reference: ({ M, N, K, wBits: WB, aBits: AB }, inputs) => {
     const ac = inputs.aCodes as Int32Array;
@@ -126,7 +151,9 @@ export const bitplane = defineVariant({
         { name: 'sw', data: inputs.sw, usage: 'storage' },
         { name: 'y', bytes: 4 * M * N, usage: 'storage' },
       ],
-      dispatches: [{ label: `bit-plane W${cfg.wBits}A${cfg.aBits}`, wgsl: bitplaneWgsl(cfg), bindings: BINDINGS, workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] }],
+      dispatches: [
+        { label: `bit-plane W${cfg.wBits}A${cfg.aBits}`, wgsl: bitplaneWgsl(cfg), bindings: BINDINGS, workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] },
+      ],
       output: { buffer: 'y', type: 'f32', count: M * N },
     };
   },

@@ -73,7 +73,14 @@ export function blockActLimits({ M, N, K }: QuantMatmulConfig, caps: DeviceCaps,
   if (K % 4 !== 0) problems.push(`K = ${K} must be a multiple of 4 (vec4 loads)`);
   problems.push(...checkWorkgroup(caps, [WG, 1, 1], 0));
   problems.push(...checkDispatch(caps, [Math.ceil(N / WG), M]));
-  problems.push(...checkBuffers(caps, [['X', 4 * M * K], ['codes', 4 * (M * K + (M * K) / 16)], ['W', 4 * N * K], ['Y', 4 * M * N]]));
+  problems.push(
+    ...checkBuffers(caps, [
+      ['X', 4 * M * K],
+      ['codes', 4 * (M * K + (M * K) / 16)],
+      ['W', 4 * N * K],
+      ['Y', 4 * M * N],
+    ]),
+  );
   return problems;
 }
 
@@ -87,7 +94,12 @@ export function blockActPlan(cfg: QuantMatmulConfig, inputs: Inputs, pieces: Blo
     ...(pieces.transform ? [pieces.transform.dispatch] : []),
     { label: `quantize ${what}: block scales`, wgsl: codec.wgsl, entryPoint: 'scales', bindings: codec.scaleBindings, workgroups: codec.scaleWorkgroups },
     { label: `quantize ${what}: codes`, wgsl: codec.wgsl, entryPoint: 'codes', bindings: codec.codeBindings, workgroups: codec.codeWorkgroups },
-    { label: `dequantize ${what}`, wgsl: dequantWgsl(pieces.scheme, 64 * codec.wx), bindings: dequantBindings(layout, { x: source, out: 'xq' }), workgroups: codec.codeWorkgroups },
+    {
+      label: `dequantize ${what}`,
+      wgsl: dequantWgsl(pieces.scheme, 64 * codec.wx),
+      bindings: dequantBindings(layout, { x: source, out: 'xq' }),
+      workgroups: codec.codeWorkgroups,
+    },
     { label: `matmul ${what} × weights`, wgsl: blockActMatmulWgsl(cfg), bindings: MATMUL_BINDINGS, workgroups: [Math.ceil(N / WG), M] },
   ];
   return {
@@ -127,7 +139,13 @@ export function blockActReference({ M, N, K }: QuantMatmulConfig, xd: Float32Arr
       bound[m * N + n] = g * abs + 1e-30;
     }
   }
-  return { values, bound, boundNote: `|error| ≤ γ_K·Σ|x̂·ŵ| with K = ${K}, x̂ the quantized transformed activations (bit-exact with the host)`, rows: M, cols: N };
+  return {
+    values,
+    bound,
+    boundNote: `|error| ≤ γ_K·Σ|x̂·ŵ| with K = ${K}, x̂ the quantized transformed activations (bit-exact with the host)`,
+    rows: M,
+    cols: N,
+  };
 }
 
 /** Extras: the run against the float64 product of the original operands, and the other setting beside it. */

@@ -5,7 +5,21 @@
 //   [n, n+G)          per-group scale: float32 bits (int, NF4 absmax) or the E8M0 code (MX)
 //   [n+G, n+2G)       zero points (asymmetric int only)
 // The check is bit-exact: the reference is the TS codec's output in the same layout, bound 0.
-import { ELEMENT_FORMATS, NF4_VALUES_F32, SCALE_FORMATS, codebookThresholds, decodeElement, hash32, isElementFormat, mxElementFormat, quantize, type QuantResult, type ElementFormat, type QuantScheme, type ScaleFormat } from '../../numerics/formats';
+import {
+  ELEMENT_FORMATS,
+  NF4_VALUES_F32,
+  SCALE_FORMATS,
+  codebookThresholds,
+  decodeElement,
+  hash32,
+  isElementFormat,
+  mxElementFormat,
+  quantize,
+  type QuantResult,
+  type ElementFormat,
+  type QuantScheme,
+  type ScaleFormat,
+} from '../../numerics/formats';
 import { computeMetrics } from '../../numerics/metrics';
 import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { defineVariant } from '../define';
@@ -17,7 +31,26 @@ import type { CodecExtras } from './extras';
 import { ROUNDING_WGSL, decodeElementWgsl, encodeElementWgsl, f32Literal, nf4CodeWgsl, stochasticTableCodeWgsl } from './wgslCodec';
 
 export const CODEC_FORMATS = [
-  'int', 'e4m3', 'e5m2', 'e3m2', 'e2m3', 'e2m1', 'e1m2', 'e3m0', 'bf16', 'f16', 'mxfp8-e4m3', 'mxfp8-e5m2', 'mxfp6-e3m2', 'mxfp6-e2m3', 'mxfp4', 'mxint8', 'bfp', 'nf4', 'codebook4', 'scaled',
+  'int',
+  'e4m3',
+  'e5m2',
+  'e3m2',
+  'e2m3',
+  'e2m1',
+  'e1m2',
+  'e3m0',
+  'bf16',
+  'f16',
+  'mxfp8-e4m3',
+  'mxfp8-e5m2',
+  'mxfp6-e3m2',
+  'mxfp6-e2m3',
+  'mxfp4',
+  'mxint8',
+  'bfp',
+  'nf4',
+  'codebook4',
+  'scaled',
 ] as const;
 
 /** Element formats a 'scaled' (block-scaled) codec run can use: the ones of at most 8 bits. */
@@ -175,7 +208,20 @@ export function codecLayout(c: CodecScheme): CodecLayout {
   const groups = hasScales ? groupRows * Math.ceil(groupCols / groupSize) : 0;
   const hasZeroPoints = format === 'int' && !c.symmetric;
   const scaleCodes = format.startsWith('mx') || format === 'bfp' || (format === 'scaled' && c.scale !== 'f32');
-  return { format, n, rows, cols, groupRows, groupCols, groupSize, groups, hasScales, scaleCodes, hasZeroPoints, outputCount: n + groups * (hasZeroPoints ? 2 : 1) };
+  return {
+    format,
+    n,
+    rows,
+    cols,
+    groupRows,
+    groupCols,
+    groupSize,
+    groups,
+    hasScales,
+    scaleCodes,
+    hasZeroPoints,
+    outputCount: n + groups * (hasZeroPoints ? 2 : 1),
+  };
 }
 
 /** The TS codec's result in the GPU output layout. */
@@ -263,10 +309,13 @@ function scalesPassWgsl(layout: CodecLayout, c: CodecScheme): string {
     const bits = c.bits;
     if (!layout.hasZeroPoints) {
       const qmax = 2 ** (bits - 1) - 1;
-      return GROUP_AMAX_WGSL + scalesKernel(
-        `// Symmetric: scale = amax / ${qmax} over the group's finite values, correctly rounded.`,
-        `  out[N + g] = div_rne(group_amax(g).x, bitcast<u32>(${f32Literal(qmax)}));
+      return (
+        GROUP_AMAX_WGSL +
+        scalesKernel(
+          `// Symmetric: scale = amax / ${qmax} over the group's finite values, correctly rounded.`,
+          `  out[N + g] = div_rne(group_amax(g).x, bitcast<u32>(${f32Literal(qmax)}));
 `,
+        )
       );
     }
     const qmax = 2 ** bits - 1;
@@ -295,33 +344,41 @@ function scalesPassWgsl(layout: CodecLayout, c: CodecScheme): string {
     );
   }
   if (f === 'nf4' || f === 'codebook4') {
-    return GROUP_AMAX_WGSL + scalesKernel(
-      `// ${f === 'nf4' ? 'NF4' : 'Codebook'}: the block's absmax (finite values) is its scale.`,
-      `  out[N + g] = group_amax(g).x;
+    return (
+      GROUP_AMAX_WGSL +
+      scalesKernel(
+        `// ${f === 'nf4' ? 'NF4' : 'Codebook'}: the block's absmax (finite values) is its scale.`,
+        `  out[N + g] = group_amax(g).x;
 `,
+      )
     );
   }
   if (f === 'bfp') {
     const m = c.bits;
-    return GROUP_AMAX_WGSL + scalesKernel(
-      `// Block floating point: shared exponent e = floor(log2(amax)) − ${m - 1}, so amax / 2^e ∈ [2^${m - 1}, 2^${m});
+    return (
+      GROUP_AMAX_WGSL +
+      scalesKernel(
+        `// Block floating point: shared exponent e = floor(log2(amax)) − ${m - 1}, so amax / 2^e ∈ [2^${m - 1}, 2^${m});
 // stored as e + 127 (not clamped: it is an int here); all-zero blocks use e = −126; NaN/Inf → 255.`,
-      `  let amax = group_amax(g);
+        `  let amax = group_amax(g);
   var e = -126;
   if (amax.x != 0u) {
     e = floor_log2_bits(amax.x) - ${m - 1};
   }
   out[N + g] = select(bitcast<u32>(e + 127), 255u, amax.y != 0u);
 `,
+      )
     );
   }
   if (f === 'scaled') return GROUP_AMAX_WGSL + scaledScalesKernel(c);
   // MX: OCP shared exponent floor(log2 amax) − emax_elem from the exponent bits, E8M0 code.
   const emax = f === 'mxint8' ? 0 : ELEMENT_FORMATS[mxElementFormat(f)!].emax;
-  return GROUP_AMAX_WGSL + scalesKernel(
-    `// OCP MX v1.0: X = floor(log2(amax)) − ${emax} (emax of the element format), clamped to [−127, 127],
+  return (
+    GROUP_AMAX_WGSL +
+    scalesKernel(
+      `// OCP MX v1.0: X = floor(log2(amax)) − ${emax} (emax of the element format), clamped to [−127, 127],
 // stored as E8M0 (X + 127); a block holding NaN or ±Inf gets the NaN scale 0xFF.`,
-    `  let amax = group_amax(g);
+      `  let amax = group_amax(g);
   var code = 0u; // an all-zero block: X = −127
   if (amax.y != 0u) {
     code = 255u;
@@ -330,6 +387,7 @@ function scalesPassWgsl(layout: CodecLayout, c: CodecScheme): string {
   }
   out[N + g] = code;
 `,
+    )
   );
 }
 
@@ -586,16 +644,20 @@ fn group_range(g : u32) -> vec2u {
 fn group_of(i : u32) -> u32 {
   return (i / COLS) * GPR + (i % COLS) / GS;
 }
-${ROUNDING_WGSL}${stochastic ? `
+${ROUNDING_WGSL}${
+  stochastic
+    ? `
 const SEED_HASH = 0x${hash32(c.srSeed).toString(16)}u; // hash32(seed)
 
 // 24 random bits for element i (formats.ts stochasticUnit).
 fn sr_bits(i : u32) -> u32 {
   return hash32(i ^ SEED_HASH) >> 8u;
 }
-` : ''}${elem ? encodeElementWgsl(elem, stochastic) : ''}${scaleFormatWgsl(c, 'encode')}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${
-    stochastic && tableFormat ? stochasticTableCodeWgsl(f === 'nf4' ? 'nf4' : 'table') : ''
-  }${layout.hasScales ? scalesPassWgsl(layout, c) : ''}${codesPassWgsl(layout, c)}`;
+`
+    : ''
+}${elem ? encodeElementWgsl(elem, stochastic) : ''}${scaleFormatWgsl(c, 'encode')}${f === 'nf4' ? nf4CodeWgsl() : ''}${f === 'codebook4' ? CODEBOOK_CODE_WGSL : ''}${
+  stochastic && tableFormat ? stochasticTableCodeWgsl(f === 'nf4' ? 'nf4' : 'table') : ''
+}${layout.hasScales ? scalesPassWgsl(layout, c) : ''}${codesPassWgsl(layout, c)}`;
 }
 
 /**
@@ -709,7 +771,12 @@ export const codec = defineVariant({
       problems.push('per-tensor scale is found by one invocation: keep rows × columns ≤ 1 048 576');
     }
     problems.push(...checkDispatch(caps, dispatch1d(layout.n, caps.limits.maxComputeWorkgroupsPerDimension)));
-    problems.push(...checkBuffers(caps, [['x', 4 * layout.n], ['out', 4 * layout.outputCount]]));
+    problems.push(
+      ...checkBuffers(caps, [
+        ['x', 4 * layout.n],
+        ['out', 4 * layout.outputCount],
+      ]),
+    );
     return problems;
   },
   inputs: (cfg, seed) => ({ x: seededTensor(cfg, seed, cfg.rows, cfg.cols) }),
@@ -745,9 +812,28 @@ export const codec = defineVariant({
         ...(layout.format === 'codebook4' ? [{ name: 'table', data: codebookTable(cfg, inputs.x as Float32Array), usage: 'storage' as const }] : []),
       ],
       dispatches: [
-        ...(layout.hasScales ? [{ label: `quantize ${layout.format}: scales`, wgsl: passes.wgsl, entryPoint: 'scales', bindings: passes.scaleBindings, workgroups: passes.scaleWorkgroups }] : []),
+        ...(layout.hasScales
+          ? [
+              {
+                label: `quantize ${layout.format}: scales`,
+                wgsl: passes.wgsl,
+                entryPoint: 'scales',
+                bindings: passes.scaleBindings,
+                workgroups: passes.scaleWorkgroups,
+              },
+            ]
+          : []),
         { label: `quantize ${layout.format}: codes`, wgsl: passes.wgsl, entryPoint: 'codes', bindings: passes.codeBindings, workgroups: passes.codeWorkgroups },
-        ...(roundtrip ? [{ label: `dequantize ${layout.format}`, wgsl: dequantWgsl(cfg, 64 * passes.wx), bindings: dequantBindings(layout), workgroups: passes.codeWorkgroups }] : []),
+        ...(roundtrip
+          ? [
+              {
+                label: `dequantize ${layout.format}`,
+                wgsl: dequantWgsl(cfg, 64 * passes.wx),
+                bindings: dequantBindings(layout),
+                workgroups: passes.codeWorkgroups,
+              },
+            ]
+          : []),
       ],
       output: roundtrip ? { buffer: 'deq', type: 'f32' as const, count: layout.n } : { buffer: 'out', type: 'u32' as const, count: layout.outputCount },
     };
@@ -762,7 +848,7 @@ export const codec = defineVariant({
     for (let i = 0; i < expected.length; i++) if (!Object.is(expected[i], output[i]) && !(Number.isNaN(expected[i]) && Number.isNaN(output[i]))) mismatches++;
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of x) if (Number.isFinite(v)) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
+    for (const v of x) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
     const m = computeMetrics(q.dequantized, Float64Array.from(x));
     const scales = q.scales ? [...q.scales.slice(0, 4096)] : [];
     return {

@@ -86,7 +86,8 @@ export const gemmW4 = defineVariant({
   limits: (cfg, caps) => {
     const { N, K, groupSize: G } = cfg;
     const problems = G % 8 !== 0 ? [`group size ${G} must be a multiple of 8 (one packed word never spans two groups)`] : [];
-    if (cfg.act === 'f16' && !hasFeature(caps, 'shader-f16')) problems.push('float16 activations need the shader-f16 feature, which this device does not offer; use float32');
+    if (cfg.act === 'f16' && !hasFeature(caps, 'shader-f16'))
+      problems.push('float16 activations need the shader-f16 feature, which this device does not offer; use float32');
     return [...problems, ...weightOnlyLimits(cfg, caps, (N * K) / 2, [['scales', (4 * N * K) / G]], G)];
   },
   inputs: (cfg, seed): Inputs => {
@@ -118,7 +119,10 @@ export const gemmW4 = defineVariant({
   },
   plan: (cfg, inputs) => {
     const f16 = cfg.act === 'f16';
-    return weightOnlyPlan(cfg, 'matmul int4 weights', f16 ? inputs.xHalf : inputs.x, int4Format(cfg), { wq: inputs.wq, scales: f16 ? inputs.scalesHalf : inputs.scales });
+    return weightOnlyPlan(cfg, 'matmul int4 weights', f16 ? inputs.xHalf : inputs.x, int4Format(cfg), {
+      wq: inputs.wq,
+      scales: f16 ? inputs.scalesHalf : inputs.scales,
+    });
   },
   work: ({ M, N, K, groupSize: G, act }) => {
     const elementBytes = act === 'f16' ? 2 : 4; // activations and scales

@@ -80,11 +80,17 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
   let m = i / K;
   let j = i % K;
   let v = x[m * K + order[j]];
-${K4 > 0 && K8 > 0 ? `  if (j < K4) {
+${
+  K4 > 0 && K8 > 0
+    ? `  if (j < K4) {
     x4[m * K4 + j] = v;
   } else {
     x8[m * K8 + j - K4] = v;
-  }` : K4 > 0 ? '  x4[m * K4 + j] = v;' : '  x8[m * K8 + j] = v;'}
+  }`
+    : K4 > 0
+      ? '  x4[m * K4 + j] = v;'
+      : '  x8[m * K8 + j] = v;'
+}
 }
 `;
 }
@@ -102,7 +108,9 @@ ${declareBindings(bindings)}
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid : vec3u) {
   let w = gid.x + gid.y * STRIDE;
-${K4 > 0 ? `  if (w < ${words4}u) {
+${
+  K4 > 0
+    ? `  if (w < ${words4}u) {
     var word = 0u;
     for (var j = 0u; j < 8u; j++) {
       word |= (q4[8u * w + j] & 0xfu) << (4u * j);
@@ -112,14 +120,20 @@ ${K4 > 0 ? `  if (w < ${words4}u) {
   if (w < M) {
     s4[w] = bitcast<f32>(q4[${M * K4}u + w]);
   }
-` : ''}${K8 > 0 ? `  if (w < ${words8}u) {
+`
+    : ''
+}${
+  K8 > 0
+    ? `  if (w < ${words8}u) {
     let i = 4u * w;
     x8q[w] = (q8[i] & 0xffu) | ((q8[i + 1u] & 0xffu) << 8u) | ((q8[i + 2u] & 0xffu) << 16u) | ((q8[i + 3u] & 0xffu) << 24u);
   }
   if (w < M) {
     s8[w] = bitcast<f32>(q8[${M * K8}u + w]);
   }
-` : ''}}
+`
+    : ''
+}}
 `;
 }
 
@@ -210,7 +224,8 @@ export const gemmW4Ax = defineVariant({
   family: 'quant',
   id: 'gemm-w4ax',
   label: 'Matmul, int4 weights × int4/int8 activations (COMET-style outlier channels)',
-  summary: 'Most activation channels quantized to int4 and the few outlier channels to int8, per token on the GPU, in one integer W4A4/W4A8 kernel; 0 outlier channels is uniform W4A4.',
+  summary:
+    'Most activation channels quantized to int4 and the few outlier channels to int8, per token on the GPU, in one integer W4A4/W4A8 kernel; 0 outlier channels is uniform W4A4.',
   schema,
   config: (v): W4AxConfig => ({ ...matmulConfig(v), K4: v.K - Math.min(v.a8Channels, v.K), K8: Math.min(v.a8Channels, v.K) }),
   limits: (cfg, caps) => {
@@ -222,7 +237,14 @@ export const gemmW4Ax = defineVariant({
     if (K > 16384) problems.push(`K = ${K}: the int32 sums are exact in float32 only up to K = 16384 here`);
     problems.push(...checkWorkgroup(caps, [WG, 1, 1], 0));
     problems.push(...checkDispatch(caps, [Math.ceil(N / WG), Math.ceil(M / TM)]));
-    problems.push(...checkBuffers(caps, [['X', 4 * M * K], ['codes', 4 * (M * K + 2 * M)], ['W int4', (N * K) / 2], ['Y', 4 * M * N]]));
+    problems.push(
+      ...checkBuffers(caps, [
+        ['X', 4 * M * K],
+        ['codes', 4 * (M * K + 2 * M)],
+        ['W int4', (N * K) / 2],
+        ['Y', 4 * M * N],
+      ]),
+    );
     return problems;
   },
   inputs: (cfg, seed): Inputs => {
@@ -300,7 +322,10 @@ export const gemmW4Ax = defineVariant({
     const gatherBindings: Binding[] = [readOnly('x', 'array<u32>', 'M×K activations (float32 bits)'), readOnly('order', 'array<u32>', 'K channel order')];
     const packBindings: Binding[] = [];
     const quantizeDispatches: DispatchSpec[] = [];
-    for (const [bits, width, name] of [[4, K4, '4'], [8, K8, '8']] as const) {
+    for (const [bits, width, name] of [
+      [4, K4, '4'],
+      [8, K8, '8'],
+    ] as const) {
       if (width === 0) continue;
       const scheme = intScheme(bits, M, width);
       const codec = codecPasses(scheme, caps, { x: `x${name}`, out: `q${name}` });
@@ -317,8 +342,20 @@ export const gemmW4Ax = defineVariant({
         readWrite(`s${name}`, 'array<f32>', 'row scales'),
       );
       quantizeDispatches.push(
-        { label: `quantize ${bits}-bit channels: row scales`, wgsl: codec.wgsl, entryPoint: 'scales', bindings: codec.scaleBindings, workgroups: codec.scaleWorkgroups },
-        { label: `quantize ${bits}-bit channels: int${bits} codes`, wgsl: codec.wgsl, entryPoint: 'codes', bindings: codec.codeBindings, workgroups: codec.codeWorkgroups },
+        {
+          label: `quantize ${bits}-bit channels: row scales`,
+          wgsl: codec.wgsl,
+          entryPoint: 'scales',
+          bindings: codec.scaleBindings,
+          workgroups: codec.scaleWorkgroups,
+        },
+        {
+          label: `quantize ${bits}-bit channels: int${bits} codes`,
+          wgsl: codec.wgsl,
+          entryPoint: 'codes',
+          bindings: codec.codeBindings,
+          workgroups: codec.codeWorkgroups,
+        },
       );
     }
     const gatherGroups = dispatch1d(M * K, maxPerDim);
@@ -326,10 +363,20 @@ export const gemmW4Ax = defineVariant({
     return {
       buffers,
       dispatches: [
-        { label: 'split activations by channel order', wgsl: gatherWgsl(cfg, gatherBindings, 64 * gatherGroups[0]), bindings: gatherBindings, workgroups: gatherGroups },
+        {
+          label: 'split activations by channel order',
+          wgsl: gatherWgsl(cfg, gatherBindings, 64 * gatherGroups[0]),
+          bindings: gatherBindings,
+          workgroups: gatherGroups,
+        },
         ...quantizeDispatches,
         { label: 'pack activation codes', wgsl: packWgsl(cfg, packBindings, 64 * packGroups[0]), bindings: packBindings, workgroups: packGroups },
-        { label: `matmul W4A4/A8 (${K8} channels at 8 bits)`, wgsl: gemmW4AxWgsl(cfg), bindings: matmulBindings(cfg), workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] },
+        {
+          label: `matmul W4A4/A8 (${K8} channels at 8 bits)`,
+          wgsl: gemmW4AxWgsl(cfg),
+          bindings: matmulBindings(cfg),
+          workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)],
+        },
       ],
       output: { buffer: 'y', type: 'f32', count: M * N },
     };

@@ -55,7 +55,19 @@ const MATMUL_BINDINGS = [
 
 /** The codec scheme of the activations: E4M3 elements, one float32 scale per row (amax / 448). */
 export function fp8ActivationScheme(M: number, K: number): CodecScheme {
-  return { format: 'scaled', element: 'e4m3', scale: 'f32', bits: 8, symmetric: true, granularity: 'channel', groupSize: K, rows: M, cols: K, rounding: 'nearest-even', srSeed: 1 };
+  return {
+    format: 'scaled',
+    element: 'e4m3',
+    scale: 'f32',
+    bits: 8,
+    symmetric: true,
+    granularity: 'channel',
+    groupSize: K,
+    rows: M,
+    cols: K,
+    rounding: 'nearest-even',
+    srSeed: 1,
+  };
 }
 
 export function gemmW4Fp8Wgsl({ M, N, K, TM, G }: W4Fp8Config): string {
@@ -117,7 +129,8 @@ export const gemmW4Fp8 = defineVariant({
   family: 'quant',
   id: 'gemm-w4-fp8',
   label: 'Matmul, int4 weights × FP8 E4M3 activations (FireQ-style W4A8)',
-  summary: 'Activations quantized per token to FP8 E4M3 on the GPU inside the timed run, int4 weights per channel or group; both decoded in registers into a float32 dot product.',
+  summary:
+    'Activations quantized per token to FP8 E4M3 on the GPU inside the timed run, int4 weights per channel or group; both decoded in registers into a float32 dot product.',
   schema,
   config: (v): W4Fp8Config => ({ ...matmulConfig(v), G: v.weightScale === 'channel' ? v.K : v.groupSize }),
   limits: (cfg, caps) => {
@@ -127,7 +140,14 @@ export const gemmW4Fp8 = defineVariant({
     if (K % G !== 0) problems.push(`K = ${K} must be a multiple of the group size ${G}`);
     problems.push(...checkWorkgroup(caps, [WG, 1, 1], 0));
     problems.push(...checkDispatch(caps, [Math.ceil(N / WG), Math.ceil(M / TM)]));
-    problems.push(...checkBuffers(caps, [['X', 4 * M * K], ['X codes', 4 * (M * K + M)], ['W int4', (N * K) / 2], ['Y', 4 * M * N]]));
+    problems.push(
+      ...checkBuffers(caps, [
+        ['X', 4 * M * K],
+        ['X codes', 4 * (M * K + M)],
+        ['W int4', (N * K) / 2],
+        ['Y', 4 * M * N],
+      ]),
+    );
     return problems;
   },
   inputs: (cfg, seed): Inputs => {
@@ -135,7 +155,17 @@ export const gemmW4Fp8 = defineVariant({
     const { x, w } = makeActivationsAndWeights(cfg, seed);
     const qx = quantize(x, { format: 'scaled', element: 'e4m3', scale: 'f32', blockSize: K, shape: [M, K] });
     const qw = quantize(w, { format: 'int', bits: 4, granularity: 'group', groupSize: G, shape: [N, K] });
-    return { x, w, xDequant: qx.dequantized, xCodes: qx.codes, sx: qx.scales!, wCodes: qw.codes, sw: qw.scales!, wDequant: qw.dequantized, wq: packInt4(qw.codes, N, K) };
+    return {
+      x,
+      w,
+      xDequant: qx.dequantized,
+      xCodes: qx.codes,
+      sx: qx.scales!,
+      wCodes: qw.codes,
+      sw: qw.scales!,
+      wDequant: qw.dequantized,
+      wq: packInt4(qw.codes, N, K),
+    };
   },
   reference: ({ M, N, K, G }, inputs) => {
     // The float64 product of what the kernel multiplies: E4M3 value × int4 code exactly, then the
@@ -187,7 +217,13 @@ export const gemmW4Fp8 = defineVariant({
         { name: 'y', bytes: 4 * M * N, usage: 'storage' },
       ],
       dispatches: [
-        { label: 'quantize activations to E4M3: row scales', wgsl: codec.wgsl, entryPoint: 'scales', bindings: codec.scaleBindings, workgroups: codec.scaleWorkgroups },
+        {
+          label: 'quantize activations to E4M3: row scales',
+          wgsl: codec.wgsl,
+          entryPoint: 'scales',
+          bindings: codec.scaleBindings,
+          workgroups: codec.scaleWorkgroups,
+        },
         { label: 'quantize activations to E4M3: codes', wgsl: codec.wgsl, entryPoint: 'codes', bindings: codec.codeBindings, workgroups: codec.codeWorkgroups },
         { label: 'pack FP8 activations', wgsl: packActivationsWgsl(M, K, 64 * packGroups[0], 'E4M3'), bindings: PACK_BINDINGS, workgroups: packGroups },
         { label: 'matmul int4 × E4M3', wgsl: gemmW4Fp8Wgsl(cfg), bindings: MATMUL_BINDINGS, workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] },

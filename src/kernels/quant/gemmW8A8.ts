@@ -16,7 +16,16 @@ import { oneOf, paramSchema } from '../params';
 import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
 import { bitsOf, dispatch1d } from './common';
 import { codecLayout, codecPasses, type CodecScheme } from './codec';
-import { QUANT_MATMUL_FIELDS, WG, f32Baseline, makeActivationsAndWeights, matmulConfig, matmulShape, quantizedMatmulExtras, type QuantMatmulConfig } from './wmatmul';
+import {
+  QUANT_MATMUL_FIELDS,
+  WG,
+  f32Baseline,
+  makeActivationsAndWeights,
+  matmulConfig,
+  matmulShape,
+  quantizedMatmulExtras,
+  type QuantMatmulConfig,
+} from './wmatmul';
 
 export const PACKED_DOT_FEATURE = 'packed_4x8_integer_dot_product';
 
@@ -140,7 +149,8 @@ export const gemmW8A8 = defineVariant({
   family: 'quant',
   id: 'gemm-w8a8',
   label: 'Matmul, int8 weights and activations (W8A8, dot4I8Packed)',
-  summary: 'Activations quantized per row and weights per channel to int8, multiplied four bytes at a time with the packed integer dot product; exact integer sums, one float scale at the end.',
+  summary:
+    'Activations quantized per row and weights per channel to int8, multiplied four bytes at a time with the packed integer dot product; exact integer sums, one float scale at the end.',
   schema,
   config: (v): W8A8Config => matmulConfig(v),
   limits: (cfg, caps) => {
@@ -153,7 +163,13 @@ export const gemmW8A8 = defineVariant({
     if (K > 16384) problems.push(`K = ${K}: the int32 sum is exact only up to K = 16384 here`);
     problems.push(...checkWorkgroup(caps, [WG, 1, 1], 0));
     problems.push(...checkDispatch(caps, [Math.ceil(N / WG), Math.ceil(M / TM)]));
-    problems.push(...checkBuffers(caps, [['X int8', M * K], ['W int8', N * K], ['Y', 4 * M * N]]));
+    problems.push(
+      ...checkBuffers(caps, [
+        ['X int8', M * K],
+        ['W int8', N * K],
+        ['Y', 4 * M * N],
+      ]),
+    );
     return problems;
   },
   inputs: (cfg, seed): Inputs => {
@@ -194,7 +210,12 @@ export const gemmW8A8 = defineVariant({
   },
   plan: (cfg, inputs, caps) => {
     const { M, N, K, TM } = cfg;
-    const matmul = { label: `matmul W8A8 (${cfg.dot})`, wgsl: gemmW8A8Wgsl(cfg), bindings: MATMUL_BINDINGS, workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] as [number, number] };
+    const matmul = {
+      label: `matmul W8A8 (${cfg.dot})`,
+      wgsl: gemmW8A8Wgsl(cfg),
+      bindings: MATMUL_BINDINGS,
+      workgroups: [Math.ceil(N / WG), Math.ceil(M / TM)] as [number, number],
+    };
     const weights = [
       { name: 'wq', data: inputs.wq, usage: 'storage' as const },
       { name: 'sw', data: inputs.sw, usage: 'storage' as const },
@@ -202,7 +223,11 @@ export const gemmW8A8 = defineVariant({
     ];
     const output = { buffer: 'y', type: 'f32' as const, count: M * N };
     if (cfg.actQuant === 'host') {
-      return { buffers: [{ name: 'xq', data: inputs.xq, usage: 'storage' }, { name: 'sx', data: inputs.sx, usage: 'storage' }, ...weights], dispatches: [matmul], output };
+      return {
+        buffers: [{ name: 'xq', data: inputs.xq, usage: 'storage' }, { name: 'sx', data: inputs.sx, usage: 'storage' }, ...weights],
+        dispatches: [matmul],
+        output,
+      };
     }
     // Quantize X per row on the GPU (codec scales pass, codes pass), pack, then multiply.
     const scheme = activationScheme(cfg);

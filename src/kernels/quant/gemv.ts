@@ -62,9 +62,12 @@ ${perRow(NR, (r) => `  let row${r} = min(first + ${r}u, N - 1u);`)}`;
 
 /** WGSL: store the NR sums of this invocation. */
 export function gemvStore(NR: number, value: (r: number) => string): string {
-  return perRow(NR, (r) => `  if (first + ${r}u < N) {
+  return perRow(
+    NR,
+    (r) => `  if (first + ${r}u < N) {
     y[m * N + first + ${r}u] = ${value(r)};
-  }`);
+  }`,
+  );
 }
 
 export function gemvShape(cfg: GemvConfig): string {

@@ -40,7 +40,8 @@ export const gemvF32 = defineVariant({
   family: 'quant',
   id: GEMV_BASELINE_ID,
   label: 'GEMV, float32 weights (decode baseline)',
-  summary: 'y = X·Wᵀ for a few tokens with 32-bit weights, several outputs per invocation sharing each activation load: the decode GEMV the int4 GEMV is measured against.',
+  summary:
+    'y = X·Wᵀ for a few tokens with 32-bit weights, several outputs per invocation sharing each activation load: the decode GEMV the int4 GEMV is measured against.',
   schema: paramSchema(GEMV_FIELDS),
   config: (v): GemvConfig => matmulConfig(v),
   role: 'baseline',

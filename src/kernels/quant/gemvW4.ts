@@ -35,12 +35,12 @@ export const NIBBLE_UNITS = [0, 4, 8, 12, 16, 20, 24, 24].map((e) => 2 ** -e);
 
 const PROLOGUE_BINDINGS = [
   readOnly('x', 'array<vec4f>', 'M×K activations'),
-  readWrite('xs', 'array<vec4f>', "M×K activations × 2^(−e_j)", 'xScaled'),
+  readWrite('xs', 'array<vec4f>', 'M×K activations × 2^(−e_j)', 'xScaled'),
   readWrite('gsum', 'array<f32>', 'M×K/G group sums × 8', 'groupSums'),
 ];
 
 const MAIN_BINDINGS = [
-  readOnly('xs', 'array<vec4f>', "M×K activations × 2^(−e_j)", 'xScaled'),
+  readOnly('xs', 'array<vec4f>', 'M×K activations × 2^(−e_j)', 'xScaled'),
   readOnly('gsum', 'array<f32>', 'M×K/G group sums × 8', 'groupSums'),
   readOnly('wq', 'array<u32>', 'N×K/8 packed int4 (q + 8)'),
   readOnly('scales', 'array<f32>', 'N×K/G group scales'),
@@ -108,8 +108,11 @@ ${perRow(NR, (r) => `    var sum${r} = 0.0;`)}
     for (var w = g * WORDS_PER_GROUP; w < (g + 1u) * WORDS_PER_GROUP; w++) {
       let x_lo = xs[m * (K / 4u) + 2u * w];
       let x_hi = xs[m * (K / 4u) + 2u * w + 1u];
-${perRow(NR, (r) => `      let p${r} = vec4i(bitcast<i32>(wq[row${r} * WORDS + w]));
-      sum${r} += dot(vec4f(p${r} & NIBBLE_LO), x_lo) + dot(vec4f((p${r} >> TOP_DOWN) & NIBBLE_HI), x_hi);`)}
+${perRow(
+  NR,
+  (r) => `      let p${r} = vec4i(bitcast<i32>(wq[row${r} * WORDS + w]));
+      sum${r} += dot(vec4f(p${r} & NIBBLE_LO), x_lo) + dot(vec4f((p${r} >> TOP_DOWN) & NIBBLE_HI), x_hi);`,
+)}
     }
     let offset = gsum[m * GROUPS + g]; // 8·Σx over the group: removes the +8 of the stored codes
 ${perRow(NR, (r) => `    acc${r} += scales[row${r} * GROUPS + g] * (sum${r} - offset);`)}
@@ -173,7 +176,8 @@ export const gemvW4 = defineVariant({
   family: 'quant',
   id: 'gemv-w4',
   label: 'GEMV, int4 weights (decode, nibbles in place)',
-  summary: 'y = X·Wᵀ for a few tokens with group-wise int4 weights: nibbles masked in place against pre-scaled activations, the +8 offset and the scale applied once per group.',
+  summary:
+    'y = X·Wᵀ for a few tokens with group-wise int4 weights: nibbles masked in place against pre-scaled activations, the +8 offset and the scale applied once per group.',
   schema,
   config: (v): GemvW4Config => matmulConfig(v),
   limits: (cfg, caps) => {
@@ -181,7 +185,14 @@ export const gemvW4 = defineVariant({
     const problems = G % 8 !== 0 ? [`group size ${G} must be a multiple of 8 (one packed word never spans two groups)`] : [];
     if (K % G !== 0) problems.push(`K = ${K} must be a multiple of the group size ${G}`);
     problems.push(...checkPrologue(cfg, caps.limits.maxComputeWorkgroupsPerDimension));
-    return [...problems, ...gemvLimits(cfg, caps, [['W', (N * K) / 2], ['scales', (4 * N * K) / G], ['scaled activations', 4 * M * K]])];
+    return [
+      ...problems,
+      ...gemvLimits(cfg, caps, [
+        ['W', (N * K) / 2],
+        ['scales', (4 * N * K) / G],
+        ['scaled activations', 4 * M * K],
+      ]),
+    ];
   },
   inputs: (cfg, seed): Inputs => {
     const { N, K } = cfg;
@@ -203,7 +214,12 @@ export const gemvW4 = defineVariant({
         { name: 'y', bytes: 4 * M * N, usage: 'storage' },
       ],
       dispatches: [
-        { label: 'GEMV int4: scale activations, group sums', wgsl: gemvW4PrologueWgsl(cfg, 64 * prologue[0]), bindings: PROLOGUE_BINDINGS, workgroups: prologue },
+        {
+          label: 'GEMV int4: scale activations, group sums',
+          wgsl: gemvW4PrologueWgsl(cfg, 64 * prologue[0]),
+          bindings: PROLOGUE_BINDINGS,
+          workgroups: prologue,
+        },
         { label: `GEMV int4 weights (${cfg.NR} outputs per invocation)`, wgsl: gemvW4Wgsl(cfg), bindings: MAIN_BINDINGS, workgroups: gemvDispatch(cfg) },
       ],
       output: { buffer: 'y', type: 'f32', count: M * N },

@@ -89,7 +89,15 @@ function pieces(cfg: HadamardConfig, inputs: Inputs): BlockActPieces {
   return {
     scheme: activationScheme(cfg),
     transform: cfg.rotate
-      ? { dispatch: { label: `random Hadamard transform (blocks of ${cfg.block})`, wgsl: fwhtWgsl(cfg), bindings: FWHT_BINDINGS, workgroups: [cfg.K / cfg.block, cfg.M] }, buffers: [] }
+      ? {
+          dispatch: {
+            label: `random Hadamard transform (blocks of ${cfg.block})`,
+            wgsl: fwhtWgsl(cfg),
+            bindings: FWHT_BINDINGS,
+            workgroups: [cfg.K / cfg.block, cfg.M],
+          },
+          buffers: [],
+        }
       : null,
     transformed: inputs.xt as Float32Array,
     weights: inputs.wq as Float32Array,
@@ -101,7 +109,8 @@ export const hadamardMx = defineVariant({
   family: 'quant',
   id: 'hadamard-mxfp4',
   label: 'Matmul, MXFP4 activations and weights after a random Hadamard rotation',
-  summary: 'A seeded random Hadamard transform along K (a fast Walsh–Hadamard kernel on the GPU) before MXFP4 quantization of both operands; the weights carry the inverse, so the product is unchanged and outliers spread over their block.',
+  summary:
+    'A seeded random Hadamard transform along K (a fast Walsh–Hadamard kernel on the GPU) before MXFP4 quantization of both operands; the weights carry the inverse, so the product is unchanged and outliers spread over their block.',
   schema,
   config: (v): HadamardConfig => matmulConfig(v),
   limits: (cfg, caps) => {
@@ -137,6 +146,9 @@ export const hadamardMx = defineVariant({
       const what = cfg.weights === 'mxfp4' ? 'both operands MXFP4' : 'MXFP4 activations';
       if (cfg.rotate) return { label: `${what} without the rotation`, ...productError(x, w, mx(x, M), weights(w), cfg) };
       const xt = mx(hadamardRotateF32(x, M, K, block, rotationSeed), M);
-      return { label: `${what} after the rotation (b = ${block})`, ...productError(x, w, xt, weights(hadamardRotateF64(w, N, K, block, rotationSeed, 1 / block)), cfg) };
+      return {
+        label: `${what} after the rotation (b = ${block})`,
+        ...productError(x, w, xt, weights(hadamardRotateF64(w, N, K, block, rotationSeed, 1 / block)), cfg),
+      };
     }),
 });

@@ -22,7 +22,26 @@ export const quantFamily: FamilyDef = {
   id: 'quant',
   label: 'Quantization',
   summary: 'Number formats from ternary and int2 to FP8, MX, NF4 and learned tables: exact codecs on the GPU and quantized matmuls against float32.',
-  variants: [codec, gemmF32, gemmW4, gemmNf4, gemmMxfp4, gemmW8A8, lmulMatmul, bitplane, lutGemv, gemvF32, gemvW4, gemmW4Fp8, gemmW4Ax, ternary, shiftAdd, any4, hadamardMx, reorderBlocks],
+  variants: [
+    codec,
+    gemmF32,
+    gemmW4,
+    gemmNf4,
+    gemmMxfp4,
+    gemmW8A8,
+    lmulMatmul,
+    bitplane,
+    lutGemv,
+    gemvF32,
+    gemvW4,
+    gemmW4Fp8,
+    gemmW4Ax,
+    ternary,
+    shiftAdd,
+    any4,
+    hadamardMx,
+    reorderBlocks,
+  ],
   benchSuite() {
     // Weight-only matmul, float32 weights vs int4 weights of the same shape: the GEMV of LLM
     // decode (M = 1, memory-bound) and a small-batch GEMM. Compare the pairs as ratios.
@@ -35,7 +54,10 @@ export const quantFamily: FamilyDef = {
       for (const strategy of ['split-k', 'row', 'subgroup']) {
         const common = { ...shape, strategy, dist: 'gaussian', outliers: 0, outlierScale: 20 };
         cases.push({ label: `f32 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-f32', params: common, seed: 1, reps: 5 } });
-        cases.push({ label: `int4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-w4', params: { ...common, groupSize: 32 }, seed: 1, reps: 5 } });
+        cases.push({
+          label: `int4 w ${strategy}`,
+          experiment: { family: 'quant', variant: 'gemm-w4', params: { ...common, groupSize: 32 }, seed: 1, reps: 5 },
+        });
         if (shape.M === 1 && strategy !== 'subgroup') {
           cases.push({ label: `nf4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-nf4', params: common, seed: 1, reps: 5 } });
           cases.push({ label: `mxfp4 w ${strategy}`, experiment: { family: 'quant', variant: 'gemm-mxfp4', params: common, seed: 1, reps: 5 } });
@@ -57,7 +79,11 @@ export const quantFamily: FamilyDef = {
     for (const shape of shapes) {
       seeds('gemm-w4-fp8', 'int4 × FP8 E4M3 (FireQ)', { ...shape, weightScale: 'group', groupSize: 32 });
       for (const a8Channels of [0, 32, shape.K]) {
-        seeds('gemm-w4ax', a8Channels === 0 ? 'W4A4 uniform' : a8Channels === shape.K ? 'W4A8 uniform' : `W4A4 + ${a8Channels} A8 channels (COMET)`, { ...shape, a8Channels, outliers: 4 });
+        seeds('gemm-w4ax', a8Channels === 0 ? 'W4A4 uniform' : a8Channels === shape.K ? 'W4A8 uniform' : `W4A4 + ${a8Channels} A8 channels (COMET)`, {
+          ...shape,
+          a8Channels,
+          outliers: 4,
+        });
       }
     }
     const gemv = { M: 1, N: 4096, K: 4096, TM: 1 };
@@ -66,7 +92,8 @@ export const quantFamily: FamilyDef = {
     for (const M of [1, 16]) seeds('any4', `any4 M=${M}`, { M, N: 1024, K: 1024, TM: Math.min(M, 8), strategy: 'row', groupSize: 64 });
     const gemm = { M: 16, N: 1024, K: 1024, TM: 1 };
     for (const rotate of [false, true]) seeds('hadamard-mxfp4', `MXFP4 W4A4${rotate ? ' after RHT b=64' : ''}`, { ...gemm, rotate, block: 64, outliers: 8 });
-    for (const reorder of [false, true]) seeds('reorder-blocks', `BFP m4 acts${reorder ? ', rearranged' : ''}`, { ...gemm, reorder, format: 'bfp', bits: 4, blockSize: 32, outliers: 8 });
+    for (const reorder of [false, true])
+      seeds('reorder-blocks', `BFP m4 acts${reorder ? ', rearranged' : ''}`, { ...gemm, reorder, format: 'bfp', bits: 4, blockSize: 32, outliers: 8 });
     // The decode GEMV pair (gemv.ts): float32 against int4 weights, several outputs per invocation.
     for (const NR of [4, 8, 16]) {
       const params = { M: 1, N: 4096, K: 4096, TM: 1, NR, dist: 'gaussian', outliers: 0, outlierScale: 20 };

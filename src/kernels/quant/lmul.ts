@@ -156,10 +156,18 @@ export const lmulMatmul = defineVariant({
   family: 'quant',
   id: 'lmul',
   label: 'L-Mul matmul (multiplication by addition)',
-  summary: 'Each product is replaced by L-Mul’s (1 + x_m + y_m + 2^−l(m))·2^(x_e+y_e) on operands with m mantissa bits; its error is compared with an FP8 E4M3 multiply.',
+  summary:
+    'Each product is replaced by L-Mul’s (1 + x_m + y_m + 2^−l(m))·2^(x_e+y_e) on operands with m mantissa bits; its error is compared with an FP8 E4M3 multiply.',
   schema,
   config: (v): LmulConfig => ({ ...matmulConfig(v), m: ELEMENT_FORMATS[v.format].mantissaBits }),
-  limits: ({ M, N, K, TM }, caps) => [...checkDispatch(caps, [Math.ceil(N / WG), Math.ceil(M / TM)]), ...checkBuffers(caps, [['X', 4 * M * K], ['W', 4 * N * K], ['Y', 4 * M * N]])],
+  limits: ({ M, N, K, TM }, caps) => [
+    ...checkDispatch(caps, [Math.ceil(N / WG), Math.ceil(M / TM)]),
+    ...checkBuffers(caps, [
+      ['X', 4 * M * K],
+      ['W', 4 * N * K],
+      ['Y', 4 * M * N],
+    ]),
+  ],
   inputs: (cfg, seed): Inputs => {
     const { x, w } = makeActivationsAndWeights(cfg, seed);
     return { x, w, xr: roundTo(cfg.format, x), wr: roundTo(cfg.format, w) };

@@ -10,7 +10,16 @@ import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { defineVariant, type Inputs } from '../define';
 import { int, paramSchema } from '../params';
 import { checkBuffers, checkDispatch, checkWorkgroup } from '../schema';
-import { QUANT_MATMUL_FIELDS, WG, f32Baseline, makeActivationsAndWeights, matmulConfig, matmulShape, quantizedMatmulExtras, type QuantMatmulConfig } from './wmatmul';
+import {
+  QUANT_MATMUL_FIELDS,
+  WG,
+  f32Baseline,
+  makeActivationsAndWeights,
+  matmulConfig,
+  matmulShape,
+  quantizedMatmulExtras,
+  type QuantMatmulConfig,
+} from './wmatmul';
 
 const schema = paramSchema({
   ...QUANT_MATMUL_FIELDS,
@@ -100,7 +109,14 @@ export const lutGemv = defineVariant({
     if (K % 32 !== 0) problems.push(`K = ${K} must be a multiple of 32 (weight planes hold 32 elements per word)`);
     problems.push(...checkWorkgroup(caps, [256, 1, 1], 0, 'the table pass (256 invocations, one per sign pattern)'));
     problems.push(...checkDispatch(caps, [K / 8, M]), ...checkDispatch(caps, [Math.ceil(N / WG), M]));
-    problems.push(...checkBuffers(caps, [['table', M * (K / 8) * 256 * 4], ['weight planes', (N * wBits * K) / 8], ['X', 4 * M * K], ['Y', 4 * M * N]]));
+    problems.push(
+      ...checkBuffers(caps, [
+        ['table', M * (K / 8) * 256 * 4],
+        ['weight planes', (N * wBits * K) / 8],
+        ['X', 4 * M * K],
+        ['Y', 4 * M * N],
+      ]),
+    );
     return problems;
   },
   inputs: (cfg, seed): Inputs => {

@@ -88,7 +88,8 @@ export const reorderBlocks = defineVariant({
   family: 'quant',
   id: 'reorder-blocks',
   label: 'Matmul, block-quantized activations after channel rearrangement (BFP / MX)',
-  summary: 'Activation channels ordered by magnitude on the host so that outliers share blocks, gathered on the GPU, then BFP or MX block quantization; the weights’ columns are permuted alike, so the product is unchanged.',
+  summary:
+    'Activation channels ordered by magnitude on the host so that outliers share blocks, gathered on the GPU, then BFP or MX block quantization; the weights’ columns are permuted alike, so the product is unchanged.',
   schema,
   config: (v): ReorderConfig => ({ ...matmulConfig(v), block: v.format === 'bfp' ? v.blockSize : 32 }),
   limits: (cfg, caps) => blockActLimits(cfg, caps, cfg.block),

@@ -108,7 +108,13 @@ export const shiftAdd = defineVariant({
     if (K % G !== 0) problems.push(`K = ${K} must be a multiple of the group size ${G}`);
     problems.push(...checkWorkgroup(caps, [WG, 1, 1], 0));
     problems.push(...checkDispatch(caps, [Math.ceil(N / WG), M]));
-    problems.push(...checkBuffers(caps, [['X', 4 * M * K], ['sign planes', (N * K * planes) / 8], ['Y', 4 * M * N]]));
+    problems.push(
+      ...checkBuffers(caps, [
+        ['X', 4 * M * K],
+        ['sign planes', (N * K * planes) / 8],
+        ['Y', 4 * M * N],
+      ]),
+    );
     return problems;
   },
   inputs: (cfg, seed): Inputs => {
@@ -186,7 +192,11 @@ export const shiftAdd = defineVariant({
       ...base,
       arithmetic,
       comparison: [
-        { label: 'the same binary coding with float32 scales (multiplies; what the powers of two cost)', ...productError(x, w, x, inputs.wFree as Float32Array, cfg), weightBits: Q + (32 * Q) / G },
+        {
+          label: 'the same binary coding with float32 scales (multiplies; what the powers of two cost)',
+          ...productError(x, w, x, inputs.wFree as Float32Array, cfg),
+          weightBits: Q + (32 * Q) / G,
+        },
         { label: `int${Math.max(2, Q + 1)} per group of ${G} (multiplies)`, ...productError(x, w, x, intQ, cfg), weightBits: Math.max(2, Q + 1) + 32 / G },
       ],
     };

@@ -115,7 +115,8 @@ export const ternary = defineVariant({
   family: 'quant',
   id: 'ternary',
   label: 'Matmul, ternary weights {−1, 0, +1} (MatMul-free, adds and subtracts only)',
-  summary: 'Absmean ternary weights packed 2 bits or 1.6 bits per weight; the kernel only adds or subtracts activations and multiplies each output once by the scale.',
+  summary:
+    'Absmean ternary weights packed 2 bits or 1.6 bits per weight; the kernel only adds or subtracts activations and multiplies each output once by the scale.',
   schema,
   config: (v): TernaryConfig => {
     const perWord = v.packing === '2bit' ? 16 : 20;
@@ -126,7 +127,11 @@ export const ternary = defineVariant({
     return [
       ...checkWorkgroup(caps, [WG, 1, 1], 0),
       ...checkDispatch(caps, [Math.ceil(N / WG), M]),
-      ...checkBuffers(caps, [['X', 4 * M * K], ['W', 4 * N * cfg.words], ['Y', 4 * M * N]]),
+      ...checkBuffers(caps, [
+        ['X', 4 * M * K],
+        ['W', 4 * N * cfg.words],
+        ['Y', 4 * M * N],
+      ]),
     ];
   },
   inputs: (cfg, seed): Inputs => {
@@ -185,7 +190,13 @@ export const ternary = defineVariant({
     const t = inputs.trits as Int32Array;
     let nonZero = 0;
     for (const v of t) if (v !== 0) nonZero++;
-    const arithmetic = { denseMultiplies: M * N * K, multiplies: M * N, addsOrSubtracts: M * nonZero + M * N, shifts: 0, zeroWeightFraction: 1 - nonZero / t.length };
+    const arithmetic = {
+      denseMultiplies: M * N * K,
+      multiplies: M * N,
+      addsOrSubtracts: M * nonZero + M * N,
+      shifts: 0,
+      zeroWeightFraction: 1 - nonZero / t.length,
+    };
     if (M * N * K > HOST_PRODUCT_LIMIT) return { ...base, arithmetic };
     const x = inputs.x as Float32Array;
     const w = inputs.w as Float32Array;

@@ -1,7 +1,16 @@
 // WGSL building blocks that reproduce src/numerics/formats.ts bit for bit. Inputs are read as
 // the raw float32 bit patterns (array<u32>) and every rounding is done in integer arithmetic, so
 // the result cannot depend on how a GPU rounds f32→f16, divides, or flushes subnormals.
-import { ELEMENT_FORMATS, NF4_THRESHOLDS_F32, NF4_VALUES_FIXED, SCALE_ELEMENT_FORMATS, TABLE_FIXED_BITS, type ElementFormat, type ElementFormatInfo, type ScaleElementFormat } from '../../numerics/formats';
+import {
+  ELEMENT_FORMATS,
+  NF4_THRESHOLDS_F32,
+  NF4_VALUES_FIXED,
+  SCALE_ELEMENT_FORMATS,
+  TABLE_FIXED_BITS,
+  type ElementFormat,
+  type ElementFormatInfo,
+  type ScaleElementFormat,
+} from '../../numerics/formats';
 
 function infoOf(format: ElementFormat | ScaleElementFormat): ElementFormatInfo {
   return format === 'ue4m3' || format === 'ue5m3' ? SCALE_ELEMENT_FORMATS[format] : ELEMENT_FORMATS[format];
@@ -166,7 +175,10 @@ fn is_finite_bits(bits : u32) -> bool {
  */
 export function encodeElementWgsl(format: ElementFormat | ScaleElementFormat, stochastic = false): string {
   const f = infoOf(format);
-  const nearest = f.mantissaBits === 0 ? `rne_shift_parity(m, u32(shift), (u32(e - ${1 - f.bias}) & 1u) == 1u); // no mantissa: ties to the even exponent field` : 'rne_shift(m, u32(shift), false);';
+  const nearest =
+    f.mantissaBits === 0
+      ? `rne_shift_parity(m, u32(shift), (u32(e - ${1 - f.bias}) & 1u) == 1u); // no mantissa: ties to the even exponent field`
+      : 'rne_shift(m, u32(shift), false);';
   const emin = 1 - f.bias;
   const signShift = f.bits - 1;
   const nanCode = f.nanCode ?? 0;

@@ -151,7 +151,13 @@ export const HOST_PRODUCT_LIMIT = 64 * 2 ** 20;
  * The error of the product of approximate operands (xHat·wHatᵀ, in float64) against the float64
  * product of the originals, as relative Frobenius and SQNR: what another scheme would have given.
  */
-export function productError(x: Float32Array, w: Float32Array, xHat: ArrayLike<number>, wHat: ArrayLike<number>, { M, N, K }: { M: number; N: number; K: number }): { relFrobenius: number; sqnrDb: number } {
+export function productError(
+  x: Float32Array,
+  w: Float32Array,
+  xHat: ArrayLike<number>,
+  wHat: ArrayLike<number>,
+  { M, N, K }: { M: number; N: number; K: number },
+): { relFrobenius: number; sqnrDb: number } {
   let errSq = 0;
   let refSq = 0;
   for (let m = 0; m < M; m++) {
@@ -350,7 +356,8 @@ export function weightOnlyLimits(cfg: WeightOnlyConfig, caps: DeviceCaps, weight
   const problems: string[] = [];
   if (K % 8 !== 0) problems.push(`K = ${K} must be a multiple of 8 (8 weights per packed word)`);
   if (groupSize && K % groupSize !== 0) problems.push(`K = ${K} must be a multiple of the group size ${groupSize}`);
-  if (cfg.strategy === 'subgroup' && !caps.features.includes('subgroups')) problems.push('the subgroup strategy needs the subgroups feature, which this device does not offer');
+  if (cfg.strategy === 'subgroup' && !caps.features.includes('subgroups'))
+    problems.push('the subgroup strategy needs the subgroups feature, which this device does not offer');
   const shared = cfg.strategy === 'row' ? 0 : 4 * WG * TM;
   problems.push(...checkWorkgroup(caps, [WG, 1, 1], shared, `a ${WG}-invocation workgroup with ${TM} rows`));
   problems.push(...checkDispatch(caps, weightOnlyDispatch(cfg)));

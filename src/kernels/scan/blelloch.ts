@@ -7,7 +7,14 @@
 // Right-operand depth R = log2(2WG) (up) + log2(2WG) (down) + 1 (element) + 1 (carry) + 1 (margin).
 import { defineVariant } from '../define';
 import { linearScanShared, log2, scanHeader } from './common';
-import { WORKGROUP_SCAN_SCHEMA, workgroupScanConfig, workgroupScanLimits, workgroupScanPlan, type WorkgroupScanConfig, type WorkgroupScanValues } from './workgroupScan';
+import {
+  WORKGROUP_SCAN_SCHEMA,
+  workgroupScanConfig,
+  workgroupScanLimits,
+  workgroupScanPlan,
+  type WorkgroupScanConfig,
+  type WorkgroupScanValues,
+} from './workgroupScan';
 
 export function blellochWgsl(cfg: WorkgroupScanConfig): string {
   const { wg } = cfg;

@@ -5,7 +5,14 @@
 // Right-operand depth R = log2(WG) (tree) + 1 (carry) + 1 (margin).
 import { defineVariant } from '../define';
 import { linearScanShared, log2, scanHeader } from './common';
-import { WORKGROUP_SCAN_SCHEMA, workgroupScanConfig, workgroupScanLimits, workgroupScanPlan, type WorkgroupScanConfig, type WorkgroupScanValues } from './workgroupScan';
+import {
+  WORKGROUP_SCAN_SCHEMA,
+  workgroupScanConfig,
+  workgroupScanLimits,
+  workgroupScanPlan,
+  type WorkgroupScanConfig,
+  type WorkgroupScanValues,
+} from './workgroupScan';
 
 export function hillisSteeleWgsl(cfg: WorkgroupScanConfig): string {
   const { wg } = cfg;

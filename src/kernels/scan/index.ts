@@ -16,7 +16,19 @@ import { sequentialF16 } from './sequentialF16';
 import { spatial } from './spatial';
 import { subgroup } from './subgroup';
 
-export const LINEAR_SCAN_VARIANTS = [sequential, sequentialF16, hillisSteele, blelloch, subgroup, reduceThenScan, lookback, serialRts, serialLookback, serialLookbackSubgroup, copy];
+export const LINEAR_SCAN_VARIANTS = [
+  sequential,
+  sequentialF16,
+  hillisSteele,
+  blelloch,
+  subgroup,
+  reduceThenScan,
+  lookback,
+  serialRts,
+  serialLookback,
+  serialLookbackSubgroup,
+  copy,
+];
 
 export const scanFamily: FamilyDef = {
   id: 'scan',
@@ -77,7 +89,10 @@ export const scanFamily: FamilyDef = {
         ['serial-lookback-subgroup', { wg: 128, vec4s: 16, spin: 1024 }, ' K=16'],
         ['serial-rts', { wg: 64, vec4s: 16 }, ' K=16'],
       ] as const) {
-        cases.push({ label: `round ${round}: ${variant}${suffix} L=2^22`, experiment: { family: 'scan', variant, params: { ...long, ...extra }, seed: 1, reps: 3 } });
+        cases.push({
+          label: `round ${round}: ${variant}${suffix} L=2^22`,
+          experiment: { family: 'scan', variant, params: { ...long, ...extra }, seed: 1, reps: 3 },
+        });
       }
     }
     const s6 = { batch: 1, channels: 64, state: 16, length: 1024, gate: true, deltaBias: true, softplus: true };

@@ -11,8 +11,29 @@
 import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { defineVariant } from '../define';
 import { paramSchema } from '../params';
-import { CHUNKED_SCAN_FIELDS, chunkConstants, chunkSharedBytes, chunkWgsl, chunkedScanConfig, finishChunkWgsl, type ChunkedScanConfig, type ChunkedScanValues } from './chunk';
-import { A_BINDING, B_BINDING, COMBINE_WGSL, H_BINDING, linearScanShared, log2, scanBuffers, scanConstants, scanLimitChecks, scanOutput, type LinearScanConfig } from './common';
+import {
+  CHUNKED_SCAN_FIELDS,
+  chunkConstants,
+  chunkSharedBytes,
+  chunkWgsl,
+  chunkedScanConfig,
+  finishChunkWgsl,
+  type ChunkedScanConfig,
+  type ChunkedScanValues,
+} from './chunk';
+import {
+  A_BINDING,
+  B_BINDING,
+  COMBINE_WGSL,
+  H_BINDING,
+  linearScanShared,
+  log2,
+  scanBuffers,
+  scanConstants,
+  scanLimitChecks,
+  scanOutput,
+  type LinearScanConfig,
+} from './common';
 
 type ReduceThenScanConfig = ChunkedScanConfig & LinearScanConfig;
 

@@ -132,7 +132,7 @@ export const s6Chunkwise = defineVariant({
   id: 's6-chunkwise',
   label: 'Selective scan (S6): chunkwise matrix form (SSD-style)',
   summary:
-    'Inside each chunk the outputs are a masked, decay-weighted product over (token, state) pairs, as Mamba-2\'s SSD and ' +
+    "Inside each chunk the outputs are a masked, decay-weighted product over (token, state) pairs, as Mamba-2's SSD and " +
     'gated linear attention compute it; only chunk-to-chunk state passing is a recurrence. T²·N work per chunk.',
   schema,
   config: (v: Decoded<typeof schema.fields>): S6ChunkConfig => s6ChunkConfig(v),

@@ -85,9 +85,12 @@ ${declare(N, 'decay', () => '1.0')}
     let i = row * L + l;
     let dt = stepSize(d, i);
     let dtu = dt * u[i];
-${perState(N, (n) => `    let dA${N > UNROLL_MAX ? '' : n} = exp(dt * ${reg(N, 'An', n)});
+${perState(
+  N,
+  (n) => `    let dA${N > UNROLL_MAX ? '' : n} = exp(dt * ${reg(N, 'An', n)});
     ${reg(N, 'x', n)} = dA${N > UNROLL_MAX ? '' : n} * ${reg(N, 'x', n)} + dtu * Bm[(batch * N + ${nu(N, n)}) * L + l];
-    ${reg(N, 'decay', n)} = ${reg(N, 'decay', n)} * dA${N > UNROLL_MAX ? '' : n};`)}
+    ${reg(N, 'decay', n)} = ${reg(N, 'decay', n)} * dA${N > UNROLL_MAX ? '' : n};`,
+)}
   }
 ${perState(N, (n) => `  chunkTotals[(row * N + ${nu(N, n)}) * CHUNKS + chunk] = vec2f(${reg(N, 'decay', n)}, ${reg(N, 'x', n)});`)}
 }
@@ -117,8 +120,11 @@ ${declare(N, 'x', (n) => `chunkStates[(row * N + ${n}) * CHUNKS + chunk]`)}
     let dt = stepSize(d, i);
     let dtu = dt * uv;
     var sumCx = 0.0; // Σ_n C·x in order n = 0 … N−1
-${perState(N, (n) => `    ${reg(N, 'x', n)} = exp(dt * ${reg(N, 'An', n)}) * ${reg(N, 'x', n)} + dtu * Bm[(batch * N + ${nu(N, n)}) * L + l];
-    sumCx += Cm[(batch * N + ${nu(N, n)}) * L + l] * ${reg(N, 'x', n)};`)}
+${perState(
+  N,
+  (n) => `    ${reg(N, 'x', n)} = exp(dt * ${reg(N, 'An', n)}) * ${reg(N, 'x', n)} + dtu * Bm[(batch * N + ${nu(N, n)}) * L + l];
+    sumCx += Cm[(batch * N + ${nu(N, n)}) * L + l] * ${reg(N, 'x', n)};`,
+)}
     out[row * ROW + l] = finishOutput(d, i, sumCx, uv);
   }
   if (chunk == CHUNKS - 1u) {
@@ -134,7 +140,7 @@ const schema = paramSchema({ ...S6_FIELDS, chunk: int('Chunk length T (tokens)',
 export const s6Registers = defineVariant({
   ...s6Shared,
   id: 's6-registers',
-  label: 'Selective scan (S6): a channel\'s states in registers, chunks per invocation',
+  label: "Selective scan (S6): a channel's states in registers, chunks per invocation",
   summary:
     'One invocation per (channel, chunk of T tokens) holds all N states in registers: Δ, softplus and Δ·u once per token, ' +
     'one exp per token and state, y summed in registers; chunk totals, a short walk over chunks, then every chunk rerun.',

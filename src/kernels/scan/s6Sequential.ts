@@ -8,7 +8,19 @@ import type { S6Shape } from '../../numerics/scan';
 import { defineVariant } from '../define';
 import { paramSchema } from '../params';
 import { checkDispatch, checkWorkgroup } from '../schema';
-import { OUT_BINDING, S6_FIELDS, s6BufferChecks, s6Buffers, s6InputBindings, s6Output, s6ReferenceWith, s6Shape, s6Shared, s6TokenWgsl, type S6Values } from './s6common';
+import {
+  OUT_BINDING,
+  S6_FIELDS,
+  s6BufferChecks,
+  s6Buffers,
+  s6InputBindings,
+  s6Output,
+  s6ReferenceWith,
+  s6Shape,
+  s6Shared,
+  s6TokenWgsl,
+  type S6Values,
+} from './s6common';
 
 export function s6SequentialWgsl(shape: S6Shape) {
   const bindings = [...s6InputBindings(shape, true), OUT_BINDING];
@@ -60,7 +72,7 @@ export const s6Sequential = defineVariant({
   id: 's6-sequential',
   label: 'Selective scan (S6): sequential per (channel, state)',
   summary:
-    'Mamba\'s selective scan as its reference loop: one invocation per (channel, state n) walks the tokens; ' +
+    "Mamba's selective scan as its reference loop: one invocation per (channel, state n) walks the tokens; " +
     'y = Σ C·x + D·u (× silu(z)) is summed across the workgroup per token.',
   schema: paramSchema(S6_FIELDS),
   config: (v: S6Values): S6Shape => s6Shape(v),

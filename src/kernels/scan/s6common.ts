@@ -27,7 +27,7 @@ export const S6_FIELDS = {
     'Initialisation of A',
     's4d-real',
     SSM_INITS.map((i) => [i.value, i.label]),
-    'The S6 kernels are real (as Mamba\'s for language): a complex initialisation enters as the real parts of its eigenvalues, A_n = Re λ_n.',
+    "The S6 kernels are real (as Mamba's for language): a complex initialisation enters as the real parts of its eigenvalues, A_n = Re λ_n.",
   ),
 };
 
@@ -35,7 +35,16 @@ export const S6_FIELDS = {
 export type S6Values = Decoded<typeof S6_FIELDS>;
 
 export function s6Shape(v: S6Values): S6Shape {
-  return { batch: v.batch, channels: v.channels, state: v.state, length: v.length, hasZ: v.gate, hasDeltaBias: v.deltaBias, softplus: v.softplus, init: v.init };
+  return {
+    batch: v.batch,
+    channels: v.channels,
+    state: v.state,
+    length: v.length,
+    hasZ: v.gate,
+    hasDeltaBias: v.deltaBias,
+    softplus: v.softplus,
+    init: v.init,
+  };
 }
 
 /** The inputs as the float64 reference reads them. */
@@ -219,7 +228,12 @@ type Pass = Pick<DispatchSpec, 'wgsl' | 'bindings'>;
  * row), a walk over chunks for the entering states (one per row), then the outputs. Only the
  * generated shaders differ.
  */
-export function s6ChunkedPlan(cfg: S6ChunkConfig, inputs: Inputs, name: string, passes: { totals: Pass; states: Pass; statesLabel: string; outputs: Pass }): GpuPlan {
+export function s6ChunkedPlan(
+  cfg: S6ChunkConfig,
+  inputs: Inputs,
+  name: string,
+  passes: { totals: Pass; states: Pass; statesLabel: string; outputs: Pass },
+): GpuPlan {
   const { T, chunks, rows } = cfg;
   return {
     buffers: [

@@ -8,12 +8,27 @@ import { packF16, roundF16 } from '../../numerics/f16';
 import { F16_FORMAT, linearScanReference } from '../../numerics/scan';
 import { defineVariant } from '../define';
 import { paramSchema } from '../params';
-import { H_BINDING, SCAN_SHAPE, float32Input, linearScanShared, scanConstants, scanLimitChecks, scanOutput, scanShape, type ScanShape, type ScanShapeValues } from './common';
+import {
+  H_BINDING,
+  SCAN_SHAPE,
+  float32Input,
+  linearScanShared,
+  scanConstants,
+  scanLimitChecks,
+  scanOutput,
+  scanShape,
+  type ScanShape,
+  type ScanShapeValues,
+} from './common';
 
 const WG = 64;
 
 /** a and b as f16 (two values per 32-bit word); h stays f32. */
-const F16_BINDINGS = [readOnly('a', 'array<f16>', 'decays a_t in f16, channel-major'), readOnly('b', 'array<f16>', 'inputs b_t in f16, channel-major'), H_BINDING];
+const F16_BINDINGS = [
+  readOnly('a', 'array<f16>', 'decays a_t in f16, channel-major'),
+  readOnly('b', 'array<f16>', 'inputs b_t in f16, channel-major'),
+  H_BINDING,
+];
 
 export function sequentialF16Wgsl(s: ScanShape): string {
   return /* wgsl */ `enable f16;

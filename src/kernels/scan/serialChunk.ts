@@ -58,7 +58,10 @@ export function serialScanConfig(v: SerialValues, rightDepth: number): SerialSca
 
 /** The limits of a serial-segment pass of cfg.wg invocations, with h's room for every segment. */
 export function serialLimitChecks(cfg: SerialScanConfig, caps: DeviceCaps): string[] {
-  return [...scanLimitChecks(cfg, caps, cfg.wg, 0, [cfg.workgroups]), ...checkBuffers(caps, [['a, b, h (room for whole segments)', 16 * cfg.K * cfg.invocations]])];
+  return [
+    ...scanLimitChecks(cfg, caps, cfg.wg, 0, [cfg.workgroups]),
+    ...checkBuffers(caps, [['a, b, h (room for whole segments)', 16 * cfg.K * cfg.invocations]]),
+  ];
 }
 
 /** a, b (zero-padded) and h with room for every invocation's segment (see the header). */

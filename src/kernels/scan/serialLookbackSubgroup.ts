@@ -21,7 +21,18 @@ import { readWrite } from '../../gpu/bindings';
 import { defineVariant } from '../define';
 import type { Decoded } from '../params';
 import { linearScanShared, scanOutput } from './common';
-import { A4_BINDING, B4_BINDING, H4_BINDING, applyAndStoreWgsl, loadSegmentWgsl, reduceHeldWgsl, serialBuffers, serialHeader, serialLimitChecks, serialScanConfig } from './serialChunk';
+import {
+  A4_BINDING,
+  B4_BINDING,
+  H4_BINDING,
+  applyAndStoreWgsl,
+  loadSegmentWgsl,
+  reduceHeldWgsl,
+  serialBuffers,
+  serialHeader,
+  serialLimitChecks,
+  serialScanConfig,
+} from './serialChunk';
 import { SERIAL_LOOKBACK_SCHEMA, lookBackWgsl, type SerialLookbackConfig } from './serialLookback';
 
 const BINDINGS = [
@@ -94,7 +105,7 @@ export const serialLookbackSubgroup = defineVariant({
   id: 'serial-lookback-subgroup',
   label: 'Serial vec4 segments, single pass (look-back per subgroup)',
   summary:
-    'As the per-invocation serial look-back, but a subgroup scans its invocations\' segment totals with shuffles and looks back once ' +
+    "As the per-invocation serial look-back, but a subgroup scans its invocations' segment totals with shuffles and looks back once " +
     'for all of them. Needs the "subgroups" feature. ASSUMES subgroups that started keep making progress (WebGPU does not promise it): ' +
     'after a spin limit it recomputes a silent predecessor itself.',
   schema: SERIAL_LOOKBACK_SCHEMA,
@@ -115,7 +126,12 @@ export const serialLookbackSubgroup = defineVariant({
       { name: 'unitCounter', bytes: 4, usage: 'storage', resetEachRun: true },
     ],
     dispatches: [
-      { label: `scan serial look-back per subgroup wg${cfg.wg}×${4 * cfg.K}`, wgsl: serialLookbackSubgroupWgsl(cfg), bindings: BINDINGS, workgroups: [cfg.workgroups] },
+      {
+        label: `scan serial look-back per subgroup wg${cfg.wg}×${4 * cfg.K}`,
+        wgsl: serialLookbackSubgroupWgsl(cfg),
+        bindings: BINDINGS,
+        workgroups: [cfg.workgroups],
+      },
     ],
     output: scanOutput(cfg),
   }),

@@ -57,7 +57,10 @@ const ROW_STATES = 'per row: the state entering it';
 const ROW_TOTALS_BINDINGS = [A_PIXELS, B_PIXELS, readWrite('rowTotals', 'array<vec2f>', ROW_TOTALS)];
 const WALK_ROWS_BINDINGS = [readOnly('rowTotals', 'array<vec2f>', ROW_TOTALS), readWrite('rowStates', 'array<f32>', ROW_STATES)];
 const RESCAN_ROWS_BINDINGS = [A_PIXELS, B_PIXELS, readOnly('rowStates', 'array<f32>', ROW_STATES), readWrite('states', 'array<f32>', 'h_p, raster order')];
-const FUSION_BINDINGS = [readOnly('states', 'array<f32>', 'h_p, raster order'), readWrite('fused', 'array<f32>', 'the fused states (the output), raster order')];
+const FUSION_BINDINGS = [
+  readOnly('states', 'array<f32>', 'h_p, raster order'),
+  readWrite('fused', 'array<f32>', 'the fused states (the output), raster order'),
+];
 
 export function rowTotalsWgsl(cfg: SpatialConfig) {
   return /* wgsl */ `${header(cfg)}
@@ -191,7 +194,7 @@ export const spatial = defineVariant({
   id: 'spatial-mamba',
   label: 'Spatial-Mamba 2D demo: raster scan + dilated state fusion',
   summary:
-    'A single unidirectional scan over an image\'s pixels, then a dilated depthwise 3×3 convolution of the state map ' +
+    "A single unidirectional scan over an image's pixels, then a dilated depthwise 3×3 convolution of the state map " +
     '(structure-aware state fusion): the fusion lets each output reach pixels below and to the right that a raster scan never sees.',
   schema,
   config,
@@ -263,5 +266,7 @@ export const spatial = defineVariant({
   },
   // Rows are the chunks: row totals, a walk over rows, rows rescanned.
   dataflow: () => 'chunked',
-  notes: () => ['The raster scan runs in rows (chunks): row totals, a walk over rows, rows rescanned; then the dilated fusion mixes neighbouring states in 2D.'],
+  notes: () => [
+    'The raster scan runs in rows (chunks): row totals, a walk over rows, rows rescanned; then the dilated fusion mixes neighbouring states in 2D.',
+  ],
 });

@@ -29,13 +29,7 @@ function shownModes(count: number): number[] {
 }
 
 /** The linear scan's channels as modes of the SSM `init` (inputs from ssmScanInputs). */
-export function linearScanSsm(
-  init: SsmInit,
-  channels: number,
-  length: number,
-  output: HostArray,
-  ref: ReferenceResult,
-): SsmMemory {
+export function linearScanSsm(init: SsmInit, channels: number, length: number, output: HostArray, ref: ReferenceResult): SsmMemory {
   const modeCount = modesForChannels(init, channels);
   const ssm = diagonalSsm(init, modeCount);
   const d = discretize(ssm, SSM_DT);
@@ -112,7 +106,7 @@ export function s6Ssm(shape: S6Shape, x: S6Inputs, output: HostArray, ref: Refer
     size: isComplexInit(init) ? ssm.size : N,
     dt: meanDt,
     mapping: isComplexInit(init)
-      ? 'The S6 kernels are real (as Mamba\'s for language): state n uses A_n = Re λ_n; the imaginary parts (the oscillation) are not run.'
+      ? "The S6 kernels are real (as Mamba's for language): state n uses A_n = Re λ_n; the imaginary parts (the oscillation) are not run."
       : 'A_n = λ_n (real).',
     conditionF: ssm.conditionF,
     modes: rows,

@@ -9,7 +9,14 @@
 import { hasFeature } from '../../gpu/caps';
 import { defineVariant } from '../define';
 import { linearScanShared, log2, scanHeader } from './common';
-import { WORKGROUP_SCAN_SCHEMA, workgroupScanConfig, workgroupScanLimits, workgroupScanPlan, type WorkgroupScanConfig, type WorkgroupScanValues } from './workgroupScan';
+import {
+  WORKGROUP_SCAN_SCHEMA,
+  workgroupScanConfig,
+  workgroupScanLimits,
+  workgroupScanPlan,
+  type WorkgroupScanConfig,
+  type WorkgroupScanValues,
+} from './workgroupScan';
 
 export function subgroupWgsl(cfg: WorkgroupScanConfig): string {
   const { wg } = cfg;

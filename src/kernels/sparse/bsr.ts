@@ -12,7 +12,16 @@ import { clusterPermutation, permuteMatrix } from '../../numerics/sparsePermutat
 import { defineVariant } from '../define';
 import { flag, int, paramSchema } from '../params';
 import { SPARSE_SHAPE, denseBaseline, gridFor, sparseBufferProblems, sparseConfig, sparseShared, sparseWork, type SparseConfig } from './common';
-import { C_BINDING, PADDED_B_BINDING, blockedProblems, blockedWorkgroups, columnTiles, microKernelWgsl, padColumnsTo4, type BlockedLayout } from './microKernel';
+import {
+  C_BINDING,
+  PADDED_B_BINDING,
+  blockedProblems,
+  blockedWorkgroups,
+  columnTiles,
+  microKernelWgsl,
+  padColumnsTo4,
+  type BlockedLayout,
+} from './microKernel';
 
 export const BSR_BINDINGS = [
   readOnly('blockRowPtr', 'array<u32>', 'block row I holds blocks blockRowPtr[I] … blockRowPtr[I + 1] − 1'),
@@ -109,7 +118,13 @@ export const bsr = defineVariant({
     if (cfg.reorder) {
       const perm = clusterPermutation(a, M, K, S);
       a = permuteMatrix(a, M, K, perm.rowPerm, perm.colPerm);
-      b = permuteMatrix(b, K, N, perm.colPerm, Uint32Array.from({ length: N }, (_, i) => i));
+      b = permuteMatrix(
+        b,
+        K,
+        N,
+        perm.colPerm,
+        Uint32Array.from({ length: N }, (_, i) => i),
+      );
       rowPerm = perm.rowPerm;
       label += ` reordered (${perm.blocksBefore} → ${perm.blocksAfter} blocks)`;
     }

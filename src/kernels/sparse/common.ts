@@ -198,5 +198,6 @@ export const sparseShared = {
   reference: sparseReference,
   shape: sparseShapeLabel,
   // The permutation table also shows the variant's own BSR block size, where it has one.
-  extras: (v: SparseFields & { bsr?: number }, inputs: Inputs) => sparseExtras({ M: v.M, N: v.N ?? 1, K: v.K, spec: specOf(v) }, inputs.a as Float32Array, v.bsr),
+  extras: (v: SparseFields & { bsr?: number }, inputs: Inputs) =>
+    sparseExtras({ M: v.M, N: v.N ?? 1, K: v.K, spec: specOf(v) }, inputs.a as Float32Array, v.bsr),
 };

@@ -190,7 +190,12 @@ export const csrBalanced = defineVariant({
     const splitRows = s.splits.length / 4;
     if (splitRows > 0) {
       const g = gridFor(splitRows, caps);
-      dispatches.push({ label: `csr split-row sums wg${wg}`, wgsl: csrSplitSumWgsl(N, wg, splitRows, g.gridX), bindings: SPLIT_SUM_BINDINGS, workgroups: g.workgroups });
+      dispatches.push({
+        label: `csr split-row sums wg${wg}`,
+        wgsl: csrSplitSumWgsl(N, wg, splitRows, g.gridX),
+        bindings: SPLIT_SUM_BINDINGS,
+        workgroups: g.workgroups,
+      });
     }
     return {
       buffers: [

@@ -207,7 +207,12 @@ function denseDispatch(cfg: DenseConfig, caps: DeviceCaps): DispatchSpec {
     }
     case 'blocked': {
       const { workgroups, gridX } = gridFor(blockedWorkgroups(cfg), caps);
-      return { label: `dense blocked ${cfg.bsr}×${cfg.bsr}`, wgsl: denseBlockedWgsl(M, N, K, cfg.bsr, cfg.tn, gridX), bindings: DENSE_BLOCKED_BINDINGS, workgroups };
+      return {
+        label: `dense blocked ${cfg.bsr}×${cfg.bsr}`,
+        wgsl: denseBlockedWgsl(M, N, K, cfg.bsr, cfg.tn, gridX),
+        bindings: DENSE_BLOCKED_BINDINGS,
+        workgroups,
+      };
     }
   }
 }

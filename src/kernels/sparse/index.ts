@@ -13,7 +13,8 @@ import { spmvSubgroup } from './spmvSubgroup';
 export const sparseFamily: FamilyDef = {
   id: 'sparse',
   label: 'Sparse matrix multiplication',
-  summary: 'C = A·B with a sparse A, or both sparse: patterns, formats (CSR, BSR, N:M), where sparse kernels overtake dense, mixture-of-experts layouts and SpGEMM merges.',
+  summary:
+    'C = A·B with a sparse A, or both sparse: patterns, formats (CSR, BSR, N:M), where sparse kernels overtake dense, mixture-of-experts layouts and SpGEMM merges.',
   variants: [csrRow, csrVec4, csrBalanced, bsr, nm, loadSparseComputeDense, dense, spmvSubgroup, moeGrouped, spgemmHash],
   benchSuite() {
     return sparseBenchSuite();
@@ -98,7 +99,13 @@ function moeBenchCases(): BenchCase[] {
     for (const strategy of ['block-sparse', 'padded', 'per-expert']) {
       cases.push({
         label: `moe skew ${skew}% ${strategy}`,
-        experiment: { family: 'sparse', variant: 'moe-grouped', params: { tokens: 512, hidden: 128, ffn: 128, experts: 8, skew, strategy, tile: 16, tn: 16 }, seed: 1, reps: 5 },
+        experiment: {
+          family: 'sparse',
+          variant: 'moe-grouped',
+          params: { tokens: 512, hidden: 128, ffn: 128, experts: 8, skew, strategy, tile: 16, tn: 16 },
+          seed: 1,
+          reps: 5,
+        },
       });
     }
   }

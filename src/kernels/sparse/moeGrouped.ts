@@ -62,7 +62,12 @@ const Y_BINDING = { ...C_BINDING, note: 'Y in expert order (T×F; padded: E·cap
 
 export const BLOCK_SPARSE_BINDINGS = [readOnly('rowBlocks', 'array<RowBlock>', 'the row blocks of the block-diagonal layout'), X_BINDING, W_BINDING, Y_BINDING];
 export const PADDED_BINDINGS = [X_BINDING, W_BINDING, Y_BINDING];
-export const PER_EXPERT_BINDINGS = (expert: number) => [uniform('gemm', 'ExpertGemm', 'this dispatch’s expert and its rows', `gemm${expert}`), X_BINDING, W_BINDING, Y_BINDING];
+export const PER_EXPERT_BINDINGS = (expert: number) => [
+  uniform('gemm', 'ExpertGemm', 'this dispatch’s expert and its rows', `gemm${expert}`),
+  X_BINDING,
+  W_BINDING,
+  Y_BINDING,
+];
 
 /** What the three shaders share: constants, the row-block type and the tile loop around the micro-kernel. */
 function moeCommonWgsl(cfg: MoeConfig, gridX: number): string {
@@ -233,7 +238,9 @@ function plan(cfg: MoeConfig, inputs: Inputs, caps: DeviceCaps): GpuPlan {
     const { workgroups, gridX } = gridFor(E * Math.ceil(capacity / S) * colTiles, caps);
     return {
       buffers: [{ name: 'x', data: gatherTokens(x, g, D, capacity), usage: 'storage' }, weights, output(E * capacity)],
-      dispatches: [{ label: `padded batched GEMM: ${E} experts × ${capacity} rows`, wgsl: moePaddedWgsl(cfg, capacity, gridX), bindings: PADDED_BINDINGS, workgroups }],
+      dispatches: [
+        { label: `padded batched GEMM: ${E} experts × ${capacity} rows`, wgsl: moePaddedWgsl(cfg, capacity, gridX), bindings: PADDED_BINDINGS, workgroups },
+      ],
       output: { buffer: 'c', type: 'f32', count: E * capacity * F },
     };
   }
@@ -248,7 +255,12 @@ function plan(cfg: MoeConfig, inputs: Inputs, caps: DeviceCaps): GpuPlan {
       if (count === 0) return; // a loop over experts launches nothing for an expert without tokens
       buffers.push({ name: `gemm${e}`, data: Uint32Array.of(e, g.offsets[e], count, 0), usage: 'uniform' });
       const tiles = Math.ceil(count / S) * colTiles;
-      dispatches.push({ label: `expert ${e}: ${count} tokens`, wgsl, bindings: PER_EXPERT_BINDINGS(e), workgroups: [Math.min(gridX, tiles), Math.ceil(tiles / gridX)] });
+      dispatches.push({
+        label: `expert ${e}: ${count} tokens`,
+        wgsl,
+        bindings: PER_EXPERT_BINDINGS(e),
+        workgroups: [Math.min(gridX, tiles), Math.ceil(tiles / gridX)],
+      });
     });
     return { buffers, dispatches, output: { buffer: 'c', type: 'f32', count: T * F } };
   }
@@ -257,7 +269,14 @@ function plan(cfg: MoeConfig, inputs: Inputs, caps: DeviceCaps): GpuPlan {
   const { workgroups, gridX } = gridFor(blockCount * colTiles, caps);
   return {
     buffers: [{ name: 'rowBlocks', data: blocks, usage: 'storage' }, xGrouped, weights, output(T)],
-    dispatches: [{ label: `block-sparse: ${blockCount} row blocks of ≤ ${S} rows`, wgsl: moeBlockSparseWgsl(cfg, blockCount, gridX), bindings: BLOCK_SPARSE_BINDINGS, workgroups }],
+    dispatches: [
+      {
+        label: `block-sparse: ${blockCount} row blocks of ≤ ${S} rows`,
+        wgsl: moeBlockSparseWgsl(cfg, blockCount, gridX),
+        bindings: BLOCK_SPARSE_BINDINGS,
+        workgroups,
+      },
+    ],
     output: { buffer: 'c', type: 'f32', count: T * F },
   };
 }
@@ -310,7 +329,10 @@ export const moeGrouped = defineVariant({
   plan,
   // Useful work (2·T·D·F flops; X, W and Y once) for every layout, so GFLOP/s compare like time;
   // what padding adds is in the lab's cost table (extras).
-  work: (cfg) => ({ flops: 2 * cfg.tokens * cfg.hidden * cfg.ffn, bytes: 4 * (cfg.tokens * cfg.hidden + cfg.experts * cfg.hidden * cfg.ffn + cfg.tokens * cfg.ffn) }),
+  work: (cfg) => ({
+    flops: 2 * cfg.tokens * cfg.hidden * cfg.ffn,
+    bytes: 4 * (cfg.tokens * cfg.hidden + cfg.experts * cfg.hidden * cfg.ffn + cfg.tokens * cfg.ffn),
+  }),
   shape: (cfg) => `T=${cfg.tokens} D=${cfg.hidden} F=${cfg.ffn} E=${cfg.experts} skew ${cfg.skew}%`,
   extras: (cfg, inputs) => {
     const g = groupingOf(inputs, cfg.experts);

@@ -87,7 +87,9 @@ export const nm = defineVariant({
         { name: 'b', data: inputs.b, usage: 'storage' },
         { name: 'c', bytes: 4 * M * N, usage: 'storage' },
       ],
-      dispatches: [{ label: `nm ${spec.n}:${spec.m} wg${wg}×${rows}`, wgsl: nmWgsl(M, N, K, spec.n!, spec.m!, wg, rows, gridX), bindings: NM_BINDINGS, workgroups }],
+      dispatches: [
+        { label: `nm ${spec.n}:${spec.m} wg${wg}×${rows}`, wgsl: nmWgsl(M, N, K, spec.n!, spec.m!, wg, rows, gridX), bindings: NM_BINDINGS, workgroups },
+      ],
       output: { buffer: 'c', type: 'f32', count: M * N },
     };
   },

@@ -479,12 +479,20 @@ function hashPlan(cfg: SpgemmConfig, d: Derived, caps: DeviceCaps): GpuPlan {
   ];
   const grid = gridFor(Math.max(1, hashed.length), caps);
   const dispatches: DispatchSpec[] = [
-    { label: `hash: ${hashed.length} rows, tables of up to ${cfg.table} slots`, wgsl: hashWgsl(cfg, hashed.length, grid.gridX), bindings: HASH_BINDINGS, workgroups: grid.workgroups },
+    {
+      label: `hash: ${hashed.length} rows, tables of up to ${cfg.table} slots`,
+      wgsl: hashWgsl(cfg, hashed.length, grid.gridX),
+      bindings: HASH_BINDINGS,
+      workgroups: grid.workgroups,
+    },
   ];
   if (fallback.length > 0) {
     const bytes = 8 * fallback.length * cfg.N;
     const limit = Math.min(caps.limits.maxStorageBufferBindingSize, caps.limits.maxBufferSize);
-    if (bytes > limit) throw new Error(`the fallback accumulator for ${fallback.length} rows longer than the table would be ${bytes} bytes; this device binds at most ${limit}: choose a larger table`);
+    if (bytes > limit)
+      throw new Error(
+        `the fallback accumulator for ${fallback.length} rows longer than the table would be ${bytes} bytes; this device binds at most ${limit}: choose a larger table`,
+      );
     // Zeroed once here; the kernel clears what it used, so every run starts from zeros.
     buffers.push({ name: 'accumulator', bytes, usage: 'storage' });
     const g = gridFor(fallback.length, caps);
@@ -503,7 +511,8 @@ function sortPlan(cfg: SpgemmConfig, d: Derived, caps: DeviceCaps): GpuPlan {
   const total = productPtr[cfg.M];
   const count = nextPow2(Math.max(2, total));
   const limit = Math.min(caps.limits.maxStorageBufferBindingSize, caps.limits.maxBufferSize);
-  if (8 * count > limit) throw new Error(`the ${total} partial products, padded to ${count}, would take ${8 * count} bytes; this device binds at most ${limit}`);
+  if (8 * count > limit)
+    throw new Error(`the ${total} partial products, padded to ${count}, would take ${8 * count} bytes; this device binds at most ${limit}`);
   // Every key starts as padding; expand overwrites the first `total` each run, and padding keys
   // (the largest) always sort to the end, so the invariant holds from run to run.
   const products = new Uint32Array(2 * count);
@@ -526,7 +535,14 @@ function sortPlan(cfg: SpgemmConfig, d: Derived, caps: DeviceCaps): GpuPlan {
     buffers,
     dispatches: [
       { label: `expand: ${total} partial products`, wgsl: expandWgsl(cfg, expand.gridX), bindings: EXPAND_BINDINGS, workgroups: expand.workgroups },
-      ...passes.map(([j, k], i): DispatchSpec => ({ label: `bitonic pass ${i + 1}/${passes.length} (j=${j}, k=${k})`, wgsl: passWgsl, bindings: SORT_PASS_BINDINGS(i), workgroups: sort.workgroups })),
+      ...passes.map(
+        ([j, k], i): DispatchSpec => ({
+          label: `bitonic pass ${i + 1}/${passes.length} (j=${j}, k=${k})`,
+          wgsl: passWgsl,
+          bindings: SORT_PASS_BINDINGS(i),
+          workgroups: sort.workgroups,
+        }),
+      ),
       { label: 'compress: sum equal keys', wgsl: compressWgsl(cfg, compress.gridX), bindings: COMPRESS_BINDINGS, workgroups: compress.workgroups },
     ],
     output: out.output,
@@ -543,7 +559,14 @@ function densePlan(cfg: SpgemmConfig, inputs: Inputs, caps: DeviceCaps): GpuPlan
       { name: 'b', data: padColumnsTo4(inputs.b as Float32Array, K, N), usage: 'storage' },
       { name: 'c', bytes: 4 * M * N, usage: 'storage' },
     ],
-    dispatches: [{ label: `dense blocked ${layout.bsr}×${layout.bsr}`, wgsl: denseBlockedWgsl(M, N, K, layout.bsr, layout.tn, gridX), bindings: DENSE_BLOCKED_BINDINGS, workgroups }],
+    dispatches: [
+      {
+        label: `dense blocked ${layout.bsr}×${layout.bsr}`,
+        wgsl: denseBlockedWgsl(M, N, K, layout.bsr, layout.tn, gridX),
+        bindings: DENSE_BLOCKED_BINDINGS,
+        workgroups,
+      },
+    ],
     output: { buffer: 'c', type: 'f32', count: M * N },
   };
 }
@@ -580,7 +603,14 @@ function expectedProducts(cfg: SpgemmConfig): { nnzA: number; nnzB: number; prod
 function limits(cfg: SpgemmConfig, caps: DeviceCaps): string[] {
   const { M, N, K } = cfg;
   if (cfg.strategy === 'dense') {
-    return [...blockedProblems({ M, N, ...DENSE_TILE }, caps), ...checkBuffers(caps, [['A (dense)', 4 * M * K], ['B (dense)', 4 * K * Math.ceil(N / 4) * 4], ['C (dense)', 4 * M * N]])];
+    return [
+      ...blockedProblems({ M, N, ...DENSE_TILE }, caps),
+      ...checkBuffers(caps, [
+        ['A (dense)', 4 * M * K],
+        ['B (dense)', 4 * K * Math.ceil(N / 4) * 4],
+        ['C (dense)', 4 * M * N],
+      ]),
+    ];
   }
   const problems = [
     ...checkGrid(M, caps, `${M} rows`),
@@ -589,7 +619,8 @@ function limits(cfg: SpgemmConfig, caps: DeviceCaps): string[] {
     ...checkWorkgroup(caps, [cfg.wg, 1, 1], cfg.strategy === 'hash' ? 16 * cfg.table + 4 : 0, `${cfg.wg} invocations per row with a ${cfg.table}-slot table`),
   ];
   if (cfg.strategy === 'hash') problems.push(...checkBuffers(caps, [['fallback accumulator (if every row were longer than the table)', 8 * M * N]]));
-  if (cfg.strategy === 'sort') problems.push(...checkBuffers(caps, [['expanded products (expected)', 8 * nextPow2(Math.ceil(expectedProducts(cfg).products))]]));
+  if (cfg.strategy === 'sort')
+    problems.push(...checkBuffers(caps, [['expanded products (expected)', 8 * nextPow2(Math.ceil(expectedProducts(cfg).products))]]));
   return problems;
 }
 
@@ -643,7 +674,12 @@ export const spgemmHash = defineVariant({
   inputs: (cfg, seed) => makeSpgemmProblem(cfg.M, cfg.N, cfg.K, specOf(cfg), cfg.densityB / 100, seed),
   reference,
   noEmulationReason: 'no CPU version: the three merges compute the same float32 sums and differ only in how they use the GPU',
-  plan: (cfg, inputs, caps) => (cfg.strategy === 'dense' ? densePlan(cfg, inputs, caps) : cfg.strategy === 'sort' ? sortPlan(cfg, derive(cfg, inputs), caps) : hashPlan(cfg, derive(cfg, inputs), caps)),
+  plan: (cfg, inputs, caps) =>
+    cfg.strategy === 'dense'
+      ? densePlan(cfg, inputs, caps)
+      : cfg.strategy === 'sort'
+        ? sortPlan(cfg, derive(cfg, inputs), caps)
+        : hashPlan(cfg, derive(cfg, inputs), caps),
   // Useful work for every strategy (2 flops per partial product, expected for the pattern; A and B
   // in CSR, C's slots), so GFLOP/s compare like time.
   work: (cfg) => {

@@ -16,12 +16,7 @@ import { csrWork } from './rowKernels';
 /** The row counter the subgroups take rows from. */
 const NEXT_ROW = readWrite('nextRow', 'atomic<u32>', 'the next row not yet taken');
 
-export const SPMV_BINDINGS = [
-  ...CSR_A_BINDINGS,
-  readOnly('x', 'array<f32>', 'x, K values'),
-  readWrite('y', 'array<f32>', 'y = A·x, M values'),
-  NEXT_ROW,
-];
+export const SPMV_BINDINGS = [...CSR_A_BINDINGS, readOnly('x', 'array<f32>', 'x, K values'), readWrite('y', 'array<f32>', 'y = A·x, M values'), NEXT_ROW];
 
 export const RESET_BINDINGS = [NEXT_ROW];
 

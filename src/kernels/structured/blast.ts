@@ -143,7 +143,14 @@ export const blast = defineVariant({
         dataBuffer('s', inputs.s as Float32Array),
         scratchBuffer('y', cfg.batch * cfg.n),
       ],
-      dispatches: [{ label: `BLAST b = ${cfg.blocks}, r = ${cfg.rank}, ${cfg.tokens} vectors per workgroup`, wgsl: blastWgsl(cfg, g.gridX), bindings: BINDINGS, workgroups: g.workgroups }],
+      dispatches: [
+        {
+          label: `BLAST b = ${cfg.blocks}, r = ${cfg.rank}, ${cfg.tokens} vectors per workgroup`,
+          wgsl: blastWgsl(cfg, g.gridX),
+          bindings: BINDINGS,
+          workgroups: g.workgroups,
+        },
+      ],
       output: { buffer: 'y', type: 'f32', count: cfg.batch * cfg.n },
     };
   },

@@ -10,7 +10,18 @@
 // n² dense — least at b = √n.
 import { declareBindings, readOnly, readWrite } from '../../gpu/bindings';
 import { rankErrorCurve } from '../../numerics/linalg';
-import { DENSE_TARGETS, costOf, denseTarget, projectBtt, randomBtt, memoSvd, relativeApproximationError, roundFactors, type Btt, type DenseTarget } from '../../numerics/structured';
+import {
+  DENSE_TARGETS,
+  costOf,
+  denseTarget,
+  projectBtt,
+  randomBtt,
+  memoSvd,
+  relativeApproximationError,
+  roundFactors,
+  type Btt,
+  type DenseTarget,
+} from '../../numerics/structured';
 import { deriveSeed } from '../../numerics/prng';
 import { frobenius, frobeniusDiff, matmul64, transpose64 } from '../../numerics/linalg';
 import type { Inputs } from '../define';
@@ -34,7 +45,11 @@ export const BLOCK_FIELDS = {
     ['random', 'Random factors (the kernel error only)'],
     ['project', 'Projection of a dense W onto the class (rank-ρ SVD of each block slice)'],
   ]),
-  target: oneOf('Dense W to approximate', 'near-monarch', DENSE_TARGETS.map((t) => [t.value, t.label] as [DenseTarget, string])),
+  target: oneOf(
+    'Dense W to approximate',
+    'near-monarch',
+    DENSE_TARGETS.map((t) => [t.value, t.label] as [DenseTarget, string]),
+  ),
 };
 
 export interface BlockConfig {
@@ -55,7 +70,8 @@ export function blockConfig(v: { n: number; blocks: number; batch: number; sourc
 export function blockProblems(cfg: BlockConfig): string[] {
   const problems: string[] = [];
   if (cfg.blocks > cfg.n) problems.push(`b = ${cfg.blocks} blocks is more than n = ${cfg.n}`);
-  if (cfg.source === 'project' && cfg.n > PROJECT_LIMIT) problems.push(`projecting a dense W is limited to n ≤ ${PROJECT_LIMIT} here (the dense test matrices are built in O(n³) on the CPU); use random factors`);
+  if (cfg.source === 'project' && cfg.n > PROJECT_LIMIT)
+    problems.push(`projecting a dense W is limited to n ≤ ${PROJECT_LIMIT} here (the dense test matrices are built in O(n³) on the CPU); use random factors`);
   return problems;
 }
 
@@ -122,10 +138,14 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
   ${Array.from({ length: TOKENS }, (_, u) => `let row${u} = min(t0 + ${u}u, BATCH - 1u) * N;`).join('\n  ')}
   var acc = vec4<f32>(0.0);
   for (var k = 0u; k < M; k++) {
-    let col = j * M + k;${cfg.n % cfg.blocks ? `
+    let col = j * M + k;${
+      cfg.n % cfg.blocks
+        ? `
     if (col >= N) {
       break; // the padding of the last block is zero
-    }` : ''}
+    }`
+        : ''
+    }
     let w = coreR[item * M + k];
     acc = fma(vec4<f32>(w), vec4<f32>(${lanes((u) => `x[row${u} + col]`)}), acc);
   }
@@ -182,8 +202,18 @@ export function twoStageDispatches(cfg: BlockConfig, caps: DeviceCaps, label: st
   const g1 = grid(cfg.blocks * cfg.m * cfg.rank * groups, WG, caps);
   const g2 = grid(cfg.blocks * cfg.m * groups, WG, caps);
   return [
-    { label: `${label} stage 1: Z = R·x (b = ${cfg.blocks} blocks of ${cfg.m}×${cfg.m})`, wgsl: stage1Wgsl(cfg, g1.gridX), bindings: STAGE1_BINDINGS, workgroups: g1.workgroups },
-    { label: `${label} stage 2: y = P·L·Pᵀ·Z (${cfg.m} blocks of ${cfg.blocks}×${cfg.blocks})`, wgsl: stage2Wgsl(cfg, g2.gridX), bindings: STAGE2_BINDINGS, workgroups: g2.workgroups },
+    {
+      label: `${label} stage 1: Z = R·x (b = ${cfg.blocks} blocks of ${cfg.m}×${cfg.m})`,
+      wgsl: stage1Wgsl(cfg, g1.gridX),
+      bindings: STAGE1_BINDINGS,
+      workgroups: g1.workgroups,
+    },
+    {
+      label: `${label} stage 2: y = P·L·Pᵀ·Z (${cfg.m} blocks of ${cfg.blocks}×${cfg.blocks})`,
+      wgsl: stage2Wgsl(cfg, g2.gridX),
+      bindings: STAGE2_BINDINGS,
+      workgroups: g2.workgroups,
+    },
   ];
 }
 
@@ -222,11 +252,19 @@ export function blockExtras(cfg: BlockConfig, inputs: Inputs, output: ArrayLike<
       const p = projectBtt(w, cfg.n, b, cfg.rank);
       return { x: costOf(p).params / dense, y: relativeApproximationError(w, p), b };
     });
-    series.push({ name: `${cfg.rank === 1 ? 'Monarch' : `BTT rank ${cfg.rank}`}, b = ${points.map((p) => p.b).join(', ')} (projection, float64)`, points: points.map(({ x, y }) => ({ x, y })), markers: true });
+    series.push({
+      name: `${cfg.rank === 1 ? 'Monarch' : `BTT rank ${cfg.rank}`}, b = ${points.map((p) => p.b).join(', ')} (projection, float64)`,
+      points: points.map(({ x, y }) => ({ x, y })),
+      markers: true,
+    });
     if (cfg.n <= SVD_LIMIT) {
       const d = memoSvd(w, cfg.n);
       const curve = rankErrorCurve(d.s);
-      series.push({ name: 'best low rank r (Eckart–Young), same parameters', points: curve.map((y, r) => ({ x: (2 * r * cfg.n) / dense, y })).filter((p) => p.x <= 1), dashed: true });
+      series.push({
+        name: 'best low rank r (Eckart–Young), same parameters',
+        points: curve.map((y, r) => ({ x: (2 * r * cfg.n) / dense, y })).filter((p) => p.x <= 1),
+        dashed: true,
+      });
     }
     extras.curve = {
       title: 'Approximation error against parameters',

@@ -23,7 +23,9 @@ export const btt = defineVariant({
   config: ({ rank, ...v }) => blockConfig(v, rank),
   limits: (cfg, caps) => [
     ...blockProblems(cfg),
-    ...(cfg.rank > Math.min(cfg.blocks, cfg.m) ? [`rank ρ = ${cfg.rank} is above min(b, m) = ${Math.min(cfg.blocks, cfg.m)}: each b×m slice has no higher rank`] : []),
+    ...(cfg.rank > Math.min(cfg.blocks, cfg.m)
+      ? [`rank ρ = ${cfg.rank} is above min(b, m) = ${Math.min(cfg.blocks, cfg.m)}: each b×m slice has no higher rank`]
+      : []),
     ...gridProblems(cfg.blocks * cfg.m * cfg.rank * Math.ceil(cfg.batch / 4), WG, caps, 'this batch, n and rank'),
     ...checkBuffers(caps, [
       ['X', 4 * cfg.batch * cfg.n],

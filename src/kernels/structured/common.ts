@@ -40,7 +40,12 @@ export function fitRegBlock(M: number, N: number): RegBlockConfig {
  * register-blocked kernel, reading and writing the named plan buffers: the kernel's own bindings
  * (a, b, c, as its WGSL declares them), each pointed at a buffer of this plan.
  */
-export function denseProduct(label: string, shape: { M: number; N: number; K: number }, buffers: { a: string; b: string; c: string }, cfg = fitRegBlock(shape.M, shape.N)): DispatchSpec {
+export function denseProduct(
+  label: string,
+  shape: { M: number; N: number; K: number },
+  buffers: { a: string; b: string; c: string },
+  cfg = fitRegBlock(shape.M, shape.N),
+): DispatchSpec {
   return {
     label: `${label} (register-blocked ${cfg.BM}×${cfg.BN})`,
     wgsl: regBlockWgsl(shape, cfg, false),

@@ -29,7 +29,13 @@ export function comparePlan(experiment: Experiment, param: string, values: numbe
     const ref = variant.baseline(params);
     const base = ref && findVariant(experiment.family, ref.variant);
     if (!ref || !base) continue;
-    experiments.push({ family: experiment.family, variant: ref.variant, params: { ...defaultParams(base.params), ...ref.params }, seed: experiment.seed, reps: experiment.reps });
+    experiments.push({
+      family: experiment.family,
+      variant: ref.variant,
+      params: { ...defaultParams(base.params), ...ref.params },
+      seed: experiment.seed,
+      reps: experiment.reps,
+    });
     roles.push({ x, baseline: true });
     experiments.push({ family: experiment.family, variant: experiment.variant, params, seed: experiment.seed, reps: experiment.reps });
     roles.push({ x, baseline: false });
@@ -58,7 +64,9 @@ export function comparePoints(roles: ComparePlan['roles'], results: ({ result?: 
 }
 
 export function compareCrossover(points: ComparePoint[]) {
-  return crossoverOf(points.filter((p) => p.structure && p.baseline).map((p) => ({ x: p.x, structured: p.structure!.medianSeconds, dense: p.baseline!.medianSeconds })));
+  return crossoverOf(
+    points.filter((p) => p.structure && p.baseline).map((p) => ({ x: p.x, structured: p.structure!.medianSeconds, dense: p.baseline!.medianSeconds })),
+  );
 }
 
 /** Parses "64, 128 256" into distinct positive integers (at most 12), with a message for anything else. */
@@ -67,7 +75,8 @@ export function parseValues(text: string, def: Extract<ParamDef, { kind: 'int' }
   const values: number[] = [];
   for (const p of parts) {
     const v = Number(p);
-    if (!Number.isInteger(v) || v < def.min || v > def.max) return { values: [], problem: `“${p.slice(0, 12)}” is not an integer from ${def.min} to ${def.max}` };
+    if (!Number.isInteger(v) || v < def.min || v > def.max)
+      return { values: [], problem: `“${p.slice(0, 12)}” is not an integer from ${def.min} to ${def.max}` };
     if (!values.includes(v)) values.push(v);
   }
   if (values.length < 2) return { values, problem: 'give at least two values' };

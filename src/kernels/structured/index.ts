@@ -20,7 +20,23 @@ import { sketchGaussian } from './sketchGaussian';
 import { strassen } from './strassen';
 import { strassenAbft } from './strassenAbft';
 
-const VARIANTS = [dense, lowrank, monarchFused, monarchUnfused, kronecker, btt, blast, strassen, strassenAbft, sketchGaussian, sketchCount, sampleCoordinated, mlmc, newtonSchulz, matrixSqrt];
+const VARIANTS = [
+  dense,
+  lowrank,
+  monarchFused,
+  monarchUnfused,
+  kronecker,
+  btt,
+  blast,
+  strassen,
+  strassenAbft,
+  sketchGaussian,
+  sketchCount,
+  sampleCoordinated,
+  mlmc,
+  newtonSchulz,
+  matrixSqrt,
+];
 
 function bench(variant: string, params: Params, label: string, reps = 3): BenchCase {
   return { label, experiment: { family: 'structured', variant, params, seed: 1, reps } };
@@ -72,7 +88,8 @@ export function structuredBenchSuite(): BenchCase[] {
 export const structuredFamily: FamilyDef = {
   id: 'structured',
   label: 'Structured and approximate matmul',
-  summary: 'Cheaper than dense: low rank, Monarch, Kronecker, BTT, BLAST, Strassen (and with checksums), sketches and matrix functions — each against float64 and the dense kernel of the same shape.',
+  summary:
+    'Cheaper than dense: low rank, Monarch, Kronecker, BTT, BLAST, Strassen (and with checksums), sketches and matrix functions — each against float64 and the dense kernel of the same shape.',
   variants: VARIANTS,
   benchSuite: structuredBenchSuite,
 };

@@ -119,8 +119,20 @@ export const kronecker = defineVariant({
   plan: (cfg, inputs, caps) => {
     const g = grid(Math.ceil(cfg.batch / cfg.tokens), 1, caps);
     return {
-      buffers: [dataBuffer('x', inputs.x as Float32Array), dataBuffer('a', inputs.a as Float32Array), dataBuffer('b', inputs.b as Float32Array), scratchBuffer('y', cfg.batch * cfg.nOut)],
-      dispatches: [{ label: `Kronecker (${cfg.a1}×${cfg.a2})⊗(${cfg.b1}×${cfg.b2}), ${cfg.tokens} vectors per workgroup`, wgsl: kroneckerWgsl(cfg, g.gridX), bindings: BINDINGS, workgroups: g.workgroups }],
+      buffers: [
+        dataBuffer('x', inputs.x as Float32Array),
+        dataBuffer('a', inputs.a as Float32Array),
+        dataBuffer('b', inputs.b as Float32Array),
+        scratchBuffer('y', cfg.batch * cfg.nOut),
+      ],
+      dispatches: [
+        {
+          label: `Kronecker (${cfg.a1}×${cfg.a2})⊗(${cfg.b1}×${cfg.b2}), ${cfg.tokens} vectors per workgroup`,
+          wgsl: kroneckerWgsl(cfg, g.gridX),
+          bindings: BINDINGS,
+          workgroups: g.workgroups,
+        },
+      ],
       output: { buffer: 'y', type: 'f32', count: cfg.batch * cfg.nOut },
     };
   },
@@ -139,5 +151,7 @@ export const kronecker = defineVariant({
       picture: { type: 'kron', a1: cfg.a1, a2: cfg.a2, b1: cfg.b1, b2: cfg.b2 },
     };
   },
-  notes: (cfg) => [`${cfg.a1 * cfg.a2 + cfg.b1 * cfg.b2} parameters describe a ${cfg.nOut}×${cfg.nIn} matrix: Kronecker factors are the most compressed structure here, and the least expressive.`],
+  notes: (cfg) => [
+    `${cfg.a1 * cfg.a2 + cfg.b1 * cfg.b2} parameters describe a ${cfg.nOut}×${cfg.nIn} matrix: Kronecker factors are the most compressed structure here, and the least expressive.`,
+  ],
 });

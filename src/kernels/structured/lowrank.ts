@@ -9,7 +9,19 @@ import { deriveSeed, uniformArray } from '../../numerics/prng';
 import { frobenius, frobeniusDiff, matmul64, transpose64 } from '../../numerics/linalg';
 import { defineVariant, type Inputs } from '../define';
 import { int, oneOf, paramSchema } from '../params';
-import { BATCH, FAMILY, dataBuffer, denseProduct, layerBaseline, layerBufferProblems, layerEmulate, layerReference, layerWork, layerX, scratchBuffer } from './common';
+import {
+  BATCH,
+  FAMILY,
+  dataBuffer,
+  denseProduct,
+  layerBaseline,
+  layerBufferProblems,
+  layerEmulate,
+  layerReference,
+  layerWork,
+  layerX,
+  scratchBuffer,
+} from './common';
 import type { StructuredExtras } from './extras';
 
 /** The float64 SVD of an n×n matrix on the CPU costs O(n³) per sweep: kept to sizes that take seconds. */
@@ -24,7 +36,11 @@ const schema = paramSchema({
     ['random', 'Random factors (the kernel error only)'],
     ['project', 'Best rank-r approximation of a dense W (truncated SVD)'],
   ]),
-  target: oneOf('Dense W to approximate', 'decay', DENSE_TARGETS.map((t) => [t.value, t.label] as [DenseTarget, string])),
+  target: oneOf(
+    'Dense W to approximate',
+    'decay',
+    DENSE_TARGETS.map((t) => [t.value, t.label] as [DenseTarget, string]),
+  ),
 });
 
 interface Config {
@@ -53,7 +69,8 @@ export const lowrank = defineVariant({
     if (cfg.rank > full) problems.push(`rank r = ${cfg.rank} is above min(n_in, n_out) = ${full}: such a factorization is no longer low rank`);
     if (cfg.source === 'project') {
       if (cfg.nIn !== cfg.nOut) problems.push(`projecting a dense W needs a square W (n_in = n_out); here ${cfg.nOut}×${cfg.nIn}`);
-      if (Math.max(cfg.nIn, cfg.nOut) > SVD_LIMIT) problems.push(`the float64 SVD on the CPU is limited to n ≤ ${SVD_LIMIT} (it is O(n³) per sweep); use random factors for larger n`);
+      if (Math.max(cfg.nIn, cfg.nOut) > SVD_LIMIT)
+        problems.push(`the float64 SVD on the CPU is limited to n ≤ ${SVD_LIMIT} (it is O(n³) per sweep); use random factors for larger n`);
     }
     return [
       ...problems,
@@ -108,7 +125,12 @@ export const lowrank = defineVariant({
       nIn: cfg.nIn,
       nOut: cfg.nOut,
       batch: cfg.batch,
-      costs: { params: cfg.rank * (cfg.nIn + cfg.nOut), denseParams: dense, flops: 2 * cfg.batch * cfg.rank * (cfg.nIn + cfg.nOut), denseFlops: 2 * cfg.batch * dense },
+      costs: {
+        params: cfg.rank * (cfg.nIn + cfg.nOut),
+        denseParams: dense,
+        flops: 2 * cfg.batch * cfg.rank * (cfg.nIn + cfg.nOut),
+        denseFlops: 2 * cfg.batch * dense,
+      },
       picture: { type: 'factors', nIn: cfg.nIn, nOut: cfg.nOut, rank: cfg.rank },
     };
     if (cfg.source === 'project' && inputs.w) {

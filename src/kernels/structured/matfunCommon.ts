@@ -67,7 +67,9 @@ export function elementwiseDispatch(
   caps: DeviceCaps,
   consts: Record<string, number> = {},
 ): DispatchSpec {
-  const bindings: Binding[] = buffers.map((b) => (b.write ? readWrite(b.name, 'array<f32>', b.note, b.buffer) : readOnly(b.name, 'array<f32>', b.note, b.buffer)));
+  const bindings: Binding[] = buffers.map((b) =>
+    b.write ? readWrite(b.name, 'array<f32>', b.note, b.buffer) : readOnly(b.name, 'array<f32>', b.note, b.buffer),
+  );
   const g = grid(count, WG, caps);
   const constLines = Object.entries(consts).map(([k, v]) => `const ${k} = ${Number.isInteger(v) ? `${v}.0` : v};`);
   return {

@@ -99,7 +99,11 @@ function nsPlan(cfg: Config, inputs: Inputs, caps: DeviceCaps) {
     );
   }
   return {
-    buffers: [dataBuffer('a', inputs.a as Float32Array), ...['y', 'z', 'zy', 't', 'y2', 'z2'].map((b) => scratchBuffer(b, nn)), scratchBuffer('iters', 2 * steps * nn)],
+    buffers: [
+      dataBuffer('a', inputs.a as Float32Array),
+      ...['y', 'z', 'zy', 't', 'y2', 'z2'].map((b) => scratchBuffer(b, nn)),
+      scratchBuffer('iters', 2 * steps * nn),
+    ],
     dispatches,
     output: { buffer: 'iters', type: 'f32' as const, count: 2 * steps * nn },
   };
@@ -163,7 +167,9 @@ export const matrixSqrt = defineVariant({
   schema,
   config: (v): Config => v,
   limits: (cfg, caps) => [
-    ...(cfg.precision === 'bf16' && cfg.kappa > 10 ? [`a bf16-rounded A with κ = ${cfg.kappa} can lose definiteness (bf16 moves entries by up to 2⁻⁹ of their size); use κ ≤ 10 or f16`] : []),
+    ...(cfg.precision === 'bf16' && cfg.kappa > 10
+      ? [`a bf16-rounded A with κ = ${cfg.kappa} can lose definiteness (bf16 moves entries by up to 2⁻⁹ of their size); use κ ≤ 10 or f16`]
+      : []),
     ...checkBuffers(caps, [['iterates', 4 * perStep(cfg) * cfg.steps * cfg.n * cfg.n]]),
   ],
   inputs: (cfg, seed) => {
@@ -206,7 +212,8 @@ export const matrixSqrt = defineVariant({
   noEmulationReason: 'the iteration runs on the GPU only (its float64 reference runs everywhere)',
   plan: (cfg, inputs, caps) => (cfg.method === 'taylor' ? taylorPlan(cfg, inputs, caps) : nsPlan(cfg, inputs, caps)),
   work: (cfg) => ({ flops: cfg.steps * 2 * cfg.n ** 3 * (cfg.method === 'taylor' ? 1 : 3), bytes: 4 * cfg.n * cfg.n * (1 + perStep(cfg) * cfg.steps) }),
-  shape: (cfg) => `${cfg.n}×${cfg.n}, κ = ${cfg.kappa}, ${cfg.steps} ${cfg.method === 'taylor' ? 'terms' : 'steps'}${cfg.precision !== 'f32' ? `, ${cfg.precision} input` : ''}`,
+  shape: (cfg) =>
+    `${cfg.n}×${cfg.n}, κ = ${cfg.kappa}, ${cfg.steps} ${cfg.method === 'taylor' ? 'terms' : 'steps'}${cfg.precision !== 'f32' ? `, ${cfg.precision} input` : ''}`,
   extras: (cfg, inputs, output, ref): MatfunExtras => {
     const { n, steps } = cfg;
     const nn = n * n;
@@ -239,7 +246,7 @@ export const matrixSqrt = defineVariant({
         const expect = prevY.map((v, i) => v + coeffs[k + 1] * power[i]);
         local = frobeniusDiff(gpuY, expect) / norm;
         const scaled = power.map((v) => coeffs[k + 1] * v);
-        localBound = (Math.abs(coeffs[k + 1]) * taylor!.powerBound[k] + U * (frobenius(expect) + frobenius(scaled))) * 1.01 / norm;
+        localBound = ((Math.abs(coeffs[k + 1]) * taylor!.powerBound[k] + U * (frobenius(expect) + frobenius(scaled))) * 1.01) / norm;
       }
       out.push({
         step: k + 1,

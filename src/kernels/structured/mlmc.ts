@@ -10,7 +10,17 @@ import { frobenius } from '../../numerics/linalg';
 import { defineVariant, type Inputs } from '../define';
 import { int, paramSchema } from '../params';
 import { FAMILY } from './common';
-import { SKETCH_FIELDS, boundedReference, nonZeros, sampledPlan, sampledReference, sketchBufferProblems, sketchExtras, sketchProblem, type SketchConfig } from './sketchCommon';
+import {
+  SKETCH_FIELDS,
+  boundedReference,
+  nonZeros,
+  sampledPlan,
+  sampledReference,
+  sketchBufferProblems,
+  sketchExtras,
+  sketchProblem,
+  type SketchConfig,
+} from './sketchCommon';
 
 const schema = paramSchema({ ...SKETCH_FIELDS, levels: int('Levels L (0 = plain importance sampling)', 2, 0, 6, { choices: [0, 1, 2, 3] }) });
 
@@ -36,7 +46,8 @@ export const mlmc = defineVariant({
   family: FAMILY,
   id: 'mlmc',
   label: 'Multilevel Monte Carlo AᵀB',
-  summary: 'A telescoping sum of row-sampling estimators with 2^ℓ·c₀ samples, the corrections coupled through shared samples: unbiased, with its variance shown against plain sampling.',
+  summary:
+    'A telescoping sum of row-sampling estimators with 2^ℓ·c₀ samples, the corrections coupled through shared samples: unbiased, with its variance shown against plain sampling.',
   schema,
   config,
   limits: (cfg, caps) => sketchBufferProblems(cfg, caps),
@@ -45,7 +56,12 @@ export const mlmc = defineVariant({
     const s = draw(cfg, problem, seed);
     return { ...problem, rows: s.sample.rows, weights: s.sample.weights };
   },
-  reference: (cfg, inputs) => boundedReference(sampledReference(cfg, inputs, { rows: inputs.rows as Uint32Array, weights: inputs.weights as Float32Array }), cfg, 'multilevel Monte Carlo'),
+  reference: (cfg, inputs) =>
+    boundedReference(
+      sampledReference(cfg, inputs, { rows: inputs.rows as Uint32Array, weights: inputs.weights as Float32Array }),
+      cfg,
+      'multilevel Monte Carlo',
+    ),
   noEmulationReason: 'the sketches run on the GPU only (their float64 reference runs everywhere)',
   plan: (cfg, inputs, caps) => sampledPlan(cfg, inputs, { rows: inputs.rows as Uint32Array, weights: inputs.weights as Float32Array }, caps),
   work: (cfg) => ({ flops: 2 * (cfg.levels + 1) * cfg.c0 * 2 ** cfg.levels * cfg.d * cfg.m, bytes: 4 * (cfg.n * (cfg.d + cfg.m) + cfg.d * cfg.m) }),
@@ -69,10 +85,18 @@ export const mlmc = defineVariant({
       storedA += nonZeros(inputs.a.subarray(t * cfg.d, (t + 1) * cfg.d)) + 1;
       storedB += nonZeros(inputs.b.subarray(t * cfg.m, (t + 1) * cfg.m)) + 1;
     }
-    const extras = sketchExtras({ ...cfg, k: totalSamples }, inputs, output, ref, `MLMC, L = ${cfg.levels}`, { a: storedA, b: storedB }, {
-      expectedRelVariance: variance / Math.max(1e-300, scale),
-      levels: perLevel,
-    });
+    const extras = sketchExtras(
+      { ...cfg, k: totalSamples },
+      inputs,
+      output,
+      ref,
+      `MLMC, L = ${cfg.levels}`,
+      { a: storedA, b: storedB },
+      {
+        expectedRelVariance: variance / Math.max(1e-300, scale),
+        levels: perLevel,
+      },
+    );
     extras.costs.flops = 2 * totalSamples * cfg.d * cfg.m;
     return extras;
   },

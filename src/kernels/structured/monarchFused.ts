@@ -55,10 +55,14 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
     let j = item / M;
     ${each(T, (u) => `var acc${u} = 0.0;`)}
     for (var k = 0u; k < M; k++) {
-      let col = j * M + k;${cfg.n % cfg.blocks ? `
+      let col = j * M + k;${
+        cfg.n % cfg.blocks
+          ? `
       if (col >= N) {
         break; // padding of the last block
-      }` : ''}
+      }`
+          : ''
+      }
       let w = coreR[item * M + k];
       ${each(T, (u) => `acc${u} = fma(w, x[row${u} + col], acc${u});`, '\n      ')}
     }
@@ -69,10 +73,14 @@ fn main(@builtin(workgroup_id) wid : vec3u, @builtin(local_invocation_id) lid : 
   // Stage 2, through the shuffle: y[i·M + l] = Σ_j L[l][i][j]·z[j·M + l].
   for (var o = lid.x; o < BM; o += ${WG}u) {
     let i = o / M;
-    let l = o % M;${cfg.n % cfg.blocks ? `
+    let l = o % M;${
+      cfg.n % cfg.blocks
+        ? `
     if (i * M + l >= N) {
       continue; // a padded output row
-    }` : ''}
+    }`
+        : ''
+    }
     ${each(T, (u) => `var acc${u} = 0.0;`)}
     for (var j = 0u; j < B; j++) {
       let w = coreL[(l * B + i) * B + j];
@@ -107,8 +115,20 @@ export const monarchFused = defineVariant({
   plan: (cfg, inputs, caps) => {
     const g = workgroups(cfg, caps);
     return {
-      buffers: [dataBuffer('x', inputs.x as Float32Array), dataBuffer('r', inputs.r as Float32Array), dataBuffer('l', inputs.l as Float32Array), scratchBuffer('y', cfg.batch * cfg.n)],
-      dispatches: [{ label: `Monarch fused, b = ${cfg.blocks}, ${cfg.tokens} vectors per workgroup`, wgsl: monarchFusedWgsl(cfg, g.gridX), bindings: BINDINGS, workgroups: g.workgroups }],
+      buffers: [
+        dataBuffer('x', inputs.x as Float32Array),
+        dataBuffer('r', inputs.r as Float32Array),
+        dataBuffer('l', inputs.l as Float32Array),
+        scratchBuffer('y', cfg.batch * cfg.n),
+      ],
+      dispatches: [
+        {
+          label: `Monarch fused, b = ${cfg.blocks}, ${cfg.tokens} vectors per workgroup`,
+          wgsl: monarchFusedWgsl(cfg, g.gridX),
+          bindings: BINDINGS,
+          workgroups: g.workgroups,
+        },
+      ],
       output: { buffer: 'y', type: 'f32', count: cfg.batch * cfg.n },
     };
   },

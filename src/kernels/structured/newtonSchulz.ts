@@ -48,7 +48,17 @@ function plan(cfg: Config, inp: Inputs, caps: Parameters<typeof gramDispatch>[4]
   const [a, b, c] = NS_COEFFICIENTS[cfg.coefficients];
   const mn = m * n;
   const dispatches: DispatchSpec[] = [
-    elementwiseDispatch('X = X₀', mn, n, [{ name: 'x0', buffer: 'x0', write: false, note: 'X₀' }, { name: 'x', buffer: 'x', write: true, note: 'the iterate' }], ['x[e] = x0[e];'], caps),
+    elementwiseDispatch(
+      'X = X₀',
+      mn,
+      n,
+      [
+        { name: 'x0', buffer: 'x0', write: false, note: 'X₀' },
+        { name: 'x', buffer: 'x', write: true, note: 'the iterate' },
+      ],
+      ['x[e] = x0[e];'],
+      caps,
+    ),
   ];
   for (let k = 0; k < steps; k++) {
     dispatches.push(gramDispatch(m, n, 'x', 'ga', caps));

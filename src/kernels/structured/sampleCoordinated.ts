@@ -10,7 +10,16 @@ import { frobenius } from '../../numerics/linalg';
 import { defineVariant } from '../define';
 import { paramSchema } from '../params';
 import { FAMILY } from './common';
-import { SKETCH_FIELDS, boundedReference, sampledPlan, sampledReference, sketchBufferProblems, sketchExtras, sketchProblem, type SketchConfig } from './sketchCommon';
+import {
+  SKETCH_FIELDS,
+  boundedReference,
+  sampledPlan,
+  sampledReference,
+  sketchBufferProblems,
+  sketchExtras,
+  sketchProblem,
+  type SketchConfig,
+} from './sketchCommon';
 
 const schema = paramSchema({ ...SKETCH_FIELDS, input: { ...SKETCH_FIELDS.input, default: 'sparse' as const } });
 
@@ -43,7 +52,15 @@ export const sampleCoordinated = defineVariant({
   extras: (cfg, inputs, output, ref) => {
     const [storedA, storedB, variance] = inputs.stats;
     const scale = (frobenius(inputs.a) * frobenius(inputs.b)) ** 2;
-    const extras = sketchExtras(cfg, inputs, output, ref, 'coordinated sampling', { a: storedA, b: storedB }, { expectedRelVariance: variance / Math.max(1e-300, scale) });
+    const extras = sketchExtras(
+      cfg,
+      inputs,
+      output,
+      ref,
+      'coordinated sampling',
+      { a: storedA, b: storedB },
+      { expectedRelVariance: variance / Math.max(1e-300, scale) },
+    );
     extras.costs.flops = 2 * inputs.rows.length * cfg.d * cfg.m;
     return extras;
   },

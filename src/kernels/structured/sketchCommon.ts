@@ -103,7 +103,8 @@ export function sampledPlan(cfg: SketchConfig, inputs: Inputs, sample: RowSample
   const S = sample.rows.length;
   const g = grid(Math.max(1, S) * Math.max(cfg.d, cfg.m), WG, caps);
   const dispatches: DispatchSpec[] = [];
-  if (S > 0) dispatches.push({ label: `gather ${S} sampled rows, weighted`, wgsl: gatherWgsl(cfg, S, g.gridX), bindings: GATHER_BINDINGS, workgroups: g.workgroups });
+  if (S > 0)
+    dispatches.push({ label: `gather ${S} sampled rows, weighted`, wgsl: gatherWgsl(cfg, S, g.gridX), bindings: GATHER_BINDINGS, workgroups: g.workgroups });
   dispatches.push(finalProduct(cfg, S));
   return {
     buffers: [

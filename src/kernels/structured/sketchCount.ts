@@ -125,7 +125,10 @@ export const sketchCount = defineVariant({
         scratchBuffer('sb', cfg.k * cfg.m),
         scratchBuffer('w', cfg.d * cfg.m),
       ],
-      dispatches: [{ label: `CountSketch of A and B into ${cfg.k} buckets`, wgsl: countSketchWgsl(cfg, g.gridX), bindings: BINDINGS, workgroups: g.workgroups }, finalProduct(cfg, cfg.k)],
+      dispatches: [
+        { label: `CountSketch of A and B into ${cfg.k} buckets`, wgsl: countSketchWgsl(cfg, g.gridX), bindings: BINDINGS, workgroups: g.workgroups },
+        finalProduct(cfg, cfg.k),
+      ],
       output: { buffer: 'w', type: 'f32', count: cfg.d * cfg.m },
     };
   },

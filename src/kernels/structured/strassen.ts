@@ -116,7 +116,9 @@ export const strassen = defineVariant({
       ['B', 4 * cfg.K * cfg.N],
       ['C', 4 * cfg.M * cfg.N],
     ]),
-    ...(caps.limits.maxStorageBuffersPerShaderStage < 8 ? [`the merge step binds 8 storage buffers; this device allows ${caps.limits.maxStorageBuffersPerShaderStage}`] : []),
+    ...(caps.limits.maxStorageBuffersPerShaderStage < 8
+      ? [`the merge step binds 8 storage buffers; this device allows ${caps.limits.maxStorageBuffersPerShaderStage}`]
+      : []),
   ],
   inputs: strassenInputs,
   reference: (cfg, inputs) => strassenReference(cfg, inputs),
@@ -128,13 +130,18 @@ export const strassen = defineVariant({
   plan: (cfg, inputs, caps) => {
     const base = [dataBuffer('a', inputs.a as Float32Array), dataBuffer('b', inputs.b as Float32Array), scratchBuffer('c', cfg.M * cfg.N)];
     if (cfg.levels === 0) {
-      return { buffers: base, dispatches: [denseProduct('C = A·B', cfg, { a: 'a', b: 'b', c: 'c' })], output: { buffer: 'c', type: 'f32', count: cfg.M * cfg.N } };
+      return {
+        buffers: base,
+        dispatches: [denseProduct('C = A·B', cfg, { a: 'a', b: 'b', c: 'c' })],
+        output: { buffer: 'c', type: 'f32', count: cfg.M * cfg.N },
+      };
     }
     const parts = strassenDispatches(cfg, cfg.levels, caps);
     return { buffers: [...base, ...parts.buffers], dispatches: parts.dispatches, output: { buffer: 'c', type: 'f32', count: cfg.M * cfg.N } };
   },
   work: strassenWork,
-  shape: (cfg) => `${cfg.M}×${cfg.N}×${cfg.K}${cfg.MP !== cfg.M || cfg.NP !== cfg.N || cfg.KP !== cfg.K ? ` (padded to ${cfg.MP}×${cfg.NP}×${cfg.KP})` : ''}, ${cfg.levels} level${cfg.levels === 1 ? '' : 's'}`,
+  shape: (cfg) =>
+    `${cfg.M}×${cfg.N}×${cfg.K}${cfg.MP !== cfg.M || cfg.NP !== cfg.N || cfg.KP !== cfg.K ? ` (padded to ${cfg.MP}×${cfg.NP}×${cfg.KP})` : ''}, ${cfg.levels} level${cfg.levels === 1 ? '' : 's'}`,
   baseline: (cfg) => ({ variant: 'dense', params: { M: cfg.M, N: cfg.N, K: cfg.K } }),
   extras: (cfg, inputs, output, ref): StrassenExtras => ({
     kind: 'fast-algorithm',

@@ -316,17 +316,22 @@ export const strassenAbft = defineVariant({
   family: FAMILY,
   id: 'strassen-abft',
   label: 'Strassen with checksums: a flipped bit detected, located, corrected',
-  summary: 'One level of Strassen where every product carries a checksum row and column; one bit of one product is flipped, found by the checks and rebuilt before the merge.',
+  summary:
+    'One level of Strassen where every product carries a checksum row and column; one bit of one product is flipped, found by the checks and rebuilt before the merge.',
   schema,
   config,
   limits: (cfg, caps) => [
-    ...(cfg.fault === 'bitflip' && cfg.bit === 30 ? ['bit 30 (the top exponent bit) can turn a value into an infinity, which WGSL does not promise to handle; pick another bit'] : []),
+    ...(cfg.fault === 'bitflip' && cfg.bit === 30
+      ? ['bit 30 (the top exponent bit) can turn a value into an infinity, which WGSL does not promise to handle; pick another bit']
+      : []),
     ...checkBuffers(caps, [
       ['A', 4 * cfg.M * cfg.K],
       ['B', 4 * cfg.K * cfg.N],
       ['C', 4 * (cfg.M * cfg.N + 21)],
     ]),
-    ...(caps.limits.maxStorageBuffersPerShaderStage < 8 ? [`the merge step binds 8 storage buffers; this device allows ${caps.limits.maxStorageBuffersPerShaderStage}`] : []),
+    ...(caps.limits.maxStorageBuffersPerShaderStage < 8
+      ? [`the merge step binds 8 storage buffers; this device allows ${caps.limits.maxStorageBuffersPerShaderStage}`]
+      : []),
   ],
   inputs: strassenInputs,
   reference,
@@ -338,8 +343,18 @@ export const strassenAbft = defineVariant({
         const list: DispatchSpec[] = cfg.fault === 'bitflip' ? [injectDispatch(cfg)] : [];
         const g = grid(cfg.hM + cfg.hN, WG, caps);
         for (let p = 0; p < 7; p++) {
-          list.push({ label: `check M${p + 1}: every row and column against the checksums`, wgsl: checkWgsl(cfg, p, g.gridX), bindings: checkBindings(p), workgroups: g.workgroups });
-          list.push({ label: `verdict M${p + 1}: locate and correct one bad element`, wgsl: correctWgsl(cfg, p), bindings: correctBindings(p), workgroups: [1] });
+          list.push({
+            label: `check M${p + 1}: every row and column against the checksums`,
+            wgsl: checkWgsl(cfg, p, g.gridX),
+            bindings: checkBindings(p),
+            workgroups: g.workgroups,
+          });
+          list.push({
+            label: `verdict M${p + 1}: locate and correct one bad element`,
+            wgsl: correctWgsl(cfg, p),
+            bindings: correctBindings(p),
+            workgroups: [1],
+          });
         }
         return list;
       },
@@ -361,7 +376,8 @@ export const strassenAbft = defineVariant({
     const plain = strassenWork(cfg);
     return { ...plain, flops: plain.flops + checkFlops(cfg) };
   },
-  shape: (cfg) => `${cfg.M}×${cfg.N}×${cfg.K}, 1 level, checksums${cfg.fault === 'bitflip' ? `, bit ${cfg.bit} of M${cfg.product + 1}[${cfg.row}][${cfg.col}] flipped` : ''}`,
+  shape: (cfg) =>
+    `${cfg.M}×${cfg.N}×${cfg.K}, 1 level, checksums${cfg.fault === 'bitflip' ? `, bit ${cfg.bit} of M${cfg.product + 1}[${cfg.row}][${cfg.col}] flipped` : ''}`,
   baseline: (cfg) => ({ variant: 'strassen', params: { M: cfg.M, N: cfg.N, K: cfg.K, levels: 1 } }),
   extras: (cfg, inputs, output, ref): StrassenExtras => {
     const MN = cfg.M * cfg.N;

@@ -28,7 +28,9 @@ export const ABFT_FIELDS = {
   product: int('Product hit (1–7: M1…M7)', 3, 1, 7, { choices: [1, 2, 3, 4, 5, 6, 7] }),
   row: int('Row of the element (taken modulo the block height)', 5, 0, 8192),
   col: int('Column of the element (taken modulo the block width)', 7, 0, 8192),
-  bit: int('Bit flipped (0–22 mantissa, 23–29 exponent, 31 sign; 30 is refused: it can make an infinity)', 26, 0, 31, { choices: [10, 20, 22, 24, 26, 28, 31] }),
+  bit: int('Bit flipped (0–22 mantissa, 23–29 exponent, 31 sign; 30 is refused: it can make an infinity)', 26, 0, 31, {
+    choices: [10, 20, 22, 24, 26, 28, 31],
+  }),
 };
 
 /** A matrix held in one plan buffer: its (padded) rows and columns, its row stride in memory, and the rows and columns that hold data. */
@@ -129,7 +131,13 @@ export function splitBindings(p: number): Binding[] {
  * parent C in the order of STRASSEN_COMBINE (C11 = ((M1 + M4) − M5) + M7, …), storing the parent's
  * real rows and columns only.
  */
-export function mergeWgsl(hM: number, hN: number, stride: number, dest: { cols: number; realRows: number; realCols: number; offset: number }, gridX: number): string {
+export function mergeWgsl(
+  hM: number,
+  hN: number,
+  stride: number,
+  dest: { cols: number; realRows: number; realCols: number; offset: number },
+  gridX: number,
+): string {
   const bindings = mergeBindings();
   const term = ([q, sign]: [number, number], i: number) => `${i === 0 ? (sign < 0 ? '-' : '') : sign < 0 ? ' - ' : ' + '}m${q + 1}[e]`;
   const combine = (terms: [number, number][]) => {
@@ -260,7 +268,19 @@ export function strassenDispatches(
   for (let level = levels; level >= 1; level--) {
     const hM = dims.MP / 2 ** level;
     const hN = dims.NP / 2 ** level;
-    const parents = level === 1 ? [''] : [...new Set(frontier.map((n) => n.path.split('_').slice(0, level - 1).join('_')))];
+    const parents =
+      level === 1
+        ? ['']
+        : [
+            ...new Set(
+              frontier.map((n) =>
+                n.path
+                  .split('_')
+                  .slice(0, level - 1)
+                  .join('_'),
+              ),
+            ),
+          ];
     for (const parent of parents) {
       const children = Array.from({ length: 7 }, (_, q) => bufferNames(parent ? `${parent}_${q + 1}` : `${q + 1}`).m);
       const root = level === 1;

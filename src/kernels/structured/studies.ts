@@ -36,7 +36,11 @@ export const compareStudy = defineStudy({
     const result: CompareResult = { request, runs: plan.experiments.map(() => null), roles: plan.roles };
     for (const [i, experiment] of plan.experiments.entries()) {
       if (ctx.cancel.cancelled) throw new CancelledError();
-      ctx.onProgress({ phase: 'timing', fraction: i / plan.experiments.length, message: `run ${i + 1}/${plan.experiments.length}: ${experiment.variant} at ${request.param} = ${plan.roles[i].x}` });
+      ctx.onProgress({
+        phase: 'timing',
+        fraction: i / plan.experiments.length,
+        message: `run ${i + 1}/${plan.experiments.length}: ${experiment.variant} at ${request.param} = ${plan.roles[i].x}`,
+      });
       try {
         const run = await runExperiment(ctx.device!, experiment, { caps: ctx.caps, adapter: ctx.adapter, cancel: ctx.cancel });
         result.runs[i] = { result: run };

@@ -66,7 +66,12 @@ export function labelSize(text: string, fontSize: number): { w: number; h: numbe
   return { w: Math.ceil(Array.from(text).length * fontSize * 0.6) + 4, h: Math.ceil(fontSize * 1.3) };
 }
 
-export function placeLabels(points: LabelPoint[], frame: Frame, obstacles: Pick<LabelPoint, 'x' | 'y' | 'yaxis'>[] = [], markerRadius = 6): { placed: PlacedLabel[]; left: LabelPoint[] } {
+export function placeLabels(
+  points: LabelPoint[],
+  frame: Frame,
+  obstacles: Pick<LabelPoint, 'x' | 'y' | 'yaxis'>[] = [],
+  markerRadius = 6,
+): { placed: PlacedLabel[]; left: LabelPoint[] } {
   const markers: Box[] = [...points, ...obstacles].map((p) => {
     const { px, py } = pointPixel(p, frame);
     return { x0: px - markerRadius, y0: py - markerRadius, x1: px + markerRadius, y1: py + markerRadius };
@@ -126,7 +131,12 @@ export function frameOf(root: HTMLElement, fontSize: number): Frame | null {
  * Adds point labels to a drawn chart as annotations placed by placeLabels; returns the labels
  * that did not fit (so the caller can say where they are instead).
  */
-export async function labelChart(Plotly: PlotlyModule, root: HTMLElement, points: LabelPoint[], options: { fontSize?: number; obstacles?: LabelPoint[] } = {}): Promise<LabelPoint[]> {
+export async function labelChart(
+  Plotly: PlotlyModule,
+  root: HTMLElement,
+  points: LabelPoint[],
+  options: { fontSize?: number; obstacles?: LabelPoint[] } = {},
+): Promise<LabelPoint[]> {
   const fontSize = options.fontSize ?? 11;
   const frame = frameOf(root, fontSize);
   if (!frame) return points;

@@ -37,7 +37,13 @@ export function CompareTable({ entries, caption }: { entries: CompareEntry[]; ca
             hovertemplate: '%{x}<br>%{y:.4g} GFLOP/s<extra></extra>',
           },
         ],
-        { margin: { l: 60, r: 10, t: 10, b: 90 }, yaxis: { title: { text: 'GFLOP/s (median)' } }, height: 300, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)' },
+        {
+          margin: { l: 60, r: 10, t: 10, b: 90 },
+          yaxis: { title: { text: 'GFLOP/s (median)' } },
+          height: 300,
+          paper_bgcolor: 'rgba(0,0,0,0)',
+          plot_bgcolor: 'rgba(0,0,0,0)',
+        },
         { responsive: true, displaylogo: false },
       );
     });
@@ -70,7 +76,13 @@ export function CompareTable({ entries, caption }: { entries: CompareEntry[]; ca
               [
                 ['Device', (r) => (r.provenance.backend === 'cpu' ? 'CPU (emulated)' : adapterName(r.provenance.adapter))],
                 ['Kernel', (r) => `${r.experiment.family}/${r.experiment.variant}`],
-                ['Parameters', (r) => Object.entries(r.experiment.params).map(([k, v]) => `${k}=${v}`).join(' ')],
+                [
+                  'Parameters',
+                  (r) =>
+                    Object.entries(r.experiment.params)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(' '),
+                ],
                 ['Median time', (r) => fmtSeconds(r.medianSeconds)],
                 ['GFLOP/s', (r) => fmtNumber(r.gflops, 4)],
                 ['GB/s', (r) => fmtNumber(r.gbps, 4)],

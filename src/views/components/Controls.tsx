@@ -36,7 +36,12 @@ export function KernelPicker() {
   const variant = findVariant(experiment.family, experiment.variant);
   const familyControl = useControl('family');
   const variantControl = useControl('variant');
-  if (familyControl.hidden && variantControl.hidden) return variant ? <p className="hint">{variant.label}: {variant.summary}</p> : null;
+  if (familyControl.hidden && variantControl.hidden)
+    return variant ? (
+      <p className="hint">
+        {variant.label}: {variant.summary}
+      </p>
+    ) : null;
   const unavailable = gpu?.available ? family.variants.map((v) => [v, v.unavailableReason?.(gpu.caps)] as const).filter(([, reason]) => reason) : [];
   return (
     <fieldset className="picker">
@@ -89,7 +94,6 @@ export function KernelPicker() {
   );
 }
 
-
 function ParamField({ def }: { def: ParamDef }) {
   const value = useLab((s) => s.experiment.params[def.key]);
   const setParam = useLab((s) => s.setParam);
@@ -137,10 +141,24 @@ export function ParamForm() {
         <ParamField key={`${variant.id}-${def.key}`} def={def} />
       ))}
       {!seedControl.hidden && (
-        <DraftField id="seed" def={EXPERIMENT_FIELDS.seed} label={`Seed${seedControl.locked ? LOCKED_NOTE : ''}`} value={experiment.seed} locked={seedControl.locked} onCommit={(v) => setSeed(v as number)} />
+        <DraftField
+          id="seed"
+          def={EXPERIMENT_FIELDS.seed}
+          label={`Seed${seedControl.locked ? LOCKED_NOTE : ''}`}
+          value={experiment.seed}
+          locked={seedControl.locked}
+          onCommit={(v) => setSeed(v as number)}
+        />
       )}
       {!repsControl.hidden && (
-        <DraftField id="reps" def={EXPERIMENT_FIELDS.reps} label={`Repetitions${repsControl.locked ? LOCKED_NOTE : ''}`} value={experiment.reps} locked={repsControl.locked} onCommit={(v) => setReps(v as number)} />
+        <DraftField
+          id="reps"
+          def={EXPERIMENT_FIELDS.reps}
+          label={`Repetitions${repsControl.locked ? LOCKED_NOTE : ''}`}
+          value={experiment.reps}
+          locked={repsControl.locked}
+          onCommit={(v) => setReps(v as number)}
+        />
       )}
     </fieldset>
   );

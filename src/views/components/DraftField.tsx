@@ -5,7 +5,23 @@ import type { ParamDef, ParamValue } from '../../kernels/types';
 import { commitDraft, fieldOf, syncField, typeDraft } from '../../state/fields';
 
 /** A text field that holds a draft; `onCommit` receives only valid values. */
-export function DraftField({ id, def, label, value, locked = false, onCommit, inline = false }: { id: string; def: ParamDef; label: string; value: ParamValue; locked?: boolean; onCommit: (v: ParamValue) => void; inline?: boolean }) {
+export function DraftField({
+  id,
+  def,
+  label,
+  value,
+  locked = false,
+  onCommit,
+  inline = false,
+}: {
+  id: string;
+  def: ParamDef;
+  label: string;
+  value: ParamValue;
+  locked?: boolean;
+  onCommit: (v: ParamValue) => void;
+  inline?: boolean;
+}) {
   const [field, setField] = useState(() => fieldOf(value));
   useEffect(() => setField((f) => syncField(f, value)), [value]);
   const commit = () => {

@@ -12,7 +12,17 @@ function matches(run: SavedRun, query: string): boolean {
   if (!query) return true;
   try {
     const r = run.result;
-    const text = [r.experiment.family, r.experiment.variant, r.variantLabel, r.edit ? `edited ${r.edit.hash}` : '', r.shape, adapterName(r.provenance.adapter), r.provenance.backend].join(' ').toLowerCase();
+    const text = [
+      r.experiment.family,
+      r.experiment.variant,
+      r.variantLabel,
+      r.edit ? `edited ${r.edit.hash}` : '',
+      r.shape,
+      adapterName(r.provenance.adapter),
+      r.provenance.backend,
+    ]
+      .join(' ')
+      .toLowerCase();
     return query
       .toLowerCase()
       .split(/\s+/)

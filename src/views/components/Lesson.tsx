@@ -9,11 +9,7 @@ export function LessonPicker() {
   return (
     <div className="lesson-picker">
       <label htmlFor="lesson-select">Lessons</label>
-      <select
-        id="lesson-select"
-        value={classroom.lesson?.id ?? ''}
-        onChange={(e) => (e.target.value ? startLesson(e.target.value) : leaveLesson())}
-      >
+      <select id="lesson-select" value={classroom.lesson?.id ?? ''} onChange={(e) => (e.target.value ? startLesson(e.target.value) : leaveLesson())}>
         <option value="">Free experiment (no lesson)</option>
         {LESSONS.map((l) => (
           <option key={l.id} value={l.id}>

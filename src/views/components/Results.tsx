@@ -38,7 +38,17 @@ function sweepDiff(ran: Experiment, now: Experiment): string[] {
 const SOFTWARE_SENTENCE =
   'This is a software adapter (it reports isFallbackAdapter): the kernels run on the CPU, so these are CPU speeds — compare variants with each other, not with a GPU.';
 
-export function Headline({ result, stale, sweepParam, compact = false }: { result: ExperimentResult; stale: string[]; sweepParam?: string; compact?: boolean }) {
+export function Headline({
+  result,
+  stale,
+  sweepParam,
+  compact = false,
+}: {
+  result: ExperimentResult;
+  stale: string[];
+  sweepParam?: string;
+  compact?: boolean;
+}) {
   const h = headlineOf(result);
   const point = sweepParam !== undefined ? result.experiment.params[sweepParam] : undefined;
   return (
@@ -46,7 +56,11 @@ export function Headline({ result, stale, sweepParam, compact = false }: { resul
       <div className="headline-title">
         <strong>{result.variantLabel}</strong>
         {result.edit && <span className="badge cpu"> edited #{result.edit.hash}</span>} <span className="muted">{result.shape}</span>{' '}
-        {point !== undefined && <span className="muted">· latest point: {sweepParam} = {paramText(point)} </span>}
+        {point !== undefined && (
+          <span className="muted">
+            · latest point: {sweepParam} = {paramText(point)}{' '}
+          </span>
+        )}
         <span className={`badge ${h.device.kind}`} data-testid="device-badge">
           {h.device.text}
         </span>
@@ -101,7 +115,8 @@ export function RunProgress({ job }: { job: Job }) {
     <div className="progress" data-testid="progress" aria-live="polite">
       <progress max={1} value={p?.fraction ?? 0} aria-label="Run progress" />
       <span>
-        <strong>{job.backend === 'cpu' ? 'CPU' : 'GPU'}</strong> · {job.cancelling ? 'cancelling (the GPU finishes the sample in flight)' : p ? p.phase : 'starting'}
+        <strong>{job.backend === 'cpu' ? 'CPU' : 'GPU'}</strong> ·{' '}
+        {job.cancelling ? 'cancelling (the GPU finishes the sample in flight)' : p ? p.phase : 'starting'}
         {point ? ` · ${point}` : ''}
         {samples ? ` · ${samples}` : ''} · {fmtDuration(elapsed)} elapsed
         {left !== null && !job.cancelling ? ` · about ${fmtDuration(left)} left` : ''}
@@ -122,7 +137,8 @@ export function ResultCard({ compact = false }: { compact?: boolean }) {
   const job = useLab((s) => s.job);
   const linkRun = useLab((s) => s.linkRun);
   const shown = result && result.experiment.family === experiment.family && result.experiment.variant === experiment.variant ? result : null;
-  const sweep = sweepExperiment?.sweep && sweepExperiment.family === experiment.family && sweepExperiment.variant === experiment.variant ? sweepExperiment : null;
+  const sweep =
+    sweepExperiment?.sweep && sweepExperiment.family === experiment.family && sweepExperiment.variant === experiment.variant ? sweepExperiment : null;
   const [pane, setPane] = useState<Pane>(sweep ? 'chart' : 'result');
   const sweepRunning = job?.kind === 'sweep';
   useEffect(() => {
@@ -139,7 +155,12 @@ export function ResultCard({ compact = false }: { compact?: boolean }) {
     <section className={`result-card${compact ? ' compact' : ''}${sweep && pane === 'chart' ? ' with-chart' : ''}`} aria-label="Result" data-testid="results">
       {shown ? (
         <Boundary name="headline">
-          <Headline result={shown} stale={stale} compact={compact} sweepParam={sweep && shown.experiment.params[sweep.sweep!.param] !== undefined ? sweep.sweep!.param : undefined} />
+          <Headline
+            result={shown}
+            stale={stale}
+            compact={compact}
+            sweepParam={sweep && shown.experiment.params[sweep.sweep!.param] !== undefined ? sweep.sweep!.param : undefined}
+          />
         </Boundary>
       ) : (
         !job && (
@@ -169,7 +190,9 @@ export function ResultCard({ compact = false }: { compact?: boolean }) {
             ))}
           </div>
           <div role="tabpanel" id="pane-result" aria-labelledby="pane-tab-result" hidden={pane !== 'result'}>
-            <Boundary name="result details">{shown ? <ResultDetails result={shown} compact={compact} /> : <p className="muted">No finished point yet.</p>}</Boundary>
+            <Boundary name="result details">
+              {shown ? <ResultDetails result={shown} compact={compact} /> : <p className="muted">No finished point yet.</p>}
+            </Boundary>
           </div>
           {sweep && pane === 'chart' && (
             <div role="tabpanel" id="pane-chart" aria-labelledby="pane-tab-chart">
@@ -288,8 +311,10 @@ export function ResultsTable({ result }: { result: ExperimentResult }) {
         </tbody>
       </table>
       <p className="provenance" data-testid="provenance">
-        {onCpu ? 'Ran on the CPU (JavaScript)' : `Ran on ${adapterName(result.provenance.adapter)}${result.provenance.adapter?.isFallbackAdapter ? ' (software adapter)' : ''}`}; features used:{' '}
-        {result.provenance.featuresUsed.join(', ') || 'none'}; {result.provenance.userAgent}; {result.provenance.date}
+        {onCpu
+          ? 'Ran on the CPU (JavaScript)'
+          : `Ran on ${adapterName(result.provenance.adapter)}${result.provenance.adapter?.isFallbackAdapter ? ' (software adapter)' : ''}`}
+        ; features used: {result.provenance.featuresUsed.join(', ') || 'none'}; {result.provenance.userAgent}; {result.provenance.date}
       </p>
       {result.wgsl.length > 0 && <EditWgslButton result={result} />}
     </div>
@@ -357,7 +382,13 @@ export function ErrorHeatmap({ result }: { result: ExperimentResult }) {
 
 export function WgslView({ result }: { result: ExperimentResult }) {
   if (!result.wgsl.length) {
-    return <p className="muted">{result.provenance.backend === 'cpu' ? 'This run was the CPU emulation: no WGSL ran. Run on GPU to see the generated shaders.' : 'This run has no WGSL.'}</p>;
+    return (
+      <p className="muted">
+        {result.provenance.backend === 'cpu'
+          ? 'This run was the CPU emulation: no WGSL ran. Run on GPU to see the generated shaders.'
+          : 'This run has no WGSL.'}
+      </p>
+    );
   }
   return (
     <div className="wgsl" data-testid="wgsl">

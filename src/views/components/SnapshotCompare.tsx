@@ -34,7 +34,14 @@ export function SnapshotCompare() {
       void Plotly.react(
         chart.current,
         traces,
-        { margin: { l: 60, r: 10, t: 10, b: 50 }, xaxis: { title: { text: snapshot.sweepParam ?? '' } }, yaxis: { title: { text: 'GFLOP/s' }, rangemode: 'tozero' }, height: 300, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)' },
+        {
+          margin: { l: 60, r: 10, t: 10, b: 50 },
+          xaxis: { title: { text: snapshot.sweepParam ?? '' } },
+          yaxis: { title: { text: 'GFLOP/s' }, rangemode: 'tozero' },
+          height: 300,
+          paper_bgcolor: 'rgba(0,0,0,0)',
+          plot_bgcolor: 'rgba(0,0,0,0)',
+        },
         { responsive: true, displaylogo: false },
       );
     });
@@ -50,7 +57,8 @@ export function SnapshotCompare() {
       <h2>Their device and yours</h2>
       <p>
         This link carries results measured on <strong data-testid="sender-device">{snapshot.device}</strong> ({snapshot.browser}, {snapshot.timing},{' '}
-        {new Date(snapshot.date).toLocaleString()}). {mine ? 'Your run of the same experiment is beside them.' : 'Press Run to measure the same experiment on your device.'}
+        {new Date(snapshot.date).toLocaleString()}).{' '}
+        {mine ? 'Your run of the same experiment is beside them.' : 'Press Run to measure the same experiment on your device.'}
       </p>
       <div className="scroll">
         <table data-testid="snapshot-table">
@@ -82,9 +90,11 @@ export function SnapshotCompare() {
           </tbody>
         </table>
       </div>
-      {isSweep && <figure className="chart-figure" aria-label="Their and your GFLOP/s over the sweep (data in the table above)">
-        <div ref={chart} className="chart" />
-      </figure>}
+      {isSweep && (
+        <figure className="chart-figure" aria-label="Their and your GFLOP/s over the sweep (data in the table above)">
+          <div ref={chart} className="chart" />
+        </figure>
+      )}
       <button type="button" onClick={dismissSnapshot}>
         Hide their results
       </button>

@@ -52,7 +52,9 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
             yaxis: { title: { text: 'GFLOP/s (median)' }, rangemode: 'tozero' },
             // Presenter mode: the chart fills the screen below the header and the lesson strip,
             // with type readable from the back of the room.
-            height: fill ? Math.max(presenter ? 320 : 220, Math.round(window.innerHeight - (chart.current.getBoundingClientRect().top + window.scrollY) - 16)) : 340,
+            height: fill
+              ? Math.max(presenter ? 320 : 220, Math.round(window.innerHeight - (chart.current.getBoundingClientRect().top + window.scrollY) - 16))
+              : 340,
             paper_bgcolor: 'rgba(0,0,0,0)',
             plot_bgcolor: 'rgba(0,0,0,0)',
             font: { family: 'inherit', color: getComputedStyle(document.body).color, size: presenter ? 20 : 12 },
@@ -94,7 +96,9 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
                 <td>{p?.result ? fmtResultSeconds(p.result, p.result.medianSeconds) : '—'}</td>
                 <td>{p?.result ? fmtNumber(p.result.gflops, 4) : '—'}</td>
                 <td>{p?.result ? fmtNumber(p.result.metrics.maxAbs) : '—'}</td>
-                <td>{p?.result ? (p.result.metrics.boundViolations ? 'outside bound' : 'ok') : p?.error ? `skipped: ${p.error}` : running ? 'pending' : 'not run'}</td>
+                <td>
+                  {p?.result ? (p.result.metrics.boundViolations ? 'outside bound' : 'ok') : p?.error ? `skipped: ${p.error}` : running ? 'pending' : 'not run'}
+                </td>
               </tr>
             );
           })}

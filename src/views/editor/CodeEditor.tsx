@@ -106,7 +106,9 @@ export default function CodeEditor({ value, onChange, messages, diffAgainst, jum
   useEffect(() => {
     const v = view.current;
     if (!v) return;
-    v.dispatch({ effects: diff.current.reconfigure(diffAgainst !== null ? unifiedMergeView({ original: diffAgainst, mergeControls: false, gutter: true }) : []) });
+    v.dispatch({
+      effects: diff.current.reconfigure(diffAgainst !== null ? unifiedMergeView({ original: diffAgainst, mergeControls: false, gutter: true }) : []),
+    });
   }, [diffAgainst]);
 
   useEffect(() => {

@@ -10,9 +10,14 @@ export function EditWgslButton({ result, className = 'small' }: { result?: Exper
     void openEditor(result.experiment, sources ? { sources } : undefined);
   };
   return (
-    <button type="button" className={className} onClick={onClick} data-testid="edit-wgsl" disabled={result?.provenance.backend === 'cpu' && !result.wgsl.length}>
+    <button
+      type="button"
+      className={className}
+      onClick={onClick}
+      data-testid="edit-wgsl"
+      disabled={result?.provenance.backend === 'cpu' && !result.wgsl.length}
+    >
       Edit WGSL
     </button>
   );
 }
-

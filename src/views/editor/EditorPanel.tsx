@@ -32,7 +32,19 @@ const CodeEditor = lazy(() => import('./CodeEditor'));
 
 const AXES = ['x', 'y', 'z'] as const;
 
-function NumberTriple({ legend, value, onChange, defaults, testId }: { legend: string; value: [number, number, number]; onChange(v: [number, number, number]): void; defaults: [number, number, number] | null; testId: string }) {
+function NumberTriple({
+  legend,
+  value,
+  onChange,
+  defaults,
+  testId,
+}: {
+  legend: string;
+  value: [number, number, number];
+  onChange(v: [number, number, number]): void;
+  defaults: [number, number, number] | null;
+  testId: string;
+}) {
   return (
     <fieldset className="triple" data-testid={testId}>
       <legend>{legend}</legend>
@@ -90,16 +102,22 @@ function RunResult({ run }: { run: EditorRun }) {
     ['Rel. Frobenius', (r) => fmtNumber(r.metrics.relFrobenius)],
     ['ULP max / mean', (r) => `${fmtNumber(r.metrics.ulpMax)} / ${fmtNumber(r.metrics.ulpMean)}`],
     ['SQNR', (r) => fmtSqnr(r.metrics.sqnrDb)],
-    ['Within the bound', (r) => (r.metrics.boundViolations === undefined ? '—' : pass(r) ? 'yes, every element' : `NO: ${r.metrics.boundViolations} of ${r.metrics.count}`)],
+    [
+      'Within the bound',
+      (r) => (r.metrics.boundViolations === undefined ? '—' : pass(r) ? 'yes, every element' : `NO: ${r.metrics.boundViolations} of ${r.metrics.count}`),
+    ],
   ];
   return (
     <section className="editor-result" aria-label="Result of the edit" data-testid="editor-result">
       <p className={`verdict ${pass(e) ? 'ok' : 'bad'}`} data-testid="editor-verdict">
-        {pass(e) ? 'The edit passes: every element is within the float64 bound.' : `The edit FAILS: ${e.metrics.boundViolations} of ${e.metrics.count} elements are outside the float64 bound.`}
+        {pass(e)
+          ? 'The edit passes: every element is within the float64 bound.'
+          : `The edit FAILS: ${e.metrics.boundViolations} of ${e.metrics.count} elements are outside the float64 bound.`}
       </p>
       <p data-testid="editor-ratio">
-        Time: the edit takes <strong>{fmtNumber(run.ratio, 3)}×</strong> the unedited kernel’s ({fmtSeconds(e.medianSeconds)} against {fmtSeconds(b.medianSeconds)}, medians, measured one after the
-        other in this run{e.provenance.adapter?.isFallbackAdapter ? '; a software adapter: CPU speeds' : ''}).
+        Time: the edit takes <strong>{fmtNumber(run.ratio, 3)}×</strong> the unedited kernel’s ({fmtSeconds(e.medianSeconds)} against{' '}
+        {fmtSeconds(b.medianSeconds)}, medians, measured one after the other in this run
+        {e.provenance.adapter?.isFallbackAdapter ? '; a software adapter: CPU speeds' : ''}).
       </p>
       <div className="scroll">
         <table className="compare-table">
@@ -124,7 +142,10 @@ function RunResult({ run }: { run: EditorRun }) {
       {e.boundNote && <p className="hint">Bound: {e.boundNote}</p>}
       <p className="hint">
         Loop guard: the edit ran once first with every loop capped at {run.probe.cap} iterations per invocation
-        {run.probe.builtInIterations !== null ? ` (the unedited kernel needs ${run.probe.builtInIterations}, the edit ${run.probe.editIterations})` : ' (no loops)'}.
+        {run.probe.builtInIterations !== null
+          ? ` (the unedited kernel needs ${run.probe.builtInIterations}, the edit ${run.probe.editIterations})`
+          : ' (no loops)'}
+        .
       </p>
       <ErrorHeatmap result={e} />
       <div className="buttons">
@@ -171,7 +192,8 @@ function CheckResult({ onJump }: { onJump(dispatch: number, line: number): void 
       <ul className="hint">
         {report.dispatches.map((d, i) => (
           <li key={i}>
-            {d.label}: {d.checked.length} of {d.grid[0] * d.grid[1] * d.grid[2]} workgroups interpreted{d.complete ? ' (all)' : ''}, subgroup size {report.subgroupSize}
+            {d.label}: {d.checked.length} of {d.grid[0] * d.grid[1] * d.grid[2]} workgroups interpreted{d.complete ? ' (all)' : ''}, subgroup size{' '}
+            {report.subgroupSize}
             {d.stopped ? ` — stopped: ${d.stopped}` : ''}
           </li>
         ))}
@@ -249,7 +271,8 @@ export default function EditorPanel() {
       </div>
       {s.origin !== 'generated' && s.tabs.length > 0 && (
         <p className="hint" data-testid="editor-origin">
-          {s.origin === 'draft' ? 'Your saved draft of this variant (kept in this browser).' : 'The edit from the link you opened.'} “Reset to generated” brings back the generated source.
+          {s.origin === 'draft' ? 'Your saved draft of this variant (kept in this browser).' : 'The edit from the link you opened.'} “Reset to generated” brings
+          back the generated source.
         </p>
       )}
       {s.draftNote && <p className="hint warn">{s.draftNote}</p>}
@@ -275,13 +298,22 @@ export default function EditorPanel() {
           <div className="editor-grid">
             <div className="editor-code">
               <div className="buttons">
-                <button type="button" className="small" onClick={() => resetToGenerated(s.active)} disabled={tab.source === tab.generated && tab.grid.every((n, i) => n === tab.defaultGrid[i])}>
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => resetToGenerated(s.active)}
+                  disabled={tab.source === tab.generated && tab.grid.every((n, i) => n === tab.defaultGrid[i])}
+                >
                   Reset to generated
                 </button>
                 <button type="button" className="small" aria-pressed={diff} onClick={() => setDiff(!diff)}>
                   {diff ? 'Hide diff' : 'Diff against generated'}
                 </button>
-                <button type="button" className="small" onClick={() => s.plan && setSource(s.active, blankKernel(s.plan.dispatches[s.active], s.plan.outputBuffer))}>
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => s.plan && setSource(s.active, blankKernel(s.plan.dispatches[s.active], s.plan.outputBuffer))}
+                >
                   Blank kernel
                 </button>
               </div>
@@ -315,7 +347,13 @@ export default function EditorPanel() {
                 defaults={tab.generatedWorkgroupSize}
                 onChange={(v) => setSource(s.active, withWorkgroupSize(tab.source, v))}
               />
-              <NumberTriple legend="Workgroup count (dispatch)" testId="workgroup-count" value={tab.grid} defaults={tab.defaultGrid} onChange={(v) => setGrid(s.active, v)} />
+              <NumberTriple
+                legend="Workgroup count (dispatch)"
+                testId="workgroup-count"
+                value={tab.grid}
+                defaults={tab.defaultGrid}
+                onChange={(v) => setGrid(s.active, v)}
+              />
               <div className="buttons">
                 {mine ? (
                   <button type="button" className="danger" onClick={cancelCurrent} disabled={job.cancelling}>
@@ -323,7 +361,13 @@ export default function EditorPanel() {
                   </button>
                 ) : (
                   <>
-                    <button type="button" className="primary" disabled={!gpu?.available || Boolean(job) || anyErrors} onClick={runEdit} title={anyErrors ? 'Fix the errors first' : undefined}>
+                    <button
+                      type="button"
+                      className="primary"
+                      disabled={!gpu?.available || Boolean(job) || anyErrors}
+                      onClick={runEdit}
+                      title={anyErrors ? 'Fix the errors first' : undefined}
+                    >
                       Run edit on GPU
                     </button>
                     <button type="button" disabled={!gpu || Boolean(job)} onClick={runCheck}>
@@ -341,15 +385,33 @@ export default function EditorPanel() {
                 <summary>Budgets</summary>
                 <label>
                   Run time budget (s): past it the run is abandoned and the GPU device recreated
-                  <input type="number" min={5} max={600} value={s.runBudgetSeconds} onChange={(e) => setBudgets({ runBudgetSeconds: Math.max(5, Math.min(600, Number(e.target.value) || 60)) })} />
+                  <input
+                    type="number"
+                    min={5}
+                    max={600}
+                    value={s.runBudgetSeconds}
+                    onChange={(e) => setBudgets({ runBudgetSeconds: Math.max(5, Math.min(600, Number(e.target.value) || 60)) })}
+                  />
                 </label>
                 <label>
                   Check budget (s of interpretation)
-                  <input type="number" min={1} max={120} value={s.checkBudgetSeconds} onChange={(e) => setBudgets({ checkBudgetSeconds: Math.max(1, Math.min(120, Number(e.target.value) || 10)) })} />
+                  <input
+                    type="number"
+                    min={1}
+                    max={120}
+                    value={s.checkBudgetSeconds}
+                    onChange={(e) => setBudgets({ checkBudgetSeconds: Math.max(1, Math.min(120, Number(e.target.value) || 10)) })}
+                  />
                 </label>
                 <label>
                   Workgroups the check interprets (all when the grid has at most this many)
-                  <input type="number" min={1} max={64} value={s.checkWorkgroups} onChange={(e) => setBudgets({ checkWorkgroups: Math.max(1, Math.min(64, Number(e.target.value) || 8)) })} />
+                  <input
+                    type="number"
+                    min={1}
+                    max={64}
+                    value={s.checkWorkgroups}
+                    onChange={(e) => setBudgets({ checkWorkgroups: Math.max(1, Math.min(64, Number(e.target.value) || 8)) })}
+                  />
                 </label>
               </details>
               {edited && <Share />}

@@ -10,7 +10,10 @@ function prelude(wgsl: string, bindings: (Binding | string)[]): string[] {
   const lines = wgsl.split('\n');
   const directives = lines.filter((l) => /^\s*(enable|requires)\s+[^;]+;/.test(l));
   const consts = lines.filter((l) => /^const\s+\w+/.test(l));
-  const types = bindings.filter((b): b is Binding => typeof b !== 'string').map((b) => b.type).join(' ');
+  const types = bindings
+    .filter((b): b is Binding => typeof b !== 'string')
+    .map((b) => b.type)
+    .join(' ');
   const structs: string[] = [];
   for (const m of wgsl.matchAll(/^struct\s+(\w+)\s*\{[^}]*\}/gm)) if (new RegExp(`\\b${m[1]}\\b`).test(types)) structs.push(m[0]);
   return [...directives, ...(directives.length ? [''] : []), ...consts, ...(consts.length ? [''] : []), ...structs, ...(structs.length ? [''] : [])];

@@ -5,11 +5,14 @@
 import { StreamLanguage, type StreamParser } from '@codemirror/language';
 
 const KEYWORDS = new Set(
-  'alias break case const const_assert continue continuing default diagnostic discard else enable fn for if let loop override requires return struct switch var while true false'.split(' '),
+  'alias break case const const_assert continue continuing default diagnostic discard else enable fn for if let loop override requires return struct switch var while true false'.split(
+    ' ',
+  ),
 );
 const TYPES = /^(?:bool|f16|f32|i32|u32|vec[234][fhiu]?|mat[234]x[234][fh]?|array|atomic|ptr|sampler|texture_\w+|subgroup_matrix_\w+)$/;
 const ADDRESS = new Set(['function', 'private', 'workgroup', 'uniform', 'storage', 'read', 'write', 'read_write']);
-const BUILTINS = /^(?:workgroupBarrier|storageBarrier|textureBarrier|workgroupUniformLoad|atomic\w+|subgroup\w+|quad\w+|select|arrayLength|abs|min|max|clamp|dot|fma|mix|sqrt|inverseSqrt|exp2?|log2?|pow|floor|ceil|round|trunc|fract|sign|step|smoothstep|length|normalize|cross|distance|bitcast|countOneBits|countLeadingZeros|countTrailingZeros|firstLeadingBit|firstTrailingBit|extractBits|insertBits|reverseBits|pack\w+|unpack\w+|dot4[IU]8Packed|sin|cos|tan|asin|acos|atan2?|sinh|cosh|tanh|all|any|transpose|determinant)$/;
+const BUILTINS =
+  /^(?:workgroupBarrier|storageBarrier|textureBarrier|workgroupUniformLoad|atomic\w+|subgroup\w+|quad\w+|select|arrayLength|abs|min|max|clamp|dot|fma|mix|sqrt|inverseSqrt|exp2?|log2?|pow|floor|ceil|round|trunc|fract|sign|step|smoothstep|length|normalize|cross|distance|bitcast|countOneBits|countLeadingZeros|countTrailingZeros|firstLeadingBit|firstTrailingBit|extractBits|insertBits|reverseBits|pack\w+|unpack\w+|dot4[IU]8Packed|sin|cos|tan|asin|acos|atan2?|sinh|cosh|tanh|all|any|transpose|determinant)$/;
 
 interface WgslState {
   blockDepth: number;

@@ -33,8 +33,8 @@ function Incoming() {
   return (
     <div className="banner info" data-testid="incoming">
       <p>
-        A result: <strong>{who(s)}</strong>, {ex?.title ?? s.exercise} — {s.verdict.passed ? 'passed' : `not passed (${s.verdict.kind})`}, on {s.device.name} ({s.device.browser}),{' '}
-        {new Date(s.date).toLocaleString()}.
+        A result: <strong>{who(s)}</strong>, {ex?.title ?? s.exercise} — {s.verdict.passed ? 'passed' : `not passed (${s.verdict.kind})`}, on {s.device.name} (
+        {s.device.browser}), {new Date(s.date).toLocaleString()}.
       </p>
       <button type="button" className="primary" onClick={() => void acceptIncoming()}>
         Add to my class board
@@ -88,7 +88,13 @@ function Row({ entry, rank, of }: { entry: BoardEntry; rank: number | null; of: 
           <span className="muted">not sent</span>
         )}
         {s.source && (
-          <button type="button" className="small" disabled={!gpu?.available || job !== null} onClick={() => rejudge(entry.key)} title="Judge this source again on this browser's GPU">
+          <button
+            type="button"
+            className="small"
+            disabled={!gpu?.available || job !== null}
+            onClick={() => rejudge(entry.key)}
+            title="Judge this source again on this browser's GPU"
+          >
             {mine ? 'Judging…' : 'Re-judge here'}
           </button>
         )}
@@ -113,12 +119,13 @@ export function ClassBoard() {
     <section aria-labelledby="board-title">
       <h2 id="board-title">Class board</h2>
       <p>
-        Paste your students’ result links (one per line) or import their files. Each is checked: a link that was changed after Submit, damaged, unknown or already here is refused with the
-        reason. Students are ranked only against others on the same device class, because times from different GPUs cannot be compared. Nothing leaves this browser.
+        Paste your students’ result links (one per line) or import their files. Each is checked: a link that was changed after Submit, damaged, unknown or
+        already here is refused with the reason. Students are ranked only against others on the same device class, because times from different GPUs cannot be
+        compared. Nothing leaves this browser.
       </p>
       <p className="muted">
-        A result link is sealed against changes (a checksum), not signed: without a server there is no secret, so a determined student could make a link for a verdict no GPU gave. Links that
-        carry their source can be re-judged here, on your own device.
+        A result link is sealed against changes (a checksum), not signed: without a server there is no secret, so a determined student could make a link for a
+        verdict no GPU gave. Links that carry their source can be re-judged here, on your own device.
       </p>
       <Incoming />
       <div className="board-input">
@@ -152,7 +159,11 @@ export function ClassBoard() {
               for (const f of files) await addFile(f.name, await f.text());
             }}
           />
-          <button type="button" disabled={board.length === 0} onClick={() => downloadText('kernel-lab-class-board.json', submissionsFile(board.map((b) => b.submission)), 'application/json')}>
+          <button
+            type="button"
+            disabled={board.length === 0}
+            onClick={() => downloadText('kernel-lab-class-board.json', submissionsFile(board.map((b) => b.submission)), 'application/json')}
+          >
             Export the board
           </button>
           {confirmClear ? (

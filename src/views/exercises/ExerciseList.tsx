@@ -25,8 +25,8 @@ export function ExerciseList() {
     <section aria-labelledby="exercises-title">
       <h2 id="exercises-title">Exercises</h2>
       <p>
-        Write the kernel; Kernel Lab judges it on your own GPU: hidden test shapes against a float64 reference, then a race and bounds checker, and for the last ones a speed goal against a
-        built-in kernel timed in the same run. Nothing leaves your browser unless you send the result link.
+        Write the kernel; Kernel Lab judges it on your own GPU: hidden test shapes against a float64 reference, then a race and bounds checker, and for the last
+        ones a speed goal against a built-in kernel timed in the same run. Nothing leaves your browser unless you send the result link.
       </p>
       <p className="muted" role="status">
         {loaded ? `${passed} of ${EXERCISES.length} passed in this browser.` : 'Reading your progress…'}
@@ -54,7 +54,11 @@ export function ExerciseList() {
           <input type="text" value={student} maxLength={60} onChange={(e) => setStudent(e.target.value)} placeholder="optional" />
         </label>
         <div className="buttons">
-          <button type="button" onClick={() => downloadText('kernel-lab-results.json', submissionsFile(lastSubmissions()), 'application/json')} disabled={lastSubmissions().length === 0}>
+          <button
+            type="button"
+            onClick={() => downloadText('kernel-lab-results.json', submissionsFile(lastSubmissions()), 'application/json')}
+            disabled={lastSubmissions().length === 0}
+          >
             Download all my results (for the teacher)
           </button>
           <button

@@ -55,7 +55,8 @@ function Contract({ id }: { id: string }) {
           <li key={i}>{n}</li>
         ))}
         <li>
-          The judge runs {ex.shapes.length} hidden shapes (sizes of 1, odd sizes, sizes that are not multiples of the workgroup) against a float64 reference within a bound derived from the arithmetic, then the race and bounds checker over every workgroup of a small shape.
+          The judge runs {ex.shapes.length} hidden shapes (sizes of 1, odd sizes, sizes that are not multiples of the workgroup) against a float64 reference
+          within a bound derived from the arithmetic, then the race and bounds checker over every workgroup of a small shape.
         </li>
         {ex.speedGoal && (
           <li>
@@ -125,8 +126,9 @@ function VerdictView({ verdict, onJump }: { verdict: Verdict; onJump(line: numbe
       {verdict.checked && <p className="muted">Checked for races and out-of-bounds accesses: {verdict.checked}.</p>}
       {verdict.speed && (
         <p data-testid="speed">
-          Speed: <strong>{num(verdict.speed.ratio)}×</strong> {verdict.speed.label} at {verdict.speed.shapeText} ({num(verdict.speed.studentSeconds * 1e3)} ms against {num(verdict.speed.builtInSeconds * 1e3)} ms,
-          medians of alternate runs) — goal {verdict.speed.goal}×: {verdict.speed.met ? 'met' : 'not met yet'}.
+          Speed: <strong>{num(verdict.speed.ratio)}×</strong> {verdict.speed.label} at {verdict.speed.shapeText} ({num(verdict.speed.studentSeconds * 1e3)} ms
+          against {num(verdict.speed.builtInSeconds * 1e3)} ms, medians of alternate runs) — goal {verdict.speed.goal}×:{' '}
+          {verdict.speed.met ? 'met' : 'not met yet'}.
         </p>
       )}
       {verdict.speedSkipped && <p className="muted">Speed goal: {verdict.speedSkipped}.</p>}
@@ -139,7 +141,9 @@ function VerdictView({ verdict, onJump }: { verdict: Verdict; onJump(line: numbe
 function SavedResult({ last }: { last: Submission }) {
   return (
     <section className={`verdict ${last.verdict.passed ? 'passed' : 'failed'}`} aria-label="Your last result" data-testid="saved-result">
-      <h3>Your last result ({new Date(last.date).toLocaleString()}): {last.verdict.passed ? 'passed' : last.verdict.kind.replace('-', ' ')}</h3>
+      <h3>
+        Your last result ({new Date(last.date).toLocaleString()}): {last.verdict.passed ? 'passed' : last.verdict.kind.replace('-', ' ')}
+      </h3>
       <p>{last.verdict.message}</p>
     </section>
   );
@@ -241,7 +245,13 @@ export function ExercisePage({ id }: { id: string }) {
             Start again from the starter
           </button>
         </div>
-        <SourceEditor value={progress.draft} onChange={(text) => setDraft(id, text)} messages={messages} jump={jump} label={`WGSL for the exercise ${ex.title}`} />
+        <SourceEditor
+          value={progress.draft}
+          onChange={(text) => setDraft(id, text)}
+          messages={messages}
+          jump={jump}
+          label={`WGSL for the exercise ${ex.title}`}
+        />
       </div>
 
       <div className="submit-bar">
@@ -250,7 +260,8 @@ export function ExercisePage({ id }: { id: string }) {
           <input type="text" value={student} maxLength={60} onChange={(e) => setStudent(e.target.value)} placeholder="optional" />
         </label>
         <label className="check">
-          <input type="checkbox" checked={includeSource} onChange={(e) => useExercises.setState({ includeSource: e.target.checked })} /> Include my source in the result link
+          <input type="checkbox" checked={includeSource} onChange={(e) => useExercises.setState({ includeSource: e.target.checked })} /> Include my source in
+          the result link
         </label>
         {mine ? (
           <button type="button" className="danger" onClick={cancelCurrent}>
@@ -307,7 +318,9 @@ export function ExercisePage({ id }: { id: string }) {
           </>
         ) : confirming ? (
           <div role="alertdialog" aria-labelledby="solution-confirm" className="solution-confirm">
-            <p id="solution-confirm">Viewing the solution is recorded with every result you submit for this exercise from now on, and your teacher sees it on the class board. Show it?</p>
+            <p id="solution-confirm">
+              Viewing the solution is recorded with every result you submit for this exercise from now on, and your teacher sees it on the class board. Show it?
+            </p>
             <button
               type="button"
               className="danger"

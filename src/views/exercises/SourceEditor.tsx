@@ -20,7 +20,9 @@ interface Props {
 export function SourceEditor({ value, onChange, messages, jump, label }: Props) {
   return (
     <Suspense
-      fallback={<textarea className="source-fallback" aria-label={label} value={value} spellCheck={false} onChange={(e) => onChange(e.target.value)} rows={24} />}
+      fallback={
+        <textarea className="source-fallback" aria-label={label} value={value} spellCheck={false} onChange={(e) => onChange(e.target.value)} rows={24} />
+      }
     >
       <CodeEditor value={value} onChange={onChange} messages={messages} diffAgainst={null} jump={jump} label={label} />
     </Suspense>

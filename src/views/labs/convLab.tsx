@@ -24,7 +24,6 @@ import { LayoutPicture } from './conv/LayoutPicture';
 import { SequencePicture } from './conv/SequencePicture';
 import type { LabPanelProps } from './types';
 
-
 function fmtBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
@@ -70,7 +69,13 @@ export default function ConvLab({ experiment, result, caps }: LabPanelProps) {
       {result && extras && <LastRun result={result} memory={extras.memory} extras={extras} />}
       <MemoryPanel experiment={experiment} methods={methods} caps={caps} />
       <h3>What the method lays out in memory</h3>
-      {facet ? dims === '2d' ? <LayoutPicture params={experiment.params} picture={facet.picture} /> : <SequencePicture params={experiment.params} picture={facet.picture} /> : null}
+      {facet ? (
+        dims === '2d' ? (
+          <LayoutPicture params={experiment.params} picture={facet.picture} />
+        ) : (
+          <SequencePicture params={experiment.params} picture={facet.picture} />
+        )
+      ) : null}
       <SeriesPanel experiment={experiment} dims={dims} caps={caps} />
     </section>
   );
@@ -83,14 +88,19 @@ function LastRun({ result, memory, extras }: { result: ExperimentResult; memory:
   const seq = extras.sequence;
   return (
     <p role="status" data-testid="conv-verdict">
-      {result.variantLabel}: {fmtSeconds(result.medianSeconds)}, {fmtBytes(memory.allocatedBytes)} allocated ({fmtBytes(memory.extraBytes)} beyond input, filter and output), {fmtBytes(memory.movedBytes)} moved.{' '}
-      <strong className={within ? 'ok' : 'bad'}>{within ? 'Within the float64 bound' : `Outside the bound at ${m.boundViolations} elements`}</strong> (max |error| {fmtNumber(m.maxAbs)}, worst error/bound {fmtNumber(m.worstBoundRatio ?? NaN)}).
+      {result.variantLabel}: {fmtSeconds(result.medianSeconds)}, {fmtBytes(memory.allocatedBytes)} allocated ({fmtBytes(memory.extraBytes)} beyond input, filter
+      and output), {fmtBytes(memory.movedBytes)} moved.{' '}
+      <strong className={within ? 'ok' : 'bad'}>{within ? 'Within the float64 bound' : `Outside the bound at ${m.boundViolations} elements`}</strong> (max
+      |error| {fmtNumber(m.maxAbs)}, worst error/bound {fmtNumber(m.worstBoundRatio ?? NaN)}).
       {seq && (
         <>
           {' '}
           Error on the FFT’s scale: ‖ŷ − y‖₂ / (‖x‖₂‖h‖₂) = {fmtNumber(seq.normwiseError)} (bound {fmtNumber(seq.normwiseBound)})
           {seq.fftSize ? `; L = ${seq.fftSize} = ${seq.factors?.join('·')}, transform error bound ε = ${fmtNumber(seq.epsilon ?? NaN)}` : ''}
-          {seq.againstClassic ? `; against the classic radix-2 FFT (float32): ${fmtNumber(seq.againstClassic.normwise)} on the same scale, relative ${fmtNumber(seq.againstClassic.relFrobenius)}` : ''}.
+          {seq.againstClassic
+            ? `; against the classic radix-2 FFT (float32): ${fmtNumber(seq.againstClassic.normwise)} on the same scale, relative ${fmtNumber(seq.againstClassic.relFrobenius)}`
+            : ''}
+          .
         </>
       )}
     </p>
@@ -121,53 +131,67 @@ function MemoryPanel({ experiment, methods, caps }: { experiment: Experiment; me
         label="Bytes allocated by each method: input, filter and output, and the method's own workspace and tables"
         testId="conv-memory-chart"
         data={[
-          { type: 'bar', name: 'input + filter + output', x: shown.map((r) => r.variant.label), y: shown.map((r) => (r.memory!.allocatedBytes - r.memory!.extraBytes) / 2 ** 20), marker: { color: OKABE_ITO[0] } },
-          { type: 'bar', name: 'workspace and tables (the method’s price)', x: shown.map((r) => r.variant.label), y: shown.map((r) => r.memory!.extraBytes / 2 ** 20), marker: { color: OKABE_ITO[3] } },
+          {
+            type: 'bar',
+            name: 'input + filter + output',
+            x: shown.map((r) => r.variant.label),
+            y: shown.map((r) => (r.memory!.allocatedBytes - r.memory!.extraBytes) / 2 ** 20),
+            marker: { color: OKABE_ITO[0] },
+          },
+          {
+            type: 'bar',
+            name: 'workspace and tables (the method’s price)',
+            x: shown.map((r) => r.variant.label),
+            y: shown.map((r) => r.memory!.extraBytes / 2 ** 20),
+            marker: { color: OKABE_ITO[3] },
+          },
         ]}
         layout={{ barmode: 'stack', yaxis: { title: { text: 'MiB allocated' } }, xaxis: { automargin: true } }}
       />
       <div className="scroll" tabIndex={0} role="region" aria-label="Bytes per method (table)">
-      <table data-testid="conv-memory-table">
-        <caption style={{ textAlign: 'left' }}>The same numbers, with the bytes each method’s passes read and write (compulsory traffic; caches may re-read more)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Method</th>
-            <th scope="col">Allocated</th>
-            <th scope="col">Beyond input, filter, output</th>
-            <th scope="col">Moved</th>
-            <th scope="col">Allocated, × a method with no workspace</th>
-            <th scope="col">What the extra holds</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ variant, memory, refused }) => (
-            <tr key={variant.id}>
-              <th scope="row" style={{ fontWeight: 'normal', textAlign: 'left' }}>
-                {variant.label}
-              </th>
-              {memory ? (
-                <>
-                  <td>{fmtBytes(memory.allocatedBytes)}</td>
-                  <td>{fmtBytes(memory.extraBytes)}</td>
-                  <td>{fmtBytes(memory.movedBytes)}</td>
-                  <td>{base ? `${fmtNumber(memory.allocatedBytes / base)}×` : '—'}</td>
-                  <td>
-                    {memory.buffers
-                      .filter((b) => b.role === 'workspace' || b.role === 'table')
-                      .map((b) => `${b.what} (${fmtBytes(b.bytes)})`)
-                      .join('; ') || 'nothing'}
-                    {refused.length > 0 && <span className="bad"> — cannot run here: {refused.join('; ')}</span>}
-                  </td>
-                </>
-              ) : (
-                <td colSpan={5} className="bad">
-                  {refused.join('; ')}
-                </td>
-              )}
+        <table data-testid="conv-memory-table">
+          <caption style={{ textAlign: 'left' }}>
+            The same numbers, with the bytes each method’s passes read and write (compulsory traffic; caches may re-read more)
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Method</th>
+              <th scope="col">Allocated</th>
+              <th scope="col">Beyond input, filter, output</th>
+              <th scope="col">Moved</th>
+              <th scope="col">Allocated, × a method with no workspace</th>
+              <th scope="col">What the extra holds</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map(({ variant, memory, refused }) => (
+              <tr key={variant.id}>
+                <th scope="row" style={{ fontWeight: 'normal', textAlign: 'left' }}>
+                  {variant.label}
+                </th>
+                {memory ? (
+                  <>
+                    <td>{fmtBytes(memory.allocatedBytes)}</td>
+                    <td>{fmtBytes(memory.extraBytes)}</td>
+                    <td>{fmtBytes(memory.movedBytes)}</td>
+                    <td>{base ? `${fmtNumber(memory.allocatedBytes / base)}×` : '—'}</td>
+                    <td>
+                      {memory.buffers
+                        .filter((b) => b.role === 'workspace' || b.role === 'table')
+                        .map((b) => `${b.what} (${fmtBytes(b.bytes)})`)
+                        .join('; ') || 'nothing'}
+                      {refused.length > 0 && <span className="bad"> — cannot run here: {refused.join('; ')}</span>}
+                    </td>
+                  </>
+                ) : (
+                  <td colSpan={5} className="bad">
+                    {refused.join('; ')}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
     </section>
   );
@@ -186,15 +210,17 @@ function SeriesPanel({ experiment, dims, caps }: { experiment: Experiment; dims:
     <section aria-labelledby="conv-series-h">
       <h3 id="conv-series-h">Time and error, method by method, in one run</h3>
       <p className="hint">
-        Each button runs the methods one after another on the same seeded inputs, on this device, in one job (each run is checked against float64 and saved in History). Compare them as
-        ratios; on a shared or software adapter absolute times wander. Up to {SERIES_REPS} repetitions per point.
+        Each button runs the methods one after another on the same seeded inputs, on this device, in one job (each run is checked against float64 and saved in
+        History). Compare them as ratios; on a shared or software adapter absolute times wander. Up to {SERIES_REPS} repetitions per point.
       </p>
       <div className="buttons" style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
         <button type="button" disabled={busy || !caps} onClick={() => start('methods')}>
           Run every method at this shape
         </button>
         <button type="button" disabled={busy || !caps} onClick={() => start(sweepKind)}>
-          {dims === '2d' ? `Time against kernel size (${SERIES_KERNELS.join(', ')}, “same” padding)` : `Time and error against length (${SERIES_LENGTHS.join(', ')})`}
+          {dims === '2d'
+            ? `Time against kernel size (${SERIES_KERNELS.join(', ')}, “same” padding)`
+            : `Time and error against length (${SERIES_LENGTHS.join(', ')})`}
         </button>
       </div>
       {!caps && <p className="hint">These series need WebGPU.</p>}
@@ -203,7 +229,11 @@ function SeriesPanel({ experiment, dims, caps }: { experiment: Experiment; dims:
           Step {Math.min(series.rows.length + 1, series.total)} of {series.total}… (Cancel stops the series)
         </p>
       )}
-      {slot && !slot.running && !slot.final && series && <p className="hint">The series was stopped after {series.rows.length} of {series.total} steps.</p>}
+      {slot && !slot.running && !slot.final && series && (
+        <p className="hint">
+          The series was stopped after {series.rows.length} of {series.total} steps.
+        </p>
+      )}
       {series && series.rows.length > 0 && (
         <>
           <p className="hint">
@@ -239,48 +269,50 @@ function MethodsTable({ rows }: { rows: ConvSeriesRow[] }) {
       <Chart
         label="Median time of each method on the same shape, measured in one run"
         testId="conv-methods-chart"
-        data={[{ type: 'bar', x: done.map((r) => r.label), y: done.map((r) => r.result.medianSeconds * 1e3), marker: { color: OKABE_ITO[0] }, name: 'median ms' }]}
+        data={[
+          { type: 'bar', x: done.map((r) => r.label), y: done.map((r) => r.result.medianSeconds * 1e3), marker: { color: OKABE_ITO[0] }, name: 'median ms' },
+        ]}
         layout={{ yaxis: { title: { text: 'median time (ms)' } }, xaxis: { automargin: true }, showlegend: false }}
       />
       <div className="scroll" tabIndex={0} role="region" aria-label="Time, bytes and error per method (table)">
-      <table data-testid="conv-methods-table">
-        <caption style={{ textAlign: 'left' }}>Time, bytes and error against float64 per method (same inputs, same run)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Method</th>
-            <th scope="col">Median</th>
-            <th scope="col">× fastest</th>
-            <th scope="col">GFLOP/s</th>
-            <th scope="col">Extra bytes</th>
-            <th scope="col">Max |error|</th>
-            <th scope="col">Rel. Frobenius</th>
-            <th scope="col">Worst error / bound</th>
-            <th scope="col">Within bound</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={`${r.variant}-${r.value ?? ''}`}>
-              <th scope="row" style={{ fontWeight: 'normal', textAlign: 'left' }}>
-                {r.label}
-              </th>
-              {r.result ? (
-                <>
-                  <td>{fmtSeconds(r.result.medianSeconds)}</td>
-                  <td>{fmtNumber(r.result.medianSeconds / fastest)}×</td>
-                  <td>{fmtNumber(r.result.gflops)}</td>
-                  <td>{fmtBytes(extrasOf(r.result, 'conv')?.memory.extraBytes ?? 0)}</td>
-                  <ErrorCells result={r.result} />
-                </>
-              ) : (
-                <td colSpan={8} className="muted">
-                  not run: {r.error}
-                </td>
-              )}
+        <table data-testid="conv-methods-table">
+          <caption style={{ textAlign: 'left' }}>Time, bytes and error against float64 per method (same inputs, same run)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Method</th>
+              <th scope="col">Median</th>
+              <th scope="col">× fastest</th>
+              <th scope="col">GFLOP/s</th>
+              <th scope="col">Extra bytes</th>
+              <th scope="col">Max |error|</th>
+              <th scope="col">Rel. Frobenius</th>
+              <th scope="col">Worst error / bound</th>
+              <th scope="col">Within bound</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.variant}-${r.value ?? ''}`}>
+                <th scope="row" style={{ fontWeight: 'normal', textAlign: 'left' }}>
+                  {r.label}
+                </th>
+                {r.result ? (
+                  <>
+                    <td>{fmtSeconds(r.result.medianSeconds)}</td>
+                    <td>{fmtNumber(r.result.medianSeconds / fastest)}×</td>
+                    <td>{fmtNumber(r.result.gflops)}</td>
+                    <td>{fmtBytes(extrasOf(r.result, 'conv')?.memory.extraBytes ?? 0)}</td>
+                    <ErrorCells result={r.result} />
+                  </>
+                ) : (
+                  <td colSpan={8} className="muted">
+                    not run: {r.error}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
     </>
   );
@@ -302,20 +334,47 @@ function SweepCharts({ rows, axis }: { rows: ConvSeriesRow[]; axis: 'kernel' | '
           .filter((l) => l !== directLabel)
           .map((l) => ({
             label: l,
-            crossing: crossoverLength(values.flatMap((v) => (at(directLabel, v) && at(l, v) ? [{ length: v, direct: at(directLabel, v)!.medianSeconds, fft: at(l, v)!.medianSeconds }] : []))),
+            crossing: crossoverLength(
+              values.flatMap((v) =>
+                at(directLabel, v) && at(l, v) ? [{ length: v, direct: at(directLabel, v)!.medianSeconds, fft: at(l, v)!.medianSeconds }] : [],
+              ),
+            ),
           }))
       : [];
   const shapes = crossovers.flatMap((c, i) =>
-    c.crossing?.kind === 'between' ? [{ type: 'line' as const, x0: c.crossing.length, x1: c.crossing.length, yref: 'paper' as const, y0: 0, y1: 1, line: { color: OKABE_ITO[(labels.indexOf(c.label) + 0) % 8], width: 2, dash: i ? ('dot' as const) : ('dash' as const) } }] : [],
+    c.crossing?.kind === 'between'
+      ? [
+          {
+            type: 'line' as const,
+            x0: c.crossing.length,
+            x1: c.crossing.length,
+            yref: 'paper' as const,
+            y0: 0,
+            y1: 1,
+            line: { color: OKABE_ITO[(labels.indexOf(c.label) + 0) % 8], width: 2, dash: i ? ('dot' as const) : ('dash' as const) },
+          },
+        ]
+      : [],
   );
   const logX = axis === 'length';
   const errors = axis === 'length' ? traces.map((t) => ({ ...t, pts: t.pts.filter((p) => extrasOf(p.r, 'conv')?.sequence) })) : [];
   return (
     <>
       <Chart
-        label={axis === 'kernel' ? 'Median time of each method against kernel size' : 'Median time of each method against sequence length, with the crossovers where an FFT form overtakes direct'}
+        label={
+          axis === 'kernel'
+            ? 'Median time of each method against kernel size'
+            : 'Median time of each method against sequence length, with the crossovers where an FFT form overtakes direct'
+        }
         testId="conv-sweep-chart"
-        data={traces.map((t) => ({ type: 'scatter', mode: 'lines+markers', name: t.label, x: t.pts.map((p) => p.v), y: t.pts.map((p) => p.r.medianSeconds * 1e3), marker: { color: t.colour } }))}
+        data={traces.map((t) => ({
+          type: 'scatter',
+          mode: 'lines+markers',
+          name: t.label,
+          x: t.pts.map((p) => p.v),
+          y: t.pts.map((p) => p.r.medianSeconds * 1e3),
+          marker: { color: t.colour },
+        }))}
         layout={{
           xaxis: { title: { text: axis === 'kernel' ? 'kernel size R = S' : 'sequence length N (= K)' }, type: logX ? 'log' : 'linear', tickvals: values },
           yaxis: { title: { text: 'median time (ms)' }, type: 'log' },
@@ -339,49 +398,61 @@ function SweepCharts({ rows, axis }: { rows: ConvSeriesRow[]; axis: 'kernel' | '
         <Chart
           label="Error against float64 on the FFT's scale, ‖ŷ − y‖₂ / (‖x‖₂‖h‖₂), against sequence length, for each 1-D method"
           testId="conv-error-chart"
-          data={errors.map((t) => ({ type: 'scatter', mode: 'lines+markers', name: t.label, x: t.pts.map((p) => p.v), y: t.pts.map((p) => extrasOf(p.r, 'conv')!.sequence!.normwiseError), marker: { color: t.colour } }))}
-          layout={{ xaxis: { title: { text: 'sequence length N' }, type: 'log', tickvals: values }, yaxis: { title: { text: '‖ŷ − y‖₂ / (‖x‖₂‖h‖₂)' }, type: 'log', exponentformat: 'power' } }}
+          data={errors.map((t) => ({
+            type: 'scatter',
+            mode: 'lines+markers',
+            name: t.label,
+            x: t.pts.map((p) => p.v),
+            y: t.pts.map((p) => extrasOf(p.r, 'conv')!.sequence!.normwiseError),
+            marker: { color: t.colour },
+          }))}
+          layout={{
+            xaxis: { title: { text: 'sequence length N' }, type: 'log', tickvals: values },
+            yaxis: { title: { text: '‖ŷ − y‖₂ / (‖x‖₂‖h‖₂)' }, type: 'log', exponentformat: 'power' },
+          }}
         />
       )}
       <div className="scroll" tabIndex={0} role="region" aria-label="Time and error per method and point (table)">
-      <table data-testid="conv-sweep-table">
-        <caption style={{ textAlign: 'left' }}>{axis === 'kernel' ? 'Time and error against kernel size' : 'Time and error against sequence length'}, per method</caption>
-        <thead>
-          <tr>
-            <th scope="col">Method</th>
-            <th scope="col">{axis === 'kernel' ? 'Kernel' : 'N'}</th>
-            <th scope="col">Median</th>
-            <th scope="col">GFLOP/s</th>
-            {axis === 'length' && <th scope="col">‖error‖ / (‖x‖‖h‖)</th>}
-            <th scope="col">Max |error|</th>
-            <th scope="col">Rel. Frobenius</th>
-            <th scope="col">Worst error / bound</th>
-            <th scope="col">Within bound</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={`${r.variant}-${r.value}`}>
-              <th scope="row" style={{ fontWeight: 'normal', textAlign: 'left' }}>
-                {r.label}
-              </th>
-              <td>{r.value}</td>
-              {r.result ? (
-                <>
-                  <td>{fmtSeconds(r.result.medianSeconds)}</td>
-                  <td>{fmtNumber(r.result.gflops)}</td>
-                  {axis === 'length' && <td>{fmtNumber(extrasOf(r.result, 'conv')?.sequence?.normwiseError ?? NaN)}</td>}
-                  <ErrorCells result={r.result} />
-                </>
-              ) : (
-                <td colSpan={axis === 'length' ? 7 : 6} className="muted">
-                  not run: {r.error}
-                </td>
-              )}
+        <table data-testid="conv-sweep-table">
+          <caption style={{ textAlign: 'left' }}>
+            {axis === 'kernel' ? 'Time and error against kernel size' : 'Time and error against sequence length'}, per method
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Method</th>
+              <th scope="col">{axis === 'kernel' ? 'Kernel' : 'N'}</th>
+              <th scope="col">Median</th>
+              <th scope="col">GFLOP/s</th>
+              {axis === 'length' && <th scope="col">‖error‖ / (‖x‖‖h‖)</th>}
+              <th scope="col">Max |error|</th>
+              <th scope="col">Rel. Frobenius</th>
+              <th scope="col">Worst error / bound</th>
+              <th scope="col">Within bound</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.variant}-${r.value}`}>
+                <th scope="row" style={{ fontWeight: 'normal', textAlign: 'left' }}>
+                  {r.label}
+                </th>
+                <td>{r.value}</td>
+                {r.result ? (
+                  <>
+                    <td>{fmtSeconds(r.result.medianSeconds)}</td>
+                    <td>{fmtNumber(r.result.gflops)}</td>
+                    {axis === 'length' && <td>{fmtNumber(extrasOf(r.result, 'conv')?.sequence?.normwiseError ?? NaN)}</td>}
+                    <ErrorCells result={r.result} />
+                  </>
+                ) : (
+                  <td colSpan={axis === 'length' ? 7 : 6} className="muted">
+                    not run: {r.error}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
     </>
   );

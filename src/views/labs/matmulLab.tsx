@@ -111,7 +111,8 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
           <ul className="hint" data-testid="matmul-model">
             <li>
               Work {(traffic.flops / 1e9).toFixed(3)} GFLOP; bytes from buffers after the tile's reuse {(traffic.globalBytes / 1e6).toFixed(2)} MB ({' '}
-              {(traffic.flops / traffic.globalBytes).toFixed(1)} flops per modelled byte of traffic; the roofline's arithmetic intensity counts compulsory bytes); loads issued by invocations {(traffic.registerLoadBytes / 1e6).toFixed(1)} MB.
+              {(traffic.flops / traffic.globalBytes).toFixed(1)} flops per modelled byte of traffic; the roofline's arithmetic intensity counts compulsory
+              bytes); loads issued by invocations {(traffic.registerLoadBytes / 1e6).toFixed(1)} MB.
             </li>
             {haveRoofs ? (
               <RoofLine traffic={traffic} roofs={effective as Roofs} result={matchingResult} />
@@ -134,16 +135,19 @@ function RoofLine({ traffic, roofs, result }: { traffic: Traffic; roofs: Roofs; 
     <>
       <li>
         Roofs measured here: {roofs.peakGflops.toFixed(2)} GFLOP/s (FMA), {roofs.bandwidthGBs.toFixed(2)} GB/s (copy)
-        {roofs.barrierSeconds !== undefined ? `, ${(roofs.barrierSeconds * 1e9).toFixed(1)} ns per barrier per invocation` : ' (run the barrier benchmark too, or barriers count as free)'}. At {intensity.toFixed(1)} flop/byte the roof is {roof.toFixed(2)} GFLOP/s (
-        {pGlobal.bound}-bound).
+        {roofs.barrierSeconds !== undefined
+          ? `, ${(roofs.barrierSeconds * 1e9).toFixed(1)} ns per barrier per invocation`
+          : ' (run the barrier benchmark too, or barriers count as free)'}
+        . At {intensity.toFixed(1)} flop/byte the roof is {roof.toFixed(2)} GFLOP/s ({pGlobal.bound}-bound).
       </li>
       <li>
-        Model: classic roofline predicts {(pGlobal.seconds * 1e3).toFixed(2)} ms; counting every load an invocation issues at copy speed, plus the FMAs and barriers, predicts{' '}
-        {(pLoads.seconds * 1e3).toFixed(2)} ms.
+        Model: classic roofline predicts {(pGlobal.seconds * 1e3).toFixed(2)} ms; counting every load an invocation issues at copy speed, plus the FMAs and
+        barriers, predicts {(pLoads.seconds * 1e3).toFixed(2)} ms.
         {result && (
           <>
             {' '}
-            Measured {(result.medianSeconds * 1e3).toFixed(2)} ms = {result.gflops.toFixed(2)} GFLOP/s, {((100 * result.gflops) / roof).toFixed(1)}% of the roof.
+            Measured {(result.medianSeconds * 1e3).toFixed(2)} ms = {result.gflops.toFixed(2)} GFLOP/s, {((100 * result.gflops) / roof).toFixed(1)}% of the
+            roof.
           </>
         )}
       </li>

@@ -59,7 +59,20 @@ const FORMAT_OPTIONS: FormatOption[] = [
   { id: 'codebook4', scheme: { format: 'codebook4', groupSize: 128 } },
 ];
 
-const DEFAULT_CHOSEN = ['int8-tensor', 'int4-tensor', 'int4-g32', 'e4m3', 'mxfp8-e4m3', 'mxfp4', 'mxfp4-rotated', 'nvfp4', 'bfp-m4', 'bfp-m4-reordered', 'nf4', 'codebook4'];
+const DEFAULT_CHOSEN = [
+  'int8-tensor',
+  'int4-tensor',
+  'int4-g32',
+  'e4m3',
+  'mxfp8-e4m3',
+  'mxfp4',
+  'mxfp4-rotated',
+  'nvfp4',
+  'bfp-m4',
+  'bfp-m4-reordered',
+  'nf4',
+  'codebook4',
+];
 
 /** The Hadamard block for a row length: the largest power of two up to 64 that divides it. */
 function rotationBlock(cols: number): number {
@@ -211,7 +224,14 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
         histRef.current,
         [
           { type: 'histogram', x: finite, name: 'tensor values', marker: { color: OKABE_ITO[0] }, nbinsx: 160, opacity: 0.8 },
-          { type: 'histogram', x: [...focusRow.result.dequantized].filter(Number.isFinite), name: `after ${focusRow.label}`, marker: { color: OKABE_ITO[1] }, nbinsx: 160, opacity: 0.55 },
+          {
+            type: 'histogram',
+            x: [...focusRow.result.dequantized].filter(Number.isFinite),
+            name: `after ${focusRow.label}`,
+            marker: { color: OKABE_ITO[1] },
+            nbinsx: 160,
+            opacity: 0.55,
+          },
         ],
         {
           barmode: 'overlay',
@@ -317,7 +337,11 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
     const ref = r.baseline;
     if (!ref) return undefined;
     const candidates = sameShape.filter((b) => b.variant === ref.variant);
-    return candidates.find((b) => Object.entries(ref.params).every(([k, v]) => b.params[k] === v)) ?? candidates.find((b) => b.params.strategy === ref.params.strategy) ?? candidates[0];
+    return (
+      candidates.find((b) => Object.entries(ref.params).every(([k, v]) => b.params[k] === v)) ??
+      candidates.find((b) => b.params.strategy === ref.params.strategy) ??
+      candidates[0]
+    );
   };
   const currentBaseline = result && extras?.kind === 'matmul' ? baselineOf(result.experiment.variant, result.experiment.params) : null;
 
@@ -327,14 +351,15 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
     <section aria-label="Quantization lab" className="quant-lab">
       {result && extras?.kind === 'tensor' && (
         <p role="status">
-          GPU codec: {extras.mismatches === 0 ? 'every code and scale equals the TypeScript codec' : `${extras.mismatches} codes differ from the TypeScript codec`};{' '}
-          {fmtNumber(extras.bitsPerValue, 3)} bits per value, SQNR {fmtSqnr(extras.sqnrDb)}, {extras.bytes.original} →{' '}
-          {extras.bytes.quantized} bytes.
+          GPU codec:{' '}
+          {extras.mismatches === 0 ? 'every code and scale equals the TypeScript codec' : `${extras.mismatches} codes differ from the TypeScript codec`};{' '}
+          {fmtNumber(extras.bitsPerValue, 3)} bits per value, SQNR {fmtSqnr(extras.sqnrDb)}, {extras.bytes.original} → {extras.bytes.quantized} bytes.
         </p>
       )}
       {result && extras?.kind === 'matmul' && (
         <p role="status">
-          {result.variantLabel}: {fmtSeconds(result.medianSeconds)}, {fmtNumber(result.work.bytes / 2 ** 20, 3)} MiB of compulsory traffic, {fmtNumber(result.gbps, 3)} GB/s.
+          {result.variantLabel}: {fmtSeconds(result.medianSeconds)}, {fmtNumber(result.work.bytes / 2 ** 20, 3)} MiB of compulsory traffic,{' '}
+          {fmtNumber(result.gbps, 3)} GB/s.
           {currentBaseline && ` Sweep or rerun with “${labelOf(currentBaseline.variant)}” at the same shape to compare speed.`}
         </p>
       )}
@@ -387,7 +412,14 @@ export default function QuantLab({ experiment, result }: LabPanelProps) {
             </option>
           ))}
         </select>{' '}
-        <DraftField inline id={`${id}-element`} def={{ key: 'element', label: 'Element', kind: 'int', default: 0, min: 0, max: Math.max(0, tensor.length - 1) }} label="Grid at the scale of element #" value={element} onCommit={(v) => setFocusElement(v as number)} />
+        <DraftField
+          inline
+          id={`${id}-element`}
+          def={{ key: 'element', label: 'Element', kind: 'int', default: 0, min: 0, max: Math.max(0, tensor.length - 1) }}
+          label="Grid at the scale of element #"
+          value={element}
+          onCommit={(v) => setFocusElement(v as number)}
+        />
       </fieldset>
 
       <figure className="chart-figure" aria-label="Histogram of the tensor and of its quantized values, with the format's grid">
@@ -476,10 +508,12 @@ function MatmulFigures({ extras, label }: { extras: QuantMatmulExtras; label: st
       {arithmetic && (
         <p>
           Multiplications: {arithmetic.multiplies.toLocaleString('en')} against a dense matmul&apos;s {arithmetic.denseMultiplies.toLocaleString('en')} (
-          {fmtNumber(100 * (1 - arithmetic.multiplies / arithmetic.denseMultiplies), 4)}% removed); additions and subtractions: {arithmetic.addsOrSubtracts.toLocaleString('en')}
+          {fmtNumber(100 * (1 - arithmetic.multiplies / arithmetic.denseMultiplies), 4)}% removed); additions and subtractions:{' '}
+          {arithmetic.addsOrSubtracts.toLocaleString('en')}
           {arithmetic.shifts > 0 && `; exponent adds (shifts): ${arithmetic.shifts.toLocaleString('en')}`}
           {arithmetic.zeroWeightFraction !== undefined && `; zero weights skipped: ${fmtNumber(100 * arithmetic.zeroWeightFraction, 3)}%`}.
-          {extras.relFrobeniusVsF32Weights !== undefined && ` What it costs: relative error ${fmtNumber(extras.relFrobeniusVsF32Weights, 3)} against the float32-weight product.`}
+          {extras.relFrobeniusVsF32Weights !== undefined &&
+            ` What it costs: relative error ${fmtNumber(extras.relFrobeniusVsF32Weights, 3)} against the float32-weight product.`}
         </p>
       )}
       {comparison && comparison.length > 0 && (
@@ -513,7 +547,9 @@ function MatmulFigures({ extras, label }: { extras: QuantMatmulExtras; label: st
       )}
       {perRow && shownRows > 0 && (
         <table>
-          <caption>Weight error per row of W (relative Frobenius), the first {shownRows} rows and the mean of the first {perRow[0].relFrobenius.length}</caption>
+          <caption>
+            Weight error per row of W (relative Frobenius), the first {shownRows} rows and the mean of the first {perRow[0].relFrobenius.length}
+          </caption>
           <thead>
             <tr>
               <th scope="col">row</th>

@@ -78,8 +78,8 @@ export default function ScanLab({ experiment, result, sweepPoints }: LabPanelPro
         )}
       </div>
       <p data-testid="dataflow-counts">
-        <strong>Depth</strong> {flow.depth} levels · <strong>work</strong> {flow.work} combines (sequential: {Math.max(0, n - 1)} levels,{' '}
-        {Math.max(0, n - 1)} combines){flow.result === 'exclusive' ? ' · gives the exclusive scan; one more combine per element makes it inclusive' : ''}
+        <strong>Depth</strong> {flow.depth} levels · <strong>work</strong> {flow.work} combines (sequential: {Math.max(0, n - 1)} levels, {Math.max(0, n - 1)}{' '}
+        combines){flow.result === 'exclusive' ? ' · gives the exclusive scan; one more combine per element makes it inclusive' : ''}
       </p>
       {described.notes.map((note) => (
         <p key={note} className="muted">
@@ -93,8 +93,7 @@ export default function ScanLab({ experiment, result, sweepPoints }: LabPanelPro
         <ol>
           {flow.levels.map((level, i) => (
             <li key={i}>
-              {level.label}:{' '}
-              {level.ops.map(describeOp).join('; ')}
+              {level.label}: {level.ops.map(describeOp).join('; ')}
             </li>
           ))}
         </ol>
@@ -293,14 +292,22 @@ function ErrorByPosition({ extras }: { extras: LinearScanExtras }) {
   );
 }
 
-const fmtSig = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toPrecision(4)) : String(v));
+const fmtSig = (v: number) =>
+  Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toPrecision(4)) : String(v);
 
 /** What the SSM initialisation remembers: impulse responses of a few modes, and per mode its memory next to the float32 error. */
 function SsmMemoryView({ ssm }: { ssm: SsmMemory }) {
   const plot = usePlot(
     (Plotly, el) => {
       const traces = ssm.impulse.series.flatMap((s, i) => [
-        { type: 'scatter' as const, mode: 'lines' as const, name: `mode ${s.mode}`, x: ssm.impulse.lags, y: s.re, line: { color: OKABE_ITO[i % OKABE_ITO.length] } },
+        {
+          type: 'scatter' as const,
+          mode: 'lines' as const,
+          name: `mode ${s.mode}`,
+          x: ssm.impulse.lags,
+          y: s.re,
+          line: { color: OKABE_ITO[i % OKABE_ITO.length] },
+        },
         {
           type: 'scatter' as const,
           mode: 'lines' as const,
@@ -372,7 +379,14 @@ function ErrorVsSweep({ points, param }: { points: LabPanelProps['sweepPoints'];
       void Plotly.react(
         el,
         [
-          { type: 'scatter', mode: 'lines+markers', name: 'max |error|', x: done.map((p) => p.value), y: done.map((p) => floor(p.result!.metrics.maxAbs)), marker: { color: OKABE_ITO[0] } },
+          {
+            type: 'scatter',
+            mode: 'lines+markers',
+            name: 'max |error|',
+            x: done.map((p) => p.value),
+            y: done.map((p) => floor(p.result!.metrics.maxAbs)),
+            marker: { color: OKABE_ITO[0] },
+          },
           {
             type: 'scatter',
             mode: 'lines+markers',
@@ -426,7 +440,11 @@ function FieldHeatmap({ title, field, log, testId, colorscale }: { title: string
       void Plotly.react(
         el,
         [{ type: 'heatmap', z, colorscale, colorbar: { title: { text: log ? 'log10' : '' } } }],
-        { ...layout(`x (÷${field.step})`, `y (÷${field.step})`), yaxis: { title: { text: `y (÷${field.step})` }, autorange: 'reversed' as const }, height: 280 },
+        {
+          ...layout(`x (÷${field.step})`, `y (÷${field.step})`),
+          yaxis: { title: { text: `y (÷${field.step})` }, autorange: 'reversed' as const },
+          height: 280,
+        },
         { responsive: true, displaylogo: false },
       );
     },
@@ -445,15 +463,17 @@ function SpatialViews({ extras }: { extras: SpatialExtras }) {
   const [cx, cy] = extras.centre;
   return (
     <>
-      <h3>Receptive field of the centre pixel ({cx}, {cy})</h3>
+      <h3>
+        Receptive field of the centre pixel ({cx}, {cy})
+      </h3>
       <p>
         Influence |∂y/∂b| of every input pixel on the output at the centre, exact (float64 adjoint). Raster scan alone:{' '}
-        {extras.reachScanOnly.pixelsAbove1Percent} pixels above 1% of the largest, {extras.reachScanOnly.rowsBelowCentre} of them below the centre row.
-        With the dilated state fusion: {extras.reachFused.pixelsAbove1Percent} pixels, {extras.reachFused.rowsBelowCentre} below the centre row.
+        {extras.reachScanOnly.pixelsAbove1Percent} pixels above 1% of the largest, {extras.reachScanOnly.rowsBelowCentre} of them below the centre row. With the
+        dilated state fusion: {extras.reachFused.pixelsAbove1Percent} pixels, {extras.reachFused.rowsBelowCentre} below the centre row.
       </p>
       <p className="muted">
-        The image is the Mandrill photograph from public/samples (or the procedural disc, bar and gradient, as the Image parameter says); decays
-        a = 1/(1.02 + 2·|I_p − I_p−1|) close the state at edges, so the receptive field follows the picture's structure.
+        The image is the Mandrill photograph from public/samples (or the procedural disc, bar and gradient, as the Image parameter says); decays a = 1/(1.02 +
+        2·|I_p − I_p−1|) close the state at edges, so the receptive field follows the picture's structure.
       </p>
       <div className="scan-fields">
         <FieldHeatmap title="Input image" field={extras.image} log={false} testId="spatial-image" colorscale="Greys" />

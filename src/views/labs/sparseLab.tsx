@@ -108,8 +108,8 @@ export default function SparseLab({ experiment, result, sweepPoints }: LabPanelP
       {result && extras && <Throughput result={result} extras={extras} />}
       <DensitySweep experiment={experiment} points={sweepPoints} />
       <p className="hint">
-        WebGPU has no sparse tensor units: N:M (2:4) storage saves bytes of A and skips zero products, but no multiplication is
-        cheaper than in dense code. It wins where reading A dominates (skinny, memory-bound products).
+        WebGPU has no sparse tensor units: N:M (2:4) storage saves bytes of A and skips zero products, but no multiplication is cheaper than in dense code. It
+        wins where reading A dominates (skinny, memory-bound products).
       </p>
     </section>
   );
@@ -143,7 +143,9 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: SpmmE
     const perm = clusterPermutation(a, M, K, block);
     return {
       a: permuteMatrix(a, M, K, perm.rowPerm, perm.colPerm),
-      note: perm.improved ? `permuted: ${perm.blocksBefore} → ${perm.blocksAfter} non-empty ${block}×${block} blocks` : 'the permutation found no fewer blocks; shown as is',
+      note: perm.improved
+        ? `permuted: ${perm.blocksBefore} → ${perm.blocksAfter} non-empty ${block}×${block} blocks`
+        : 'the permutation found no fewer blocks; shown as is',
     };
   }, [M, K, p.pattern, p.density, p.block, experiment.seed, permuted, block, canRegenerate]);
 
@@ -180,7 +182,13 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: SpmmE
       cells = { rows, cols, cellRows, cellCols, at: (i, j) => counts[i * cols + j] / (cellRows * cellCols) };
     } else if (extras) {
       const s = extras.spy;
-      cells = { rows: s.gridRows, cols: s.gridCols, cellRows: s.cellRows, cellCols: s.cellCols, at: (i, j) => s.counts[i * s.gridCols + j] / (s.cellRows * s.cellCols) };
+      cells = {
+        rows: s.gridRows,
+        cols: s.gridCols,
+        cellRows: s.cellRows,
+        cellCols: s.cellCols,
+        at: (i, j) => s.counts[i * s.gridCols + j] / (s.cellRows * s.cellCols),
+      };
     }
     if (!cells) return;
     const pxW = CANVAS_SIDE / cells.cols;
@@ -257,7 +265,9 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: SpmmE
         )}
         <span className="field check">
           <input id="sparse-permuted" type="checkbox" checked={permuted} disabled={!canRegenerate} onChange={(e) => setPermuted(e.target.checked)} />
-          <label htmlFor="sparse-permuted">Show after the clustering permutation ({block}×{block} blocks)</label>
+          <label htmlFor="sparse-permuted">
+            Show after the clustering permutation ({block}×{block} blocks)
+          </label>
         </span>
       </div>
       <figcaption className="hint">
@@ -292,7 +302,13 @@ function RowHistogram({ extras }: { extras: SpmmExtras | null }) {
   return (
     <figure style={{ margin: 0 }}>
       <h3 style={{ margin: '0 0 8px', fontSize: '1rem' }}>Non-zeros per row (load balance)</h3>
-      <svg width="100%" style={{ maxWidth: 420, display: 'block' }} viewBox={`0 0 ${W} ${H + 20}`} role="img" aria-label={`Histogram of non-zeros per row: mean ${fmt(mean)}, max ${max}, ${empty} empty rows`}>
+      <svg
+        width="100%"
+        style={{ maxWidth: 420, display: 'block' }}
+        viewBox={`0 0 ${W} ${H + 20}`}
+        role="img"
+        aria-label={`Histogram of non-zeros per row: mean ${fmt(mean)}, max ${max}, ${empty} empty rows`}
+      >
         {bins.map((b, i) => (
           <rect key={i} x={i * barW + 1} y={H - (b / top) * H} width={Math.max(1, barW - 2)} height={(b / top) * H} fill={OKABE_ITO[1]}>
             <title>{`${i * width}–${(i + 1) * width - 1} non-zeros: ${b} rows`}</title>
@@ -306,8 +322,8 @@ function RowHistogram({ extras }: { extras: SpmmExtras | null }) {
         </text>
       </svg>
       <figcaption className="hint">
-        {counts.length} rows · mean {fmt(mean)} · max {max} (max/mean {mean > 0 ? fmt(max / mean) : '–'}) · {empty} empty rows. A one-row-per-workgroup
-        kernel waits on its longest row; the load-balanced one splits rows of more than L non-zeros.
+        {counts.length} rows · mean {fmt(mean)} · max {max} (max/mean {mean > 0 ? fmt(max / mean) : '–'}) · {empty} empty rows. A one-row-per-workgroup kernel
+        waits on its longest row; the load-balanced one splits rows of more than L non-zeros.
       </figcaption>
     </figure>
   );
@@ -338,7 +354,13 @@ function BytesTable({ extras }: { extras: SpmmExtras }) {
             <td>
               <span
                 aria-hidden="true"
-                style={{ display: 'inline-block', width: `${Math.min(100, (60 * b.bytes) / Math.max(1, extras.denseBytes))}px`, height: 8, background: OKABE_ITO[2], marginRight: 4 }}
+                style={{
+                  display: 'inline-block',
+                  width: `${Math.min(100, (60 * b.bytes) / Math.max(1, extras.denseBytes))}px`,
+                  height: 8,
+                  background: OKABE_ITO[2],
+                  marginRight: 4,
+                }}
               />
               {fmt(b.bytes / Math.max(1, extras.denseBytes))}×
             </td>
@@ -407,7 +429,13 @@ function DensitySweep({ experiment, points }: { experiment: Experiment; points: 
   const dense = done.length ? baselineTime(done[0].result.experiment) : undefined;
   const baseline = baselineOf(experiment);
   const crossover = useMemo(
-    () => (dense === undefined || !isDensity ? null : crossoverDensity(done.map((p) => ({ density: p.value, seconds: p.result.medianSeconds })), dense)),
+    () =>
+      dense === undefined || !isDensity
+        ? null
+        : crossoverDensity(
+            done.map((p) => ({ density: p.value, seconds: p.result.medianSeconds })),
+            dense,
+          ),
     [done, dense, isDensity],
   );
 
@@ -427,7 +455,14 @@ function DensitySweep({ experiment, points }: { experiment: Experiment; points: 
         if (dense !== undefined) {
           const first = spmmExtras(extrasOf(done[0].result, 'sparse'));
           const denseRate = first ? first.denseFlops / dense / 1e9 : NaN;
-          traces.push({ x: [Math.min(...x), Math.max(...x)], y: [denseRate, denseRate], name: 'dense kernel (same shape)', mode: 'lines', type: 'scatter', line: { dash: 'dash', color: OKABE_ITO[7] } });
+          traces.push({
+            x: [Math.min(...x), Math.max(...x)],
+            y: [denseRate, denseRate],
+            name: 'dense kernel (same shape)',
+            mode: 'lines',
+            type: 'scatter',
+            line: { dash: 'dash', color: OKABE_ITO[7] },
+          });
         }
         const shapes: Partial<PlotlyTypes.Shape>[] =
           crossover !== null && Number.isFinite(crossover)

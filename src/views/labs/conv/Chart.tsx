@@ -15,7 +15,14 @@ export function Chart({ label, data, layout, testId }: { label: string; data: Pl
         return Plotly.react(
           ref.current,
           data,
-          { margin: { l: 64, r: 16, t: 40, b: 50 }, height: 300, paper_bgcolor: 'rgba(0,0,0,0)', plot_bgcolor: 'rgba(0,0,0,0)', legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' }, ...layout },
+          {
+            margin: { l: 64, r: 16, t: 40, b: 50 },
+            height: 300,
+            paper_bgcolor: 'rgba(0,0,0,0)',
+            plot_bgcolor: 'rgba(0,0,0,0)',
+            legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
+            ...layout,
+          },
           { responsive: true, displaylogo: false },
         );
       })

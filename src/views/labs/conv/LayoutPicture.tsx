@@ -14,7 +14,15 @@ const GAP = 28;
 /** A small version of the shape that fits on screen (the method's structure is the same). */
 export function illustrationShape(p: Record<string, unknown>): Conv2dShape & { clipped: boolean } {
   const n = (k: string, fallback: number) => (typeof p[k] === 'number' ? (p[k] as number) : fallback);
-  const full = { height: n('height', 8), width: n('width', 8), cin: n('cin', 3), kernel: n('kernel', 3), dilation: n('dilation', 1), pad: n('pad', 1), stride: n('stride', 1) };
+  const full = {
+    height: n('height', 8),
+    width: n('width', 8),
+    cin: n('cin', 3),
+    kernel: n('kernel', 3),
+    dilation: n('dilation', 1),
+    pad: n('pad', 1),
+    stride: n('stride', 1),
+  };
   const s: Conv2dShape = {
     layout: p.layout === 'nchw' ? 'nchw' : 'nhwc',
     batch: 1,
@@ -27,7 +35,14 @@ export function illustrationShape(p: Record<string, unknown>): Conv2dShape & { c
     pad: Math.min(full.pad, 3),
     dilation: Math.min(full.dilation, 3),
   };
-  const clipped = s.cin !== full.cin || s.height !== full.height || s.width !== full.width || s.kernel !== full.kernel || s.stride !== full.stride || s.pad !== full.pad || s.dilation !== full.dilation;
+  const clipped =
+    s.cin !== full.cin ||
+    s.height !== full.height ||
+    s.width !== full.width ||
+    s.kernel !== full.kernel ||
+    s.stride !== full.stride ||
+    s.pad !== full.pad ||
+    s.dilation !== full.dilation;
   return { ...s, clipped };
 }
 
@@ -147,7 +162,8 @@ export function LayoutPicture({ params, picture }: { params: Record<string, unkn
           )}
       </svg>
       <figcaption className="hint">
-        Output ({oy}, {ox}) reads the {taps.length} numbered taps (r·S + s) of a {d.kernel}×{d.kernel} kernel with stride {d.stride}, padding {d.pad} and dilation {d.dilation}
+        Output ({oy}, {ox}) reads the {taps.length} numbered taps (r·S + s) of a {d.kernel}×{d.kernel} kernel with stride {d.stride}, padding {d.pad} and
+        dilation {d.dilation}
         {d.cin > 1 ? `, in each of ${d.cin} channels` : ''}. {strip.caption}
         {shape.clipped ? ' (Drawn for a smaller version of the current shape: at most 8×8 pixels, 3 channels, a 5×5 kernel.)' : ''}
       </figcaption>
@@ -246,7 +262,12 @@ function stripFor(picture: ConvPicture, d: ReturnType<typeof conv2dDims>, row: C
             </text>
             {cells.map((c, i) => (
               <g key={i} transform={`translate(${i * cw}, 20)`}>
-                <rect width={cw - 1} height={CELL - 2} fill={c.inWindow ? OKABE_ITO[1] : c.inside ? '#fff' : '#eef0f3'} stroke={c.r === 0 ? '#5b6470' : '#b8c0c8'}>
+                <rect
+                  width={cw - 1}
+                  height={CELL - 2}
+                  fill={c.inWindow ? OKABE_ITO[1] : c.inside ? '#fff' : '#eef0f3'}
+                  stroke={c.r === 0 ? '#5b6470' : '#b8c0c8'}
+                >
                   <title>{`column ${c.q}, tap row ${c.r}: ${c.inside ? `input (${c.iy}, ${c.ix})` : 'padding (zero)'}${c.inWindow ? `, tap (${c.r}, ${c.s}) of this window` : ''}`}</title>
                 </rect>
               </g>

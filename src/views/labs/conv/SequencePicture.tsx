@@ -33,7 +33,14 @@ function Sliding({ filter }: { filter: number }) {
   const [t, setT] = useState(9);
   return (
     <figure style={{ margin: 0 }}>
-      <svg width="100%" style={{ maxWidth: N * CELL + 10, display: 'block' }} viewBox={`0 0 ${N * CELL + 10} 110`} role="group" aria-label={`Direct 1-D convolution: output ${t} reads inputs ${Math.max(0, t - K + 1)} to ${t}`} data-testid="conv-sequence-svg">
+      <svg
+        width="100%"
+        style={{ maxWidth: N * CELL + 10, display: 'block' }}
+        viewBox={`0 0 ${N * CELL + 10} 110`}
+        role="group"
+        aria-label={`Direct 1-D convolution: output ${t} reads inputs ${Math.max(0, t - K + 1)} to ${t}`}
+        data-testid="conv-sequence-svg"
+      >
         <text x={0} y={12} fontSize={12}>
           x (inputs)
         </text>
@@ -50,7 +57,8 @@ function Sliding({ filter }: { filter: number }) {
         ))}
       </svg>
       <figcaption className="hint">
-        y[{t}] = Σ h[j]·x[{t} − j] over {Math.min(K, t + 1)} taps (drawn with K = {K}): every output re-reads K inputs, N·K multiply-adds in all — quadratic when the filter is as long as the sequence.
+        y[{t}] = Σ h[j]·x[{t} − j] over {Math.min(K, t + 1)} taps (drawn with K = {K}): every output re-reads K inputs, N·K multiply-adds in all — quadratic
+        when the filter is as long as the sequence.
       </figcaption>
     </figure>
   );
@@ -94,7 +102,14 @@ function FftStages({ radix }: { radix: number }) {
   const y = (i: number) => 24 + i * rowH;
   return (
     <figure style={{ margin: 0 }}>
-      <svg width="100%" style={{ maxWidth: width, display: 'block' }} viewBox={`0 0 ${width} ${height}`} role="group" aria-label={`Radix-${radix} Stockham FFT of length 16, ${stages.length} stages; output ${out} depends on every input`} data-testid="conv-sequence-svg">
+      <svg
+        width="100%"
+        style={{ maxWidth: width, display: 'block' }}
+        viewBox={`0 0 ${width} ${height}`}
+        role="group"
+        aria-label={`Radix-${radix} Stockham FFT of length 16, ${stages.length} stages; output ${out} depends on every input`}
+        data-testid="conv-sequence-svg"
+      >
         <text x={0} y={12} fontSize={12}>
           in
         </text>
@@ -106,14 +121,24 @@ function FftStages({ radix }: { radix: number }) {
             inputs.map((i) => {
               const hot = live[s + 1].has(o) && live[s].has(i);
               return (
-                <line key={`${s}-${o}-${i}`} x1={x0 + s * colW} y1={y(i)} x2={x0 + (s + 1) * colW} y2={y(o)} stroke={hot ? OKABE_ITO[1] : '#d8dde3'} strokeWidth={hot ? 1.6 : 0.8} />
+                <line
+                  key={`${s}-${o}-${i}`}
+                  x1={x0 + s * colW}
+                  y1={y(i)}
+                  x2={x0 + (s + 1) * colW}
+                  y2={y(o)}
+                  stroke={hot ? OKABE_ITO[1] : '#d8dde3'}
+                  strokeWidth={hot ? 1.6 : 0.8}
+                />
               );
             }),
           ),
         )}
         {live.map((set, s) =>
           Array.from({ length: L }, (_, i) =>
-            s === stages.length ? null : <circle key={`n${s}-${i}`} cx={x0 + s * colW} cy={y(i)} r={3.5} fill={set.has(i) ? OKABE_ITO[1] : '#fff'} stroke="#5b6470" />,
+            s === stages.length ? null : (
+              <circle key={`n${s}-${i}`} cx={x0 + s * colW} cy={y(i)} r={3.5} fill={set.has(i) ? OKABE_ITO[1] : '#fff'} stroke="#5b6470" />
+            ),
           ),
         )}
         {Array.from({ length: L }, (_, i) => (
@@ -126,8 +151,8 @@ function FftStages({ radix }: { radix: number }) {
         ))}
       </svg>
       <figcaption className="hint">
-        {stages.length} stages of radix-{radix} butterflies (Stockham: each stage reads one buffer and writes the other in a new order, no bit reversal); output {out} depends on all {L} inputs
-        through log₂L = 4 levels of additions, which is why an FFT’s rounding error grows like log L, not like L.
+        {stages.length} stages of radix-{radix} butterflies (Stockham: each stage reads one buffer and writes the other in a new order, no bit reversal); output{' '}
+        {out} depends on all {L} inputs through log₂L = 4 levels of additions, which is why an FFT’s rounding error grows like log L, not like L.
       </figcaption>
     </figure>
   );
@@ -164,14 +189,26 @@ function DftMatrices() {
   const w = N2 * CELL + 60;
   return (
     <figure style={{ margin: 0 }}>
-      <svg width="100%" style={{ maxWidth: 3 * w, display: 'block' }} viewBox={`0 0 ${3 * w} ${18 + N1 * CELL + 8}`} role="group" aria-label={`FFT as matrix multiplication with N1 = N2 = 4: spectrum entry ${sel.k1 + N1 * sel.k2} comes from row ${sel.k1} of Y, which comes from every column of the signal matrix`} data-testid="conv-sequence-svg">
+      <svg
+        width="100%"
+        style={{ maxWidth: 3 * w, display: 'block' }}
+        viewBox={`0 0 ${3 * w} ${18 + N1 * CELL + 8}`}
+        role="group"
+        aria-label={`FFT as matrix multiplication with N1 = N2 = 4: spectrum entry ${sel.k1 + N1 * sel.k2} comes from row ${sel.k1} of Y, which comes from every column of the signal matrix`}
+        data-testid="conv-sequence-svg"
+      >
         {grid(0, 'X0[n1][n2] = x[4·n1 + n2]', (a, b) => ({ fill: OKABE_ITO[1], label: String(N2 * a + b) }))}
         {grid(w, 'Y = F4 · X0, ∘ twiddles', (a) => ({ fill: a === sel.k1 ? OKABE_ITO[1] : '#fff', label: '' }))}
-        {grid(2 * w, 'Z = Y · F4 (point at one)', (a, b) => ({ fill: '#fff', label: String(a + N1 * b), pick: () => setSel({ k1: a, k2: b }), aria: `spectrum entry ${a + N1 * b}` }))}
+        {grid(2 * w, 'Z = Y · F4 (point at one)', (a, b) => ({
+          fill: '#fff',
+          label: String(a + N1 * b),
+          pick: () => setSel({ k1: a, k2: b }),
+          aria: `spectrum entry ${a + N1 * b}`,
+        }))}
       </svg>
       <figcaption className="hint">
-        Z[{sel.k1}][{sel.k2}] is X[{sel.k1 + N1 * sel.k2}]: a dot product of row {sel.k1} of Y with a column of F₄, and each entry of that row is a dot product of a row of F₄ with a column of the signal — two matmuls
-        and a pointwise twiddle, in the transposed order the convolution never undoes.
+        Z[{sel.k1}][{sel.k2}] is X[{sel.k1 + N1 * sel.k2}]: a dot product of row {sel.k1} of Y with a column of F₄, and each entry of that row is a dot product
+        of a row of F₄ with a column of the signal — two matmuls and a pointwise twiddle, in the transposed order the convolution never undoes.
       </figcaption>
     </figure>
   );

@@ -58,15 +58,34 @@ export default function AccumulationPanel({ gpuRuns, canRunOnGpu }: { gpuRuns: G
     const x = scaleLog()
       .domain([Ks[0] / 1.5, Ks[Ks.length - 1] * 1.5])
       .range([margin.left, width - margin.right]);
-    const ys = [...points.flatMap((p) => [p.relError.f16, p.relError.f32]), ...gpuPoints.map((p) => p.relError), growthGuides(Ks[Ks.length - 1]).worst16, growthGuides(Ks[0]).typical32];
+    const ys = [
+      ...points.flatMap((p) => [p.relError.f16, p.relError.f32]),
+      ...gpuPoints.map((p) => p.relError),
+      growthGuides(Ks[Ks.length - 1]).worst16,
+      growthGuides(Ks[0]).typical32,
+    ];
     const positive = ys.filter((v) => v > 0);
     const y = scaleLog()
       .domain([Math.min(...positive) / 3, Math.max(...positive) * 3])
       .range([height - margin.bottom, margin.top]);
-    svg.append('g').attr('transform', `translate(0,${height - margin.bottom})`).call(axisBottom(x).ticks(6, '~g'));
+    svg
+      .append('g')
+      .attr('transform', `translate(0,${height - margin.bottom})`)
+      .call(axisBottom(x).ticks(6, '~g'));
     svg.append('g').attr('transform', `translate(${margin.left},0)`).call(axisLeft(y).ticks(6, '.0e'));
-    svg.append('text').attr('x', width / 2).attr('y', height - 6).attr('text-anchor', 'middle').attr('font-size', 12).text('K (length of each dot product)');
-    svg.append('text').attr('transform', `translate(14,${height / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', 12).text('relative error ‖C − C₆₄‖ / ‖C₆₄‖');
+    svg
+      .append('text')
+      .attr('x', width / 2)
+      .attr('y', height - 6)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 12)
+      .text('K (length of each dot product)');
+    svg
+      .append('text')
+      .attr('transform', `translate(14,${height / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 12)
+      .text('relative error ‖C − C₆₄‖ / ‖C₆₄‖');
     const path = line<[number, number]>()
       .x((d) => x(d[0]))
       .y((d) => y(d[1]));
@@ -126,12 +145,19 @@ export default function AccumulationPanel({ gpuRuns, canRunOnGpu }: { gpuRuns: G
   return (
     <div className="accumulation" data-testid="accumulation">
       <p className="hint">
-        The same float16 inputs, multiplied exactly and summed in a float16 accumulator (every partial sum rounded to 11 bits, u = 2⁻¹¹) or a float32 one (u = 2⁻²⁴).
-        The storage is identical; only the accumulator differs. Each rounding adds an error of up to u times the running sum, so the error grows with K — typically like
-        √K·u (the roundings partly cancel), at worst like K·u — and the two lines stay about u₁₆/u₃₂ = 2¹³ ≈ 8000× apart. Lines: exact CPU emulation of the two f16
-        variants (16×16 outputs, seed {SEED}). Squares: the f16 variants run on this GPU.
+        The same float16 inputs, multiplied exactly and summed in a float16 accumulator (every partial sum rounded to 11 bits, u = 2⁻¹¹) or a float32 one (u =
+        2⁻²⁴). The storage is identical; only the accumulator differs. Each rounding adds an error of up to u times the running sum, so the error grows with K —
+        typically like √K·u (the roundings partly cancel), at worst like K·u — and the two lines stay about u₁₆/u₃₂ = 2¹³ ≈ 8000× apart. Lines: exact CPU
+        emulation of the two f16 variants (16×16 outputs, seed {SEED}). Squares: the f16 variants run on this GPU.
       </p>
-      <svg ref={ref} width={width} height={height} role="img" aria-label="Relative error against K for f16 and f32 accumulation, log–log; the table below lists the same data" data-testid="accumulation-chart" />
+      <svg
+        ref={ref}
+        width={width}
+        height={height}
+        role="img"
+        aria-label="Relative error against K for f16 and f32 accumulation, log–log; the table below lists the same data"
+        data-testid="accumulation-chart"
+      />
       <table className="compare-table" data-testid="accumulation-table">
         <caption>Relative error against the float64 product, same f16 inputs</caption>
         <thead>

@@ -107,16 +107,34 @@ export default function ConfigHeatmap({ points, title }: { points: HeatPoint[]; 
       .attr('font-size', 9)
       .attr('fill', (d) => (d.gflops !== null ? '#fff' : '#5b6470'))
       .text((d) => `${d.invalidCount}/${d.total} invalid`);
-    cellG.append('title').text((d) =>
-      d.invalid
-        ? `${yKey} ${d.y}, ${xKey} ${d.x}: cannot run — ${d.invalid.join('; ')}`
-        : (d.gflops === null
-            ? `${yKey} ${d.y}, ${xKey} ${d.x}: not measured yet`
-            : `${yKey} ${d.y}, ${xKey} ${d.x}: best ${d.gflops.toFixed(3)} GFLOP/s (${describe(d.best!)})`) +
-          (d.invalidCount ? `; ${d.invalidCount} of ${d.total} configurations here cannot run: ${d.reasons.join('; ')}` : ''),
-    );
-    g.selectAll('text.x').data(xs).join('text').attr('class', 'x').attr('x', (_, i) => i * cellW + cellW / 2).attr('y', -8).attr('text-anchor', 'middle').attr('font-size', 12).text((v) => `${xKey} ${v}`);
-    g.selectAll('text.y').data(ys).join('text').attr('class', 'y').attr('x', -6).attr('y', (_, i) => i * cellH + cellH / 2 + 4).attr('text-anchor', 'end').attr('font-size', 12).text((v) => `${yKey} ${v}`);
+    cellG
+      .append('title')
+      .text((d) =>
+        d.invalid
+          ? `${yKey} ${d.y}, ${xKey} ${d.x}: cannot run — ${d.invalid.join('; ')}`
+          : (d.gflops === null
+              ? `${yKey} ${d.y}, ${xKey} ${d.x}: not measured yet`
+              : `${yKey} ${d.y}, ${xKey} ${d.x}: best ${d.gflops.toFixed(3)} GFLOP/s (${describe(d.best!)})`) +
+            (d.invalidCount ? `; ${d.invalidCount} of ${d.total} configurations here cannot run: ${d.reasons.join('; ')}` : ''),
+      );
+    g.selectAll('text.x')
+      .data(xs)
+      .join('text')
+      .attr('class', 'x')
+      .attr('x', (_, i) => i * cellW + cellW / 2)
+      .attr('y', -8)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 12)
+      .text((v) => `${xKey} ${v}`);
+    g.selectAll('text.y')
+      .data(ys)
+      .join('text')
+      .attr('class', 'y')
+      .attr('x', -6)
+      .attr('y', (_, i) => i * cellH + cellH / 2 + 4)
+      .attr('text-anchor', 'end')
+      .attr('font-size', 12)
+      .text((v) => `${yKey} ${v}`);
   }, [cells, xs, ys, xKey, yKey, left, top]);
 
   const invalidCells = cells.filter((c) => c.invalidCount > 0);
@@ -143,12 +161,22 @@ export default function ConfigHeatmap({ points, title }: { points: HeatPoint[]; 
       {cells.length === 0 ? (
         <p className="hint">No configurations yet: run register-blocked configurations (a sweep over BM, BN, TM…) and they appear here.</p>
       ) : (
-        <svg ref={svgRef} width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="scalable" role="img" aria-label={`${title}: GFLOP/s by ${yKey} and ${xKey}; the list below names the configurations that cannot run`} data-testid="matmul-heatmap-svg" />
+        <svg
+          ref={svgRef}
+          width={width}
+          height={height}
+          viewBox={`0 0 ${width} ${height}`}
+          className="scalable"
+          role="img"
+          aria-label={`${title}: GFLOP/s by ${yKey} and ${xKey}; the list below names the configurations that cannot run`}
+          data-testid="matmul-heatmap-svg"
+        />
       )}
       {invalidCells.length > 0 && (
         <details data-testid="matmul-heatmap-invalid">
           <summary>
-            {cells.filter((c) => c.invalid).length} greyed cell{cells.filter((c) => c.invalid).length === 1 ? '' : 's'}, {invalidCells.length} with configurations that cannot run here: why
+            {cells.filter((c) => c.invalid).length} greyed cell{cells.filter((c) => c.invalid).length === 1 ? '' : 's'}, {invalidCells.length} with
+            configurations that cannot run here: why
           </summary>
           <ul className="hint">
             {invalidCells.map((c) => (

@@ -68,10 +68,24 @@ export default function RooflineChart({ runs, roofs, caps }: { runs: RoofRun[]; 
     const y = scaleLog()
       .domain([Math.min(...ys) / 2, roofs.peakGflops * 2])
       .range([height - margin.bottom, margin.top]);
-    svg.append('g').attr('transform', `translate(0,${height - margin.bottom})`).call(axisBottom(x).ticks(5, '~g'));
+    svg
+      .append('g')
+      .attr('transform', `translate(0,${height - margin.bottom})`)
+      .call(axisBottom(x).ticks(5, '~g'));
     svg.append('g').attr('transform', `translate(${margin.left},0)`).call(axisLeft(y).ticks(5, '~g'));
-    svg.append('text').attr('x', width / 2).attr('y', height - 6).attr('text-anchor', 'middle').attr('font-size', 12).text('arithmetic intensity (flop / byte)');
-    svg.append('text').attr('transform', `translate(14,${height / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', 12).text('GFLOP/s');
+    svg
+      .append('text')
+      .attr('x', width / 2)
+      .attr('y', height - 6)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 12)
+      .text('arithmetic intensity (flop / byte)');
+    svg
+      .append('text')
+      .attr('transform', `translate(14,${height / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 12)
+      .text('GFLOP/s');
     // The roofs: bandwidth slope up to the ridge, then the compute ceiling.
     const [x0, x1] = x.domain();
     const roofLine = [
@@ -85,7 +99,12 @@ export default function RooflineChart({ runs, roofs, caps }: { runs: RoofRun[]; 
       .attr('fill', 'none')
       .attr('stroke', '#333')
       .attr('stroke-width', 2);
-    svg.append('text').attr('x', x(ridge) + 4).attr('y', y(roofs.peakGflops) - 4).attr('font-size', 11).text(`peak FMA ${roofs.peakGflops.toFixed(1)} GFLOP/s`);
+    svg
+      .append('text')
+      .attr('x', x(ridge) + 4)
+      .attr('y', y(roofs.peakGflops) - 4)
+      .attr('font-size', 11)
+      .text(`peak FMA ${roofs.peakGflops.toFixed(1)} GFLOP/s`);
     svg
       .append('text')
       .attr('x', x(x0) + 4)
@@ -98,13 +117,22 @@ export default function RooflineChart({ runs, roofs, caps }: { runs: RoofRun[]; 
       .attr('cy', (p) => y(p.gflops))
       .attr('r', 5)
       .attr('fill', (_, i) => OKABE_ITO[i % OKABE_ITO.length]);
-    g.append('title').text((p) => `${p.label}: ${p.gflops.toFixed(2)} GFLOP/s at ${p.intensity.toFixed(1)} flop/byte, ${p.percentOfRoof.toFixed(1)}% of the roof`);
+    g.append('title').text(
+      (p) => `${p.label}: ${p.gflops.toFixed(2)} GFLOP/s at ${p.intensity.toFixed(1)} flop/byte, ${p.percentOfRoof.toFixed(1)}% of the roof`,
+    );
   }, [points, roofs, margin.bottom, margin.left, margin.right, margin.top]);
 
   if (points.length === 0) return <p className="hint">Run a matmul variant to place it under the roofs.</p>;
   return (
     <div className="matmul-roofline">
-      <svg ref={ref} width={width} height={height} role="img" aria-label="Roofline: each run's GFLOP/s against its arithmetic intensity under the measured roofs; the table below lists the same data" data-testid="matmul-roofline-svg" />
+      <svg
+        ref={ref}
+        width={width}
+        height={height}
+        role="img"
+        aria-label="Roofline: each run's GFLOP/s against its arithmetic intensity under the measured roofs; the table below lists the same data"
+        data-testid="matmul-roofline-svg"
+      />
       <table className="compare-table" data-testid="matmul-model-table">
         <caption>Runs under the roofs, and the model's prediction (FMAs at peak + every issued load at copy speed + barriers)</caption>
         <thead>

@@ -77,10 +77,31 @@ export default function TileView({ tiling: t, params, variantLabel }: Props) {
         return tileShade[(tr + tc) % 2];
       });
     // Workgroup tile borders.
-    for (let i = 0; i <= rows; i += t.BM) cG.append('line').attr('x1', 0).attr('x2', cols * cell).attr('y1', i * cell).attr('y2', i * cell).attr('stroke', '#333').attr('stroke-width', 1.5);
-    for (let j = 0; j <= cols; j += t.BN) cG.append('line').attr('y1', 0).attr('y2', rows * cell).attr('x1', j * cell).attr('x2', j * cell).attr('stroke', '#333').attr('stroke-width', 1.5);
+    for (let i = 0; i <= rows; i += t.BM)
+      cG.append('line')
+        .attr('x1', 0)
+        .attr('x2', cols * cell)
+        .attr('y1', i * cell)
+        .attr('y2', i * cell)
+        .attr('stroke', '#333')
+        .attr('stroke-width', 1.5);
+    for (let j = 0; j <= cols; j += t.BN)
+      cG.append('line')
+        .attr('y1', 0)
+        .attr('y2', rows * cell)
+        .attr('x1', j * cell)
+        .attr('x2', j * cell)
+        .attr('stroke', '#333')
+        .attr('stroke-width', 1.5);
     // The chosen output.
-    cG.append('rect').attr('x', c * cell).attr('y', r * cell).attr('width', cell).attr('height', cell).attr('fill', 'none').attr('stroke', OKABE_ITO[3]).attr('stroke-width', 2);
+    cG.append('rect')
+      .attr('x', c * cell)
+      .attr('y', r * cell)
+      .attr('width', cell)
+      .attr('height', cell)
+      .attr('fill', 'none')
+      .attr('stroke', OKABE_ITO[3])
+      .attr('stroke-width', 2);
 
     // A (rows × k window) and B (k window × cols): the panel staged at this K-step for the chosen
     // workgroup in orange; the chosen output's row of A and column of B outlined.
@@ -109,11 +130,40 @@ export default function TileView({ tiling: t, params, variantLabel }: Props) {
       .attr('width', cell)
       .attr('height', cell)
       .attr('fill', (d) => (staged(d.k) && d.j >= colBand[0] && d.j < colBand[1] ? OKABE_ITO[1] : '#eef1f4'));
-    aG.append('rect').attr('x', 0).attr('y', r * cell).attr('width', kShown * cell).attr('height', cell).attr('fill', 'none').attr('stroke', OKABE_ITO[3]).attr('stroke-width', 1.5);
-    bG.append('rect').attr('x', c * cell).attr('y', 0).attr('width', cell).attr('height', kShown * cell).attr('fill', 'none').attr('stroke', OKABE_ITO[3]).attr('stroke-width', 1.5);
-    svg.append('text').attr('x', 2).attr('y', cY - 4).attr('font-size', 11).text(`A (k ${kShownStart}…${kShownStart + kShown - 1})`);
-    svg.append('text').attr('x', cX - 14).attr('y', 11).attr('font-size', 11).text('B');
-    svg.append('text').attr('x', cX + 2).attr('y', cY - 4).attr('font-size', 11).text('C');
+    aG.append('rect')
+      .attr('x', 0)
+      .attr('y', r * cell)
+      .attr('width', kShown * cell)
+      .attr('height', cell)
+      .attr('fill', 'none')
+      .attr('stroke', OKABE_ITO[3])
+      .attr('stroke-width', 1.5);
+    bG.append('rect')
+      .attr('x', c * cell)
+      .attr('y', 0)
+      .attr('width', cell)
+      .attr('height', kShown * cell)
+      .attr('fill', 'none')
+      .attr('stroke', OKABE_ITO[3])
+      .attr('stroke-width', 1.5);
+    svg
+      .append('text')
+      .attr('x', 2)
+      .attr('y', cY - 4)
+      .attr('font-size', 11)
+      .text(`A (k ${kShownStart}…${kShownStart + kShown - 1})`);
+    svg
+      .append('text')
+      .attr('x', cX - 14)
+      .attr('y', 11)
+      .attr('font-size', 11)
+      .text('B');
+    svg
+      .append('text')
+      .attr('x', cX + 2)
+      .attr('y', cY - 4)
+      .attr('font-size', 11)
+      .text('C');
 
     // Hover: one listener on C maps the pointer to an output.
     cG.append('rect')
@@ -136,9 +186,23 @@ export default function TileView({ tiling: t, params, variantLabel }: Props) {
     <div className="matmul-tiles">
       <div className="fields-inline" style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '6px 10px', marginBottom: 8 }}>
         <label htmlFor="mm-row">Output row</label>
-        <input id="mm-row" type="number" min={0} max={rows - 1} value={r} onChange={(e) => setRow(Math.max(0, Math.min(rows - 1, Number(e.target.value) || 0)))} />
+        <input
+          id="mm-row"
+          type="number"
+          min={0}
+          max={rows - 1}
+          value={r}
+          onChange={(e) => setRow(Math.max(0, Math.min(rows - 1, Number(e.target.value) || 0)))}
+        />
         <label htmlFor="mm-col">Output column</label>
-        <input id="mm-col" type="number" min={0} max={cols - 1} value={c} onChange={(e) => setCol(Math.max(0, Math.min(cols - 1, Number(e.target.value) || 0)))} />
+        <input
+          id="mm-col"
+          type="number"
+          min={0}
+          max={cols - 1}
+          value={c}
+          onChange={(e) => setCol(Math.max(0, Math.min(cols - 1, Number(e.target.value) || 0)))}
+        />
         <label htmlFor="mm-kstep">
           K-step {s + 1} of {kSteps} (k {kBegin}…{kEnd - 1})
         </label>
@@ -155,13 +219,14 @@ export default function TileView({ tiling: t, params, variantLabel }: Props) {
         data-testid="matmul-tile-svg"
       />
       <p className="hint" data-testid="matmul-owner">
-        C[{r}][{c}] is computed by invocation (x {owner.tx}, y {owner.ty}) of workgroup (x {owner.tileCol}, y {owner.tileRow}), as element ({owner.i}, {owner.j}) of its{' '}
-        {t.TM}×{t.TN} micro-tile (dark blue: all {mine.length} outputs of that invocation). Showing {rows}×{cols} of {M}×{N}.
+        C[{r}][{c}] is computed by invocation (x {owner.tx}, y {owner.ty}) of workgroup (x {owner.tileCol}, y {owner.tileRow}), as element ({owner.i}, {owner.j}
+        ) of its {t.TM}×{t.TN} micro-tile (dark blue: all {mine.length} outputs of that invocation). Showing {rows}×{cols} of {M}×{N}.
       </p>
       <ul className="hint" data-testid="matmul-reuse">
         <li>
-          Each element of A is loaded by {reuse.aWorkgroupLoads} workgroup{reuse.aWorkgroupLoads === 1 ? '' : 's'} (one per column of tiles); in a register it feeds {reuse.aRegisterUses}{' '}
-          multiply-add{reuse.aRegisterUses === 1 ? '' : 's'}. Each element of B: {reuse.bWorkgroupLoads} workgroup{reuse.bWorkgroupLoads === 1 ? '' : 's'}, {reuse.bRegisterUses} multiply-add
+          Each element of A is loaded by {reuse.aWorkgroupLoads} workgroup{reuse.aWorkgroupLoads === 1 ? '' : 's'} (one per column of tiles); in a register it
+          feeds {reuse.aRegisterUses} multiply-add{reuse.aRegisterUses === 1 ? '' : 's'}. Each element of B: {reuse.bWorkgroupLoads} workgroup
+          {reuse.bWorkgroupLoads === 1 ? '' : 's'}, {reuse.bRegisterUses} multiply-add
           {reuse.bRegisterUses === 1 ? '' : 's'}.
         </li>
         <li>

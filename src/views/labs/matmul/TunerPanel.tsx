@@ -48,7 +48,14 @@ export function TunerPanel({ shape }: { shape: Shape }) {
       <div className="tuner-controls">
         <div className="field">
           <label htmlFor="tune-budget">Time budget (seconds)</label>
-          <input id="tune-budget" type="number" min={2} max={600} value={budget} onChange={(e) => setBudget(Math.min(600, Math.max(2, Number(e.target.value) || 2)))} />
+          <input
+            id="tune-budget"
+            type="number"
+            min={2}
+            max={600}
+            value={budget}
+            onChange={(e) => setBudget(Math.min(600, Math.max(2, Number(e.target.value) || 2)))}
+          />
         </div>
         <div className="field">
           <label htmlFor="tune-grid">Grid</label>
@@ -61,7 +68,12 @@ export function TunerPanel({ shape }: { shape: Shape }) {
           <input id="tune-exhaustive" type="checkbox" checked={exhaustive} onChange={(e) => setExhaustive(e.target.checked)} />
           <label htmlFor="tune-exhaustive">Also time every point (exhaustive sweep) to judge the pick</label>
         </div>
-        <button type="button" className="primary" disabled={busy || !gpu?.available} onClick={() => startStudy('matmul-tune', { shape, budgetSeconds: budget, grid, exhaustive })}>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || !gpu?.available}
+          onClick={() => startStudy('matmul-tune', { shape, budgetSeconds: budget, grid, exhaustive })}
+        >
           Run autotuner
         </button>
       </div>
@@ -90,16 +102,18 @@ export function TunerPanel({ shape }: { shape: Shape }) {
 }
 
 function TunedVerdict({ t }: { t: TunedRecord }) {
-  return t.beatDefault ? (
-    <>{t.speedupOverDefault ? `, ${fmtNumber(t.speedupOverDefault, 3)}× the default` : ''}</>
-  ) : (
-    <> — the default stays ({t.reason})</>
-  );
+  return t.beatDefault ? <>{t.speedupOverDefault ? `, ${fmtNumber(t.speedupOverDefault, 3)}× the default` : ''}</> : <> — the default stays ({t.reason})</>;
 }
 
 /** What the tuner has measured so far, painted as it arrives. */
 function TuneProgress({ t, running }: { t: TuneSummary; running: boolean }) {
-  const stage = { searching: 'searching', checking: 'checking the pick against float64', confirming: 're-timing the pick against the default', sweeping: 'exhaustive sweep', done: 'done' }[t.phase];
+  const stage = {
+    searching: 'searching',
+    checking: 'checking the pick against float64',
+    confirming: 're-timing the pick against the default',
+    sweeping: 'exhaustive sweep',
+    done: 'done',
+  }[t.phase];
   return (
     <p className="hint" data-testid="tune-progress" aria-live="polite">
       {running ? `Autotuner ${stage}: ` : 'The last autotuner run was stopped before it finished: '}
@@ -110,19 +124,21 @@ function TuneProgress({ t, running }: { t: TuneSummary; running: boolean }) {
 }
 
 function TuneResult({ t }: { t: TuneSummary }) {
-  if (!t.best || !t.tuned || !t.decision || !t.offered) return <p className="bad">The tuner could not measure any configuration ({t.stoppedBy ?? 'stopped'}).</p>;
+  if (!t.best || !t.tuned || !t.decision || !t.offered)
+    return <p className="bad">The tuner could not measure any configuration ({t.stoppedBy ?? 'stopped'}).</p>;
   const { decision, confirmation } = t;
   const checked = t.tuned.metrics.boundViolations === 0 && t.tuned.metrics.nonFinite === 0;
   const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   return (
     <div className="tune-result" data-testid="tune-result">
       <p>
-        <strong>Search's pick:</strong> {candidateText(t.best)} ({checked ? 'every output within the float64 bound' : `${t.tuned.metrics.boundViolations ?? 0} outputs OUTSIDE the float64 bound`}).
+        <strong>Search's pick:</strong> {candidateText(t.best)} (
+        {checked ? 'every output within the float64 bound' : `${t.tuned.metrics.boundViolations ?? 0} outputs OUTSIDE the float64 bound`}).
         {confirmation && (
           <>
             {' '}
-            Timed in the same rounds as the default ({confirmation.pickSeconds.length} rounds, medians): the pick {fmtSeconds(mid(confirmation.pickSeconds))}, the default{' '}
-            {fmtSeconds(mid(confirmation.defaultSeconds))}
+            Timed in the same rounds as the default ({confirmation.pickSeconds.length} rounds, medians): the pick {fmtSeconds(mid(confirmation.pickSeconds))},
+            the default {fmtSeconds(mid(confirmation.defaultSeconds))}
             {t.speedupInterval && t.speedupInterval.coverage > 0
               ? ` (speed-up per round: median ${fmtNumber(t.speedupInterval.median, 3)}×, ${pct(t.speedupInterval.coverage)} interval ${fmtNumber(t.speedupInterval.low, 3)}–${fmtNumber(t.speedupInterval.high, 3)}×)`
               : ''}
@@ -147,23 +163,24 @@ function TuneResult({ t }: { t: TuneSummary }) {
             .
           </>
         )}{' '}
-        Float64-checked runs, one after the other: the pick {fmtNumber(t.tuned.gflops, 4)} GFLOP/s, the default {t.baseline ? `${fmtNumber(t.baseline.gflops, 4)} GFLOP/s` : '—'}. Search:{' '}
-        {t.measurements} measurements in {t.rounds} rounds, {fmtNumber(t.elapsedSeconds, 3)} s ({t.stoppedBy}
-        {t.unmeasured ? `; ${t.unmeasured} configurations never measured within the budget` : ''}); {t.validCount} candidates, {t.invalid.length} beyond this device's
-        limits.
+        Float64-checked runs, one after the other: the pick {fmtNumber(t.tuned.gflops, 4)} GFLOP/s, the default{' '}
+        {t.baseline ? `${fmtNumber(t.baseline.gflops, 4)} GFLOP/s` : '—'}. Search: {t.measurements} measurements in {t.rounds} rounds,{' '}
+        {fmtNumber(t.elapsedSeconds, 3)} s ({t.stoppedBy}
+        {t.unmeasured ? `; ${t.unmeasured} configurations never measured within the budget` : ''}); {t.validCount} candidates, {t.invalid.length} beyond this
+        device's limits.
       </p>
       {t.sweep && (
         <p data-testid="tune-vs-sweep">
-          Exhaustive sweep of the same candidates ({t.sweep.rounds} interleaved rounds, {t.sweep.measurements} measurements, {fmtNumber(t.sweep.elapsedSeconds, 3)} s): best{' '}
-          {t.sweep.best ? `${candidateText(t.sweep.best)} at ${fmtSeconds(t.sweep.best.seconds)}` : '—'}.{' '}
+          Exhaustive sweep of the same candidates ({t.sweep.rounds} interleaved rounds, {t.sweep.measurements} measurements,{' '}
+          {fmtNumber(t.sweep.elapsedSeconds, 3)} s): best {t.sweep.best ? `${candidateText(t.sweep.best)} at ${fmtSeconds(t.sweep.best.seconds)}` : '—'}.{' '}
           {t.sweep.sameConfig ? (
             <>
               The offered configuration <strong>is</strong> the sweep's best.
             </>
           ) : (
             <>
-              Re-timed alternately ({t.sweep.confirmRounds} paired rounds), the offered configuration reaches <strong>{pct(t.sweep.ratio)}</strong> of the sweep's best's
-              speed{t.sweep.coverage > 0 ? ` (${pct(t.sweep.coverage)} interval ${pct(t.sweep.low)}–${pct(t.sweep.high)})` : ''}{' '}
+              Re-timed alternately ({t.sweep.confirmRounds} paired rounds), the offered configuration reaches <strong>{pct(t.sweep.ratio)}</strong> of the
+              sweep's best's speed{t.sweep.coverage > 0 ? ` (${pct(t.sweep.coverage)} interval ${pct(t.sweep.low)}–${pct(t.sweep.high)})` : ''}{' '}
               {t.sweep.reachesBar ? `(at least ${pct(TUNER_BAR)})` : `(NOT ${pct(TUNER_BAR)})`}.
             </>
           )}
@@ -186,7 +203,8 @@ export function RooflinePanel() {
   const device = gpu?.available ? adapterName(gpu.adapter) : null;
   const study = slot?.final ? slot.result : null;
   const record = device ? (slot?.records[device] ?? null) : null;
-  const measured = study?.peakGflops != null && study.bandwidthGBs != null ? { peakGflops: study.peakGflops, bandwidthGBs: study.bandwidthGBs, date: study.date } : record;
+  const measured =
+    study?.peakGflops != null && study.bandwidthGBs != null ? { peakGflops: study.peakGflops, bandwidthGBs: study.bandwidthGBs, date: study.date } : record;
   const runs = useMemo(
     () => (gpu?.available ? deviceRuns(history, [], gpu).filter((r) => findVariant(r.experiment.family, r.experiment.variant)?.role !== 'roof') : []),
     [history, gpu],
@@ -205,13 +223,26 @@ export function RooflinePanel() {
       void Plotly.react(
         chart.current,
         [
-          { x: xs, y: xs.map((x) => rooflineGflops(x, roofs)), mode: 'lines', type: 'scatter', name: 'roof: min(peak FMA, bandwidth × intensity)', line: { color: '#000' } },
+          {
+            x: xs,
+            y: xs.map((x) => rooflineGflops(x, roofs)),
+            mode: 'lines',
+            type: 'scatter',
+            name: 'roof: min(peak FMA, bandwidth × intensity)',
+            line: { color: '#000' },
+          },
           ...variants.map((v, i) => {
             const mine = runs.filter((r) => r.experiment.variant === v);
             return {
               x: mine.map((r) => r.work.flops / r.work.bytes),
               y: mine.map((r) => r.gflops),
-              text: mine.map((r) => `${r.shape} ${Object.entries(r.experiment.params).filter(([k]) => !'MNK'.includes(k)).map(([k, val]) => `${k}=${val}`).join(' ')} — ${fmtNumber((100 * r.gflops) / rooflineGflops(r.work.flops / r.work.bytes, roofs), 3)}% of the roof`),
+              text: mine.map(
+                (r) =>
+                  `${r.shape} ${Object.entries(r.experiment.params)
+                    .filter(([k]) => !'MNK'.includes(k))
+                    .map(([k, val]) => `${k}=${val}`)
+                    .join(' ')} — ${fmtNumber((100 * r.gflops) / rooflineGflops(r.work.flops / r.work.bytes, roofs), 3)}% of the roof`,
+              ),
               mode: 'markers' as const,
               type: 'scatter' as const,
               name: v,
@@ -242,8 +273,8 @@ export function RooflinePanel() {
       {measured ? (
         <p>
           Measured roofs: <strong data-testid="roof-fma">{fmtNumber(measured.peakGflops, 4)} GFLOP/s</strong> peak FMA,{' '}
-          <strong data-testid="roof-bw">{fmtNumber(measured.bandwidthGBs, 4)} GB/s</strong> copy bandwidth ({new Date(measured.date).toLocaleString()}). Every matmul
-          run saved on this device is plotted against them (hover for % of the roof).
+          <strong data-testid="roof-bw">{fmtNumber(measured.bandwidthGBs, 4)} GB/s</strong> copy bandwidth ({new Date(measured.date).toLocaleString()}). Every
+          matmul run saved on this device is plotted against them (hover for % of the roof).
         </p>
       ) : (
         <p className="hint">Measure the two roofs (a compute-bound FMA kernel and a copy kernel, both checked) to draw the roofline.</p>

@@ -81,8 +81,16 @@ export function effectiveRoofs(runs: ExperimentResult[], study: RoofsSummary | n
       if (typeof value === 'number' && Number.isFinite(value) && (!found[key] || found[key]!.date < date)) found[key] = { value, date };
     }
   };
-  for (const r of runs) offer(ask(() => roofOf(r)), r.provenance.date);
-  if (study) offer({ peakGflops: study.peakGflops ?? undefined, bandwidthGBs: study.bandwidthGBs ?? undefined, barrierSeconds: study.barrierSeconds ?? undefined }, study.date);
+  for (const r of runs)
+    offer(
+      ask(() => roofOf(r)),
+      r.provenance.date,
+    );
+  if (study)
+    offer(
+      { peakGflops: study.peakGflops ?? undefined, bandwidthGBs: study.bandwidthGBs ?? undefined, barrierSeconds: study.barrierSeconds ?? undefined },
+      study.date,
+    );
   if (record) offer(record, record.date);
   return { peakGflops: found.peakGflops?.value, bandwidthGBs: found.bandwidthGBs?.value, barrierSeconds: found.barrierSeconds?.value };
 }
@@ -101,7 +109,9 @@ export function heatPoints(
   failed: { params: Params; error: string }[],
 ): HeatPoint[] {
   const points = new Map<string, HeatPoint>();
-  if (caps) for (const g of variantGrid(variant, shape, caps, QUICK_GRID)) points.set(configKey(g.params), g.problems.length ? { params: g.params, problems: g.problems } : { params: g.params });
+  if (caps)
+    for (const g of variantGrid(variant, shape, caps, QUICK_GRID))
+      points.set(configKey(g.params), g.problems.length ? { params: g.params, problems: g.problems } : { params: g.params });
   if (tuning && sameShape(tuning.shape, shape)) {
     const flops = 2 * shape.M * shape.N * shape.K;
     for (const tp of [...tuning.points, ...(tuning.sweep?.points ?? [])]) {
@@ -113,7 +123,8 @@ export function heatPoints(
   }
   // Oldest first, so the newest run of a configuration is the one shown.
   for (const r of [...runs].reverse()) {
-    if (r.experiment.variant === variant.id && sameShape(r.experiment.params, shape)) points.set(configKey(r.experiment.params), { params: r.experiment.params, gflops: r.gflops });
+    if (r.experiment.variant === variant.id && sameShape(r.experiment.params, shape))
+      points.set(configKey(r.experiment.params), { params: r.experiment.params, gflops: r.gflops });
   }
   for (const f of failed) points.set(configKey(f.params), { params: f.params, problems: [f.error] });
   return [...points.values()];

@@ -38,9 +38,9 @@ export function MoePanel({ experiment, extras }: { experiment: Experiment; extra
       <p data-testid="moe-routing">
         <strong>Routing:</strong> {extras.tokens} tokens to {extras.counts.length} experts: the busiest has {extras.capacity} (max/mean{' '}
         {fmtNumber(extras.maxOverMean)}),{' '}
-        {extras.emptyExperts === 0 ? 'every expert has some' : `${extras.emptyExperts} ${extras.emptyExperts === 1 ? 'expert has' : 'experts have'} none`}. Padded to the busiest
-        expert, the batch holds {extras.counts.length * extras.capacity} rows for {extras.tokens} tokens; the block-sparse layout stores exactly{' '}
-        {extras.tokens} and wastes only the idle rows of each expert’s last {extras.tile}-row tile.
+        {extras.emptyExperts === 0 ? 'every expert has some' : `${extras.emptyExperts} ${extras.emptyExperts === 1 ? 'expert has' : 'experts have'} none`}.
+        Padded to the busiest expert, the batch holds {extras.counts.length * extras.capacity} rows for {extras.tokens} tokens; the block-sparse layout stores
+        exactly {extras.tokens} and wastes only the idle rows of each expert’s last {extras.tile}-row tile.
       </p>
       <div className="tables">
         <ExpertBars extras={extras} />
@@ -82,7 +82,15 @@ function ExpertBars({ extras }: { extras: MoeExtras }) {
       >
         {counts.map((c, e) => (
           <g key={e}>
-            <rect x={e * slot + 1} y={y(capacity)} width={Math.max(1, slot - 2)} height={H - y(capacity)} fill="none" stroke={OKABE_ITO[7]} strokeDasharray="3 2">
+            <rect
+              x={e * slot + 1}
+              y={y(capacity)}
+              width={Math.max(1, slot - 2)}
+              height={H - y(capacity)}
+              fill="none"
+              stroke={OKABE_ITO[7]}
+              strokeDasharray="3 2"
+            >
               <title>{`expert ${e}: ${capacity - c} padding rows in the padded layout`}</title>
             </rect>
             <rect x={e * slot + 1} y={y(c)} width={Math.max(1, slot - 2)} height={H - y(c)} fill={OKABE_ITO[1]}>
@@ -99,8 +107,8 @@ function ExpertBars({ extras }: { extras: MoeExtras }) {
         </text>
       </svg>
       <figcaption className="hint">
-        Filled: tokens routed to each expert. Dashed outline: the rows the padded layout gives every expert (the busiest one’s {capacity}). Blue line: the
-        mean, {fmtNumber(mean)}.
+        Filled: tokens routed to each expert. Dashed outline: the rows the padded layout gives every expert (the busiest one’s {capacity}). Blue line: the mean,{' '}
+        {fmtNumber(mean)}.
       </figcaption>
     </figure>
   );

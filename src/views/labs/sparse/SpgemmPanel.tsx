@@ -39,11 +39,11 @@ export function SpgemmPanel({ experiment, extras }: { experiment: Experiment; ex
   return (
     <>
       <p data-testid="spgemm-summary">
-        <strong>Partial products:</strong> A has {extras.nnzA} non-zeros, B {extras.nnzB}; their {extras.products} partial products merge into{' '}
-        {extras.nnzC} non-zeros of C ({extras.nnzC > 0 ? fmtNumber(extras.products / extras.nnzC) : '–'} per non-zero). {emptyRows} rows of C have no
-        partial product; {extras.fallbackRows} {extras.fallbackRows === 1 ? 'row needs' : 'rows need'} more slots than the {extras.table}-slot hash table
-        holds and take the fallback. The sort-based merge writes all of them ({fmtBytes(extras.expandedBytes)}, padded to a power of two) and sorts them in{' '}
-        {extras.sortPasses} passes.
+        <strong>Partial products:</strong> A has {extras.nnzA} non-zeros, B {extras.nnzB}; their {extras.products} partial products merge into {extras.nnzC}{' '}
+        non-zeros of C ({extras.nnzC > 0 ? fmtNumber(extras.products / extras.nnzC) : '–'} per non-zero). {emptyRows} rows of C have no partial product;{' '}
+        {extras.fallbackRows} {extras.fallbackRows === 1 ? 'row needs' : 'rows need'} more slots than the {extras.table}-slot hash table holds and take the
+        fallback. The sort-based merge writes all of them ({fmtBytes(extras.expandedBytes)}, padded to a power of two) and sorts them in {extras.sortPasses}{' '}
+        passes.
       </p>
       <ProductsChart extras={extras} />
       <StrategyTable
@@ -75,8 +75,22 @@ function ProductsChart({ extras }: { extras: SpgemmExtras }) {
           chart.current,
           [
             { x: rows, y: extras.productsPerRow, name: 'partial products', type: 'bar', marker: { color: OKABE_ITO[1] } },
-            { x: rows, y: extras.distinctPerRow, name: 'distinct columns (non-zeros of C)', type: 'scatter', mode: 'markers', marker: { color: OKABE_ITO[0], size: 4 } },
-            { x: [0, Math.max(0, extras.M - 1)], y: [extras.table, extras.table], name: `hash table capacity (${extras.table} slots)`, type: 'scatter', mode: 'lines', line: { dash: 'dash', color: OKABE_ITO[3] } },
+            {
+              x: rows,
+              y: extras.distinctPerRow,
+              name: 'distinct columns (non-zeros of C)',
+              type: 'scatter',
+              mode: 'markers',
+              marker: { color: OKABE_ITO[0], size: 4 },
+            },
+            {
+              x: [0, Math.max(0, extras.M - 1)],
+              y: [extras.table, extras.table],
+              name: `hash table capacity (${extras.table} slots)`,
+              type: 'scatter',
+              mode: 'lines',
+              line: { dash: 'dash', color: OKABE_ITO[3] },
+            },
           ],
           {
             margin: { l: 60, r: 20, t: 10, b: 50 },
@@ -135,8 +149,8 @@ function ProductsChart({ extras }: { extras: SpgemmExtras }) {
         </tbody>
       </table>
       <figcaption className="hint">
-        Bars: partial products a(i,k)·b(k,j) of each row; dots: the distinct columns they land on. The gap between them is what merging removes; a row above
-        the dashed line takes the fallback when min(N, its partial products), the slots it may need, is above it too.
+        Bars: partial products a(i,k)·b(k,j) of each row; dots: the distinct columns they land on. The gap between them is what merging removes; a row above the
+        dashed line takes the fallback when min(N, its partial products), the slots it may need, is above it too.
       </figcaption>
     </figure>
   );

@@ -98,7 +98,12 @@ export function StrategyTable<R extends StrategyRun>({
                 <td>{t !== undefined && referenceTime !== undefined ? `${fmtNumber(t / referenceTime)}×` : '—'}</td>
                 <td>
                   {r.strategy === current ? null : (
-                    <button type="button" className="small" aria-label={`Switch to ${r.label}`} onClick={() => setExperiment({ ...experiment, params: r.params, sweep: undefined })}>
+                    <button
+                      type="button"
+                      className="small"
+                      aria-label={`Switch to ${r.label}`}
+                      onClick={() => setExperiment({ ...experiment, params: r.params, sweep: undefined })}
+                    >
                       Switch
                     </button>
                   )}

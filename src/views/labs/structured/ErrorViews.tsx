@@ -16,17 +16,15 @@ export function LayerErrors({ extras, result }: { extras: LayerExtras; result: E
       <h3 id="structured-approx-h">Two errors, apart</h3>
       <ul>
         <li>
-          <strong>Kernel error</strong> (this GPU against float64 of the same factors): relative {fmtNumber(result.metrics.relFrobenius)}, every element within its bound:{' '}
-          {result.metrics.boundViolations === 0 ? 'yes' : `no (${result.metrics.boundViolations})`}.
+          <strong>Kernel error</strong> (this GPU against float64 of the same factors): relative {fmtNumber(result.metrics.relFrobenius)}, every element within
+          its bound: {result.metrics.boundViolations === 0 ? 'yes' : `no (${result.metrics.boundViolations})`}.
         </li>
         {a ? (
           <>
             <li>
               <strong>Approximation error</strong> of the structure (float64): ‖W − W_structure‖_F/‖W‖_F = {fmtNumber(a.matrixError)} for “{a.target}”.
             </li>
-            <li>
-              Both together, on this batch: ‖Y_gpu − X·Wᵀ‖_F/‖X·Wᵀ‖_F = {fmtNumber(a.outputError)}.
-            </li>
+            <li>Both together, on this batch: ‖Y_gpu − X·Wᵀ‖_F/‖X·Wᵀ‖_F = {fmtNumber(a.outputError)}.</li>
           </>
         ) : (
           <li>The factors are random, so there is no dense W to approximate: choose “Factors: projection” to see the approximation error.</li>
@@ -42,8 +40,17 @@ export function LayerErrors({ extras, result }: { extras: LayerExtras; result: E
             testId="structured-approx-chart"
             filename="structured-approximation"
             series={[
-              ...extras.curve.series.map((s, i) => ({ name: s.name, x: s.points.map((p) => p.x), y: s.points.map((p) => p.y), dashed: s.dashed, color: i === 0 ? 0 : 3, ...(s.markers ? { mode: 'markers' as const } : {}) })),
-              ...(extras.curve.marker ? [{ name: extras.curve.marker.label, x: [extras.curve.marker.x], y: [extras.curve.marker.y], mode: 'markers' as const, color: 2 }] : []),
+              ...extras.curve.series.map((s, i) => ({
+                name: s.name,
+                x: s.points.map((p) => p.x),
+                y: s.points.map((p) => p.y),
+                dashed: s.dashed,
+                color: i === 0 ? 0 : 3,
+                ...(s.markers ? { mode: 'markers' as const } : {}),
+              })),
+              ...(extras.curve.marker
+                ? [{ name: extras.curve.marker.label, x: [extras.curve.marker.x], y: [extras.curve.marker.y], mode: 'markers' as const, color: 2 }]
+                : []),
             ]}
           />
           {extras.curve.note && <p className="hint">{extras.curve.note}</p>}
@@ -101,9 +108,12 @@ function AbftView({ abft }: { abft: NonNullable<StrassenExtras['abft']> }) {
       <h4>Fault detector</h4>
       {abft.injected ? (
         <p>
-          Injected: bit {abft.injected.bit} of M{abft.injected.product}[{abft.injected.row}][{abft.injected.col}] flipped, {fmtNumber(abft.injected.before, 4)} →{' '}
-          {fmtNumber(abft.injected.after, 4)} (δ = {fmtNumber(abft.injected.delta, 3)}); the checks’ tolerance there is {fmtNumber(abft.tolerance?.row ?? 0, 2)} (row) and{' '}
-          {fmtNumber(abft.tolerance?.col ?? 0, 2)} (column). {abft.guaranteed ? 'δ is far above both: detection is certain.' : 'δ is within a few tolerances: the flip may pass unseen (it is then within rounding noise of the product).'}
+          Injected: bit {abft.injected.bit} of M{abft.injected.product}[{abft.injected.row}][{abft.injected.col}] flipped, {fmtNumber(abft.injected.before, 4)}{' '}
+          → {fmtNumber(abft.injected.after, 4)} (δ = {fmtNumber(abft.injected.delta, 3)}); the checks’ tolerance there is{' '}
+          {fmtNumber(abft.tolerance?.row ?? 0, 2)} (row) and {fmtNumber(abft.tolerance?.col ?? 0, 2)} (column).{' '}
+          {abft.guaranteed
+            ? 'δ is far above both: detection is certain.'
+            : 'δ is within a few tolerances: the flip may pass unseen (it is then within rounding noise of the product).'}
         </p>
       ) : (
         <p>No fault injected: every product must be clean.</p>
@@ -152,8 +162,9 @@ export function SketchErrors({ extras, sweepPoints }: { extras: SketchExtras; sw
     <section aria-labelledby="structured-sketch-h" data-testid="structured-sketch">
       <h3 id="structured-sketch-h">Sketch error against sketch size</h3>
       <p>
-        ‖Ŵ − AᵀB‖_F / (‖A‖_F‖B‖_F) = <strong>{fmtNumber(extras.relError)}</strong> at k = {extras.k} (float64 of the same estimate: {fmtNumber(extras.relErrorF64)}): the
-        rms bound sqrt(2/k) is {fmtNumber(extras.rms)}, and with 90% confidence the error stays below sqrt(2/(0.1·k)) = {fmtNumber(extras.eps90)}.
+        ‖Ŵ − AᵀB‖_F / (‖A‖_F‖B‖_F) = <strong>{fmtNumber(extras.relError)}</strong> at k = {extras.k} (float64 of the same estimate:{' '}
+        {fmtNumber(extras.relErrorF64)}): the rms bound sqrt(2/k) is {fmtNumber(extras.rms)}, and with 90% confidence the error stays below sqrt(2/(0.1·k)) ={' '}
+        {fmtNumber(extras.eps90)}.
         {extras.expectedRelVariance !== undefined && <> This estimator’s exact rms for these inputs: {fmtNumber(Math.sqrt(extras.expectedRelVariance))}.</>}
       </p>
       <p>
@@ -189,9 +200,14 @@ export function MatfunErrors({ extras }: { extras: MatfunExtras }) {
     <section aria-labelledby="structured-matfun-h" data-testid="structured-matfun">
       <h3 id="structured-matfun-h">{extras.method}: error per iteration</h3>
       <p>
-        Every iterate of this GPU run against the same iteration in float64 (input: {extras.precision}); and each step on its own, from the GPU’s previous iterate:{' '}
-        <strong>{within ? 'every step within its rounding bound' : 'a step OUTSIDE its rounding bound'}</strong>. Target: {extras.target}.
-        {extras.inputRoundingFloor ? <> Rounding the input to {extras.precision} moves the target by {fmtNumber(extras.inputRoundingFloor)} (relative): the floor for that input.</> : null}
+        Every iterate of this GPU run against the same iteration in float64 (input: {extras.precision}); and each step on its own, from the GPU’s previous
+        iterate: <strong>{within ? 'every step within its rounding bound' : 'a step OUTSIDE its rounding bound'}</strong>. Target: {extras.target}.
+        {extras.inputRoundingFloor ? (
+          <>
+            {' '}
+            Rounding the input to {extras.precision} moves the target by {fmtNumber(extras.inputRoundingFloor)} (relative): the floor for that input.
+          </>
+        ) : null}
       </p>
       <LineChart
         ariaLabel={`${extras.method}: per-iteration errors against float64 and distance to the target`}
@@ -208,7 +224,9 @@ export function MatfunErrors({ extras }: { extras: MatfunExtras }) {
           { name: 'GPU iterate to the target', x: steps, y: extras.steps.map((s) => s.toTargetGpu), color: 3 },
           { name: 'float64 iterate to the target', x: steps, y: extras.steps.map((s) => s.toTargetF64), dashed: true, color: 1 },
           ...(extras.comparison ?? []).map((c) => ({ name: c.name, x: c.toTarget.map((_, i) => i + 1), y: c.toTarget, dashed: true, color: 4 })),
-          ...(extras.steps[0]?.orthogonality !== undefined ? [{ name: '‖X̂X̂ᵀ − I‖_F/√m', x: steps, y: extras.steps.map((s) => s.orthogonality ?? NaN), color: 5 }] : []),
+          ...(extras.steps[0]?.orthogonality !== undefined
+            ? [{ name: '‖X̂X̂ᵀ − I‖_F/√m', x: steps, y: extras.steps.map((s) => s.orthogonality ?? NaN), color: 5 }]
+            : []),
         ]}
       />
     </section>

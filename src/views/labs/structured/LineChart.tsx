@@ -52,8 +52,24 @@ export function LineChart({ ariaLabel, xLabel, yLabel, series, logX, logY, verti
             marker: { color: OKABE_ITO[(s.color ?? i) % OKABE_ITO.length], size: s.mode === 'markers' ? 11 : 6 },
           };
         });
-        const shapes: Partial<PlotlyTypes.Shape>[] = verticals.map((v) => ({ type: 'line', x0: v.x, x1: v.x, yref: 'paper', y0: 0, y1: 1, line: { color: OKABE_ITO[2], width: 2 } }));
-        const annotations: Partial<PlotlyTypes.Annotations>[] = verticals.map((v) => ({ x: logX ? Math.log10(v.x) : v.x, y: 1, yref: 'paper', text: v.label, showarrow: false, yanchor: 'bottom', font: { size: 11 } }));
+        const shapes: Partial<PlotlyTypes.Shape>[] = verticals.map((v) => ({
+          type: 'line',
+          x0: v.x,
+          x1: v.x,
+          yref: 'paper',
+          y0: 0,
+          y1: 1,
+          line: { color: OKABE_ITO[2], width: 2 },
+        }));
+        const annotations: Partial<PlotlyTypes.Annotations>[] = verticals.map((v) => ({
+          x: logX ? Math.log10(v.x) : v.x,
+          y: 1,
+          yref: 'paper',
+          text: v.label,
+          showarrow: false,
+          yanchor: 'bottom',
+          font: { size: 11 },
+        }));
         return Plotly.react(
           chart.current,
           traces,

@@ -7,13 +7,30 @@ import { OKABE_ITO } from '../../charts/plotly';
 
 const SIDE = 120;
 
-function Grid({ cells, n, x, y, size, color, label }: { cells: (r: number, c: number) => number; n: number; x: number; y: number; size: number; color: string; label: string }) {
+function Grid({
+  cells,
+  n,
+  x,
+  y,
+  size,
+  color,
+  label,
+}: {
+  cells: (r: number, c: number) => number;
+  n: number;
+  x: number;
+  y: number;
+  size: number;
+  color: string;
+  label: string;
+}) {
   const step = size / n;
   const rects = [];
   for (let r = 0; r < n; r++)
     for (let c = 0; c < n; c++) {
       const v = cells(r, c);
-      if (v > 0) rects.push(<rect key={`${r}-${c}`} x={x + c * step} y={y + r * step} width={step} height={step} fill={color} opacity={0.35 + 0.65 * Math.min(1, v)} />);
+      if (v > 0)
+        rects.push(<rect key={`${r}-${c}`} x={x + c * step} y={y + r * step} width={step} height={step} fill={color} opacity={0.35 + 0.65 * Math.min(1, v)} />);
     }
   return (
     <g>
@@ -45,7 +62,12 @@ export function StructurePictureView({ picture }: { picture: StructurePicture })
       const h = (SIDE * picture.nOut) / Math.max(picture.nIn, picture.nOut);
       const w = (SIDE * picture.nIn) / Math.max(picture.nIn, picture.nOut);
       return (
-        <svg width={SIDE * 2 + 60} height={SIDE + 30} role="img" aria-label={`Low rank: U is ${picture.nOut}×${picture.rank}, Vᵀ is ${picture.rank}×${picture.nIn}`}>
+        <svg
+          width={SIDE * 2 + 60}
+          height={SIDE + 30}
+          role="img"
+          aria-label={`Low rank: U is ${picture.nOut}×${picture.rank}, Vᵀ is ${picture.rank}×${picture.nIn}`}
+        >
           <rect x={10} y={4} width={r} height={h} fill={OKABE_ITO[0]} opacity={0.7} />
           <text x={10 + r / 2} y={h + 18} fontSize={11} textAnchor="middle">
             U {picture.nOut}×{picture.rank}
@@ -65,9 +87,30 @@ export function StructurePictureView({ picture }: { picture: StructurePicture })
       const m = shown(picture.m);
       const n = b * m;
       return (
-        <svg width={SIDE * 2 + 60} height={SIDE + 34} role="img" aria-label={`Monarch${picture.rank > 1 ? ` / BTT rank ${picture.rank}` : ''}: R has ${picture.blocks} blocks of ${picture.m}×${picture.m}; P·L·Pᵀ has ${picture.m} blocks of ${picture.blocks}×${picture.blocks} interleaved with stride ${picture.m}`}>
-          <Grid cells={(r, c) => (Math.floor(r / m) === Math.floor(c / m) ? 1 : 0)} n={n} x={SIDE + 40} y={4} size={SIDE} color={OKABE_ITO[0]} label={`R: ${picture.blocks} blocks ${picture.m}×${picture.m}`} />
-          <Grid cells={(r, c) => (r % m === c % m ? 1 : 0)} n={n} x={10} y={4} size={SIDE} color={OKABE_ITO[1]} label={`P·L·Pᵀ: ${picture.m} blocks ${picture.blocks}×${picture.blocks}`} />
+        <svg
+          width={SIDE * 2 + 60}
+          height={SIDE + 34}
+          role="img"
+          aria-label={`Monarch${picture.rank > 1 ? ` / BTT rank ${picture.rank}` : ''}: R has ${picture.blocks} blocks of ${picture.m}×${picture.m}; P·L·Pᵀ has ${picture.m} blocks of ${picture.blocks}×${picture.blocks} interleaved with stride ${picture.m}`}
+        >
+          <Grid
+            cells={(r, c) => (Math.floor(r / m) === Math.floor(c / m) ? 1 : 0)}
+            n={n}
+            x={SIDE + 40}
+            y={4}
+            size={SIDE}
+            color={OKABE_ITO[0]}
+            label={`R: ${picture.blocks} blocks ${picture.m}×${picture.m}`}
+          />
+          <Grid
+            cells={(r, c) => (r % m === c % m ? 1 : 0)}
+            n={n}
+            x={10}
+            y={4}
+            size={SIDE}
+            color={OKABE_ITO[1]}
+            label={`P·L·Pᵀ: ${picture.m} blocks ${picture.blocks}×${picture.blocks}`}
+          />
           <text x={SIDE + 20} y={SIDE / 2 + 8} fontSize={14} textAnchor="middle">
             ·
           </text>
@@ -86,9 +129,18 @@ export function StructurePictureView({ picture }: { picture: StructurePicture })
       const b2 = shown(picture.b2);
       const n = Math.max(a1 * b1, a2 * b2);
       return (
-        <svg width={SIDE + 20} height={SIDE + 30} role="img" aria-label={`Kronecker product: A (${picture.a1}×${picture.a2}) ⊗ B (${picture.b1}×${picture.b2}); block (p, i) of A⊗B is A[p][i]·B`}>
+        <svg
+          width={SIDE + 20}
+          height={SIDE + 30}
+          role="img"
+          aria-label={`Kronecker product: A (${picture.a1}×${picture.a2}) ⊗ B (${picture.b1}×${picture.b2}); block (p, i) of A⊗B is A[p][i]·B`}
+        >
           <Grid
-            cells={(r, c) => (r < a1 * b1 && c < a2 * b2 ? 0.3 + 0.7 * ((((Math.floor(r / b1) * 7 + Math.floor(c / b2) * 3) % 5) / 5 + (((r % b1) * 5 + (c % b2) * 2) % 7) / 7) / 2) : 0)}
+            cells={(r, c) =>
+              r < a1 * b1 && c < a2 * b2
+                ? 0.3 + 0.7 * ((((Math.floor(r / b1) * 7 + Math.floor(c / b2) * 3) % 5) / 5 + (((r % b1) * 5 + (c % b2) * 2) % 7) / 7) / 2)
+                : 0
+            }
             n={n}
             x={10}
             y={4}
@@ -113,7 +165,12 @@ export function StructurePictureView({ picture }: { picture: StructurePicture })
             </g>,
           );
       return (
-        <svg width={SIDE + 20} height={SIDE + 30} role="img" aria-label={`BLAST: ${picture.blocks}×${picture.blocks} blocks of ${picture.p}; block (i, j) = U_i·diag(s_ij)·V_jᵀ, U_i shared along block row i (one colour per row), V_j along block column j`}>
+        <svg
+          width={SIDE + 20}
+          height={SIDE + 30}
+          role="img"
+          aria-label={`BLAST: ${picture.blocks}×${picture.blocks} blocks of ${picture.p}; block (i, j) = U_i·diag(s_ij)·V_jᵀ, U_i shared along block row i (one colour per row), V_j along block column j`}
+        >
           <rect x={10} y={4} width={SIDE} height={SIDE} fill="none" stroke="#667" />
           {cells}
           <text x={10 + SIDE / 2} y={SIDE + 20} fontSize={11} textAnchor="middle">
@@ -125,7 +182,13 @@ export function StructurePictureView({ picture }: { picture: StructurePicture })
     case 'seven-products':
       return (
         <div data-testid="strassen-products">
-          <svg viewBox={`0 0 ${7 * 70} 56`} width="100%" style={{ maxWidth: 7 * 70 }} role="img" aria-label={`Strassen's seven products: ${picture.products.join('; ')}`}>
+          <svg
+            viewBox={`0 0 ${7 * 70} 56`}
+            width="100%"
+            style={{ maxWidth: 7 * 70 }}
+            role="img"
+            aria-label={`Strassen's seven products: ${picture.products.join('; ')}`}
+          >
             {STRASSEN_PRODUCTS.map((p, k) => (
               <g key={k} transform={`translate(${k * 70},0)`}>
                 {[p.a, p.b].map((terms, side) =>
@@ -151,14 +214,20 @@ export function StructurePictureView({ picture }: { picture: StructurePicture })
             ))}
           </svg>
           <p className="hint">
-            Blue: block added, vermillion: subtracted; left square A’s blocks, right square B’s. {picture.levels > 1 ? `Each Mk recurses once more: ${7 ** picture.levels} products.` : ''}
+            Blue: block added, vermillion: subtracted; left square A’s blocks, right square B’s.{' '}
+            {picture.levels > 1 ? `Each Mk recurses once more: ${7 ** picture.levels} products.` : ''}
           </p>
         </div>
       );
     case 'sketch-shape':
       return (
         <div>
-          <svg width={SIDE * 2 + 20} height={40} role="img" aria-label={`Sketch: S is ${picture.k}×${picture.n} (${picture.method}); (SA)ᵀ(SB) has inner dimension ${picture.k} instead of ${picture.n}`}>
+          <svg
+            width={SIDE * 2 + 20}
+            height={40}
+            role="img"
+            aria-label={`Sketch: S is ${picture.k}×${picture.n} (${picture.method}); (SA)ᵀ(SB) has inner dimension ${picture.k} instead of ${picture.n}`}
+          >
             <rect x={10} y={4} width={SIDE * 2} height={Math.max(4, (30 * picture.k) / picture.n)} fill={OKABE_ITO[4]} opacity={0.7} />
           </svg>
           <p className="hint">

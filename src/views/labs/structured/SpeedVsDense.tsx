@@ -75,7 +75,13 @@ export function SpeedVsDense({ experiment, gpuReady }: { experiment: Experiment;
         </span>
         <span>
           <label htmlFor={ids.values}>Values</label>
-          <input id={ids.values} type="text" value={text} onChange={(e) => setText(e.target.value)} aria-describedby={parsed.problem ? `${ids.values}-p` : undefined} />
+          <input
+            id={ids.values}
+            type="text"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            aria-describedby={parsed.problem ? `${ids.values}-p` : undefined}
+          />
         </span>
         {busy ? (
           <button type="button" onClick={cancelCurrent}>
@@ -105,7 +111,13 @@ export function SpeedVsDense({ experiment, gpuReady }: { experiment: Experiment;
             filename="structured-vs-dense"
             series={[
               { name: variant.label, x: measured.map((p) => p.x), y: measured.map((p) => (p.structure ? p.structure.medianSeconds * 1e3 : NaN)), color: 0 },
-              { name: `${baselineLabel} (same shape)`, x: measured.map((p) => p.x), y: measured.map((p) => (p.baseline ? p.baseline.medianSeconds * 1e3 : NaN)), color: 7, dashed: true },
+              {
+                name: `${baselineLabel} (same shape)`,
+                x: measured.map((p) => p.x),
+                y: measured.map((p) => (p.baseline ? p.baseline.medianSeconds * 1e3 : NaN)),
+                color: 7,
+                dashed: true,
+              },
             ]}
             verticals={crossover.x !== null ? [{ x: crossover.x, label: `crossover ≈ ${fmtNumber(crossover.x, 3)}` }] : []}
           />
@@ -135,8 +147,8 @@ export function SpeedVsDense({ experiment, gpuReady }: { experiment: Experiment;
                 {points.map((p) => (
                   <tr key={p.x}>
                     <th scope="row">{p.x}</th>
-                    <td>{p.structure ? fmtSeconds(p.structure.medianSeconds) : p.errors.find((e) => e.startsWith('structure')) ?? '…'}</td>
-                    <td>{p.baseline ? fmtSeconds(p.baseline.medianSeconds) : p.errors.find((e) => e.startsWith('baseline')) ?? '…'}</td>
+                    <td>{p.structure ? fmtSeconds(p.structure.medianSeconds) : (p.errors.find((e) => e.startsWith('structure')) ?? '…')}</td>
+                    <td>{p.baseline ? fmtSeconds(p.baseline.medianSeconds) : (p.errors.find((e) => e.startsWith('baseline')) ?? '…')}</td>
                     <td>{p.structure && p.baseline ? `${fmtNumber(p.baseline.medianSeconds / p.structure.medianSeconds, 3)}×` : '—'}</td>
                     <td>{p.structure && p.baseline ? fmtNumber(p.structure.work.flops / p.baseline.work.flops, 3) : '—'}</td>
                     <td>{p.structure ? (p.structure.metrics.boundViolations === 0 ? 'yes' : `no (${p.structure.metrics.boundViolations})`) : '—'}</td>
