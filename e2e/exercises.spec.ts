@@ -42,7 +42,7 @@ test('solve an exercise by pasting the solution, share the result, and the teach
   await page.getByRole('button', { name: 'Show the solution…' }).click();
   await expect(page.getByRole('alertdialog')).toContainText('recorded with every result');
   await page.getByRole('button', { name: 'Yes, show the solution' }).click();
-  const solution = await page.getByTestId('solution').innerText();
+  const solution = (await page.getByTestId('solution').textContent()) ?? '';
   expect(solution).toContain('sizes.alpha * x[i] + y[i]');
 
   await pasteIntoEditor(page, solution);

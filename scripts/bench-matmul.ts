@@ -29,7 +29,7 @@ const opt = (name: string, fallback: string) => {
   return i >= 0 ? argv[i + 1] : fallback;
 };
 const json = argv.includes('--json');
-const log = (line: string) => (json ? process.stderr.write(line + '\n') : console.log(line));
+const log = (line: string) => (json ? process.stderr.write(`${line}\n`) : console.log(line));
 const ci = (x: MedianInterval, digits = 3) =>
   `${x.median.toFixed(digits)} (${Math.round(100 * x.coverage)} % interval ${x.low.toFixed(digits)}–${x.high.toFixed(digits)}, n = ${x.n})`;
 
@@ -115,7 +115,7 @@ async function roof() {
       `best at ${size}³: ${best.label}, ${best.ofProbe.median.toFixed(3)} of the FMA probe (bar 0.25: ${best.ofProbe.median >= 0.25 ? 'reached' : 'NOT reached'})`,
     );
   }
-  if (json) await writeAll(JSON.stringify({ adapter: adapterName(adapter), rounds, probe: probeCi, kernels: records }, null, 2) + '\n');
+  if (json) await writeAll(`${JSON.stringify({ adapter: adapterName(adapter), rounds, probe: probeCi, kernels: records }, null, 2)}\n`);
 }
 
 /**
@@ -138,7 +138,7 @@ async function tuneRepeats(repeat: number) {
     if (child.status !== 0) throw new Error(`repetition ${rep + 1} failed (exit ${child.status})`);
     runs.push(JSON.parse(child.stdout));
   }
-  if (json) await writeAll(JSON.stringify(runs, null, 2) + '\n');
+  if (json) await writeAll(`${JSON.stringify(runs, null, 2)}\n`);
 }
 
 async function tuneBench() {
@@ -204,7 +204,7 @@ async function tuneBench() {
       },
     });
   }
-  if (json) await writeAll(JSON.stringify({ adapter: adapterName(adapter), shape, budget, grid, runs: records }, null, 2) + '\n');
+  if (json) await writeAll(`${JSON.stringify({ adapter: adapterName(adapter), shape, budget, grid, runs: records }, null, 2)}\n`);
 }
 
 /** Writes to stdout and waits until the text is handed to the pipe: process.exit would cut it off. */

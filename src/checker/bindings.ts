@@ -335,7 +335,7 @@ function exprText(e: Expr): string {
 
 function attrInt(attrs: { name: string; args: Expr[] }[], name: string, ctx: TypeContext): number | null {
   const a = attrs.find((x) => x.name === name);
-  return a && a.args[0] ? constInt(a.args[0], ctx) : null;
+  return a?.args[0] ? constInt(a.args[0], ctx) : null;
 }
 
 /** Module-scope names the entry point reaches, through the functions it calls. */

@@ -272,7 +272,7 @@ export class Machine {
 
   workgroupSize(entryPoint: string): Xyz {
     const fn = this.decls.get(entryPoint);
-    if (!fn || fn.k !== 'fn') throw new Unsupported(`the shader has no function \`${entryPoint}\``, 1);
+    if (fn?.k !== 'fn') throw new Unsupported(`the shader has no function \`${entryPoint}\``, 1);
     const a = fn.attrs.find((x) => x.name === 'workgroup_size');
     if (!a) throw new Unsupported(`\`${entryPoint}\` has no @workgroup_size`, fn.line);
     const dims = a.args.map((e) => this.constNumber(e));
@@ -603,7 +603,9 @@ export class Machine {
       }
       return;
     }
-    partTypes(t).forEach((pt, i) => this.store(this.sub(ref, pt, partOffset(t, i, ref.mem)), v.p![i], mask, line, untracked));
+    partTypes(t).forEach((pt, i) => {
+      this.store(this.sub(ref, pt, partOffset(t, i, ref.mem)), v.p![i], mask, line, untracked);
+    });
   }
 
   private sub(ref: Ref, t: Type, delta: number): Ref {
@@ -725,10 +727,11 @@ export class Machine {
       if (cached) return cached;
     }
     let t: Type | undefined;
-    let m: RegExpExecArray | null;
+    const vecShort = VEC_SHORT.exec(name);
+    const matShort = MAT_SHORT.exec(name);
     if (SCALARS.has(name)) t = T[name as ScalarKind];
-    else if ((m = VEC_SHORT.exec(name))) t = { k: 'vec', n: Number(m[1]), s: SHORT_SCALAR[m[2]] };
-    else if ((m = MAT_SHORT.exec(name))) t = { k: 'mat', c: Number(m[1]), r: Number(m[2]), s: SHORT_SCALAR[m[3]] };
+    else if (vecShort) t = { k: 'vec', n: Number(vecShort[1]), s: SHORT_SCALAR[vecShort[2]] };
+    else if (matShort) t = { k: 'mat', c: Number(matShort[1]), r: Number(matShort[2]), s: SHORT_SCALAR[matShort[3]] };
     else if (/^vec[234]$/.test(name) && e.targs) t = { k: 'vec', n: Number(name[3]), s: scalarOf(this.resolveType(e.targs[0] as IdExpr))! };
     else if (/^mat[234]x[234]$/.test(name) && e.targs)
       t = { k: 'mat', c: Number(name[3]), r: Number(name[5]), s: scalarOf(this.resolveType(e.targs[0] as IdExpr))! };
@@ -1115,7 +1118,7 @@ export class Machine {
       const o = offs[l];
       const cur = this.readScalar(ref.mem, o, l, s);
       old[l] = cur;
-      const v = args[0]?.d![l] ?? 0;
+      const v = args[0]?.d?.[l] ?? 0;
       let next: number | null = null;
       switch (name) {
         case 'atomicLoad':

@@ -117,10 +117,17 @@ function tokenize(src: string): Token[] {
       let depth = 1;
       i += 2;
       while (i < src.length && depth > 0) {
-        if (src[i] === '/' && src[i + 1] === '*') depth++, (i += 2);
-        else if (src[i] === '*' && src[i + 1] === '/') depth--, (i += 2);
-        else {
-          if (src[i] === '\n') line++, (lineStart = i + 1);
+        if (src[i] === '/' && src[i + 1] === '*') {
+          depth++;
+          i += 2;
+        } else if (src[i] === '*' && src[i + 1] === '/') {
+          depth--;
+          i += 2;
+        } else {
+          if (src[i] === '\n') {
+            line++;
+            lineStart = i + 1;
+          }
           i++;
         }
       }
@@ -273,8 +280,10 @@ class Parser {
       if (this.is('enable') || this.is('requires')) {
         const isEnable = this.tok.v === 'enable';
         this.i++;
-        do enables.push(...(isEnable ? [this.ident()] : (this.ident(), [])));
-        while (this.eat(','));
+        do {
+          const name = this.ident();
+          if (isEnable) enables.push(name);
+        } while (this.eat(','));
         this.expect(';');
         continue;
       }

@@ -21,7 +21,9 @@ export const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
 /** The `sizes` uniform: u32 fields in declaration order (the runner pads the buffer to 16 bytes). */
 export function sizesUniform(...values: number[]): Uint32Array {
   const words = new Uint32Array(Math.max(4, Math.ceil(values.length / 4) * 4));
-  values.forEach((v, i) => (words[i] = v >>> 0));
+  values.forEach((v, i) => {
+    words[i] = v >>> 0;
+  });
   return words;
 }
 

@@ -26,7 +26,7 @@ export async function acquireDevice(gpu: GPU | undefined, secureContext = true):
     throw new GpuUnavailableError(
       'no-api',
       secureContext
-        ? 'This browser does not expose WebGPU (navigator.gpu is missing). ' + ENABLE_WEBGPU_HELP
+        ? `This browser does not expose WebGPU (navigator.gpu is missing). ${ENABLE_WEBGPU_HELP}`
         : 'WebGPU needs a secure context: open the app from https:// or http://localhost.',
     );
   }

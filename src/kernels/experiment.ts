@@ -120,7 +120,7 @@ export function validateSweep(variant: KernelVariant, raw: SweepSpec): { sweep?:
 
 function checkSweep(variant: KernelVariant, param: string, values: string[]): { sweep?: SweepSpec; problems: string[] } {
   const def = variant.params.find((p) => p.key === param);
-  if (!def || def.kind !== 'int') {
+  if (def?.kind !== 'int') {
     return { problems: [`sweep parameter ${quoteUntrusted(param)} is not a numeric parameter of ${variant.label}; sweep dropped`] };
   }
   const problems: string[] = [];

@@ -82,6 +82,7 @@ export function coerceParams(defs: ParamDef[], raw: Record<string, unknown>): { 
 }
 
 /** Control, format (bidirectional overrides, zero-width) and separator characters a message must never echo raw. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's purpose.
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 
 /**
@@ -145,7 +146,7 @@ export function checkBuffers(caps: DeviceCaps, buffers: [name: string, bytes: nu
     const limit = Math.min(l.maxStorageBufferBindingSize, l.maxBufferSize);
     if (bytes > limit) {
       problems.push(
-        `buffer ${name} would be ${formatBytes(bytes)}; this device binds at most ${formatBytes(limit)} ` + `(maxStorageBufferBindingSize / maxBufferSize)`,
+        `buffer ${name} would be ${formatBytes(bytes)}; this device binds at most ${formatBytes(limit)} (maxStorageBufferBindingSize / maxBufferSize)`,
       );
     }
   }

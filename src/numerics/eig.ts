@@ -60,7 +60,7 @@ export function eig(A: ComplexMatrix): Eigen {
         si += tr * yi + ti * yr;
       }
       let dr = Hr[i * n + i] - re[k];
-      let di = Hi[i * n + i] - im[k];
+      const di = Hi[i * n + i] - im[k];
       if (Math.hypot(dr, di) < small) dr = small; // a repeated eigenvalue: perturb the pivot
       const den = dr * dr + di * di;
       // y_i = −s / (T_ii − λ_k)

@@ -303,7 +303,7 @@ export function roundBf16(x: number): number {
 export function spdMatrix(n: number, kappa: number, q: ArrayLike<number>): Float64Array {
   const a = new Float64Array(n * n);
   for (let k = 0; k < n; k++) {
-    const lambda = n === 1 ? 1 : Math.pow(kappa, -(k / (n - 1)));
+    const lambda = n === 1 ? 1 : kappa ** -(k / (n - 1));
     for (let i = 0; i < n; i++) {
       const f = lambda * q[k * n + i];
       for (let j = 0; j < n; j++) a[i * n + j] += f * q[k * n + j];

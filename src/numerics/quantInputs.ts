@@ -14,7 +14,7 @@ export const DISTRIBUTIONS: { value: Distribution; label: string }[] = [
   { value: 'student-t', label: 'Student-t, ν = 3 (heavier tails)' },
 ];
 
-const LN2 = 0.6931471805599453;
+const LN2 = Math.LN2;
 const f64 = new DataView(new ArrayBuffer(8));
 
 /**
@@ -28,7 +28,7 @@ export function detLog(x: number): number {
   let k = ((f64.getUint32(0) >>> 20) & 0x7ff) - 1023;
   if (k === -1023) return detLog(x * 2 ** 64) - 64 * LN2; // subnormal
   let m = x / 2 ** k; // [1, 2), exact
-  if (m > 1.4142135623730951) {
+  if (m > Math.SQRT2) {
     m /= 2;
     k += 1;
   }

@@ -134,7 +134,9 @@ export function bucketLists(bucket: Uint32Array, k: number): { offsets: Uint32Ar
   for (let i = 0; i < k; i++) offsets[i + 1] += offsets[i];
   const fill = offsets.slice(0, k);
   const rows = new Uint32Array(bucket.length);
-  bucket.forEach((b, t) => (rows[fill[b]++] = t));
+  bucket.forEach((b, t) => {
+    rows[fill[b]++] = t;
+  });
   return { offsets, rows };
 }
 

@@ -46,7 +46,9 @@ export function winogradFilter(d: Conv2dDims, w: Float32Array): Float32Array {
     for (let c = 0; c < d.cin; c++) {
       const g: number[] = [];
       for (let r = 0; r < 3; r++) for (let s = 0; s < 3; s++) g.push(w[filterIndex(d, co, c, r, s)]);
-      filterTransform(g).forEach((v, e) => (out[(c * 16 + e) * d.cout + co] = v));
+      filterTransform(g).forEach((v, e) => {
+        out[(c * 16 + e) * d.cout + co] = v;
+      });
     }
   }
   return out;

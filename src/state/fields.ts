@@ -70,7 +70,7 @@ export function sweepText(sweep: SweepSpec | undefined): string {
 /** Checks a typed list of sweep values: every value as a single value of that parameter would be, none twice, at most MAX_SWEEP_POINTS. */
 export function parseSweepValues(variant: KernelVariant, param: string, text: string): { values: number[] } | { reason: string } {
   const def = variant.params.find((p) => p.key === param);
-  if (!def || def.kind !== 'int') return { reason: `${escapeUntrusted(param)} is not a numeric parameter of ${variant.label}` };
+  if (def?.kind !== 'int') return { reason: `${escapeUntrusted(param)} is not a numeric parameter of ${variant.label}` };
   const tokens = text.split(/[\s,]+/).filter(Boolean);
   if (tokens.length === 0) return { reason: 'the list of values is empty' };
   const values: number[] = [];

@@ -93,7 +93,7 @@ function startWorker(): Worker {
   };
   w.postMessage({ type: 'init', base: document.baseURI } satisfies ToWorker);
   lastPong = 0;
-  pulse ??= setInterval(checkPulse, PING_MS);
+  if (pulse === undefined) pulse = setInterval(checkPulse, PING_MS); // one pulse for the page, across worker replacements
   subscribeLinkRuns();
   // A worker that never answers (blocked script, broken browser) must not leave the page waiting.
   setTimeout(() => {

@@ -173,7 +173,10 @@ export function isBoundedPlainData(value: unknown, maxDepth = 12, maxItems = 4_0
     if (++items > maxItems || depth > maxDepth) return false;
     if (x === null || typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean') return true;
     if (Array.isArray(x)) return x.every((e) => visit(e, depth + 1));
-    if (ArrayBuffer.isView(x)) return (items += (x as unknown as ArrayLike<number>).length) <= maxItems;
+    if (ArrayBuffer.isView(x)) {
+      items += (x as unknown as ArrayLike<number>).length;
+      return items <= maxItems;
+    }
     if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) return Object.values(x as object).every((e) => visit(e, depth + 1));
     return false;
   };

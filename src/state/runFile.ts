@@ -117,5 +117,5 @@ export function runsToCsv(runs: SavedRun[]): string {
     };
     lines.push(CSV_COLUMNS.map((c) => csvCell(row[c])).join(','));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -226,6 +226,6 @@ export const useLab = create<LabState>()(
 export function currentProblems(state: Pick<LabState, 'experiment' | 'gpu'>): string[] {
   const variant = findVariant(state.experiment.family, state.experiment.variant);
   if (!variant) return ['unknown variant'];
-  if (!state.gpu || !state.gpu.available) return [];
+  if (!state.gpu?.available) return [];
   return problemsFor(variant, state.experiment.params, state.gpu.caps);
 }

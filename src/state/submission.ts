@@ -231,7 +231,7 @@ export async function decodeCode(code: string): Promise<{ data: unknown } | { re
 
 // Text the page shows: bounded, and no control or bidirectional-override characters (they could
 // make one student's row look like another's). Refused, not rewritten, so the seal still holds.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's purpose.
 const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const text = (max: number) =>
   v.pipe(

@@ -33,7 +33,7 @@ async function generated(acquired: AcquiredDevice): Promise<EditorPlan> {
 
 function edited(replies: Awaited<ReturnType<typeof ask>>) {
   const r = replies.find((m) => m.type === 'editor-result');
-  if (!r || r.type !== 'editor-result') throw new Error(`no result: ${JSON.stringify(replies.filter((m) => m.type !== 'progress'))}`);
+  if (r?.type !== 'editor-result') throw new Error(`no result: ${JSON.stringify(replies.filter((m) => m.type !== 'progress'))}`);
   return r as Extract<EditorFromWorker, { type: 'editor-result' }>;
 }
 

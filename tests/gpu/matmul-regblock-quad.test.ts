@@ -67,7 +67,7 @@ describe.skipIf(!hasSubgroups)('register-blocked matmul, A shared within quads, 
   it('really takes the shared path (the per-invocation loop emptied, K a multiple of 16: results still right)', async () => {
     // Holds where subgroups are formed from consecutive local_invocation_index values (every
     // adapter we know, SwiftShader included): then each quad's four invocations share lid.y.
-    const emptied = (w: string) => w.replace(/(for \(var k = kNext; k < K; k \+= 4u\) \{\n)[\s\S]*?\n  \}\n/, '$1  }\n');
+    const emptied = (w: string) => w.replace(/(for \(var k = kNext; k < K; k \+= 4u\) \{\n)[\s\S]*?\n {2}\}\n/, '$1  }\n');
     expect(await runEdited(emptied, EXACT)).toBe(0);
     // The same edit with the shared path refused leaves every sum zero: the edit did remove work.
     expect(await runEdited((w) => emptied(w).replace('subgroupAll(quadBroadcast(lid.y, 0u) == lid.y)', 'false'), EXACT)).toBeGreaterThan(0);

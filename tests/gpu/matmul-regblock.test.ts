@@ -107,7 +107,7 @@ describe.skipIf(!subgroups)('register-blocked with A shared across subgroup lane
       expect(fallbackStart).toBeGreaterThan(0);
       // Cut the else branch: without the subgroup path every accumulator would stay zero.
       const fallbackEnd = source.indexOf('\n  }\n', fallbackStart + 12);
-      const cut = source.slice(0, fallbackStart) + '  }\n' + source.slice(fallbackEnd + 5);
+      const cut = `${source.slice(0, fallbackStart)}  }\n${source.slice(fallbackEnd + 5)}`;
       expect(cut).not.toContain('for (var k0 = 0u; k0 < 48u');
       const run = await runPlan(device, { ...plan, dispatches: [{ ...plan.dispatches[0], wgsl: cut }] }, { reps: 1, targetSampleSeconds: 0.001 });
       const ref = regblockSubgroup.reference(params, inputs);

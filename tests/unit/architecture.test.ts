@@ -28,7 +28,7 @@ const graph = new Map<string, string[]>();
 for (const file of files) {
   const deps = importsOf(readFileSync(file, 'utf8'), file)
     .map((spec) => resolveImport(file, spec))
-    .filter((d): d is string => d !== null && d.startsWith(SRC));
+    .filter((d): d is string => d?.startsWith(SRC) === true);
   graph.set(file, [...new Set(deps)]);
 }
 

@@ -102,7 +102,9 @@ describe('host-side layouts reproduce the convolution', () => {
         const row = im2colRow(d, oy, ox);
         for (let co = 0; co < d.cout; co++) {
           let sum = 0;
-          row.forEach((e, k) => (sum += (s.layout === 'nhwc' ? col[m * d.depth + k] : col[k * M + m]) * w[filterIndex(d, co, e.c, e.r, e.s)]));
+          row.forEach((e, k) => {
+            sum += (s.layout === 'nhwc' ? col[m * d.depth + k] : col[k * M + m]) * w[filterIndex(d, co, e.c, e.r, e.s)];
+          });
           expect(sum).toBeCloseTo(ref.values[outputIndex(d, b, co, oy, ox)], 10);
         }
       }

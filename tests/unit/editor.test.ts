@@ -71,7 +71,10 @@ describe('edit links', () => {
   it('refuses an edit above the link budget, pointing to file export', async () => {
     // Incompressible text: hex of a pseudo-random sequence.
     let x = 1;
-    const noise = Array.from({ length: 6000 }, () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 16).toString(16)).join('');
+    const noise = Array.from({ length: 6000 }, () => {
+      x = (x * 1103515245 + 12345) >>> 0;
+      return (x >>> 16).toString(16);
+    }).join('');
     const encoded = await encodeEdit({ sources: { 0: noise }, workgroups: {} });
     expect(encoded).toHaveProperty('error');
     expect((encoded as { error: string }).error).toMatch(new RegExp(`more than a link should carry \\(${MAX_EDIT_CHARS}\\).*Export JSON`));

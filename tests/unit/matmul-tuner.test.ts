@@ -117,7 +117,10 @@ describe('noise-aware successive-halving tuner', () => {
     // The prior favours large BM, the opposite of the true costs (BM·1e-6).
     const result = await tune({
       grid: GRID,
-      measure: async (c: Cfg) => (seen.push(c), c.BM * 1e-6),
+      measure: async (c: Cfg) => {
+        seen.push(c);
+        return c.BM * 1e-6;
+      },
       budgetSeconds: 1e9,
       anchor: 0,
       prior: GRID.map((c) => -c.BM),
@@ -160,7 +163,11 @@ describe('noise-aware successive-halving tuner', () => {
       const seen: Cfg[] = [];
       await tune({
         grid: GRID,
-        measure: async (c: Cfg) => (seen.push(c), (clock += 1), 1),
+        measure: async (c: Cfg) => {
+          seen.push(c);
+          clock += 1;
+          return 1;
+        },
         budgetSeconds: 16,
         now: () => clock,
         shuffleSeed: 7,
@@ -284,7 +291,15 @@ describe('the tuner offers a pick only when it passed float64 and beat the defau
   it('re-times two candidates alternately, one sample each per round', async () => {
     const { retimeAlternately } = await import('../../src/kernels/matmul/tuner');
     const order: string[] = [];
-    const { aSeconds, bSeconds } = await retimeAlternately('pick', 'default', async (c: string) => (order.push(c), c === 'pick' ? 1 : 2), 3);
+    const { aSeconds, bSeconds } = await retimeAlternately(
+      'pick',
+      'default',
+      async (c: string) => {
+        order.push(c);
+        return c === 'pick' ? 1 : 2;
+      },
+      3,
+    );
     expect(order).toEqual(['pick', 'default', 'pick', 'default', 'pick', 'default']);
     expect(aSeconds).toEqual([1, 1, 1]);
     expect(bSeconds).toEqual([2, 2, 2]);

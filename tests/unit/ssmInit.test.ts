@@ -39,7 +39,10 @@ function expm(n: number, M: Float64Array): Float64Array {
 describe('the float64 eigensolver', () => {
   it('A·V = V·Λ for random real and complex matrices, including 1×1 and odd sizes', () => {
     let seed = 7;
-    const r = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+    const r = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647 - 0.5;
+    };
     for (const n of [1, 2, 5, 17, 40]) {
       for (const complexEntries of [false, true]) {
         const A = complexMatrix(n);

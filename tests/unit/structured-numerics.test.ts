@@ -71,7 +71,9 @@ describe('SVD (one-sided Jacobi) and its uses', () => {
     const a = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) a[i * n + j] += q1[i * n + k] * sigma[k] * q2[k * n + j];
     const d = svd(a, n, n);
-    sigma.forEach((s, k) => expect(Math.abs(d.s[k] - s)).toBeLessThan(1e-12));
+    sigma.forEach((s, k) => {
+      expect(Math.abs(d.s[k] - s)).toBeLessThan(1e-12);
+    });
     for (const r of [0, 3, 10, 24]) {
       const t = truncatedSvd(d, r);
       const approx = matmul64(t.us, transpose64(t.v, n, t.rank), n, t.rank, n);
@@ -213,7 +215,9 @@ describe('randomized AᵀB estimators (float64): unbiased, with the variances th
     const r = meanOver(300, (seed) => {
       const { bucket, sign } = countSketch(k, n, seed);
       const s = new Float64Array(k * n);
-      bucket.forEach((bk, t) => (s[bk * n + t] = sign[t]));
+      bucket.forEach((bk, t) => {
+        s[bk * n + t] = sign[t];
+      });
       expect(bucketLists(bucket, k).offsets[k]).toBe(n);
       return matmul64(transpose64(applyDenseSketch(s, a, k, n, d), k, d), applyDenseSketch(s, b, k, n, m), d, k, m);
     });
@@ -247,7 +251,9 @@ describe('matrix functions', () => {
       const before = svd(x, 6, 9).s;
       const after = svd(nsStep(x, 6, 9, NS_COEFFICIENTS[c]), 6, 9).s;
       const mapped = Array.from(before, (s) => Math.abs(nsPolynomial(NS_COEFFICIENTS[c], s))).sort((p, q) => q - p);
-      mapped.forEach((s, i) => expect(Math.abs(after[i] - s)).toBeLessThan(1e-12));
+      mapped.forEach((s, i) => {
+        expect(Math.abs(after[i] - s)).toBeLessThan(1e-12);
+      });
     }
   });
   it('cubic Newton–Schulz converges to the polar factor; the quintic stops short of it', () => {

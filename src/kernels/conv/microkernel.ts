@@ -95,5 +95,5 @@ export function microKernelWgsl(k: MicroKernelSpec): string {
     }
   }
   emit(0, `}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -71,7 +71,10 @@ export function candidateRunner(device: GPUDevice, caps: DeviceCaps, shape: Shap
     if (problems.length) throw new Error(problems.join('; '));
     // Every variant makes the same seeded A and B (regblock-bt adds Bᵀ): one set per variant.
     let own = inputs.get(c.variant);
-    if (!own) inputs.set(c.variant, (own = variant.makeInputs(params, seed)));
+    if (!own) {
+      own = variant.makeInputs(params, seed);
+      inputs.set(c.variant, own);
+    }
     return preparePlan(device, variant.plan(params, own, caps));
   };
   return {

@@ -377,7 +377,7 @@ export function regBlockWgsl(shape: RegBlockShape, cfg: RegBlockConfig, exact: b
     }
   }
   emit(0, `}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 const schema = paramSchema({ ...MATMUL_SHAPE, ...REGBLOCK_FIELDS });

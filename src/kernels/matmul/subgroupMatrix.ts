@@ -197,7 +197,7 @@ export function subgroupMatrixWgsl(p: PaddedShape, k: SubgroupMatrixKernel, back
   }
   emit(1, '}');
   emit(0, '}');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Copies the M×N corner of the padded result into C as f32 (two-dimensional dispatch). */

@@ -848,7 +848,11 @@ export const codec = defineVariant({
     for (let i = 0; i < expected.length; i++) if (!Object.is(expected[i], output[i]) && !(Number.isNaN(expected[i]) && Number.isNaN(output[i]))) mismatches++;
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of x) if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    for (const v of x) {
+      if (!Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
     const m = computeMetrics(q.dequantized, Float64Array.from(x));
     const scales = q.scales ? [...q.scales.slice(0, 4096)] : [];
     return {

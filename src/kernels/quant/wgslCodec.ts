@@ -17,11 +17,11 @@ function infoOf(format: ElementFormat | ScaleElementFormat): ElementFormatInfo {
 }
 
 const bitsOf = new Uint32Array(1);
-const valueOf = new Float32Array(bitsOf.buffer);
+const floatOf = new Float32Array(bitsOf.buffer);
 
 /** An exact float32 literal: bitcast from its bit pattern (no decimal parsing involved). */
 export function f32Literal(x: number): string {
-  valueOf[0] = x;
+  floatOf[0] = x;
   return `bitcast<f32>(0x${bitsOf[0].toString(16)}u)`;
 }
 

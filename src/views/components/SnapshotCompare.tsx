@@ -13,7 +13,7 @@ export function SnapshotCompare() {
   useLab((s) => s.sweepPoints);
   const mine = snapshot ? currentResultsSnapshot() : null;
   const chart = useRef<HTMLDivElement>(null);
-  const isSweep = Boolean(snapshot && snapshot.sweepParam && snapshot.points.length > 1);
+  const isSweep = Boolean(snapshot?.sweepParam && snapshot.points.length > 1);
 
   useEffect(() => {
     if (!snapshot || !isSweep) return;

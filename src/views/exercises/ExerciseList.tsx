@@ -37,7 +37,13 @@ export function ExerciseList() {
           <ol className="exercise-list">
             {EXERCISES.filter((e) => e.level === level).map((e) => (
               <li key={e.id}>
-                <a href={`#exercise=${e.id}`} onClick={(ev) => (ev.preventDefault(), go({ page: 'exercise', id: e.id }))}>
+                <a
+                  href={`#exercise=${e.id}`}
+                  onClick={(ev) => {
+                    ev.preventDefault();
+                    go({ page: 'exercise', id: e.id });
+                  }}
+                >
                   {e.title}
                 </a>{' '}
                 <Status id={e.id} />

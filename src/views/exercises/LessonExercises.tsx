@@ -11,7 +11,13 @@ export function LessonExercises({ lesson, step }: { lesson: string; step: number
       {asks.map((e, i) => (
         <span key={e.id}>
           {i > 0 && ' · '}
-          <a href={`#exercise=${e.id}`} onClick={(ev) => (ev.preventDefault(), go({ page: 'exercise', id: e.id }))}>
+          <a
+            href={`#exercise=${e.id}`}
+            onClick={(ev) => {
+              ev.preventDefault();
+              go({ page: 'exercise', id: e.id });
+            }}
+          >
             {e.title}
           </a>
         </span>

@@ -102,7 +102,8 @@ export function TunerPanel({ shape }: { shape: Shape }) {
 }
 
 function TunedVerdict({ t }: { t: TunedRecord }) {
-  return t.beatDefault ? <>{t.speedupOverDefault ? `, ${fmtNumber(t.speedupOverDefault, 3)}× the default` : ''}</> : <> — the default stays ({t.reason})</>;
+  if (t.beatDefault) return t.speedupOverDefault ? `, ${fmtNumber(t.speedupOverDefault, 3)}× the default` : '';
+  return <> — the default stays ({t.reason})</>;
 }
 
 /** What the tuner has measured so far, painted as it arrives. */
