@@ -3,6 +3,8 @@ import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 import { heatCells } from '../../src/views/labs/matmul/ConfigHeatmap';
+import { failedSweepPoints } from '../../src/views/labs/matmul/runs';
+import { findVariant } from '../../src/kernels/registry';
 import MatmulLab from '../../src/views/labs/matmulLab';
 import type { RoofRun } from '../../src/views/labs/matmul/RooflineChart';
 
@@ -30,6 +32,22 @@ describe('config heatmap cells', () => {
     expect(at(64, 64).invalid).toEqual(['needs 32768 bytes of workgroup memory']);
     expect(at(64, 32).gflops).toBeNull();
     expect(at(64, 32).invalid).toBeNull();
+  });
+});
+
+describe('failed sweep points on the heatmap', () => {
+  const variant = findVariant('matmul', 'regblock')!;
+  const shape = { M: 100, N: 100, K: 40 };
+  const params = { ...shape, BM: 32, BN: 32, BK: 8, TM: 4, TN: 4, staging: 'workgroup', vec4: false };
+  const sweep = { family: 'matmul' as const, variant: 'regblock', seed: 1, reps: 3, params, sweep: { param: 'BN', values: [32, 256] } };
+  const points = [{ value: 32 }, { value: 256, error: 'too many invocations' }];
+  it("sit at the sweep's own parameters with the swept value set (an edit of the form since does not move them)", () => {
+    expect(failedSweepPoints(sweep, points, variant, shape)).toEqual([{ params: { ...params, BN: 256 }, error: 'too many invocations' }]);
+  });
+  it("belong to the sweep's variant and shape only", () => {
+    expect(failedSweepPoints(sweep, points, variant, { ...shape, M: 200 })).toEqual([]);
+    expect(failedSweepPoints({ ...sweep, variant: 'tiled' }, points, variant, shape)).toEqual([]);
+    expect(failedSweepPoints(null, points, variant, shape)).toEqual([]);
   });
 });
 

@@ -353,6 +353,7 @@ function SharePanel() {
   const variant = findVariant(experiment.family, experiment.variant);
   const controls = [...CONTROL_NAMES.filter((c) => c !== 'cpu'), ...(variant?.params.map((p) => p.key) ?? [])];
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: shareLink reads the experiment, result and sweep from the store; they change the link.
   useEffect(() => {
     let live = true;
     void shareLink({ withResults, classroom: { hide, lock, mode: 'normal' } }).then(({ url, note }) => {

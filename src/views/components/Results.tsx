@@ -141,9 +141,11 @@ export function ResultCard({ compact = false }: { compact?: boolean }) {
     sweepExperiment?.sweep && sweepExperiment.family === experiment.family && sweepExperiment.variant === experiment.variant ? sweepExperiment : null;
   const [pane, setPane] = useState<Pane>(sweep ? 'chart' : 'result');
   const sweepRunning = job?.kind === 'sweep';
+  // Each sweep that starts shows its chart (a second sweep too, after the user left the chart).
+  const sweepJob = sweepRunning ? job.id : null;
   useEffect(() => {
-    if (sweepRunning) setPane('chart');
-  }, [sweepRunning, job?.id]);
+    if (sweepJob !== null) setPane('chart');
+  }, [sweepJob]);
   useEffect(() => {
     if (!sweep && pane === 'chart') setPane('result');
   }, [sweep, pane]);

@@ -1,5 +1,5 @@
 // GFLOP/s against the swept parameter, filled in live as each point arrives.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { findVariant } from '../../kernels/registry';
 import { useLab } from '../../state/store';
 import type { Experiment } from '../../kernels/types';
@@ -14,7 +14,7 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
   const sweep = experiment.sweep!;
   const def = findVariant(experiment.family, experiment.variant)?.params.find((p) => p.key === sweep.param);
   const label = def?.label ?? sweep.param;
-  const done = points.filter((p): p is SweepPoint & { result: NonNullable<SweepPoint['result']> } => Boolean(p?.result));
+  const done = useMemo(() => points.filter((p): p is SweepPoint & { result: NonNullable<SweepPoint['result']> } => Boolean(p?.result)), [points]);
   const failed = points.filter((p) => p?.error);
   const allPow2 = sweep.values.every((v) => v > 0 && (v & (v - 1)) === 0);
   const presenter = useLab((s) => s.classroom.mode === 'present');
@@ -66,7 +66,7 @@ export function SweepChart({ experiment, points, running }: { experiment: Experi
     return () => {
       cancelled = true;
     };
-  }, [done.length, points, label, allPow2, sweep.values, presenter, fill]);
+  }, [done, label, allPow2, sweep.values, presenter, fill]);
 
   return (
     <section className="sweep-chart" aria-label="Sweep chart">

@@ -58,6 +58,7 @@ export default function CodeEditor({ value, onChange, messages, diffAgainst, jum
   change.current = onChange;
   const diff = useRef(new Compartment());
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: made once per mount (parents key it per tab and per exercise, so the label is fixed); later values arrive through the effect below.
   useEffect(() => {
     const v = new EditorView({
       parent: host.current!,
@@ -88,8 +89,6 @@ export default function CodeEditor({ value, onChange, messages, diffAgainst, jum
     });
     view.current = v;
     return () => v.destroy();
-    // The view is made once per mount; the parent remounts it per dispatch tab.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   // Text set from outside (Reset, a blank kernel, a workgroup size field).
@@ -98,6 +97,7 @@ export default function CodeEditor({ value, onChange, messages, diffAgainst, jum
     if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
   }, [value]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new text needs the messages placed again on its lines.
   useEffect(() => {
     const v = view.current;
     if (v) v.dispatch(setDiagnostics(v.state, diagnosticsOf(v.state, messages)));

@@ -24,6 +24,7 @@ export function EditorMount() {
   const open = useEditor((s) => s.open);
   const experiment = useEditor((s) => s.experiment);
   const here = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: opening the editor on another experiment scrolls to it again.
   useEffect(() => {
     if (open) here.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   }, [open, experiment]);

@@ -17,7 +17,7 @@ import AccumulationPanel, { gpuAccumulationPoints } from './matmul/AccumulationP
 import { f16AccumulatorOf } from '../../kernels/matmul/f16';
 import { useLab } from '../../state/store';
 import { selectStudy } from '../../state/studies';
-import { deviceRuns, effectiveRoofs, heatPoints, isRegisterBlocked, roofRuns, sameShape, shapeOf } from './matmul/runs';
+import { deviceRuns, effectiveRoofs, failedSweepPoints, heatPoints, isRegisterBlocked, roofRuns, sameShape, shapeOf } from './matmul/runs';
 
 export default function MatmulLab({ experiment, result, sweepPoints, caps }: LabPanelProps) {
   const variant = variantOf(experiment);
@@ -25,7 +25,7 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
   const tiling = variant.tiling?.(params) ?? null;
   const notes = variant.notes?.(params) ?? [];
   const traffic = variant.traffic?.(params, caps ?? undefined) ?? null;
-  const shape = shapeOf(params);
+  const shape = useMemo(() => shapeOf(params), [params]);
 
   const isF16 = f16AccumulatorOf(variant.id) !== null;
   const [showAccumulation, setShowAccumulation] = useState(isF16);
@@ -43,14 +43,11 @@ export default function MatmulLab({ experiment, result, sweepPoints, caps }: Lab
 
   const tuning = useLab(selectStudy('matmul-tune'))?.result ?? null;
   const roofsSlot = useLab(selectStudy('matmul-roofs'));
+  const sweepExperiment = useLab((s) => s.sweepExperiment);
   const heat = useMemo(() => {
     if (!shape || !isRegisterBlocked(variant)) return [];
-    // Sweep points of this variant that could not run, with the reason.
-    const failed = experiment.sweep
-      ? sweepPoints.flatMap((p) => (p.error ? [{ params: { ...params, [experiment.sweep!.param]: p.value }, error: p.error }] : []))
-      : [];
-    return heatPoints(variant, shape, caps, runs, tuning, failed);
-  }, [variant, shape?.M, shape?.N, shape?.K, caps, runs, tuning, sweepPoints, experiment.sweep]); // eslint-disable-line react-hooks/exhaustive-deps
+    return heatPoints(variant, shape, caps, runs, tuning, failedSweepPoints(sweepExperiment, sweepPoints, variant, shape));
+  }, [variant, shape, caps, runs, tuning, sweepPoints, sweepExperiment]);
 
   const device = gpu?.available ? adapterName(gpu.adapter) : null;
   const effective = useMemo(

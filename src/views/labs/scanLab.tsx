@@ -33,6 +33,7 @@ export default function ScanLab({ experiment, result, sweepPoints }: LabPanelPro
   const [algorithm, setAlgorithm] = useState<DataflowAlgorithm>(suggested);
   const [n, setN] = useState(8);
   const [chunk, setChunk] = useState(4);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new variant resets the picture even when it suggests the same algorithm.
   useEffect(() => setAlgorithm(suggested), [experiment.variant, suggested]);
   const flow = useMemo(() => scanDataflow(algorithm, n, chunk), [algorithm, n, chunk]);
   const takesChunk = DATAFLOW_ALGORITHMS.some((a) => a.value === algorithm && a.takesChunk);
@@ -207,7 +208,7 @@ function usePlot(build: (Plotly: Awaited<ReturnType<typeof loadPlotly>>, el: HTM
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps (biome.jsonc checks each usePlot call against its build function).
   }, deps);
   return { ref, error };
 }
@@ -250,7 +251,7 @@ function S6Views({ extras }: { extras: S6Extras }) {
         { responsive: true, displaylogo: false },
       );
     },
-    [extras],
+    [heat, extras],
   );
   return (
     <>
@@ -372,7 +373,7 @@ function SsmMemoryView({ ssm }: { ssm: SsmMemory }) {
 }
 
 function ErrorVsSweep({ points, param }: { points: LabPanelProps['sweepPoints']; param?: string }) {
-  const done = points.filter((p) => p.result && p.result.experiment.family === 'scan');
+  const done = useMemo(() => points.filter((p) => p.result && p.result.experiment.family === 'scan'), [points]);
   const plot = usePlot(
     (Plotly, el) => {
       const floor = (v: number) => (Number.isFinite(v) ? Math.max(v, 1e-12) : null);
@@ -400,7 +401,7 @@ function ErrorVsSweep({ points, param }: { points: LabPanelProps['sweepPoints'];
         { responsive: true, displaylogo: false },
       );
     },
-    [done.length, param],
+    [done, param],
   );
   if (done.length < 2) return null;
   return (
@@ -448,7 +449,7 @@ function FieldHeatmap({ title, field, log, testId, colorscale }: { title: string
         { responsive: true, displaylogo: false },
       );
     },
-    [field, log],
+    [field, log, colorscale],
   );
   return (
     <figure className="scan-field">

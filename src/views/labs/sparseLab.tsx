@@ -136,6 +136,7 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: SpmmE
   const block = Number(p.bsr ?? p.block ?? 8);
 
   // The pattern itself (small matrices), regenerated from the same seed as the run.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: patternSpecOf(p) reads only p.pattern, p.density and p.block (no regeneration for other fields).
   const matrix = useMemo(() => {
     if (!canRegenerate) return null;
     const { a } = makeSparseProblem(M, 1, K, patternSpecOf(p), experiment.seed);
@@ -149,6 +150,7 @@ function SpyPlot({ experiment, extras }: { experiment: Experiment; extras: SpmmE
     };
   }, [M, K, p.pattern, p.density, p.block, experiment.seed, permuted, block, canRegenerate]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new M×K resets the zoom and the request for detail.
   useEffect(() => {
     setView({ zoom: 1, row0: 0, col0: 0 });
     setDetailWanted(false);
@@ -424,7 +426,7 @@ function Throughput({ result, extras }: { result: ExperimentResult; extras: Spmm
 function DensitySweep({ experiment, points }: { experiment: Experiment; points: SweepPoint[] }) {
   const chart = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
-  const done = points.filter((p): p is SweepPoint & { result: ExperimentResult } => Boolean(p?.result));
+  const done = useMemo(() => points.filter((p): p is SweepPoint & { result: ExperimentResult } => Boolean(p?.result)), [points]);
   const isDensity = experiment.sweep?.param === 'density';
   const dense = done.length ? baselineTime(done[0].result.experiment) : undefined;
   const baseline = baselineOf(experiment);
@@ -487,7 +489,7 @@ function DensitySweep({ experiment, points }: { experiment: Experiment; points: 
     return () => {
       cancelled = true;
     };
-  }, [done.length, points, dense, crossover, isDensity]);
+  }, [done, dense, crossover, isDensity]);
 
   if (!isDensity) return <p className="hint">Sweep over “Density of A” to see throughput against density and the crossover with dense.</p>;
   return (

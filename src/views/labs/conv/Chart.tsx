@@ -7,6 +7,7 @@ export function Chart({ label, data, layout, testId }: { label: string; data: Pl
   const ref = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   const key = JSON.stringify([data, layout]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the content of data and layout (parents build new arrays each render).
   useEffect(() => {
     let cancelled = false;
     loadPlotly()
@@ -30,7 +31,6 @@ export function Chart({ label, data, layout, testId }: { label: string; data: Pl
     return () => {
       cancelled = true;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return (
     <figure className="chart-figure" aria-label={label} data-testid={testId} style={{ margin: '8px 0' }}>

@@ -135,7 +135,7 @@ export default function ConfigHeatmap({ points, title }: { points: HeatPoint[]; 
       .attr('text-anchor', 'end')
       .attr('font-size', 12)
       .text((v) => `${yKey} ${v}`);
-  }, [cells, xs, ys, xKey, yKey, left, top]);
+  }, [cells, xs, ys, xKey, yKey]);
 
   const invalidCells = cells.filter((c) => c.invalidCount > 0);
   return (

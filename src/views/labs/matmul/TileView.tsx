@@ -38,8 +38,8 @@ export default function TileView({ tiling: t, params, variantLabel }: Props) {
   const kShownStart = Math.floor(kBegin / kWindow) * kWindow;
   const kShown = Math.min(kWindow, K - kShownStart);
 
-  const owner = ownerOf(t, r, c);
-  const mine = useMemo(() => outputsOf(t, owner, M, N), [t, owner.tileRow, owner.tileCol, owner.tx, owner.ty, M, N]); // eslint-disable-line react-hooks/exhaustive-deps
+  const owner = useMemo(() => ownerOf(t, r, c), [t, r, c]);
+  const mine = useMemo(() => outputsOf(t, owner, M, N), [t, owner, M, N]);
   const reuse = reuseOf(t, M, N, K);
   const svgRef = useRef<SVGSVGElement>(null);
 

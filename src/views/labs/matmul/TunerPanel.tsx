@@ -210,7 +210,9 @@ export function RooflinePanel() {
     () => (gpu?.available ? deviceRuns(history, [], gpu).filter((r) => findVariant(r.experiment.family, r.experiment.variant)?.role !== 'roof') : []),
     [history, gpu],
   );
-  const roofs = measured ? { peakGflops: measured.peakGflops, bandwidthGBs: measured.bandwidthGBs } : null;
+  const peakGflops = measured?.peakGflops;
+  const bandwidthGBs = measured?.bandwidthGBs;
+  const roofs = useMemo(() => (peakGflops !== undefined && bandwidthGBs !== undefined ? { peakGflops, bandwidthGBs } : null), [peakGflops, bandwidthGBs]);
   useEffect(() => {
     if (!roofs) return;
     let live = true;
@@ -267,7 +269,7 @@ export function RooflinePanel() {
     return () => {
       live = false;
     };
-  }, [roofs?.peakGflops, roofs?.bandwidthGBs, runs]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [roofs, runs]);
   return (
     <section aria-labelledby="mm-roof-h" className="roofline" data-testid="roofline">
       <h3 id="mm-roof-h">Roofline of this device</h3>

@@ -8,7 +8,7 @@ import type { Roofs, Traffic } from '../../../kernels/matmul/model';
 import { roofOf } from '../../../kernels/matmul/roofline';
 import type { RoofsRecord, RoofsSummary, TuneSummary } from '../../../kernels/matmul/studyTypes';
 import { findVariant } from '../../../kernels/registry';
-import type { DeviceCaps, ExperimentResult, KernelVariant, Params } from '../../../kernels/types';
+import type { DeviceCaps, Experiment, ExperimentResult, KernelVariant, Params, SweepPoint } from '../../../kernels/types';
 import type { SavedRun } from '../../../state/runFile';
 import type { GpuStatus } from '../../../workers/protocol';
 import type { HeatPoint } from './ConfigHeatmap';
@@ -100,6 +100,17 @@ export function effectiveRoofs(runs: ExperimentResult[], study: RoofsSummary | n
  * device cannot run it, with the variant's own reasons), every configuration the tuner measured
  * for this variant and shape, this device's runs, and sweep points that failed.
  */
+/**
+ * The points of a sweep of this variant at this shape that could not run, with the reason, at the
+ * configuration the sweep ran: its own parameters (not the form's, which may have changed since)
+ * with the swept one set.
+ */
+export function failedSweepPoints(sweep: Experiment | null, points: SweepPoint[], variant: KernelVariant, shape: Shape): { params: Params; error: string }[] {
+  if (!sweep?.sweep || sweep.variant !== variant.id || !sameShape(sweep.params, shape)) return [];
+  const param = sweep.sweep.param;
+  return points.flatMap((p) => (p.error ? [{ params: { ...sweep.params, [param]: p.value }, error: p.error }] : []));
+}
+
 export function heatPoints(
   variant: KernelVariant,
   shape: Shape,

@@ -35,6 +35,7 @@ export function LineChart({ ariaLabel, xLabel, yLabel, series, logX, logY, verti
   const chart = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   const key = JSON.stringify([series, verticals, logX, logY]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the content of series, verticals and the log flags (parents build new arrays each render).
   useEffect(() => {
     let cancelled = false;
     loadPlotly()
@@ -91,7 +92,6 @@ export function LineChart({ ariaLabel, xLabel, yLabel, series, logX, logY, verti
     return () => {
       cancelled = true;
     };
-    // The key captures every input that changes the picture.
   }, [key, xLabel, yLabel, height]);
   const xs = [...new Set(series.flatMap((s) => s.x))].sort((a, b) => a - b);
   return (

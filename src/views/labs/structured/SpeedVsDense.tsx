@@ -28,10 +28,11 @@ export function SpeedVsDense({ experiment, gpuReady }: { experiment: Experiment;
   // A comparison belongs to the variant it measured; another variant starts afresh.
   const current = run && run.request.experiment.family === experiment.family && run.request.experiment.variant === experiment.variant ? run : null;
   const job = useLab((s) => s.job);
+  // A new variant (hence new params) starts the form afresh.
   useEffect(() => {
     setParam(params[0]?.key ?? '');
     setText(defaultValues(params[0]));
-  }, [experiment.variant, params]);
+  }, [params]);
   if (!variant?.baseline) return null;
   const baselineRef = variant.baseline(experiment.params);
   if (!baselineRef) return null;
