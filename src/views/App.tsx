@@ -84,6 +84,7 @@ function ConfirmRun() {
         <button type="button" className="primary" onClick={() => runCurrent(pending.backend, { confirmed: true })}>
           Run anyway (about {fmtDuration(pending.prediction.seconds)})
         </button>
+        {/* biome-ignore lint/a11y/noAutofocus: focus moves into the dialog as it opens, onto its safe choice (WAI-ARIA alertdialog pattern). */}
         <button type="button" onClick={dismissPendingRun} autoFocus>
           Don’t run
         </button>

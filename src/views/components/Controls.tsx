@@ -381,7 +381,7 @@ function SharePanel() {
   };
   const toggle = (list: string[], set: (v: string[]) => void, name: string) => set(list.includes(name) ? list.filter((n) => n !== name) : [...list, name]);
   return (
-    <div className="share" role="group" aria-label="Share this experiment">
+    <fieldset className="share" aria-label="Share this experiment">
       <label htmlFor="share-link">Link to this experiment</label>
       <input id="share-link" type="text" readOnly value={link} onFocus={(e) => e.target.select()} data-testid="share-link" />
       <div className="buttons">
@@ -433,6 +433,6 @@ function SharePanel() {
         </button>
         {copied === 'iframe' && <span role="status"> Copied.</span>}
       </details>
-    </div>
+    </fieldset>
   );
 }

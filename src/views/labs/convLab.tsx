@@ -148,7 +148,8 @@ function MemoryPanel({ experiment, methods, caps }: { experiment: Experiment; me
         ]}
         layout={{ barmode: 'stack', yaxis: { title: { text: 'MiB allocated' } }, xaxis: { automargin: true } }}
       />
-      <div className="scroll" tabIndex={0} role="region" aria-label="Bytes per method (table)">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus so the keyboard can scroll it (axe: scrollable-region-focusable). */}
+      <section className="scroll" tabIndex={0} aria-label="Bytes per method (table)">
         <table data-testid="conv-memory-table">
           <caption style={{ textAlign: 'left' }}>
             The same numbers, with the bytes each method’s passes read and write (compulsory traffic; caches may re-read more)
@@ -192,7 +193,7 @@ function MemoryPanel({ experiment, methods, caps }: { experiment: Experiment; me
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
     </section>
   );
 }
@@ -274,7 +275,8 @@ function MethodsTable({ rows }: { rows: ConvSeriesRow[] }) {
         ]}
         layout={{ yaxis: { title: { text: 'median time (ms)' } }, xaxis: { automargin: true }, showlegend: false }}
       />
-      <div className="scroll" tabIndex={0} role="region" aria-label="Time, bytes and error per method (table)">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus so the keyboard can scroll it (axe: scrollable-region-focusable). */}
+      <section className="scroll" tabIndex={0} aria-label="Time, bytes and error per method (table)">
         <table data-testid="conv-methods-table">
           <caption style={{ textAlign: 'left' }}>Time, bytes and error against float64 per method (same inputs, same run)</caption>
           <thead>
@@ -313,7 +315,7 @@ function MethodsTable({ rows }: { rows: ConvSeriesRow[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
     </>
   );
 }
@@ -412,7 +414,8 @@ function SweepCharts({ rows, axis }: { rows: ConvSeriesRow[]; axis: 'kernel' | '
           }}
         />
       )}
-      <div className="scroll" tabIndex={0} role="region" aria-label="Time and error per method and point (table)">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus so the keyboard can scroll it (axe: scrollable-region-focusable). */}
+      <section className="scroll" tabIndex={0} aria-label="Time and error per method and point (table)">
         <table data-testid="conv-sweep-table">
           <caption style={{ textAlign: 'left' }}>
             {axis === 'kernel' ? 'Time and error against kernel size' : 'Time and error against sequence length'}, per method
@@ -453,7 +456,7 @@ function SweepCharts({ rows, axis }: { rows: ConvSeriesRow[]; axis: 'kernel' | '
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
     </>
   );
 }

@@ -81,6 +81,7 @@ export function LayoutPicture({ params, picture }: { params: Record<string, unkn
 
   return (
     <figure className="conv-layout" style={{ margin: 0 }}>
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG cannot be a fieldset; the group names the picture and keeps its focusable cells reachable. */}
       <svg
         width="100%"
         style={{ maxWidth: width, display: 'block' }}
@@ -125,6 +126,7 @@ export function LayoutPicture({ params, picture }: { params: Record<string, unkn
           Array.from({ length: d.outW }, (_, x) => {
             const chosen = y === oy && x === ox;
             return (
+              // biome-ignore lint/a11y/useSemanticElements: SVG has no button element; the cell is focusable and selects the output on focus.
               <rect
                 key={`o${y},${x}`}
                 x={outX + x * CELL}

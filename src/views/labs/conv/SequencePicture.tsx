@@ -9,6 +9,7 @@ const CELL = 22;
 
 function OutputCell({ x, y, label, chosen, onPick }: { x: number; y: number; label: string; chosen: boolean; onPick: () => void }) {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: SVG has no button element; the cell is focusable and selects the output on focus.
     <rect
       x={x}
       y={y}
@@ -33,6 +34,7 @@ function Sliding({ filter }: { filter: number }) {
   const [t, setT] = useState(9);
   return (
     <figure style={{ margin: 0 }}>
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG cannot be a fieldset; the group names the picture and keeps its focusable cells reachable. */}
       <svg
         width="100%"
         style={{ maxWidth: N * CELL + 10, display: 'block' }}
@@ -102,6 +104,7 @@ function FftStages({ radix }: { radix: number }) {
   const y = (i: number) => 24 + i * rowH;
   return (
     <figure style={{ margin: 0 }}>
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG cannot be a fieldset; the group names the picture and keeps its focusable cells reachable. */}
       <svg
         width="100%"
         style={{ maxWidth: width, display: 'block' }}
@@ -189,6 +192,7 @@ function DftMatrices() {
   const w = N2 * CELL + 60;
   return (
     <figure style={{ margin: 0 }}>
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG cannot be a fieldset; the group names the picture and keeps its focusable cells reachable. */}
       <svg
         width="100%"
         style={{ maxWidth: 3 * w, display: 'block' }}
