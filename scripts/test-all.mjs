@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, unit + GPU tests (Vitest, WebGPU through Dawn), build the static site,
-// then end-to-end tests in Chromium (Playwright). Ends with one line "N passed, N failed".
+// `npm test`: lint and format check (Biome), typecheck, unit + GPU tests (Vitest, WebGPU through
+// Dawn), build the static site, then end-to-end tests in Chromium (Playwright). Ends with one line
+// "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dawnEnv } from './dawn-env.mjs';
@@ -31,6 +32,7 @@ function readJson(path) {
 const only = process.argv[2]; // optional: "unit" or "e2e"
 
 if (!only || only === 'unit') {
+  if (!step('lint', bin('biome'), ['ci', '--error-on-warnings', '.'])) failures.push('lint');
   if (!step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) failures.push('typecheck');
   rmSync('.vitest-results.json', { force: true });
   const ok = step('unit + GPU tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=.vitest-results.json']);
