@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { dawnEnv } from './scripts/dawn-env.mjs';
 import { offline } from './scripts/vite-offline.ts';
@@ -11,7 +11,10 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 5000 },
   test: {
-    include: ['tests/**/*.test.ts'],
+    // Timed properties (tests/timing) run alone after the rest: `KERNEL_LAB_TIMING=1 vitest run
+    // --no-file-parallelism` (scripts/test-all.mjs), so no other test file shares the cores.
+    include: process.env.KERNEL_LAB_TIMING ? ['tests/timing/**/*.test.ts'] : ['tests/**/*.test.ts'],
+    exclude: process.env.KERNEL_LAB_TIMING ? configDefaults.exclude : [...configDefaults.exclude, 'tests/timing/**'],
     environment: 'node',
     // Dawn aborts inside forked children; worker threads work.
     pool: 'threads',

@@ -44,6 +44,25 @@ if (!only || only === 'unit') {
   }
   if (!ok) failures.push('vitest');
   if (!v || v.numTotalTests === 0) failures.push('vitest ran no tests');
+  // Timed properties run alone, with no other test file sharing the cores (vite.config.ts).
+  rmSync('.vitest-timing.json', { force: true });
+  env.KERNEL_LAB_TIMING = '1';
+  const timedOk = step('timed GPU tests, alone', bin('vitest'), [
+    'run',
+    '--no-file-parallelism',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile=.vitest-timing.json',
+  ]);
+  delete env.KERNEL_LAB_TIMING;
+  const t = readJson('.vitest-timing.json');
+  if (t) {
+    passed += t.numPassedTests;
+    failed += t.numFailedTests;
+    skipped += t.numPendingTests + (t.numTodoTests ?? 0);
+  }
+  if (!timedOk) failures.push('timed vitest');
+  if (!t || t.numTotalTests === 0) failures.push('timed vitest ran no tests');
 }
 
 if (!only || only === 'e2e') {
