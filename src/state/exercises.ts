@@ -2,11 +2,10 @@
 // class board — all in the link: #exercises, #exercise=map, #board, #sub=…), their progress
 // (state/progress.ts), Submit (a 'judge' job in the lab worker, workers/judge.ts) and the result
 // link it makes, and the teacher's class board (state/board.ts). Nothing leaves the browser.
-import { create } from 'zustand';
 import { EXERCISES, findExercise } from '../exercises';
 import type { Verdict } from '../exercises/types';
 import type { FromWorker, JudgeRequest } from '../workers/protocol';
-import { addToBoard, fileInputs, pastedInputs, type BoardEntry, type BoardInput, type BoardReport } from './board';
+import { addToBoard, fileInputs, pastedInputs, type BoardInput, type BoardReport } from './board';
 import { onWorkerMessage, startJob } from './labClient';
 import {
   clearBoardStore,
@@ -21,110 +20,36 @@ import {
   saveStudentName,
   type ExerciseProgress,
 } from './progress';
+import { onExercisesLink, routeOfLink, useExercises, type ExercisesRoute, type Judging } from './exercisesRoute';
 import { useLab } from './store';
 import { deviceOf, encodeSubmission, makeSubmission, readSubmission, type Submission } from './submission';
 
-export type ExercisesRoute = { page: 'list' } | { page: 'exercise'; id: string } | { page: 'board'; incoming?: string };
-
-/** A Submit in flight, or the teacher's Re-judge of a board entry. */
-export interface Judging {
-  jobId: number;
-  exercise: string;
-  /** A board entry being re-judged (its key), or null for the student's own Submit. */
-  rejudge: string | null;
-  source: string;
-  includeSource: boolean;
-}
-
-export interface ExercisesState {
-  route: ExercisesRoute | null;
-  /** The lab's link when the exercises were opened, to go back to. */
-  labHash: string;
-  /** A sentence about the link that was opened (an unknown exercise…). */
-  routeNotice: string | null;
-  loaded: boolean;
-  progress: Record<string, ExerciseProgress>;
-  /** Why progress cannot be read or saved, if it cannot. */
-  storageError: string | null;
-  student: string;
-  includeSource: boolean;
-  judging: Judging | null;
-  /** This session's last verdict per exercise (with every finding; the saved result holds a summary). */
-  verdicts: Record<string, Verdict>;
-  /** The last Submit's link per exercise, or why there is none. */
-  links: Record<string, { url?: string; error?: string }>;
-  judgeError: string | null;
-  board: BoardEntry[];
-  boardReports: BoardReport[];
-  /** A submission from a #sub= link, checked, waiting to be added to the board. */
-  incoming: { submission?: Submission; refusal?: string } | null;
-}
-
-export const useExercises = create<ExercisesState>()(() => ({
-  route: null,
-  labHash: '',
-  routeNotice: null,
-  loaded: false,
-  progress: {},
-  storageError: null,
-  student: '',
-  includeSource: true,
-  judging: null,
-  verdicts: {},
-  links: {},
-  judgeError: null,
-  board: [],
-  boardReports: [],
-  incoming: null,
-}));
+export type { ExercisesRoute, ExercisesState, Judging } from './exercisesRoute';
+export { go, hashOf, useExercises } from './exercisesRoute';
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 // ---- the link ---------------------------------------------------------------------------------
 
-/** The exercises' page a hash names, or null (the hash belongs to the lab). */
+/** The exercises' page a hash names, with a sentence when the link names no exercise; null: the lab's. */
 export function routeOf(hash: string): { route: ExercisesRoute; notice: string | null } | null {
-  const text = hash.replace(/^#/, '');
-  if (text === 'exercises') return { route: { page: 'list' }, notice: null };
-  if (text === 'board') return { route: { page: 'board' }, notice: null };
-  const sub = text.match(/^sub=([A-Za-z0-9_-]*)$/);
-  if (sub) return { route: { page: 'board', incoming: sub[1] }, notice: null };
-  const ex = text.match(/^exercise=(.*)$/);
-  if (ex) {
-    let id = ex[1];
-    try {
-      id = decodeURIComponent(id);
-    } catch {
-      // keep it as written
-    }
-    if (findExercise(id)) return { route: { page: 'exercise', id }, notice: null };
+  const route = routeOfLink(hash);
+  if (!route) return null;
+  const named = hash.replace(/^#/, '').match(/^exercise=(.*)$/);
+  if (named && (route.page !== 'exercise' || !findExercise(route.id))) {
+    const id = route.page === 'exercise' ? route.id : named[1];
     return { route: { page: 'list' }, notice: `There is no exercise "${id.slice(0, 40)}" (it may have been renamed); here are all of them.` };
   }
-  return null;
+  return { route, notice: null };
 }
 
-/** Applies an exercises hash (true), or leaves it to the lab (false). Called by urlSync. */
-export function applyExercisesHash(hash: string): boolean {
+/** For each exercises link applyExercisesHash takes (state/exercisesRoute.ts). */
+function openRoute(hash: string) {
   const found = routeOf(hash);
-  if (!found) {
-    if (useExercises.getState().route) useExercises.setState({ route: null, routeNotice: null });
-    return false;
-  }
-  useExercises.setState({ route: found.route, routeNotice: found.notice, judgeError: null });
+  if (!found) return;
+  useExercises.setState({ route: found.route, routeNotice: found.notice });
   void ensureLoaded();
   if (found.route.page === 'board' && found.route.incoming !== undefined) void receive(found.route.incoming);
-  return true;
-}
-
-export function hashOf(route: ExercisesRoute): string {
-  return route.page === 'list' ? '#exercises' : route.page === 'board' ? '#board' : `#exercise=${encodeURIComponent(route.id)}`;
-}
-
-/** Goes to an exercises page (a new history entry: Back returns). */
-export function go(route: ExercisesRoute) {
-  const s = useExercises.getState();
-  if (!s.route) useExercises.setState({ labHash: window.location.hash });
-  window.location.hash = hashOf(route);
 }
 
 // ---- progress ---------------------------------------------------------------------------------
@@ -368,3 +293,6 @@ export async function clearBoard() {
   useExercises.setState({ board: [], boardReports: [] });
   await clearBoardStore().catch(() => {});
 }
+
+// Last, once everything above is initialised: a link that waited for this module is opened now.
+onExercisesLink(openRoute);

@@ -5,7 +5,7 @@ import { findLesson } from '../lessons';
 import type { Experiment } from '../kernels/types';
 import { classroomFields, parseClassroom, type Classroom } from './classroom';
 import { decodeSnapshot, encodeSnapshot, makeSnapshot } from './snapshot';
-import { applyExercisesHash, useExercises } from './exercises';
+import { applyExercisesHash, useExercises } from './exercisesRoute';
 import { openFromLink, useLab } from './store';
 import { parseLink, serializeLink } from './url';
 

@@ -2,7 +2,7 @@
 // the live chart and the generated WGSL; the family's lab panel, History and Compare in tabs
 // below. Presenter mode puts the chart first; embeds show one experiment; on a phone a bar at the
 // bottom keeps Run and the headline number in reach.
-import { Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { FAMILIES, findFamily, findVariant } from '../kernels/registry';
 import { findLesson } from '../lessons';
 import { cancelCurrent, dismissPendingRun, runCurrent } from '../state/labClient';
@@ -21,8 +21,10 @@ import { ResultCard } from './components/Results';
 import { SnapshotCompare } from './components/SnapshotCompare';
 import { shortHeadline } from './headline';
 import { LAB_PANELS } from './labs';
-import { ExercisesApp, ExercisesMenuButton } from './exercises/ExercisesApp';
-import { useExercises } from '../state/exercises';
+import { go, useExercises } from '../state/exercisesRoute';
+
+// The exercises (their WGSL, the judge's client, progress, the board) load with their first page.
+const ExercisesApp = lazy(() => import('./exercises/ExercisesApp').then((m) => ({ default: m.ExercisesApp })));
 import { EditorMount } from './editor/EditorMount';
 
 function Banners() {
@@ -265,7 +267,14 @@ export function App() {
   }, []);
   useEffect(() => setChartScale(presenter), [presenter]);
   if (classroom.mode === 'embed') return <EmbedApp />;
-  if (exercisesOpen) return <ExercisesApp gpuState={gpuState} />;
+  if (exercisesOpen)
+    return (
+      <Boundary name="exercises">
+        <Suspense fallback={<p className="loading">Loading the exercises…</p>}>
+          <ExercisesApp gpuState={gpuState} />
+        </Suspense>
+      </Boundary>
+    );
   const family = findFamily(experiment.family) ?? FAMILIES[0];
   const lesson = classroom.lesson ? findLesson(classroom.lesson.id) : undefined;
   const controls = (
@@ -294,7 +303,9 @@ export function App() {
         </h1>
         <p className="tagline">Real GPU kernels, checked against float64.</p>
         <LessonPicker />
-        <ExercisesMenuButton />
+        <button type="button" className="exercises-menu" onClick={() => go({ page: 'list' })}>
+          Exercises
+        </button>
         <button
           type="button"
           className="presenter-toggle"

@@ -1,8 +1,11 @@
 // The lesson panel: the step's explanation, what to look for, what to try next, and navigation.
+import { lazy, Suspense } from 'react';
 import { findLesson, LESSONS } from '../../lessons';
 import { useLab } from '../../state/store';
 import { goToLessonStep, leaveLesson, startLesson } from '../../state/urlSync';
-import { LessonExercises } from '../exercises/LessonExercises';
+
+// The exercises a step links to come with the exercises' chunk, after the lesson has drawn.
+const LessonExercises = lazy(() => import('../exercises/LessonExercises').then((m) => ({ default: m.LessonExercises })));
 
 export function LessonPicker() {
   const classroom = useLab((s) => s.classroom);
@@ -67,7 +70,9 @@ export function LessonPanel() {
         <p>
           <strong>Try this next:</strong> {step.tryNext}
         </p>
-        <LessonExercises lesson={lesson.id} step={index + 1} />
+        <Suspense fallback={null}>
+          <LessonExercises lesson={lesson.id} step={index + 1} />
+        </Suspense>
       </details>
     </section>
   );

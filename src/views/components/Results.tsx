@@ -3,7 +3,6 @@
 // all in the first screen. It shows only the experiment that made it (the store clears it when
 // the kernel or the lesson step changes) and says so when the form has changed since.
 import { useEffect, useRef, useState } from 'react';
-import * as d3 from 'd3';
 import type { Experiment, ExperimentResult } from '../../kernels/types';
 import { adapterName } from '../../gpu/describe';
 import { paramText } from '../../kernels/schema';
@@ -331,17 +330,18 @@ export function ErrorHeatmap({ result }: { result: ExperimentResult }) {
   const max = finite.length ? Math.max(...finite) : 0;
   const min = finite.length ? Math.min(...finite) : 0;
   useEffect(() => {
-    const ctx = canvas.current?.getContext('2d');
-    if (!ctx) return;
-    // Viridis is perceptually uniform and readable with colour-blindness; log scale because
-    // errors span orders of magnitude.
-    const color = d3.scaleSequentialLog(d3.interpolateViridis).domain([Math.max(min, 1e-30), Math.max(max, min * 10, 1e-29)]);
-    const image = ctx.createImageData(h.cols, h.rows);
-    h.values.forEach((v, i) => {
-      const c = v === 0 ? d3.rgb('#1b1b1b') : Number.isFinite(v) ? d3.rgb(color(v)) : d3.rgb('#ff00ff');
-      image.data.set([c.r, c.g, c.b, 255], i * 4);
+    let live = true;
+    void import('./errorColors').then(({ errorColors }) => {
+      const ctx = canvas.current?.getContext('2d');
+      if (!live || !ctx) return;
+      const colorOf = errorColors(min, max);
+      const image = ctx.createImageData(h.cols, h.rows);
+      h.values.forEach((v, i) => image.data.set([...colorOf(v), 255], i * 4));
+      ctx.putImageData(image, 0, 0);
     });
-    ctx.putImageData(image, 0, 0);
+    return () => {
+      live = false;
+    };
   }, [h, min, max]);
   return (
     <section className="heatmap" aria-label="Error heatmap">

@@ -63,12 +63,3 @@ export function ExercisesApp({ gpuState }: { gpuState: string }) {
     </div>
   );
 }
-
-/** The Exercises entry of the app's header. */
-export function ExercisesMenuButton() {
-  return (
-    <button type="button" className="exercises-menu" onClick={() => go({ page: 'list' })}>
-      Exercises
-    </button>
-  );
-}
