@@ -336,7 +336,9 @@ export function ErrorHeatmap({ result }: { result: ExperimentResult }) {
       if (!live || !ctx) return;
       const colorOf = errorColors(min, max);
       const image = ctx.createImageData(h.cols, h.rows);
-      h.values.forEach((v, i) => image.data.set([...colorOf(v), 255], i * 4));
+      h.values.forEach((v, i) => {
+        image.data.set([...colorOf(v), 255], i * 4);
+      });
       ctx.putImageData(image, 0, 0);
     });
     return () => {
