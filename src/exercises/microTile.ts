@@ -1,12 +1,9 @@
 // Register blocking: each invocation of an 8×8 workgroup accumulates a 4×4 micro-tile of C in
 // registers, so a workgroup covers a 32×32 block. Per K-step the panels are staged in workgroup
 // memory; each value read from a panel into a register then feeds 4 multiply-adds instead of one.
-import { declareBindings, readOnly, readWrite, uniform } from '../gpu/bindings';
-import { matmulInputs, matmulReferenceOf, matmulWorkOf } from '../kernels/matmul/common';
-import { defineVariant } from '../kernels/define';
-import { int, paramSchema } from '../kernels/params';
-import { checkDispatch } from '../kernels/schema';
-import { NO_EMULATION, ceilDiv, matrixWhere, onePlan, sizesUniform } from './harness';
+import { declareBindings } from '../gpu/bindings';
+import { matrixWhere } from './harness';
+import { MATMUL_BINDINGS, matmulExerciseHarness } from './matmulHarness';
 import type { Exercise } from './types';
 
 const W = 8; // workgroup side
@@ -16,12 +13,7 @@ const BM = W * TM; // 32 rows of C per workgroup
 const BN = W * TN; // 32 columns
 const BK = 8; // K-step
 
-const BINDINGS = [
-  readOnly('a', 'array<f32>', 'A, M×K, row-major'),
-  readOnly('b', 'array<f32>', 'B, K×N, row-major'),
-  readWrite('c', 'array<f32>', 'C = A·B, M×N, row-major'),
-  uniform('sizes', 'Sizes', 'M, N, K'),
-];
+const BINDINGS = MATMUL_BINDINGS;
 
 const HEADER = `struct Sizes {
   M : u32,
@@ -118,39 +110,14 @@ ${STORE}
 }
 `;
 
-const schema = paramSchema({
-  M: int('M (rows of A and C)', 40, 1, 2048),
-  N: int('N (columns of B and C)', 36, 1, 2048),
-  K: int('K (inner dimension)', 12, 1, 4096),
-});
-
-const harness = defineVariant({
-  family: 'matmul',
+const harness = matmulExerciseHarness({
   id: 'exercise-micro-tile',
   label: 'Exercise: register-blocked micro-tile',
   summary: 'C = A·B, a 4×4 micro-tile of C per invocation, 32×32 per workgroup.',
-  schema,
-  limits: ({ M, N }, caps) => checkDispatch(caps, [ceilDiv(N, BN), ceilDiv(M, BM)]),
-  inputs: (s, seed) => ({ ...matmulInputs(s, seed), sizes: sizesUniform(s.M, s.N, s.K) }),
-  // |error| ≤ γ_K·Σ|a·b| + u·|c|: any order of the K products (the zero padding adds exactly).
-  reference: matmulReferenceOf,
-  noEmulationReason: NO_EMULATION,
-  plan: ({ M, N }, inputs) =>
-    onePlan({
-      label: 'micro-tile matmul',
-      wgsl: solution,
-      bindings: BINDINGS,
-      workgroups: [ceilDiv(N, BN), ceilDiv(M, BM)],
-      buffers: [
-        { name: 'a', data: inputs.a, usage: 'storage' },
-        { name: 'b', data: inputs.b, usage: 'storage' },
-        { name: 'c', bytes: 4 * M * N, usage: 'storage' },
-        { name: 'sizes', data: inputs.sizes, usage: 'uniform' },
-      ],
-      output: { buffer: 'c', type: 'f32', count: M * N },
-    }),
-  work: (s) => matmulWorkOf(s),
-  shape: ({ M, N, K }) => `${M}×${N}×${K}`,
+  shape: { M: 40, N: 36, K: 12 },
+  block: { rows: BM, cols: BN },
+  planLabel: 'micro-tile matmul',
+  solution,
 });
 
 export const microTileExercise: Exercise = {

@@ -1,21 +1,13 @@
 // Naive matrix multiplication: C = A·B, one invocation per output element, each walking a row of
 // A and a column of B. The same inputs and float64 reference as the matmul lab.
-import { declareBindings, readOnly, readWrite, uniform } from '../gpu/bindings';
-import { matmulInputs, matmulReferenceOf, matmulWorkOf } from '../kernels/matmul/common';
-import { defineVariant } from '../kernels/define';
-import { int, paramSchema } from '../kernels/params';
-import { checkDispatch } from '../kernels/schema';
-import { NO_EMULATION, ceilDiv, matrixWhere, onePlan, sizesUniform } from './harness';
+import { declareBindings } from '../gpu/bindings';
+import { matrixWhere } from './harness';
+import { MATMUL_BINDINGS, matmulExerciseHarness } from './matmulHarness';
 import type { Exercise } from './types';
 
 const S = 8;
 
-const BINDINGS = [
-  readOnly('a', 'array<f32>', 'A, M×K, row-major'),
-  readOnly('b', 'array<f32>', 'B, K×N, row-major'),
-  readWrite('c', 'array<f32>', 'C = A·B, M×N, row-major'),
-  uniform('sizes', 'Sizes', 'M, N, K'),
-];
+const BINDINGS = MATMUL_BINDINGS;
 
 const HEADER = `struct Sizes {
   M : u32,
@@ -56,39 +48,14 @@ fn main(@builtin(global_invocation_id) gid : vec3u) {
 }
 `;
 
-const schema = paramSchema({
-  M: int('M (rows of A and C)', 33, 1, 2048),
-  N: int('N (columns of B and C)', 17, 1, 2048),
-  K: int('K (inner dimension)', 9, 1, 4096),
-});
-
-const harness = defineVariant({
-  family: 'matmul',
+const harness = matmulExerciseHarness({
   id: 'exercise-naive-matmul',
   label: 'Exercise: naive matmul',
   summary: 'C = A·B, one invocation per output.',
-  schema,
-  limits: ({ M, N }, caps) => checkDispatch(caps, [ceilDiv(N, S), ceilDiv(M, S)]),
-  inputs: (s, seed) => ({ ...matmulInputs(s, seed), sizes: sizesUniform(s.M, s.N, s.K) }),
-  // |error| ≤ γ_K·Σ|a·b| + u·|c| for a float32 dot product of length K in any order.
-  reference: matmulReferenceOf,
-  noEmulationReason: NO_EMULATION,
-  plan: ({ M, N }, inputs) =>
-    onePlan({
-      label: 'naive matmul',
-      wgsl: solution,
-      bindings: BINDINGS,
-      workgroups: [ceilDiv(N, S), ceilDiv(M, S)],
-      buffers: [
-        { name: 'a', data: inputs.a, usage: 'storage' },
-        { name: 'b', data: inputs.b, usage: 'storage' },
-        { name: 'c', bytes: 4 * M * N, usage: 'storage' },
-        { name: 'sizes', data: inputs.sizes, usage: 'uniform' },
-      ],
-      output: { buffer: 'c', type: 'f32', count: M * N },
-    }),
-  work: (s) => matmulWorkOf(s),
-  shape: ({ M, N, K }) => `${M}×${N}×${K}`,
+  shape: { M: 33, N: 17, K: 9 },
+  block: { rows: S, cols: S },
+  planLabel: 'naive matmul',
+  solution,
 });
 
 export const naiveMatmulExercise: Exercise = {
