@@ -150,6 +150,23 @@ test('the exercises work offline after the first visit, progress included', asyn
   await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
   await expect(page.locator('.cm-content')).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Show hint 1 of 2' }).click();
+  await expect(page.getByTestId('hint')).toHaveCount(1);
+  // A reload aborts IndexedDB writes still in flight: wait until the hint is stored (on a busy
+  // machine the write can take longer than the test takes to reach the reload).
+  const storedHints = () =>
+    page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const open = indexedDB.open('kernel-lab-exercises');
+          open.onsuccess = () => {
+            const request = open.result.transaction('progress', 'readonly').objectStore('progress').get('map');
+            request.onsuccess = () => resolve(request.result?.hintsShown ?? -1);
+            request.onerror = () => resolve(-1);
+          };
+          open.onerror = () => resolve(-1);
+        }),
+    );
+  await expect.poll(storedHints, { timeout: 10_000 }).toBe(1);
   await context.setOffline(true);
   await page.reload();
   await expect(page.locator('.app')).not.toHaveAttribute('data-gpu', 'probing', { timeout: 60_000 });

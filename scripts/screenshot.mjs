@@ -4,6 +4,7 @@
 // expects `npx vite preview --port $PORT` (default 4317) to be serving dist/. A quick link runs by
 // itself; --run presses Run as well (for links that wait for it) and waits until the run is done.
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 const args = process.argv.slice(2);
 const [hash = '', out = 'screenshot.png'] = args.filter((a) => !a.startsWith('--') && !/^\d+x\d+$/.test(a));
@@ -11,18 +12,8 @@ const size = args[args.indexOf('--size') + 1] ?? '1280x800';
 const [width, height] = (args.includes('--size') ? size : '1280x800').split('x').map(Number);
 const port = process.env.PORT ?? '4317';
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--enable-unsafe-webgpu',
-    '--enable-unsafe-swiftshader',
-    '--use-angle=swiftshader',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: [...CHROMIUM_ARGS],
 });
 const context = await browser.newContext({ viewport: { width, height }, ...(args.includes('--phone') ? { isMobile: true, hasTouch: true } : {}) });
 const page = await context.newPage();

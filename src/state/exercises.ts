@@ -86,8 +86,17 @@ export function progressOf(id: string): ExerciseProgress {
 
 const saveTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
-function updateProgress(id: string, patch: Partial<ExerciseProgress>, now = false) {
-  const next: ExerciseProgress = { ...progressOf(id), ...patch, exercise: id, updatedAt: new Date().toISOString() };
+/** `patch` may be a function of the record as it is then (after loading), e.g. a count to increase. */
+function updateProgress(id: string, patch: Partial<ExerciseProgress> | ((p: ExerciseProgress) => Partial<ExerciseProgress>), now = false) {
+  // Not before the saved progress is read: a draft typed (or a hint shown) while IndexedDB is
+  // still answering would start from an empty record and overwrite the saved one (hints,
+  // attempts, the last result), since this session's records win when the two are merged.
+  if (!useExercises.getState().loaded) {
+    void ensureLoaded().then(() => updateProgress(id, patch, now));
+    return;
+  }
+  const current = progressOf(id);
+  const next: ExerciseProgress = { ...current, ...(typeof patch === 'function' ? patch(current) : patch), exercise: id, updatedAt: new Date().toISOString() };
   useExercises.setState((s) => ({ progress: { ...s.progress, [id]: next } }));
   clearTimeout(saveTimers.get(id));
   const write = () =>
@@ -106,8 +115,7 @@ export function resetDraft(id: string) {
 
 export function revealHint(id: string) {
   const ex = findExercise(id)!;
-  const p = progressOf(id);
-  if (p.hintsShown < ex.hints.length) updateProgress(id, { hintsShown: p.hintsShown + 1 }, true);
+  updateProgress(id, (p) => ({ hintsShown: Math.min(ex.hints.length, p.hintsShown + 1) }), true);
 }
 
 /** Records that the solution was viewed (the page asks for confirmation first). */
@@ -170,7 +178,7 @@ function startJudging(exercise: string, source: string, rejudge: string | null, 
 /** Judges the student's draft on this device (hidden shapes, the checker, the speed goal). */
 export function submit(id: string): boolean {
   const p = progressOf(id);
-  updateProgress(id, { attempts: p.attempts + 1 }, true);
+  updateProgress(id, (now) => ({ attempts: now.attempts + 1 }), true);
   return startJudging(id, p.draft, null, useExercises.getState().includeSource);
 }
 
@@ -236,7 +244,7 @@ async function judged(j: Judging, verdict: Verdict, adapter: import('../gpu/type
     solutionViewed: p.solutionViewed,
     includeSource: j.includeSource,
   });
-  updateProgress(id, { last: submission, passed: p.passed || verdict.passed }, true);
+  updateProgress(id, (now) => ({ last: submission, passed: now.passed || verdict.passed }), true);
   const encoded = await encodeSubmission(submission);
   const url = new URL(window.location.href);
   url.hash = 'error' in encoded ? '' : `sub=${encoded.code}`;

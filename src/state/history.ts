@@ -2,6 +2,7 @@
 // point too), so closing the tab mid-sweep loses nothing already measured.
 import type { ExperimentResult } from '../kernels/types';
 import type { SavedRun } from './runFile';
+import { databaseOpener, done } from './idb';
 import { validateStoredRuns } from './resultSchema';
 
 const DB_NAME = 'kernel-lab';
@@ -10,38 +11,13 @@ const RUNS = 'runs';
 /** Small key-value records: tuned configurations and measured roofs, per adapter. */
 const KV = 'kv';
 
-let dbPromise: Promise<IDBDatabase> | null = null;
-
-function openDb(): Promise<IDBDatabase> {
-  dbPromise ??= new Promise((resolve, reject) => {
-    if (typeof indexedDB === 'undefined') {
-      reject(new Error('This browser has no IndexedDB: runs cannot be saved (private mode?)'));
-      return;
-    }
-    const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(RUNS)) {
-        const store = db.createObjectStore(RUNS, { keyPath: 'id' });
-        store.createIndex('savedAt', 'savedAt');
-      }
-      if (!db.objectStoreNames.contains(KV)) db.createObjectStore(KV, { keyPath: 'key' });
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB failed to open'));
-    request.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of Kernel Lab'));
-  });
-  dbPromise.catch(() => (dbPromise = null));
-  return dbPromise;
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
+const openDb = databaseOpener(DB_NAME, DB_VERSION, 'runs cannot be saved', (db) => {
+  if (!db.objectStoreNames.contains(RUNS)) {
+    const store = db.createObjectStore(RUNS, { keyPath: 'id' });
+    store.createIndex('savedAt', 'savedAt');
+  }
+  if (!db.objectStoreNames.contains(KV)) db.createObjectStore(KV, { keyPath: 'key' });
+});
 
 export function newRunId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { findExercise } from '../exercises';
 import type { BoardEntry } from './board';
 import { verifySubmission, type Submission } from './submission';
+import { databaseOpener, done } from './idb';
 
 export interface ExerciseProgress {
   exercise: string;
@@ -140,36 +141,11 @@ const PROGRESS = 'progress';
 const BOARD = 'board';
 const META = 'meta';
 
-let dbPromise: Promise<IDBDatabase> | null = null;
-
-function openDb(): Promise<IDBDatabase> {
-  dbPromise ??= new Promise((resolve, reject) => {
-    if (typeof indexedDB === 'undefined') {
-      reject(new Error('This browser has no IndexedDB: progress cannot be saved (private mode?)'));
-      return;
-    }
-    const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(PROGRESS)) db.createObjectStore(PROGRESS, { keyPath: 'exercise' });
-      if (!db.objectStoreNames.contains(BOARD)) db.createObjectStore(BOARD, { keyPath: 'key' });
-      if (!db.objectStoreNames.contains(META)) db.createObjectStore(META, { keyPath: 'key' });
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB failed to open'));
-    request.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of Kernel Lab'));
-  });
-  dbPromise.catch(() => (dbPromise = null));
-  return dbPromise;
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
+const openDb = databaseOpener(DB_NAME, DB_VERSION, 'progress cannot be saved', (db) => {
+  if (!db.objectStoreNames.contains(PROGRESS)) db.createObjectStore(PROGRESS, { keyPath: 'exercise' });
+  if (!db.objectStoreNames.contains(BOARD)) db.createObjectStore(BOARD, { keyPath: 'key' });
+  if (!db.objectStoreNames.contains(META)) db.createObjectStore(META, { keyPath: 'key' });
+});
 
 async function getAll(store: string): Promise<unknown[]> {
   const db = await openDb();
