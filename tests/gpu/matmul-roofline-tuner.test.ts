@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { SLOW_CANDIDATE, TUNER_TEST_GRID } from './tunerGrid';
 import { nodeDevice } from '../../src/gpu/node-device';
 import { runExperiment, type Experiment } from '../../src/kernels';
 import { candidateRunner, measureRoofs, regBlockGrid } from '../../src/kernels/matmul/autotune';
-import { sameCandidate, type TuneCandidate } from '../../src/kernels/matmul/grid';
+import { sameCandidate } from '../../src/kernels/matmul/grid';
 import { confirmInterleaved, TUNER_BAR } from '../../src/kernels/matmul/tuner';
 import { SPEC_DEFAULT_CAPS } from '../../src/gpu/caps';
 
@@ -78,17 +79,8 @@ describe('roofline microbenchmarks', () => {
 });
 
 describe('autotuner on the GPU (small grid)', () => {
-  // Candidates of different speeds on this adapter: one row and four columns per invocation in
-  // 4×4 tiles (1024 tiny workgroups at 128³) is several times slower than the rest; B transposed
-  // and quads in between or ahead.
-  const GRID: TuneCandidate[] = [
-    { variant: 'regblock', config: { BM: 4, BN: 4, BK: 8, TM: 1, TN: 4, staging: 'global', vec4: false } },
-    { variant: 'regblock', config: { BM: 16, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false } },
-    { variant: 'regblock-bt', config: { BM: 32, BN: 32, TM: 4, TN: 4, vec4: true } },
-    { variant: 'regblock-quad', config: { BM: 64, BN: 64, TM: 8, TN: 8 } },
-    { variant: 'regblock-quad', config: { BM: 64, BN: 32, TM: 16, TN: 4 } },
-  ];
-  const SLOW = GRID[0];
+  const GRID = TUNER_TEST_GRID;
+  const SLOW = SLOW_CANDIDATE;
   // The tuner's 0.98 bar against an exhaustive sweep is timed: it runs alone, after this suite
   // (tests/timing/tuner-bar.test.ts), so other test files do not share the cores with it.
 

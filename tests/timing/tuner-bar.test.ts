@@ -2,22 +2,15 @@
 // so this file runs alone after the rest of the suite (`npm test`; vite.config.ts keeps tests/timing
 // out of the parallel run), with no other test file sharing the cores.
 import { describe, expect, it } from 'vitest';
+import { SLOW_CANDIDATE, TUNER_TEST_GRID } from '../gpu/tunerGrid';
 import { nodeDevice } from '../../src/gpu/node-device';
 import { autotune, sweepAndCompare } from '../../src/kernels/matmul/autotune';
-import { sameCandidate, TUNE_DEFAULT, tuneCandidates, type TuneCandidate } from '../../src/kernels/matmul/grid';
+import { sameCandidate, TUNE_DEFAULT, tuneCandidates } from '../../src/kernels/matmul/grid';
 import { TUNER_BAR } from '../../src/kernels/matmul/tuner';
 
 describe('autotuner on the GPU (small grid): the 0.98 bar', () => {
-  // The grid of tests/gpu/matmul-roofline-tuner.test.ts: candidates of different speeds on this
-  // adapter; one row and four columns per invocation in 4×4 tiles is several times slower.
-  const GRID: TuneCandidate[] = [
-    { variant: 'regblock', config: { BM: 4, BN: 4, BK: 8, TM: 1, TN: 4, staging: 'global', vec4: false } },
-    { variant: 'regblock', config: { BM: 16, BN: 64, BK: 8, TM: 8, TN: 8, staging: 'global', vec4: false } },
-    { variant: 'regblock-bt', config: { BM: 32, BN: 32, TM: 4, TN: 4, vec4: true } },
-    { variant: 'regblock-quad', config: { BM: 64, BN: 64, TM: 8, TN: 8 } },
-    { variant: 'regblock-quad', config: { BM: 64, BN: 32, TM: 16, TN: 4 } },
-  ];
-  const SLOW = GRID[0];
+  const GRID = TUNER_TEST_GRID;
+  const SLOW = SLOW_CANDIDATE;
 
   // Retried twice: a burst of load from outside can push one interval below the bar; a pick
   // that is really slower than the sweep's best fails all three.
