@@ -6,7 +6,7 @@ import { defineVariant } from '../kernels/define';
 import { int, paramSchema } from '../kernels/params';
 import { checkDispatch } from '../kernels/schema';
 import { deriveSeed, uniformArray } from '../numerics/prng';
-import { NO_EMULATION, ceilDiv, onePlan, sizesUniform } from './harness';
+import { NO_EMULATION, ceilDiv, xToYPlan, sizesUniform } from './harness';
 import type { Exercise } from './types';
 
 const WG = 128;
@@ -59,19 +59,7 @@ const harness = defineVariant({
     return { values, bound: new Float64Array(n), boundNote: 'exact: max(x, 0) involves no rounding', rows: 1, cols: n };
   },
   noEmulationReason: NO_EMULATION,
-  plan: ({ n }, inputs) =>
-    onePlan({
-      label: 'guard',
-      wgsl: solution,
-      bindings: BINDINGS,
-      workgroups: [ceilDiv(n, WG)],
-      buffers: [
-        { name: 'x', data: inputs.x, usage: 'storage' },
-        { name: 'y', bytes: 4 * n, usage: 'storage' },
-        { name: 'sizes', data: inputs.sizes, usage: 'uniform' },
-      ],
-      output: { buffer: 'y', type: 'f32', count: n },
-    }),
+  plan: ({ n }, inputs) => xToYPlan({ label: 'guard', wgsl: solution, bindings: BINDINGS, workgroups: [ceilDiv(n, WG)], inputs, count: n }),
   work: ({ n }) => ({ flops: n, bytes: 8 * n }),
   shape: ({ n }) => `n = ${n}`,
 });

@@ -48,6 +48,32 @@ export function onePlan(spec: {
   };
 }
 
+/**
+ * The plan of an exercise that reads x and writes `count` floats to y, with the sizes uniform
+ * (map, guard, the scans): the buffers the solution's bindings name, in that shape.
+ */
+export function xToYPlan(spec: {
+  label: string;
+  wgsl: string;
+  bindings: Binding[];
+  workgroups: [number, number?, number?];
+  inputs: Record<string, HostArray>;
+  count: number;
+}): GpuPlan {
+  return onePlan({
+    label: spec.label,
+    wgsl: spec.wgsl,
+    bindings: spec.bindings,
+    workgroups: spec.workgroups,
+    buffers: [
+      { name: 'x', data: spec.inputs.x, usage: 'storage' },
+      { name: 'y', bytes: 4 * spec.count, usage: 'storage' },
+      { name: 'sizes', data: spec.inputs.sizes, usage: 'uniform' },
+    ],
+    output: { buffer: 'y', type: 'f32', count: spec.count },
+  });
+}
+
 /** The plan with the student's WGSL in the place of the solution's (every dispatch: exercises have one). */
 export function withSource(plan: GpuPlan, source: string): GpuPlan {
   return { ...plan, dispatches: plan.dispatches.map((d) => ({ ...d, wgsl: source })) };

@@ -7,7 +7,7 @@ import { int, paramSchema } from '../kernels/params';
 import { checkDispatch } from '../kernels/schema';
 import { gamma } from '../numerics/metrics';
 import { deriveSeed, uniformArray } from '../numerics/prng';
-import { NO_EMULATION, TINY, matrixWhere, onePlan, sizesUniform } from './harness';
+import { NO_EMULATION, TINY, matrixWhere, xToYPlan, sizesUniform } from './harness';
 import type { Exercise } from './types';
 
 const WG = 256;
@@ -103,18 +103,7 @@ const harness = defineVariant({
   },
   noEmulationReason: NO_EMULATION,
   plan: ({ rows, length }, inputs) =>
-    onePlan({
-      label: 'hillis-steele',
-      wgsl: solution,
-      bindings: BINDINGS,
-      workgroups: [rows],
-      buffers: [
-        { name: 'x', data: inputs.x, usage: 'storage' },
-        { name: 'y', bytes: 4 * rows * length, usage: 'storage' },
-        { name: 'sizes', data: inputs.sizes, usage: 'uniform' },
-      ],
-      output: { buffer: 'y', type: 'f32', count: rows * length },
-    }),
+    xToYPlan({ label: 'hillis-steele', wgsl: solution, bindings: BINDINGS, workgroups: [rows], inputs, count: rows * length }),
   work: ({ rows, length }) => ({ flops: rows * length * Math.log2(WG), bytes: 8 * rows * length }),
   shape: ({ rows, length }) => `${rows} rows × ${length}`,
   dataflow: () => 'hillis-steele',
