@@ -29,40 +29,30 @@ function readJson(path) {
   }
 }
 
-const only = process.argv[2]; // optional: "unit" or "e2e"
-
-if (!only || only === 'unit') {
-  if (!step('lint', bin('biome'), ['ci', '--error-on-warnings', '.'])) failures.push('lint');
-  if (!step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) failures.push('typecheck');
-  rmSync('.vitest-results.json', { force: true });
-  const ok = step('unit + GPU tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', '--outputFile=.vitest-results.json']);
-  const v = readJson('.vitest-results.json');
+/** One Vitest run; its counts join the totals, and a failure or an empty run is named. */
+function vitest(title, name, outputFile, extra = []) {
+  rmSync(outputFile, { force: true });
+  const ok = step(title, bin('vitest'), ['run', ...extra, '--reporter=default', '--reporter=json', `--outputFile=${outputFile}`]);
+  const v = readJson(outputFile);
   if (v) {
     passed += v.numPassedTests;
     failed += v.numFailedTests;
     skipped += v.numPendingTests + (v.numTodoTests ?? 0);
   }
-  if (!ok) failures.push('vitest');
-  if (!v || v.numTotalTests === 0) failures.push('vitest ran no tests');
+  if (!ok) failures.push(name);
+  if (!v || v.numTotalTests === 0) failures.push(`${name} ran no tests`);
+}
+
+const only = process.argv[2]; // optional: "unit" or "e2e"
+
+if (!only || only === 'unit') {
+  if (!step('lint', bin('biome'), ['ci', '--error-on-warnings', '.'])) failures.push('lint');
+  if (!step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])) failures.push('typecheck');
+  vitest('unit + GPU tests', 'vitest', '.vitest-results.json');
   // Timed properties run alone, with no other test file sharing the cores (vite.config.ts).
-  rmSync('.vitest-timing.json', { force: true });
   env.KERNEL_LAB_TIMING = '1';
-  const timedOk = step('timed GPU tests, alone', bin('vitest'), [
-    'run',
-    '--no-file-parallelism',
-    '--reporter=default',
-    '--reporter=json',
-    '--outputFile=.vitest-timing.json',
-  ]);
+  vitest('timed GPU tests, alone', 'timed vitest', '.vitest-timing.json', ['--no-file-parallelism']);
   delete env.KERNEL_LAB_TIMING;
-  const t = readJson('.vitest-timing.json');
-  if (t) {
-    passed += t.numPassedTests;
-    failed += t.numFailedTests;
-    skipped += t.numPendingTests + (t.numTodoTests ?? 0);
-  }
-  if (!timedOk) failures.push('timed vitest');
-  if (!t || t.numTotalTests === 0) failures.push('timed vitest ran no tests');
 }
 
 if (!only || only === 'e2e') {
