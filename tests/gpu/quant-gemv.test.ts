@@ -59,18 +59,28 @@ describe('decode GEMV pair on WebGPU against float64', () => {
     await check('gemv-w4', { M: 1, N: 64, K: 192, NR: 2, groupSize: 64, dist: 'laplace' });
   });
 
-  it('broken int4 kernels are caught: no offset removal, the top nibble not shifted down, a wrong group sum', async () => {
+  it('int4 with groups that are not a multiple of 32 weights: loads of 2 words (G = 16) and of 1 (G = 8, 24)', async () => {
+    await check('gemv-w4', { M: 2, N: 45, K: 96, NR: 4, groupSize: 16 });
+    await check('gemv-w4', { M: 1, N: 70, K: 48, NR: 16, groupSize: 24 });
+    await check('gemv-w4', { M: 1, N: 33, K: 64, NR: 1, groupSize: 8, dist: 'student-t' });
+  });
+
+  it('broken int4 kernels are caught: no offset removal, the top nibble not shifted down, a wrong chunk sum, the wrong group scale', async () => {
     const p = { M: 2, N: 70, K: 256, NR: 4, groupSize: 32 };
-    expect(await brokenViolations('gemv-w4', p, (w) => w.replace('(sum0 - offset)', 'sum0'))).toBeGreaterThan(0);
-    expect(await brokenViolations('gemv-w4', p, (w) => w.replace('vec4u(0u, 0u, 0u, 4u)', 'vec4u(0u, 0u, 0u, 0u)'))).toBeGreaterThan(0);
-    expect(await brokenViolations('gemv-w4', p, (w) => w.replace('gsum[pair] = 8.0 * sum;', 'gsum[pair] = 7.0 * sum;'))).toBeGreaterThan(0);
+    expect(await brokenViolations('gemv-w4', p, (w) => w.replace('(s0 - offset)', 's0'))).toBeGreaterThan(0);
+    expect(await brokenViolations('gemv-w4', p, (w) => w.replaceAll(/_top = (n\d+_\d+) >> 4u;/g, '_top = $1;'))).toBeGreaterThan(0);
+    expect(await brokenViolations('gemv-w4', p, (w) => w.replace('csum[pair] = 8.0 * sum;', 'csum[pair] = 7.0 * sum;'))).toBeGreaterThan(0);
+    // Group 128 = 4 chunks of 32: a chunk that reads its own index as the group takes another group's scale.
+    const p128 = { M: 1, N: 64, K: 512, NR: 2, groupSize: 128 };
+    expect(await brokenViolations('gemv-w4', p128, (w) => w.replace('let g = c / CHUNKS_PER_GROUP;', 'let g = c % GROUPS;'))).toBeGreaterThan(0);
+    await check('gemv-w4', p128);
     // …and an unedited run of the same plan is within the bound (the check can pass).
     await check('gemv-w4', p);
   });
 
   it('the int4 bound is derived from its evaluation order and still far below the quantization error', async () => {
     const r = await check('gemv-w4', { M: 1, N: 64, K: 256, NR: 8, groupSize: 32 });
-    expect(r.boundNote).toMatch(/γ_\{G\+K\/G\+2\}/);
+    expect(r.boundNote).toMatch(/γ_\{C\+K\/C\+2\}/);
     const v = findVariant('quant', 'gemv-w4')!;
     const inputs = v.makeInputs(r.experiment.params, r.experiment.seed);
     const ref = v.reference(r.experiment.params, inputs);
