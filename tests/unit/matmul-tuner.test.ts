@@ -112,6 +112,43 @@ describe('noise-aware successive-halving tuner', () => {
     expect(result.best?.config.BM).toBe(16);
   });
 
+  it('spends what is left of the budget after converging on more rounds of the finals, up to maxFinalRounds, never past the budget', async () => {
+    const run = async (budgetSeconds: number, maxFinalRounds: number) => {
+      let clock = 0;
+      let firstPlanned = 0;
+      let lastPlanned = 0;
+      const result = await tune({
+        grid: GRID,
+        measure: async (c: Cfg) => {
+          clock += 1;
+          return c.BM * 1e-6;
+        },
+        budgetSeconds,
+        anchor: 0,
+        finalRounds: 5,
+        maxFinalRounds,
+        now: () => clock,
+        onProgress: (p) => {
+          firstPlanned ||= p.planned;
+          lastPlanned = p.planned;
+        },
+      });
+      return { result, clock, firstPlanned, lastPlanned };
+    };
+    const roomy = await run(10_000, 12);
+    expect(roomy.result.finals.rounds).toHaveLength(12); // capped by maxFinalRounds
+    expect(roomy.result.stoppedBy).toBe('converged');
+    // The plan grew by the extra rounds' measurements (7 rounds of the finalists and the anchor).
+    expect(roomy.lastPlanned - roomy.firstPlanned).toBe(7 * roomy.result.finals.points.length);
+    const base = await run(10_000, 5);
+    expect(base.result.finals.rounds).toHaveLength(5);
+    // A budget that covers two extra rounds but not three: the extra rounds stop before the budget.
+    const perRound = base.result.finals.points.length;
+    const tight = await run(base.clock + 2 * perRound + 1, 12);
+    expect(tight.result.finals.rounds).toHaveLength(7);
+    expect(tight.clock).toBeLessThanOrEqual(base.clock + 2 * perRound + 1);
+  });
+
   it('screens in the order of a prior guess when one is given (it orders only: the ranking is measured)', async () => {
     const seen: Cfg[] = [];
     // The prior favours large BM, the opposite of the true costs (BM·1e-6).

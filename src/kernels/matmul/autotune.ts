@@ -180,8 +180,10 @@ export async function autotune(device: GPUDevice, caps: DeviceCaps, shape: Shape
       measure: runner.measure,
       budgetSeconds: options.budgetSeconds,
       anchor: anchor >= 0 ? anchor : undefined,
-      finalists: 3,
+      finalists: 4,
       finalRounds: options.confirmRounds ?? CONFIRM_ROUNDS,
+      // Time left when the search converges goes to more paired rounds of the finals.
+      maxFinalRounds: 3 * (options.confirmRounds ?? CONFIRM_ROUNDS),
       onProgress: options.onProgress,
       cancelled: () => options.cancel?.cancelled === true,
       shuffleSeed: options.seed ?? 1,

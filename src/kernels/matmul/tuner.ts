@@ -48,6 +48,12 @@ export interface TunerOptions<C> {
   finalists?: number;
   /** Interleaved rounds of the finals (default 5; the budget may cut them short). */
   finalRounds?: number;
+  /**
+   * Up to this many rounds of finals while the budget lasts (default finalRounds): a search that
+   * converged early spends what is left on re-timing the finalists, which is where close
+   * candidates are told apart on a noisy device.
+   */
+  maxFinalRounds?: number;
   /** Called after every measurement. */
   onProgress?: (p: TunerProgress<C>) => void;
   /** A clock in seconds (injectable for tests); defaults to performance.now() / 1000. */
@@ -146,6 +152,7 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
   const elapsed = () => now() - t0;
   const finalistCount = Math.max(1, options.finalists ?? 3);
   const finalRounds = Math.max(1, options.finalRounds ?? 5);
+  const maxFinalRounds = Math.max(finalRounds, options.maxFinalRounds ?? finalRounds);
   const seed = options.shuffleSeed ?? 1;
   const points: TunerPoint<C>[] = options.grid.map((config) => ({ config, samples: [], seconds: Infinity }));
   const anchor = options.anchor !== undefined && points[options.anchor] ? points[options.anchor] : null;
@@ -258,7 +265,12 @@ export async function tune<C>(options: TunerOptions<C>): Promise<TunerResult<C>>
   if (!cancelled()) {
     phase = 'finals';
     const before = new Map(finalists.map((p) => [p, p.samples.length]));
-    for (let r = 0; r < finalRounds; r++) {
+    for (let r = 0; r < maxFinalRounds; r++) {
+      // Past the planned rounds, another only while the budget covers a whole one.
+      if (r >= finalRounds) {
+        if (cancelled() || elapsed() + perMeasurement() * finalists.length >= options.budgetSeconds) break;
+        planned += finalists.length;
+      }
       round++;
       const samples = await roundOver(finalists, 0);
       if (!samples) break;
