@@ -19,7 +19,7 @@ import { REGBLOCK_DEFAULT } from '../src/kernels/matmul/regblock';
 import { REGBLOCK_QUAD_DEFAULT } from '../src/kernels/matmul/regblockQuad';
 import { fmaPeak } from '../src/kernels/matmul/roofline';
 import { preparePlan } from '../src/kernels/matmul/timing';
-import { medianInterval, TUNER_BAR, type MedianInterval } from '../src/kernels/matmul/tuner';
+import { medianInterval, SWEEP_RUNS_PER_SAMPLE, TUNER_BAR, type MedianInterval } from '../src/kernels/matmul/tuner';
 import { findVariant } from '../src/kernels/registry';
 
 const argv = process.argv.slice(2);
@@ -176,7 +176,7 @@ async function tuneBench() {
     });
     const sweepSeconds = (performance.now() - s0) / 1000;
     log(
-      `  exhaustive sweep: ${sweep.points.length} candidates × ${sweep.rounds} interleaved rounds in ${sweepSeconds.toFixed(1)} s; best ${sweep.best ? candidateText(sweep.best.config) : '—'}`,
+      `  exhaustive sweep: ${sweep.points.length} candidates × ${sweep.rounds} interleaved rounds (each sample the fastest of ${SWEEP_RUNS_PER_SAMPLE} runs) in ${sweepSeconds.toFixed(1)} s; best ${sweep.best ? candidateText(sweep.best.config) : '—'}`,
     );
     if (comparison) {
       log(

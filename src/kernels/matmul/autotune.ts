@@ -23,6 +23,7 @@ import {
   MIN_CONFIRM_ROUNDS,
   medianInterval,
   retimeAlternately,
+  SWEEP_RUNS_PER_SAMPLE,
   tune,
   type InterleavedComparison,
   type MedianInterval,
@@ -53,6 +54,8 @@ export const candidateParams = (shape: Shape, c: TuneCandidate): Params => ({ ..
 export interface CandidateRunner {
   /** Seconds per run of the candidate (one sample; compiled and prepared on first use). */
   measure(c: TuneCandidate): Promise<number>;
+  /** The fastest of n samples taken back to back. */
+  bestOf(c: TuneCandidate, n: number): Promise<number>;
   dispose(): void;
 }
 
@@ -77,7 +80,12 @@ export function candidateRunner(device: GPUDevice, caps: DeviceCaps, shape: Shap
     }
     return preparePlan(device, variant.plan(params, own, caps));
   };
-  return {
+  const runner: CandidateRunner = {
+    async bestOf(c, n) {
+      let best = Infinity;
+      for (let i = 0; i < Math.max(1, n); i++) best = Math.min(best, await runner.measure(c));
+      return best;
+    },
     async measure(c) {
       if (cancel?.cancelled) throw new CancelledError();
       const key = candidateKey(c);
@@ -108,6 +116,7 @@ export function candidateRunner(device: GPUDevice, caps: DeviceCaps, shape: Shap
       prepared.clear();
     },
   };
+  return runner;
 }
 
 export interface AutotuneOptions {
@@ -269,6 +278,10 @@ export interface SweepComparison {
  * The exhaustive sweep of the same candidates (`rounds` interleaved rounds each, ranked by
  * median), then `offered` re-timed alternately against the sweep's best over `confirmRounds`
  * paired rounds: the ratio (sweep best's seconds / offered's) with its confidence interval.
+ * Every sample of this judgement (sweep and re-timing alike) is the fastest of `runsPerSample`
+ * runs back to back (default 3): outside load lengthens a run and never shortens it, so on a
+ * shared machine the minimum of a few runs is the steadier measure of a kernel's own time
+ * (single 512³ runs on the 2-core software adapter vary by ±30 % between rounds).
  */
 export async function sweepAndCompare(
   device: GPUDevice,
@@ -279,19 +292,22 @@ export async function sweepAndCompare(
   options: {
     rounds?: number;
     confirmRounds?: number;
+    runsPerSample?: number;
     seed?: number;
     cancel?: CancelToken;
     onPoint?: (p: TunerPoint<TuneCandidate>, measured: number) => void;
   } = {},
 ): Promise<SweepComparison> {
   const runner = candidateRunner(device, caps, shape, options.seed, options.cancel, candidates.length + 1);
+  const runs = options.runsPerSample ?? SWEEP_RUNS_PER_SAMPLE;
+  const measure = (c: TuneCandidate) => runner.bestOf(c, runs);
   try {
-    const sweep = await exhaustiveSweep(candidates, runner.measure, {
+    const sweep = await exhaustiveSweep(candidates, measure, {
       rounds: options.rounds ?? 3,
       onPoint: options.onPoint,
       cancelled: () => options.cancel?.cancelled === true,
     });
-    const comparison = sweep.best ? await confirmInterleaved(offered, sweep.best.config, runner.measure, options.confirmRounds ?? 9, sameCandidate) : null;
+    const comparison = sweep.best ? await confirmInterleaved(offered, sweep.best.config, measure, options.confirmRounds ?? 9, sameCandidate) : null;
     return { sweep, comparison };
   } finally {
     runner.dispose();

@@ -343,6 +343,9 @@ export async function exhaustiveSweep<C>(
   return { points, best: ok.length ? ok.reduce((a, b) => (b.seconds < a.seconds ? b : a)) : null, rounds: done, elapsedSeconds: now() - t0 };
 }
 
+/** Runs per sample of the exhaustive sweep and of its re-timing against the pick (the fastest counts). */
+export const SWEEP_RUNS_PER_SAMPLE = 3;
+
 /** The bar the tuner's pick is held to: at least this fraction of the exhaustive sweep's best speed. */
 export const TUNER_BAR = 0.98;
 

@@ -6,7 +6,7 @@ import { candidateText, recordCandidate, TUNE_DEFAULT, type TuneCandidate } from
 import { rooflineGflops } from '../../../kernels/matmul/model';
 import type { TuneSummary, TunedRecord } from '../../../kernels/matmul/studyTypes';
 import { findVariant } from '../../../kernels/registry';
-import { TUNER_BAR } from '../../../kernels/matmul/tuner';
+import { SWEEP_RUNS_PER_SAMPLE, TUNER_BAR } from '../../../kernels/matmul/tuner';
 import { startStudy } from '../../../state/labClient';
 import { useLab } from '../../../state/store';
 import { forgetStudyRecord, selectStudy } from '../../../state/studies';
@@ -172,8 +172,9 @@ function TuneResult({ t }: { t: TuneSummary }) {
       </p>
       {t.sweep && (
         <p data-testid="tune-vs-sweep">
-          Exhaustive sweep of the same candidates ({t.sweep.rounds} interleaved rounds, {t.sweep.measurements} measurements,{' '}
-          {fmtNumber(t.sweep.elapsedSeconds, 3)} s): best {t.sweep.best ? `${candidateText(t.sweep.best)} at ${fmtSeconds(t.sweep.best.seconds)}` : '—'}.{' '}
+          Exhaustive sweep of the same candidates ({t.sweep.rounds} interleaved rounds, {t.sweep.measurements} measurements, each the fastest of{' '}
+          {SWEEP_RUNS_PER_SAMPLE} runs, {fmtNumber(t.sweep.elapsedSeconds, 3)} s): best{' '}
+          {t.sweep.best ? `${candidateText(t.sweep.best)} at ${fmtSeconds(t.sweep.best.seconds)}` : '—'}.{' '}
           {t.sweep.sameConfig ? (
             <>
               The offered configuration <strong>is</strong> the sweep's best.
