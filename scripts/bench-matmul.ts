@@ -33,12 +33,14 @@ const log = (line: string) => (json ? process.stderr.write(`${line}\n`) : consol
 const ci = (x: MedianInterval, digits = 3) =>
   `${x.median.toFixed(digits)} (${Math.round(100 * x.coverage)} % interval ${x.low.toFixed(digits)}–${x.high.toFixed(digits)}, n = ${x.n})`;
 
-/** The kernels measured against the probe at every size (the plain default, vec4, B transposed, quads). */
+/** The kernels measured against the probe at every size (the plain default, vec4, B transposed, quads with k or rows outer). */
 const ROOF_KERNELS: TuneCandidate[] = [
   { variant: 'regblock', config: { ...REGBLOCK_DEFAULT } },
   { variant: 'regblock', config: { ...REGBLOCK_DEFAULT, vec4: true } },
   { variant: 'regblock-bt', config: { BM: 64, BN: 64, TM: 8, TN: 8, vec4: true } },
   { variant: 'regblock-quad', config: { ...REGBLOCK_QUAD_DEFAULT } },
+  { variant: 'regblock-quad', config: { BM: 64, BN: 64, TM: 16, TN: 16, order: 'row' } },
+  { variant: 'regblock-quad', config: { BM: 64, BN: 128, TM: 16, TN: 16, order: 'row' } },
 ];
 const FMA_PARAMS = { workgroups: 32, iters: 4096 };
 

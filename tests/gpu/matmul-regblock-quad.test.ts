@@ -13,7 +13,7 @@ import { computeMetrics } from '../../src/numerics/metrics';
 const here = await nodeDevice();
 const hasSubgroups = here.caps.features.includes('subgroups');
 
-async function check(extra: Record<string, number>, [M, N, K]: [number, number, number]) {
+async function check(extra: Record<string, number | string>, [M, N, K]: [number, number, number]) {
   const { device, caps, adapter } = here;
   const base = defaultExperiment('matmul', 'regblock-quad');
   const experiment: Experiment = { ...base, params: { ...base.params, M, N, K, ...extra }, reps: 1, seed: 17 };
@@ -33,23 +33,26 @@ const SHAPES: [number, number, number][] = [
   [3, 68, 32],
   [70, 36, 100],
 ];
-const CONFIGS: Record<string, number>[] = [
+const CONFIGS: Record<string, number | string>[] = [
   { BM: 128, BN: 64, TM: 16, TN: 8 },
   { BM: 16, BN: 16, TM: 4, TN: 4 },
   { BM: 8, BN: 64, TM: 1, TN: 8 },
+  // Rows outer: a row runs the turn's 16 k with the turn's B loaded first (same sums, same order).
+  { BM: 64, BN: 64, TM: 16, TN: 16, order: 'row' },
+  { BM: 16, BN: 32, TM: 4, TN: 8, order: 'row' },
 ];
 
 describe.skipIf(!hasSubgroups)('register-blocked matmul, A shared within quads, against float64', () => {
   for (const cfg of CONFIGS) {
     for (const shape of SHAPES) {
-      it(`${cfg.BM}x${cfg.BN} t${cfg.TM}x${cfg.TN} on ${shape.join('×')}`, async () => {
+      it(`${cfg.BM}x${cfg.BN} t${cfg.TM}x${cfg.TN}${cfg.order ? ` ${cfg.order} outer` : ''} on ${shape.join('×')}`, async () => {
         await check(cfg, shape);
       });
     }
   }
 
   // Runs the plan with its WGSL edited, against the float64 reference of the unedited variant.
-  async function runEdited(edit: (wgsl: string) => string, params: Record<string, number>) {
+  async function runEdited(edit: (wgsl: string) => string, params: Record<string, number | string>) {
     const inputs = regblockQuad.makeInputs(params, 5);
     const plan = regblockQuad.plan(params, inputs, here.caps);
     const wgsl = edit(plan.dispatches[0].wgsl);
@@ -78,6 +81,13 @@ describe.skipIf(!hasSubgroups)('register-blocked matmul, A shared within quads, 
     expect(
       await runEdited((w) => w.replace(/quadBroadcast\((aq\d+\.[xyzw]), (\d)u\)/g, (_m, v, l) => `quadBroadcast(${v}, ${(Number(l) + 1) % 4}u)`), EXACT),
     ).toBeGreaterThan(0);
+  });
+
+  it('rows outer: the right result unedited, and a B value of the wrong k in the turn is caught', async () => {
+    const ROW = { ...EXACT, TN: 8, BN: 64, order: 'row' };
+    expect(await runEdited((w) => w.replace('k per turn, row outer', 'k per turn, row outer (unedited)'), ROW)).toBe(0);
+    // Row 0's update at k0 + 1 uses k0 + 2's B: the same values, one k off.
+    expect(await runEdited((w) => w.replace('acc0_0 = fma(a1, b1_0, acc0_0);', 'acc0_0 = fma(a1, b2_0, acc0_0);'), ROW)).toBeGreaterThan(0);
   });
 });
 

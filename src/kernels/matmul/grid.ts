@@ -106,14 +106,14 @@ export function candidateText(c: TuneCandidate): string {
   const tile = `${p.BM}×${p.BN} t${p.TM}×${p.TN}`;
   if (c.variant === 'regblock') return `regblock ${tile} BK=${p.BK} ${p.staging}${p.vec4 ? ' vec4' : ''}`;
   if (c.variant === 'regblock-bt') return `regblock-bt ${tile}${p.vec4 ? ' vec4' : ''}`;
-  return `${c.variant} ${tile}`;
+  return `${c.variant} ${tile}${p.order === 'row' ? ' row-outer' : ''}`;
 }
 
 type Tile = [BM: number, BN: number, TM: number, TN: number];
 const tileParams = ([BM, BN, TM, TN]: Tile) => ({ BM, BN, TM, TN });
 
 /**
- * The quick grid (19 candidates with the default), sized for a CPU adapter's 30 s at 512³ (each
+ * The quick grid (20 candidates with the default), sized for a CPU adapter's 30 s at 512³ (each
  * compile and run there costs about a second). It spans every axis a GPU needs too: workgroup
  * shape and micro-tile (the tiles), K-step (BK 8 and 16), vector width (scalar or vec4), staging
  * (registers from global memory, or panels in workgroup memory), B transposed, and A shared
@@ -141,9 +141,14 @@ export function quickTuneGrid(): TuneCandidate[] {
     [128, 64, 16, 8],
     [64, 64, 16, 4],
     [256, 64, 16, 8],
-    [64, 64, 8, 8],
   ] as Tile[])
     out.push({ variant: 'regblock-quad', config: tileParams(tile) });
+  // Loop order too: rows outer keep a row's accumulators in registers (CPU adapters).
+  for (const tile of [
+    [64, 64, 16, 16],
+    [64, 128, 16, 16],
+  ] as Tile[])
+    out.push({ variant: 'regblock-quad', config: { ...tileParams(tile), order: 'row' } });
   return out;
 }
 
@@ -156,7 +161,12 @@ export function fullTuneGrid(): TuneCandidate[] {
       for (const TM of [4, 8])
         for (const TN of [4, 8]) for (const vec4 of [true, false]) out.push({ variant: 'regblock-bt', config: { BM, BN, TM, TN, vec4 } });
   for (const BM of [64, 128, 256])
-    for (const BN of sizes) for (const TM of [8, 16]) for (const TN of [4, 8]) out.push({ variant: 'regblock-quad', config: { BM, BN, TM, TN } });
+    for (const BN of sizes)
+      for (const TM of [8, 16])
+        for (const TN of [4, 8, 16]) {
+          out.push({ variant: 'regblock-quad', config: { BM, BN, TM, TN } });
+          out.push({ variant: 'regblock-quad', config: { BM, BN, TM, TN, order: 'row' } });
+        }
   return out;
 }
 

@@ -60,7 +60,7 @@ export function TunerPanel({ shape }: { shape: Shape }) {
         <div className="field">
           <label htmlFor="tune-grid">Grid</label>
           <select id="tune-grid" value={grid} onChange={(e) => setGrid(e.target.value as 'quick' | 'full')}>
-            <option value="quick">Quick (19 candidates: a CPU adapter's 30 s)</option>
+            <option value="quick">Quick (20 candidates: a CPU adapter's 30 s)</option>
             <option value="full">Full (about 400 candidates: for GPUs)</option>
           </select>
         </div>
