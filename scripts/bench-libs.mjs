@@ -272,6 +272,7 @@ for (const n of sizes) {
   const kernels = {
     'regblock (default)': `#v=1&f=matmul&k=regblock&${shape}&BM=64&BN=64&BK=8&TM=8&TN=8&staging=global&vec4=0&seed=1&reps=${REPS}`,
     'regblock-quad': `#v=1&f=matmul&k=regblock-quad&${shape}&BM=128&BN=64&TM=16&TN=8&seed=1&reps=${REPS}`,
+    'regblock-quad rows outer': `#v=1&f=matmul&k=regblock-quad&${shape}&BM=64&BN=64&TM=16&TN=16&order=row&seed=1&reps=${REPS}`,
   };
   const libs = { 'TensorFlow.js': tfjs, 'ONNX Runtime Web': onnxruntime };
   const rows = { ...Object.fromEntries(Object.keys(kernels).map((k) => [k, []])), ...Object.fromEntries(Object.keys(libs).map((k) => [k, []])) };
