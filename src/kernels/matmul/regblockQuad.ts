@@ -57,10 +57,15 @@ const schema = paramSchema({
   BN: { ...REGBLOCK_FIELDS.BN, default: REGBLOCK_QUAD_DEFAULT.BN },
   TM: { ...REGBLOCK_FIELDS.TM, default: REGBLOCK_QUAD_DEFAULT.TM },
   TN: { ...REGBLOCK_FIELDS.TN, default: REGBLOCK_QUAD_DEFAULT.TN },
-  order: oneOf<QuadOrder>('Loop order within a turn of 16 k', 'k', [
-    ['k', 'k outer: each k updates every accumulator'],
-    ['row', 'row outer: a row runs all 16 k, its accumulators in registers'],
-  ]),
+  order: oneOf<QuadOrder>(
+    'Loop order within a turn of 16 k',
+    'k',
+    [
+      ['k', 'k outer'],
+      ['row', 'rows outer'],
+    ],
+    'k outer: each k updates every accumulator (few values of B live). Rows outer: the turn’s B is loaded first, then each row of the micro-tile runs all 16 k with its accumulators in registers (faster where vector registers are few, as on a CPU adapter).',
+  ),
 });
 
 const BINDINGS: Binding[] = [

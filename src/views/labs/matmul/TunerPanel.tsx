@@ -40,10 +40,10 @@ export function TunerPanel({ shape }: { shape: Shape }) {
       </h3>
       <p className="hint">
         Successive halving within your time budget over three register-blocked kernels (plain, B transposed, A shared within quads: workgroup tile, micro-tile,
-        K-step, vector width, staging), pruned by this device's features and limits before anything is timed, with the default ({candidateText(TUNE_DEFAULT)})
-        always among them: every candidate is timed once, the faster half again in interleaved rounds (ranked by median), and the last three with the default
-        over five interleaved rounds. The pick is re-run with the float64 check; it is offered only if it passed and its median time in those rounds beat the
-        default's — otherwise the default stays.
+        K-step, vector width, staging, loop order), pruned by this device's features and limits before anything is timed, with the default (
+        {candidateText(TUNE_DEFAULT)}) always among them: every candidate is timed once, the faster half again in interleaved rounds (ranked by median), and the
+        last four with the default over at least five interleaved rounds (more while the budget lasts, up to fifteen). The pick is re-run with the float64
+        check; it is offered only if it passed and its median time in those rounds beat the default's — otherwise the default stays.
       </p>
       <div className="tuner-controls">
         <div className="field">
