@@ -1,19 +1,5 @@
 import { expect, test } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { openApp } from './helpers';
-
-async function seriousViolations(page: import('@playwright/test').Page) {
-  const results = await new AxeBuilder({ page }).include('.conv-lab').analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id}: ${v.help} (${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join('; ')})`,
-    );
-}
+import { openApp, seriousViolations } from './helpers';
 
 test('conv lab by link: a 2-D method runs within its bound, the bytes chart and the layout picture draw, and every method runs side by side', async ({
   page,
@@ -55,7 +41,7 @@ test('conv lab by link: a 2-D method runs within its bound, the bytes chart and 
   ).toBeVisible();
   // The series runs in the worker: the form keeps the user's experiment.
   await expect(page.getByLabel('Variant')).toHaveValue('im2col');
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, '.conv-lab')).toEqual([]);
   expect(errors).toEqual([]);
 });
 
@@ -83,6 +69,6 @@ test('conv lab, long 1-D: the FFT runs within its normwise bound, and the length
       .locator('.main-svg')
       .first(),
   ).toBeVisible();
-  expect(await seriousViolations(page)).toEqual([]);
+  expect(await seriousViolations(page, '.conv-lab')).toEqual([]);
   expect(errors).toEqual([]);
 });

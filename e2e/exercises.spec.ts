@@ -3,8 +3,7 @@
 // in a fresh browser context (the teacher's) and joins the class board; a tampered link is
 // refused; progress survives a reload.
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { openApp } from './helpers';
+import { openApp, seriousViolations } from './helpers';
 
 test.use({ viewport: { width: 1280, height: 1800 } });
 
@@ -115,19 +114,6 @@ test('a lesson step links to the exercise that asks what it teaches', async ({ p
   await expect(page).toHaveURL(/#exercise=tiled-matmul$/);
   await expect(page.getByRole('link', { name: /Why tiling matters, step 2/ })).toBeVisible();
 });
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id}: ${v.help} (${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join('; ')})`,
-    );
-}
 
 test('axe finds no serious violations on the exercises menu, an exercise with its verdict, and the board', async ({ page }) => {
   await openApp(page, '#exercises');

@@ -1,11 +1,5 @@
 import { expect, test } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { openApp } from './helpers';
-
-async function seriousViolations(page: import('@playwright/test').Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-}
+import { openApp, seriousViolations } from './helpers';
 
 test('sparsity lab, mixture of experts: routing and waste after a run, then the padded layout timed beside the block-sparse one', async ({ page }) => {
   const errors = await openApp(
