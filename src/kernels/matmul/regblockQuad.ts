@@ -106,7 +106,7 @@ export function regBlockQuadWgsl(cfg: QuadConfig): string {
   // acc[i][g] += a_i · B[k][group g], for the a values named by aOf.
   const update = (indent: string, aOf: (i: number) => string) =>
     rows.flatMap((i) => groups.map((g) => `${indent}acc${i}_${g} = fma(vec4<f32>(${aOf(i)}), b${g}, acc${i}_${g});`));
-  const loadB = (indent: string, k: string) => groups.map((g) => `${indent}let b${g} = b[(${k}) * (N / 4u) + bCol${g}];`);
+  const loadB = (indent: string, k: string, name = (g: number) => `b${g}`) => groups.map((g) => `${indent}let ${name(g)} = b[(${k}) * (N / 4u) + bCol${g}];`);
   // One turn of the shared loop: sixteen k, each a broadcast of one component from one invocation.
   const broadcast = (i: number, u: number) => `quadBroadcast(aq${i}.${xyzw[u % 4]}, ${Math.floor(u / 4)}u)`;
   const quadSteps =
@@ -114,7 +114,7 @@ export function regBlockQuadWgsl(cfg: QuadConfig): string {
       ? range(QUAD_K).flatMap((u) => [`      {`, ...loadB('        ', `k0 + ${u}u`), ...update('        ', (i) => broadcast(i, u)), `      }`])
       : [
           // The turn's B first (k = k0 + u, group g), then one row of the micro-tile at a time.
-          ...range(QUAD_K).flatMap((u) => groups.map((g) => `      let b${u}_${g} = b[(k0 + ${u}u) * (N / 4u) + bCol${g}];`)),
+          ...range(QUAD_K).flatMap((u) => loadB('      ', `k0 + ${u}u`, (g) => `b${u}_${g}`)),
           ...rows.flatMap((i) => [
             `      {`,
             ...range(QUAD_K).flatMap((u) => [
