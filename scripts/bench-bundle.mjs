@@ -5,6 +5,7 @@
 // Vulkan driver, and nothing else (no npm, no node_modules):
 //
 //     node bench.mjs matmul --json > matmul.json
+//     node scan-copy.mjs --json > scan-copy.json      (scripts/scan-copy-ratio.ts)
 //
 // It uses the machine's own Vulkan driver; the carried loader (lib/libvulkan.so.1, Khronos'
 // loader as Debian's Chromium ships it) is used only when the system has none.
@@ -42,12 +43,14 @@ const require = __kl_createRequire(import.meta.url);
 `;
 
 await build({
-  entryPoints: ['scripts/bench.ts'],
+  // The bench, and the scans-against-copy measurement in alternating passes.
+  entryPoints: { bench: 'scripts/bench.ts', 'scan-copy': 'scripts/scan-copy-ratio.ts' },
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node18',
-  outfile: join(OUT, 'bench.mjs'),
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
   banner: { js: banner },
   logLevel: 'warning',
   legalComments: 'none',
@@ -68,6 +71,7 @@ Needs: Linux x86-64, Node 18 or newer, a Vulkan driver. Nothing else.
   node bench.mjs --help
   node bench.mjs matmul --json > matmul.json      # one record per measurement
   node bench.mjs matmul quant sparse scan          # a table
+  node scan-copy.mjs --json > scan-copy.json       # scans against the copy roof, L = 2^22
 
 Every result is checked against a float64 reference; compare variants as ratios from one run.
 `,
@@ -76,7 +80,7 @@ Every result is checked against a float64 reference; compare variants as ratios 
 const size = (p) => (statSync(p).isDirectory() ? readdirSync(p).reduce((s, f) => s + size(join(p, f)), 0) : statSync(p).size);
 const total = size(OUT);
 console.log(
-  `${OUT}/: ${(total / 2 ** 20).toFixed(1)} MiB (bench.mjs ${(size(join(OUT, 'bench.mjs')) / 2 ** 20).toFixed(2)} MiB, dawn.node ${(size(DAWN) / 2 ** 20).toFixed(1)} MiB)`,
+  `${OUT}/: ${(total / 2 ** 20).toFixed(1)} MiB (bench.mjs ${(size(join(OUT, 'bench.mjs')) / 2 ** 20).toFixed(2)} MiB, scan-copy.mjs ${(size(join(OUT, 'scan-copy.mjs')) / 2 ** 20).toFixed(2)} MiB, dawn.node ${(size(DAWN) / 2 ** 20).toFixed(1)} MiB)`,
 );
 if (total > 60 * 2 ** 20) {
   console.error('the bundle is over 60 MiB');
