@@ -18,9 +18,9 @@
 // depends on the adapter, so all run everywhere.
 import { adapterName } from '../src/gpu/describe';
 import { nodeDevice, releaseNodeDevice } from '../src/gpu/node-device';
-import { bufferOf } from '../src/gpu/bindings';
 import { computeMetrics } from '../src/numerics/metrics';
-import { findVariant, runExperiment, validateExperiment, type Experiment, type GpuPlan } from '../src/kernels';
+import { preparePlan, quantile } from './lib/timed-plan';
+import { findVariant, runExperiment, validateExperiment, type Experiment } from '../src/kernels';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -64,73 +64,6 @@ function experiment(variant: string, params: Record<string, unknown>): Experimen
   return e;
 }
 
-const quantile = (x: number[], q: number) => {
-  const s = [...x].sort((p, r) => p - r);
-  const pos = q * (s.length - 1);
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-};
-
-/** A plan made ready once: buffers uploaded, pipelines and bind groups built. */
-async function prepare(device: GPUDevice, plan: GpuPlan) {
-  const buffers = new Map<string, GPUBuffer>();
-  for (const spec of plan.buffers) {
-    const bytes = Math.max(16, Math.ceil((spec.data ? spec.data.byteLength : (spec.bytes ?? 0)) / 16) * 16);
-    const buffer = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-    if (spec.data) device.queue.writeBuffer(buffer, 0, spec.data.buffer, spec.data.byteOffset, spec.data.byteLength);
-    buffers.set(spec.name, buffer);
-  }
-  const resets = plan.buffers.filter((b) => b.resetEachRun).map((b) => buffers.get(b.name)!);
-  const steps: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; workgroups: GpuPlan['dispatches'][number]['workgroups'] }[] = [];
-  for (const d of plan.dispatches) {
-    const pipeline = await device.createComputePipelineAsync({
-      layout: 'auto',
-      compute: { module: device.createShaderModule({ code: d.wgsl }), entryPoint: d.entryPoint ?? 'main' },
-    });
-    const bindGroup = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: d.bindings.map((b, binding) => ({ binding, resource: { buffer: buffers.get(bufferOf(b))! } })),
-    });
-    steps.push({ pipeline, bindGroup, workgroups: d.workgroups });
-  }
-  const querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
-  const resolve = device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  const read = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  /** What the last run left in the plan's output (its first `count` float32 values). */
-  const readOutput = async (): Promise<Float32Array> => {
-    const out = buffers.get(plan.output.buffer)!;
-    const bytes = 4 * plan.output.count;
-    const staging = device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const encoder = device.createCommandEncoder();
-    encoder.copyBufferToBuffer(out, 0, staging, 0, staging.size);
-    device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const values = new Float32Array(staging.getMappedRange().slice(0, bytes));
-    staging.destroy();
-    return values;
-  };
-  /** Seconds of one run between GPU timestamps (the resets are cleared before the timed pass). */
-  const time = async (): Promise<number> => {
-    const encoder = device.createCommandEncoder();
-    for (const b of resets) encoder.clearBuffer(b);
-    const pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } });
-    for (const s of steps) {
-      pass.setPipeline(s.pipeline);
-      pass.setBindGroup(0, s.bindGroup);
-      pass.dispatchWorkgroups(s.workgroups[0], s.workgroups[1] ?? 1, s.workgroups[2] ?? 1);
-    }
-    pass.end();
-    encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
-    encoder.copyBufferToBuffer(resolve, 0, read, 0, 16);
-    device.queue.submit([encoder.finish()]);
-    await read.mapAsync(GPUMapMode.READ);
-    const [t0, t1] = new BigUint64Array(read.getMappedRange().slice(0));
-    read.unmap();
-    return Number(t1 - t0) / 1e9;
-  };
-  return { time, readOutput };
-}
-
 async function main() {
   const { device, caps, adapter } = await nodeDevice();
   if (!device.features.has('timestamp-query')) throw new Error('this script needs timestamp-query');
@@ -146,7 +79,7 @@ async function main() {
     const v = findVariant('scan', variant)!;
     const inputs = v.makeInputs(e.params, e.seed);
     const plan = v.plan(e.params, inputs, caps);
-    const { time, readOutput } = await prepare(device, plan);
+    const { time, readOutput } = await preparePlan(device, plan);
     await time(); // warm-up
     // Elements outside the float64 reference's bound in what the last timed run left.
     const recheck = async () => {

@@ -43,6 +43,40 @@ const BINDINGS = [
   readWrite('unitCounter', 'array<atomic<u32>>', 'the next unit (subgroup-size segments) to hand out'),
 ];
 
+/**
+ * The claim (in main, with `lane` and `subgroupSize`): `unit`, this invocation's `segment` of it
+ * and the segment's `first` vec4.
+ */
+export const CLAIM_UNIT_WGSL = /* wgsl */ `  // Units are handed out in the order subgroups get here; lane 0 claims, subgroupMax shares it
+  // (the other lanes hold 0). Units past the data (spare subgroups) scan padding.
+  var claimed = 0u;
+  if (lane == 0u) {
+    claimed = atomicAdd(&unitCounter[0], 1u);
+  }
+  let unit = subgroupMax(claimed);
+  let segment = unit * subgroupSize + lane;
+  let first = segment * K;
+`;
+
+/**
+ * After `total` (this segment's combine): `unitTotal` (the unit's combine, in every lane) and
+ * `laneBefore` (the combine of the unit's segments before this one).
+ */
+export const SCAN_SEGMENT_TOTALS_WGSL = /* wgsl */ `  // Inclusive scan of the segment totals across the subgroup: lane i combines with lane i − offset.
+  var inclusive = total;
+  for (var offset = 1u; offset < subgroupSize; offset *= 2u) {
+    let earlier = subgroupShuffleUp(inclusive, offset);
+    if (lane >= offset) {
+      inclusive = combine(earlier, inclusive);
+    }
+  }
+  let unitTotal = subgroupShuffle(inclusive, subgroupSize - 1u);
+  var laneBefore = subgroupShuffleUp(inclusive, 1u);
+  if (lane == 0u) {
+    laneBefore = IDENTITY;
+  }
+`;
+
 export function serialLookbackSubgroupWgsl(cfg: SerialLookbackConfig): string {
   return /* wgsl */ `enable subgroups;
 ${serialHeader(cfg, BINDINGS)}
@@ -61,31 +95,9 @@ fn reduceUnit(q : u32) -> vec2f {
 @compute @workgroup_size(${cfg.wg})
 fn main(@builtin(subgroup_invocation_id) lane : u32, @builtin(subgroup_size) subgroupSize : u32) {
   unitSegments = subgroupSize;
-  // Units are handed out in the order subgroups get here; lane 0 claims, subgroupMax shares it
-  // (the other lanes hold 0). Units past the data (spare subgroups) scan padding.
-  var claimed = 0u;
-  if (lane == 0u) {
-    claimed = atomicAdd(&unitCounter[0], 1u);
-  }
-  let unit = subgroupMax(claimed);
-  let segment = unit * subgroupSize + lane;
-  let first = segment * K;
-${loadSegmentWgsl(cfg.K)}
+${CLAIM_UNIT_WGSL}${loadSegmentWgsl(cfg.K)}
 ${reduceHeldWgsl(cfg.K)}
-  // Inclusive scan of the segment totals across the subgroup: lane i combines with lane i − offset.
-  var inclusive = total;
-  for (var offset = 1u; offset < subgroupSize; offset *= 2u) {
-    let earlier = subgroupShuffleUp(inclusive, offset);
-    if (lane >= offset) {
-      inclusive = combine(earlier, inclusive);
-    }
-  }
-  let unitTotal = subgroupShuffle(inclusive, subgroupSize - 1u);
-  var laneBefore = subgroupShuffleUp(inclusive, 1u);
-  if (lane == 0u) {
-    laneBefore = IDENTITY;
-  }
-  var unitBefore = IDENTITY;
+${SCAN_SEGMENT_TOTALS_WGSL}  var unitBefore = IDENTITY;
   if (lane == 0u) {
     publish(unit, AGGREGATE, unitTotal);
     if (unit > 0u && unit * subgroupSize < SEGMENTS) {
