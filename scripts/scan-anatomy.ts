@@ -44,7 +44,7 @@ const Ks = arg('--k', '4,8,16').split(',').map(Number);
 const wg = Number(arg('--wg', '128'));
 const pairs = Number(arg('--pairs', '15'));
 const log2L = Number(arg('--log2', '22'));
-const shape = { channels: 1, length: 2 ** log2L, mode: 'inclusive', decay: 'decay' };
+const shape = { channels: 1, length: 2 ** log2L, mode: 'inclusive', decay: 'decay' } as const;
 
 const LOOKBACK = readWrite('lookback', 'array<atomic<u32>>', 'per unit: aggregate and prefix');
 const COUNTER = readWrite('unitCounter', 'array<atomic<u32>>', 'the next unit to hand out');
@@ -154,7 +154,7 @@ async function main() {
     const experiment = validated('serial-lookback-subgroup', { ...shape, wg, vec4s: K, spin: 256 });
     const variant = findVariant('scan', 'serial-lookback-subgroup')!;
     const inputs = variant.makeInputs(experiment.params, experiment.seed) as Record<string, Float32Array>;
-    const cfg = serialScanConfig({ channels: 1, length: 2 ** log2L, mode: 'inclusive', decay: 'decay', wg, vec4s: K }, 10);
+    const cfg = serialScanConfig({ ...shape, wg, vec4s: K }, 10);
     if (variant.work(experiment.params).bytes !== bytes) throw new Error('the scan and the copy roof should move the same bytes');
     for (const step of STEPS) runs.push({ label: `K=${K} ${step.label}`, timed: await preparePlan(device, stepPlan(step, cfg, inputs)) });
     // The kernel itself: checked through the runner first, then timed like the others.

@@ -1,8 +1,8 @@
 // What the scripts that time plans in alternating passes share (scan-copy-ratio, scan-anatomy):
-// a plan made ready once (buffers uploaded, pipelines and bind groups built), timed one run at a
-// time between GPU timestamps, and its output read back.
-import { bufferOf } from '../../src/gpu/bindings';
+// a plan made ready once (createPlanResources, as the tuner's timing), timed one run at a time
+// between GPU timestamps, and its output read back.
 import type { GpuPlan } from '../../src/kernels';
+import { createPlanResources, encodeRun } from '../../src/kernels/matmul/timing';
 
 /** The q-quantile of x, interpolated between the two nearest samples. */
 export function quantile(x: number[], q: number): number {
@@ -20,31 +20,12 @@ export interface TimedPlan {
 }
 
 export async function preparePlan(device: GPUDevice, plan: GpuPlan): Promise<TimedPlan> {
-  const buffers = new Map<string, GPUBuffer>();
-  for (const spec of plan.buffers) {
-    const bytes = Math.max(16, Math.ceil((spec.data ? spec.data.byteLength : (spec.bytes ?? 0)) / 16) * 16);
-    const buffer = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-    if (spec.data) device.queue.writeBuffer(buffer, 0, spec.data.buffer, spec.data.byteOffset, spec.data.byteLength);
-    buffers.set(spec.name, buffer);
-  }
-  const resets = plan.buffers.filter((b) => b.resetEachRun).map((b) => buffers.get(b.name)!);
-  const steps: { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup; workgroups: GpuPlan['dispatches'][number]['workgroups'] }[] = [];
-  for (const d of plan.dispatches) {
-    const pipeline = await device.createComputePipelineAsync({
-      layout: 'auto',
-      compute: { module: device.createShaderModule({ code: d.wgsl }), entryPoint: d.entryPoint ?? 'main' },
-    });
-    const bindGroup = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: d.bindings.map((b, binding) => ({ binding, resource: { buffer: buffers.get(bufferOf(b))! } })),
-    });
-    steps.push({ pipeline, bindGroup, workgroups: d.workgroups });
-  }
+  const resources = await createPlanResources(device, plan, GPUBufferUsage.COPY_SRC);
   const querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
   const resolve = device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
   const read = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const readOutput = async (): Promise<Float32Array> => {
-    const out = buffers.get(plan.output.buffer)!;
+    const out = resources.buffers.get(plan.output.buffer)!;
     const bytes = 4 * plan.output.count;
     const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const encoder = device.createCommandEncoder();
@@ -57,13 +38,9 @@ export async function preparePlan(device: GPUDevice, plan: GpuPlan): Promise<Tim
   };
   const time = async (): Promise<number> => {
     const encoder = device.createCommandEncoder();
-    for (const b of resets) encoder.clearBuffer(b);
+    for (const b of resources.resets) encoder.clearBuffer(b);
     const pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } });
-    for (const s of steps) {
-      pass.setPipeline(s.pipeline);
-      pass.setBindGroup(0, s.bindGroup);
-      pass.dispatchWorkgroups(s.workgroups[0], s.workgroups[1] ?? 1, s.workgroups[2] ?? 1);
-    }
+    encodeRun(pass, resources);
     pass.end();
     encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
     encoder.copyBufferToBuffer(resolve, 0, read, 0, 16);
